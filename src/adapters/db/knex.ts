@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import knexFactory, { type Knex } from 'knex';
+import { parseDatabaseUrl, type DatabaseTarget } from './database-url.js';
+
+export type Db = Knex;
+export type { Knex };
+
+/** The top-level `migrations/` folder of the installed package. */
+export const MIGRATIONS_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../migrations',
+);
+
+export interface CreateDbOptions {
+  /** Max pool size for Postgres (SQLite always uses one connection). */
+  poolMax?: number;
+  /** Milliseconds SQLite waits on a locked database before failing. */
+  busyTimeoutMs?: number;
+}
+
+/** Knex options shared by both dialects: where migrations live and how they load. */
+export function migrationConfig(): Knex.MigratorConfig {
+  return {
+    directory: MIGRATIONS_DIR,
+    loadExtensions: ['.js'],
+    tableName: 'knex_migrations',
+  };
+}
+
+/**
+ * Builds (does not connect) a knex instance for DATABASE_URL. SQLite gets WAL, foreign
+ * keys and a busy timeout, and its parent folder is created; Postgres gets a pool.
+ */
+export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db {
+  return createDbFor(parseDatabaseUrl(databaseUrl), options);
+}
+
+/** Like createDb, from an already parsed target. */
+export function createDbFor(target: DatabaseTarget, options: CreateDbOptions = {}): Db {
+  if (target.dialect === 'sqlite') {
+    if (target.filename !== ':memory:') {
+      fs.mkdirSync(path.dirname(target.filename), { recursive: true });
+    }
+    const busyTimeout = options.busyTimeoutMs ?? 5000;
+    return knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: target.filename },
+      useNullAsDefault: true,
+      migrations: migrationConfig(),
+      pool: {
+        min: 1,
+        max: 1,
+        afterCreate(
+          conn: { pragma(source: string): unknown },
+          done: (err: Error | null, conn: unknown) => void,
+        ) {
+          try {
+            conn.pragma('journal_mode = WAL');
+            conn.pragma('foreign_keys = ON');
+            conn.pragma(`busy_timeout = ${busyTimeout}`);
+            conn.pragma('synchronous = NORMAL');
+            done(null, conn);
+          } catch (err) {
+            done(err as Error, conn);
+          }
+        },
+      },
+    });
+  }
+  return knexFactory({
+    client: 'pg',
+    connection: { connectionString: target.connectionString },
+    pool: { min: 0, max: options.poolMax ?? 10 },
+    migrations: migrationConfig(),
+    acquireConnectionTimeout: 10_000,
+  });
+}
+
+/** The dialect of a knex instance built by createDb. */
+export function dialectOf(db: Db): 'sqlite' | 'postgres' {
+  const client = (db.client as { config: { client: unknown } }).config.client;
+  return client === 'pg' ? 'postgres' : 'sqlite';
+}
