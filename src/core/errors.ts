@@ -13,7 +13,9 @@ export const ErrorCodes = {
   invalidAmount: 'PB_ERR_INVALID_AMOUNT',
   unknownUser: 'PB_ERR_UNKNOWN_USER',
   idempotencyConflict: 'PB_ERR_IDEMPOTENCY_CONFLICT',
+  invalidKey: 'PB_ERR_INVALID_IDEMPOTENCY_KEY',
   frozen: 'PB_ERR_ACCOUNT_FROZEN',
+  noBankedTime: 'PB_ERR_NO_BANKED_TIME',
   setting: 'PB_ERR_SETTING',
   telegram: 'PB_ERR_TELEGRAM',
   stripe: 'PB_ERR_STRIPE',
@@ -93,4 +95,72 @@ export class InsufficientCreditsError extends PremiumbotError {
 /** True when `err` is a PremiumbotError with the given code. */
 export function hasCode(err: unknown, code: ErrorCode): err is PremiumbotError {
   return err instanceof PremiumbotError && err.code === code;
+}
+
+/** An amount of credits or seconds that is not a positive safe integer (or is too large). */
+export class InvalidAmountError extends PremiumbotError {
+  constructor(what: string, value: unknown) {
+    super(ErrorCodes.invalidAmount, `Invalid ${what}: ${String(value)} (expected a positive whole number)`, {
+      details: { what, value: typeof value === 'number' ? value : String(value) },
+    });
+    this.name = 'InvalidAmountError';
+  }
+}
+
+/** A ledger operation for a fan who has no `users` row yet. */
+export class UnknownUserError extends PremiumbotError {
+  constructor(readonly userId: number) {
+    super(ErrorCodes.unknownUser, `Unknown fan ${userId}`, {
+      hint: 'Record the fan first (ensureUser) when their first update arrives.',
+      details: { userId },
+    });
+    this.name = 'UnknownUserError';
+  }
+}
+
+/** An idempotency key reused for a different movement (other fan, kind or amount). */
+export class IdempotencyConflictError extends PremiumbotError {
+  constructor(
+    readonly key: string,
+    why: string,
+  ) {
+    super(ErrorCodes.idempotencyConflict, `Idempotency key "${key}" was already used ${why}`, {
+      details: { key },
+    });
+    this.name = 'IdempotencyConflictError';
+  }
+}
+
+/** The fan's account is frozen (open dispute): nothing can be spent until it closes. */
+export class AccountFrozenError extends PremiumbotError {
+  constructor(readonly userId: number) {
+    super(ErrorCodes.frozen, `Fan ${userId} is frozen by an open dispute`, {
+      details: { userId },
+    });
+    this.name = 'AccountFrozenError';
+  }
+}
+
+/** Starting a pass with no banked pass time. */
+export class NoBankedTimeError extends PremiumbotError {
+  constructor(readonly userId: number) {
+    super(ErrorCodes.noBankedTime, `Fan ${userId} has no banked pass time to start`, {
+      details: { userId },
+    });
+    this.name = 'NoBankedTimeError';
+  }
+}
+
+/** A runtime setting that is unknown or fails its validation; nothing was written. */
+export class SettingError extends PremiumbotError {
+  constructor(
+    readonly key: string,
+    problems: readonly string[],
+  ) {
+    super(ErrorCodes.setting, `Invalid value for setting "${key}": ${problems.join('; ')}`, {
+      kind: 'usage',
+      details: { key, problems },
+    });
+    this.name = 'SettingError';
+  }
 }

@@ -59,7 +59,7 @@ function databaseUrlError(url: string, why: string, cause?: unknown): UsageError
   const shown = /^postgres/i.test(url.trim()) ? maskDatabaseUrl(url) : url;
   return new UsageError(`DATABASE_URL "${shown}" is not usable: ${why}.`, {
     code: ErrorCodes.databaseUrl,
-    hint: 'Use sqlite:PATH (for example sqlite:./data/premiumbot.db) or postgres://user:password@host:5432/dbname.',
+    hint: 'Use sqlite:PATH (for example sqlite:./data/premiumbot.db) or postgres://USER:PASSWORD@HOST:5432/DB.',
     cause,
   });
 }

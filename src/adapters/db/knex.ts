@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
 import { parseDatabaseUrl, type DatabaseTarget } from './database-url.js';
 
 export type Db = Knex;
@@ -71,12 +72,35 @@ export function createDbFor(target: DatabaseTarget, options: CreateDbOptions = {
   }
   return knexFactory({
     client: 'pg',
-    connection: { connectionString: target.connectionString },
+    connection: { connectionString: target.connectionString, types: pgTypes },
     pool: { min: 0, max: options.poolMax ?? 10 },
     migrations: migrationConfig(),
     acquireConnectionTimeout: 10_000,
   });
 }
+
+const PG_INT8_OID = 20;
+
+/**
+ * Postgres returns int8 (bigint columns, COUNT, SUM of integers) as strings; Telegram ids,
+ * ledger ids and sums all fit in 2^53, so they are read as numbers, the same as on SQLite.
+ * A value that would lose precision fails loudly instead of being rounded.
+ */
+export function parseInt8(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) {
+    throw new RangeError(`bigint ${value} does not fit in a JavaScript number`);
+  }
+  return n;
+}
+
+/** Per-connection type parsers, so the global pg.types of other libraries stay untouched. */
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === PG_INT8_OID && format !== 'binary') return parseInt8;
+    return pg.types.getTypeParser(oid, format);
+  },
+};
 
 /** The dialect of a knex instance built by createDb. */
 export function dialectOf(db: Db): 'sqlite' | 'postgres' {

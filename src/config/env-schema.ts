@@ -1,0 +1,202 @@
+import { z } from 'zod';
+import { DEFAULT_DATABASE_URL, maskDatabaseUrl, parseDatabaseUrl } from '../adapters/db/database-url.js';
+
+/** What a setting is needed for; `loadConfig` checks the ones the command asks for. */
+export type Need = 'serve' | 'webhook' | 'set-webhooks' | 'telegram' | 'stripe';
+
+/** One environment setting, declared once: drives the validator, the wizard and the docs. */
+export interface EnvSetting {
+  /** Environment variable name. */
+  key: string;
+  /** One line for docs, `env.example` and the wizard. */
+  description: string;
+  /** Default value as written in the environment; undefined means "no default". */
+  default?: string;
+  /** Secrets are masked wherever configuration is printed. */
+  secret: boolean;
+  /** Partial masking for values that are not secrets as a whole (a URL with a password). */
+  redact?: (value: string) => string;
+  /** Commands or modes that cannot run without this setting. */
+  requiredFor: readonly Need[];
+  /** Validates the raw string (after trimming); the message says what is expected. */
+  schema: z.ZodType<unknown>;
+  /** Example value shown in `templates/env.example` when there is no default. */
+  example?: string;
+  /** Groups the settings in docs and the example file. */
+  group: 'Telegram' | 'Stripe' | 'Server' | 'Database' | 'Business' | 'Logging';
+}
+
+const telegramId = z.string().regex(/^-?\d{1,20}$/, 'must be a numeric Telegram id');
+
+const httpUrl = (https: boolean) =>
+  z.string().refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return https ? url.protocol === 'https:' : url.protocol === 'http:' || url.protocol === 'https:';
+      } catch {
+        return false;
+      }
+    },
+    https ? 'must be an https:// URL' : 'must be an http:// or https:// URL',
+  );
+
+const positiveInt = (max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .refine((v) => Number(v) <= max, `must be at most ${max}`);
+
+/** Every environment setting of premiumbot, in the order docs list them (DESIGN §3). */
+export const ENV_SETTINGS: readonly EnvSetting[] = [
+  {
+    key: 'BOT_TOKEN',
+    group: 'Telegram',
+    description: 'Telegram bot token from @BotFather.',
+    secret: true,
+    requiredFor: ['serve', 'telegram', 'set-webhooks'],
+    schema: z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like 123456789:ABC… (from @BotFather)'),
+    example: '123456789:replace-with-your-bot-token',
+  },
+  {
+    key: 'ADMIN_CHAT_ID',
+    group: 'Telegram',
+    description: 'Id of the private admin forum supergroup (starts with -100).',
+    secret: false,
+    requiredFor: ['serve'],
+    schema: telegramId.refine((v) => v.startsWith('-'), 'must be a group id (negative, e.g. -1001234567890)'),
+    example: '-1001234567890',
+  },
+  {
+    key: 'ADMIN_USER_IDS',
+    group: 'Telegram',
+    description: 'Comma-separated Telegram user ids of the owners (role owner).',
+    secret: false,
+    requiredFor: ['serve'],
+    schema: z
+      .string()
+      .regex(/^\s*\d{1,20}(\s*,\s*\d{1,20})*\s*$/, 'must be comma-separated numeric user ids'),
+    example: '11111111,22222222',
+  },
+  {
+    key: 'TELEGRAM_WEBHOOK_SECRET',
+    group: 'Telegram',
+    description: 'Secret token Telegram echoes in X-Telegram-Bot-Api-Secret-Token (1-256 of A-Z a-z 0-9 _ -).',
+    secret: true,
+    requiredFor: ['webhook', 'set-webhooks'],
+    schema: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -'),
+    example: 'replace-with-a-long-random-string',
+  },
+  {
+    key: 'TELEGRAM_API_ROOT',
+    group: 'Telegram',
+    description: 'Bot API base URL (point it at `premiumbot sandbox` to test offline).',
+    default: 'https://api.telegram.org',
+    secret: false,
+    requiredFor: [],
+    schema: httpUrl(false),
+  },
+  {
+    key: 'STRIPE_API_KEY',
+    group: 'Stripe',
+    description: 'Stripe secret key (sk_…) or restricted key (rk_…).',
+    secret: true,
+    requiredFor: ['serve', 'stripe'],
+    schema: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'must start with sk_test_, sk_live_, rk_test_ or rk_live_'),
+    example: 'sk_test_replace-with-your-key',
+  },
+  {
+    key: 'STRIPE_WEBHOOK_SECRET',
+    group: 'Stripe',
+    description: 'Stripe endpoint signing secret(s), comma-separated during rotation.',
+    secret: true,
+    requiredFor: ['serve'],
+    schema: z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9_]+(\s*,\s*whsec_[A-Za-z0-9_]+)*$/, 'must be one or more whsec_… secrets, comma-separated'),
+    example: 'whsec_replace-with-your-signing-secret',
+  },
+  {
+    key: 'STRIPE_API_BASE',
+    group: 'Stripe',
+    description: 'Stripe API base URL (point it at `premiumbot sandbox` to test offline).',
+    default: 'https://api.stripe.com',
+    secret: false,
+    requiredFor: [],
+    schema: httpUrl(false),
+  },
+  {
+    key: 'CURRENCY',
+    group: 'Business',
+    description: 'ISO 4217 currency for new prices (lowercase).',
+    default: 'usd',
+    secret: false,
+    requiredFor: [],
+    schema: z.string().regex(/^[a-z]{3}$/, 'must be a three-letter lowercase ISO currency such as usd'),
+  },
+  {
+    key: 'LOW_CREDIT_ALERT_THRESHOLD',
+    group: 'Business',
+    description: 'Credits at or below which fans get a low-balance alert.',
+    default: '5',
+    secret: false,
+    requiredFor: [],
+    schema: positiveInt(1_000_000),
+  },
+  {
+    key: 'PUBLIC_URL',
+    group: 'Server',
+    description: 'Public https base URL of this server (webhooks are set to PUBLIC_URL/telegram-webhook and /stripe-webhook).',
+    secret: false,
+    requiredFor: ['set-webhooks'],
+    schema: httpUrl(true),
+    example: 'https://bot.example.com',
+  },
+  {
+    key: 'HOST',
+    group: 'Server',
+    description: 'Address the HTTP server listens on.',
+    default: '0.0.0.0',
+    secret: false,
+    requiredFor: [],
+    schema: z.string().min(1),
+  },
+  {
+    key: 'PORT',
+    group: 'Server',
+    description: 'Port the HTTP server listens on.',
+    default: '8080',
+    secret: false,
+    requiredFor: [],
+    schema: positiveInt(65535),
+  },
+  {
+    key: 'DATABASE_URL',
+    group: 'Database',
+    description: 'postgres://USER:PASSWORD@HOST:5432/DB or sqlite:PATH.',
+    default: DEFAULT_DATABASE_URL,
+    secret: false,
+    redact: maskDatabaseUrl,
+    requiredFor: [],
+    schema: z.string().superRefine((value, ctx) => {
+      try {
+        parseDatabaseUrl(value);
+      } catch (err) {
+        const why = /not usable: (.*)\.$/.exec((err as Error).message)?.[1] ?? 'it is not usable';
+        ctx.addIssue({ code: 'custom', message: `is not usable: ${why}; use sqlite:PATH or postgres://USER:PASSWORD@HOST:5432/DB` });
+      }
+    }),
+  },
+  {
+    key: 'LOG_LEVEL',
+    group: 'Logging',
+    description: 'Log level: fatal, error, warn, info, debug or trace.',
+    default: 'info',
+    secret: false,
+    requiredFor: [],
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  },
+];
+
+/** The keys of every declared setting. */
+export const ENV_KEYS: ReadonlySet<string> = new Set(ENV_SETTINGS.map((s) => s.key));

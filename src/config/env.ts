@@ -1,0 +1,202 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import dotenv from 'dotenv';
+import { ConfigError, UsageError } from '../core/errors.js';
+import { ENV_KEYS, ENV_SETTINGS, type EnvSetting, type Need } from './env-schema.js';
+
+/** Raw string values by variable name, after merging the env file and the environment. */
+export type RawEnv = Record<string, string | undefined>;
+
+/** Where each value came from, for `doctor` and error messages. */
+export interface EnvSource {
+  values: RawEnv;
+  /** The env file that was read, if any. */
+  file?: string;
+  /** Keys found in the env file that premiumbot does not know. */
+  unknownFileKeys: string[];
+}
+
+export interface ReadEnvOptions {
+  /** `--env-file PATH`; when given, the file must exist. */
+  envFile?: string;
+  /** The process environment (wins over the file). */
+  env: RawEnv;
+  cwd: string;
+}
+
+/**
+ * Reads `.env` (or `--env-file`) and merges the real environment over it: the
+ * environment wins. Only declared keys are taken from the process environment.
+ */
+export function readEnvironment(options: ReadEnvOptions): EnvSource {
+  const explicit = options.envFile !== undefined;
+  const file = path.resolve(options.cwd, options.envFile ?? '.env');
+  let fileValues: Record<string, string> = {};
+  if (fs.existsSync(file)) {
+    fileValues = dotenv.parse(fs.readFileSync(file));
+  } else if (explicit) {
+    throw new UsageError(`The env file ${file} does not exist.`, {
+      hint: 'Check the --env-file path, or run `premiumbot setup` to create one.',
+    });
+  }
+  const values: RawEnv = {};
+  for (const [key, value] of Object.entries(fileValues)) values[key] = value;
+  for (const key of ENV_KEYS) {
+    const value = options.env[key];
+    if (value !== undefined) values[key] = value;
+  }
+  return {
+    values,
+    file: fs.existsSync(file) ? file : undefined,
+    unknownFileKeys: Object.keys(fileValues).filter((k) => !ENV_KEYS.has(k)),
+  };
+}
+
+/** The validated configuration the rest of the program receives. */
+export interface AppConfig {
+  botToken?: string;
+  adminChatId?: number;
+  adminUserIds: number[];
+  telegramWebhookSecret?: string;
+  telegramApiRoot: string;
+  stripeApiKey?: string;
+  stripeWebhookSecrets: string[];
+  stripeApiBase: string;
+  currency: string;
+  lowCreditAlertThreshold: number;
+  publicUrl?: string;
+  host: string;
+  port: number;
+  databaseUrl: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+const NEED_LABEL: Record<Need, string> = {
+  serve: '`premiumbot serve`',
+  webhook: 'webhook mode (use `serve --polling` to run without it)',
+  'set-webhooks': '`premiumbot set-webhooks`',
+  telegram: 'talking to Telegram',
+  stripe: 'talking to Stripe',
+};
+
+/** Empty strings count as unset, like most dotenv users expect. */
+function present(value: string | undefined): value is string {
+  return value !== undefined && value.trim() !== '';
+}
+
+/**
+ * Validates every declared setting at once. Missing values required by `needs` and
+ * invalid values (set but wrong) are all collected into one ConfigError.
+ */
+export function loadConfig(source: EnvSource | RawEnv, needs: readonly Need[] = []): AppConfig {
+  const { values, unknownFileKeys, file } =
+    'values' in source && typeof source.values === 'object'
+      ? (source as EnvSource)
+      : { values: source as RawEnv, unknownFileKeys: [] as string[], file: undefined };
+  const problems: string[] = [];
+  const missing: EnvSetting[] = [];
+  const resolved: Record<string, string | undefined> = {};
+
+  for (const setting of ENV_SETTINGS) {
+    const raw = values[setting.key];
+    if (!present(raw)) {
+      resolved[setting.key] = setting.default;
+      const neededBy = setting.requiredFor.filter((n) => needs.includes(n));
+      if (neededBy.length > 0 && setting.default === undefined) missing.push(setting);
+      continue;
+    }
+    const value = raw.trim();
+    const result = setting.schema.safeParse(value);
+    if (!result.success) {
+      const reason = result.error.issues.map((i) => i.message).join('; ');
+      const shown = setting.secret ? '' : ` (got "${setting.redact ? setting.redact(value) : value}")`;
+      problems.push(`${setting.key} ${reason}${shown}.`);
+      continue;
+    }
+    resolved[setting.key] = value;
+  }
+
+  if (missing.length > 0) {
+    const lines = missing.map((s) => {
+      const why = s.requiredFor.filter((n) => needs.includes(n)).map((n) => NEED_LABEL[n]);
+      return `${s.key} is missing: ${s.description.replace(/\.$/, '')}. Needed for ${why.join(' and ')}.`;
+    });
+    problems.unshift(...lines);
+  }
+  for (const key of unknownFileKeys) {
+    problems.push(`${key} in ${file ?? '.env'} is not a premiumbot setting${suggest(key)}.`);
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(
+      problems,
+      missing.length > 0
+        ? 'Set them in .env (run `premiumbot setup` to write it) or in the environment; see docs/configuration.md.'
+        : 'Fix the values in .env or the environment; see docs/configuration.md.',
+    );
+  }
+
+  const get = (key: string): string | undefined => resolved[key];
+  const list = (key: string): string[] =>
+    (get(key) ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  const adminChat = get('ADMIN_CHAT_ID');
+  return {
+    botToken: get('BOT_TOKEN'),
+    adminChatId: adminChat === undefined ? undefined : Number(adminChat),
+    adminUserIds: list('ADMIN_USER_IDS').map(Number),
+    telegramWebhookSecret: get('TELEGRAM_WEBHOOK_SECRET'),
+    telegramApiRoot: stripSlash(get('TELEGRAM_API_ROOT')!),
+    stripeApiKey: get('STRIPE_API_KEY'),
+    stripeWebhookSecrets: list('STRIPE_WEBHOOK_SECRET'),
+    stripeApiBase: stripSlash(get('STRIPE_API_BASE')!),
+    currency: get('CURRENCY')!,
+    lowCreditAlertThreshold: Number(get('LOW_CREDIT_ALERT_THRESHOLD')),
+    publicUrl: get('PUBLIC_URL') === undefined ? undefined : stripSlash(get('PUBLIC_URL')!),
+    host: get('HOST')!,
+    port: Number(get('PORT')),
+    databaseUrl: get('DATABASE_URL')!,
+    logLevel: get('LOG_LEVEL') as AppConfig['logLevel'],
+  };
+}
+
+function stripSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+function suggest(key: string): string {
+  const upper = key.toUpperCase();
+  const close = [...ENV_KEYS].find((k) => k === upper || levenshtein(k, upper) <= 2);
+  return close ? ` (did you mean ${close}?)` : '';
+}
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** Masks a secret for display: only its last four characters survive, when it is long. */
+export function maskSecret(value: string): string {
+  return value.length >= 16 ? `****${value.slice(-4)}` : '****';
+}
+
+/** Lines `KEY=value` of the effective configuration, secrets masked, for `serve` and `doctor`. */
+export function describeConfig(values: RawEnv): string[] {
+  return ENV_SETTINGS.map((s) => {
+    const raw = present(values[s.key]) ? values[s.key]!.trim() : undefined;
+    const value = raw ?? s.default;
+    if (value === undefined) return `${s.key}=(not set)`;
+    const shown = s.secret ? maskSecret(value) : s.redact ? s.redact(value) : value;
+    return `${s.key}=${shown}${raw === undefined ? ' (default)' : ''}`;
+  });
+}

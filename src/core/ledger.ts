@@ -1,0 +1,256 @@
+/**
+ * The credit ledger's rules: what a movement is, how its idempotency key is built, which
+ * amounts are valid, and the port (`LedgerStore`) through which core code moves credits.
+ * Credits only move through a LedgerStore; every movement is one immutable entry.
+ */
+import { ErrorCodes, InvalidAmountError, PremiumbotError } from './errors.js';
+
+/** Why credits or pass seconds moved. */
+export const LEDGER_KINDS = [
+  /** Credits bought (Checkout Session or PaymentIntent). */
+  'grant',
+  /** Credits given by an admin. */
+  'gift',
+  /** A manual correction by an admin. */
+  'adjust',
+  /** A fan message paid with credits. */
+  'spend',
+  /** A premium content item unlocked with credits. */
+  'unlock',
+  /** Credits taken back after a Stripe refund (the rest becomes debt). */
+  'refund',
+  /** Credits from a later grant used to pay off debt. */
+  'debt_settle',
+  /** Pass time bought and banked. */
+  'pass_grant',
+  /** Banked pass time turned into a running pass. */
+  'pass_start',
+] as const;
+
+export type LedgerKind = (typeof LEDGER_KINDS)[number];
+
+/** Kinds that add credits. */
+export type CreditGrantKind = Extract<LedgerKind, 'grant' | 'gift' | 'adjust'>;
+/** Kinds that remove credits on the fan's behalf. */
+export type CreditSpendKind = Extract<LedgerKind, 'spend' | 'unlock'>;
+
+/** One immutable ledger row. */
+export interface LedgerEntry {
+  id: number;
+  userId: number;
+  kind: LedgerKind;
+  /** Change of `users.message_credits` (negative for spends and refunds). */
+  creditsDelta: number;
+  /** Change of `users.time_credits_seconds` (banked pass time). */
+  secondsDelta: number;
+  /** Change of `users.credit_debt`. */
+  debtDelta: number;
+  idempotencyKey: string;
+  reference: string | null;
+  note: string | null;
+  createdAt: Date;
+}
+
+/** A fan's cached balances (always equal to the sums of their ledger). */
+export interface Balance {
+  userId: number;
+  credits: number;
+  /** Banked pass seconds, not yet started. */
+  seconds: number;
+  /** Credits owed after refunds; paid off by the next grants. */
+  debt: number;
+  passStartedAt: Date | null;
+  passEndsAt: Date | null;
+  isFrozen: boolean;
+}
+
+/** What a ledger operation did. A duplicate key returns the earlier entry, unchanged. */
+export interface LedgerResult {
+  /** True when the key had been used before and nothing moved this time. */
+  duplicate: boolean;
+  entry: LedgerEntry;
+  balance: Balance;
+}
+
+export interface GrantResult extends LedgerResult {
+  /** Credits of this grant that went to paying off debt (recorded as a `debt_settle` entry). */
+  debtSettled: number;
+}
+
+export interface RefundResult extends LedgerResult {
+  /** Credits actually removed from the balance. */
+  removed: number;
+  /** Credits that could not be removed and were added to the fan's debt. */
+  addedDebt: number;
+}
+
+export interface PassStartResult extends LedgerResult {
+  passStartedAt: Date;
+  passEndsAt: Date;
+  /** Seconds moved from the bank into the pass. */
+  seconds: number;
+}
+
+/** Optional context stored with an entry. */
+export interface LedgerMeta {
+  /** What caused the movement (checkout session id, content id, admin update id…). */
+  reference?: string;
+  /** Free text for the admin history; never message contents. */
+  note?: string;
+}
+
+export interface GrantMeta extends LedgerMeta {
+  kind?: CreditGrantKind;
+}
+
+export interface SpendMeta extends LedgerMeta {
+  kind?: CreditSpendKind;
+}
+
+/** The Telegram profile fields kept for a fan. */
+export interface FanProfile {
+  id: number;
+  username?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  languageCode?: string | null;
+}
+
+/**
+ * The port core code uses to move credits. `Tx` is the adapter's transaction type: passing
+ * one makes the movement part of the caller's transaction (for example spending and queueing
+ * the relay together); without it each call is its own transaction.
+ */
+export interface LedgerStore<Tx = unknown> {
+  /** Creates the fan or refreshes their profile; returns their balance. */
+  ensureUser(profile: FanProfile, trx?: Tx): Promise<Balance>;
+  /** Adds credits; a purchase pays off debt first. */
+  grantCredits(
+    userId: number,
+    amount: number,
+    key: string,
+    meta?: GrantMeta,
+    trx?: Tx,
+  ): Promise<GrantResult>;
+  /** Removes credits if the balance covers them, else throws InsufficientCreditsError. */
+  spendCredits(
+    userId: number,
+    cost: number,
+    key: string,
+    meta?: SpendMeta,
+    trx?: Tx,
+  ): Promise<LedgerResult>;
+  /** Takes back up to the balance; the remainder becomes debt. */
+  refundCredits(
+    userId: number,
+    amount: number,
+    key: string,
+    meta?: LedgerMeta,
+    trx?: Tx,
+  ): Promise<RefundResult>;
+  /** Banks pass seconds. */
+  grantTime(
+    userId: number,
+    seconds: number,
+    key: string,
+    meta?: LedgerMeta,
+    trx?: Tx,
+  ): Promise<LedgerResult>;
+  /** Turns every banked second into a running pass (extending one still running). */
+  startPass(
+    userId: number,
+    now: Date,
+    key: string,
+    meta?: LedgerMeta,
+    trx?: Tx,
+  ): Promise<PassStartResult>;
+  balance(userId: number, trx?: Tx): Promise<Balance>;
+  /** The sums of the fan's ledger (what the cached balance must equal). */
+  sumLedger(userId: number, trx?: Tx): Promise<{ credits: number; seconds: number; debt: number }>;
+}
+
+/**
+ * The largest single movement accepted. Balances are 32-bit integers in the database; a
+ * cap far below that keeps any realistic sum of grants from overflowing.
+ */
+export const MAX_LEDGER_AMOUNT = 100_000_000;
+
+/** Returns `value` if it is a positive safe integer no larger than MAX_LEDGER_AMOUNT. */
+export function validateAmount(value: unknown, what = 'amount'): number {
+  if (
+    typeof value !== 'number' ||
+    !Number.isSafeInteger(value) ||
+    value <= 0 ||
+    value > MAX_LEDGER_AMOUNT
+  ) {
+    throw new InvalidAmountError(what, value);
+  }
+  return value;
+}
+
+const MAX_KEY_LENGTH = 255;
+
+function keyPart(value: string | number, what: string): string {
+  const text = String(value);
+  const valid =
+    typeof value === 'number' ? Number.isSafeInteger(value) : text !== '' && !/[\s:]/.test(text);
+  if (!valid) {
+    throw new PremiumbotError(ErrorCodes.invalidKey, `Invalid ${what} for an idempotency key: "${text}"`);
+  }
+  return text;
+}
+
+function build(prefix: string, ...parts: Array<[string | number, string]>): string {
+  const key = [prefix, ...parts.map(([v, what]) => keyPart(v, what))].join(':');
+  if (key.length > MAX_KEY_LENGTH) {
+    throw new PremiumbotError(ErrorCodes.invalidKey, `Idempotency key longer than ${MAX_KEY_LENGTH}`);
+  }
+  return key;
+}
+
+/**
+ * Idempotency keys, one builder per source of a movement. The same real-world event always
+ * yields the same key, so replays (webhook retries, duplicate updates) move nothing.
+ */
+export const ledgerKeys = {
+  /** A paid Checkout Session. */
+  grantCheckout: (sessionId: string) => build('grant', [sessionId, 'checkout session id']),
+  /** A PaymentIntent paid outside Checkout (auto-recharge, quick-buy). */
+  grantPaymentIntent: (paymentIntentId: string) =>
+    build('grant', [paymentIntentId, 'payment intent id']),
+  /** A fan message paid with credits, keyed on its Telegram update. */
+  spend: (updateId: number) => build('spend', [updateId, 'update id']),
+  /** A premium item unlocked by a fan; a fan unlocks an item once. */
+  unlock: (fanId: number, itemId: number | string) =>
+    build('unlock', [fanId, 'fan id'], [itemId, 'item id']),
+  /** A Stripe refund. */
+  refund: (refundId: string) => build('refund', [refundId, 'refund id']),
+  /** An admin gift, keyed on the admin's Telegram update. */
+  gift: (adminUpdateId: number) => build('gift', [adminUpdateId, 'admin update id']),
+  /** An admin correction, keyed on the admin's Telegram update. */
+  adjust: (adminUpdateId: number) => build('adjust', [adminUpdateId, 'admin update id']),
+  /** Pass time bought through a Checkout Session. */
+  passGrantCheckout: (sessionId: string) => build('pass_grant', [sessionId, 'checkout session id']),
+  /** Pass time bought through a PaymentIntent. */
+  passGrantPaymentIntent: (paymentIntentId: string) =>
+    build('pass_grant', [paymentIntentId, 'payment intent id']),
+  /** A fan starting their banked pass, keyed on the update that asked for it. */
+  passStart: (updateId: number) => build('pass_start', [updateId, 'update id']),
+  /** The debt settlement that accompanies a grant. */
+  debtSettle: (grantKey: string) => `settle:${grantKey}`,
+} as const;
+
+/** How a refund of `amount` credits splits given the current balance. */
+export function splitRefund(balance: number, amount: number): { removed: number; addedDebt: number } {
+  const removed = Math.min(Math.max(balance, 0), amount);
+  return { removed, addedDebt: amount - removed };
+}
+
+/**
+ * How much of a purchase goes to paying off debt. Only purchases (`grant`) settle debt;
+ * gifts and adjustments are deliberate admin choices and reach the balance untouched.
+ */
+export function debtToSettle(kind: CreditGrantKind, debt: number, granted: number): number {
+  if (kind !== 'grant') return 0;
+  return Math.max(0, Math.min(debt, granted));
+}
