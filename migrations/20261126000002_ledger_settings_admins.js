@@ -24,13 +24,21 @@ function now(knex) {
 export async function up(knex) {
   await knex.schema.createTable('credit_ledger', (table) => {
     table.bigIncrements('id');
-    table.bigInteger('user_id').notNullable().references('id').inTable('users').onDelete('RESTRICT');
+    table
+      .bigInteger('user_id')
+      .notNullable()
+      .references('id')
+      .inTable('users')
+      .onDelete('RESTRICT');
     // grant | gift | adjust | spend | unlock | refund | debt_settle | pass_grant | pass_start
     table.string('kind', 32).notNullable();
     table.integer('credits_delta').notNullable().defaultTo(0);
     table.integer('seconds_delta').notNullable().defaultTo(0);
     table.integer('debt_delta').notNullable().defaultTo(0);
-    table.string('idempotency_key', 255).notNullable().unique('credit_ledger_idempotency_key_unique');
+    table
+      .string('idempotency_key', 255)
+      .notNullable()
+      .unique('credit_ledger_idempotency_key_unique');
     // What caused the movement: a checkout session, a content id, an admin update…
     table.string('reference', 255).nullable();
     table.text('note').nullable();
@@ -69,7 +77,10 @@ export async function up(knex) {
   await knex.schema.createTable('admins', (table) => {
     // A Telegram user id; admins need not have talked to the bot, so no foreign key.
     table.bigInteger('user_id').primary();
-    table.string('role', 16).notNullable().checkIn(['owner', 'admin', 'agent'], 'admins_role_check');
+    table
+      .string('role', 16)
+      .notNullable()
+      .checkIn(['owner', 'admin', 'agent'], 'admins_role_check');
     table.bigInteger('added_by').nullable();
     table.timestamp('created_at', { useTz: true }).notNullable().defaultTo(now(knex));
   });

@@ -26,7 +26,12 @@ export async function up(knex) {
 
   await knex.schema.createTable('content_purchases', (table) => {
     table.increments('id');
-    table.bigInteger('user_id').notNullable().references('id').inTable('users').onDelete('RESTRICT');
+    table
+      .bigInteger('user_id')
+      .notNullable()
+      .references('id')
+      .inTable('users')
+      .onDelete('RESTRICT');
     table
       .integer('content_id')
       .unsigned()
@@ -47,7 +52,12 @@ export async function up(knex) {
 
   await knex.schema.createTable('auto_recharge_attempts', (table) => {
     table.bigIncrements('id');
-    table.bigInteger('user_id').notNullable().references('id').inTable('users').onDelete('RESTRICT');
+    table
+      .bigInteger('user_id')
+      .notNullable()
+      .references('id')
+      .inTable('users')
+      .onDelete('RESTRICT');
     table
       .integer('product_id')
       .unsigned()
@@ -59,7 +69,10 @@ export async function up(knex) {
     table.bigInteger('trigger_ledger_id').nullable();
     table.string('trigger_ledger_key', 255).nullable();
     // Also sent to Stripe as the Idempotency-Key of the PaymentIntent.
-    table.string('idempotency_key', 255).notNullable().unique('auto_recharge_idempotency_key_unique');
+    table
+      .string('idempotency_key', 255)
+      .notNullable()
+      .unique('auto_recharge_idempotency_key_unique');
     table.string('payment_intent_id', 255).nullable().unique('auto_recharge_payment_intent_unique');
     // pending | processing | succeeded | failed | requires_action
     table.string('status', 32).notNullable().defaultTo('pending');

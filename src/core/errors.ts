@@ -56,7 +56,10 @@ export class PremiumbotError extends Error {
 
 /** A usage or configuration problem: exit code 2. */
 export class UsageError extends PremiumbotError {
-  constructor(message: string, options: Omit<PremiumbotErrorOptions, 'kind'> & { code?: ErrorCode } = {}) {
+  constructor(
+    message: string,
+    options: Omit<PremiumbotErrorOptions, 'kind'> & { code?: ErrorCode } = {},
+  ) {
     super(options.code ?? ErrorCodes.usage, message, { ...options, kind: 'usage' });
     this.name = 'UsageError';
   }
@@ -100,9 +103,13 @@ export function hasCode(err: unknown, code: ErrorCode): err is PremiumbotError {
 /** An amount of credits or seconds that is not a positive safe integer (or is too large). */
 export class InvalidAmountError extends PremiumbotError {
   constructor(what: string, value: unknown) {
-    super(ErrorCodes.invalidAmount, `Invalid ${what}: ${String(value)} (expected a positive whole number)`, {
-      details: { what, value: typeof value === 'number' ? value : String(value) },
-    });
+    super(
+      ErrorCodes.invalidAmount,
+      `Invalid ${what}: ${String(value)} (expected a positive whole number)`,
+      {
+        details: { what, value: typeof value === 'number' ? value : String(value) },
+      },
+    );
     this.name = 'InvalidAmountError';
   }
 }

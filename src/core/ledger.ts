@@ -195,7 +195,10 @@ function keyPart(value: string | number, what: string): string {
   const valid =
     typeof value === 'number' ? Number.isSafeInteger(value) : text !== '' && !/[\s:]/.test(text);
   if (!valid) {
-    throw new PremiumbotError(ErrorCodes.invalidKey, `Invalid ${what} for an idempotency key: "${text}"`);
+    throw new PremiumbotError(
+      ErrorCodes.invalidKey,
+      `Invalid ${what} for an idempotency key: "${text}"`,
+    );
   }
   return text;
 }
@@ -203,7 +206,21 @@ function keyPart(value: string | number, what: string): string {
 function build(prefix: string, ...parts: Array<[string | number, string]>): string {
   const key = [prefix, ...parts.map(([v, what]) => keyPart(v, what))].join(':');
   if (key.length > MAX_KEY_LENGTH) {
-    throw new PremiumbotError(ErrorCodes.invalidKey, `Idempotency key longer than ${MAX_KEY_LENGTH}`);
+    throw new PremiumbotError(
+      ErrorCodes.invalidKey,
+      `Idempotency key longer than ${MAX_KEY_LENGTH}`,
+    );
+  }
+  return key;
+}
+
+/** Returns `key` if it can be stored as an idempotency key (non-empty, at most 255 characters). */
+export function validateKey(key: unknown): string {
+  if (typeof key !== 'string' || key.trim() === '' || key.length > MAX_KEY_LENGTH) {
+    throw new PremiumbotError(
+      ErrorCodes.invalidKey,
+      `Invalid idempotency key: ${JSON.stringify(String(key)).slice(0, 80)}`,
+    );
   }
   return key;
 }
@@ -241,7 +258,10 @@ export const ledgerKeys = {
 } as const;
 
 /** How a refund of `amount` credits splits given the current balance. */
-export function splitRefund(balance: number, amount: number): { removed: number; addedDebt: number } {
+export function splitRefund(
+  balance: number,
+  amount: number,
+): { removed: number; addedDebt: number } {
   const removed = Math.min(Math.max(balance, 0), amount);
   return { removed, addedDebt: amount - removed };
 }

@@ -3,7 +3,25 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { createDb } from '../../src/adapters/db/knex.js';
 import { createTestDb, testDialect } from '../helpers/db.js';
+
+const EXPECTED_TABLES = [
+  'users',
+  'products',
+  'conversations',
+  'transactions',
+  'credit_ledger',
+  'settings',
+  'admins',
+  'stripe_events',
+  'telegram_updates',
+  'outbox',
+  'chat_pauses',
+  'premium_content',
+  'content_purchases',
+  'auto_recharge_attempts',
+];
 
 describe('premiumbot executable', () => {
   it('--help lists every command of DESIGN §2', async () => {
@@ -78,6 +96,13 @@ describe(`premiumbot migrate on ${testDialect}`, () => {
       expect(first.code).toBe(0);
       expect(first.stdout).toMatch(/Applied \d+ migrations?/);
       if (!t) expect(fs.existsSync(path.join(dir, 'nested/folder/db.sqlite'))).toBe(true);
+      const db = t?.db ?? createDb(url);
+      try {
+        for (const table of EXPECTED_TABLES) expect(await db.schema.hasTable(table), table).toBe(true);
+        await expect(db('user_dashboard').select()).resolves.toEqual([]);
+      } finally {
+        if (!t) await db.destroy();
+      }
 
       const again = await runCli(['migrate', 'latest'], { env });
       expect(again.code).toBe(0);

@@ -96,9 +96,11 @@ export function parseInt8(value: string): number {
 
 /** Per-connection type parsers, so the global pg.types of other libraries stay untouched. */
 const pgTypes = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
+  getTypeParser(oid: number, format?: string) {
     if (oid === PG_INT8_OID && format !== 'binary') return parseInt8;
-    return pg.types.getTypeParser(oid, format);
+    return format === 'binary'
+      ? pg.types.getTypeParser(oid, 'binary')
+      : pg.types.getTypeParser(oid, 'text');
   },
 };
 

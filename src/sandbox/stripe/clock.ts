@@ -16,7 +16,9 @@ export function createSimClock(startAt?: number): SimClock {
     now: () => Math.floor((Date.now() + offsetMs) / 1000),
     advance(seconds: number) {
       if (!Number.isFinite(seconds) || seconds < 0) {
-        throw new RangeError(`clock.advance needs a non-negative number of seconds, got ${seconds}`);
+        throw new RangeError(
+          `clock.advance needs a non-negative number of seconds, got ${seconds}`,
+        );
       }
       offsetMs += seconds * 1000;
     },

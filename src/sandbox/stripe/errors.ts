@@ -15,15 +15,11 @@ export interface StripeErrorBody {
   [extra: string]: unknown;
 }
 
-/** Where a failed request's error came from; only handler errors are stored for idempotent replay. */
-export type ErrorOrigin = 'validation' | 'handler';
-
 /** An error the API answers with Stripe's envelope and status code. */
 export class StripeApiError extends Error {
   constructor(
     readonly status: number,
     readonly body: StripeErrorBody,
-    readonly origin: ErrorOrigin = 'handler',
   ) {
     super(body.message);
     this.name = 'StripeApiError';
@@ -59,42 +55,35 @@ export function noSuch(type: string, id: string, param = 'id', status = 404): St
 
 /** 400 parameter_missing: `Missing required param: x.` */
 export function missingParam(param: string): StripeApiError {
-  return new StripeApiError(
-    400,
-    {
-      type: 'invalid_request_error',
-      code: 'parameter_missing',
-      message: `Missing required param: ${param}.`,
-      param,
-      doc_url: 'https://stripe.com/docs/error-codes/parameter-missing',
-    },
-    'validation',
-  );
+  return new StripeApiError(400, {
+    type: 'invalid_request_error',
+    code: 'parameter_missing',
+    message: `Missing required param: ${param}.`,
+    param,
+    doc_url: 'https://stripe.com/docs/error-codes/parameter-missing',
+  });
 }
 
 /** 400 parameter_unknown: `Received unknown parameter: foo`. */
 export function unknownParam(param: string): StripeApiError {
-  return new StripeApiError(
-    400,
-    {
-      type: 'invalid_request_error',
-      code: 'parameter_unknown',
-      message: `Received unknown parameter: ${param}`,
-      param,
-      doc_url: 'https://stripe.com/docs/error-codes/parameter-unknown',
-    },
-    'validation',
-  );
+  return new StripeApiError(400, {
+    type: 'invalid_request_error',
+    code: 'parameter_unknown',
+    message: `Received unknown parameter: ${param}`,
+    param,
+    doc_url: 'https://stripe.com/docs/error-codes/parameter-unknown',
+  });
 }
 
 /** 400 for a parameter whose value has the wrong type or is not allowed. */
 export function invalidParam(param: string, message: string): StripeApiError {
-  return new StripeApiError(400, { type: 'invalid_request_error', message, param }, 'validation');
+  return new StripeApiError(400, { type: 'invalid_request_error', message, param });
 }
 
 /** Masks an API key the way Stripe does in its 401 message: prefix, stars, last four. */
 export function maskKey(key: string): string {
   const prefix = /^(sk|rk|pk)_(test|live)_/.exec(key)?.[0] ?? '';
-  if (key.length - prefix.length <= 8) return `${prefix}${'*'.repeat(Math.max(0, key.length - prefix.length))}`;
+  if (key.length - prefix.length <= 8)
+    return `${prefix}${'*'.repeat(Math.max(0, key.length - prefix.length))}`;
   return `${prefix}${'*'.repeat(key.length - prefix.length - 4)}${key.slice(-4)}`;
 }

@@ -27,7 +27,10 @@ export interface CustomerObject extends StripeObject {
 }
 
 /** A new Customer. */
-export function buildCustomer(created: number, fields: Partial<CustomerObject> = {}): CustomerObject {
+export function buildCustomer(
+  created: number,
+  fields: Partial<CustomerObject> = {},
+): CustomerObject {
   const id = newId('customer');
   return {
     address: null,
@@ -71,7 +74,10 @@ export interface ProductObject extends StripeObject {
 }
 
 /** A new Product. */
-export function buildProduct(created: number, fields: Partial<ProductObject> & { name: string }): ProductObject {
+export function buildProduct(
+  created: number,
+  fields: Partial<ProductObject> & { name: string },
+): ProductObject {
   return {
     active: true,
     created,
@@ -163,7 +169,11 @@ export function buildPaymentMethod(
       ? {
           card: {
             brand: card.brand,
-            checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: 'pass' },
+            checks: {
+              address_line1_check: null,
+              address_postal_code_check: null,
+              cvc_check: 'pass',
+            },
             country: card.country,
             display_brand: card.brand,
             exp_month: card.exp_month,
@@ -181,7 +191,13 @@ export function buildPaymentMethod(
       : { [type]: {} };
   return {
     allow_redisplay: 'unspecified',
-    billing_details: { address: emptyAddress(), email: null, name: null, phone: null, tax_id: null },
+    billing_details: {
+      address: emptyAddress(),
+      email: null,
+      name: null,
+      phone: null,
+      tax_id: null,
+    },
     ...details,
     created,
     customer: null,
@@ -225,8 +241,9 @@ export function buildPaymentIntent(
   fields: Partial<PaymentIntentObject> & { amount: number; currency: string },
 ): PaymentIntentObject {
   const id = newId('payment_intent');
+  const { amount, currency, ...rest } = fields;
   return {
-    amount: fields.amount,
+    amount,
     amount_capturable: 0,
     amount_details: { tip: {} },
     amount_received: 0,
@@ -239,7 +256,7 @@ export function buildPaymentIntent(
     client_secret: `${id}_secret_${newId('item').slice(3)}`,
     confirmation_method: 'automatic',
     created,
-    currency: fields.currency,
+    currency,
     customer: null,
     description: null,
     id,
@@ -268,7 +285,7 @@ export function buildPaymentIntent(
     excluded_payment_method_types: null,
     customer_account: null,
     managed_payments: null,
-    ...fields,
+    ...rest,
   };
 }
 
@@ -332,7 +349,9 @@ export function buildCharge(
       network_status: failure ? 'declined_by_network' : 'approved_by_network',
       reason: failure?.declineCode ?? null,
       risk_level: 'normal',
-      seller_message: failure ? 'The bank did not return any further details with this decline.' : 'Payment complete.',
+      seller_message: failure
+        ? 'The bank did not return any further details with this decline.'
+        : 'Payment complete.',
       type: failure ? 'issuer_declined' : 'authorized',
     },
     paid: succeeded,
@@ -477,7 +496,10 @@ export function buildDispute(
     metadata: {},
     object: 'dispute',
     payment_intent: charge.payment_intent,
-    payment_method_details: { card: { brand: 'visa', case_type: 'chargeback', network_reason_code: '10.4' }, type: 'card' },
+    payment_method_details: {
+      card: { brand: 'visa', case_type: 'chargeback', network_reason_code: '10.4' },
+      type: 'card',
+    },
     reason,
     status: 'needs_response',
     enhanced_eligibility_types: [],
@@ -515,7 +537,12 @@ export function buildWebhookEndpoint(
 export function buildPortalSession(
   created: number,
   baseUrl: string,
-  fields: { customer: string; return_url: string | null; locale: string | null; configuration: string | null },
+  fields: {
+    customer: string;
+    return_url: string | null;
+    locale: string | null;
+    configuration: string | null;
+  },
 ): StripeObject {
   const id = newId('billing_portal.session');
   return {
@@ -535,7 +562,11 @@ export function buildPortalSession(
 }
 
 /** A Checkout line item for `quantity` × `price`. */
-export function buildLineItem(price: PriceObject, quantity: number, description: string): StripeObject {
+export function buildLineItem(
+  price: PriceObject,
+  quantity: number,
+  description: string,
+): StripeObject {
   const total = (price.unit_amount ?? 0) * quantity;
   return {
     amount_discount: 0,
@@ -590,7 +621,12 @@ export function buildCheckoutSession(
     created,
     currency: null,
     custom_fields: [],
-    custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
+    custom_text: {
+      after_submit: null,
+      shipping_address: null,
+      submit: null,
+      terms_of_service_acceptance: null,
+    },
     customer: null,
     customer_creation: null,
     customer_details: null,

@@ -39,7 +39,12 @@ export class ObjectStore {
   }
 
   /** The object of `type` with `id`, or Stripe's resource_missing error. */
-  get<T extends StripeObject = StripeObject>(type: string, id: string, param = 'id', status = 404): T {
+  get<T extends StripeObject = StripeObject>(
+    type: string,
+    id: string,
+    param = 'id',
+    status = 404,
+  ): T {
     const obj = this.find<T>(type, id);
     if (!obj) throw noSuch(type, id, param, status);
     return obj;

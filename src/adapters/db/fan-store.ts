@@ -1,0 +1,84 @@
+/** The backbone's view of fans: profile, blocked flag, tier, and their topic. */
+import type { Knex } from 'knex';
+import type { FanDirectory, FanTopic } from '../../core/traffic/ports.js';
+import { toBool, toInt } from './rows.js';
+
+export function createFanStore(db: Knex): FanDirectory {
+  return {
+    async ensure(profile) {
+      const fields = {
+        username: profile.username ?? null,
+        first_name: profile.firstName ?? null,
+        last_name: profile.lastName ?? null,
+        language_code: profile.languageCode ?? null,
+      };
+      await db('users')
+        .insert({ id: profile.id, ...fields, last_activity_at: new Date() })
+        .onConflict('id')
+        .merge({ ...fields, last_activity_at: new Date(), updated_at: new Date() });
+    },
+    async profile(fanId) {
+      const row = (await db('users').where('id', fanId).first('id', 'first_name', 'last_name', 'username', 'language_code')) as
+        | { id: number; first_name: string | null; last_name: string | null; username: string | null; language_code: string | null }
+        | undefined;
+      if (!row) return null;
+      return {
+        id: toInt(row.id),
+        firstName: row.first_name,
+        lastName: row.last_name,
+        username: row.username,
+        languageCode: row.language_code,
+      };
+    },
+    async standing(fanId) {
+      const row = (await db('users').where('id', fanId).first('tier', 'total_spent_cents')) as
+        | { tier: string; total_spent_cents: number | string }
+        | undefined;
+      if (!row) return null;
+      return { tier: row.tier, hasPaid: toInt(row.total_spent_cents) > 0 };
+    },
+    async setBlocked(fanId, blocked) {
+      const changed = await db('users')
+        .where('id', fanId)
+        .where('is_blocked', !blocked)
+        .update({ is_blocked: blocked, updated_at: new Date() });
+      return changed > 0;
+    },
+    async isBlocked(fanId) {
+      const row = (await db('users').where('id', fanId).first('is_blocked')) as { is_blocked: unknown } | undefined;
+      return row ? toBool(row.is_blocked) : false;
+    },
+    async topicOf(fanId) {
+      const row = (await db('conversations').where('user_id', fanId).first('chat_id', 'topic_id')) as
+        | { chat_id: number; topic_id: number }
+        | undefined;
+      return row ? { chatId: toInt(row.chat_id), topicId: toInt(row.topic_id) } : null;
+    },
+    async fanOfTopic(chatId, topicId) {
+      const row = (await db('conversations').where({ chat_id: chatId, topic_id: topicId }).first('user_id')) as
+        | { user_id: number }
+        | undefined;
+      return row ? toInt(row.user_id) : null;
+    },
+    async saveTopic(fanId, topic, title, replacing) {
+      const now = new Date();
+      if (replacing === undefined) {
+        await db('conversations')
+          .insert({ user_id: fanId, chat_id: topic.chatId, topic_id: topic.topicId, title, created_at: now, updated_at: now })
+          .onConflict('user_id')
+          .ignore();
+      } else {
+        await db('conversations')
+          .where({ user_id: fanId, topic_id: replacing })
+          .update({ chat_id: topic.chatId, topic_id: topic.topicId, title, recreated_at: now, updated_at: now });
+      }
+      const stored = (await db('conversations').where('user_id', fanId).first('chat_id', 'topic_id')) as {
+        chat_id: number;
+        topic_id: number;
+      };
+      const result: FanTopic = { chatId: toInt(stored.chat_id), topicId: toInt(stored.topic_id) };
+      await db('users').where('id', fanId).update({ topic_id: result.topicId });
+      return result;
+    },
+  };
+}

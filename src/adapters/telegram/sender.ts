@@ -1,0 +1,131 @@
+/**
+ * The one sender. Every Bot API call that spends a chat's budget goes through here: it
+ * waits for the sliding windows (global, private chat, group), honours 429 pauses, and
+ * reports long pauses so they are persisted and alerted. The outbox worker drives it for
+ * durable work; features use `send` for ephemeral calls (leaveChat, createForumTopic…).
+ */
+import { callCost } from '../../core/traffic/call-cost.js';
+import { decideFailure } from '../../core/traffic/delivery-policy.js';
+import { simulatedSecondsToMs, type TrafficLimits } from '../../core/traffic/limits.js';
+import { RateScheduler, type ChatPause } from '../../core/traffic/rate-scheduler.js';
+import type { Logger } from '../../core/logger.js';
+import type { BackboneMetrics } from '../../core/metrics.js';
+import { BotApiError, type BotApi } from './bot-api.js';
+
+export interface SenderDeps {
+  api: BotApi;
+  limits: TrafficLimits;
+  logger: Logger;
+  metrics: BackboneMetrics;
+  now?: () => number;
+  /** Called when a 429 asks for more than `limits.longPauseSeconds`. */
+  onLongPause?: (pause: ChatPause, retryAfterSeconds: number) => Promise<void> | void;
+}
+
+/** Resolves after `ms`, or early (rejecting) when `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, Math.max(0, ms));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason ?? new Error('aborted'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export class TelegramSender {
+  readonly scheduler: RateScheduler;
+  readonly limits: TrafficLimits;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: SenderDeps) {
+    this.limits = deps.limits;
+    this.scheduler = new RateScheduler(deps.limits);
+    this.now = deps.now ?? Date.now;
+  }
+
+  clock(): number {
+    return this.now();
+  }
+
+  /** The budget a call spends. */
+  costOf(method: string, params: Record<string, unknown>): number {
+    return callCost(method, params, this.limits.batchCost === 'per_message');
+  }
+
+  /** Waits until `cost` sends to `chatId` fit, then takes them. */
+  async acquire(chatId: number, cost: number, signal?: AbortSignal): Promise<void> {
+    if (cost <= 0) return;
+    for (;;) {
+      const now = this.now();
+      if (this.scheduler.tryTake(chatId, now, cost)) return;
+      await sleep(Math.max(1, this.scheduler.delay(chatId, now, cost)), signal);
+    }
+  }
+
+  /**
+   * One call, no retry. A 429 pauses the chat (and reports a long pause) before the error
+   * is rethrown, so whoever retries waits the right time.
+   */
+  async attempt<T>(method: string, params: Record<string, unknown>, chatId?: number): Promise<T> {
+    try {
+      const result = await this.deps.api.call<T>(method, params);
+      this.deps.metrics.sends.inc({ result: 'ok' });
+      return result;
+    } catch (err) {
+      if (err instanceof BotApiError && err.failure.type === 'api' && err.failure.code === 429 && chatId !== undefined) {
+        await this.onTooManyRequests(chatId, err.failure.retryAfterSeconds ?? 5);
+      } else {
+        this.deps.metrics.sends.inc({ result: 'error' });
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * An ephemeral call with the budget respected: retries 429s, 5xx and unsent network
+   * errors (up to `maxAttempts`), never an uncertain non-idempotent one.
+   */
+  async send<T>(
+    method: string,
+    params: Record<string, unknown>,
+    options: { maxAttempts?: number; signal?: AbortSignal } = {},
+  ): Promise<T> {
+    const chatId = typeof params.chat_id === 'number' ? params.chat_id : undefined;
+    const cost = this.costOf(method, params);
+    const maxAttempts = options.maxAttempts ?? 5;
+    for (let attempt = 1; ; attempt++) {
+      if (chatId !== undefined) await this.acquire(chatId, cost, options.signal);
+      try {
+        return await this.attempt<T>(method, params, chatId);
+      } catch (err) {
+        if (!(err instanceof BotApiError) || attempt >= maxAttempts) throw err;
+        const decision = decideFailure(method, err.failure);
+        if (decision.action === 'rate_limited') {
+          if (decision.retryAfterSeconds > this.limits.longPauseSeconds) throw err;
+          continue; // acquire() waits for the pause
+        }
+        if (decision.action !== 'retry') throw err;
+        await sleep(simulatedSecondsToMs(2 ** attempt / 2, this.limits), options.signal);
+      }
+    }
+  }
+
+  /** Applies a 429 to the chat: pause it, count it, report it when long. */
+  async onTooManyRequests(chatId: number, retryAfterSeconds: number): Promise<ChatPause> {
+    const until = this.now() + simulatedSecondsToMs(retryAfterSeconds, this.limits);
+    const pause = this.scheduler.pause(chatId, until, `429 retry_after=${retryAfterSeconds}`);
+    this.deps.metrics.tooManyRequests.inc({ chat: chatId < 0 ? 'group' : 'private' });
+    this.deps.metrics.sends.inc({ result: '429' });
+    if (retryAfterSeconds > this.limits.longPauseSeconds) {
+      this.deps.logger.warn({ chatId, retryAfterSeconds }, 'long Telegram flood wait: chat paused');
+      await this.deps.onLongPause?.(pause, retryAfterSeconds);
+    }
+    return pause;
+  }
+}

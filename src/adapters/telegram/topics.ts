@@ -1,0 +1,117 @@
+/**
+ * Fan topics in the admin group: created on first need, recreated once when Telegram says
+ * the thread is gone. Both are single flight per fan, so a burst of jobs for a fan whose
+ * topic was deleted creates exactly one new topic.
+ */
+import type { Logger } from '../../core/logger.js';
+import type { FanDirectory, FanProfile, StateStore } from '../../core/traffic/ports.js';
+import type { TelegramSender } from './sender.js';
+
+export interface TopicManagerDeps {
+  sender: TelegramSender;
+  fans: FanDirectory;
+  state: StateStore;
+  adminChatId: number;
+  logger: Logger;
+}
+
+/** The group cannot take a topic creation soon (paused or out of budget for a while). */
+export class ChatBusyError extends Error {
+  constructor(readonly chatId: number) {
+    super(`chat ${chatId} is paused or out of budget`);
+    this.name = 'ChatBusyError';
+  }
+}
+
+const ALERTS_TOPIC_KEY = 'alerts_topic_id';
+
+/** A topic title from the fan's names: plain text, at most 128 characters. */
+export function topicTitle(profile: FanProfile | null, fanId: number): string {
+  const name = [profile?.firstName, profile?.lastName].filter(Boolean).join(' ').trim() || `Fan ${fanId}`;
+  const handle = profile?.username ? ` @${profile.username}` : '';
+  return `${name}${handle}`.slice(0, 128);
+}
+
+export class TopicManager {
+  private readonly inflight = new Map<string, Promise<number>>();
+
+  constructor(private readonly deps: TopicManagerDeps) {}
+
+  /** The fan's topic id, creating the topic if the fan has none yet. */
+  topicFor(fanId: number, signal?: AbortSignal): Promise<number> {
+    return this.singleFlight(`fan:${fanId}`, async () => {
+      const existing = await this.deps.fans.topicOf(fanId);
+      if (existing) return existing.topicId;
+      const { topicId, title } = await this.create(fanId, signal);
+      const stored = await this.deps.fans.saveTopic(fanId, { chatId: this.deps.adminChatId, topicId }, title);
+      if (stored.topicId !== topicId) await this.discard(topicId);
+      return stored.topicId;
+    });
+  }
+
+  /** Replaces a deleted topic (once: if someone already replaced it, their topic is used). */
+  recreate(fanId: number, deletedTopicId: number, signal?: AbortSignal): Promise<number> {
+    return this.singleFlight(`fan:${fanId}`, async () => {
+      const current = await this.deps.fans.topicOf(fanId);
+      if (current && current.topicId !== deletedTopicId) return current.topicId;
+      const { topicId, title } = await this.create(fanId, signal);
+      const stored = current
+        ? await this.deps.fans.saveTopic(fanId, { chatId: this.deps.adminChatId, topicId }, title, deletedTopicId)
+        : await this.deps.fans.saveTopic(fanId, { chatId: this.deps.adminChatId, topicId }, title);
+      if (stored.topicId !== topicId) await this.discard(topicId);
+      this.deps.logger.info({ fanId, deletedTopicId, topicId: stored.topicId }, 'fan topic recreated');
+      return stored.topicId;
+    });
+  }
+
+  /** The alerts topic of the admin group, created on first use. */
+  alertsTopic(signal?: AbortSignal): Promise<number> {
+    return this.singleFlight('alerts', async () => {
+      const stored = await this.deps.state.get(ALERTS_TOPIC_KEY);
+      if (stored) return Number(stored);
+      const topic = await this.createTopic('⚠️ Alerts', signal);
+      await this.deps.state.set(ALERTS_TOPIC_KEY, String(topic));
+      return topic;
+    });
+  }
+
+  /** Forgets a deleted alerts topic so the next alert creates a new one. */
+  async forgetAlertsTopic(deletedTopicId: number): Promise<void> {
+    const stored = await this.deps.state.get(ALERTS_TOPIC_KEY);
+    if (stored === String(deletedTopicId)) await this.deps.state.set(ALERTS_TOPIC_KEY, '');
+  }
+
+  private async create(fanId: number, signal?: AbortSignal): Promise<{ topicId: number; title: string }> {
+    const title = topicTitle(await this.deps.fans.profile(fanId), fanId);
+    return { topicId: await this.createTopic(title, signal), title };
+  }
+
+  private async createTopic(name: string, signal?: AbortSignal): Promise<number> {
+    const chatId = this.deps.adminChatId;
+    const scheduler = this.deps.sender.scheduler;
+    // Topic creation spends the group's budget; do not hold a job for a long pause.
+    const wait = scheduler.delay(chatId, this.deps.sender.clock());
+    if (wait > scheduler.rules.group.windowMs * 2) throw new ChatBusyError(chatId);
+    const topic = await this.deps.sender.send<{ message_thread_id: number }>(
+      'createForumTopic',
+      { chat_id: chatId, name },
+      { maxAttempts: 3, signal },
+    );
+    return topic.message_thread_id;
+  }
+
+  private async discard(topicId: number): Promise<void> {
+    // Another instance stored its topic first; ours stays empty, so remove it.
+    await this.deps.sender
+      .send('deleteForumTopic', { chat_id: this.deps.adminChatId, message_thread_id: topicId }, { maxAttempts: 2 })
+      .catch(() => {});
+  }
+
+  private singleFlight(key: string, task: () => Promise<number>): Promise<number> {
+    const running = this.inflight.get(key);
+    if (running) return running;
+    const promise = task().finally(() => this.inflight.delete(key));
+    this.inflight.set(key, promise);
+    return promise;
+  }
+}

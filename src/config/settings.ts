@@ -1,0 +1,131 @@
+/**
+ * Runtime business settings (the `settings` table), declared once: key, description,
+ * default and validation. The admin panel, the settings store and the docs all read this
+ * table. Values are stored as JSON text; a key without a row has its default.
+ */
+import { z } from 'zod';
+import type { MessageCosts, MessageType } from '../core/pricing.js';
+import { tierThresholdsAreValid, type TierThresholds } from '../core/tiers.js';
+
+export interface SettingDefinition<S extends z.ZodType = z.ZodType> {
+  description: string;
+  schema: S;
+  default: z.output<S>;
+}
+
+function setting<S extends z.ZodType>(
+  schema: S,
+  defaultValue: z.output<S>,
+  description: string,
+): SettingDefinition<S> {
+  return { schema, default: defaultValue, description };
+}
+
+/** Credits per message; 0 makes a type free, 1000 is a sanity cap. */
+const cost = z.number().int().min(0).max(1000);
+
+const tierThresholds = z
+  .object({
+    regular: z.number().int().min(0),
+    vip: z.number().int().min(0),
+  })
+  .strict()
+  .refine((t: TierThresholds) => tierThresholdsAreValid(t), {
+    message: 'vip must be at least regular',
+  });
+
+/**
+ * Every setting. Media that take more effort to answer cost more: voice, video and round
+ * video notes 5; photos, documents and audio files 3; GIF animations 2; text, stickers,
+ * locations, contacts and anything else 1.
+ */
+export const SETTINGS = {
+  'cost.text': setting(cost, 1, 'Credits a text message costs.'),
+  'cost.photo': setting(cost, 3, 'Credits a photo costs.'),
+  'cost.voice': setting(cost, 5, 'Credits a voice message costs.'),
+  'cost.video': setting(cost, 5, 'Credits a video costs.'),
+  'cost.video_note': setting(cost, 5, 'Credits a round video message costs.'),
+  'cost.audio': setting(cost, 3, 'Credits an audio file costs.'),
+  'cost.animation': setting(cost, 2, 'Credits a GIF animation costs.'),
+  'cost.document': setting(cost, 3, 'Credits a file (document) costs.'),
+  'cost.sticker': setting(cost, 1, 'Credits a sticker costs.'),
+  'cost.location': setting(cost, 1, 'Credits a location or venue costs.'),
+  'cost.contact': setting(cost, 1, 'Credits a shared contact costs.'),
+  'cost.other': setting(cost, 1, 'Credits any other message (poll, dice…) costs.'),
+  'low_balance.threshold': setting(
+    z.number().int().min(0).max(100_000),
+    5,
+    'Fans at or below this many credits are warned (default: LOW_CREDIT_ALERT_THRESHOLD).',
+  ),
+  'pass.warning_minutes': setting(
+    z.number().int().min(0).max(1440),
+    5,
+    'Minutes before a time pass ends that the fan is warned; 0 disables the warning.',
+  ),
+  'tier.thresholds': setting(
+    tierThresholds,
+    { regular: 2000, vip: 10000 },
+    'Total spend in cents from which a fan is Regular and VIP (below Regular: New).',
+  ),
+  'auto_recharge.max_failures': setting(
+    z.number().int().min(1).max(20),
+    3,
+    'Consecutive failed auto-recharge charges after which auto-recharge is turned off.',
+  ),
+  'receipts.enabled': setting(z.boolean(), true, 'Send the fan a receipt after each payment.'),
+} as const;
+
+type Table = typeof SETTINGS;
+
+export type SettingKey = keyof Table;
+
+/** Every setting with its type. */
+export type Settings = { [K in SettingKey]: z.output<Table[K]['schema']> };
+
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+
+/** True when `key` names a declared setting. */
+export function isSettingKey(key: string): key is SettingKey {
+  return Object.hasOwn(SETTINGS, key);
+}
+
+/** Validates a value for `key`; returns the parsed value or the problems, one per line. */
+export function validateSetting<K extends SettingKey>(
+  key: K,
+  value: unknown,
+): { ok: true; value: Settings[K] } | { ok: false; problems: string[] } {
+  const result = (SETTINGS[key].schema as z.ZodType).safeParse(value);
+  if (result.success) return { ok: true, value: result.data as Settings[K] };
+  return {
+    ok: false,
+    problems: result.error.issues.map((issue) =>
+      issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+    ),
+  };
+}
+
+/** The declared defaults. */
+export function defaultSettings(): Settings {
+  const values: Record<string, unknown> = {};
+  for (const key of SETTING_KEYS) values[key] = structuredClone(SETTINGS[key].default);
+  return values as Settings;
+}
+
+/** The message costs held in `settings`, in the shape core/pricing expects. */
+export function messageCosts(settings: Settings): MessageCosts {
+  const costs: Record<MessageType, number> = {
+    text: settings['cost.text'],
+    photo: settings['cost.photo'],
+    voice: settings['cost.voice'],
+    video: settings['cost.video'],
+    video_note: settings['cost.video_note'],
+    audio: settings['cost.audio'],
+    animation: settings['cost.animation'],
+    document: settings['cost.document'],
+    sticker: settings['cost.sticker'],
+    location: settings['cost.location'],
+    contact: settings['cost.contact'],
+    other: settings['cost.other'],
+  };
+  return costs;
+}

@@ -1,0 +1,120 @@
+/**
+ * What to do after a Bot API call failed. Pure: the adapter turns telegraf/network errors
+ * into a `CallFailure`, this module decides; the outbox worker carries the decision out.
+ *
+ * Semantics (see docs/architecture.md, "Delivery guarantees"):
+ * - an error answer from Telegram (4xx/5xx) means the call had no effect: safe to retry;
+ * - a network failure before the request left (connection refused, DNS) is also safe;
+ * - a failure after the request may have reached Telegram (timeout, reset, lost or
+ *   truncated response) is *uncertain*: only idempotent methods are retried; anything that
+ *   could post a second copy is set aside as `uncertain` and reported, never resent blindly.
+ */
+
+/** A failed Bot API call, as the adapter observed it. */
+export type CallFailure =
+  | {
+      type: 'api';
+      /** Telegram's error_code (HTTP status). */
+      code: number;
+      description: string;
+      retryAfterSeconds?: number;
+      migrateToChatId?: number;
+    }
+  | {
+      type: 'network';
+      /** `no`: the request never left; `maybe`: it may have been processed. */
+      sent: 'no' | 'maybe';
+      reason: string;
+    };
+
+/** The decision for one failed call. */
+export type FailureDecision =
+  /** 429: pause the chat (or group) for retryAfter simulated seconds, then resend; not an attempt. */
+  | { action: 'rate_limited'; retryAfterSeconds: number }
+  /** Certainly not delivered: try again after a backoff. */
+  | { action: 'retry'; reason: string }
+  /** May have been delivered and resending could duplicate: set aside and report. */
+  | { action: 'uncertain'; reason: string }
+  /** The fan blocked the bot or deleted the account. */
+  | { action: 'blocked'; reason: string }
+  /** The forum topic is gone: recreate it once and resend. */
+  | { action: 'thread_missing'; reason: string }
+  /** The group became a supergroup with a new id. */
+  | { action: 'migrated'; newChatId: number }
+  /** Telegram refused it for good (bad request, message to copy deleted…). */
+  | { action: 'drop'; reason: string };
+
+/** Bot API methods that can be repeated without a visible second effect. */
+export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
+  'editMessageText',
+  'editMessageCaption',
+  'editMessageReplyMarkup',
+  'editMessageMedia',
+  'editForumTopic',
+  'closeForumTopic',
+  'reopenForumTopic',
+  'pinChatMessage',
+  'unpinChatMessage',
+  'deleteMessage',
+  'deleteMessages',
+  'setMessageReaction',
+  'sendChatAction',
+  'leaveChat',
+  'answerCallbackQuery',
+  'getMe',
+  'getChat',
+  'setMyCommands',
+]);
+
+const BLOCKED_PATTERNS = [
+  /bot was blocked by the user/i,
+  /user is deactivated/i,
+  /bot can't initiate conversation/i,
+  /bot was kicked from the/i,
+];
+
+const THREAD_MISSING_PATTERNS = [/message thread not found/i, /TOPIC_DELETED/i, /TOPIC_ID_INVALID/i];
+
+/** Decides what to do with a failed call of `method`. */
+export function decideFailure(method: string, failure: CallFailure): FailureDecision {
+  if (failure.type === 'network') {
+    if (failure.sent === 'no' || IDEMPOTENT_METHODS.has(method)) {
+      return { action: 'retry', reason: `network: ${failure.reason}` };
+    }
+    return { action: 'uncertain', reason: `network: ${failure.reason}` };
+  }
+  const { code, description } = failure;
+  if (code === 429) {
+    return { action: 'rate_limited', retryAfterSeconds: Math.max(1, failure.retryAfterSeconds ?? 5) };
+  }
+  if (failure.migrateToChatId !== undefined) {
+    return { action: 'migrated', newChatId: failure.migrateToChatId };
+  }
+  if (code >= 500) return { action: 'retry', reason: `telegram ${code}` };
+  if (THREAD_MISSING_PATTERNS.some((p) => p.test(description))) {
+    return { action: 'thread_missing', reason: description };
+  }
+  if (code === 403 && BLOCKED_PATTERNS.some((p) => p.test(description))) {
+    return { action: 'blocked', reason: description };
+  }
+  if (code === 401) return { action: 'retry', reason: 'telegram 401 (check BOT_TOKEN)' };
+  return { action: 'drop', reason: `telegram ${code}: ${description}` };
+}
+
+export interface BackoffOptions {
+  baseMs: number;
+  maxMs: number;
+  /** A number in [0, 1), injected so tests are deterministic. */
+  random: () => number;
+}
+
+export const DEFAULT_BACKOFF: Omit<BackoffOptions, 'random'> = { baseMs: 1000, maxMs: 5 * 60_000 };
+
+/** Exponential backoff with "full jitter" for the n-th failed attempt (1-based). */
+export function backoffMs(attempt: number, options: BackoffOptions): number {
+  const ceiling = Math.min(options.maxMs, options.baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + (ceiling / 2) * options.random());
+}
+
+/** After this many failed attempts a job is given up (`dead`) and reported. */
+export const MAX_ATTEMPTS = 8;

@@ -1,0 +1,202 @@
+/**
+ * The outbox: every message the bot sends is a job. Jobs of one *lane* (a private chat, or
+ * one fan's topic in a group) are sent strictly in order; lanes are independent, so a
+ * paused group never holds up private chats. This module holds the job model, the port
+ * the database implements, and the priority and batching policy.
+ */
+
+/** Kinds of outgoing work; the kind names the business reason, the method the Bot API call. */
+export type OutboxKind =
+  /** A fan's message copied into their topic. */
+  | 'relay.fan'
+  /** A team answer copied from a topic to the fan. */
+  | 'relay.team'
+  /** A payment / credits notice to a fan. */
+  | 'notice.payment'
+  /** A notice for the team in a fan's topic (blocked, topic recreated…). */
+  | 'notice.topic'
+  /** A message to a fan that is not a relay (help, errors). */
+  | 'notice.fan'
+  /** An operational alert for the admins. */
+  | 'alert'
+  | (string & {});
+
+/** Where a job goes. `topic` means "the fan's topic", resolved (or created) when it is sent. */
+export type OutboxTarget =
+  | { type: 'chat'; chatId: number; threadId?: number }
+  | { type: 'topic'; chatId: number; fanId: number };
+
+/** What a feature asks for. */
+export interface NewOutboxJob {
+  kind: OutboxKind;
+  target: OutboxTarget;
+  /** The Bot API method (sendMessage, copyMessage, …). */
+  method: string;
+  /** Its parameters, without chat_id / message_thread_id (set from the target). */
+  params: Record<string, unknown>;
+  /** Higher goes first when a chat's budget is the bottleneck (see PRIORITY). */
+  priority?: number;
+  /** Unique: enqueueing the same key twice creates one job (e.g. `relay:<update_id>`). */
+  dedupeKey?: string;
+  /** The fan the job is about (for blocked-fan handling and notices). */
+  fanId?: number;
+  /** Do not send before this time. */
+  notBefore?: Date;
+}
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'dead';
+
+/** Why a finished job ended where it did. */
+export type OutboxOutcome =
+  | 'delivered'
+  /** The call may have reached Telegram; not resent (see delivery-policy.ts). */
+  | 'uncertain'
+  | 'blocked'
+  | 'dropped'
+  /** Too many failed attempts. */
+  | 'gave_up';
+
+/** A stored job. */
+export interface OutboxJob {
+  id: number;
+  kind: string;
+  lane: string;
+  target: OutboxTarget;
+  method: string;
+  params: Record<string, unknown>;
+  priority: number;
+  dedupeKey: string | null;
+  fanId: number | null;
+  status: OutboxStatus;
+  attempts: number;
+  availableAt: Date;
+  createdAt: Date;
+}
+
+/** What a worker may claim in one round. */
+export interface ClaimRequest {
+  workerId: string;
+  /** Lease length; a job still `sending` after it belongs to a crashed worker. */
+  leaseMs: number;
+  limit: number;
+  /** Chats that must not be claimed now (paused or out of budget). */
+  excludeChatIds: readonly number[];
+  /** Only private chats (true), only groups (false), or both (undefined). */
+  privateChats?: boolean;
+}
+
+/** How a failed job goes back to the queue. */
+export interface RetryUpdate {
+  /** Count this as a failed attempt (not for 429s or topic recreation). */
+  countAttempt: boolean;
+  availableAt: Date;
+  error: string;
+}
+
+/** The persistence port of the outbox (implemented over knex in src/adapters/db). */
+export interface OutboxStore {
+  /** Persists jobs; returns their ids (an existing job's id when the dedupe key was used). */
+  enqueue(jobs: readonly NewOutboxJob[]): Promise<number[]>;
+  /**
+   * Claims the oldest unsent job of up to `limit` lanes (one per lane, FOR UPDATE SKIP
+   * LOCKED on Postgres), highest priority first, marking them `sending` under a lease.
+   */
+  claim(request: ClaimRequest): Promise<OutboxJob[]>;
+  /** Claims the jobs that directly follow `head` in its lane (for batching), in order. */
+  claimFollowers(head: OutboxJob, workerId: string, leaseMs: number, max: number): Promise<OutboxJob[]>;
+  /** Records that the call for these jobs is about to leave (an uncertain window opens). */
+  markAttempt(ids: readonly number[], workerId: string): Promise<void>;
+  /** The call succeeded. `messageIds[i]` is what Telegram returned for `ids[i]`, if any. */
+  markSent(ids: readonly number[], messageIds: readonly (number | null)[]): Promise<void>;
+  /** Back to pending (429, backoff, topic recreation, shutdown). */
+  retry(ids: readonly number[], update: RetryUpdate): Promise<void>;
+  /** Finished without delivery. */
+  finish(ids: readonly number[], status: 'failed' | 'dead', outcome: OutboxOutcome, error: string): Promise<void>;
+  /** Extends the lease of jobs still being worked on. */
+  renew(ids: readonly number[], workerId: string, leaseMs: number): Promise<void>;
+  /**
+   * Crash recovery: `sending` jobs whose lease expired (or all of them, single-instance
+   * startup). Claimed but never attempted → pending again; attempted → returned so the
+   * worker applies the uncertain-outcome policy.
+   */
+  recoverAbandoned(options: { all: boolean }): Promise<{ requeued: number; attempted: OutboxJob[] }>;
+  /** Queue depth by status, for /metrics. */
+  depth(): Promise<Record<OutboxStatus, number>>;
+  /** Deletes finished jobs older than `before`. */
+  purgeFinished(before: Date): Promise<number>;
+  /** Points pending jobs of a migrated group to its new id. */
+  moveChat(oldChatId: number, newChatId: number): Promise<number>;
+}
+
+/** The lane of a target: strict FIFO inside it, independent from other lanes. */
+export function laneOf(target: OutboxTarget): string {
+  if (target.type === 'topic') return `${target.chatId}:fan:${target.fanId}`;
+  if (target.chatId < 0) return `${target.chatId}:thread:${target.threadId ?? 0}`;
+  return String(target.chatId);
+}
+
+/**
+ * Priorities. Within a lane order is strict; across lanes of one budget (the admin group
+ * above all) higher priority goes first, then the oldest job:
+ * alerts > payment notices > team answers > paying/VIP fans' relays > other relays.
+ */
+export const PRIORITY = {
+  alert: 100,
+  payment: 80,
+  teamAnswer: 60,
+  vipFan: 40,
+  payingFan: 30,
+  fan: 20,
+  background: 0,
+} as const;
+
+/** The relay priority of a fan by tier and paid status. */
+export function fanPriority(fan: { tier?: string | null; hasPaid?: boolean }): number {
+  if (fan.tier === 'vip') return PRIORITY.vipFan;
+  if (fan.tier === 'regular' || fan.hasPaid) return PRIORITY.payingFan;
+  return PRIORITY.fan;
+}
+
+/** Telegram's cap on message ids per copyMessages call. */
+export const MAX_BATCH = 100;
+
+/** True when a job is a plain copy that copyMessages can carry along with its neighbours. */
+export function isBatchable(job: Pick<OutboxJob, 'method' | 'params'>): boolean {
+  if (job.method !== 'copyMessage') return false;
+  const extra = Object.keys(job.params).filter((k) => k !== 'from_chat_id' && k !== 'message_id');
+  return extra.length === 0 && typeof job.params.message_id === 'number';
+}
+
+/**
+ * The consecutive jobs after `head` that can ride in one copyMessages call with it: same
+ * lane, plain copies from the same chat, strictly increasing message ids.
+ */
+export function batchWith<T extends Pick<OutboxJob, 'method' | 'params' | 'lane'>>(
+  head: T,
+  followers: readonly T[],
+  max = MAX_BATCH,
+): T[] {
+  if (!isBatchable(head)) return [];
+  const batch: T[] = [];
+  let lastId = head.params.message_id as number;
+  for (const job of followers) {
+    if (batch.length + 1 >= max) break;
+    if (job.lane !== head.lane || !isBatchable(job)) break;
+    if (job.params.from_chat_id !== head.params.from_chat_id) break;
+    const id = job.params.message_id as number;
+    if (id <= lastId) break;
+    batch.push(job);
+    lastId = id;
+  }
+  return batch;
+}
+
+/**
+ * Batching policy: batch only when the chat's budget is the bottleneck, i.e. the lane has
+ * a backlog while its chat is out of immediate capacity, or it is a group (every group call
+ * spends the scarce shared 20/min budget). Private chats with capacity get one call each, so
+ * fans see messages exactly as the team sent them.
+ */
+export function shouldBatch(chatId: number, capacityNow: number): boolean {
+  return chatId < 0 || capacityNow <= 1;
+}

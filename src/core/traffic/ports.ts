@@ -1,0 +1,73 @@
+/** Persistence ports of the traffic backbone; src/adapters/db implements them over knex. */
+import type { ChatPause } from './rate-scheduler.js';
+
+/** Processed Telegram update ids (webhook/polling idempotency), kept for a retention period. */
+export interface UpdateStore {
+  isProcessed(updateId: number): Promise<boolean>;
+  /** Records the update as processed; false when it already was. */
+  markProcessed(updateId: number): Promise<boolean>;
+  /** Forgets ids processed before `before` (update ids restart after a quiet week). */
+  prune(before: Date): Promise<number>;
+}
+
+/** Long 429 pauses that must survive a restart (and be seen by every instance). */
+export interface PauseStore {
+  list(now: Date): Promise<ChatPause[]>;
+  save(pause: ChatPause): Promise<void>;
+  remove(chatId: number): Promise<void>;
+}
+
+/** A fan's public profile, enough to title their topic. */
+export interface FanProfile {
+  id: number;
+  firstName?: string | null;
+  lastName?: string | null;
+  username?: string | null;
+  languageCode?: string | null;
+}
+
+/** A fan's topic in the admin group. */
+export interface FanTopic {
+  chatId: number;
+  topicId: number;
+}
+
+/** What the backbone needs to know about fans. */
+export interface FanDirectory {
+  /** Creates or refreshes the fan row from a Telegram user. */
+  ensure(profile: FanProfile): Promise<void>;
+  profile(fanId: number): Promise<FanProfile | null>;
+  /** Their tier and whether they ever paid (relay priority). */
+  standing(fanId: number): Promise<{ tier: string; hasPaid: boolean } | null>;
+  /** Flips the blocked flag; true when it changed. */
+  setBlocked(fanId: number, blocked: boolean): Promise<boolean>;
+  isBlocked(fanId: number): Promise<boolean>;
+  topicOf(fanId: number): Promise<FanTopic | null>;
+  /** The fan whose topic this is. */
+  fanOfTopic(chatId: number, topicId: number): Promise<number | null>;
+  /**
+   * Stores the fan's topic. With `replacing`, only if the stored topic is still that one
+   * (another worker may have recreated it first): returns the topic now stored.
+   */
+  saveTopic(fanId: number, topic: FanTopic, title: string, replacing?: number): Promise<FanTopic>;
+}
+
+/** Admin roles stored in the `admins` table (owners come from ADMIN_USER_IDS too). */
+export type AdminRole = 'owner' | 'admin' | 'agent';
+
+export interface AdminDirectory {
+  roleOf(userId: number): Promise<AdminRole | null>;
+}
+
+/** Small durable key/value state of the bot (the alerts topic id…). */
+export interface StateStore {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string): Promise<void>;
+}
+
+/** Runs a scheduled job once per slot across every instance. */
+export interface JobLock {
+  /** True when this instance won the run named `name` for `slot`. */
+  acquire(name: string, slot: string, owner: string): Promise<boolean>;
+  purge(before: Date): Promise<number>;
+}

@@ -1,0 +1,159 @@
+/**
+ * In-memory pacing of sends: sliding windows (global, per private chat, per group) plus
+ * pauses imposed by 429s. A sliding-window log is exact: no window of `windowMs` ever
+ * holds more than `limit` sends, which is what Telegram's group limit needs.
+ */
+import { isGroupChat, windowRules, type TrafficLimits, type WindowRule, type WindowRules } from './limits.js';
+
+/** A sliding-window log per key. */
+export class SlidingWindow {
+  private readonly logs = new Map<string, number[]>();
+
+  constructor(private readonly rule: WindowRule) {}
+
+  /** Milliseconds until `n` more sends for `key` fit (0 = now). */
+  delay(key: string, now: number, n = 1): number {
+    const log = this.prune(key, now);
+    const count = Math.min(n, this.rule.limit);
+    const excess = (log?.length ?? 0) + count - this.rule.limit;
+    if (!log || excess <= 0) return 0;
+    return log[excess - 1]! + this.rule.windowMs - now;
+  }
+
+  /** How many sends for `key` fit right now. */
+  capacity(key: string, now: number): number {
+    const log = this.prune(key, now);
+    return this.rule.limit - (log?.length ?? 0);
+  }
+
+  record(key: string, now: number, n = 1): void {
+    let log = this.logs.get(key);
+    if (!log) {
+      log = [];
+      this.logs.set(key, log);
+    }
+    for (let i = 0; i < Math.min(n, this.rule.limit); i++) log.push(now);
+  }
+
+  /** Drops idle keys so the map does not grow with every fan ever served. */
+  sweep(now: number): void {
+    for (const key of [...this.logs.keys()]) this.prune(key, now);
+  }
+
+  private prune(key: string, now: number): number[] | undefined {
+    const log = this.logs.get(key);
+    if (!log) return undefined;
+    let drop = 0;
+    while (drop < log.length && log[drop]! <= now - this.rule.windowMs) drop++;
+    if (drop > 0) log.splice(0, drop);
+    if (log.length === 0) {
+      this.logs.delete(key);
+      return undefined;
+    }
+    return log;
+  }
+}
+
+/** A chat that must not receive anything before `until` (epoch ms). */
+export interface ChatPause {
+  chatId: number;
+  until: number;
+  reason: string;
+}
+
+/** Pacing for every send the bot makes. Pure: the caller passes the clock reading. */
+export class RateScheduler {
+  readonly rules: WindowRules;
+  private readonly global: SlidingWindow;
+  private readonly privateChats: SlidingWindow;
+  private readonly groups: SlidingWindow;
+  private readonly pauses = new Map<number, ChatPause>();
+
+  constructor(limits: TrafficLimits) {
+    this.rules = windowRules(limits);
+    this.global = new SlidingWindow(this.rules.global);
+    this.privateChats = new SlidingWindow(this.rules.privateChat);
+    this.groups = new SlidingWindow(this.rules.group);
+  }
+
+  /** Milliseconds until `n` sends to `chatId` are allowed by its pause and its own window. */
+  chatDelay(chatId: number, now: number, n = 1): number {
+    const pause = this.pauses.get(chatId);
+    const paused = pause && pause.until > now ? pause.until - now : 0;
+    const window = this.windowOf(chatId).delay(String(chatId), now, n);
+    return Math.max(paused, window);
+  }
+
+  /** Milliseconds until `n` sends are allowed by the global window. */
+  globalDelay(now: number, n = 1): number {
+    return this.global.delay('*', now, n);
+  }
+
+  /** Milliseconds until `n` sends to `chatId` are allowed by every rule. */
+  delay(chatId: number, now: number, n = 1): number {
+    return Math.max(this.chatDelay(chatId, now, n), this.globalDelay(now, n));
+  }
+
+  /** Sends to `chatId` that fit right now (0 when paused). */
+  capacity(chatId: number, now: number): number {
+    if (this.isPaused(chatId, now)) return 0;
+    return Math.min(
+      this.windowOf(chatId).capacity(String(chatId), now),
+      this.global.capacity('*', now),
+    );
+  }
+
+  /** Sends that fit the global window right now. */
+  globalCapacity(now: number): number {
+    return this.global.capacity('*', now);
+  }
+
+  /** Takes `n` slots (messages) for one call to `chatId` if every rule allows it now. */
+  tryTake(chatId: number, now: number, n = 1): boolean {
+    if (this.delay(chatId, now, n) > 0) return false;
+    this.global.record('*', now, n);
+    this.windowOf(chatId).record(String(chatId), now, n);
+    return true;
+  }
+
+  /** Stops sends to `chatId` until `until`; a later pause never shortens an existing one. */
+  pause(chatId: number, until: number, reason: string): ChatPause {
+    const existing = this.pauses.get(chatId);
+    if (existing && existing.until >= until) return existing;
+    const pause = { chatId, until, reason };
+    this.pauses.set(chatId, pause);
+    return pause;
+  }
+
+  /** Lifts a pause (an operator decided, or the persisted pause was removed). */
+  unpause(chatId: number): void {
+    this.pauses.delete(chatId);
+  }
+
+  isPaused(chatId: number, now: number): boolean {
+    const pause = this.pauses.get(chatId);
+    return pause !== undefined && pause.until > now;
+  }
+
+  /** Active pauses, for metrics and the claim query. */
+  activePauses(now: number): ChatPause[] {
+    const active: ChatPause[] = [];
+    for (const [chatId, pause] of this.pauses) {
+      if (pause.until > now) active.push(pause);
+      else this.pauses.delete(chatId);
+    }
+    return active;
+  }
+
+  /** Forgets idle window state. */
+  sweep(now: number): void {
+    this.global.sweep(now);
+    this.privateChats.sweep(now);
+    this.groups.sweep(now);
+    this.activePauses(now);
+  }
+
+  private windowOf(chatId: number): SlidingWindow {
+    return isGroupChat(chatId) ? this.groups : this.privateChats;
+  }
+}
