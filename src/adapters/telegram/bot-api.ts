@@ -8,7 +8,14 @@ import type { CallFailure } from '../../core/traffic/delivery-policy.js';
 
 /** What the rest of the adapter calls. */
 export interface BotApi {
-  call<T = unknown>(method: string, params: Record<string, unknown>): Promise<T>;
+  call<T = unknown>(method: string, params: Record<string, unknown>, options?: CallOptions): Promise<T>;
+}
+
+export interface CallOptions {
+  /** Aborts the call (shutdown); its outcome is then uncertain. */
+  signal?: AbortSignal;
+  /** Overrides the client's timeout (long polling). */
+  timeoutMs?: number;
 }
 
 /** A failed Bot API call; `failure` drives the delivery policy. */
@@ -73,8 +80,9 @@ export function createBotApi(options: BotApiOptions): BotApi & { telegram: Teleg
   const timeoutMs = options.timeoutMs ?? 15_000;
   return {
     telegram,
-    async call<T>(method: string, params: Record<string, unknown>): Promise<T> {
-      const signal = AbortSignal.timeout(timeoutMs);
+    async call<T>(method: string, params: Record<string, unknown>, callOptions: CallOptions = {}): Promise<T> {
+      const timeout = AbortSignal.timeout(callOptions.timeoutMs ?? timeoutMs);
+      const signal = callOptions.signal ? AbortSignal.any([timeout, callOptions.signal]) : timeout;
       try {
         return (await telegram.callApi(method as 'getMe', params as never, {
           signal: signal as never,

@@ -38,6 +38,21 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** A chat cannot take a send soon enough (paused, or out of budget for a while). */
+export class ChatBusyError extends Error {
+  constructor(readonly chatId: number) {
+    super(`chat ${chatId} is paused or out of budget`);
+    this.name = 'ChatBusyError';
+  }
+}
+
+/** Budget taken for one call; settled when the call is answered. */
+export interface Slot {
+  chatId: number;
+  at: number;
+  cost: number;
+}
+
 export class TelegramSender {
   readonly scheduler: RateScheduler;
   readonly limits: TrafficLimits;
@@ -58,21 +73,31 @@ export class TelegramSender {
     return callCost(method, params, this.limits.batchCost === 'per_message');
   }
 
-  /** Waits until `cost` sends to `chatId` fit, then takes them. */
-  async acquire(chatId: number, cost: number, signal?: AbortSignal): Promise<void> {
-    if (cost <= 0) return;
+  /**
+   * Waits until `cost` sends to `chatId` fit, then takes them. Throws ChatBusyError instead
+   * of waiting longer than `maxWaitMs` (a long 429 pause, a saturated group).
+   */
+  async acquire(
+    chatId: number,
+    cost: number,
+    options: { signal?: AbortSignal; maxWaitMs?: number } = {},
+  ): Promise<Slot | undefined> {
+    if (cost <= 0) return undefined;
     for (;;) {
       const now = this.now();
-      if (this.scheduler.tryTake(chatId, now, cost)) return;
-      await sleep(Math.max(1, this.scheduler.delay(chatId, now, cost)), signal);
+      if (this.scheduler.tryTake(chatId, now, cost)) return { chatId, at: now, cost };
+      const wait = Math.max(1, this.scheduler.delay(chatId, now, cost));
+      if (options.maxWaitMs !== undefined && wait > options.maxWaitMs) throw new ChatBusyError(chatId);
+      await sleep(wait, options.signal);
     }
   }
 
   /**
    * One call, no retry. A 429 pauses the chat (and reports a long pause) before the error
-   * is rethrown, so whoever retries waits the right time.
+   * is rethrown, so whoever retries waits the right time. The slot taken for the call is
+   * re-dated to when the answer came back.
    */
-  async attempt<T>(method: string, params: Record<string, unknown>, chatId?: number): Promise<T> {
+  async attempt<T>(method: string, params: Record<string, unknown>, chatId?: number, slot?: Slot): Promise<T> {
     try {
       const result = await this.deps.api.call<T>(method, params);
       this.deps.metrics.sends.inc({ result: 'ok' });
@@ -84,6 +109,8 @@ export class TelegramSender {
         this.deps.metrics.sends.inc({ result: 'error' });
       }
       throw err;
+    } finally {
+      if (slot) this.scheduler.settle(slot.chatId, slot.at, this.now(), slot.cost);
     }
   }
 
@@ -94,15 +121,16 @@ export class TelegramSender {
   async send<T>(
     method: string,
     params: Record<string, unknown>,
-    options: { maxAttempts?: number; signal?: AbortSignal } = {},
+    options: { maxAttempts?: number; signal?: AbortSignal; maxWaitMs?: number } = {},
   ): Promise<T> {
     const chatId = typeof params.chat_id === 'number' ? params.chat_id : undefined;
     const cost = this.costOf(method, params);
     const maxAttempts = options.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
-      if (chatId !== undefined) await this.acquire(chatId, cost, options.signal);
+      const slot =
+        chatId === undefined ? undefined : await this.acquire(chatId, cost, { signal: options.signal, maxWaitMs: options.maxWaitMs });
       try {
-        return await this.attempt<T>(method, params, chatId);
+        return await this.attempt<T>(method, params, chatId, slot);
       } catch (err) {
         if (!(err instanceof BotApiError) || attempt >= maxAttempts) throw err;
         const decision = decideFailure(method, err.failure);

@@ -7,20 +7,14 @@ import type { Logger } from '../../core/logger.js';
 import type { FanDirectory, FanProfile, StateStore } from '../../core/traffic/ports.js';
 import type { TelegramSender } from './sender.js';
 
+export { ChatBusyError } from './sender.js';
+
 export interface TopicManagerDeps {
   sender: TelegramSender;
   fans: FanDirectory;
   state: StateStore;
   adminChatId: number;
   logger: Logger;
-}
-
-/** The group cannot take a topic creation soon (paused or out of budget for a while). */
-export class ChatBusyError extends Error {
-  constructor(readonly chatId: number) {
-    super(`chat ${chatId} is paused or out of budget`);
-    this.name = 'ChatBusyError';
-  }
 }
 
 const ALERTS_TOPIC_KEY = 'alerts_topic_id';
@@ -88,14 +82,11 @@ export class TopicManager {
 
   private async createTopic(name: string, signal?: AbortSignal): Promise<number> {
     const chatId = this.deps.adminChatId;
-    const scheduler = this.deps.sender.scheduler;
-    // Topic creation spends the group's budget; do not hold a job for a long pause.
-    const wait = scheduler.delay(chatId, this.deps.sender.clock());
-    if (wait > scheduler.rules.group.windowMs * 2) throw new ChatBusyError(chatId);
+    // Topic creation spends the group's budget; a job does not wait out a long pause for it.
     const topic = await this.deps.sender.send<{ message_thread_id: number }>(
       'createForumTopic',
       { chat_id: chatId, name },
-      { maxAttempts: 3, signal },
+      { maxAttempts: 3, signal, maxWaitMs: this.deps.sender.scheduler.rules.group.windowMs * 2 },
     );
     return topic.message_thread_id;
   }

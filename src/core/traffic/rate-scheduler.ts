@@ -35,6 +35,28 @@ export class SlidingWindow {
     for (let i = 0; i < Math.min(n, this.rule.limit); i++) log.push(now);
   }
 
+  /**
+   * Moves `n` entries of `key` recorded at `takenAt` to `now`: a send counts from when
+   * Telegram may have received it, which is at the latest when its answer came back.
+   */
+  settle(key: string, takenAt: number, now: number, n = 1): void {
+    const log = this.logs.get(key);
+    if (!log) return;
+    let moved = 0;
+    for (let i = 0; i < log.length && moved < n; i++) {
+      if (log[i] === takenAt) {
+        log[i] = now;
+        moved++;
+      }
+    }
+    if (moved > 0) log.sort((a, b) => a - b);
+  }
+
+  /** Keys that have sends inside the window. */
+  keys(now: number): string[] {
+    return [...this.logs.keys()].filter((key) => this.prune(key, now) !== undefined);
+  }
+
   /** Drops idle keys so the map does not grow with every fan ever served. */
   sweep(now: number): void {
     for (const key of [...this.logs.keys()]) this.prune(key, now);
@@ -116,6 +138,12 @@ export class RateScheduler {
     return true;
   }
 
+  /** Re-dates slots taken at `takenAt` to `now`, once the call has been answered. */
+  settle(chatId: number, takenAt: number, now: number, n = 1): void {
+    this.global.settle('*', takenAt, now, n);
+    this.windowOf(chatId).settle(String(chatId), takenAt, now, n);
+  }
+
   /** Stops sends to `chatId` until `until`; a later pause never shortens an existing one. */
   pause(chatId: number, until: number, reason: string): ChatPause {
     const existing = this.pauses.get(chatId);
@@ -143,6 +171,14 @@ export class RateScheduler {
       else this.pauses.delete(chatId);
     }
     return active;
+  }
+
+  /** Chats that cannot take a send right now (paused, or their own window is full). */
+  blockedChats(now: number): number[] {
+    const blocked = new Set<number>(this.activePauses(now).map((p) => p.chatId));
+    for (const key of this.privateChats.keys(now)) if (this.privateChats.delay(key, now) > 0) blocked.add(Number(key));
+    for (const key of this.groups.keys(now)) if (this.groups.delay(key, now) > 0) blocked.add(Number(key));
+    return [...blocked];
   }
 
   /** Forgets idle window state. */

@@ -164,11 +164,6 @@ export class WebhookDelivery {
     return this.log.map((a) => ({ ...a }));
   }
 
-  /** How many deliveries are held by an outage. */
-  heldCount(): number {
-    return this.held.length;
-  }
-
   /** Resolves when nothing is waiting, queued or in flight (held deliveries do not count). */
   waitForIdle(timeoutMs = 10_000): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -241,9 +236,13 @@ export class WebhookDelivery {
     return d;
   }
 
-  /** First attempt: after `delayMs` (unless flushing), and never before the request that made the event returns. */
+  /**
+   * First attempt: after `delayMs` (unless flushing), and never before the request that made the
+   * event returns. During an outage it is held at once, so the held batch is in creation order.
+   */
   private start(d: Delivery, delayMs: number): void {
-    this.wait(d, delayMs);
+    if (this.paused && delayMs === 0) this.hold(d);
+    else this.wait(d, delayMs);
   }
 
   private wait(d: Delivery, ms: number): void {

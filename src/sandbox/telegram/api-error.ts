@@ -35,7 +35,8 @@ export class ApiError extends Error {
 export const badRequest = (what: string): ApiError => new ApiError(400, `Bad Request: ${what}`);
 
 /** 400 "Bad Request: …" caused by a malformed call; recorded as a violation. */
-export const invalid = (what: string): ApiError => new ApiError(400, `Bad Request: ${what}`, undefined, true);
+export const invalid = (what: string): ApiError =>
+  new ApiError(400, `Bad Request: ${what}`, undefined, true);
 
 export const forbidden = (what: string): ApiError => new ApiError(403, `Forbidden: ${what}`);
 

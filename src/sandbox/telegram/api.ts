@@ -5,7 +5,13 @@
  * chat, topic, content, reply, flood limits, then state changes.
  */
 import { badRequest, forbidden, invalid, tooManyRequests } from './api-error.js';
-import { EntityParseError, parseMarkup, textLength, toParseMode, withAutoEntities } from './markup.js';
+import {
+  EntityParseError,
+  parseMarkup,
+  textLength,
+  toParseMode,
+  withAutoEntities,
+} from './markup.js';
 import type { RateLimiter } from './rate-limit.js';
 import type {
   TgInlineKeyboardMarkup,
@@ -44,8 +50,8 @@ export interface ApiDeps {
   world: World;
   hub: UpdateHub;
   limiter: RateLimiter;
-  /** Simulated milliseconds (for query expiry). */
-  simNow: () => number;
+  /** Real epoch ms (callback query expiry is not time-scaled). */
+  now: () => number;
   /** Webhook URLs must be https (real Telegram); off by default for local tests. */
   requireHttpsWebhook: boolean;
   /** Seconds a callback query stays answerable (simulated; Telegram: about 15 s; 0 = forever). */
@@ -213,7 +219,8 @@ export class BotApi {
     if (!chat.chat.is_forum || !topic || topic.deleted || threadId === 1) {
       throw badRequest('message thread not found');
     }
-    if (topic.closed && !this.world.botHasRight(chat, 'can_manage_topics')) throw badRequest('TOPIC_CLOSED');
+    if (topic.closed && !this.world.botHasRight(chat, 'can_manage_topics'))
+      throw badRequest('TOPIC_CLOSED');
     return threadId;
   }
 
@@ -222,9 +229,12 @@ export class BotApi {
     params: Record<string, unknown>,
   ): MessageRecord | undefined {
     const replyParameters = params.reply_parameters as Record<string, unknown> | undefined;
-    const messageId = (replyParameters?.message_id ?? params.reply_to_message_id) as number | undefined;
+    const messageId = (replyParameters?.message_id ?? params.reply_to_message_id) as
+      number | undefined;
     if (messageId === undefined) return undefined;
-    const allowWithout = Boolean(replyParameters?.allow_sending_without_reply ?? params.allow_sending_without_reply);
+    const allowWithout = Boolean(
+      replyParameters?.allow_sending_without_reply ?? params.allow_sending_without_reply,
+    );
     let source = chat;
     if (replyParameters?.chat_id !== undefined) {
       const other = this.world.findChat(this.chatRef(replyParameters.chat_id));
@@ -271,7 +281,8 @@ export class BotApi {
         text = parsed.text;
         entities = parsed.entities;
       } catch (error) {
-        if (error instanceof EntityParseError) throw invalid(`can't parse entities: ${error.message}`);
+        if (error instanceof EntityParseError)
+          throw invalid(`can't parse entities: ${error.message}`);
         throw error;
       }
     }
@@ -287,7 +298,12 @@ export class BotApi {
   private captionFields(params: Record<string, unknown>): Partial<TgMessage> {
     const caption = params.caption as string | undefined;
     if (caption === undefined || caption === '') return {};
-    const formatted = this.formatText(caption, params.parse_mode, params.caption_entities, 'caption');
+    const formatted = this.formatText(
+      caption,
+      params.parse_mode,
+      params.caption_entities,
+      'caption',
+    );
     if (formatted.text.trim() === '') return {};
     const out: Partial<TgMessage> = { caption: formatted.text };
     if (formatted.entities.length > 0) out.caption_entities = formatted.entities;
@@ -296,7 +312,11 @@ export class BotApi {
   }
 
   /** Resolves an InputFile or String (file_id, URL or attach://name) to a stored file. */
-  private resolveFile(kind: MediaKind, value: unknown, uploads: ReadonlyMap<string, UploadedFile>): FileRecord {
+  private resolveFile(
+    kind: MediaKind,
+    value: unknown,
+    uploads: ReadonlyMap<string, UploadedFile>,
+  ): FileRecord {
     let upload: UploadedFile | undefined;
     if (isUpload(value)) upload = value;
     else if (typeof value === 'string' && value.startsWith('attach://')) {
@@ -324,12 +344,18 @@ export class BotApi {
       (kind === 'video' && file.kind === 'animation') ||
       (kind === 'animation' && file.kind === 'video');
     if (!compatible) {
-      throw badRequest(`can't use file of type ${MEDIA_TYPE_NAMES[file.kind]} as ${MEDIA_TYPE_NAMES[kind]}`);
+      throw badRequest(
+        `can't use file of type ${MEDIA_TYPE_NAMES[file.kind]} as ${MEDIA_TYPE_NAMES[kind]}`,
+      );
     }
     return file;
   }
 
-  private mediaContent(kind: MediaKind, params: Record<string, unknown>, uploads: ReadonlyMap<string, UploadedFile>) {
+  private mediaContent(
+    kind: MediaKind,
+    params: Record<string, unknown>,
+    uploads: ReadonlyMap<string, UploadedFile>,
+  ) {
     const file = this.resolveFile(kind, params[kind], uploads);
     const fields = this.world.mediaFields(file);
     const object = fields[kind === 'animation' ? 'animation' : kind];
@@ -341,7 +367,8 @@ export class BotApi {
       if (kind === 'sticker' && params.emoji !== undefined) object.emoji = params.emoji;
     }
     const content: Partial<TgMessage> = { ...fields };
-    if (kind !== 'sticker' && kind !== 'video_note') Object.assign(content, this.captionFields(params));
+    if (kind !== 'sticker' && kind !== 'video_note')
+      Object.assign(content, this.captionFields(params));
     if (params.has_spoiler === true) content.has_media_spoiler = true;
     return content;
   }
@@ -362,12 +389,14 @@ export class BotApi {
       fields.message_thread_id = threadId;
       fields.is_topic_message = true;
     }
-    const replyTo = reply?.message ?? (threadId !== undefined ? this.world.topicRoot(chat, threadId) : undefined);
+    const replyTo =
+      reply?.message ?? (threadId !== undefined ? this.world.topicRoot(chat, threadId) : undefined);
     if (replyTo) fields.reply_to_message = shallowMessage(replyTo);
     if (params.protect_content === true) fields.has_protected_content = true;
     Object.assign(fields, content);
     const markup = params.reply_markup as Record<string, unknown> | undefined;
-    if (markup && 'inline_keyboard' in markup) fields.reply_markup = markup as unknown as TgInlineKeyboardMarkup;
+    if (markup && 'inline_keyboard' in markup)
+      fields.reply_markup = markup as unknown as TgInlineKeyboardMarkup;
     const record = this.world.addMessage(chat, fields);
     if (markup && !('inline_keyboard' in markup)) record.replyKeyboard = markup;
     return record;
@@ -384,7 +413,8 @@ export class BotApi {
     const reply = this.replyTarget(chat, params);
     if (reply) {
       const replyThread = reply.message.message_thread_id;
-      if (threadId !== undefined && replyThread !== threadId) throw badRequest('message to be replied not found');
+      if (threadId !== undefined && replyThread !== threadId)
+        throw badRequest('message to be replied not found');
       threadId = reply.message.is_topic_message ? replyThread : undefined;
     }
     this.takeRate(chat, 1);
@@ -392,7 +422,11 @@ export class BotApi {
   }
 
   /** Emits an update for a message a user posted, if the bot can see it (privacy mode). */
-  deliverIncoming(chat: ChatRecord, record: MessageRecord, kind: UpdateKind = 'message'): TgUpdate | undefined {
+  deliverIncoming(
+    chat: ChatRecord,
+    record: MessageRecord,
+    kind: UpdateKind = 'message',
+  ): TgUpdate | undefined {
     const message = record.message;
     if (chat.chat.type !== 'private' && !this.botSeesGroupMessage(chat, message)) return undefined;
     return this.deps.hub.emit(kind, message, `chat:${chat.chat.id}`);
@@ -411,12 +445,17 @@ export class BotApi {
   }
 
   private copyableContent(message: TgMessage, action: 'copied' | 'forwarded'): Partial<TgMessage> {
-    if (SERVICE_FIELDS.some((field) => message[field] !== undefined) || message.invoice || message.paid_media) {
+    if (
+      SERVICE_FIELDS.some((field) => message[field] !== undefined) ||
+      message.invoice ||
+      message.paid_media
+    ) {
       throw badRequest(`message can't be ${action}`);
     }
     const content: Partial<TgMessage> = {};
     for (const field of CONTENT_FIELDS) {
-      if (message[field] !== undefined) (content as Record<string, unknown>)[field] = message[field];
+      if (message[field] !== undefined)
+        (content as Record<string, unknown>)[field] = message[field];
     }
     return content;
   }
@@ -442,10 +481,22 @@ export class BotApi {
     const message = record.message;
     const next: Record<string, unknown> = { ...message, ...changes };
     for (const [key, value] of Object.entries(changes)) if (value === undefined) delete next[key];
-    if (markup && typeof markup === 'object' && 'inline_keyboard' in markup) next.reply_markup = markup;
+    if (markup && typeof markup === 'object' && 'inline_keyboard' in markup)
+      next.reply_markup = markup;
     else delete next.reply_markup;
-    const same = (key: string) => JSON.stringify(next[key]) === JSON.stringify((message as unknown as Record<string, unknown>)[key]);
-    if (['text', 'entities', 'caption', 'caption_entities', 'reply_markup', 'show_caption_above_media'].every(same)) {
+    const same = (key: string) =>
+      JSON.stringify(next[key]) ===
+      JSON.stringify((message as unknown as Record<string, unknown>)[key]);
+    if (
+      [
+        'text',
+        'entities',
+        'caption',
+        'caption_entities',
+        'reply_markup',
+        'show_caption_above_media',
+      ].every(same)
+    ) {
       throw badRequest(NOT_MODIFIED);
     }
     this.takeRate(chat, 1, true);
@@ -469,8 +520,15 @@ export class BotApi {
     }
   }
 
-  private serviceMessage(chat: ChatRecord, threadId: number | undefined, content: Partial<TgMessage>): MessageRecord {
-    const fields: Omit<TgMessage, 'message_id' | 'date' | 'chat'> = { from: this.world.bot, ...content };
+  private serviceMessage(
+    chat: ChatRecord,
+    threadId: number | undefined,
+    content: Partial<TgMessage>,
+  ): MessageRecord {
+    const fields: Omit<TgMessage, 'message_id' | 'date' | 'chat'> = {
+      from: this.world.bot,
+      ...content,
+    };
     if (threadId !== undefined) {
       fields.message_thread_id = threadId;
       fields.is_topic_message = true;
@@ -481,7 +539,11 @@ export class BotApi {
   }
 
   private chatFullInfo(chat: ChatRecord): Record<string, unknown> {
-    const info: Record<string, unknown> = { ...chat.chat, accent_color_id: 0, max_reaction_count: 11 };
+    const info: Record<string, unknown> = {
+      ...chat.chat,
+      accent_color_id: 0,
+      max_reaction_count: 11,
+    };
     info.accepted_gift_types = {
       unlimited_gifts: false,
       limited_gifts: false,
@@ -515,7 +577,8 @@ export class BotApi {
 
   private batchIds(params: Record<string, unknown>): number[] {
     const ids = params.message_ids as number[];
-    if (ids.length < 1 || ids.length > 100) throw invalid('message_ids must contain 1-100 identifiers');
+    if (ids.length < 1 || ids.length > 100)
+      throw invalid('message_ids must contain 1-100 identifiers');
     for (let i = 1; i < ids.length; i++) {
       if ((ids[i] as number) <= (ids[i - 1] as number)) {
         throw invalid('message identifiers must be specified in a strictly increasing order');
@@ -525,7 +588,10 @@ export class BotApi {
   }
 
   /** Copies or forwards several messages, keeping order and album grouping. */
-  private batch(params: Record<string, unknown>, mode: 'copy' | 'forward'): { message_id: number }[] {
+  private batch(
+    params: Record<string, unknown>,
+    mode: 'copy' | 'forward',
+  ): { message_id: number }[] {
     const target = this.writableChat(params.chat_id);
     const threadId = this.targetThread(target, params.message_thread_id as number | undefined);
     const source = this.knownChat(params.from_chat_id);
@@ -554,7 +620,8 @@ export class BotApi {
         if (!groups.has(group)) groups.set(group, this.world.newMediaGroupId());
         content.media_group_id = groups.get(group) as string;
       }
-      if (mode === 'forward') content.forward_origin = original.forward_origin ?? this.originOf(original);
+      if (mode === 'forward')
+        content.forward_origin = original.forward_origin ?? this.originOf(original);
       const record = this.store(target, threadId, undefined, content, params);
       return { message_id: record.message.message_id };
     });
@@ -566,7 +633,7 @@ export class BotApi {
 
   private answerQueryExpired(createdAt: number): boolean {
     const ttl = this.deps.callbackQueryTtlSeconds;
-    return ttl > 0 && this.deps.simNow() - createdAt > ttl * 1000;
+    return ttl > 0 && this.deps.now() - createdAt > ttl * 1000;
   }
 
   // ---- the methods ------------------------------------------------------------------------
@@ -598,7 +665,9 @@ export class BotApi {
           try {
             parsed = new URL(url);
           } catch {
-            throw badRequest('bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443');
+            throw badRequest(
+              'bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443',
+            );
           }
           if (deps.requireHttpsWebhook && parsed.protocol !== 'https:') {
             throw badRequest('bad webhook: An HTTPS URL must be provided for webhook');
@@ -639,7 +708,8 @@ export class BotApi {
         if (webhook) {
           if (webhook.ipAddress) info.ip_address = webhook.ipAddress;
           if (webhook.lastErrorDate !== undefined) info.last_error_date = webhook.lastErrorDate;
-          if (webhook.lastErrorMessage !== undefined) info.last_error_message = webhook.lastErrorMessage;
+          if (webhook.lastErrorMessage !== undefined)
+            info.last_error_message = webhook.lastErrorMessage;
           info.max_connections = webhook.maxConnections;
           if (webhook.allowedUpdates) info.allowed_updates = webhook.allowedUpdates;
         }
@@ -659,7 +729,10 @@ export class BotApi {
       setMyCommands: ({ params }) => {
         const commands = params.commands as { command: string; description: string }[];
         if (commands.length > 100) throw invalid('too many commands');
-        world.commands.set(commandsKey(params), commands.map(({ command, description }) => ({ command, description })));
+        world.commands.set(
+          commandsKey(params),
+          commands.map(({ command, description }) => ({ command, description })),
+        );
         return true;
       },
       getMyCommands: ({ params }) => world.commands.get(commandsKey(params)) ?? [],
@@ -670,12 +743,18 @@ export class BotApi {
 
       sendMessage: ({ params }) =>
         this.send(params, () => {
-          const formatted = this.formatText(params.text as string, params.parse_mode, params.entities, 'text');
+          const formatted = this.formatText(
+            params.text as string,
+            params.parse_mode,
+            params.entities,
+            'text',
+          );
           const content: Partial<TgMessage> = { text: formatted.text };
           if (formatted.entities.length > 0) content.entities = formatted.entities;
           const preview = params.link_preview_options as Record<string, unknown> | undefined;
           if (preview) content.link_preview_options = preview;
-          else if (params.disable_web_page_preview === true) content.link_preview_options = { is_disabled: true };
+          else if (params.disable_web_page_preview === true)
+            content.link_preview_options = { is_disabled: true };
           return content;
         }),
       sendPhoto: sendMedia('photo'),
@@ -690,9 +769,15 @@ export class BotApi {
         this.send(params, () => {
           const latitude = params.latitude as number;
           const longitude = params.longitude as number;
-          if (Math.abs(latitude) > 90 || Math.abs(longitude) > 180) throw invalid('wrong latitude or longitude');
+          if (Math.abs(latitude) > 90 || Math.abs(longitude) > 180)
+            throw invalid('wrong latitude or longitude');
           const location: NonNullable<TgMessage['location']> = { latitude, longitude };
-          for (const key of ['horizontal_accuracy', 'live_period', 'heading', 'proximity_alert_radius']) {
+          for (const key of [
+            'horizontal_accuracy',
+            'live_period',
+            'heading',
+            'proximity_alert_radius',
+          ]) {
             if (params[key] !== undefined) location[key] = params[key];
           }
           return { location };
@@ -712,13 +797,17 @@ export class BotApi {
         const chat = this.writableChat(params.chat_id);
         let threadId = this.targetThread(chat, params.message_thread_id as number | undefined);
         const media = params.media as Record<string, unknown>[];
-        if (media.length < 2 || media.length > 10) throw invalid('media group must contain 2-10 items');
+        if (media.length < 2 || media.length > 10)
+          throw invalid('media group must contain 2-10 items');
         const kinds = new Set(media.map((item) => String(item.type)));
         const only = (kind: string) => kinds.has(kind) && kinds.size > 1;
-        if (only('document') || only('audio')) throw invalid("documents and audio can't be mixed with other media types");
+        if (only('document') || only('audio'))
+          throw invalid("documents and audio can't be mixed with other media types");
         const contents = media.map((item) => {
           const kind = item.type === 'live_photo' ? 'photo' : (item.type as MediaKind);
-          const content: Partial<TgMessage> = world.mediaFields(this.resolveFile(kind, item.media, uploads));
+          const content: Partial<TgMessage> = world.mediaFields(
+            this.resolveFile(kind, item.media, uploads),
+          );
           Object.assign(content, this.captionFields(item));
           if (item.has_spoiler === true) content.has_media_spoiler = true;
           return content;
@@ -728,7 +817,9 @@ export class BotApi {
         this.takeRate(chat, contents.length);
         const group = world.newMediaGroupId();
         return contents.map(
-          (content) => this.store(chat, threadId, reply, { ...content, media_group_id: group }, params).message,
+          (content) =>
+            this.store(chat, threadId, reply, { ...content, media_group_id: group }, params)
+              .message,
         );
       },
 
@@ -738,14 +829,20 @@ export class BotApi {
           const stars = params.star_count as number;
           if (stars < 1 || stars > 25000) throw invalid('STARS_AMOUNT_INVALID');
           const media = params.media as Record<string, unknown>[];
-          if (media.length < 1 || media.length > 10) throw invalid('paid media must contain 1-10 items');
+          if (media.length < 1 || media.length > 10)
+            throw invalid('paid media must contain 1-10 items');
           const paid = media.map((item) => {
             const kind: MediaKind = item.type === 'video' ? 'video' : 'photo';
             const fields = world.mediaFields(this.resolveFile(kind, item.media, uploads));
-            return kind === 'video' ? { type: 'video', video: fields.video } : { type: 'photo', photo: fields.photo };
+            return kind === 'video'
+              ? { type: 'video', video: fields.video }
+              : { type: 'photo', photo: fields.photo };
           });
           payload = params.payload as string | undefined;
-          return { paid_media: { star_count: stars, paid_media: paid }, ...this.captionFields(params) };
+          return {
+            paid_media: { star_count: stars, paid_media: paid },
+            ...this.captionFields(params),
+          };
         });
         const chat = world.findChat(message.chat.id) as ChatRecord;
         const record = world.message(chat, message.message_id) as MessageRecord;
@@ -760,13 +857,17 @@ export class BotApi {
           const prices = params.prices as { label: string; amount: number }[];
           if (prices.length === 0) throw invalid('prices must be non-empty');
           if (currency === 'XTR') {
-            if (prices.length !== 1) throw invalid('exactly one price must be specified for payments in Telegram Stars');
-            if (params.provider_token) throw invalid('provider_token must be empty for payments in Telegram Stars');
+            if (prices.length !== 1)
+              throw invalid('exactly one price must be specified for payments in Telegram Stars');
+            if (params.provider_token)
+              throw invalid('provider_token must be empty for payments in Telegram Stars');
           } else if (!params.provider_token) {
             throw badRequest('PAYMENT_PROVIDER_INVALID');
           }
-          const keyboard = (params.reply_markup as TgInlineKeyboardMarkup | undefined)?.inline_keyboard;
-          if (keyboard && keyboard[0]?.[0]?.pay !== true) throw invalid('first button must be a Pay button');
+          const keyboard = (params.reply_markup as TgInlineKeyboardMarkup | undefined)
+            ?.inline_keyboard;
+          if (keyboard && keyboard[0]?.[0]?.pay !== true)
+            throw invalid('first button must be a Pay button');
           payload = params.payload as string;
           if (Buffer.byteLength(payload) > 128) throw invalid('payload must be 1-128 bytes');
           return {
@@ -816,21 +917,27 @@ export class BotApi {
         const threadId = this.targetThread(chat, params.message_thread_id as number | undefined);
         const action = params.action as string;
         if (!CHAT_ACTIONS.has(action)) throw invalid('wrong parameter action in request');
-        chat.lastAction = { action, at: Date.now(), ...(threadId !== undefined ? { threadId } : {}) };
+        chat.lastAction = {
+          action,
+          at: Date.now(),
+          ...(threadId !== undefined ? { threadId } : {}),
+        };
         return true;
       },
 
       setMessageReaction: ({ params }) => {
         const chat = this.knownChat(params.chat_id);
         this.requireMembership(chat);
-        if (chat.chat.type === 'private' && chat.blocked) throw forbidden('bot was blocked by the user');
+        if (chat.chat.type === 'private' && chat.blocked)
+          throw forbidden('bot was blocked by the user');
         const record = world.message(chat, params.message_id as number);
         if (!record) throw badRequest('message to react not found');
         const reactions = (params.reaction as TgReactionType[] | undefined) ?? [];
         if (reactions.length > 1) throw badRequest('REACTIONS_TOO_MANY');
         for (const reaction of reactions) {
           if (reaction.type === 'paid') throw invalid('REACTION_INVALID');
-          if (reaction.type === 'emoji' && !REACTION_EMOJI.has(reaction.emoji)) throw invalid('REACTION_INVALID');
+          if (reaction.type === 'emoji' && !REACTION_EMOJI.has(reaction.emoji))
+            throw invalid('REACTION_INVALID');
         }
         if (reactions.length === 0) record.reactions.delete(world.bot.id);
         else record.reactions.set(world.bot.id, reactions);
@@ -839,19 +946,29 @@ export class BotApi {
 
       editMessageText: ({ params }) => {
         const { chat, record } = this.editTarget(params);
-        if (record.message.text === undefined) throw badRequest('there is no text in the message to edit');
+        if (record.message.text === undefined)
+          throw badRequest('there is no text in the message to edit');
         if (params.text === undefined) throw invalid('message text is empty');
-        const formatted = this.formatText(params.text as string, params.parse_mode, params.entities, 'text');
+        const formatted = this.formatText(
+          params.text as string,
+          params.parse_mode,
+          params.entities,
+          'text',
+        );
         return this.applyEdit(
           chat,
           record,
-          { text: formatted.text, entities: formatted.entities.length > 0 ? formatted.entities : undefined },
+          {
+            text: formatted.text,
+            entities: formatted.entities.length > 0 ? formatted.entities : undefined,
+          },
           params.reply_markup,
         );
       },
       editMessageCaption: ({ params }) => {
         const { chat, record } = this.editTarget(params);
-        if (!mediaKindOf(record.message)) throw badRequest('there is no caption in the message to edit');
+        if (!mediaKindOf(record.message))
+          throw badRequest('there is no caption in the message to edit');
         const caption = this.captionFields(params);
         return this.applyEdit(
           chat,
@@ -882,8 +999,11 @@ export class BotApi {
         const chat = this.knownChat(params.chat_id);
         this.requireMembership(chat);
         const ids = params.message_ids as number[];
-        if (ids.length < 1 || ids.length > 100) throw invalid('message_ids must contain 1-100 identifiers');
-        const records = ids.map((id) => world.message(chat, id)).filter((r): r is MessageRecord => r !== undefined);
+        if (ids.length < 1 || ids.length > 100)
+          throw invalid('message_ids must contain 1-100 identifiers');
+        const records = ids
+          .map((id) => world.message(chat, id))
+          .filter((r): r is MessageRecord => r !== undefined);
         for (const record of records) this.assertDeletable(chat, record);
         for (const record of records) record.deleted = true;
         return true;
@@ -906,14 +1026,17 @@ export class BotApi {
       pinChatMessage: ({ params }) => {
         const chat = this.knownChat(params.chat_id);
         this.requireMembership(chat);
-        if (chat.chat.type === 'private' && chat.blocked) throw forbidden('bot was blocked by the user');
+        if (chat.chat.type === 'private' && chat.blocked)
+          throw forbidden('bot was blocked by the user');
         if (chat.chat.type !== 'private' && !world.botHasRight(chat, 'can_pin_messages')) {
           throw badRequest('not enough rights to manage pinned messages in the chat');
         }
         const record = world.message(chat, params.message_id as number);
         if (!record) throw badRequest('message to pin not found');
         record.pinned = true;
-        const threadId = record.message.is_topic_message ? record.message.message_thread_id : undefined;
+        const threadId = record.message.is_topic_message
+          ? record.message.message_thread_id
+          : undefined;
         this.serviceMessage(chat, threadId, { pinned_message: shallowMessage(record.message) });
         return true;
       },
@@ -974,7 +1097,8 @@ export class BotApi {
       getChatAdministrators: ({ params }) => {
         const chat = this.knownChat(params.chat_id);
         this.requireMembership(chat);
-        if (chat.chat.type === 'private') throw badRequest('there are no administrators in the private chat');
+        if (chat.chat.type === 'private')
+          throw badRequest('there are no administrators in the private chat');
         const admins: Record<string, unknown>[] = [];
         for (const member of chat.members.values()) {
           if (member.status !== 'creator' && member.status !== 'administrator') continue;
@@ -988,11 +1112,14 @@ export class BotApi {
         const chat = this.knownChat(params.chat_id);
         this.requireMembership(chat);
         if (chat.chat.type === 'private') return 2;
-        return [...chat.members.values()].filter((m) => m.status !== 'left' && m.status !== 'kicked').length;
+        return [...chat.members.values()].filter(
+          (m) => m.status !== 'left' && m.status !== 'kicked',
+        ).length;
       },
       leaveChat: ({ params }) => {
         const chat = this.knownChat(params.chat_id);
-        if (chat.chat.type === 'private') throw badRequest('chat member status can\'t be changed in private chats');
+        if (chat.chat.type === 'private')
+          throw badRequest("chat member status can't be changed in private chats");
         this.requireMembership(chat);
         const old = world.botMember(chat);
         const next: MemberRecord = { userId: world.bot.id, status: 'left', rights: {} };
@@ -1042,7 +1169,11 @@ export class BotApi {
           is_topic_message: true,
           forum_topic_created: created,
         });
-        const topic: Record<string, unknown> = { message_thread_id: threadId, name, icon_color: color };
+        const topic: Record<string, unknown> = {
+          message_thread_id: threadId,
+          name,
+          icon_color: color,
+        };
         if (emoji) topic.icon_custom_emoji_id = emoji;
         return topic;
       },
@@ -1057,10 +1188,12 @@ export class BotApi {
         if (name !== undefined && name.length > 128) throw invalid('TOPIC_TITLE_TOO_LONG');
         const changed: NonNullable<TgMessage['forum_topic_edited']> = {};
         if (name !== undefined && name !== '' && name !== topic.name) changed.name = name;
-        if (emoji !== undefined && emoji !== (topic.iconCustomEmojiId ?? '')) changed.icon_custom_emoji_id = emoji;
+        if (emoji !== undefined && emoji !== (topic.iconCustomEmojiId ?? ''))
+          changed.icon_custom_emoji_id = emoji;
         if (Object.keys(changed).length === 0) throw badRequest('TOPIC_NOT_MODIFIED');
         if (changed.name !== undefined) topic.name = changed.name;
-        if (changed.icon_custom_emoji_id !== undefined) topic.iconCustomEmojiId = changed.icon_custom_emoji_id;
+        if (changed.icon_custom_emoji_id !== undefined)
+          topic.iconCustomEmojiId = changed.icon_custom_emoji_id;
         this.serviceMessage(chat, topic.threadId, { forum_topic_edited: changed });
         return true;
       },
@@ -1106,7 +1239,11 @@ export class BotApi {
         const ok = params.ok as boolean;
         const errorMessage = params.error_message as string | undefined;
         if (!ok && !errorMessage) throw invalid('error_message must be non-empty if ok is False');
-        query.answer = { ok, at: Date.now(), ...(errorMessage !== undefined ? { error_message: errorMessage } : {}) };
+        query.answer = {
+          ok,
+          at: Date.now(),
+          ...(errorMessage !== undefined ? { error_message: errorMessage } : {}),
+        };
         if (ok) {
           const payment = world.recordPayment({
             userId: query.fromId,
@@ -1133,7 +1270,9 @@ export class BotApi {
         const userId = params.user_id as number;
         if (!world.users.has(userId)) throw badRequest('user not found');
         const chargeId = params.telegram_payment_charge_id as string;
-        const payment = world.payments.find((p) => p.userId === userId && p.telegramChargeId === chargeId);
+        const payment = world.payments.find(
+          (p) => p.userId === userId && p.telegramChargeId === chargeId,
+        );
         if (!payment || payment.currency !== 'XTR') throw badRequest('CHARGE_NOT_FOUND');
         if (payment.refunded) throw badRequest('CHARGE_ALREADY_REFUNDED');
         payment.refunded = true;
@@ -1170,7 +1309,8 @@ export class BotApi {
     if (message.forum_topic_created) throw badRequest("message can't be deleted");
     const own = message.from?.id === this.world.bot.id;
     if (own || chat.chat.type === 'private') return;
-    if (!this.world.botHasRight(chat, 'can_delete_messages')) throw badRequest("message can't be deleted");
+    if (!this.world.botHasRight(chat, 'can_delete_messages'))
+      throw badRequest("message can't be deleted");
   }
 }
 
@@ -1185,7 +1325,12 @@ export function deleteTopic(chat: ChatRecord, threadId: number): void {
 
 function commandsKey(params: Record<string, unknown>): string {
   const scope = (params.scope as Record<string, unknown> | undefined) ?? { type: 'default' };
-  return JSON.stringify([scope.type, scope.chat_id ?? null, scope.user_id ?? null, params.language_code ?? '']);
+  return JSON.stringify([
+    scope.type,
+    scope.chat_id ?? null,
+    scope.user_id ?? null,
+    params.language_code ?? '',
+  ]);
 }
 
 /** A stable, random-looking id of the kind Telegram uses for chat_instance. */

@@ -42,8 +42,12 @@ export const CONTROL_OPERATIONS: Record<string, Operation> = {
     z.object({ chatId: int, threadId: int.optional(), includeDeleted: z.boolean().optional() }),
     (c, a) => c.messages(a.chatId, { threadId: a.threadId, includeDeleted: a.includeDeleted }),
   ),
-  message: op(true, z.object({ chatId: int, messageId: int }), (c, a) => c.message(a.chatId, a.messageId)),
-  calls: op(true, z.object({ method: z.string().optional() }), (c, a) => c.calls({ method: a.method })),
+  message: op(true, z.object({ chatId: int, messageId: int }), (c, a) =>
+    c.message(a.chatId, a.messageId),
+  ),
+  calls: op(true, z.object({ method: z.string().optional() }), (c, a) =>
+    c.calls({ method: a.method }),
+  ),
   violations: op(true, none, (c) => c.violations()),
   updates: op(true, none, (c) => c.updates()),
   webhookDeliveries: op(true, none, (c) => c.webhookDeliveries()),
@@ -72,22 +76,40 @@ export const CONTROL_OPERATIONS: Record<string, Operation> = {
       id: int.optional(),
       isForum: z.boolean().optional(),
       ownerId: int.optional(),
-      admins: z.array(z.union([int, z.object({ userId: int, rights, customTitle: z.string().optional() })])).optional(),
-      bot: z.object({ status: z.enum(['administrator', 'member', 'left']).optional(), rights }).optional(),
+      admins: z
+        .array(
+          z.union([int, z.object({ userId: int, rights, customTitle: z.string().optional() })]),
+        )
+        .optional(),
+      bot: z
+        .object({ status: z.enum(['administrator', 'member', 'left']).optional(), rights })
+        .optional(),
     }),
     (c, a) => c.createForumGroup(a as Parameters<TelegramControl['createForumGroup']>[0]),
   ),
   setBotMembership: op(
     false,
-    z.object({ chatId: int, status: z.enum(['administrator', 'member', 'left', 'kicked']), rights, byUserId: int.optional() }),
-    (c, a) => c.setBotMembership(a.chatId, { status: a.status, rights: a.rights as AdminRights | undefined }, a.byUserId),
+    z.object({
+      chatId: int,
+      status: z.enum(['administrator', 'member', 'left', 'kicked']),
+      rights,
+      byUserId: int.optional(),
+    }),
+    (c, a) =>
+      c.setBotMembership(
+        a.chatId,
+        { status: a.status, rights: a.rights as AdminRights | undefined },
+        a.byUserId,
+      ),
   ),
   createTopic: op(
     false,
     z.object({ chatId: int, name: text, byUserId: int.optional(), iconColor: int.optional() }),
     (c, a) => c.createTopic(a.chatId, a.name, { byUserId: a.byUserId, iconColor: a.iconColor }),
   ),
-  deleteTopic: op(false, z.object({ chatId: int, threadId: int }), (c, a) => c.deleteTopic(a.chatId, a.threadId)),
+  deleteTopic: op(false, z.object({ chatId: int, threadId: int }), (c, a) =>
+    c.deleteTopic(a.chatId, a.threadId),
+  ),
   blockBot: op(false, byUser, (c, a) => c.blockBot(a.userId)),
   unblockBot: op(false, byUser, (c, a) => c.unblockBot(a.userId)),
   // acting as a fan
@@ -97,11 +119,17 @@ export const CONTROL_OPERATIONS: Record<string, Operation> = {
   fanSendsText: op(false, z.object({ userId: int, text, replyTo: int.optional() }), (c, a) =>
     c.fanSendsText(a.userId, a.text, { replyTo: a.replyTo }),
   ),
-  fanSendsPhoto: op(false, z.object({ userId: int, caption: text.optional(), fileId: z.string().optional() }), (c, a) =>
-    c.fanSendsPhoto(a.userId, { caption: a.caption, fileId: a.fileId }),
+  fanSendsPhoto: op(
+    false,
+    z.object({ userId: int, caption: text.optional(), fileId: z.string().optional() }),
+    (c, a) => c.fanSendsPhoto(a.userId, { caption: a.caption, fileId: a.fileId }),
   ),
-  fanSendsVoice: op(false, fanMedia, (c, a) => c.fanSendsVoice(a.userId, { duration: a.duration, caption: a.caption })),
-  fanSendsVideo: op(false, fanMedia, (c, a) => c.fanSendsVideo(a.userId, { duration: a.duration, caption: a.caption })),
+  fanSendsVoice: op(false, fanMedia, (c, a) =>
+    c.fanSendsVoice(a.userId, { duration: a.duration, caption: a.caption }),
+  ),
+  fanSendsVideo: op(false, fanMedia, (c, a) =>
+    c.fanSendsVideo(a.userId, { duration: a.duration, caption: a.caption }),
+  ),
   fanSendsDocument: op(
     false,
     z.object({ userId: int, caption: text.optional(), fileName: z.string().optional() }),
@@ -111,21 +139,37 @@ export const CONTROL_OPERATIONS: Record<string, Operation> = {
     c.fanSendsSticker(a.userId, { emoji: a.emoji }),
   ),
   fanSendsAudio: op(false, fanMedia, (c, a) => c.fanSendsAudio(a.userId, { caption: a.caption })),
-  fanSendsAnimation: op(false, fanMedia, (c, a) => c.fanSendsAnimation(a.userId, { caption: a.caption })),
-  fanSendsVideoNote: op(false, fanMedia, (c, a) => c.fanSendsVideoNote(a.userId, { duration: a.duration })),
-  fanSendsLocation: op(false, z.object({ userId: int, latitude: z.number(), longitude: z.number() }), (c, a) =>
-    c.fanSendsLocation(a.userId, a.latitude, a.longitude),
+  fanSendsAnimation: op(false, fanMedia, (c, a) =>
+    c.fanSendsAnimation(a.userId, { caption: a.caption }),
+  ),
+  fanSendsVideoNote: op(false, fanMedia, (c, a) =>
+    c.fanSendsVideoNote(a.userId, { duration: a.duration }),
+  ),
+  fanSendsLocation: op(
+    false,
+    z.object({ userId: int, latitude: z.number(), longitude: z.number() }),
+    (c, a) => c.fanSendsLocation(a.userId, a.latitude, a.longitude),
   ),
   fanSendsContact: op(
     false,
     z.object({ userId: int, phone_number: text, first_name: text, last_name: text.optional() }),
-    (c, a) => c.fanSendsContact(a.userId, { phone_number: a.phone_number, first_name: a.first_name, last_name: a.last_name }),
+    (c, a) =>
+      c.fanSendsContact(a.userId, {
+        phone_number: a.phone_number,
+        first_name: a.first_name,
+        last_name: a.last_name,
+      }),
   ),
   fanSendsAlbum: op(
     false,
     z.object({
       userId: int,
-      items: z.array(z.object({ kind: z.enum(['photo', 'video', 'document', 'audio']), caption: text.optional() })),
+      items: z.array(
+        z.object({
+          kind: z.enum(['photo', 'video', 'document', 'audio']),
+          caption: text.optional(),
+        }),
+      ),
     }),
     (c, a) => c.fanSendsAlbum(a.userId, a.items),
   ),
@@ -138,8 +182,10 @@ export const CONTROL_OPERATIONS: Record<string, Operation> = {
   reacts: op(false, z.object({ userId: int, chatId: int, messageId: int, emoji }), (c, a) =>
     c.reacts(a.userId, a.chatId, a.messageId, a.emoji),
   ),
-  pressButton: op(false, z.object({ userId: int, chatId: int, messageId: int, callbackData: text }), (c, a) =>
-    c.pressButton(a.userId, a.chatId, a.messageId, a.callbackData),
+  pressButton: op(
+    false,
+    z.object({ userId: int, chatId: int, messageId: int, callbackData: text }),
+    (c, a) => c.pressButton(a.userId, a.chatId, a.messageId, a.callbackData),
   ),
   startPreCheckout: op(
     false,
@@ -152,21 +198,30 @@ export const CONTROL_OPERATIONS: Record<string, Operation> = {
       return c.startPreCheckout(userId, input);
     },
   ),
-  buyPaidMedia: op(false, z.object({ userId: int, messageId: int }), (c, a) => c.buyPaidMedia(a.userId, a.messageId)),
+  buyPaidMedia: op(false, z.object({ userId: int, messageId: int }), (c, a) =>
+    c.buyPaidMedia(a.userId, a.messageId),
+  ),
   // acting as an admin
   adminSendsInTopic: op(
     false,
     z.object({ adminId: int, chatId: int, threadId: int, content, replyTo: int.optional() }),
-    (c, a) => c.adminSendsInTopic(a.adminId, a.chatId, a.threadId, a.content as ContentInput, { replyTo: a.replyTo }),
+    (c, a) =>
+      c.adminSendsInTopic(a.adminId, a.chatId, a.threadId, a.content as ContentInput, {
+        replyTo: a.replyTo,
+      }),
   ),
-  adminSends: op(false, z.object({ adminId: int, chatId: int, content, replyTo: int.optional() }), (c, a) =>
-    c.adminSends(a.adminId, a.chatId, a.content as ContentInput, { replyTo: a.replyTo }),
+  adminSends: op(
+    false,
+    z.object({ adminId: int, chatId: int, content, replyTo: int.optional() }),
+    (c, a) => c.adminSends(a.adminId, a.chatId, a.content as ContentInput, { replyTo: a.replyTo }),
   ),
   // faults and limits
   injectFault: op(
     false,
     z.object({
-      fault: z.looseObject({ type: z.enum(['rate_limit', 'server_error', 'response_lost', 'timeout', 'error']) }),
+      fault: z.looseObject({
+        type: z.enum(['rate_limit', 'server_error', 'response_lost', 'timeout', 'error']),
+      }),
       count: int.optional(),
       methods: z.array(z.string()).optional(),
       chatId: z.union([int, z.string()]).optional(),
@@ -188,7 +243,9 @@ export const CONTROL_OPERATIONS: Record<string, Operation> = {
     (c, a) => c.setRandomFaults(a as RandomFaultsInput | null),
   ),
   clearFaults: op(false, none, (c) => c.clearFaults()),
-  floodWait: op(false, z.object({ chatId: int, seconds: int }), (c, a) => c.floodWait(a.chatId, a.seconds)),
+  floodWait: op(false, z.object({ chatId: int, seconds: int }), (c, a) =>
+    c.floodWait(a.chatId, a.seconds),
+  ),
 };
 
 /** Query-string values are strings: read numbers, booleans and JSON the way a page would mean them. */
@@ -222,23 +279,38 @@ export function runControlOperation(
   body: unknown,
 ): ControlResponse {
   if (name === '') {
-    return { status: 200, body: { ok: true, result: { operations: Object.keys(CONTROL_OPERATIONS) } } };
+    return {
+      status: 200,
+      body: { ok: true, result: { operations: Object.keys(CONTROL_OPERATIONS) } },
+    };
   }
   const operation = CONTROL_OPERATIONS[name];
   if (!operation) {
     return {
       status: 404,
-      body: { ok: false, error: `unknown control operation "${name}"`, operations: Object.keys(CONTROL_OPERATIONS) },
+      body: {
+        ok: false,
+        error: `unknown control operation "${name}"`,
+        operations: Object.keys(CONTROL_OPERATIONS),
+      },
     };
   }
   if (!operation.read && httpMethod !== 'POST') {
     return { status: 405, body: { ok: false, error: `${name} changes the simulator: use POST` } };
   }
-  const raw = name === 'setRandomFaults' && body === null ? null : { ...fromQuery(query), ...(body as object | undefined) };
+  const raw =
+    name === 'setRandomFaults' && body === null
+      ? null
+      : { ...fromQuery(query), ...(body as object | undefined) };
   const parsed = operation.schema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
-    return { status: 400, body: { ok: false, error: `invalid arguments for ${name}: ${problems.join('; ')}` } };
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`,
+    );
+    return {
+      status: 400,
+      body: { ok: false, error: `invalid arguments for ${name}: ${problems.join('; ')}` },
+    };
   }
   try {
     const result = operation.run(control, parsed.data as never);

@@ -135,7 +135,8 @@ export interface ControlDeps {
   engine: Engine;
   faults: Faults;
   limiter: RateLimiter;
-  simNow: () => number;
+  /** Real epoch ms. */
+  now: () => number;
   subscribe: (listener: () => void) => () => void;
   resetAll: () => void;
 }
@@ -222,18 +223,30 @@ export class TelegramControl {
   }
 
   private ownerOf(chat: ChatRecord): number {
-    for (const member of chat.members.values()) if (member.status === 'creator') return member.userId;
+    for (const member of chat.members.values())
+      if (member.status === 'creator') return member.userId;
     throw new Error(`chat ${chat.chat.id} has no owner`);
   }
 
   /** An admin creates a topic in the Telegram app (emits the forum_topic_created message). */
-  createTopic(chatId: number, name: string, options: { byUserId?: number; iconColor?: number } = {}): number {
+  createTopic(
+    chatId: number,
+    name: string,
+    options: { byUserId?: number; iconColor?: number } = {},
+  ): number {
     const chat = this.world.chat(chatId);
     if (!chat.chat.is_forum) throw new Error(`chat ${chatId} is not a forum`);
     const by = this.world.user(options.byUserId ?? this.ownerOf(chat));
     const threadId = chat.nextMessageId;
     const iconColor = options.iconColor ?? (TOPIC_COLORS[1] as number);
-    chat.topics.set(threadId, { threadId, name, iconColor, closed: false, deleted: false, creatorId: by.id });
+    chat.topics.set(threadId, {
+      threadId,
+      name,
+      iconColor,
+      closed: false,
+      deleted: false,
+      creatorId: by.id,
+    });
     const record = this.world.addMessage(chat, {
       message_thread_id: threadId,
       from: by,
@@ -247,7 +260,8 @@ export class TelegramControl {
   /** Deletes a topic out-of-band (an admin deleted it in the app): sends into it now fail. */
   deleteTopic(chatId: number, threadId: number): void {
     const chat = this.world.chat(chatId);
-    if (!chat.topics.has(threadId) || threadId === 1) throw new Error(`no topic ${threadId} in chat ${chatId}`);
+    if (!chat.topics.has(threadId) || threadId === 1)
+      throw new Error(`no topic ${threadId} in chat ${chatId}`);
     // Telegram sends no update when a topic is deleted.
     deleteTopic(chat, threadId);
   }
@@ -297,7 +311,10 @@ export class TelegramControl {
     return this.fanSends(userId, text, options);
   }
 
-  fanSendsPhoto(userId: number, options: { caption?: string; fileId?: string; data?: Buffer } = {}): TgMessage {
+  fanSendsPhoto(
+    userId: number,
+    options: { caption?: string; fileId?: string; data?: Buffer } = {},
+  ): TgMessage {
     return this.fanSends(userId, { kind: 'photo', ...options });
   }
 
@@ -309,7 +326,10 @@ export class TelegramControl {
     return this.fanSends(userId, { kind: 'video', ...options });
   }
 
-  fanSendsDocument(userId: number, options: { fileName?: string; caption?: string; data?: Buffer } = {}): TgMessage {
+  fanSendsDocument(
+    userId: number,
+    options: { fileName?: string; caption?: string; data?: Buffer } = {},
+  ): TgMessage {
     return this.fanSends(userId, { kind: 'document', fileName: 'document.pdf', ...options });
   }
 
@@ -317,7 +337,10 @@ export class TelegramControl {
     return this.fanSends(userId, { kind: 'sticker', emoji: options.emoji ?? '😀' });
   }
 
-  fanSendsAudio(userId: number, options: { caption?: string; performer?: string; title?: string } = {}): TgMessage {
+  fanSendsAudio(
+    userId: number,
+    options: { caption?: string; performer?: string; title?: string } = {},
+  ): TgMessage {
     return this.fanSends(userId, { kind: 'audio', ...options });
   }
 
@@ -333,7 +356,10 @@ export class TelegramControl {
     return this.fanSends(userId, { kind: 'location', latitude, longitude });
   }
 
-  fanSendsContact(userId: number, contact: { phone_number: string; first_name: string; last_name?: string }): TgMessage {
+  fanSendsContact(
+    userId: number,
+    contact: { phone_number: string; first_name: string; last_name?: string },
+  ): TgMessage {
     return this.fanSends(userId, { kind: 'contact', ...contact });
   }
 
@@ -355,7 +381,8 @@ export class TelegramControl {
   fanEdits(userId: number, messageId: number, text: string): TgMessage {
     const chat = this.world.privateChat(userId);
     const record = this.world.message(chat, messageId);
-    if (!record || record.message.from?.id !== userId) throw new Error(`no message ${messageId} of user ${userId}`);
+    if (!record || record.message.from?.id !== userId)
+      throw new Error(`no message ${messageId} of user ${userId}`);
     const message: TgMessage = { ...record.message, edit_date: this.world.unixNow() };
     if (message.text !== undefined) {
       message.text = text;
@@ -410,7 +437,9 @@ export class TelegramControl {
     if (!record) throw new Error(`no message ${messageId} in chat ${chatId}`);
     const buttons = record.message.reply_markup?.inline_keyboard.flat() ?? [];
     if (!buttons.some((button) => button.callback_data === callbackData)) {
-      throw new Error(`message ${messageId} has no button with callback_data ${JSON.stringify(callbackData)}`);
+      throw new Error(
+        `message ${messageId} has no button with callback_data ${JSON.stringify(callbackData)}`,
+      );
     }
     const id = this.world.newQueryId();
     const query: CallbackQueryRecord = {
@@ -419,7 +448,7 @@ export class TelegramControl {
       chatId,
       messageId,
       data: callbackData,
-      createdAt: this.deps.simNow(),
+      createdAt: this.deps.now(),
     };
     this.world.callbackQueries.set(id, query);
     this.deps.hub.emit(
@@ -442,7 +471,8 @@ export class TelegramControl {
    */
   startPreCheckout(
     userId: number,
-    input: { invoiceMessageId: number } | { currency: string; totalAmount: number; payload: string },
+    input:
+      { invoiceMessageId: number } | { currency: string; totalAmount: number; payload: string },
   ): string {
     let currency: string;
     let totalAmount: number;
@@ -451,7 +481,8 @@ export class TelegramControl {
       const chat = this.world.privateChat(userId);
       const record = this.world.message(chat, input.invoiceMessageId);
       const invoice = record?.message.invoice;
-      if (!record || !invoice) throw new Error(`no invoice ${input.invoiceMessageId} in the chat of ${userId}`);
+      if (!record || !invoice)
+        throw new Error(`no invoice ${input.invoiceMessageId} in the chat of ${userId}`);
       currency = invoice.currency;
       totalAmount = invoice.total_amount;
       payload = record.invoicePayload ?? '';
@@ -459,11 +490,24 @@ export class TelegramControl {
       ({ currency, totalAmount, payload } = input);
     }
     const id = this.world.newQueryId();
-    const query: PreCheckoutRecord = { id, fromId: userId, currency, totalAmount, payload, createdAt: this.deps.simNow() };
+    const query: PreCheckoutRecord = {
+      id,
+      fromId: userId,
+      currency,
+      totalAmount,
+      payload,
+      createdAt: this.deps.now(),
+    };
     this.world.preCheckoutQueries.set(id, query);
     this.deps.hub.emit(
       'pre_checkout_query',
-      { id, from: this.world.user(userId), currency, total_amount: totalAmount, invoice_payload: payload },
+      {
+        id,
+        from: this.world.user(userId),
+        currency,
+        total_amount: totalAmount,
+        invoice_payload: payload,
+      },
       `user:${userId}`,
     );
     return id;
@@ -473,7 +517,8 @@ export class TelegramControl {
   buyPaidMedia(userId: number, messageId: number): void {
     const chat = this.world.privateChat(userId);
     const record = this.world.message(chat, messageId);
-    if (!record?.message.paid_media) throw new Error(`no paid media ${messageId} in the chat of ${userId}`);
+    if (!record?.message.paid_media)
+      throw new Error(`no paid media ${messageId} in the chat of ${userId}`);
     this.deps.hub.emit(
       'purchased_paid_media',
       { from: this.world.user(userId), paid_media_payload: record.paidMediaPayload ?? '' },
@@ -495,12 +540,24 @@ export class TelegramControl {
     const topic = chat.topics.get(threadId);
     if (!topic || topic.deleted) throw new Error(`no topic ${threadId} in chat ${chatId}`);
     const member = this.world.member(chat, adminId);
-    if (member.status === 'left' || member.status === 'kicked') throw new Error(`user ${adminId} is not in chat ${chatId}`);
-    return this.post(chat, this.world.user(adminId), threadId === 1 ? undefined : threadId, content, options);
+    if (member.status === 'left' || member.status === 'kicked')
+      throw new Error(`user ${adminId} is not in chat ${chatId}`);
+    return this.post(
+      chat,
+      this.world.user(adminId),
+      threadId === 1 ? undefined : threadId,
+      content,
+      options,
+    );
   }
 
   /** Any member posts in a group outside topics (or a non-forum group). */
-  adminSends(adminId: number, chatId: number, content: ContentInput, options: SendOptions = {}): TgMessage {
+  adminSends(
+    adminId: number,
+    chatId: number,
+    content: ContentInput,
+    options: SendOptions = {},
+  ): TgMessage {
     const chat = this.world.chat(chatId);
     return this.post(chat, this.world.user(adminId), undefined, content, options);
   }
@@ -519,7 +576,8 @@ export class TelegramControl {
       const target = this.world.message(chat, options.replyTo);
       if (!target) throw new Error(`no message ${options.replyTo} in chat ${chat.chat.id}`);
       reply = target.message;
-      if (threadId === undefined && target.message.is_topic_message) threadId = target.message.message_thread_id;
+      if (threadId === undefined && target.message.is_topic_message)
+        threadId = target.message.message_thread_id;
     }
     if (threadId !== undefined) {
       fields.message_thread_id = threadId;
@@ -603,13 +661,21 @@ export class TelegramControl {
   // ---- reading ----------------------------------------------------------------------------
 
   /** What a chat shows, oldest first; `threadId` filters a topic (1 = General). */
-  messages(chatId: number, options: { threadId?: number; includeDeleted?: boolean } = {}): MessageView[] {
+  messages(
+    chatId: number,
+    options: { threadId?: number; includeDeleted?: boolean } = {},
+  ): MessageView[] {
+    // A user who never talked to the bot has an empty private chat.
+    if (!this.world.chats.has(chatId) && this.world.users.has(chatId)) return [];
     const chat = this.world.chat(chatId);
     const out: MessageView[] = [];
     for (const record of chat.messages.values()) {
       if (record.deleted && !options.includeDeleted) continue;
       const thread = record.message.is_topic_message ? record.message.message_thread_id : undefined;
-      if (options.threadId !== undefined && (options.threadId === 1 ? thread !== undefined : thread !== options.threadId)) {
+      if (
+        options.threadId !== undefined &&
+        (options.threadId === 1 ? thread !== undefined : thread !== options.threadId)
+      ) {
         continue;
       }
       out.push(view(record, this.world.bot.id));
@@ -698,7 +764,11 @@ export class TelegramControl {
    * Resolves with the first truthy value of `predicate`, re-checked after every change in the
    * simulator (and every 25 ms); rejects after `timeoutMs` real milliseconds.
    */
-  waitFor<T>(predicate: () => T | undefined | null | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
+  waitFor<T>(
+    predicate: () => T | undefined | null | false,
+    timeoutMs = 5000,
+    what = 'condition',
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let done = false;
       const check = () => {
@@ -766,7 +836,8 @@ function view(record: MessageRecord, botId: number): MessageView {
     deleted: record.deleted,
     raw: message,
   };
-  if (message.is_topic_message && message.message_thread_id !== undefined) out.threadId = message.message_thread_id;
+  if (message.is_topic_message && message.message_thread_id !== undefined)
+    out.threadId = message.message_thread_id;
   if (message.from) out.fromId = message.from.id;
   if (service) out.service = service;
   if (message.text !== undefined) out.text = message.text;

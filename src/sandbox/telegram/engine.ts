@@ -2,11 +2,17 @@
  * One Bot API call from token to envelope: token check, method lookup (case-insensitive),
  * parameter validation, fault injection, execution, and the call/violation logs.
  */
-import { ApiError, notFound, tooManyRequests, unauthorized, type ErrorEnvelope } from './api-error.js';
+import {
+  ApiError,
+  notFound,
+  tooManyRequests,
+  unauthorized,
+  type ErrorEnvelope,
+} from './api-error.js';
 import type { BotApi } from './api.js';
 import type { Faults, FaultSpec } from './faults.js';
 import { findMethod } from './methods.js';
-import { isUpload, ParamError, validateParams, type UploadedFile } from './validate.js';
+import { ParamError, validateParams, type UploadedFile } from './validate.js';
 
 export type CallOutcome =
   | { kind: 'ok'; result: unknown }
@@ -58,7 +64,10 @@ export interface CallRequest {
 
 const TOKEN_FORMAT = /^\d+:[A-Za-z0-9_-]+$/;
 
-function summarise(fields: Record<string, unknown>, files: ReadonlyMap<string, UploadedFile>): Record<string, unknown> {
+function summarise(
+  fields: Record<string, unknown>,
+  files: ReadonlyMap<string, UploadedFile>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...fields };
   for (const [name, file] of files) out[name] = { upload: file.filename, size: file.data.length };
   return out;
@@ -148,7 +157,12 @@ export class Engine {
           return fail(tooManyRequests(fault.retryAfter));
         case 'server_error': {
           const status = fault.status ?? 500;
-          const text = { 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' }[status];
+          const text = {
+            500: 'Internal Server Error',
+            502: 'Bad Gateway',
+            503: 'Service Unavailable',
+            504: 'Gateway Timeout',
+          }[status];
           return fail(new ApiError(status, text));
         }
         case 'error':
@@ -178,5 +192,3 @@ export class Engine {
     return outcome;
   }
 }
-
-export { isUpload };

@@ -59,7 +59,8 @@ function rng(seed: number): () => number {
 
 export class Faults {
   private rules: FaultRule[] = [];
-  private random: { input: RandomFaultsInput; next: () => number; methods: Set<string> } | undefined;
+  private random:
+    { input: RandomFaultsInput; next: () => number; methods: Set<string> } | undefined;
 
   constructor(private readonly defaultRandomMethods: readonly string[]) {}
 
@@ -99,7 +100,10 @@ export class Faults {
       const kind = kinds[Math.floor(random.next() * kinds.length)] ?? 'rate_limit';
       if (kind === 'rate_limit') {
         const [min, max] = random.input.retryAfter ?? [1, 5];
-        return { type: 'rate_limit', retryAfter: min + Math.floor(random.next() * (max - min + 1)) };
+        return {
+          type: 'rate_limit',
+          retryAfter: min + Math.floor(random.next() * (max - min + 1)),
+        };
       }
       if (kind === 'server_error') return { type: 'server_error', status: 502 };
       return { type: 'response_lost' };

@@ -30,7 +30,11 @@ const byteOffset = (source: string, index: number): number =>
   Buffer.byteLength(source.slice(0, index), 'utf8');
 
 /** Parses `text` with `mode`; throws EntityParseError with Telegram's wording on bad markup. */
-export function parseMarkup(text: string, mode: ParseMode, users: UserLookup = () => undefined): ParsedText {
+export function parseMarkup(
+  text: string,
+  mode: ParseMode,
+  users: UserLookup = () => undefined,
+): ParsedText {
   switch (mode) {
     case 'MarkdownV2':
       return parseMarkdownV2(text, users);
@@ -59,7 +63,9 @@ function linkEntity(
     return user ? { type: 'text_mention', offset, length, user } : undefined;
   }
   const normalized = normalizeUrl(url);
-  return normalized === undefined ? undefined : { type: 'text_link', offset, length, url: normalized };
+  return normalized === undefined
+    ? undefined
+    : { type: 'text_link', offset, length, url: normalized };
 }
 
 /** Like tdlib's check_url: a scheme-less domain gets http://; garbage is dropped (no error). */
@@ -128,7 +134,8 @@ function parseMarkdownV2(src: string, users: UserLookup): ParsedText {
   for (let i = 0; i < src.length; i++) {
     const c = src[i] as string;
     const top = stack[stack.length - 1];
-    const inCode = top !== undefined && (top.kind === 'Code' || top.kind === 'Pre' || top.kind === 'PreCode');
+    const inCode =
+      top !== undefined && (top.kind === 'Code' || top.kind === 'Pre' || top.kind === 'PreCode');
     const lineStart = i === 0 || src[i - 1] === '\n';
 
     if (c === '\\') {
@@ -256,10 +263,6 @@ function parseMarkdownV2(src: string, users: UserLookup): ParsedText {
       } else {
         return fail(`Character '${c}' is reserved and must be escaped with the preceding '\\'`);
       }
-      if (stack.some((open) => open.kind === kind)) {
-        // tdlib rejects an entity nested in one of the same type at the closing stage; we say it early.
-        return fail(`Can't find end of ${kind} entity at byte offset ${byte}`);
-      }
       stack.push({ kind, offset: out.length, byte, argument });
       continue;
     }
@@ -283,7 +286,8 @@ function parseMarkdownV2(src: string, users: UserLookup): ParsedText {
     if (open.kind === 'TextUrl' || open.kind === 'CustomEmoji') {
       let url: string;
       if (src[i + 1] !== '(') {
-        if (open.kind === 'CustomEmoji') return fail(`Custom emoji entity must contain a tg://emoji URL`);
+        if (open.kind === 'CustomEmoji')
+          return fail(`Custom emoji entity must contain a tg://emoji URL`);
         url = out.slice(open.offset);
       } else {
         i += 2;
@@ -299,12 +303,18 @@ function parseMarkdownV2(src: string, users: UserLookup): ParsedText {
           url += src[i];
           i++;
         }
-        if (src[i] !== ')') return fail(`Can't find end of a URL at byte offset ${byteOffset(src, urlBegin)}`);
+        if (src[i] !== ')')
+          return fail(`Can't find end of a URL at byte offset ${byteOffset(src, urlBegin)}`);
       }
       if (open.kind === 'CustomEmoji') {
         const id = /^tg:\/\/emoji\?id=(\d+)$/.exec(url);
         if (!id) return fail(`Custom emoji URL must have scheme tg`);
-        entity = { type: 'custom_emoji', offset: open.offset, length, custom_emoji_id: id[1] as string };
+        entity = {
+          type: 'custom_emoji',
+          offset: open.offset,
+          length,
+          custom_emoji_id: id[1] as string,
+        };
       } else {
         entity = linkEntity(open.offset, length, url, users);
         if (!entity) skip = true;
@@ -356,7 +366,10 @@ function parseMarkdownLegacy(src: string, users: UserLookup): ParsedText {
       }
     }
     const offset = out.length;
-    while (i < src.length && (src[i] !== endChar || (isPre && !(src[i + 1] === '`' && src[i + 2] === '`')))) {
+    while (
+      i < src.length &&
+      (src[i] !== endChar || (isPre && !(src[i + 1] === '`' && src[i + 2] === '`')))
+    ) {
       out += src[i];
       i++;
     }
@@ -485,7 +498,9 @@ function parseHtml(src: string, users: UserLookup): ParsedText {
         while (i < src.length && !isSpace(src[i]) && src[i] !== '=' && src[i] !== '>') i++;
         const attrName = src.slice(attrBegin, i).toLowerCase();
         if (attrName === '') {
-          fail(`Empty attribute name in the tag "${name}" at byte offset ${byteOffset(src, begin)}`);
+          fail(
+            `Empty attribute name in the tag "${name}" at byte offset ${byteOffset(src, begin)}`,
+          );
         }
         while (i < src.length && isSpace(src[i])) i++;
         if (src[i] !== '=') {
@@ -495,7 +510,8 @@ function parseHtml(src: string, users: UserLookup): ParsedText {
         }
         i++;
         while (i < src.length && isSpace(src[i])) i++;
-        if (i >= src.length) fail(`Unclosed start tag "${name}" at byte offset ${byteOffset(src, begin)}`);
+        if (i >= src.length)
+          fail(`Unclosed start tag "${name}" at byte offset ${byteOffset(src, begin)}`);
         let value = '';
         if (src[i] !== "'" && src[i] !== '"') {
           const tokenBegin = i;
@@ -586,7 +602,10 @@ function parseHtml(src: string, users: UserLookup): ParsedText {
 }
 
 const AUTO_PATTERNS: { type: string; pattern: RegExp }[] = [
-  { type: 'bot_command', pattern: /(?<![\w/])\/[A-Za-z0-9_]{1,64}(@[A-Za-z0-9_]{3,32})?(?![\w/])/g },
+  {
+    type: 'bot_command',
+    pattern: /(?<![\w/])\/[A-Za-z0-9_]{1,64}(@[A-Za-z0-9_]{3,32})?(?![\w/])/g,
+  },
   { type: 'url', pattern: /\bhttps?:\/\/[^\s<>"]+[^\s<>".,;:!?)]/gi },
   { type: 'email', pattern: /\b[\w.+-]+@[\w-]+(\.[\w-]+)*\.[a-z]{2,}\b/gi },
   { type: 'mention', pattern: /(?<![\w@])@[A-Za-z][A-Za-z0-9_]{3,31}\b/g },
@@ -598,15 +617,23 @@ const AUTO_PATTERNS: { type: string; pattern: RegExp }[] = [
  * Entities Telegram detects by itself in any text (commands, URLs, mentions, hashtags…), merged
  * with the explicit ones; explicit entities win where they overlap.
  */
-export function withAutoEntities(text: string, explicit: readonly TgMessageEntity[]): TgMessageEntity[] {
+export function withAutoEntities(
+  text: string,
+  explicit: readonly TgMessageEntity[],
+): TgMessageEntity[] {
   const found: TgMessageEntity[] = [];
   for (const { type, pattern } of AUTO_PATTERNS) {
     for (const match of text.matchAll(pattern)) {
       const offset = match.index;
       const length = match[0].length;
-      const overlaps = (e: TgMessageEntity) => offset < e.offset + e.length && e.offset < offset + length;
+      const overlaps = (e: TgMessageEntity) =>
+        offset < e.offset + e.length && e.offset < offset + length;
       if (found.some(overlaps)) continue;
-      if (explicit.some((e) => overlaps(e) && (e.type === 'text_link' || e.type === 'code' || e.type === 'pre'))) {
+      if (
+        explicit.some(
+          (e) => overlaps(e) && (e.type === 'text_link' || e.type === 'code' || e.type === 'pre'),
+        )
+      ) {
         continue;
       }
       found.push({ type, offset, length });

@@ -35,12 +35,18 @@ function param(spec: string): ParamDecl {
   };
 }
 
-const ANY_MARKUP = 'InlineKeyboardMarkup or ReplyKeyboardMarkup or ReplyKeyboardRemove or ForceReply';
+const ANY_MARKUP =
+  'InlineKeyboardMarkup or ReplyKeyboardMarkup or ReplyKeyboardRemove or ForceReply';
 const FILE = 'InputFile or String';
 
 const CHAT = 'chat_id!:Integer or String';
 /** Where a new message goes: business connection, chat, topic. */
-const TARGET = ['business_connection_id:String', CHAT, 'message_thread_id:Integer', 'direct_messages_topic_id:Integer'];
+const TARGET = [
+  'business_connection_id:String',
+  CHAT,
+  'message_thread_id:Integer',
+  'direct_messages_topic_id:Integer',
+];
 const CAPTION = ['caption:String', 'parse_mode:String', 'caption_entities:Array of MessageEntity'];
 const SEND_OPTIONS = [
   'disable_notification:Boolean',
@@ -157,7 +163,14 @@ const table: Record<string, [returns: string, params: string[]]> = {
   ],
   sendPhoto: [
     'Message',
-    [...TARGET, `photo!:${FILE}`, ...CAPTION, 'show_caption_above_media:Boolean', 'has_spoiler:Boolean', ...SEND_OPTIONS],
+    [
+      ...TARGET,
+      `photo!:${FILE}`,
+      ...CAPTION,
+      'show_caption_above_media:Boolean',
+      'has_spoiler:Boolean',
+      ...SEND_OPTIONS,
+    ],
   ],
   sendAudio: [
     'Message',
@@ -216,10 +229,20 @@ const table: Record<string, [returns: string, params: string[]]> = {
       ...SEND_OPTIONS,
     ],
   ],
-  sendVoice: ['Message', [...TARGET, `voice!:${FILE}`, ...CAPTION, 'duration:Integer', ...SEND_OPTIONS]],
+  sendVoice: [
+    'Message',
+    [...TARGET, `voice!:${FILE}`, ...CAPTION, 'duration:Integer', ...SEND_OPTIONS],
+  ],
   sendVideoNote: [
     'Message',
-    [...TARGET, `video_note!:${FILE}`, 'duration:Integer', 'length:Integer', `thumbnail:${FILE}`, ...SEND_OPTIONS],
+    [
+      ...TARGET,
+      `video_note!:${FILE}`,
+      'duration:Integer',
+      'length:Integer',
+      `thumbnail:${FILE}`,
+      ...SEND_OPTIONS,
+    ],
   ],
   sendSticker: ['Message', [...TARGET, `sticker!:${FILE}`, 'emoji:String', ...SEND_OPTIONS]],
   sendLocation: [
@@ -237,7 +260,14 @@ const table: Record<string, [returns: string, params: string[]]> = {
   ],
   sendContact: [
     'Message',
-    [...TARGET, 'phone_number!:String', 'first_name!:String', 'last_name:String', 'vcard:String', ...SEND_OPTIONS],
+    [
+      ...TARGET,
+      'phone_number!:String',
+      'first_name!:String',
+      'last_name:String',
+      'vcard:String',
+      ...SEND_OPTIONS,
+    ],
   ],
   sendMediaGroup: [
     'Array of Message',
@@ -293,14 +323,28 @@ const table: Record<string, [returns: string, params: string[]]> = {
   ],
   editMessageCaption: [
     'Message or Boolean',
-    [...EDIT_TARGET, ...CAPTION, 'show_caption_above_media:Boolean', 'reply_markup:InlineKeyboardMarkup'],
+    [
+      ...EDIT_TARGET,
+      ...CAPTION,
+      'show_caption_above_media:Boolean',
+      'reply_markup:InlineKeyboardMarkup',
+    ],
   ],
-  editMessageReplyMarkup: ['Message or Boolean', [...EDIT_TARGET, 'reply_markup:InlineKeyboardMarkup']],
+  editMessageReplyMarkup: [
+    'Message or Boolean',
+    [...EDIT_TARGET, 'reply_markup:InlineKeyboardMarkup'],
+  ],
   deleteMessage: ['Boolean', [CHAT, 'message_id!:Integer']],
   deleteMessages: ['Boolean', [CHAT, 'message_ids!:Array of Integer']],
   answerCallbackQuery: [
     'Boolean',
-    ['callback_query_id!:String', 'text:String', 'show_alert:Boolean', 'url:String', 'cache_time:Integer'],
+    [
+      'callback_query_id!:String',
+      'text:String',
+      'show_alert:Boolean',
+      'url:String',
+      'cache_time:Integer',
+    ],
   ],
   pinChatMessage: [
     'Boolean',
@@ -370,7 +414,10 @@ const table: Record<string, [returns: string, params: string[]]> = {
 
 /** Every implemented method, keyed by its canonical (spec) name. */
 export const METHODS: ReadonlyMap<string, MethodDecl> = new Map(
-  Object.entries(table).map(([name, [returns, params]]) => [name, { name, returns, params: params.map(param) }]),
+  Object.entries(table).map(([name, [returns, params]]) => [
+    name,
+    { name, returns, params: params.map(param) },
+  ]),
 );
 
 const byLowerName = new Map([...METHODS.values()].map((decl) => [decl.name.toLowerCase(), decl]));
@@ -407,4 +454,8 @@ export const SEND_LIKE = new Set([
 ]);
 
 /** Edits count against the group limit only (Telegram throttles edits in groups, not in private). */
-export const EDIT_LIKE = new Set(['editMessageText', 'editMessageCaption', 'editMessageReplyMarkup']);
+export const EDIT_LIKE = new Set([
+  'editMessageText',
+  'editMessageCaption',
+  'editMessageReplyMarkup',
+]);

@@ -54,7 +54,8 @@ class SlidingWindow {
   }
 
   private expire(now: number): void {
-    while (this.events.length > 0 && (this.events[0] as number) <= now - this.windowMs) this.events.shift();
+    while (this.events.length > 0 && (this.events[0] as number) <= now - this.windowMs)
+      this.events.shift();
   }
 }
 
@@ -135,7 +136,11 @@ export class RateLimiter {
     if (target.isPrivate) {
       bucket = this.privateBuckets.get(target.chatId);
       if (!bucket) {
-        bucket = new TokenBucket(this.options.privatePerSecond / 1000, this.options.privateBurst, now);
+        bucket = new TokenBucket(
+          this.options.privatePerSecond / 1000,
+          this.options.privateBurst,
+          now,
+        );
         this.privateBuckets.set(target.chatId, bucket);
       }
       wait = Math.max(wait, bucket.waitMs(now, count));

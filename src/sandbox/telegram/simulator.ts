@@ -87,7 +87,8 @@ const CORS_HEADERS = {
 export function createTelegramSimulator(options: TelegramSimulatorOptions = {}): TelegramSimulator {
   const token = options.token ?? DEFAULT_BOT_TOKEN;
   const botId = Number(token.split(':')[0]);
-  if (!Number.isSafeInteger(botId) || botId <= 0) throw new Error(`invalid bot token ${JSON.stringify(token)}`);
+  if (!Number.isSafeInteger(botId) || botId <= 0)
+    throw new Error(`invalid bot token ${JSON.stringify(token)}`);
   const timeScale = options.timeScale ?? 1;
   if (!(timeScale > 0)) throw new Error('timeScale must be > 0');
   const clock = options.clock ?? { now: () => Date.now() };
@@ -112,7 +113,8 @@ export function createTelegramSimulator(options: TelegramSimulatorOptions = {}):
     supports_inline_queries: options.bot?.supports_inline_queries ?? false,
   };
   const world = new World({ bot, now: () => clock.now() });
-  let engineRef: Engine | undefined;
+  // The hub needs the engine (webhook replies) and the engine needs the hub (via the API).
+  const engineRef: { current?: Engine } = {};
   const hub = new UpdateHub({
     scaleMs,
     now: () => clock.now(),
@@ -122,7 +124,7 @@ export function createTelegramSimulator(options: TelegramSimulatorOptions = {}):
     webhookTimeoutSeconds: options.webhook?.timeoutSeconds ?? 60,
     logger,
     executeWebhookReply: async (method, params) => {
-      await engineRef?.call({
+      await engineRef.current?.call({
         token,
         method,
         fields: params,
@@ -133,19 +135,22 @@ export function createTelegramSimulator(options: TelegramSimulatorOptions = {}):
     },
     onChange: notify,
   });
-  const limiter = new RateLimiter(options.rateLimits === false ? { enabled: false } : (options.rateLimits ?? {}), simNow);
+  const limiter = new RateLimiter(
+    options.rateLimits === false ? { enabled: false } : (options.rateLimits ?? {}),
+    simNow,
+  );
   const faults = new Faults([...SEND_LIKE]);
   const api = new BotApi({
     world,
     hub,
     limiter,
     // Callback query expiry runs on the real clock so that time scaling can't expire answers.
-    simNow: () => clock.now(),
+    now: () => clock.now(),
     requireHttpsWebhook: options.webhook?.requireHttps ?? false,
     callbackQueryTtlSeconds: options.callbackQueryTtlSeconds ?? 15,
   });
   const engine = new Engine({ token, api, faults, now: () => clock.now(), onChange: notify });
-  engineRef = engine;
+  engineRef.current = engine;
 
   const resetAll = () => {
     hub.reset();
@@ -170,7 +175,7 @@ export function createTelegramSimulator(options: TelegramSimulatorOptions = {}):
     engine,
     faults,
     limiter,
-    simNow: () => clock.now(),
+    now: () => clock.now(),
     subscribe: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -207,7 +212,13 @@ export function createTelegramSimulator(options: TelegramSimulatorOptions = {}):
       req.on('error', reject);
     });
 
-  const handleApi = async (req: IncomingMessage, res: ServerResponse, url: URL, botToken: string, method: string) => {
+  const handleApi = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    botToken: string,
+    method: string,
+  ) => {
     const body = await readBody(req);
     if (body === undefined) {
       send(res, 413, { ok: false, error_code: 413, description: 'Request Entity Too Large' });
@@ -272,7 +283,12 @@ export function createTelegramSimulator(options: TelegramSimulatorOptions = {}):
     res.end(file.data);
   };
 
-  const handleControl = async (req: IncomingMessage, res: ServerResponse, url: URL, name: string) => {
+  const handleControl = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    name: string,
+  ) => {
     let body: unknown;
     if (req.method === 'POST') {
       const raw = await readBody(req);
@@ -289,7 +305,13 @@ export function createTelegramSimulator(options: TelegramSimulatorOptions = {}):
         }
       }
     }
-    const response = runControlOperation(control, req.method ?? 'GET', name, url.searchParams, body);
+    const response = runControlOperation(
+      control,
+      req.method ?? 'GET',
+      name,
+      url.searchParams,
+      body,
+    );
     send(res, response.status, response.body);
   };
 
@@ -302,9 +324,17 @@ export function createTelegramSimulator(options: TelegramSimulatorOptions = {}):
     const url = new URL(req.url ?? '/', 'http://simulator.local');
     const path = url.pathname;
     const apiMatch = /^\/bot([^/]*)\/([^/]*)$/.exec(path);
-    if (apiMatch) return handleApi(req, res, url, decodeURIComponent(apiMatch[1] as string), apiMatch[2] as string);
+    if (apiMatch)
+      return handleApi(
+        req,
+        res,
+        url,
+        decodeURIComponent(apiMatch[1] as string),
+        apiMatch[2] as string,
+      );
     const fileMatch = /^\/file\/bot([^/]*)\/(.+)$/.exec(path);
-    if (fileMatch) return handleFile(res, decodeURIComponent(fileMatch[1] as string), fileMatch[2] as string);
+    if (fileMatch)
+      return handleFile(res, decodeURIComponent(fileMatch[1] as string), fileMatch[2] as string);
     const controlMatch = /^\/_sim\/?(.*)$/.exec(path);
     if (controlMatch) return handleControl(req, res, url, controlMatch[1] as string);
     send(res, 404, { ok: false, error_code: 404, description: 'Not Found' });

@@ -107,10 +107,22 @@ export interface TgMessage {
   caption_entities?: TgMessageEntity[];
   show_caption_above_media?: boolean;
   has_media_spoiler?: boolean;
-  contact?: { phone_number: string; first_name: string; last_name?: string; user_id?: number; vcard?: string };
+  contact?: {
+    phone_number: string;
+    first_name: string;
+    last_name?: string;
+    user_id?: number;
+    vcard?: string;
+  };
   location?: { latitude: number; longitude: number; [field: string]: unknown };
   pinned_message?: TgMessage;
-  invoice?: { title: string; description: string; start_parameter: string; currency: string; total_amount: number };
+  invoice?: {
+    title: string;
+    description: string;
+    start_parameter: string;
+    currency: string;
+    total_amount: number;
+  };
   successful_payment?: Record<string, unknown>;
   refunded_payment?: Record<string, unknown>;
   forum_topic_created?: { name: string; icon_color: number; icon_custom_emoji_id?: string };
@@ -120,7 +132,8 @@ export interface TgMessage {
   reply_markup?: TgInlineKeyboardMarkup;
 }
 
-export type ChatMemberStatus = 'creator' | 'administrator' | 'member' | 'restricted' | 'left' | 'kicked';
+export type ChatMemberStatus =
+  'creator' | 'administrator' | 'member' | 'restricted' | 'left' | 'kicked';
 
 /** Administrator rights, as in ChatAdministratorRights (all optional here; filled on output). */
 export interface AdminRights {
@@ -193,4 +206,8 @@ export const ALL_UPDATE_KINDS = [
 ] as const;
 
 /** What an empty allowed_updates list means: everything except these three. */
-export const DEFAULT_EXCLUDED_UPDATES = ['chat_member', 'message_reaction', 'message_reaction_count'];
+export const DEFAULT_EXCLUDED_UPDATES = [
+  'chat_member',
+  'message_reaction',
+  'message_reaction_count',
+];

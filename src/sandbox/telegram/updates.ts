@@ -11,7 +11,12 @@
  * updates already queued).
  */
 import { ApiError } from './api-error.js';
-import { ALL_UPDATE_KINDS, DEFAULT_EXCLUDED_UPDATES, type TgUpdate, type UpdateKind } from './types.js';
+import {
+  ALL_UPDATE_KINDS,
+  DEFAULT_EXCLUDED_UPDATES,
+  type TgUpdate,
+  type UpdateKind,
+} from './types.js';
 import type { Logger } from '../../core/logger.js';
 
 export interface QueuedUpdate {
@@ -99,9 +104,18 @@ export class UpdateHub {
 
   /** Creates an update unless allowed_updates excludes its kind; returns it when queued. */
   emit(kind: UpdateKind, payload: unknown, orderKey: string): TgUpdate | undefined {
-    const update: TgUpdate = { update_id: this.nextUpdateId++, [kind]: payload };
+    // A snapshot: later edits of the stored message must not change an update already queued.
+    const update: TgUpdate = {
+      update_id: this.nextUpdateId++,
+      [kind]: JSON.parse(JSON.stringify(payload)) as unknown,
+    };
     const allowed = this.allowed.has(kind);
-    const entry: UpdateLogEntry = { update, kind, status: allowed ? 'queued' : 'filtered', attempts: 0 };
+    const entry: UpdateLogEntry = {
+      update,
+      kind,
+      status: allowed ? 'queued' : 'filtered',
+      attempts: 0,
+    };
     this.log.push(entry);
     this.logById.set(update.update_id, entry);
     if (!allowed) {
@@ -274,12 +288,16 @@ export class UpdateHub {
     if (entry) entry.attempts = queued.attempts;
     const controller = new AbortController();
     this.controllers.add(controller);
-    const timer = setTimeout(() => controller.abort(), this.options.scaleMs(this.options.webhookTimeoutSeconds));
+    const timer = setTimeout(
+      () => controller.abort(),
+      this.options.scaleMs(this.options.webhookTimeoutSeconds),
+    );
     let failure: string | undefined;
     let reply: string | undefined;
     try {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (webhook.secretToken !== undefined) headers['x-telegram-bot-api-secret-token'] = webhook.secretToken;
+      if (webhook.secretToken !== undefined)
+        headers['x-telegram-bot-api-secret-token'] = webhook.secretToken;
       const response = await fetch(webhook.url, {
         method: 'POST',
         headers,
@@ -287,9 +305,15 @@ export class UpdateHub {
         signal: controller.signal,
       });
       reply = await response.text().catch(() => '');
-      this.deliveries.push({ updateId: queued.update.update_id, url: webhook.url, status: response.status, at: this.options.now() });
+      this.deliveries.push({
+        updateId: queued.update.update_id,
+        url: webhook.url,
+        status: response.status,
+        at: this.options.now(),
+      });
       if (response.status < 200 || response.status > 299) {
-        failure = `Wrong response from the webhook: ${response.status} ${response.statusText}`.trim();
+        failure =
+          `Wrong response from the webhook: ${response.status} ${response.statusText}`.trim();
       }
     } catch (error) {
       failure = controller.signal.aborted ? 'Read timeout expired' : 'Connection refused';
@@ -327,7 +351,10 @@ export class UpdateHub {
           this.pump();
         }, this.options.scaleMs(delay)),
       );
-      this.options.logger.debug({ updateId: queued.update.update_id, failure }, 'webhook delivery failed');
+      this.options.logger.debug(
+        { updateId: queued.update.update_id, failure },
+        'webhook delivery failed',
+      );
     }
     this.options.onChange();
     this.pump();

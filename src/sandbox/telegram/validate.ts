@@ -37,11 +37,19 @@ interface FieldDecl {
 function field(spec: string): FieldDecl {
   const match = /^([a-z_]+)(!?):(.+)$/.exec(spec);
   if (!match) throw new Error(`bad field declaration: ${spec}`);
-  return { name: match[1] as string, type: (match[3] as string).trim(), required: match[2] === '!' };
+  return {
+    name: match[1] as string,
+    type: (match[3] as string).trim(),
+    required: match[2] === '!',
+  };
 }
 
 const INPUT_MEDIA_COMMON = ['type!:String', 'media!:String'];
-const MEDIA_CAPTION = ['caption:String', 'parse_mode:String', 'caption_entities:Array of MessageEntity'];
+const MEDIA_CAPTION = [
+  'caption:String',
+  'parse_mode:String',
+  'caption_entities:Array of MessageEntity',
+];
 
 /** Object types the simulator checks inside parameters. */
 const shapeTable: Record<string, string[]> = {
@@ -80,7 +88,12 @@ const shapeTable: Record<string, string[]> = {
   ForceReply: ['force_reply!:Boolean', 'input_field_placeholder:String', 'selective:Boolean'],
   WebAppInfo: ['url!:String'],
   CopyTextButton: ['text!:String'],
-  LoginUrl: ['url!:String', 'forward_text:String', 'bot_username:String', 'request_write_access:Boolean'],
+  LoginUrl: [
+    'url!:String',
+    'forward_text:String',
+    'bot_username:String',
+    'request_write_access:Boolean',
+  ],
   MessageEntity: [
     'type!:String',
     'offset!:Integer',
@@ -119,7 +132,12 @@ const shapeTable: Record<string, string[]> = {
   ReactionTypeEmoji: ['type!:String', 'emoji!:String'],
   ReactionTypeCustomEmoji: ['type!:String', 'custom_emoji_id!:String'],
   ReactionTypePaid: ['type!:String'],
-  InputMediaPhoto: [...INPUT_MEDIA_COMMON, ...MEDIA_CAPTION, 'show_caption_above_media:Boolean', 'has_spoiler:Boolean'],
+  InputMediaPhoto: [
+    ...INPUT_MEDIA_COMMON,
+    ...MEDIA_CAPTION,
+    'show_caption_above_media:Boolean',
+    'has_spoiler:Boolean',
+  ],
   InputMediaVideo: [
     ...INPUT_MEDIA_COMMON,
     'thumbnail:String',
@@ -169,8 +187,16 @@ export const SHAPES: ReadonlyMap<string, readonly FieldDecl[]> = new Map(
 
 /** Union types resolved by their `type` field. */
 export const UNIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  ReactionType: { emoji: 'ReactionTypeEmoji', custom_emoji: 'ReactionTypeCustomEmoji', paid: 'ReactionTypePaid' },
-  InputPaidMedia: { photo: 'InputPaidMediaPhoto', video: 'InputPaidMediaVideo', live_photo: 'InputPaidMediaLivePhoto' },
+  ReactionType: {
+    emoji: 'ReactionTypeEmoji',
+    custom_emoji: 'ReactionTypeCustomEmoji',
+    paid: 'ReactionTypePaid',
+  },
+  InputPaidMedia: {
+    photo: 'InputPaidMediaPhoto',
+    video: 'InputPaidMediaVideo',
+    live_photo: 'InputPaidMediaLivePhoto',
+  },
   BotCommandScope: {
     default: 'BotCommandScopeDefault',
     all_private_chats: 'BotCommandScopeAllPrivateChats',
@@ -234,7 +260,8 @@ const NO: Coerced = { ok: false };
 
 function coerceInteger(value: unknown): Coerced {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return { ok: true, value };
-  if (typeof value === 'string' && /^\s*[-+]?\d{1,16}\s*$/.test(value)) return { ok: true, value: Number(value) };
+  if (typeof value === 'string' && /^\s*[-+]?\d{1,16}\s*$/.test(value))
+    return { ok: true, value: Number(value) };
   return NO;
 }
 
@@ -260,7 +287,8 @@ function coerceBoolean(value: unknown): Coerced {
 function coerceString(value: unknown): Coerced {
   if (typeof value === 'string') return { ok: true, value };
   // The Bot API stringifies numbers and booleans given where a String is expected.
-  if (typeof value === 'number' || typeof value === 'boolean') return { ok: true, value: String(value) };
+  if (typeof value === 'number' || typeof value === 'boolean')
+    return { ok: true, value: String(value) };
   return NO;
 }
 
@@ -298,7 +326,10 @@ function coerceOne(type: string, raw: unknown, where: string): Coerced {
   if (type.startsWith('Array of ')) {
     if (!Array.isArray(value)) return NO;
     const inner = type.slice('Array of '.length);
-    return { ok: true, value: value.map((item, index) => coerceValue(inner, item, `${where}[${index}]`)) };
+    return {
+      ok: true,
+      value: value.map((item, index) => coerceValue(inner, item, `${where}[${index}]`)),
+    };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return NO;
   return { ok: true, value: coerceObject(type, value as Record<string, unknown>, where) };
@@ -315,7 +346,11 @@ export function coerceValue(type: string, raw: unknown, where: string): unknown 
   throw new ParamError(`${where} must be of type ${type}`);
 }
 
-function coerceObject(type: string, value: Record<string, unknown>, where: string): Record<string, unknown> {
+function coerceObject(
+  type: string,
+  value: Record<string, unknown>,
+  where: string,
+): Record<string, unknown> {
   let shapeName = type;
   const union = UNIONS[type];
   if (union) {
@@ -334,11 +369,16 @@ function coerceObject(type: string, value: Record<string, unknown>, where: strin
   for (const decl of shape) {
     const fieldValue = value[decl.name];
     if (fieldValue === undefined || fieldValue === null) {
-      if (decl.required) throw new ParamError(`${where}: field "${decl.name}" of ${shapeName} is required`);
+      if (decl.required)
+        throw new ParamError(`${where}: field "${decl.name}" of ${shapeName} is required`);
       delete out[decl.name];
       continue;
     }
-    out[decl.name] = coerceValue(decl.type, fieldValue, `${where}: field "${decl.name}" of ${shapeName}`);
+    out[decl.name] = coerceValue(
+      decl.type,
+      fieldValue,
+      `${where}: field "${decl.name}" of ${shapeName}`,
+    );
   }
   checkSemantics(shapeName, out);
   return out;
@@ -350,14 +390,17 @@ function checkSemantics(shapeName: string, value: Record<string, unknown>): void
     case 'InlineKeyboardButton': {
       const actions = INLINE_BUTTON_ACTIONS.filter((name) => value[name] !== undefined);
       if (actions.length === 0) {
-        throw new ParamError(`can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard`);
+        throw new ParamError(
+          `can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard`,
+        );
       }
       if (actions.length > 1) {
         throw new ParamError(
           `can't parse inline keyboard button: exactly one of the optional fields must be used, found ${actions.join(', ')}`,
         );
       }
-      if (String(value.text).length === 0) throw new ParamError(`can't parse inline keyboard button: Text must be non-empty`);
+      if (String(value.text).length === 0)
+        throw new ParamError(`can't parse inline keyboard button: Text must be non-empty`);
       const data = value.callback_data;
       if (typeof data === 'string' && (data.length === 0 || Buffer.byteLength(data, 'utf8') > 64)) {
         throw new ParamError('BUTTON_DATA_INVALID');
@@ -368,7 +411,8 @@ function checkSemantics(shapeName: string, value: Record<string, unknown>): void
       break;
     }
     case 'MessageEntity':
-      if (!ENTITY_TYPES.has(String(value.type))) throw new ParamError(`unsupported entity type "${String(value.type)}"`);
+      if (!ENTITY_TYPES.has(String(value.type)))
+        throw new ParamError(`unsupported entity type "${String(value.type)}"`);
       if ((value.offset as number) < 0 || (value.length as number) <= 0) {
         throw new ParamError(`can't parse entities: entity offset and length must be positive`);
       }
@@ -380,7 +424,8 @@ function checkSemantics(shapeName: string, value: Record<string, unknown>): void
       const command = String(value.command);
       if (!/^[a-z0-9_]{1,32}$/.test(command)) throw new ParamError('BOT_COMMAND_INVALID');
       const description = String(value.description);
-      if (description.length < 1 || description.length > 256) throw new ParamError('BOT_COMMAND_DESCRIPTION_INVALID');
+      if (description.length < 1 || description.length > 256)
+        throw new ParamError('BOT_COMMAND_DESCRIPTION_INVALID');
       break;
     }
     case 'LabeledPrice':
@@ -414,7 +459,12 @@ function coerceReplyMarkup(type: string, raw: unknown): unknown {
         : `can't parse reply keyboard markup JSON object`,
     );
   }
-  const rowsKey = shape === 'InlineKeyboardMarkup' ? 'inline_keyboard' : shape === 'ReplyKeyboardMarkup' ? 'keyboard' : '';
+  const rowsKey =
+    shape === 'InlineKeyboardMarkup'
+      ? 'inline_keyboard'
+      : shape === 'ReplyKeyboardMarkup'
+        ? 'keyboard'
+        : '';
   if (rowsKey) {
     const rows = record[rowsKey];
     if (!Array.isArray(rows) || !rows.every((row) => Array.isArray(row))) {
@@ -450,13 +500,15 @@ const MISSING: Record<string, string> = {
 export function validateParams(method: MethodDecl, raw: RawParams): Record<string, unknown> {
   const declared = new Map(method.params.map((p) => [p.name, p]));
   for (const name of Object.keys(raw)) {
-    if (!declared.has(name)) throw new ParamError(`unknown parameter "${name}" for method ${method.name}`);
+    if (!declared.has(name))
+      throw new ParamError(`unknown parameter "${name}" for method ${method.name}`);
   }
   const out: Record<string, unknown> = {};
   for (const decl of method.params) {
     const value = raw[decl.name];
     if (value === undefined || value === null || (value === '' && decl.type !== 'String')) {
-      if (decl.required) throw new ParamError(MISSING[decl.name] ?? `parameter "${decl.name}" is required`);
+      if (decl.required)
+        throw new ParamError(MISSING[decl.name] ?? `parameter "${decl.name}" is required`);
       continue;
     }
     if (decl.name === 'reply_markup') {

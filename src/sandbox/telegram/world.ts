@@ -15,7 +15,8 @@ import type {
   TgUser,
 } from './types.js';
 
-export type MediaKind = 'photo' | 'audio' | 'document' | 'video' | 'animation' | 'voice' | 'video_note' | 'sticker';
+export type MediaKind =
+  'photo' | 'audio' | 'document' | 'video' | 'animation' | 'voice' | 'video_note' | 'sticker';
 
 export const MEDIA_KINDS: readonly MediaKind[] = [
   'photo',
@@ -185,7 +186,7 @@ export class World {
   private nextUserId = FIRST_USER_ID;
   private nextSupergroupId = FIRST_SUPERGROUP_ID;
   private fileCounter = 0;
-  private mediaGroupCounter = 13_000_000_000_000_000;
+  private mediaGroupCounter = 13_000_000_000_000_000n;
   private queryCounter = 0;
   private readonly now: () => number;
 
@@ -200,7 +201,9 @@ export class World {
     return Math.floor(this.now() / 1000);
   }
 
-  createUser(input: Partial<Omit<TgUser, 'is_bot'>> & { first_name: string; is_bot?: boolean }): TgUser {
+  createUser(
+    input: Partial<Omit<TgUser, 'is_bot'>> & { first_name: string; is_bot?: boolean },
+  ): TgUser {
     const id = input.id ?? this.nextUserId++;
     if (this.users.has(id)) throw new Error(`user ${id} already exists`);
     const user: TgUser = { id, is_bot: input.is_bot ?? false, first_name: input.first_name };
@@ -231,7 +234,12 @@ export class World {
     return record;
   }
 
-  createSupergroup(input: { title: string; username?: string; isForum: boolean; id?: number }): ChatRecord {
+  createSupergroup(input: {
+    title: string;
+    username?: string;
+    isForum: boolean;
+    id?: number;
+  }): ChatRecord {
     const id = input.id ?? this.nextSupergroupId--;
     if (this.chats.has(id)) throw new Error(`chat ${id} already exists`);
     const chat: TgChat = { id, type: 'supergroup', title: input.title };
@@ -302,16 +310,27 @@ export class World {
   }
 
   /** Stores a new message in `chat`, assigning its id and date. */
-  addMessage(chat: ChatRecord, fields: Omit<TgMessage, 'message_id' | 'date' | 'chat'>): MessageRecord {
+  addMessage(
+    chat: ChatRecord,
+    fields: Omit<TgMessage, 'message_id' | 'date' | 'chat'>,
+  ): MessageRecord {
     const message: TgMessage = {
       message_id: chat.nextMessageId++,
-      ...(fields.message_thread_id !== undefined ? { message_thread_id: fields.message_thread_id } : {}),
+      ...(fields.message_thread_id !== undefined
+        ? { message_thread_id: fields.message_thread_id }
+        : {}),
       ...(fields.from ? { from: fields.from } : {}),
       date: this.unixNow(),
       chat: chat.chat,
       ...fields,
     };
-    const record: MessageRecord = { message, deleted: false, reactions: new Map(), pinned: false, edited: false };
+    const record: MessageRecord = {
+      message,
+      deleted: false,
+      reactions: new Map(),
+      pinned: false,
+      edited: false,
+    };
     chat.messages.set(message.message_id, record);
     return record;
   }
@@ -328,7 +347,7 @@ export class World {
   }
 
   newMediaGroupId(): string {
-    this.mediaGroupCounter += 1;
+    this.mediaGroupCounter += 1n;
     return String(this.mediaGroupCounter);
   }
 
@@ -386,9 +405,13 @@ export class World {
     if (input.height !== undefined) record.height = input.height;
     if (input.duration !== undefined) record.duration = input.duration;
     if (kind !== 'photo' && kind !== 'sticker' && kind !== 'video_note') {
-      record.mime_type = input.mimeType && input.mimeType !== 'application/octet-stream' ? input.mimeType : mime;
+      record.mime_type =
+        input.mimeType && input.mimeType !== 'application/octet-stream' ? input.mimeType : mime;
     }
-    if (input.fileName !== undefined && (kind === 'document' || kind === 'audio' || kind === 'video' || kind === 'animation')) {
+    if (
+      input.fileName !== undefined &&
+      (kind === 'document' || kind === 'audio' || kind === 'video' || kind === 'animation')
+    ) {
       record.file_name = input.fileName;
     }
     if (input.extra) record.extra = input.extra;
@@ -396,10 +419,17 @@ export class World {
     return record;
   }
 
-  private addPhoto(input: { data?: Buffer; size?: number; width?: number; height?: number }): FileRecord {
+  private addPhoto(input: {
+    data?: Buffer;
+    size?: number;
+    width?: number;
+    height?: number;
+  }): FileRecord {
     const width = input.width ?? 1280;
     const height = input.height ?? 960;
-    const scales = [90, 320, 800, Math.max(width, height)].filter((v, i, all) => all.indexOf(v) === i);
+    const scales = [90, 320, 800, Math.max(width, height)].filter(
+      (v, i, all) => all.indexOf(v) === i,
+    );
     const ids: string[] = [];
     let largest: FileRecord | undefined;
     for (const side of scales) {
@@ -465,7 +495,9 @@ export class World {
     return { [file.kind]: object } as Partial<TgMessage>;
   }
 
-  recordPayment(input: Omit<PaymentRecord, 'telegramChargeId' | 'providerChargeId' | 'refunded'>): PaymentRecord {
+  recordPayment(
+    input: Omit<PaymentRecord, 'telegramChargeId' | 'providerChargeId' | 'refunded'>,
+  ): PaymentRecord {
     const payment: PaymentRecord = {
       ...input,
       telegramChargeId: `${input.currency === 'XTR' ? 'stxsim' : 'tgsim'}${randomBytes(12).toString('hex')}`,

@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_API_VERSION, type StripeSimulator } from '../../../src/sandbox/stripe/index.js';
-import { startSimulator, stripeFor } from './helpers.js';
+import { startSimulator, stripeFor, type JsonBody } from './helpers.js';
 
 let sim: StripeSimulator;
 let stripe: Stripe;
@@ -13,11 +13,19 @@ afterAll(async () => {
   await sim.close();
 });
 
-async function raw(method: string, path: string, init: { body?: string; auth?: string | null } = {}) {
+async function raw(
+  method: string,
+  path: string,
+  init: { body?: string; auth?: string | null } = {},
+) {
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
   if (init.auth !== null) headers.authorization = init.auth ?? 'Bearer sk_test_raw';
   const res = await fetch(`${sim.apiBase}${path}`, { method, headers, body: init.body });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, any> };
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: (await res.json()) as JsonBody,
+  };
 }
 
 describe('the simulator as stripe-node 23.1.0 sees it', () => {
@@ -26,11 +34,22 @@ describe('the simulator as stripe-node 23.1.0 sees it', () => {
   });
 
   it('creates, retrieves, updates and lists customers by email', async () => {
-    const created = await stripe.customers.create({ email: 'fan@example.com', metadata: { telegram_id: '42' } });
-    expect(created).toMatchObject({ object: 'customer', livemode: false, email: 'fan@example.com', metadata: { telegram_id: '42' } });
+    const created = await stripe.customers.create({
+      email: 'fan@example.com',
+      metadata: { telegram_id: '42' },
+    });
+    expect(created).toMatchObject({
+      object: 'customer',
+      livemode: false,
+      email: 'fan@example.com',
+      metadata: { telegram_id: '42' },
+    });
     expect(created.id).toMatch(/^cus_/);
     await stripe.customers.create({ email: 'other@example.com' });
-    const updated = await stripe.customers.update(created.id, { name: 'Fan', metadata: { telegram_id: '' } });
+    const updated = await stripe.customers.update(created.id, {
+      name: 'Fan',
+      metadata: { telegram_id: '' },
+    });
     expect(updated.name).toBe('Fan');
     expect(updated.metadata).toEqual({});
     expect((await stripe.customers.retrieve(created.id)).id).toBe(created.id);
@@ -47,7 +66,12 @@ describe('the simulator as stripe-node 23.1.0 sees it', () => {
         name: `${amount} credits`,
         metadata: { premiumbot_type: 'credits', premiumbot_amount: String(amount) },
       });
-      const price = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: amount * 50, lookup_key: `credits_${amount}` });
+      const price = await stripe.prices.create({
+        product: product.id,
+        currency: 'usd',
+        unit_amount: amount * 50,
+        lookup_key: `credits_${amount}`,
+      });
       expect(price.id).toMatch(/^price_/);
       ids.push(price.id);
     }
@@ -57,7 +81,11 @@ describe('the simulator as stripe-node 23.1.0 sees it', () => {
     expect(page1.has_more).toBe(true);
     expect(page1.data.map((p) => p.id)).toEqual([ids[2], ids[1]]);
     expect((page1.data[0]?.product as Stripe.Product).object).toBe('product');
-    const page2 = await stripe.prices.list({ limit: 2, active: true, starting_after: page1.data[1]?.id });
+    const page2 = await stripe.prices.list({
+      limit: 2,
+      active: true,
+      starting_after: page1.data[1]?.id,
+    });
     expect(page2.data.map((p) => p.id)).toEqual([ids[0]]);
     expect(page2.has_more).toBe(false);
     const back = await stripe.prices.list({ limit: 2, ending_before: ids[0] });
@@ -73,7 +101,10 @@ describe('the simulator as stripe-node 23.1.0 sees it', () => {
     const ours = await stripe.products.search({ query: "metadata['premiumbot_type']:'credits'" });
     expect(ours.data.map((p) => p.metadata.premiumbot_amount).sort()).toEqual(['10', '20', '30']);
 
-    const archived = await stripe.prices.update(ids[0] as string, { active: false, metadata: { archived_by: 'sync' } });
+    const archived = await stripe.prices.update(ids[0] as string, {
+      active: false,
+      metadata: { archived_by: 'sync' },
+    });
     expect(archived).toMatchObject({ active: false, metadata: { archived_by: 'sync' } });
     const active = await stripe.prices.list({ active: true, limit: 100 });
     expect(active.data.map((p) => p.id)).not.toContain(ids[0]);
@@ -81,7 +112,11 @@ describe('the simulator as stripe-node 23.1.0 sees it', () => {
 
   it('creates, retrieves, lists line items of and expires a Checkout Session', async () => {
     const product = await stripe.products.create({ name: '1 hour chat' });
-    const price = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 1500 });
+    const price = await stripe.prices.create({
+      product: product.id,
+      currency: 'usd',
+      unit_amount: 1500,
+    });
     const customer = await stripe.customers.create({ email: 'buyer@example.com' });
     const session = await stripe.checkout.sessions.create({
       mode: 'payment',
@@ -93,7 +128,7 @@ describe('the simulator as stripe-node 23.1.0 sees it', () => {
       cancel_url: 'https://bot.example/cancel',
       payment_intent_data: { setup_future_usage: 'off_session', metadata: { fan_id: '42' } },
       saved_payment_method_options: { payment_method_save: 'enabled' },
-      payment_method_types: ['card'],
+      allowed_payment_method_types: ['card'],
     });
     expect(session).toMatchObject({
       object: 'checkout.session',
@@ -112,7 +147,12 @@ describe('the simulator as stripe-node 23.1.0 sees it', () => {
     expect(again.line_items?.data[0]?.quantity).toBe(2);
     const items = await stripe.checkout.sessions.listLineItems(session.id);
     expect(items.data).toHaveLength(1);
-    expect(items.data[0]).toMatchObject({ object: 'item', amount_total: 3000, quantity: 2, description: '1 hour chat' });
+    expect(items.data[0]).toMatchObject({
+      object: 'item',
+      amount_total: 3000,
+      quantity: 2,
+      description: '1 hour chat',
+    });
     const listed = await stripe.checkout.sessions.list({ customer: customer.id });
     expect(listed.data.map((s) => s.id)).toEqual([session.id]);
     const expired = await stripe.checkout.sessions.expire(session.id);
@@ -125,15 +165,26 @@ describe('the simulator as stripe-node 23.1.0 sees it', () => {
 
   it('creates a billing portal session', async () => {
     const customer = await stripe.customers.create({ email: 'portal@example.com' });
-    const portal = await stripe.billingPortal.sessions.create({ customer: customer.id, return_url: 'https://t.me/premiumbot' });
-    expect(portal).toMatchObject({ object: 'billing_portal.session', customer: customer.id, return_url: 'https://t.me/premiumbot' });
+    const portal = await stripe.billingPortal.sessions.create({
+      customer: customer.id,
+      return_url: 'https://t.me/premiumbot',
+    });
+    expect(portal).toMatchObject({
+      object: 'billing_portal.session',
+      customer: customer.id,
+      return_url: 'https://t.me/premiumbot',
+    });
     expect(portal.id).toMatch(/^bps_/);
   });
 
   it('charges a saved card off-session, and a declined one fails with StripeCardError', async () => {
     const customer = await stripe.customers.create({ email: 'auto@example.com' });
     const pm = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
-    expect(pm).toMatchObject({ customer: customer.id, type: 'card', card: { brand: 'visa', last4: '4242' } });
+    expect(pm).toMatchObject({
+      customer: customer.id,
+      type: 'card',
+      card: { brand: 'visa', last4: '4242' },
+    });
     const listed = await stripe.customers.listPaymentMethods(customer.id, { type: 'card' });
     expect(listed.data.map((p) => p.id)).toEqual([pm.id]);
     const viaTop = await stripe.paymentMethods.list({ customer: customer.id, type: 'card' });
@@ -151,11 +202,23 @@ describe('the simulator as stripe-node 23.1.0 sees it', () => {
     expect(ok).toMatchObject({ status: 'succeeded', amount_received: 500, payment_method: pm.id });
     expect(ok.latest_charge).toMatch(/^ch_/);
     const charge = await stripe.charges.retrieve(ok.latest_charge as string);
-    expect(charge).toMatchObject({ paid: true, status: 'succeeded', amount: 500, payment_intent: ok.id });
+    expect(charge).toMatchObject({
+      paid: true,
+      status: 'succeeded',
+      amount: 500,
+      payment_intent: ok.id,
+    });
 
     sim.control.setCardBehavior(pm.id, 'insufficient_funds');
     const failure = await stripe.paymentIntents
-      .create({ amount: 500, currency: 'usd', customer: customer.id, payment_method: pm.id, off_session: true, confirm: true })
+      .create({
+        amount: 500,
+        currency: 'usd',
+        customer: customer.id,
+        payment_method: pm.id,
+        off_session: true,
+        confirm: true,
+      })
       .catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(Stripe.errors.StripeCardError);
     const cardError = failure as Stripe.errors.StripeCardError;
@@ -167,19 +230,49 @@ describe('the simulator as stripe-node 23.1.0 sees it', () => {
 
     sim.control.setCardBehavior(customer.id, 'authentication_required');
     sim.control.setCardBehavior(pm.id, 'succeed');
-    const second = await stripe.paymentMethods.attach('pm_card_mastercard', { customer: customer.id });
+    const second = await stripe.paymentMethods.attach('pm_card_mastercard', {
+      customer: customer.id,
+    });
     const auth = await stripe.paymentIntents
-      .create({ amount: 700, currency: 'usd', customer: customer.id, payment_method: second.id, off_session: true, confirm: true })
+      .create({
+        amount: 700,
+        currency: 'usd',
+        customer: customer.id,
+        payment_method: second.id,
+        off_session: true,
+        confirm: true,
+      })
       .catch((err: unknown) => err as Stripe.errors.StripeCardError);
     expect(auth).toMatchObject({ type: 'StripeCardError', code: 'authentication_required' });
+    // Off-session, a needed authentication is a failure: Stripe leaves the intent requires_payment_method.
+    expect((auth as Stripe.errors.StripeCardError).payment_intent?.status).toBe(
+      'requires_payment_method',
+    );
+    // On-session, the same card asks for 3-D Secure instead.
+    const onSession = await stripe.paymentIntents.create({
+      amount: 700,
+      currency: 'usd',
+      customer: customer.id,
+      payment_method: second.id,
+      confirm: true,
+    });
+    expect(onSession.status).toBe('requires_action');
+    expect(onSession.next_action?.type).toBe('use_stripe_sdk');
 
-    const pending = await stripe.paymentIntents.create({ amount: 900, currency: 'usd', customer: customer.id });
+    const pending = await stripe.paymentIntents.create({
+      amount: 900,
+      currency: 'usd',
+      customer: customer.id,
+    });
     expect(pending.status).toBe('requires_payment_method');
-    const confirmed = await stripe.paymentIntents.confirm(pending.id, { payment_method: pm.id, off_session: true });
+    const confirmed = await stripe.paymentIntents.confirm(pending.id, {
+      payment_method: pm.id,
+      off_session: true,
+    });
     expect(confirmed.status).toBe('succeeded');
     expect((await stripe.paymentIntents.retrieve(pending.id)).status).toBe('succeeded');
     const intents = await stripe.paymentIntents.list({ customer: customer.id });
-    expect(intents.data.length).toBe(4);
+    expect(intents.data.length).toBe(5);
 
     const detached = await stripe.paymentMethods.detach(second.id);
     expect(detached.customer).toBeNull();
@@ -196,13 +289,20 @@ describe('the simulator as stripe-node 23.1.0 sees it', () => {
       confirm: true,
     });
     const partial = await stripe.refunds.create({ payment_intent: pi.id, amount: 300 });
-    expect(partial).toMatchObject({ object: 'refund', amount: 300, status: 'succeeded', payment_intent: pi.id });
+    expect(partial).toMatchObject({
+      object: 'refund',
+      amount: 300,
+      status: 'succeeded',
+      payment_intent: pi.id,
+    });
     expect(partial.id).toMatch(/^re_/);
     const rest = await stripe.refunds.create({ charge: pi.latest_charge as string });
     expect(rest.amount).toBe(700);
     const charge = await stripe.charges.retrieve(pi.latest_charge as string);
     expect(charge).toMatchObject({ amount_refunded: 1000, refunded: true });
-    await expect(stripe.refunds.create({ charge: charge.id })).rejects.toMatchObject({ code: 'charge_already_refunded' });
+    await expect(stripe.refunds.create({ charge: charge.id })).rejects.toMatchObject({
+      code: 'charge_already_refunded',
+    });
     const refunds = await stripe.refunds.list({ payment_intent: pi.id });
     expect(refunds.data.map((r) => r.id)).toEqual([rest.id, partial.id]);
   });
@@ -224,10 +324,19 @@ describe('the simulator as stripe-node 23.1.0 sees it', () => {
     const refunded = await stripe.events.list({ type: 'charge.refunded' });
     expect(refunded.data.length).toBeGreaterThan(0);
     expect(refunded.data.every((e) => e.type === 'charge.refunded')).toBe(true);
-    const several = await stripe.events.list({ types: ['customer.created', 'payment_intent.succeeded'], limit: 100 });
-    expect(new Set(several.data.map((e) => e.type))).toEqual(new Set(['customer.created', 'payment_intent.succeeded']));
+    const several = await stripe.events.list({
+      types: ['customer.created', 'payment_intent.succeeded'],
+      limit: 100,
+    });
+    expect(new Set(several.data.map((e) => e.type))).toEqual(
+      new Set(['customer.created', 'payment_intent.succeeded']),
+    );
     const first = several.data[0] as Stripe.Event;
-    expect(first).toMatchObject({ object: 'event', api_version: Stripe.API_VERSION, livemode: false });
+    expect(first).toMatchObject({
+      object: 'event',
+      api_version: Stripe.API_VERSION,
+      livemode: false,
+    });
     expect((await stripe.events.retrieve(first.id)).id).toBe(first.id);
     const recent = await stripe.events.list({ created: { gte: first.created + 1 } });
     expect(recent.data).toHaveLength(0);
@@ -243,7 +352,9 @@ describe("Stripe's error envelope", () => {
     expect(bad.status).toBe(401);
     expect(bad.body.error.message).toMatch(/^Invalid API Key provided: sk_live_\*+1234$/);
     expect(JSON.stringify(bad.body)).not.toContain('abcdefghijklmnop');
-    const basic = await raw('GET', '/v1/customers', { auth: `Basic ${Buffer.from('rk_test_restricted:').toString('base64')}` });
+    const basic = await raw('GET', '/v1/customers', {
+      auth: `Basic ${Buffer.from('rk_test_restricted:').toString('base64')}`,
+    });
     expect(basic.status).toBe(200);
     await expect(stripeFor(sim, 'sk_live_nope1234').customers.list()).rejects.toBeInstanceOf(
       Stripe.errors.StripeAuthenticationError,
@@ -259,10 +370,15 @@ describe("Stripe's error envelope", () => {
       message: 'Received unknown parameter: foo',
       param: 'foo',
     });
-    const nested = await raw('POST', '/v1/checkout/sessions', { body: 'mode=payment&line_items[0][price]=x&line_items[0][colour]=red' });
+    const nested = await raw('POST', '/v1/checkout/sessions', {
+      body: 'mode=payment&line_items[0][price]=x&line_items[0][colour]=red',
+    });
     expect(nested.body.error.message).toBe('Received unknown parameter: line_items[0][colour]');
     const missing = await raw('POST', '/v1/payment_intents', { body: 'currency=usd' });
-    expect(missing.body.error).toMatchObject({ message: 'Missing required param: amount.', param: 'amount' });
+    expect(missing.body.error).toMatchObject({
+      message: 'Missing required param: amount.',
+      param: 'amount',
+    });
     const badInt = await raw('POST', '/v1/payment_intents', { body: 'currency=usd&amount=ten' });
     expect(badInt.body.error).toMatchObject({ message: 'Invalid integer: ten', param: 'amount' });
     const route = await raw('GET', '/v1/nothing_here');
@@ -282,10 +398,19 @@ describe("Stripe's error envelope", () => {
   it('answers resource_missing for unknown objects', async () => {
     const err = await stripe.checkout.sessions.retrieve('cs_test_nope').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
-    expect(err).toMatchObject({ statusCode: 404, code: 'resource_missing', message: "No such checkout.session: 'cs_test_nope'" });
-    await expect(stripe.customers.retrieve('cus_nope')).rejects.toMatchObject({ message: "No such customer: 'cus_nope'" });
+    expect(err).toMatchObject({
+      statusCode: 404,
+      code: 'resource_missing',
+      message: "No such checkout.session: 'cs_test_nope'",
+    });
+    await expect(stripe.customers.retrieve('cus_nope')).rejects.toMatchObject({
+      message: "No such customer: 'cus_nope'",
+    });
     await expect(
-      stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: 'price_nope', quantity: 1 }] }),
+      stripe.checkout.sessions.create({
+        mode: 'payment',
+        line_items: [{ price: 'price_nope', quantity: 1 }],
+      }),
     ).rejects.toMatchObject({ code: 'resource_missing', param: 'line_items[0][price]' });
   });
 

@@ -4,18 +4,39 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Stripe from 'stripe';
-import { createStripeSimulator, type StripeSimulator, type StripeSimulatorOptions } from '../../../src/sandbox/stripe/index.js';
+import {
+  createStripeSimulator,
+  type StripeSimulator,
+  type StripeSimulatorOptions,
+} from '../../../src/sandbox/stripe/index.js';
+
+/** Parsed JSON a test reads freely (raw HTTP answers). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions walk arbitrary JSON
+export type JsonBody = Record<string, any>;
 
 /** A listening simulator plus a stripe-node client pointed at it. */
-export async function startSimulator(options: StripeSimulatorOptions = {}): Promise<{ sim: StripeSimulator; stripe: Stripe }> {
-  const sim = createStripeSimulator({ webhookRetry: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 4 }, ...options });
+export async function startSimulator(
+  options: StripeSimulatorOptions = {},
+): Promise<{ sim: StripeSimulator; stripe: Stripe }> {
+  const sim = createStripeSimulator({
+    webhookRetry: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 4 },
+    ...options,
+  });
   await sim.listen();
   return { sim, stripe: stripeFor(sim) };
 }
 
 /** stripe-node 23.1.0 as the bot builds it: host/port/protocol from the simulator, pinned apiVersion. */
-export function stripeFor(sim: StripeSimulator, key = 'sk_test_premiumbot', maxNetworkRetries = 0): Stripe {
-  return new Stripe(key, { ...sim.clientOptions(), apiVersion: Stripe.API_VERSION, maxNetworkRetries });
+export function stripeFor(
+  sim: StripeSimulator,
+  key = 'sk_test_premiumbot',
+  maxNetworkRetries = 0,
+): Stripe {
+  return new Stripe(key, {
+    ...sim.clientOptions(),
+    apiVersion: Stripe.API_VERSION,
+    maxNetworkRetries,
+  });
 }
 
 export interface Received {
@@ -27,7 +48,9 @@ export interface Received {
 }
 
 /** A tiny real webhook receiver that verifies every delivery with stripe-node. */
-export async function startReceiver(options: { secret?: () => string; status?: (n: number, raw: string) => number } = {}) {
+export async function startReceiver(
+  options: { secret?: () => string; status?: (n: number, raw: string) => number } = {},
+) {
   const received: Received[] = [];
   const verifier = new Stripe('sk_test_verifier');
   let count = 0;
@@ -40,7 +63,11 @@ export async function startReceiver(options: { secret?: () => string; status?: (
       let verifyError: string | null = null;
       try {
         const secret = options.secret?.() ?? '';
-        event = verifier.webhooks.constructEvent(raw, req.headers['stripe-signature'] as string, secret);
+        event = verifier.webhooks.constructEvent(
+          raw,
+          req.headers['stripe-signature'] as string,
+          secret,
+        );
       } catch (err) {
         verifyError = (err as Error).message;
       }
@@ -71,6 +98,8 @@ export function loadStripeFixtures(): Record<string, Record<string, unknown>> | 
   const dir = process.env.PREMIUMBOT_SPEC_DIR ?? path.resolve(repoRoot, '../shared/spec');
   const file = path.join(dir, 'stripe-openapi-fixtures3.json');
   if (!fs.existsSync(file)) return null;
-  const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { resources: Record<string, Record<string, unknown>> };
+  const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+    resources: Record<string, Record<string, unknown>>;
+  };
   return parsed.resources;
 }

@@ -85,7 +85,10 @@ const createSchema = endpoint({
   metadata: metadata.optional(),
   locale: str.optional(),
   expires_at: int.optional(),
+  // `payment_method_types` for older API versions; the pinned one names it `allowed_…`.
   payment_method_types: list(str).optional(),
+  allowed_payment_method_types: list(str).optional(),
+  excluded_payment_method_types: list(str).optional(),
   payment_method_options: hash({
     card: hash({
       setup_future_usage: oneOf(['off_session', 'on_session']).optional(),
@@ -317,7 +320,6 @@ export function payCheckoutSession(
     }),
   );
   sim.emit('payment_intent.created', pi, { request: null });
-  const previous = previousOf(session, ['payment_intent']);
   session.payment_intent = pi.id;
   const decline = options.fail === true ? 'card_declined' : options.fail || undefined;
   if (save && customerId && !decline) {
@@ -334,7 +336,7 @@ export function payCheckoutSession(
     ? (sim.store.find<ChargeObject>('charge', pi.latest_charge) ?? null)
     : null;
   if (error) {
-    sim.emit('checkout.session.updated', session, { previous, request: null });
+    // Stripe has no Checkout event for a declined attempt; the session simply stays open.
     return {
       session,
       paymentIntent: pi,
@@ -473,7 +475,8 @@ export const checkoutRoutes = [
       customer_creation: params.customer ? null : (params.customer_creation ?? 'if_required'),
       metadata: mergeMetadata({}, params.metadata),
       locale: params.locale ?? null,
-      payment_method_types: params.payment_method_types ?? ['card'],
+      payment_method_types: params.payment_method_types ??
+        params.allowed_payment_method_types ?? ['card'],
       allow_promotion_codes: params.allow_promotion_codes ?? null,
       billing_address_collection: params.billing_address_collection ?? null,
       submit_type: params.submit_type ?? null,

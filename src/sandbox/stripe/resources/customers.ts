@@ -1,6 +1,16 @@
 import { paginate, inRange, search } from '../listing.js';
 import { buildCustomer, type CustomerObject, type Metadata } from '../objects.js';
-import { endpoint, hash, int, list, metadata, pagination, rangeFilter, str } from '../params.js';
+import {
+  endpoint,
+  hash,
+  int,
+  list,
+  metadata,
+  oneOf,
+  pagination,
+  rangeFilter,
+  str,
+} from '../params.js';
 import { route } from '../route.js';
 import type { Sim } from '../sim.js';
 import type { RequestRef } from '../store.js';
@@ -23,6 +33,9 @@ const writable = {
   address: addressHash.optional(),
   preferred_locales: list(str).optional(),
   invoice_settings: hash({ default_payment_method: str.optional() }).optional(),
+  tax_exempt: oneOf(['exempt', 'none', 'reverse']).optional(),
+  business_name: str.optional(),
+  individual_name: str.optional(),
 };
 
 /** Merges `metadata[...]` updates the Stripe way: an empty value deletes the key. */
@@ -56,7 +69,16 @@ export const customerRoutes = [
     '/v1/customers',
     endpoint({ ...writable, payment_method: str.optional() }),
     ({ sim, params, request }) => {
-      const { metadata: meta, invoice_settings, address, payment_method, ...rest } = params;
+      // Business and individual names exist only on newer API versions' customers: accepted, not kept.
+      const {
+        metadata: meta,
+        invoice_settings,
+        address,
+        payment_method,
+        business_name: _business,
+        individual_name: _individual,
+        ...rest
+      } = params;
       const customer = createCustomer(
         sim,
         {
@@ -113,6 +135,7 @@ export const customerRoutes = [
     if (params.description !== undefined) customer.description = orNull(params.description);
     if (params.phone !== undefined) customer.phone = orNull(params.phone);
     if (params.preferred_locales) customer.preferred_locales = params.preferred_locales;
+    if (params.tax_exempt !== undefined) customer.tax_exempt = params.tax_exempt;
     if (params.address) customer.address = { ...(customer.address as object), ...params.address };
     customer.metadata = mergeMetadata(customer.metadata, params.metadata);
     if (params.invoice_settings?.default_payment_method !== undefined) {

@@ -37,6 +37,8 @@ const confirmFields = {
   }).optional(),
   receipt_email: str.optional(),
   use_stripe_sdk: bool.optional(),
+  allowed_payment_method_types: list(str).optional(),
+  excluded_payment_method_types: list(str).optional(),
 };
 
 const createSchema = endpoint({
@@ -121,13 +123,15 @@ export const paymentIntentRoutes = [
         transfer_group: params.transfer_group ?? null,
         capture_method: params.capture_method ?? 'automatic',
         confirmation_method: params.confirmation_method ?? 'automatic',
-        payment_method_types: params.payment_method_types ?? ['card'],
-        automatic_payment_methods: params.payment_method_types
-          ? null
-          : {
-              enabled: params.automatic_payment_methods?.enabled ?? true,
-              allow_redirects: params.automatic_payment_methods?.allow_redirects ?? 'always',
-            },
+        payment_method_types: params.payment_method_types ??
+          params.allowed_payment_method_types ?? ['card'],
+        automatic_payment_methods:
+          (params.payment_method_types ?? params.allowed_payment_method_types)
+            ? null
+            : {
+                enabled: params.automatic_payment_methods?.enabled ?? true,
+                allow_redirects: params.automatic_payment_methods?.allow_redirects ?? 'always',
+              },
       }),
     );
     if (params.payment_method) {

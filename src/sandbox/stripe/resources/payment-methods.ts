@@ -1,4 +1,4 @@
-import { invalidRequest } from '../errors.js';
+import { invalidRequest, noSuch } from '../errors.js';
 import { paginate } from '../listing.js';
 import type { PaymentMethodObject } from '../objects.js';
 import { endpoint, pagination, str } from '../params.js';
@@ -43,12 +43,7 @@ export const paymentMethodRoutes = [
   ),
   route('GET', '/v1/customers/:customer/payment_methods/:id', endpoint({}), ({ sim, path }) => {
     const pm = sim.store.get<PaymentMethodObject>('payment_method', path.id as string);
-    if (pm.customer !== path.customer)
-      throw invalidRequest(
-        `No such PaymentMethod: '${pm.id}'`,
-        'payment_method',
-        'resource_missing',
-      );
+    if (pm.customer !== path.customer) throw noSuch('payment_method', pm.id);
     return pm;
   }),
   route(

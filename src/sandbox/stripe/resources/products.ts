@@ -28,6 +28,7 @@ const productFields = {
   unit_label: str.optional(),
   url: str.optional(),
   shippable: bool.optional(),
+  type: oneOf(['good', 'service']).optional(),
 };
 
 const recurring = hash({

@@ -108,6 +108,9 @@ export const refundRoutes = [
       refund_application_fee: str.optional(),
       reverse_transfer: str.optional(),
       instructions_email: str.optional(),
+      customer: str.optional(),
+      currency: str.optional(),
+      origin: oneOf(['customer_balance']).optional(),
     }),
     ({ sim, params, request }) => {
       if (!params.charge && !params.payment_intent) {

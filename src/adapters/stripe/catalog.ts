@@ -1,0 +1,92 @@
+/**
+ * The premiumbot catalog on Stripe: products carrying `premiumbot_type`/`premiumbot_amount`
+ * metadata and their one-time prices. Reads it, and applies the changes core/catalog planned.
+ */
+import type Stripe from 'stripe';
+import {
+  CATALOG_METADATA,
+  readProductMetadata,
+  type RemoteProduct,
+  type StripeChange,
+} from '../../core/catalog.js';
+import type { StripeClient } from './client.js';
+import { stripeFailure } from './errors.js';
+
+/** Every premiumbot product (active or archived) with its active one-time prices. */
+export async function fetchRemoteCatalog(stripe: StripeClient): Promise<RemoteProduct[]> {
+  try {
+    const products: RemoteProduct[] = [];
+    for await (const product of stripe.products.list({ limit: 100 })) {
+      const meta = readProductMetadata(product.metadata);
+      if (!meta) continue;
+      const prices: RemoteProduct['prices'] = [];
+      for await (const price of stripe.prices.list({ product: product.id, active: true, limit: 100 })) {
+        if (price.type !== 'one_time' || price.unit_amount === null) continue;
+        prices.push({ priceId: price.id, priceCents: price.unit_amount, currency: price.currency });
+      }
+      products.push({
+        productId: product.id,
+        label: product.name,
+        type: meta.type,
+        amount: meta.amount,
+        active: product.active,
+        prices,
+      });
+    }
+    return products;
+  } catch (cause) {
+    throw stripeFailure('reading products and prices', cause);
+  }
+}
+
+/** Checks the key with a harmless read (the products the sync needs to read anyway). */
+export async function verifyStripeKey(stripe: StripeClient): Promise<{ livemode: boolean }> {
+  try {
+    const page = await stripe.products.list({ limit: 1 });
+    const first = page.data[0] as (Stripe.Product & { livemode?: boolean }) | undefined;
+    return { livemode: first?.livemode ?? false };
+  } catch (cause) {
+    throw stripeFailure('checking the API key', cause);
+  }
+}
+
+/** Applies one planned change; returns the id of what was created, if anything. */
+export async function applyStripeChange(stripe: StripeClient, change: StripeChange): Promise<string | undefined> {
+  try {
+    switch (change.kind) {
+      case 'create-product': {
+        const product = await stripe.products.create({
+          name: change.item.label,
+          metadata: {
+            [CATALOG_METADATA.type]: change.item.type,
+            [CATALOG_METADATA.amount]: String(change.item.amount),
+          },
+          default_price_data: { currency: change.item.currency, unit_amount: change.item.priceCents },
+        });
+        return product.id;
+      }
+      case 'create-price': {
+        const price = await stripe.prices.create({
+          product: change.productId,
+          currency: change.item.currency,
+          unit_amount: change.item.priceCents,
+        });
+        return price.id;
+      }
+      case 'rename-product':
+        await stripe.products.update(change.productId, { name: change.item.label });
+        return undefined;
+      case 'reactivate-product':
+        await stripe.products.update(change.productId, { active: true });
+        return undefined;
+      case 'archive-price':
+        await stripe.prices.update(change.priceId, { active: false });
+        return undefined;
+      case 'archive-product':
+        await stripe.products.update(change.productId, { active: false });
+        return undefined;
+    }
+  } catch (cause) {
+    throw stripeFailure(`${change.kind.replace('-', ' ')}`, cause);
+  }
+}

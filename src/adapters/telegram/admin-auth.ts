@@ -1,0 +1,46 @@
+/**
+ * The admin authorization helper every admin feature uses (rules in core/admin-auth):
+ * owners from ADMIN_USER_IDS and the `admins` table, only inside ADMIN_CHAT_ID.
+ */
+import type { Context, MiddlewareFn } from 'telegraf';
+import { decideAdmin, roleAtLeast, type AdminDecision, type AdminRoleName } from '../../core/admin-auth.js';
+import type { AdminDirectory } from '../../core/traffic/ports.js';
+
+export interface AdminAuthorizerDeps {
+  adminChatId: number;
+  ownerIds: readonly number[];
+  admins: AdminDirectory;
+}
+
+export interface AdminAuthorizer {
+  /** The decision for the update in `ctx`. */
+  check(ctx: Context): Promise<AdminDecision>;
+  /** Middleware that lets only admins of at least `role` through (others are ignored). */
+  require(role?: AdminRoleName): MiddlewareFn<Context>;
+}
+
+export function createAdminAuthorizer(deps: AdminAuthorizerDeps): AdminAuthorizer {
+  const policy = { adminChatId: deps.adminChatId, ownerIds: deps.ownerIds };
+  async function check(ctx: Context): Promise<AdminDecision> {
+    const message = ctx.msg as { sender_chat?: { id: number } } | undefined;
+    const input = {
+      chatId: ctx.chat?.id,
+      userId: ctx.from?.id,
+      senderChatId: message?.sender_chat?.id,
+      isBot: ctx.from?.is_bot,
+    };
+    // Only look the table up when the cheap rules did not already decide.
+    const quick = decideAdmin(input, policy, null);
+    if (quick.allowed || quick.reason !== 'not_admin') return quick;
+    return decideAdmin(input, policy, await deps.admins.roleOf(input.userId!));
+  }
+  return {
+    check,
+    require(role = 'agent') {
+      return async (ctx, next) => {
+        const decision = await check(ctx);
+        if (decision.allowed && roleAtLeast(decision.role, role)) return next();
+      };
+    },
+  };
+}

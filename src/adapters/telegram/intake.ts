@@ -1,0 +1,105 @@
+/**
+ * Update intake, shared by the webhook route and polling: drops update ids already
+ * processed, runs the updates of one chat one after another (in arrival order), and
+ * records an update as processed only after its handler committed its work (outbox rows,
+ * ledger entries). Handlers are idempotent (dedupe keys derived from the update id), so a
+ * crash between the two at worst re-runs a handler harmlessly.
+ */
+import { KeyedSerialQueue } from '../../core/traffic/keyed-queue.js';
+import type { UpdateStore } from '../../core/traffic/ports.js';
+import type { Logger } from '../../core/logger.js';
+import type { BackboneMetrics } from '../../core/metrics.js';
+
+/** The parts of a Telegram update the intake looks at. */
+export interface IncomingUpdate {
+  update_id: number;
+  [field: string]: unknown;
+}
+
+export type IntakeResult = 'processed' | 'duplicate' | 'failed' | 'gave_up' | 'closed';
+
+export interface UpdateIntakeDeps {
+  updates: UpdateStore;
+  /** Runs the bot on one update (throws when the handler failed). */
+  handle: (update: IncomingUpdate) => Promise<void>;
+  logger: Logger;
+  metrics: BackboneMetrics;
+  /** After this many failures the update is acknowledged anyway (and reported) to end a poison loop. */
+  maxFailures?: number;
+  onGiveUp?: (update: IncomingUpdate, err: unknown) => Promise<void> | void;
+}
+
+/** The chat an update belongs to (its ordering key). */
+export function orderingKey(update: IncomingUpdate): string {
+  for (const field of ['message', 'edited_message', 'channel_post', 'edited_channel_post', 'business_message']) {
+    const chat = (update[field] as { chat?: { id?: number } } | undefined)?.chat;
+    if (chat?.id !== undefined) return `chat:${chat.id}`;
+  }
+  for (const field of ['my_chat_member', 'chat_member', 'chat_join_request', 'message_reaction']) {
+    const chat = (update[field] as { chat?: { id?: number } } | undefined)?.chat;
+    if (chat?.id !== undefined) return `chat:${chat.id}`;
+  }
+  const callback = update.callback_query as { message?: { chat?: { id?: number } }; from?: { id?: number } } | undefined;
+  if (callback?.message?.chat?.id !== undefined) return `chat:${callback.message.chat.id}`;
+  for (const field of ['callback_query', 'inline_query', 'pre_checkout_query', 'shipping_query', 'purchased_paid_media']) {
+    const from = (update[field] as { from?: { id?: number } } | undefined)?.from;
+    if (from?.id !== undefined) return `chat:${from.id}`;
+  }
+  return `update:${update.update_id}`;
+}
+
+export class UpdateIntake {
+  private readonly queue = new KeyedSerialQueue();
+  private readonly inflight = new Map<number, Promise<IntakeResult>>();
+  private readonly failures = new Map<number, number>();
+  private closed = false;
+
+  constructor(private readonly deps: UpdateIntakeDeps) {}
+
+  /** Processes one update (resolves when its work is persisted). */
+  accept(update: IncomingUpdate): Promise<IntakeResult> {
+    if (this.closed) return Promise.resolve('closed');
+    const running = this.inflight.get(update.update_id);
+    if (running) return running.then((r) => (r === 'processed' ? 'duplicate' : r));
+    const promise = this.queue
+      .run(orderingKey(update), () => this.process(update))
+      .finally(() => this.inflight.delete(update.update_id));
+    this.inflight.set(update.update_id, promise);
+    return promise;
+  }
+
+  /** Stops accepting and waits for what is queued. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.queue.drain();
+  }
+
+  private async process(update: IncomingUpdate): Promise<IntakeResult> {
+    const log = this.deps.logger.child({ updateId: update.update_id });
+    if (await this.deps.updates.isProcessed(update.update_id)) {
+      this.deps.metrics.updates.inc({ result: 'duplicate' });
+      log.debug('duplicate update ignored');
+      return 'duplicate';
+    }
+    try {
+      await this.deps.handle(update);
+    } catch (err) {
+      const failures = (this.failures.get(update.update_id) ?? 0) + 1;
+      this.failures.set(update.update_id, failures);
+      if (failures < (this.deps.maxFailures ?? 3)) {
+        this.deps.metrics.updates.inc({ result: 'failed' });
+        return 'failed';
+      }
+      this.failures.delete(update.update_id);
+      this.deps.metrics.updates.inc({ result: 'gave_up' });
+      log.error({ failures }, 'update keeps failing: acknowledged without processing');
+      await this.deps.updates.markProcessed(update.update_id);
+      await this.deps.onGiveUp?.(update, err);
+      return 'gave_up';
+    }
+    this.failures.delete(update.update_id);
+    await this.deps.updates.markProcessed(update.update_id);
+    this.deps.metrics.updates.inc({ result: 'processed' });
+    return 'processed';
+  }
+}

@@ -1,0 +1,22 @@
+import { openDatabase } from '../../../adapters/db/connect.js';
+import { parseDatabaseUrl } from '../../../adapters/db/database-url.js';
+import { PremiumbotError } from '../../../core/errors.js';
+import { fail, pass, type DoctorCheck } from '../types.js';
+
+/** The database answers. */
+export const databaseCheck: DoctorCheck = {
+  id: 'database',
+  title: 'database',
+  after: ['config'],
+  async run(ctx) {
+    const url = ctx.config!.databaseUrl;
+    const target = parseDatabaseUrl(url, ctx.cli.cwd);
+    try {
+      ctx.db = await openDatabase(url);
+      return pass(`${target.dialect} ${target.display} answers`);
+    } catch (err) {
+      if (err instanceof PremiumbotError) return fail(err.message, err.hint ?? 'Check DATABASE_URL.');
+      throw err;
+    }
+  },
+};

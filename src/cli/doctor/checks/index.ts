@@ -1,0 +1,29 @@
+/** Every doctor check, in the order they run and print. */
+import type { DoctorCheck } from '../types.js';
+import { adminGroupCheck } from './admin-group.js';
+import { adminsCheck } from './admins.js';
+import { botRightsCheck } from './bot-rights.js';
+import { configCheck } from './config.js';
+import { databaseCheck } from './database.js';
+import { envFileCheck } from './env-file.js';
+import { migrationsCheck } from './migrations.js';
+import { productsCheck } from './products.js';
+import { stripeKeyCheck } from './stripe-key.js';
+import { stripeWebhookCheck } from './stripe-webhook.js';
+import { telegramTokenCheck } from './telegram-token.js';
+import { telegramWebhookCheck } from './telegram-webhook.js';
+
+export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
+  envFileCheck,
+  configCheck,
+  databaseCheck,
+  migrationsCheck,
+  productsCheck,
+  telegramTokenCheck,
+  adminGroupCheck,
+  botRightsCheck,
+  adminsCheck,
+  telegramWebhookCheck,
+  stripeKeyCheck,
+  stripeWebhookCheck,
+];

@@ -1,0 +1,339 @@
+/**
+ * The product catalog: the file operators edit (DESIGN §4), what Stripe holds, what the
+ * local `products` table holds, and the pure diffs between them that `products sync` applies.
+ * No I/O here: the CLI reads the YAML and talks to Stripe and the database.
+ */
+import { z } from 'zod';
+
+/** Kinds of product: message credits, or pass time in seconds. */
+export type ProductType = 'credits' | 'time';
+
+/** Stripe product metadata that marks a premiumbot product. */
+export const CATALOG_METADATA = { type: 'premiumbot_type', amount: 'premiumbot_amount' } as const;
+
+/** One wanted product, as the catalog file declares it, with the price in minor units. */
+export interface CatalogItem {
+  label: string;
+  type: ProductType;
+  amount: number;
+  priceCents: number;
+  currency: string;
+}
+
+/** One active Stripe price of a premiumbot product. */
+export interface RemotePrice {
+  productId: string;
+  priceId: string;
+  label: string;
+  type: ProductType;
+  amount: number;
+  priceCents: number;
+  currency: string;
+}
+
+/** A premiumbot product on Stripe with its active prices. */
+export interface RemoteProduct {
+  productId: string;
+  label: string;
+  type: ProductType;
+  amount: number;
+  active: boolean;
+  prices: { priceId: string; priceCents: number; currency: string }[];
+}
+
+/** A row of the local `products` table, as sync compares it. */
+export interface LocalProduct {
+  id: number;
+  label: string;
+  type: ProductType;
+  amount: number;
+  priceCents: number;
+  currency: string;
+  stripeProductId: string | null;
+  stripePriceId: string | null;
+  active: boolean;
+  sort: number;
+}
+
+/** Parses a decimal price string ("5.00", "15", "0.5") into minor units, or undefined. */
+export function parsePrice(value: string): number | undefined {
+  const match = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(value.trim());
+  if (!match) return undefined;
+  const whole = Number(match[1]);
+  const fraction = Number((match[2] ?? '').padEnd(2, '0'));
+  return whole * 100 + fraction;
+}
+
+/** Formats minor units as "5.00 USD". */
+export function formatPrice(cents: number, currency: string): string {
+  return `${(cents / 100).toFixed(2)} ${currency.toUpperCase()}`;
+}
+
+/** "10 credits", "1 hour", "90 minutes", "2 days". */
+export function describeAmount(type: ProductType, amount: number): string {
+  if (type === 'credits') return `${amount} credit${amount === 1 ? '' : 's'}`;
+  const units: [number, string][] = [
+    [86_400, 'day'],
+    [3_600, 'hour'],
+    [60, 'minute'],
+  ];
+  for (const [seconds, name] of units) {
+    if (amount % seconds === 0) {
+      const n = amount / seconds;
+      return `${n} ${name}${n === 1 ? '' : 's'}`;
+    }
+  }
+  return `${amount} seconds`;
+}
+
+const itemSchema = z
+  .object({
+    label: z.string().trim().min(1, 'label must not be empty').max(250),
+    type: z.enum(['credits', 'time'], { message: 'type must be credits or time' }),
+    amount: z
+      .number({ message: 'amount must be a whole number' })
+      .int('amount must be a whole number')
+      .positive('amount must be positive')
+      .max(100_000_000),
+    price: z
+      .union([z.string(), z.number()], { message: 'price must be a decimal string like "5.00"' })
+      .transform((v, ctx) => {
+        const cents = parsePrice(String(v));
+        if (cents === undefined || cents <= 0) {
+          ctx.addIssue({ code: 'custom', message: `price "${String(v)}" must be a positive amount like "5.00"` });
+          return z.NEVER;
+        }
+        return cents;
+      }),
+    currency: z
+      .string()
+      .regex(/^[a-zA-Z]{3}$/, 'currency must be a three-letter ISO code such as usd')
+      .optional(),
+  })
+  .strict();
+
+const catalogSchema = z
+  .object({ products: z.array(itemSchema).min(1, 'products must list at least one product') })
+  .strict();
+
+/** The catalog file did not validate; every problem is listed. */
+export class CatalogError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`The catalog is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'CatalogError';
+  }
+}
+
+/**
+ * Validates a parsed catalog document (YAML already turned into data) and returns its items
+ * with prices in minor units; `currency` applies to items that do not name one.
+ */
+export function parseCatalog(document: unknown, currency: string): CatalogItem[] {
+  const result = catalogSchema.safeParse(document);
+  if (!result.success) {
+    throw new CatalogError(
+      result.error.issues.map((issue) => {
+        const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+        return `${where}${issue.message}`;
+      }),
+    );
+  }
+  const items = result.data.products.map((p) => ({
+    label: p.label,
+    type: p.type,
+    amount: p.amount,
+    priceCents: p.price,
+    currency: (p.currency ?? currency).toLowerCase(),
+  }));
+  const seen = new Map<string, number>();
+  const problems: string[] = [];
+  items.forEach((item, index) => {
+    const key = productKey(item);
+    const first = seen.get(key);
+    if (first !== undefined) {
+      problems.push(
+        `products.${index}: ${describeAmount(item.type, item.amount)} is already products.${first}; ` +
+          'each type and amount may appear once (fans buy /buy<amount>)',
+      );
+    } else seen.set(key, index);
+  });
+  if (problems.length > 0) throw new CatalogError(problems);
+  return items;
+}
+
+/** What identifies a product: its type and amount (the label is only shown). */
+export function productKey(item: { type: ProductType; amount: number }): string {
+  return `${item.type}:${item.amount}`;
+}
+
+/** Reads premiumbot metadata from a Stripe product; undefined when it is not ours or is malformed. */
+export function readProductMetadata(
+  metadata: Record<string, string> | null | undefined,
+): { type: ProductType; amount: number } | undefined {
+  const type = metadata?.[CATALOG_METADATA.type];
+  const amountText = metadata?.[CATALOG_METADATA.amount];
+  if ((type !== 'credits' && type !== 'time') || amountText === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(amountText)) return undefined;
+  const amount = Number(amountText);
+  return amount > 0 ? { type, amount } : undefined;
+}
+
+/** One change `products sync` makes on Stripe. */
+export type StripeChange =
+  | { kind: 'create-product'; item: CatalogItem }
+  | { kind: 'create-price'; item: CatalogItem; productId: string }
+  | { kind: 'rename-product'; item: CatalogItem; productId: string; from: string }
+  | { kind: 'reactivate-product'; item: CatalogItem; productId: string }
+  | { kind: 'archive-price'; productId: string; priceId: string; label: string; priceCents: number; currency: string }
+  | { kind: 'archive-product'; productId: string; label: string };
+
+/** What sync leaves alone, for the report. */
+export type StripeKept =
+  | { kind: 'unchanged'; item: CatalogItem; productId: string; priceId: string }
+  | { kind: 'extra-price'; productId: string; priceId: string; label: string; priceCents: number; currency: string }
+  | { kind: 'extra-product'; productId: string; label: string };
+
+export interface StripePlan {
+  changes: StripeChange[];
+  kept: StripeKept[];
+}
+
+/**
+ * Plans the Stripe side of a sync: create what the catalog lists and Stripe lacks, never
+ * delete; prices and products that are not in the catalog are archived only when `archive`.
+ */
+export function planStripeSync(
+  catalog: readonly CatalogItem[],
+  remote: readonly RemoteProduct[],
+  options: { archive: boolean },
+): StripePlan {
+  const changes: StripeChange[] = [];
+  const kept: StripeKept[] = [];
+  const byKey = new Map<string, RemoteProduct[]>();
+  for (const product of remote) {
+    const list = byKey.get(productKey(product)) ?? [];
+    list.push(product);
+    byKey.set(productKey(product), list);
+  }
+  const wantedKeys = new Set(catalog.map(productKey));
+  for (const item of catalog) {
+    const candidates = byKey.get(productKey(item)) ?? [];
+    // Prefer an active product that already has the wanted price, then any active one.
+    const withPrice = candidates.find((p) =>
+      p.prices.some((pr) => pr.priceCents === item.priceCents && pr.currency === item.currency),
+    );
+    const product = withPrice ?? candidates.find((p) => p.active) ?? candidates[0];
+    if (!product) {
+      changes.push({ kind: 'create-product', item });
+      continue;
+    }
+    if (!product.active) changes.push({ kind: 'reactivate-product', item, productId: product.productId });
+    if (product.label !== item.label) {
+      changes.push({ kind: 'rename-product', item, productId: product.productId, from: product.label });
+    }
+    const price = product.prices.find((pr) => pr.priceCents === item.priceCents && pr.currency === item.currency);
+    if (price) kept.push({ kind: 'unchanged', item, productId: product.productId, priceId: price.priceId });
+    else changes.push({ kind: 'create-price', item, productId: product.productId });
+    for (const other of product.prices) {
+      if (other === price) continue;
+      const extra = { productId: product.productId, priceId: other.priceId, label: product.label, priceCents: other.priceCents, currency: other.currency };
+      if (options.archive) changes.push({ kind: 'archive-price', ...extra });
+      else kept.push({ kind: 'extra-price', ...extra });
+    }
+    for (const duplicate of candidates) {
+      if (duplicate === product || !duplicate.active) continue;
+      reportExtraProduct(duplicate);
+    }
+  }
+  for (const product of remote) {
+    if (wantedKeys.has(productKey(product)) || !product.active) continue;
+    reportExtraProduct(product);
+  }
+  return { changes, kept };
+
+  function reportExtraProduct(product: RemoteProduct): void {
+    if (options.archive) {
+      for (const price of product.prices) {
+        changes.push({ kind: 'archive-price', productId: product.productId, priceId: price.priceId, label: product.label, priceCents: price.priceCents, currency: price.currency });
+      }
+      changes.push({ kind: 'archive-product', productId: product.productId, label: product.label });
+    } else {
+      kept.push({ kind: 'extra-product', productId: product.productId, label: product.label });
+    }
+  }
+}
+
+/** One change the pull makes to the local `products` table. */
+export type LocalChange =
+  | { kind: 'insert'; price: RemotePrice; sort: number }
+  | { kind: 'update'; id: number; price: RemotePrice; sort: number; fields: string[] }
+  | { kind: 'deactivate'; id: number; label: string; stripePriceId: string | null };
+
+/**
+ * Plans the pull: every active premiumbot price on Stripe becomes an active local row (keyed
+ * by its price id); local rows whose price is no longer active on Stripe are deactivated,
+ * never deleted (purchases reference them). Sort follows the catalog order when given.
+ */
+export function planLocalSync(
+  remote: readonly RemotePrice[],
+  local: readonly LocalProduct[],
+  catalogOrder: readonly CatalogItem[] = [],
+): LocalChange[] {
+  const changes: LocalChange[] = [];
+  const byPrice = new Map(local.filter((l) => l.stripePriceId).map((l) => [l.stripePriceId as string, l]));
+  const sorted = [...remote].sort(compareForSort(catalogOrder));
+  const seen = new Set<string>();
+  sorted.forEach((price, index) => {
+    seen.add(price.priceId);
+    const sort = (index + 1) * 10;
+    const row = byPrice.get(price.priceId);
+    if (!row) {
+      changes.push({ kind: 'insert', price, sort });
+      return;
+    }
+    const fields: string[] = [];
+    if (row.label !== price.label) fields.push('label');
+    if (row.type !== price.type) fields.push('type');
+    if (row.amount !== price.amount) fields.push('amount');
+    if (row.priceCents !== price.priceCents) fields.push('price');
+    if (row.currency !== price.currency) fields.push('currency');
+    if (row.stripeProductId !== price.productId) fields.push('product');
+    if (!row.active) fields.push('active');
+    if (row.sort !== sort) fields.push('sort');
+    if (fields.length > 0) changes.push({ kind: 'update', id: row.id, price, sort, fields });
+  });
+  for (const row of local) {
+    if (!row.active) continue;
+    if (row.stripePriceId && seen.has(row.stripePriceId)) continue;
+    changes.push({ kind: 'deactivate', id: row.id, label: row.label, stripePriceId: row.stripePriceId });
+  }
+  return changes;
+}
+
+function compareForSort(catalog: readonly CatalogItem[]): (a: RemotePrice, b: RemotePrice) => number {
+  const position = new Map(catalog.map((item, i) => [productKey(item), i]));
+  const rank = (p: RemotePrice) => position.get(productKey(p)) ?? Number.MAX_SAFE_INTEGER;
+  return (a, b) =>
+    rank(a) - rank(b) ||
+    (a.type === b.type ? 0 : a.type === 'credits' ? -1 : 1) ||
+    a.amount - b.amount ||
+    a.priceCents - b.priceCents ||
+    a.priceId.localeCompare(b.priceId);
+}
+
+/** Flattens remote products into their active prices (only active products count). */
+export function activePrices(remote: readonly RemoteProduct[]): RemotePrice[] {
+  return remote
+    .filter((p) => p.active)
+    .flatMap((p) =>
+      p.prices.map((price) => ({
+        productId: p.productId,
+        priceId: price.priceId,
+        label: p.label,
+        type: p.type,
+        amount: p.amount,
+        priceCents: price.priceCents,
+        currency: price.currency,
+      })),
+    );
+}

@@ -1,0 +1,8 @@
+/** Every scheduled job, in the order they are registered. */
+import { outboxCleanupJob } from './outbox-cleanup.js';
+import { pruneTelegramUpdatesJob } from './prune-telegram-updates.js';
+import type { ScheduledJob } from './types.js';
+
+export const JOBS: readonly ScheduledJob[] = [pruneTelegramUpdatesJob, outboxCleanupJob];
+
+export type { JobDeps, ScheduledJob } from './types.js';

@@ -1,0 +1,19 @@
+/** A scheduled job: a name, a cron expression, and what it does. */
+import type { Logger } from '../core/logger.js';
+import type { OutboxStore } from '../core/traffic/outbox.js';
+import type { JobLock, UpdateStore } from '../core/traffic/ports.js';
+
+export interface JobDeps {
+  updates: UpdateStore;
+  outbox: OutboxStore;
+  jobLock: JobLock;
+  logger: Logger;
+  now: () => Date;
+}
+
+export interface ScheduledJob {
+  name: string;
+  /** node-cron expression (UTC). */
+  cron: string;
+  run(deps: JobDeps): Promise<void>;
+}
