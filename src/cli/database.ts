@@ -5,7 +5,10 @@ import { ErrorCodes, PremiumbotError } from '../core/errors.js';
 
 /** Names of migrations not applied yet. */
 export async function pendingMigrations(db: Db): Promise<string[]> {
-  const [, pending] = (await db.migrate.list()) as [unknown[], ({ name?: string; file?: string } | string)[]];
+  const [, pending] = (await db.migrate.list()) as [
+    unknown[],
+    ({ name?: string; file?: string } | string)[],
+  ];
   return pending.map((m) => (typeof m === 'string' ? m : (m.name ?? m.file ?? '?')));
 }
 
@@ -15,10 +18,14 @@ export async function openMigratedDatabase(databaseUrl: string): Promise<Db> {
   try {
     const pending = await pendingMigrations(db);
     if (pending.length > 0) {
-      throw new PremiumbotError(ErrorCodes.migration, `The database schema is not up to date: ${pending.length} migration(s) pending.`, {
-        hint: 'Run `premiumbot migrate` first.',
-        kind: 'usage',
-      });
+      throw new PremiumbotError(
+        ErrorCodes.migration,
+        `The database schema is not up to date: ${pending.length} migration(s) pending.`,
+        {
+          hint: 'Run `premiumbot migrate` first.',
+          kind: 'usage',
+        },
+      );
     }
     return db;
   } catch (err) {

@@ -36,7 +36,11 @@ export interface WriteEnvOptions {
  * is replaced in place, a commented `# KEY=` line from the template is uncommented, anything
  * else is appended. Returns the keys whose value changed.
  */
-export function updateEnvFile(file: string, updates: Record<string, string | undefined>, options: WriteEnvOptions = {}): string[] {
+export function updateEnvFile(
+  file: string,
+  updates: Record<string, string | undefined>,
+  options: WriteEnvOptions = {},
+): string[] {
   const exists = fs.existsSync(file);
   const before = exists ? fs.readFileSync(file, 'utf8') : (options.template ?? '');
   const current = exists ? dotenv.parse(before) : {};
@@ -78,7 +82,10 @@ function ensurePrivate(file: string): void {
 export function writeFileAtomic(file: string, content: string): void {
   const dir = path.dirname(file);
   fs.mkdirSync(dir, { recursive: true });
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = path.join(
+    dir,
+    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   let fd: number | undefined;
   try {
     fd = fs.openSync(temp, 'wx', 0o600);

@@ -32,10 +32,14 @@ function interrupted(cause: unknown): never {
 /** The interactive prompter (a terminal is required). */
 export function inquirerPrompter(): Prompter {
   return {
-    input: (o) => input({ message: o.message, default: o.default, validate: o.validate }).catch(interrupted),
-    password: (o) => password({ message: o.message, mask: '*', validate: o.validate }).catch(interrupted),
+    input: (o) =>
+      input({ message: o.message, default: o.default, validate: o.validate }).catch(interrupted),
+    password: (o) =>
+      password({ message: o.message, mask: '*', validate: o.validate }).catch(interrupted),
     confirm: (o) => confirm({ message: o.message, default: o.default }).catch(interrupted),
-    select: <T extends string>(o: Parameters<Prompter['select']>[0] & { choices: { name: string; value: T }[]; default?: T }) =>
+    select: <T extends string>(
+      o: Parameters<Prompter['select']>[0] & { choices: { name: string; value: T }[]; default?: T },
+    ) =>
       select<T>({ message: o.message, choices: o.choices, default: o.default }).catch(interrupted),
   };
 }

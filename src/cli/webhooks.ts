@@ -27,27 +27,43 @@ export interface CheckOutcome {
 }
 
 /** Compares getWebhookInfo with what `serve` needs. */
-export function judgeTelegramWebhook(info: TgWebhookInfo, publicUrl: string, now = Date.now()): CheckOutcome {
+export function judgeTelegramWebhook(
+  info: TgWebhookInfo,
+  publicUrl: string,
+  now = Date.now(),
+): CheckOutcome {
   const expected = telegramWebhookUrl(publicUrl);
   const problems: string[] = [];
   const warnings: string[] = [];
   if (info.url === '') problems.push(`no webhook is set (expected ${expected})`);
-  else if (info.url !== expected) problems.push(`the webhook points at ${info.url}, expected ${expected}`);
+  else if (info.url !== expected)
+    problems.push(`the webhook points at ${info.url}, expected ${expected}`);
   if (info.url !== '') {
     const allowed = info.allowed_updates;
-    const missing = allowed ? ALLOWED_UPDATES.filter((u) => !allowed.includes(u)) : ['message_reaction'];
+    const missing = allowed
+      ? ALLOWED_UPDATES.filter((u) => !allowed.includes(u))
+      : ['message_reaction'];
     if (missing.length > 0) problems.push(`allowed_updates lacks ${missing.join(', ')}`);
   }
   if (info.last_error_date !== undefined && info.last_error_message) {
     const minutes = Math.max(0, Math.round((now / 1000 - info.last_error_date) / 60));
     warnings.push(`last delivery error ${minutes} min ago: ${info.last_error_message}`);
   }
-  const pending = info.pending_update_count > 0 ? `, ${info.pending_update_count} update(s) pending` : '';
-  return { summary: info.url === '' ? 'no webhook set' : `webhook ${info.url}${pending}`, problems, warnings };
+  const pending =
+    info.pending_update_count > 0 ? `, ${info.pending_update_count} update(s) pending` : '';
+  return {
+    summary: info.url === '' ? 'no webhook set' : `webhook ${info.url}${pending}`,
+    problems,
+    warnings,
+  };
 }
 
 /** Compares the Stripe endpoint for PUBLIC_URL with what `serve` needs. */
-export async function inspectStripeWebhook(stripe: StripeClient, publicUrl: string, secrets: readonly string[]): Promise<CheckOutcome> {
+export async function inspectStripeWebhook(
+  stripe: StripeClient,
+  publicUrl: string,
+  secrets: readonly string[],
+): Promise<CheckOutcome> {
   const url = stripeWebhookUrl(publicUrl);
   const status = await inspectWebhookEndpoint(stripe, url);
   const problems: string[] = [];
@@ -55,12 +71,19 @@ export async function inspectStripeWebhook(stripe: StripeClient, publicUrl: stri
   if (!status.endpoint) problems.push(`no endpoint for ${url}`);
   else {
     if (!status.enabled) problems.push(`the endpoint ${status.endpoint.id} is disabled`);
-    if (status.missingEvents.length > 0) problems.push(`the endpoint does not receive ${status.missingEvents.join(', ')}`);
-    if (status.others > 0) warnings.push(`${status.others} other endpoint(s) also point at ${url}: each one delivers every event again`);
+    if (status.missingEvents.length > 0)
+      problems.push(`the endpoint does not receive ${status.missingEvents.join(', ')}`);
+    if (status.others > 0)
+      warnings.push(
+        `${status.others} other endpoint(s) also point at ${url}: each one delivers every event again`,
+      );
   }
-  if (secrets.length === 0) problems.push('STRIPE_WEBHOOK_SECRET is not set, so serve cannot verify events');
+  if (secrets.length === 0)
+    problems.push('STRIPE_WEBHOOK_SECRET is not set, so serve cannot verify events');
   return {
-    summary: status.endpoint ? `endpoint ${status.endpoint.id} → ${url} (${status.endpoint.status})` : `no endpoint for ${url}`,
+    summary: status.endpoint
+      ? `endpoint ${status.endpoint.id} → ${url} (${status.endpoint.status})`
+      : `no endpoint for ${url}`,
     problems,
     warnings,
   };
@@ -81,7 +104,9 @@ export interface SetWebhooksOptions {
 }
 
 /** Sets the Telegram webhook and ensures the Stripe endpoint; stores a new signing secret. */
-export async function setWebhooks(options: SetWebhooksOptions): Promise<{ createdStripeEndpoint: boolean }> {
+export async function setWebhooks(
+  options: SetWebhooksOptions,
+): Promise<{ createdStripeEndpoint: boolean }> {
   const { telegram, stripe, output } = options;
   const tgUrl = telegramWebhookUrl(options.publicUrl);
   await withProgress(
@@ -97,9 +122,13 @@ export async function setWebhooks(options: SetWebhooksOptions): Promise<{ create
       const info = await telegram.getWebhookInfo();
       const verdict = judgeTelegramWebhook(info, options.publicUrl);
       if (verdict.problems.length > 0) {
-        throw new PremiumbotError(ErrorCodes.telegram, `Telegram accepted the webhook but reports: ${verdict.problems.join('; ')}`, {
-          hint: 'Run `premiumbot set-webhooks` again; if it persists check PUBLIC_URL.',
-        });
+        throw new PremiumbotError(
+          ErrorCodes.telegram,
+          `Telegram accepted the webhook but reports: ${verdict.problems.join('; ')}`,
+          {
+            hint: 'Run `premiumbot set-webhooks` again; if it persists check PUBLIC_URL.',
+          },
+        );
       }
     },
     () => `Telegram webhook set: ${tgUrl} (secret token, updates: ${ALLOWED_UPDATES.join(', ')})`,
@@ -117,8 +146,10 @@ export async function setWebhooks(options: SetWebhooksOptions): Promise<{ create
       },
     );
   }
-  const result = await withProgress(output, `Ensuring the Stripe endpoint ${stripeUrl}`, () =>
-    ensureWebhookEndpoint(stripe, stripeUrl, { recreate }),
+  const result = await withProgress(
+    output,
+    `Ensuring the Stripe endpoint ${stripeUrl}`,
+    () => ensureWebhookEndpoint(stripe, stripeUrl, { recreate }),
     (r) =>
       r.action === 'created'
         ? `Stripe endpoint created: ${r.endpoint.id} → ${stripeUrl} (${STRIPE_EVENTS.length} events)`

@@ -100,7 +100,10 @@ const itemSchema = z
       .transform((v, ctx) => {
         const cents = parsePrice(String(v));
         if (cents === undefined || cents <= 0) {
-          ctx.addIssue({ code: 'custom', message: `price "${String(v)}" must be a positive amount like "5.00"` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `price "${String(v)}" must be a positive amount like "5.00"`,
+          });
           return z.NEVER;
         }
         return cents;
@@ -184,13 +187,27 @@ export type StripeChange =
   | { kind: 'create-price'; item: CatalogItem; productId: string }
   | { kind: 'rename-product'; item: CatalogItem; productId: string; from: string }
   | { kind: 'reactivate-product'; item: CatalogItem; productId: string }
-  | { kind: 'archive-price'; productId: string; priceId: string; label: string; priceCents: number; currency: string }
+  | {
+      kind: 'archive-price';
+      productId: string;
+      priceId: string;
+      label: string;
+      priceCents: number;
+      currency: string;
+    }
   | { kind: 'archive-product'; productId: string; label: string };
 
 /** What sync leaves alone, for the report. */
 export type StripeKept =
   | { kind: 'unchanged'; item: CatalogItem; productId: string; priceId: string }
-  | { kind: 'extra-price'; productId: string; priceId: string; label: string; priceCents: number; currency: string }
+  | {
+      kind: 'extra-price';
+      productId: string;
+      priceId: string;
+      label: string;
+      priceCents: number;
+      currency: string;
+    }
   | { kind: 'extra-product'; productId: string; label: string };
 
 export interface StripePlan {
@@ -227,16 +244,31 @@ export function planStripeSync(
       changes.push({ kind: 'create-product', item });
       continue;
     }
-    if (!product.active) changes.push({ kind: 'reactivate-product', item, productId: product.productId });
+    if (!product.active)
+      changes.push({ kind: 'reactivate-product', item, productId: product.productId });
     if (product.label !== item.label) {
-      changes.push({ kind: 'rename-product', item, productId: product.productId, from: product.label });
+      changes.push({
+        kind: 'rename-product',
+        item,
+        productId: product.productId,
+        from: product.label,
+      });
     }
-    const price = product.prices.find((pr) => pr.priceCents === item.priceCents && pr.currency === item.currency);
-    if (price) kept.push({ kind: 'unchanged', item, productId: product.productId, priceId: price.priceId });
+    const price = product.prices.find(
+      (pr) => pr.priceCents === item.priceCents && pr.currency === item.currency,
+    );
+    if (price)
+      kept.push({ kind: 'unchanged', item, productId: product.productId, priceId: price.priceId });
     else changes.push({ kind: 'create-price', item, productId: product.productId });
     for (const other of product.prices) {
       if (other === price) continue;
-      const extra = { productId: product.productId, priceId: other.priceId, label: product.label, priceCents: other.priceCents, currency: other.currency };
+      const extra = {
+        productId: product.productId,
+        priceId: other.priceId,
+        label: product.label,
+        priceCents: other.priceCents,
+        currency: other.currency,
+      };
       if (options.archive) changes.push({ kind: 'archive-price', ...extra });
       else kept.push({ kind: 'extra-price', ...extra });
     }
@@ -254,7 +286,14 @@ export function planStripeSync(
   function reportExtraProduct(product: RemoteProduct): void {
     if (options.archive) {
       for (const price of product.prices) {
-        changes.push({ kind: 'archive-price', productId: product.productId, priceId: price.priceId, label: product.label, priceCents: price.priceCents, currency: price.currency });
+        changes.push({
+          kind: 'archive-price',
+          productId: product.productId,
+          priceId: price.priceId,
+          label: product.label,
+          priceCents: price.priceCents,
+          currency: price.currency,
+        });
       }
       changes.push({ kind: 'archive-product', productId: product.productId, label: product.label });
     } else {
@@ -280,7 +319,9 @@ export function planLocalSync(
   catalogOrder: readonly CatalogItem[] = [],
 ): LocalChange[] {
   const changes: LocalChange[] = [];
-  const byPrice = new Map(local.filter((l) => l.stripePriceId).map((l) => [l.stripePriceId as string, l]));
+  const byPrice = new Map(
+    local.filter((l) => l.stripePriceId).map((l) => [l.stripePriceId as string, l]),
+  );
   const sorted = [...remote].sort(compareForSort(catalogOrder));
   const seen = new Set<string>();
   sorted.forEach((price, index) => {
@@ -305,12 +346,19 @@ export function planLocalSync(
   for (const row of local) {
     if (!row.active) continue;
     if (row.stripePriceId && seen.has(row.stripePriceId)) continue;
-    changes.push({ kind: 'deactivate', id: row.id, label: row.label, stripePriceId: row.stripePriceId });
+    changes.push({
+      kind: 'deactivate',
+      id: row.id,
+      label: row.label,
+      stripePriceId: row.stripePriceId,
+    });
   }
   return changes;
 }
 
-function compareForSort(catalog: readonly CatalogItem[]): (a: RemotePrice, b: RemotePrice) => number {
+function compareForSort(
+  catalog: readonly CatalogItem[],
+): (a: RemotePrice, b: RemotePrice) => number {
   const position = new Map(catalog.map((item, i) => [productKey(item), i]));
   const rank = (p: RemotePrice) => position.get(productKey(p)) ?? Number.MAX_SAFE_INTEGER;
   return (a, b) =>

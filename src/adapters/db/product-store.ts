@@ -72,7 +72,8 @@ export function createProductStore(db: Knex): ProductStore {
             sort: change.sort,
             updated_at: now,
           };
-          if (change.kind === 'insert') await trx('products').insert({ ...values, created_at: now });
+          if (change.kind === 'insert')
+            await trx('products').insert({ ...values, created_at: now });
           else await trx('products').where('id', change.id).update(values);
         }
       });

@@ -20,7 +20,11 @@ export async function fetchRemoteCatalog(stripe: StripeClient): Promise<RemotePr
       const meta = readProductMetadata(product.metadata);
       if (!meta) continue;
       const prices: RemoteProduct['prices'] = [];
-      for await (const price of stripe.prices.list({ product: product.id, active: true, limit: 100 })) {
+      for await (const price of stripe.prices.list({
+        product: product.id,
+        active: true,
+        limit: 100,
+      })) {
         if (price.type !== 'one_time' || price.unit_amount === null) continue;
         prices.push({ priceId: price.id, priceCents: price.unit_amount, currency: price.currency });
       }
@@ -51,7 +55,10 @@ export async function verifyStripeKey(stripe: StripeClient): Promise<{ livemode:
 }
 
 /** Applies one planned change; returns the id of what was created, if anything. */
-export async function applyStripeChange(stripe: StripeClient, change: StripeChange): Promise<string | undefined> {
+export async function applyStripeChange(
+  stripe: StripeClient,
+  change: StripeChange,
+): Promise<string | undefined> {
   try {
     switch (change.kind) {
       case 'create-product': {
@@ -61,7 +68,10 @@ export async function applyStripeChange(stripe: StripeClient, change: StripeChan
             [CATALOG_METADATA.type]: change.item.type,
             [CATALOG_METADATA.amount]: String(change.item.amount),
           },
-          default_price_data: { currency: change.item.currency, unit_amount: change.item.priceCents },
+          default_price_data: {
+            currency: change.item.currency,
+            unit_amount: change.item.priceCents,
+          },
         });
         return product.id;
       }

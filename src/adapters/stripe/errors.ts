@@ -17,7 +17,8 @@ export function stripeFailure(doing: string, cause: unknown): PremiumbotError {
   let hint: string;
   switch (err.type) {
     case 'StripeAuthenticationError':
-      hint = 'Stripe refused the key: check STRIPE_API_KEY (Dashboard → Developers → API keys), then run `premiumbot doctor`.';
+      hint =
+        'Stripe refused the key: check STRIPE_API_KEY (Dashboard → Developers → API keys), then run `premiumbot doctor`.';
       break;
     case 'StripePermissionError':
       hint =
@@ -30,10 +31,15 @@ export function stripeFailure(doing: string, cause: unknown): PremiumbotError {
       hint = 'Stripe rate-limited the requests: wait a minute and retry.';
       break;
     case 'StripeInvalidRequestError':
-      hint = 'Stripe rejected the request; the message above says which parameter. Re-run with --verbose for details.';
+      hint =
+        'Stripe rejected the request; the message above says which parameter. Re-run with --verbose for details.';
       break;
     default:
-      hint = 'Retry in a moment; if it persists run `premiumbot doctor` and check https://status.stripe.com.';
+      hint =
+        'Retry in a moment; if it persists run `premiumbot doctor` and check https://status.stripe.com.';
   }
-  return new PremiumbotError(ErrorCodes.stripe, `Stripe: ${doing} failed: ${message}`, { hint, cause });
+  return new PremiumbotError(ErrorCodes.stripe, `Stripe: ${doing} failed: ${message}`, {
+    hint,
+    cause,
+  });
 }

@@ -50,7 +50,10 @@ async function listEndpoints(stripe: StripeClient): Promise<Stripe.WebhookEndpoi
 }
 
 /** Finds the endpoint for `url` and says whether it is complete (for `--check` and doctor). */
-export async function inspectWebhookEndpoint(stripe: StripeClient, url: string): Promise<EndpointStatus> {
+export async function inspectWebhookEndpoint(
+  stripe: StripeClient,
+  url: string,
+): Promise<EndpointStatus> {
   let endpoints: Stripe.WebhookEndpoint[];
   try {
     endpoints = await listEndpoints(stripe);
@@ -119,7 +122,8 @@ export async function ensureWebhookEndpoint(
       description: 'premiumbot (created by `premiumbot set-webhooks`)',
       metadata: { premiumbot: 'true' },
     });
-    if (!created.secret) throw new Error('Stripe did not return the signing secret of the new endpoint');
+    if (!created.secret)
+      throw new Error('Stripe did not return the signing secret of the new endpoint');
     return { action: 'created', endpoint: created, secret: created.secret };
   } catch (cause) {
     throw stripeFailure('creating the webhook endpoint', cause);

@@ -134,7 +134,11 @@ export interface OperatorApi {
     allowed_updates?: readonly string[];
     signal?: AbortSignal;
   }): Promise<TgUpdate[]>;
-  sendMessage(params: { chat_id: number; text: string; message_thread_id?: number }): Promise<TgMessage>;
+  sendMessage(params: {
+    chat_id: number;
+    text: string;
+    message_thread_id?: number;
+  }): Promise<TgMessage>;
 }
 
 /** Builds the operator client (no call is made until a method runs). */
@@ -142,7 +146,11 @@ export function createOperatorApi(options: OperatorApiOptions): OperatorApi {
   const root = options.apiRoot.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 15_000;
 
-  async function call<T>(method: string, params: Record<string, unknown> = {}, extra?: { pollSeconds?: number; signal?: AbortSignal }): Promise<T> {
+  async function call<T>(
+    method: string,
+    params: Record<string, unknown> = {},
+    extra?: { pollSeconds?: number; signal?: AbortSignal },
+  ): Promise<T> {
     const timeout = AbortSignal.timeout(timeoutMs + (extra?.pollSeconds ?? 0) * 1000);
     const signal = extra?.signal ? AbortSignal.any([timeout, extra.signal]) : timeout;
     let response: Response;
@@ -155,21 +163,34 @@ export function createOperatorApi(options: OperatorApiOptions): OperatorApi {
       });
     } catch (cause) {
       if (extra?.signal?.aborted) throw cause;
-      throw new PremiumbotError(ErrorCodes.telegram, `Telegram ${method}: no answer from ${root} (${(cause as Error).message})`, {
-        hint: 'Check the network (and TELEGRAM_API_ROOT if you changed it), then retry.',
-        cause,
-      });
+      throw new PremiumbotError(
+        ErrorCodes.telegram,
+        `Telegram ${method}: no answer from ${root} (${(cause as Error).message})`,
+        {
+          hint: 'Check the network (and TELEGRAM_API_ROOT if you changed it), then retry.',
+          cause,
+        },
+      );
     }
     let body: { ok?: boolean; result?: unknown; error_code?: number; description?: string };
     try {
       body = (await response.json()) as typeof body;
     } catch (cause) {
-      throw new PremiumbotError(ErrorCodes.telegram, `Telegram ${method}: HTTP ${response.status} with a body that is not JSON`, {
-        hint: 'Is TELEGRAM_API_ROOT pointing at the Bot API? The default is https://api.telegram.org.',
-        cause,
-      });
+      throw new PremiumbotError(
+        ErrorCodes.telegram,
+        `Telegram ${method}: HTTP ${response.status} with a body that is not JSON`,
+        {
+          hint: 'Is TELEGRAM_API_ROOT pointing at the Bot API? The default is https://api.telegram.org.',
+          cause,
+        },
+      );
     }
-    if (!body.ok) throw new TelegramApiError(method, body.error_code ?? response.status, body.description ?? 'unknown error');
+    if (!body.ok)
+      throw new TelegramApiError(
+        method,
+        body.error_code ?? response.status,
+        body.description ?? 'unknown error',
+      );
     return body.result as T;
   }
 
@@ -178,13 +199,21 @@ export function createOperatorApi(options: OperatorApiOptions): OperatorApi {
     getChat: (chatId) => call('getChat', { chat_id: chatId }),
     getChatMember: (chatId, userId) => call('getChatMember', { chat_id: chatId, user_id: userId }),
     getWebhookInfo: () => call('getWebhookInfo'),
-    setWebhook: (params) => call('setWebhook', { ...params, allowed_updates: [...params.allowed_updates] }),
+    setWebhook: (params) =>
+      call('setWebhook', { ...params, allowed_updates: [...params.allowed_updates] }),
     deleteWebhook: (params = {}) => call('deleteWebhook', params),
     getUpdates: ({ signal, ...params }) =>
-      call('getUpdates', { ...params, ...(params.allowed_updates ? { allowed_updates: [...params.allowed_updates] } : {}) }, {
-        pollSeconds: params.timeout ?? 0,
-        signal,
-      }),
+      call(
+        'getUpdates',
+        {
+          ...params,
+          ...(params.allowed_updates ? { allowed_updates: [...params.allowed_updates] } : {}),
+        },
+        {
+          pollSeconds: params.timeout ?? 0,
+          signal,
+        },
+      ),
     sendMessage: (params) => call('sendMessage', params),
   };
 }

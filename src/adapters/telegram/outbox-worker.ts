@@ -256,6 +256,7 @@ export class OutboxWorker {
       await this.deps.store.markAttempt(ids(jobs), this.workerId);
     } catch (err) {
       dispatch.acquired = true;
+      if (slot) sender.release(slot);
       if (err instanceof BotApiError) return this.handleFailure(jobs, method, threadId, err);
       // Budget, shutdown, or a database hiccup: not attempted, so it goes back as it was.
       if (!(err instanceof ChatBusyError) && this.running) {

@@ -51,6 +51,7 @@ export interface Slot {
   chatId: number;
   at: number;
   cost: number;
+  settled?: boolean;
 }
 
 export class TelegramSender {
@@ -85,7 +86,9 @@ export class TelegramSender {
     if (cost <= 0) return undefined;
     for (;;) {
       const now = this.now();
-      if (this.scheduler.tryTake(chatId, now, cost)) return { chatId, at: now, cost };
+      if (this.scheduler.tryTake(chatId, now, cost)) {
+        return { chatId, at: now, cost };
+      }
       const wait = Math.max(1, this.scheduler.delay(chatId, now, cost));
       if (options.maxWaitMs !== undefined && wait > options.maxWaitMs) throw new ChatBusyError(chatId);
       await sleep(wait, options.signal);
@@ -110,7 +113,7 @@ export class TelegramSender {
       }
       throw err;
     } finally {
-      if (slot) this.scheduler.settle(slot.chatId, slot.at, this.now(), slot.cost);
+      if (slot) this.release(slot);
     }
   }
 
@@ -142,6 +145,13 @@ export class TelegramSender {
         await sleep(simulatedSecondsToMs(2 ** attempt / 2, this.limits), options.signal);
       }
     }
+  }
+
+  /** Settles a slot (the call was answered, or will not be made). Idempotent. */
+  release(slot: Slot): void {
+    if (slot.settled) return;
+    slot.settled = true;
+    this.scheduler.settle(slot.chatId, this.now(), slot.cost);
   }
 
   /** Applies a 429 to the chat: pause it, count it, report it when long. */

@@ -26,41 +26,60 @@ export const backupCommand: CommandModule = {
         const target = parseDatabaseUrl(config.databaseUrl, ctx.cwd);
         if (target.dialect === 'postgres') {
           const shown = maskDatabaseUrl(config.databaseUrl);
-          throw new UsageError(`\`premiumbot backup\` handles SQLite only; this installation uses Postgres (${shown}).`, {
-            hint:
-              `Back it up with pg_dump, which is consistent while serve runs: ` +
-              `pg_dump --format=custom --file premiumbot-${stamp(new Date())}.dump "$DATABASE_URL" ` +
-              `(restore: pg_restore --clean --if-exists --dbname "$DATABASE_URL" FILE). See docs/operator-guide.md.`,
-          });
+          throw new UsageError(
+            `\`premiumbot backup\` handles SQLite only; this installation uses Postgres (${shown}).`,
+            {
+              hint:
+                `Back it up with pg_dump, which is consistent while serve runs: ` +
+                `pg_dump --format=custom --file premiumbot-${stamp(new Date())}.dump "$DATABASE_URL" ` +
+                `(restore: pg_restore --clean --if-exists --dbname "$DATABASE_URL" FILE). See docs/operator-guide.md.`,
+            },
+          );
         }
         if (target.filename === ':memory:') {
-          throw new UsageError('DATABASE_URL is an in-memory SQLite database: there is nothing on disk to back up.');
+          throw new UsageError(
+            'DATABASE_URL is an in-memory SQLite database: there is nothing on disk to back up.',
+          );
         }
         if (!fs.existsSync(target.filename)) {
           throw new UsageError(`The SQLite database ${target.filename} does not exist yet.`, {
             hint: 'Check DATABASE_URL and the working directory, or run `premiumbot migrate` to create it.',
           });
         }
-        const out = path.resolve(ctx.cwd, opts.out ?? path.join('backups', `premiumbot-${stamp(new Date())}.db`));
+        const out = path.resolve(
+          ctx.cwd,
+          opts.out ?? path.join('backups', `premiumbot-${stamp(new Date())}.db`),
+        );
         if (fs.existsSync(out)) {
-          throw new UsageError(`${out} already exists; backup never overwrites a file.`, { hint: 'Choose another --out path.' });
+          throw new UsageError(`${out} already exists; backup never overwrites a file.`, {
+            hint: 'Choose another --out path.',
+          });
         }
         if (path.resolve(out) === path.resolve(target.filename)) {
-          throw new UsageError('--out is the live database itself.', { hint: 'Choose another --out path.' });
+          throw new UsageError('--out is the live database itself.', {
+            hint: 'Choose another --out path.',
+          });
         }
         try {
-          await withProgress(ctx.output, `Backing up ${target.display}`, () => backupSqlite(target.filename, out), (r) =>
-            `Backup written: ${r.file} (${(r.bytes / 1024).toFixed(0)} KiB, integrity ok)`,
+          await withProgress(
+            ctx.output,
+            `Backing up ${target.display}`,
+            () => backupSqlite(target.filename, out),
+            (r) => `Backup written: ${r.file} (${(r.bytes / 1024).toFixed(0)} KiB, integrity ok)`,
           );
           ctx.output.out(
             `Restore: stop serve, replace ${target.filename} with this file (and delete its -wal/-shm files), start serve, then reconcile payments (docs/operator-guide.md).`,
           );
         } catch (cause) {
           if (cause instanceof PremiumbotError) throw cause;
-          throw new PremiumbotError(ErrorCodes.database, `The backup failed: ${(cause as Error).message}`, {
-            hint: 'Check free disk space and that the --out folder is writable; nothing was left behind.',
-            cause,
-          });
+          throw new PremiumbotError(
+            ErrorCodes.database,
+            `The backup failed: ${(cause as Error).message}`,
+            {
+              hint: 'Check free disk space and that the --out folder is writable; nothing was left behind.',
+              cause,
+            },
+          );
         }
       });
   },

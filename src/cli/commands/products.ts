@@ -37,20 +37,27 @@ export function loadCatalogFile(file: string, currency: string): CatalogItem[] {
   try {
     document = parseYaml(fs.readFileSync(file, 'utf8'));
   } catch (cause) {
-    const where = cause instanceof YAMLParseError && cause.linePos ? ` (line ${cause.linePos[0].line})` : '';
-    throw new UsageError(`The catalog file ${file} is not valid YAML${where}: ${(cause as Error).message.split('\n')[0]}`, {
-      hint: 'Compare it with templates/products.example.yaml.',
-      cause,
-    });
+    const where =
+      cause instanceof YAMLParseError && cause.linePos ? ` (line ${cause.linePos[0].line})` : '';
+    throw new UsageError(
+      `The catalog file ${file} is not valid YAML${where}: ${(cause as Error).message.split('\n')[0]}`,
+      {
+        hint: 'Compare it with templates/products.example.yaml.',
+        cause,
+      },
+    );
   }
   try {
     return parseCatalog(document, currency);
   } catch (cause) {
     if (cause instanceof CatalogError) {
-      throw new UsageError(`The catalog file ${file} is not valid:\n${cause.problems.map((p) => `  - ${p}`).join('\n')}`, {
-        hint: 'Each product needs label, type (credits | time), amount (whole number) and price ("5.00"); see templates/products.example.yaml.',
-        cause,
-      });
+      throw new UsageError(
+        `The catalog file ${file} is not valid:\n${cause.problems.map((p) => `  - ${p}`).join('\n')}`,
+        {
+          hint: 'Each product needs label, type (credits | time), amount (whole number) and price ("5.00"); see templates/products.example.yaml.',
+          cause,
+        },
+      );
     }
     throw cause;
   }
@@ -102,10 +109,13 @@ function describeKept(plan: StripePlan): string[] {
 }
 
 function describeLocalChange(change: LocalChange): string {
-  if (change.kind === 'deactivate') return `- deactivate "${change.label}" (no longer an active price on Stripe)`;
+  if (change.kind === 'deactivate')
+    return `- deactivate "${change.label}" (no longer an active price on Stripe)`;
   const p = change.price;
   const what = `"${p.label}" (${describeAmount(p.type, p.amount)}, ${formatPrice(p.priceCents, p.currency)}, ${p.priceId})`;
-  return change.kind === 'insert' ? `+ add ${what}` : `~ update ${what}: ${change.fields.join(', ')}`;
+  return change.kind === 'insert'
+    ? `+ add ${what}`
+    : `~ update ${what}: ${change.fields.join(', ')}`;
 }
 
 /**
@@ -115,8 +125,11 @@ function describeLocalChange(change: LocalChange): string {
 export async function runProductsSync(options: SyncOptions): Promise<SyncResult> {
   const { stripe, db, output } = options;
   const store = createProductStore(db);
-  let remote = await withProgress(output, 'Reading premiumbot products from Stripe', () => fetchRemoteCatalog(stripe), (r) =>
-    `Stripe has ${r.length} premiumbot product${r.length === 1 ? '' : 's'}`,
+  let remote = await withProgress(
+    output,
+    'Reading premiumbot products from Stripe',
+    () => fetchRemoteCatalog(stripe),
+    (r) => `Stripe has ${r.length} premiumbot product${r.length === 1 ? '' : 's'}`,
   );
   let stripeChanges: StripeChange[] = [];
   if (options.catalog) {
@@ -127,13 +140,19 @@ export async function runProductsSync(options: SyncOptions): Promise<SyncResult>
     for (const change of plan.changes) output.out(`  ${describeStripeChange(change)}`);
     if (plan.changes.length === 0) output.out('  nothing to change on Stripe');
     if (!options.dryRun && plan.changes.length > 0) {
-      await withProgress(output, `Applying ${plan.changes.length} change${plan.changes.length === 1 ? '' : 's'} on Stripe`, async () => {
-        for (const change of plan.changes) await applyStripeChange(stripe, change);
-      });
+      await withProgress(
+        output,
+        `Applying ${plan.changes.length} change${plan.changes.length === 1 ? '' : 's'} on Stripe`,
+        async () => {
+          for (const change of plan.changes) await applyStripeChange(stripe, change);
+        },
+      );
       remote = await fetchRemoteCatalog(stripe);
     }
   } else {
-    output.out('No --catalog given: pulling what is on Stripe into the local catalog (nothing is pushed).');
+    output.out(
+      'No --catalog given: pulling what is on Stripe into the local catalog (nothing is pushed).',
+    );
   }
   const local = await store.list();
   const localChanges = planLocalSync(activePrices(remote), local, options.catalog ?? []);
@@ -155,7 +174,9 @@ export async function runProductsSync(options: SyncOptions): Promise<SyncResult>
 export async function printProducts(db: Db, output: Output): Promise<void> {
   const products = await createProductStore(db).list();
   if (products.length === 0) {
-    output.out('No products yet: run `premiumbot products sync --catalog products.yaml` (or `premiumbot setup products`).');
+    output.out(
+      'No products yet: run `premiumbot products sync --catalog products.yaml` (or `premiumbot setup products`).',
+    );
     return;
   }
   const rows = products.map((p) => [
@@ -168,8 +189,14 @@ export async function printProducts(db: Db, output: Output): Promise<void> {
     p.stripePriceId ?? '',
   ]);
   const header = ['id', 'status', 'label', 'gives', 'price', 'quick buy', 'stripe price'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  const format = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd();
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((r) => (r[i] as string).length)),
+  );
+  const format = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd();
   output.out(format(header));
   for (const row of rows) output.out(format(row));
   const active = products.filter((p) => p.active).length;
@@ -179,25 +206,44 @@ export async function printProducts(db: Db, output: Output): Promise<void> {
 /** `premiumbot products sync|list`. */
 export const productsCommand: CommandModule = {
   register(program, ctx) {
-    const products = program.command('products').description('sync the product catalog with Stripe, or list it');
+    const products = program
+      .command('products')
+      .description('sync the product catalog with Stripe, or list it');
     products
       .command('sync')
-      .description('push a catalog file to Stripe (creates, never deletes) and pull active premiumbot prices locally')
-      .option('--catalog <file>', 'catalog YAML to push (see templates/products.example.yaml); without it, only pulls')
+      .description(
+        'push a catalog file to Stripe (creates, never deletes) and pull active premiumbot prices locally',
+      )
+      .option(
+        '--catalog <file>',
+        'catalog YAML to push (see templates/products.example.yaml); without it, only pulls',
+      )
       .option('--dry-run', 'show the diff without changing anything')
       .option('--archive', 'archive Stripe prices/products that are not in the catalog')
       .action(async (opts: { catalog?: string; dryRun?: boolean; archive?: boolean }) => {
         const config = configFor(ctx, ['stripe']);
         if (opts.archive && !opts.catalog) {
-          throw new UsageError('--archive needs --catalog: it archives what the catalog does not list.', {
-            hint: 'Run `premiumbot products sync --catalog products.yaml --archive`.',
-          });
+          throw new UsageError(
+            '--archive needs --catalog: it archives what the catalog does not list.',
+            {
+              hint: 'Run `premiumbot products sync --catalog products.yaml --archive`.',
+            },
+          );
         }
-        const catalog = opts.catalog ? loadCatalogFile(path.resolve(ctx.cwd, opts.catalog), config.currency) : undefined;
+        const catalog = opts.catalog
+          ? loadCatalogFile(path.resolve(ctx.cwd, opts.catalog), config.currency)
+          : undefined;
         const stripe = stripeClient(config);
         const db = await openMigratedDatabase(config.databaseUrl);
         try {
-          await runProductsSync({ stripe, db, output: ctx.output, catalog, dryRun: opts.dryRun, archive: opts.archive });
+          await runProductsSync({
+            stripe,
+            db,
+            output: ctx.output,
+            catalog,
+            dryRun: opts.dryRun,
+            archive: opts.archive,
+          });
         } finally {
           await db.destroy();
         }

@@ -1,14 +1,99 @@
-import type { CommandModule } from '../context.js';
-import { notBuilt } from './not-built.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ErrorCodes, PremiumbotError, UsageError } from '../../core/errors.js';
+import { createStripeSimulator } from '../../sandbox/stripe/index.js';
+import { createTelegramSimulator, DEFAULT_BOT_TOKEN } from '../../sandbox/telegram/index.js';
+import type { CliContext, CommandModule } from '../context.js';
 
-/** `premiumbot sandbox`: the local Telegram and Stripe simulators. */
+interface SandboxOptions {
+  telegramPort: string;
+  stripePort: string;
+  host: string;
+  writeEnv?: string;
+  rateLimits: boolean;
+}
+
+/** The Stripe key the sandbox accepts; any sk_test_ key works, this one is printed. */
+export const SANDBOX_STRIPE_KEY = 'sk_test_sandbox';
+
+/** `premiumbot sandbox`: the local Telegram and Stripe simulators (DESIGN §8). */
 export const sandboxCommand: CommandModule = {
-  register(program) {
+  register(program, ctx) {
     program
       .command('sandbox')
       .description('run the local Telegram and Stripe simulators for offline testing')
       .option('--telegram-port <port>', 'port of the Telegram simulator', '8081')
       .option('--stripe-port <port>', 'port of the Stripe simulator', '8082')
-      .action(() => notBuilt('sandbox', 'the simulators issue (issue 3)'));
+      .option('--host <host>', 'address to listen on', '127.0.0.1')
+      .option('--write-env <file>', 'also write the printed settings to this env file (refuses to overwrite)')
+      .option('--no-rate-limits', "turn off the simulated Telegram rate limits")
+      .action((opts: SandboxOptions) => runSandbox(ctx, opts));
   },
 };
+
+function port(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new UsageError(`${flag} must be a port number from 0 to 65535 (got "${value}").`);
+  }
+  return n;
+}
+
+async function runSandbox(ctx: CliContext, opts: SandboxOptions): Promise<void> {
+  const telegramPort = port(opts.telegramPort, '--telegram-port');
+  const stripePort = port(opts.stripePort, '--stripe-port');
+  const telegram = createTelegramSimulator({ rateLimits: opts.rateLimits ? undefined : false });
+  const stripe = createStripeSimulator();
+  try {
+    await telegram.listen(telegramPort, opts.host);
+    await stripe.listen(stripePort, opts.host);
+  } catch (cause) {
+    await Promise.allSettled([telegram.close(), stripe.close()]);
+    throw new PremiumbotError(ErrorCodes.internal, `The sandbox could not start: ${(cause as Error).message}`, {
+      hint: 'A port is probably in use: choose others with --telegram-port and --stripe-port.',
+      cause,
+    });
+  }
+
+  // A ready-made world: the creator, and an admin forum group where the bot is admin.
+  const creator = telegram.control.createUser({ first_name: 'Creator', username: 'creator' });
+  const group = telegram.control.createForumGroup({ title: 'premiumbot admins', ownerId: creator.id });
+
+  const env: [string, string][] = [
+    ['TELEGRAM_API_ROOT', telegram.apiRoot],
+    ['BOT_TOKEN', DEFAULT_BOT_TOKEN],
+    ['ADMIN_CHAT_ID', String(group.chatId)],
+    ['ADMIN_USER_IDS', String(creator.id)],
+    ['STRIPE_API_BASE', stripe.apiBase],
+    ['STRIPE_API_KEY', SANDBOX_STRIPE_KEY],
+  ];
+  const out = ctx.output;
+  out.out('premiumbot sandbox is running (Ctrl-C to stop).');
+  out.out('');
+  out.out(`Telegram simulator: ${telegram.apiRoot}  (control API: ${telegram.apiRoot}/_sim/)`);
+  out.out(`Stripe simulator:   ${stripe.apiBase}  (control API: ${stripe.apiBase}/_sim/)`);
+  out.out('');
+  out.out('Put these in your .env (or the environment) to point premiumbot at the sandbox:');
+  out.out('');
+  for (const [key, value] of env) out.out(`${key}=${value}`);
+  out.out('');
+  out.out('Then run `premiumbot set-webhooks` to create the Stripe endpoint and its STRIPE_WEBHOOK_SECRET.');
+  if (opts.writeEnv) {
+    const file = path.resolve(ctx.cwd, opts.writeEnv);
+    if (fs.existsSync(file)) {
+      out.err(`Not writing ${file}: it already exists (remove it or choose another --write-env path).`);
+    } else {
+      fs.writeFileSync(file, `# Written by premiumbot sandbox\n${env.map(([k, v]) => `${k}=${v}`).join('\n')}\n`, {
+        mode: 0o600,
+      });
+      out.out(`Wrote ${file}.`);
+    }
+  }
+
+  await new Promise<void>((resolve) => {
+    ctx.signals.once('shutdown', () => resolve());
+  });
+  out.out('Stopping the sandbox…');
+  await Promise.allSettled([telegram.close(), stripe.close()]);
+  out.out('Sandbox stopped.');
+}

@@ -4,12 +4,19 @@ import { stripeClient, telegramClient } from '../clients.js';
 import { configFor, type CommandModule } from '../context.js';
 import { envFilePathOf, updateEnvFile } from '../env-file.js';
 import { withProgress } from '../progress.js';
-import { judgeTelegramWebhook, inspectStripeWebhook, setWebhooks, type CheckOutcome } from '../webhooks.js';
+import {
+  judgeTelegramWebhook,
+  inspectStripeWebhook,
+  setWebhooks,
+  type CheckOutcome,
+} from '../webhooks.js';
 import type { Output } from '../ui.js';
 import { readTemplate } from '../templates.js';
 
 function printOutcome(output: Output, name: string, outcome: CheckOutcome): void {
-  output.out(`${outcome.problems.length > 0 ? '✖' : outcome.warnings.length > 0 ? '⚠' : '✔'} ${name}: ${outcome.summary}`);
+  output.out(
+    `${outcome.problems.length > 0 ? '✖' : outcome.warnings.length > 0 ? '⚠' : '✔'} ${name}: ${outcome.summary}`,
+  );
   for (const p of outcome.problems) output.out(`    ✖ ${p}`);
   for (const w of outcome.warnings) output.out(`    ⚠ ${w}`);
 }
@@ -18,28 +25,42 @@ export const setWebhooksCommand: CommandModule = {
   register(program, ctx) {
     program
       .command('set-webhooks')
-      .description('point the Telegram webhook and a Stripe endpoint at PUBLIC_URL (stores the Stripe signing secret)')
+      .description(
+        'point the Telegram webhook and a Stripe endpoint at PUBLIC_URL (stores the Stripe signing secret)',
+      )
       .option('--check', 'only report the current webhook status (exit 1 if something is wrong)')
-      .option('--recreate-stripe-endpoint', 'replace the Stripe endpoint to get (and store) a new signing secret')
+      .option(
+        '--recreate-stripe-endpoint',
+        'replace the Stripe endpoint to get (and store) a new signing secret',
+      )
       .action(async (opts: { check?: boolean; recreateStripeEndpoint?: boolean }) => {
         const config = configFor(ctx, ['set-webhooks', 'stripe']);
         const publicUrl = config.publicUrl as string;
         const telegram = telegramClient(config);
         const stripe = stripeClient(config);
         if (opts.check) {
-          const tg = await withProgress(ctx.output, 'Asking Telegram for the webhook status', () => telegram.getWebhookInfo());
+          const tg = await withProgress(ctx.output, 'Asking Telegram for the webhook status', () =>
+            telegram.getWebhookInfo(),
+          );
           const tgOutcome = judgeTelegramWebhook(tg, publicUrl);
-          const stOutcome = await withProgress(ctx.output, 'Asking Stripe for the webhook endpoint', () =>
-            inspectStripeWebhook(stripe, publicUrl, config.stripeWebhookSecrets),
+          const stOutcome = await withProgress(
+            ctx.output,
+            'Asking Stripe for the webhook endpoint',
+            () => inspectStripeWebhook(stripe, publicUrl, config.stripeWebhookSecrets),
           );
           printOutcome(ctx.output, 'Telegram', tgOutcome);
-          if (tg.allowed_updates) ctx.output.out(`    allowed_updates: ${tg.allowed_updates.join(', ')}`);
+          if (tg.allowed_updates)
+            ctx.output.out(`    allowed_updates: ${tg.allowed_updates.join(', ')}`);
           printOutcome(ctx.output, 'Stripe', stOutcome);
           const problems = tgOutcome.problems.length + stOutcome.problems.length;
           if (problems > 0) {
-            throw new PremiumbotError(ErrorCodes.config, `The webhooks need attention (${problems} problem${problems === 1 ? '' : 's'}).`, {
-              hint: 'Run `premiumbot set-webhooks` to fix them.',
-            });
+            throw new PremiumbotError(
+              ErrorCodes.config,
+              `The webhooks need attention (${problems} problem${problems === 1 ? '' : 's'}).`,
+              {
+                hint: 'Run `premiumbot set-webhooks` to fix them.',
+              },
+            );
           }
           ctx.output.out('Webhooks are set up.');
           return;
@@ -54,7 +75,11 @@ export const setWebhooksCommand: CommandModule = {
           output: ctx.output,
           recreateStripeEndpoint: opts.recreateStripeEndpoint,
           storeStripeSecret: (secret) => {
-            updateEnvFile(envFile, { STRIPE_WEBHOOK_SECRET: secret }, { template: readTemplate('env.example') });
+            updateEnvFile(
+              envFile,
+              { STRIPE_WEBHOOK_SECRET: secret },
+              { template: readTemplate('env.example') },
+            );
             ctx.output.out(`  (written to ${envFile})`);
             if (ctx.env.STRIPE_WEBHOOK_SECRET !== undefined) {
               ctx.output.out(

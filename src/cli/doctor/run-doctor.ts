@@ -15,7 +15,10 @@ export interface DoctorSummary {
 }
 
 /** Runs `checks` (default: all) and prints one line per check. */
-export async function runDoctor(cli: CliContext, checks: readonly DoctorCheck[] = DOCTOR_CHECKS): Promise<DoctorSummary> {
+export async function runDoctor(
+  cli: CliContext,
+  checks: readonly DoctorCheck[] = DOCTOR_CHECKS,
+): Promise<DoctorSummary> {
   const ctx: DoctorContext = { cli, env: environmentOf(cli), results: new Map() };
   const summary: DoctorSummary = { results: [], failed: 0, warned: 0 };
   try {
@@ -35,7 +38,10 @@ export async function runDoctor(cli: CliContext, checks: readonly DoctorCheck[] 
           result = {
             status: 'fail',
             message: `unexpected error: ${(err as Error).message}`,
-            hint: err instanceof PremiumbotError && err.hint ? err.hint : 'Run with --verbose and report it if it persists.',
+            hint:
+              err instanceof PremiumbotError && err.hint
+                ? err.hint
+                : 'Run with --verbose and report it if it persists.',
           };
         }
         progress.stop();
@@ -45,7 +51,8 @@ export async function runDoctor(cli: CliContext, checks: readonly DoctorCheck[] 
       if (result.status === 'fail') summary.failed++;
       if (result.status === 'warn') summary.warned++;
       cli.output.out(`${MARK[result.status]} ${check.title}: ${result.message}`);
-      if (result.hint && (result.status === 'fail' || result.status === 'warn')) cli.output.out(`    → ${result.hint}`);
+      if (result.hint && (result.status === 'fail' || result.status === 'warn'))
+        cli.output.out(`    → ${result.hint}`);
     }
   } finally {
     await ctx.db?.destroy();

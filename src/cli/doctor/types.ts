@@ -40,6 +40,14 @@ export interface DoctorCheck {
 }
 
 export const pass = (message: string): CheckResult => ({ status: 'pass', message });
-export const warn = (message: string, hint: string): CheckResult => ({ status: 'warn', message, hint });
-export const fail = (message: string, hint: string): CheckResult => ({ status: 'fail', message, hint });
+export const warn = (message: string, hint: string): CheckResult => ({
+  status: 'warn',
+  message,
+  hint,
+});
+export const fail = (message: string, hint: string): CheckResult => ({
+  status: 'fail',
+  message,
+  hint,
+});
 export const skip = (message: string): CheckResult => ({ status: 'skip', message });

@@ -22,14 +22,16 @@ export function settingOf(key: string): EnvSetting {
 /** Returns a validation message, or undefined when `value` is valid for `key`. */
 export function invalidReason(key: string, value: string): string | undefined {
   const result = settingOf(key).schema.safeParse(value.trim());
-  return result.success ? undefined : `${key} ${result.error.issues.map((i) => i.message).join('; ')}`;
+  return result.success
+    ? undefined
+    : `${key} ${result.error.issues.map((i) => i.message).join('; ')}`;
 }
 
 export class Answers {
   private readonly values: Record<string, string>;
 
   constructor(
-    private readonly fileValues: Record<string, string>,
+    private fileValues: Record<string, string>,
     env: Record<string, string | undefined>,
     flags: Record<string, string>,
   ) {
@@ -58,6 +60,11 @@ export class Answers {
     return updates;
   }
 
+  /** Records what the env file now holds (after a save). */
+  markSaved(fileValues: Record<string, string>): void {
+    this.fileValues = fileValues;
+  }
+
   /** The answers as validated configuration (nothing required). */
   config(): AppConfig {
     return loadConfig({ ...this.values }, []);
@@ -80,16 +87,24 @@ export interface AskOptions {
  * validates it with the table's schema and checks it live; interactive answers that fail
  * the live check are asked again.
  */
-export async function askSetting(ctx: SetupContext, key: string, options: AskOptions = {}): Promise<string | undefined> {
+export async function askSetting(
+  ctx: SetupContext,
+  key: string,
+  options: AskOptions = {},
+): Promise<string | undefined> {
   const setting = settingOf(key);
   const current = ctx.answers.get(key) ?? options.suggested ?? setting.default;
   if (ctx.options.nonInteractive) {
     if (current === undefined) {
       if (options.optional) return undefined;
-      throw new ConfigError([`${key} is missing: ${setting.description}`], `Pass ${flagOf(key)} VALUE or set ${key} in the environment.`);
+      throw new ConfigError(
+        [`${key} is missing: ${setting.description}`],
+        `Pass ${flagOf(key)} VALUE or set ${key} in the environment.`,
+      );
     }
     const reason = invalidReason(key, current);
-    if (reason) throw new ConfigError([reason], `Fix ${flagOf(key)} (or ${key} in the environment / .env).`);
+    if (reason)
+      throw new ConfigError([reason], `Fix ${flagOf(key)} (or ${key} in the environment / .env).`);
     if (options.check) ctx.output.out(`✔ ${await options.check(current)}`);
     ctx.answers.set(key, current);
     return current;
@@ -98,7 +113,8 @@ export async function askSetting(ctx: SetupContext, key: string, options: AskOpt
   for (;;) {
     const validate = (raw: string): true | string => {
       const value = raw.trim();
-      if (value === '') return current !== undefined || options.optional ? true : `${key} is required`;
+      if (value === '')
+        return current !== undefined || options.optional ? true : `${key} is required`;
       return invalidReason(key, value) ?? true;
     };
     let value: string;
@@ -107,7 +123,13 @@ export async function askSetting(ctx: SetupContext, key: string, options: AskOpt
       value = (await ctx.prompter.password({ message: `${message}${keep}`, validate })).trim();
       if (value === '' && current) value = current;
     } else {
-      value = (await ctx.prompter.input({ message: `${message}${options.optional ? ' (optional)' : ''}`, default: current, validate })).trim();
+      value = (
+        await ctx.prompter.input({
+          message: `${message}${options.optional ? ' (optional)' : ''}`,
+          default: current,
+          validate,
+        })
+      ).trim();
     }
     if (value === '') return undefined;
     const reason = invalidReason(key, value);

@@ -5,56 +5,61 @@
  */
 import { isGroupChat, windowRules, type TrafficLimits, type WindowRule, type WindowRules } from './limits.js';
 
-/** A sliding-window log per key. */
+/**
+ * A sliding-window log per key. A send counts from when it is taken until it is settled
+ * (its answer came back) as "in flight" — always inside the window, since Telegram may
+ * receive it at any moment — and from then on at its settle time. Dating a send by when it
+ * was taken would let a slow request arrive after its slot had already expired locally.
+ */
 export class SlidingWindow {
   private readonly logs = new Map<string, number[]>();
+  private readonly inflight = new Map<string, number>();
 
   constructor(private readonly rule: WindowRule) {}
 
   /** Milliseconds until `n` more sends for `key` fit (0 = now). */
   delay(key: string, now: number, n = 1): number {
-    const log = this.prune(key, now);
+    const log = this.prune(key, now) ?? [];
     const count = Math.min(n, this.rule.limit);
-    const excess = (log?.length ?? 0) + count - this.rule.limit;
-    if (!log || excess <= 0) return 0;
+    const flying = this.inflight.get(key) ?? 0;
+    const excess = log.length + flying + count - this.rule.limit;
+    if (excess <= 0) return 0;
+    // Only sends in flight are in the way: they settle as soon as their answers arrive.
+    if (excess > log.length) return Math.max(1, Math.min(this.rule.windowMs, 5));
     return log[excess - 1]! + this.rule.windowMs - now;
   }
 
   /** How many sends for `key` fit right now. */
   capacity(key: string, now: number): number {
     const log = this.prune(key, now);
-    return this.rule.limit - (log?.length ?? 0);
+    return Math.max(0, this.rule.limit - (log?.length ?? 0) - (this.inflight.get(key) ?? 0));
   }
 
-  record(key: string, now: number, n = 1): void {
+  /** Takes `n` sends for `key` (in flight until settled). */
+  record(key: string, _now: number, n = 1): void {
+    this.inflight.set(key, (this.inflight.get(key) ?? 0) + Math.min(n, this.rule.limit));
+  }
+
+  /** The `n` sends taken for `key` were answered at `now`. */
+  settle(key: string, now: number, n = 1): void {
+    const count = Math.min(n, this.rule.limit);
+    const flying = (this.inflight.get(key) ?? 0) - count;
+    if (flying > 0) this.inflight.set(key, flying);
+    else this.inflight.delete(key);
     let log = this.logs.get(key);
     if (!log) {
       log = [];
       this.logs.set(key, log);
     }
-    for (let i = 0; i < Math.min(n, this.rule.limit); i++) log.push(now);
+    for (let i = 0; i < count; i++) log.push(now);
+    log.sort((a, b) => a - b);
   }
 
-  /**
-   * Moves `n` entries of `key` recorded at `takenAt` to `now`: a send counts from when
-   * Telegram may have received it, which is at the latest when its answer came back.
-   */
-  settle(key: string, takenAt: number, now: number, n = 1): void {
-    const log = this.logs.get(key);
-    if (!log) return;
-    let moved = 0;
-    for (let i = 0; i < log.length && moved < n; i++) {
-      if (log[i] === takenAt) {
-        log[i] = now;
-        moved++;
-      }
-    }
-    if (moved > 0) log.sort((a, b) => a - b);
-  }
-
-  /** Keys that have sends inside the window. */
+  /** Keys with sends inside the window or in flight. */
   keys(now: number): string[] {
-    return [...this.logs.keys()].filter((key) => this.prune(key, now) !== undefined);
+    const keys = new Set([...this.logs.keys()].filter((key) => this.prune(key, now) !== undefined));
+    for (const key of this.inflight.keys()) keys.add(key);
+    return [...keys];
   }
 
   /** Drops idle keys so the map does not grow with every fan ever served. */
@@ -138,10 +143,10 @@ export class RateScheduler {
     return true;
   }
 
-  /** Re-dates slots taken at `takenAt` to `now`, once the call has been answered. */
-  settle(chatId: number, takenAt: number, now: number, n = 1): void {
-    this.global.settle('*', takenAt, now, n);
-    this.windowOf(chatId).settle(String(chatId), takenAt, now, n);
+  /** The call that took `n` slots for `chatId` was answered (or abandoned) at `now`. */
+  settle(chatId: number, now: number, n = 1): void {
+    this.global.settle('*', now, n);
+    this.windowOf(chatId).settle(String(chatId), now, n);
   }
 
   /** Stops sends to `chatId` until `until`; a later pause never shortens an existing one. */

@@ -919,7 +919,7 @@ export class BotApi {
         if (!CHAT_ACTIONS.has(action)) throw invalid('wrong parameter action in request');
         chat.lastAction = {
           action,
-          at: Date.now(),
+          at: deps.now(),
           ...(threadId !== undefined ? { threadId } : {}),
         };
         return true;
@@ -1016,7 +1016,7 @@ export class BotApi {
         }
         const text = params.text as string | undefined;
         if (text !== undefined && text.length > 200) throw invalid('MESSAGE_TOO_LONG');
-        query.answer = { at: Date.now() };
+        query.answer = { at: deps.now() };
         if (text !== undefined) query.answer.text = text;
         if (params.show_alert !== undefined) query.answer.show_alert = params.show_alert as boolean;
         if (params.url !== undefined) query.answer.url = params.url as string;
@@ -1241,7 +1241,7 @@ export class BotApi {
         if (!ok && !errorMessage) throw invalid('error_message must be non-empty if ok is False');
         query.answer = {
           ok,
-          at: Date.now(),
+          at: deps.now(),
           ...(errorMessage !== undefined ? { error_message: errorMessage } : {}),
         };
         if (ok) {

@@ -59,14 +59,7 @@ describe('flood: 500 messages from 50 fans under 429s', () => {
     expect(injected.length).toBeGreaterThan(20);
     // No 429 came from the simulator's own limiter: the bot paced itself.
     const limiterRefusals = groupCalls.filter((c) => c.error?.error_code === 429 && c.fault === undefined);
-    if (limiterRefusals.length) {
-      const ok = groupCalls.filter((c) => c.outcome === 'ok');
-      for (const r of limiterRefusals.slice(0, 3)) {
-        const before = ok.filter((c) => c.time <= r.time && c.time > r.time - 400).map((c) => `${c.method}:${messagesOf(c)}@${r.time - c.time}`);
-        console.log('refusal', r.method, r.error?.description, before.length, before.join(' '));
-      }
-    }
-    expect(limiterRefusals.length).toBe(0);
+    expect(limiterRefusals).toEqual([]);
 
     // Never more than 20 messages in any 60 simulated seconds (checked at every send).
     const sends = groupCalls

@@ -2,6 +2,8 @@
  * A running backbone against the Telegram simulator over real HTTP, on a fresh migrated
  * database (SQLite, or Postgres with TEST_DATABASE_URL).
  */
+import fs from 'node:fs';
+import { createLogger } from '../../../src/cli/logger.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { buildBackbone, type Backbone } from '../../../src/cli/serve/backbone.js';
 import type { TrafficTuningInput } from '../../../src/cli/serve/traffic-config.js';
@@ -61,7 +63,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     webhookSecret: WEBHOOK_SECRET,
     mode: mode === 'polling' ? 'polling' : 'webhook',
     db: testDb.db,
-    logger: silentLogger,
+    // PB_TEST_LOG=debug shows the backbone's logs while debugging a test.
+    logger: process.env.PB_TEST_LOG
+      ? createLogger({ level: process.env.PB_TEST_LOG, destination: fs.createWriteStream('/tmp/pb-test.log', { flags: 'a' }) })
+      : silentLogger,
     tuning: {
       idlePollMs: 20,
       pauseRefreshMs: 200,

@@ -12,11 +12,15 @@ export const adminGroupCheck: DoctorCheck = {
     try {
       const chat = await ctx.telegram!.getChat(chatId);
       if (chat.type !== 'supergroup' || !chat.is_forum) {
-        return fail(`"${chat.title ?? chatId}" is not a forum`, 'Turn on Topics in the group settings, then run `premiumbot setup admin-group` (the id may change).');
+        return fail(
+          `"${chat.title ?? chatId}" is not a forum`,
+          'Turn on Topics in the group settings, then run `premiumbot setup admin-group` (the id may change).',
+        );
       }
       return pass(`"${chat.title ?? ''}" (${chatId}) is a forum supergroup`);
     } catch (err) {
-      if (err instanceof PremiumbotError) return fail(err.message, err.hint ?? 'Run `premiumbot setup admin-group`.');
+      if (err instanceof PremiumbotError)
+        return fail(err.message, err.hint ?? 'Run `premiumbot setup admin-group`.');
       throw err;
     }
   },

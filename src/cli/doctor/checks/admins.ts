@@ -8,7 +8,11 @@ export const adminsCheck: DoctorCheck = {
   after: ['admin-group'],
   async run(ctx) {
     const { adminChatId, adminUserIds } = ctx.config!;
-    if (adminUserIds.length === 0) return fail('ADMIN_USER_IDS is empty: nobody can use the admin commands', 'Run `premiumbot setup admins`.');
+    if (adminUserIds.length === 0)
+      return fail(
+        'ADMIN_USER_IDS is empty: nobody can use the admin commands',
+        'Run `premiumbot setup admins`.',
+      );
     const outside: number[] = [];
     for (const userId of adminUserIds) {
       try {
@@ -20,7 +24,10 @@ export const adminsCheck: DoctorCheck = {
       }
     }
     if (outside.length > 0) {
-      return warn(`not in the admin group: ${outside.join(', ')}`, 'Invite them to the group, or fix ADMIN_USER_IDS (`premiumbot setup admins`).');
+      return warn(
+        `not in the admin group: ${outside.join(', ')}`,
+        'Invite them to the group, or fix ADMIN_USER_IDS (`premiumbot setup admins`).',
+      );
     }
     return pass(`${adminUserIds.length} owner(s), all in the group`);
   },

@@ -12,17 +12,27 @@ export const botRightsCheck: DoctorCheck = {
     try {
       const member = await ctx.telegram!.getChatMember(chatId, ctx.me!.id);
       if (member.status !== 'administrator' && member.status !== 'creator') {
-        return fail(`the bot is "${member.status}", not an admin`, 'Make the bot an admin of the group with the "Manage Topics" right.');
+        return fail(
+          `the bot is "${member.status}", not an admin`,
+          'Make the bot an admin of the group with the "Manage Topics" right.',
+        );
       }
       if (member.status === 'administrator' && !member.can_manage_topics) {
-        return fail('the bot is an admin without the "Manage Topics" right', 'Edit the bot\'s admin rights in the group and turn on "Manage Topics".');
+        return fail(
+          'the bot is an admin without the "Manage Topics" right',
+          'Edit the bot\'s admin rights in the group and turn on "Manage Topics".',
+        );
       }
       if (member.status === 'administrator' && !member.can_pin_messages) {
-        return warn('admin with Manage Topics, but cannot pin messages', 'Turn on "Pin Messages" so the bot can pin each fan\'s summary in their topic.');
+        return warn(
+          'admin with Manage Topics, but cannot pin messages',
+          'Turn on "Pin Messages" so the bot can pin each fan\'s summary in their topic.',
+        );
       }
       return pass('admin with Manage Topics');
     } catch (err) {
-      if (err instanceof PremiumbotError) return fail(err.message, err.hint ?? 'Run `premiumbot setup admin-group`.');
+      if (err instanceof PremiumbotError)
+        return fail(err.message, err.hint ?? 'Run `premiumbot setup admin-group`.');
       throw err;
     }
   },

@@ -9,12 +9,22 @@ export const configCheck: DoctorCheck = {
   async run(ctx) {
     try {
       const needs = ['serve'] as const;
-      const config = loadConfig(ctx.env, ctx.env.values.PUBLIC_URL ? [...needs, 'webhook', 'set-webhooks'] : needs);
+      const config = loadConfig(
+        ctx.env,
+        ctx.env.values.PUBLIC_URL ? [...needs, 'webhook', 'set-webhooks'] : needs,
+      );
       ctx.config = config;
-      return pass(config.publicUrl ? `complete for webhook mode (${config.publicUrl})` : 'complete for polling mode (no PUBLIC_URL)');
+      return pass(
+        config.publicUrl
+          ? `complete for webhook mode (${config.publicUrl})`
+          : 'complete for polling mode (no PUBLIC_URL)',
+      );
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      const result = fail(err.problems.join(' '), err.hint ?? 'Fix .env (or run `premiumbot setup`).');
+      const result = fail(
+        err.problems.join(' '),
+        err.hint ?? 'Fix .env (or run `premiumbot setup`).',
+      );
       // When only required values are missing, the rest is usable: later checks still run.
       try {
         ctx.config = loadConfig(ctx.env, []);

@@ -15,7 +15,8 @@ export const databaseCheck: DoctorCheck = {
       ctx.db = await openDatabase(url);
       return pass(`${target.dialect} ${target.display} answers`);
     } catch (err) {
-      if (err instanceof PremiumbotError) return fail(err.message, err.hint ?? 'Check DATABASE_URL.');
+      if (err instanceof PremiumbotError)
+        return fail(err.message, err.hint ?? 'Check DATABASE_URL.');
       throw err;
     }
   },

@@ -8,11 +8,17 @@ export const envFileCheck: DoctorCheck = {
   async run(ctx) {
     const file = ctx.env.file;
     if (!file) {
-      return warn('no .env file: every setting must come from the environment', 'Run `premiumbot setup` to write one (or ignore this on a container platform).');
+      return warn(
+        'no .env file: every setting must come from the environment',
+        'Run `premiumbot setup` to write one (or ignore this on a container platform).',
+      );
     }
     const mode = fs.statSync(file).mode & 0o777;
     if ((mode & 0o077) !== 0) {
-      return fail(`${file} is readable by other users (mode ${mode.toString(8)}) and holds secrets`, `Run \`chmod 600 ${file}\`.`);
+      return fail(
+        `${file} is readable by other users (mode ${mode.toString(8)}) and holds secrets`,
+        `Run \`chmod 600 ${file}\`.`,
+      );
     }
     return pass(`${file} (mode ${mode.toString(8)})`);
   },

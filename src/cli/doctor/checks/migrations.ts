@@ -8,7 +8,11 @@ export const migrationsCheck: DoctorCheck = {
   after: ['database'],
   async run(ctx) {
     const pending = await pendingMigrations(ctx.db!);
-    if (pending.length > 0) return fail(`${pending.length} migration(s) pending: ${pending.join(', ')}`, 'Run `premiumbot migrate`.');
+    if (pending.length > 0)
+      return fail(
+        `${pending.length} migration(s) pending: ${pending.join(', ')}`,
+        'Run `premiumbot migrate`.',
+      );
     return pass('up to date');
   },
 };

@@ -9,7 +9,10 @@ export const productsCheck: DoctorCheck = {
   async run(ctx) {
     const active = await createProductStore(ctx.db!).list({ activeOnly: true });
     if (active.length === 0) {
-      return warn('no active products: fans cannot buy anything', 'Run `premiumbot products sync --catalog products.yaml` (or `premiumbot setup products`).');
+      return warn(
+        'no active products: fans cannot buy anything',
+        'Run `premiumbot products sync --catalog products.yaml` (or `premiumbot setup products`).',
+      );
     }
     return pass(`${active.length} active product(s)`);
   },

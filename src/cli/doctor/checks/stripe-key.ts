@@ -11,12 +11,19 @@ export const stripeKeyCheck: DoctorCheck = {
   async run(ctx) {
     const config = ctx.config!;
     if (!config.stripeApiKey) return skip('STRIPE_API_KEY is not set');
-    ctx.stripe = createStripeClient({ apiKey: config.stripeApiKey!, apiBase: config.stripeApiBase, maxNetworkRetries: 1 });
+    ctx.stripe = createStripeClient({
+      apiKey: config.stripeApiKey!,
+      apiBase: config.stripeApiBase,
+      maxNetworkRetries: 1,
+    });
     try {
       await verifyStripeKey(ctx.stripe);
-      return pass(`${isLiveKey(config.stripeApiKey!) ? 'live' : 'test'} mode key accepted by ${config.stripeApiBase}`);
+      return pass(
+        `${isLiveKey(config.stripeApiKey!) ? 'live' : 'test'} mode key accepted by ${config.stripeApiBase}`,
+      );
     } catch (err) {
-      if (err instanceof PremiumbotError) return fail(err.message, err.hint ?? 'Check STRIPE_API_KEY.');
+      if (err instanceof PremiumbotError)
+        return fail(err.message, err.hint ?? 'Check STRIPE_API_KEY.');
       throw err;
     }
   },

@@ -11,12 +11,22 @@ export const stripeWebhookCheck: DoctorCheck = {
     const config = ctx.config!;
     if (!config.publicUrl) return skip('no PUBLIC_URL: Stripe cannot reach this server');
     try {
-      const verdict = await inspectStripeWebhook(ctx.stripe!, config.publicUrl, config.stripeWebhookSecrets);
-      if (verdict.problems.length > 0) return fail(verdict.problems.join('; '), 'Run `premiumbot set-webhooks`.');
-      if (verdict.warnings.length > 0) return warn(`${verdict.summary}; ${verdict.warnings.join('; ')}`, 'Delete the extra endpoints in the Stripe Dashboard.');
+      const verdict = await inspectStripeWebhook(
+        ctx.stripe!,
+        config.publicUrl,
+        config.stripeWebhookSecrets,
+      );
+      if (verdict.problems.length > 0)
+        return fail(verdict.problems.join('; '), 'Run `premiumbot set-webhooks`.');
+      if (verdict.warnings.length > 0)
+        return warn(
+          `${verdict.summary}; ${verdict.warnings.join('; ')}`,
+          'Delete the extra endpoints in the Stripe Dashboard.',
+        );
       return pass(verdict.summary);
     } catch (err) {
-      if (err instanceof PremiumbotError) return fail(err.message, err.hint ?? 'Check STRIPE_API_KEY.');
+      if (err instanceof PremiumbotError)
+        return fail(err.message, err.hint ?? 'Check STRIPE_API_KEY.');
       throw err;
     }
   },

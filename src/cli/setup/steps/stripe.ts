@@ -1,0 +1,39 @@
+import { verifyStripeKey } from '../../../adapters/stripe/catalog.js';
+import { createStripeClient, isLiveKey } from '../../../adapters/stripe/client.js';
+import { ErrorCodes, PremiumbotError } from '../../../core/errors.js';
+import { withProgress } from '../../progress.js';
+import { askSetting } from '../answers.js';
+import type { SetupStep } from '../types.js';
+
+/** The Stripe key, checked with a read call; the currency of new prices. */
+export const stripeStep: SetupStep = {
+  id: 'stripe',
+  title: 'Stripe',
+  requires: ['STRIPE_API_KEY'],
+  async run(ctx) {
+    ctx.output.out(
+      'Paste a Stripe secret key (Dashboard → Developers → API keys); start with a test key (sk_test_…).',
+    );
+    const apiBase = ctx.answers.config().stripeApiBase;
+    await askSetting(ctx, 'STRIPE_API_KEY', {
+      message: 'Stripe secret key',
+      check: async (key) => {
+        await withProgress(ctx.output, 'Checking the key with Stripe', () =>
+          verifyStripeKey(createStripeClient({ apiKey: key, apiBase, maxNetworkRetries: 1 })),
+        );
+        if (isLiveKey(key) && !ctx.options.nonInteractive) {
+          const ok = await ctx.prompter.confirm({
+            message: 'This is a LIVE key: fans will pay real money. Use it?',
+            default: false,
+          });
+          if (!ok)
+            throw new PremiumbotError(ErrorCodes.usage, 'Live key declined.', {
+              hint: 'Paste a test key (sk_test_…).',
+            });
+        }
+        return `Stripe accepted the ${isLiveKey(key) ? 'LIVE' : 'test'} key`;
+      },
+    });
+    await askSetting(ctx, 'CURRENCY', { message: 'Currency of your prices (ISO code)' });
+  },
+};
