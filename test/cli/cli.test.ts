@@ -77,11 +77,6 @@ describe('premiumbot executable', () => {
     expect(envWins.code).toBe(0);
   });
 
-  it('a command that is not built yet says so and exits 2', async () => {
-    const { code, stderr } = await runCli(['doctor']);
-    expect(code).toBe(2);
-    expect(stderr).toContain('not built yet');
-  });
 });
 
 describe(`premiumbot migrate on ${testDialect}`, () => {

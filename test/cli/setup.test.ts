@@ -202,26 +202,31 @@ describe('premiumbot setup', () => {
     await drainUpdates(sims);
     const cwd = tempDir();
     const databaseUrl = await freshDatabaseUrl();
-    const output = captureOutput();
-    const noQuestions = scriptedPrompter([]);
     const endpointsBefore = sims.stripe.control.list('webhook_endpoint').length;
-    await runSetup(
-      cliContext(cwd, sims.env, output),
-      baseOptions({
-        nonInteractive: true,
-        flags: {
-          BOT_TOKEN,
-          ADMIN_CHAT_ID: String(chatId),
-          ADMIN_USER_IDS: String(ownerId),
-          STRIPE_API_KEY: STRIPE_KEY,
-          DATABASE_URL: databaseUrl,
-          PUBLIC_URL: 'https://other.example.invalid',
-        },
-        catalog: path.resolve('templates/products.example.yaml'),
-      }),
-      noQuestions,
+    // Through the real command line: the flags are generated from the settings table.
+    const result = await runInProcess(
+      [
+        'setup',
+        '--non-interactive',
+        '--bot-token',
+        BOT_TOKEN,
+        '--admin-chat-id',
+        String(chatId),
+        '--admin-user-ids',
+        String(ownerId),
+        '--stripe-api-key',
+        STRIPE_KEY,
+        '--database-url',
+        databaseUrl,
+        '--public-url',
+        'https://other.example.invalid',
+        '--catalog',
+        path.resolve('templates/products.example.yaml'),
+      ],
+      { cwd, env: sims.env },
     );
-    expect(noQuestions.asked).toEqual([]);
+    expect(result.output).toContain('Setup complete.');
+    expect(result.code).toBe(0);
     const env = dotenv.parse(fs.readFileSync(path.join(cwd, '.env')));
     expect(env.STRIPE_WEBHOOK_SECRET).toMatch(/^whsec_/);
     expect(sims.stripe.control.list('webhook_endpoint').length).toBe(endpointsBefore + 1);
