@@ -5,23 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { createDb } from '../../src/adapters/db/knex.js';
 import { createTestDb, testDialect } from '../helpers/db.js';
+import { EXPECTED_TABLES } from '../helpers/schema.js';
 
-const EXPECTED_TABLES = [
-  'users',
-  'products',
-  'conversations',
-  'transactions',
-  'credit_ledger',
-  'settings',
-  'admins',
-  'stripe_events',
-  'telegram_updates',
-  'outbox',
-  'chat_pauses',
-  'premium_content',
-  'content_purchases',
-  'auto_recharge_attempts',
-];
 
 describe('premiumbot executable', () => {
   it('--help lists every command of DESIGN §2', async () => {

@@ -1,23 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/adapters/db/knex.js';
 import { createTestDb, type TestDb } from '../../helpers/db.js';
+import { EXPECTED_TABLES } from '../../helpers/schema.js';
 
-const TABLES = [
-  'users',
-  'products',
-  'conversations',
-  'transactions',
-  'credit_ledger',
-  'settings',
-  'admins',
-  'stripe_events',
-  'telegram_updates',
-  'outbox',
-  'chat_pauses',
-  'premium_content',
-  'content_purchases',
-  'auto_recharge_attempts',
-];
+const TABLES = EXPECTED_TABLES;
 
 async function indexNames(t: TestDb, table: string): Promise<string[]> {
   if (t.dialect === 'postgres') {
