@@ -28,17 +28,27 @@ export interface EnvSetting {
 
 const telegramId = z.string().regex(/^-?\d{1,20}$/, 'must be a numeric Telegram id');
 
+/** Loopback hosts, where plain http is acceptable (the local sandbox). */
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * An http(s) URL. With `https`, plain http is accepted only on loopback addresses, so a
+ * local `serve` can receive the sandbox's webhooks; Telegram itself requires https.
+ */
 const httpUrl = (https: boolean) =>
   z.string().refine(
     (value) => {
       try {
         const url = new URL(value);
-        return https ? url.protocol === 'https:' : url.protocol === 'http:' || url.protocol === 'https:';
+        if (url.protocol === 'https:') return true;
+        return url.protocol === 'http:' && (!https || LOOPBACK.test(url.hostname));
       } catch {
         return false;
       }
     },
-    https ? 'must be an https:// URL' : 'must be an http:// or https:// URL',
+    https
+      ? 'must be an https:// URL (http:// only on localhost, for the sandbox)'
+      : 'must be an http:// or https:// URL',
   );
 
 const positiveInt = (max: number) =>
@@ -146,7 +156,8 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   {
     key: 'PUBLIC_URL',
     group: 'Server',
-    description: 'Public https base URL of this server (webhooks are set to PUBLIC_URL/telegram-webhook and /stripe-webhook).',
+    description:
+      'Public https base URL of this server (webhooks go to PUBLIC_URL/telegram-webhook and /stripe-webhook; http://127.0.0.1:PORT is accepted for the local sandbox).',
     secret: false,
     requiredFor: ['set-webhooks'],
     schema: httpUrl(true),

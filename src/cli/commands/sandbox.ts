@@ -11,6 +11,7 @@ interface SandboxOptions {
   host: string;
   writeEnv?: string;
   rateLimits: boolean;
+  servePort: string;
 }
 
 /** The Stripe key the sandbox accepts; any sk_test_ key works, this one is printed. */
@@ -26,7 +27,8 @@ export const sandboxCommand: CommandModule = {
       .option('--stripe-port <port>', 'port of the Stripe simulator', '8082')
       .option('--host <host>', 'address to listen on', '127.0.0.1')
       .option('--write-env <file>', 'also write the printed settings to this env file (refuses to overwrite)')
-      .option('--no-rate-limits', "turn off the simulated Telegram rate limits")
+      .option('--no-rate-limits', 'turn off the simulated Telegram rate limits')
+      .option('--serve-port <port>', 'port your local `premiumbot serve` listens on (for PUBLIC_URL)', '8080')
       .action((opts: SandboxOptions) => runSandbox(ctx, opts));
   },
 };
@@ -42,6 +44,7 @@ function port(value: string, flag: string): number {
 async function runSandbox(ctx: CliContext, opts: SandboxOptions): Promise<void> {
   const telegramPort = port(opts.telegramPort, '--telegram-port');
   const stripePort = port(opts.stripePort, '--stripe-port');
+  port(opts.servePort, '--serve-port');
   const telegram = createTelegramSimulator({ rateLimits: opts.rateLimits ? undefined : false });
   const stripe = createStripeSimulator();
   try {
@@ -66,6 +69,8 @@ async function runSandbox(ctx: CliContext, opts: SandboxOptions): Promise<void> 
     ['ADMIN_USER_IDS', String(creator.id)],
     ['STRIPE_API_BASE', stripe.apiBase],
     ['STRIPE_API_KEY', SANDBOX_STRIPE_KEY],
+    // Where a local `premiumbot serve` listens; plain http is accepted on loopback only.
+    ['PUBLIC_URL', `http://127.0.0.1:${opts.servePort}`],
   ];
   const out = ctx.output;
   out.out('premiumbot sandbox is running (Ctrl-C to stop).');
