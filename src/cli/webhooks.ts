@@ -45,14 +45,18 @@ export function judgeTelegramWebhook(
       : ['message_reaction'];
     if (missing.length > 0) problems.push(`allowed_updates lacks ${missing.join(', ')}`);
   }
+  let recovered = '';
   if (info.last_error_date !== undefined && info.last_error_message) {
     const minutes = Math.max(0, Math.round((now / 1000 - info.last_error_date) / 60));
-    warnings.push(`last delivery error ${minutes} min ago: ${info.last_error_message}`);
+    const error = `last delivery error ${minutes} min ago: ${info.last_error_message}`;
+    // Telegram keeps the last error after deliveries recover; only a backlog means it persists.
+    if (info.pending_update_count > 0) warnings.push(error);
+    else recovered = ` (all delivered since the ${error})`;
   }
   const pending =
     info.pending_update_count > 0 ? `, ${info.pending_update_count} update(s) pending` : '';
   return {
-    summary: info.url === '' ? 'no webhook set' : `webhook ${info.url}${pending}`,
+    summary: info.url === '' ? 'no webhook set' : `webhook ${info.url}${pending}${recovered}`,
     problems,
     warnings,
   };
