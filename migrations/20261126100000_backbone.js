@@ -26,8 +26,9 @@ export async function up(knex) {
   });
   await knex.schema.alterTable('outbox', (table) => {
     table.index(['lane', 'status', 'id'], 'outbox_lane_status_index');
-    table.index(['status', 'priority', 'id'], 'outbox_claim_index');
   });
+  // The claim order (highest priority, then oldest), so a claim reads the queue's front only.
+  await knex.raw('CREATE INDEX outbox_claim_index ON outbox (status, priority DESC, id)');
 
   await knex.schema.createTable('bot_state', (table) => {
     table.string('key', 128).primary();
@@ -56,8 +57,8 @@ export async function down(knex) {
   await knex.schema.dropTableIfExists('rate_windows');
   await knex.schema.dropTableIfExists('job_runs');
   await knex.schema.dropTableIfExists('bot_state');
+  await knex.raw('DROP INDEX IF EXISTS outbox_claim_index');
   await knex.schema.alterTable('outbox', (table) => {
-    table.dropIndex(['status', 'priority', 'id'], 'outbox_claim_index');
     table.dropIndex(['lane', 'status', 'id'], 'outbox_lane_status_index');
   });
   await knex.schema.alterTable('outbox', (table) => {

@@ -73,6 +73,16 @@ export const SETTINGS = {
     'Consecutive failed auto-recharge charges after which auto-recharge is turned off.',
   ),
   'receipts.enabled': setting(z.boolean(), true, 'Send the fan a receipt after each payment.'),
+  'relay.receipts': setting(
+    z.boolean(),
+    true,
+    'React on fan messages when they reach the team (👀) and when the team answers (👍), and show a chat action while an answer is delivered.',
+  ),
+  'gift.presets': setting(
+    z.array(z.number().int().min(1).max(100_000)).min(1).max(6),
+    [5, 10, 25, 50],
+    'Credit amounts offered by the 🎁 Gift credits button of the fan card.',
+  ),
 } as const;
 
 type Table = typeof SETTINGS;

@@ -8,7 +8,10 @@ export const ANONYMOUS_ADMIN_ID = 1087968824;
 /** Telegram's service account (channel posts forwarded into a linked group). */
 export const TELEGRAM_SERVICE_ID = 777000;
 
-export const NEVER_ADMIN_IDS: ReadonlySet<number> = new Set([ANONYMOUS_ADMIN_ID, TELEGRAM_SERVICE_ID]);
+export const NEVER_ADMIN_IDS: ReadonlySet<number> = new Set([
+  ANONYMOUS_ADMIN_ID,
+  TELEGRAM_SERVICE_ID,
+]);
 
 export type AdminRoleName = 'owner' | 'admin' | 'agent';
 
@@ -33,7 +36,11 @@ export type AdminDecision =
   | { allowed: false; reason: 'wrong_chat' | 'no_user' | 'never_admin' | 'not_admin' };
 
 /** The pure decision, given the role the `admins` table holds (or null). */
-export function decideAdmin(check: AdminCheck, policy: AdminPolicy, storedRole: AdminRoleName | null): AdminDecision {
+export function decideAdmin(
+  check: AdminCheck,
+  policy: AdminPolicy,
+  storedRole: AdminRoleName | null,
+): AdminDecision {
   if (check.chatId !== policy.adminChatId) return { allowed: false, reason: 'wrong_chat' };
   if (check.userId === undefined) return { allowed: false, reason: 'no_user' };
   if (NEVER_ADMIN_IDS.has(check.userId) || check.isBot || check.senderChatId !== undefined) {

@@ -144,7 +144,10 @@ export class MetricsRegistry {
 /** The backbone's metrics, created once per process and shared by intake, sender and HTTP. */
 export function backboneMetrics(registry: MetricsRegistry) {
   return {
-    updates: registry.counter('premiumbot_telegram_updates_total', 'Telegram updates received, by result'),
+    updates: registry.counter(
+      'premiumbot_telegram_updates_total',
+      'Telegram updates received, by result',
+    ),
     webhookLatency: registry.histogram(
       'premiumbot_webhook_latency_seconds',
       'Time to acknowledge a Telegram webhook',
@@ -152,7 +155,10 @@ export function backboneMetrics(registry: MetricsRegistry) {
     ),
     relays: registry.counter('premiumbot_relays_total', 'Messages relayed, by direction'),
     sends: registry.counter('premiumbot_telegram_sends_total', 'Bot API send calls, by result'),
-    tooManyRequests: registry.counter('premiumbot_telegram_429_total', '429 answers from Telegram, by chat kind'),
+    tooManyRequests: registry.counter(
+      'premiumbot_telegram_429_total',
+      '429 answers from Telegram, by chat kind',
+    ),
     outboxDepth: registry.gauge('premiumbot_outbox_depth', 'Outbox jobs by status'),
     pausedChats: registry.gauge(
       'premiumbot_telegram_chat_pause_seconds',

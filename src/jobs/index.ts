@@ -1,8 +1,13 @@
 /** Every scheduled job, in the order they are registered. */
 import { outboxCleanupJob } from './outbox-cleanup.js';
+import { passNoticesJob } from './pass-notices.js';
 import { pruneTelegramUpdatesJob } from './prune-telegram-updates.js';
 import type { ScheduledJob } from './types.js';
 
-export const JOBS: readonly ScheduledJob[] = [pruneTelegramUpdatesJob, outboxCleanupJob];
+export const JOBS: readonly ScheduledJob[] = [
+  pruneTelegramUpdatesJob,
+  outboxCleanupJob,
+  passNoticesJob,
+];
 
-export type { JobDeps, ScheduledJob } from './types.js';
+export type { JobDeps, PassNoticeRunner, ScheduledJob } from './types.js';

@@ -11,7 +11,11 @@ export interface JobScheduler {
   stop(): Promise<void>;
 }
 
-export function startJobScheduler(jobs: readonly ScheduledJob[], deps: JobDeps, owner: string): JobScheduler {
+export function startJobScheduler(
+  jobs: readonly ScheduledJob[],
+  deps: JobDeps,
+  owner: string,
+): JobScheduler {
   const running = new Set<Promise<unknown>>();
   const runOnce = async (job: ScheduledJob, slot?: string): Promise<boolean> => {
     const key = slot ?? deps.now().toISOString().slice(0, 16);
@@ -28,7 +32,9 @@ export function startJobScheduler(jobs: readonly ScheduledJob[], deps: JobDeps, 
     cron.schedule(
       job.cron,
       () => {
-        const run = runOnce(job).catch((err: unknown) => deps.logger.error({ err, job: job.name }, 'job lock failed'));
+        const run = runOnce(job).catch((err: unknown) =>
+          deps.logger.error({ err, job: job.name }, 'job lock failed'),
+        );
         running.add(run);
         void run.finally(() => running.delete(run));
       },

@@ -3,12 +3,18 @@ import type { Logger } from '../core/logger.js';
 import type { OutboxStore } from '../core/traffic/outbox.js';
 import type { JobLock, UpdateStore } from '../core/traffic/ports.js';
 
+/** Queues due time-pass notices (the fan experience); absent when it is not running. */
+export interface PassNoticeRunner {
+  run(now: Date): Promise<{ warned: number; ended: number }>;
+}
+
 export interface JobDeps {
   updates: UpdateStore;
   outbox: OutboxStore;
   jobLock: JobLock;
   logger: Logger;
   now: () => Date;
+  passNotices?: PassNoticeRunner;
 }
 
 export interface ScheduledJob {

@@ -5,7 +5,8 @@ import type { AdminDirectory, AdminRole } from '../../core/traffic/ports.js';
 export function createAdminStore(db: Knex): AdminDirectory {
   return {
     async roleOf(userId) {
-      const row = (await db('admins').where('user_id', userId).first('role')) as { role: AdminRole } | undefined;
+      const row = (await db('admins').where('user_id', userId).first('role')) as
+        { role: AdminRole } | undefined;
       return row?.role ?? null;
     },
   };

@@ -5,7 +5,8 @@ import type { JobLock, StateStore } from '../../core/traffic/ports.js';
 export function createStateStore(db: Knex): StateStore {
   return {
     async get(key) {
-      const row = (await db('bot_state').where('key', key).first('value')) as { value: string } | undefined;
+      const row = (await db('bot_state').where('key', key).first('value')) as
+        { value: string } | undefined;
       return row?.value ?? null;
     },
     async set(key, value) {

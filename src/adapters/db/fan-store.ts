@@ -18,8 +18,16 @@ export function createFanStore(db: Knex): FanDirectory {
         .merge({ ...fields, last_activity_at: new Date(), updated_at: new Date() });
     },
     async profile(fanId) {
-      const row = (await db('users').where('id', fanId).first('id', 'first_name', 'last_name', 'username', 'language_code')) as
-        | { id: number; first_name: string | null; last_name: string | null; username: string | null; language_code: string | null }
+      const row = (await db('users')
+        .where('id', fanId)
+        .first('id', 'first_name', 'last_name', 'username', 'language_code')) as
+        | {
+            id: number;
+            first_name: string | null;
+            last_name: string | null;
+            username: string | null;
+            language_code: string | null;
+          }
         | undefined;
       if (!row) return null;
       return {
@@ -32,8 +40,7 @@ export function createFanStore(db: Knex): FanDirectory {
     },
     async standing(fanId) {
       const row = (await db('users').where('id', fanId).first('tier', 'total_spent_cents')) as
-        | { tier: string; total_spent_cents: number | string }
-        | undefined;
+        { tier: string; total_spent_cents: number | string } | undefined;
       if (!row) return null;
       return { tier: row.tier, hasPaid: toInt(row.total_spent_cents) > 0 };
     },
@@ -45,34 +52,48 @@ export function createFanStore(db: Knex): FanDirectory {
       return changed > 0;
     },
     async isBlocked(fanId) {
-      const row = (await db('users').where('id', fanId).first('is_blocked')) as { is_blocked: unknown } | undefined;
+      const row = (await db('users').where('id', fanId).first('is_blocked')) as
+        { is_blocked: unknown } | undefined;
       return row ? toBool(row.is_blocked) : false;
     },
     async topicOf(fanId) {
-      const row = (await db('conversations').where('user_id', fanId).first('chat_id', 'topic_id')) as
-        | { chat_id: number; topic_id: number }
-        | undefined;
+      const row = (await db('conversations')
+        .where('user_id', fanId)
+        .first('chat_id', 'topic_id')) as { chat_id: number; topic_id: number } | undefined;
       return row ? { chatId: toInt(row.chat_id), topicId: toInt(row.topic_id) } : null;
     },
     async fanOfTopic(chatId, topicId) {
-      const row = (await db('conversations').where({ chat_id: chatId, topic_id: topicId }).first('user_id')) as
-        | { user_id: number }
-        | undefined;
+      const row = (await db('conversations')
+        .where({ chat_id: chatId, topic_id: topicId })
+        .first('user_id')) as { user_id: number } | undefined;
       return row ? toInt(row.user_id) : null;
     },
     async saveTopic(fanId, topic, title, replacing) {
       const now = new Date();
       if (replacing === undefined) {
         await db('conversations')
-          .insert({ user_id: fanId, chat_id: topic.chatId, topic_id: topic.topicId, title, created_at: now, updated_at: now })
+          .insert({
+            user_id: fanId,
+            chat_id: topic.chatId,
+            topic_id: topic.topicId,
+            title,
+            created_at: now,
+            updated_at: now,
+          })
           .onConflict('user_id')
           .ignore();
       } else {
-        await db('conversations')
-          .where({ user_id: fanId, topic_id: replacing })
-          .update({ chat_id: topic.chatId, topic_id: topic.topicId, title, recreated_at: now, updated_at: now });
+        await db('conversations').where({ user_id: fanId, topic_id: replacing }).update({
+          chat_id: topic.chatId,
+          topic_id: topic.topicId,
+          title,
+          recreated_at: now,
+          updated_at: now,
+        });
       }
-      const stored = (await db('conversations').where('user_id', fanId).first('chat_id', 'topic_id')) as {
+      const stored = (await db('conversations')
+        .where('user_id', fanId)
+        .first('chat_id', 'topic_id')) as {
         chat_id: number;
         topic_id: number;
       };

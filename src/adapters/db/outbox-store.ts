@@ -88,14 +88,24 @@ export interface DbOutboxStore extends OutboxStore {
   /** Enqueue inside the caller's transaction (a fan message and its spend commit together). */
   enqueueIn(trx: Knex | Knex.Transaction, jobs: readonly NewOutboxJob[]): Promise<number[]>;
   /** A job by id (tests, tooling). */
-  get(id: number): Promise<(OutboxJob & { outcome: string | null; sentMessageId: number | null; lastError: string | null }) | null>;
+  get(id: number): Promise<
+    | (OutboxJob & {
+        outcome: string | null;
+        sentMessageId: number | null;
+        lastError: string | null;
+      })
+    | null
+  >;
 }
 
 /** Builds the outbox store for `db` (SQLite: one instance; Postgres: many). */
 export function createOutboxStore(db: Knex): DbOutboxStore {
   const postgres = dialectOf(db) === 'postgres';
 
-  async function enqueueIn(q: Knex | Knex.Transaction, jobs: readonly NewOutboxJob[]): Promise<number[]> {
+  async function enqueueIn(
+    q: Knex | Knex.Transaction,
+    jobs: readonly NewOutboxJob[],
+  ): Promise<number[]> {
     const ids: number[] = [];
     for (const job of jobs) {
       const threadId = job.target.type === 'chat' ? (job.target.threadId ?? null) : null;
@@ -125,8 +135,7 @@ export function createOutboxStore(db: Knex): DbOutboxStore {
         ids.push(toInt(typeof first === 'object' ? first.id : first));
       } else {
         const existing = (await q('outbox').where({ dedupe_key: job.dedupeKey }).first('id')) as
-          | { id: number }
-          | undefined;
+          { id: number } | undefined;
         ids.push(toInt(existing?.id));
       }
     }
@@ -151,7 +160,8 @@ export function createOutboxStore(db: Knex): DbOutboxStore {
         { column: 'o.id', order: 'asc' },
       ])
       .limit(request.limit);
-    if (request.excludeChatIds.length > 0) query.whereNotIn('o.chat_id', [...request.excludeChatIds]);
+    if (request.excludeChatIds.length > 0)
+      query.whereNotIn('o.chat_id', [...request.excludeChatIds]);
     if (request.privateChats === true) query.where('o.chat_id', '>', 0);
     if (request.privateChats === false) query.where('o.chat_id', '<', 0);
     return query;
@@ -169,13 +179,39 @@ export function createOutboxStore(db: Knex): DbOutboxStore {
       updated_at: now,
     };
     if (postgres) {
-      const heads = headsQuery(db, request, now).forUpdate().skipLocked();
-      const rows = (await db('outbox')
-        .whereIn('id', heads)
-        .where('status', 'pending')
-        .update(set)
-        .returning(COLUMNS)) as OutboxRow[];
-      return rows.map(toJob).sort(byPriority);
+      // The queue's front is read first (bounded, index order), then its lane heads are
+      // locked: the plan stays cheap even when the table's statistics are stale.
+      const scan = Math.max(500, request.limit * 20);
+      const filters: string[] = [];
+      const bindings: unknown[] = [now];
+      if (request.excludeChatIds.length > 0) {
+        filters.push(`AND chat_id NOT IN (${request.excludeChatIds.map(() => '?').join(',')})`);
+        bindings.push(...request.excludeChatIds);
+      }
+      if (request.privateChats === true) filters.push('AND chat_id > 0');
+      if (request.privateChats === false) filters.push('AND chat_id < 0');
+      bindings.push(scan, request.limit, request.workerId, lockedUntil, now);
+      const result = (await db.raw(
+        `WITH front AS MATERIALIZED (
+           SELECT id FROM outbox
+           WHERE status = 'pending' AND available_at <= ? ${filters.join(' ')}
+           ORDER BY priority DESC, id LIMIT ?
+         ), heads AS (
+           SELECT o.id FROM outbox o JOIN front f ON f.id = o.id
+           WHERE o.status = 'pending'
+             AND NOT EXISTS (
+               SELECT 1 FROM outbox p
+               WHERE p.lane = o.lane AND p.id < o.id AND p.status IN ('pending', 'sending'))
+           ORDER BY o.priority DESC, o.id
+           LIMIT ?
+           FOR UPDATE OF o SKIP LOCKED
+         )
+         UPDATE outbox SET status = 'sending', locked_by = ?, locked_until = ?, attempt_started_at = NULL, updated_at = ?
+         FROM heads WHERE outbox.id = heads.id AND outbox.status = 'pending'
+         RETURNING ${COLUMNS.map((c) => `outbox.${c}`).join(', ')}`,
+        bindings as Knex.RawBinding[],
+      )) as { rows: OutboxRow[] };
+      return result.rows.map(toJob).sort(byPriority);
     }
     return db.transaction(async (trx) => {
       const ids = ((await headsQuery(trx, request, now)) as Array<{ id: number }>).map((r) => r.id);
@@ -186,7 +222,12 @@ export function createOutboxStore(db: Knex): DbOutboxStore {
     });
   }
 
-  async function claimFollowers(head: OutboxJob, workerId: string, leaseMs: number, max: number): Promise<OutboxJob[]> {
+  async function claimFollowers(
+    head: OutboxJob,
+    workerId: string,
+    leaseMs: number,
+    max: number,
+  ): Promise<OutboxJob[]> {
     if (max <= 0) return [];
     const now = new Date();
     // The head is `sending` under our lease, so nobody else can claim any job of this lane.
@@ -215,7 +256,12 @@ export function createOutboxStore(db: Knex): DbOutboxStore {
     await db('outbox')
       .whereIn('id', ids)
       .where('status', 'pending')
-      .update({ status: 'sending', locked_by: workerId, locked_until: new Date(now.getTime() + leaseMs), updated_at: now });
+      .update({
+        status: 'sending',
+        locked_by: workerId,
+        locked_until: new Date(now.getTime() + leaseMs),
+        updated_at: now,
+      });
     return run.map((r) => ({ ...toJob(r), status: 'sending' as const }));
   }
 
@@ -235,22 +281,26 @@ export function createOutboxStore(db: Knex): DbOutboxStore {
 
     async markSent(ids, messageIds) {
       const now = new Date();
+      const sent = (q: Knex | Knex.Transaction, id: number, messageId: number | null) =>
+        q('outbox')
+          .where('id', id)
+          .update({
+            status: 'sent',
+            outcome: 'delivered',
+            sent_message_id: messageId,
+            sent_at: now,
+            attempts: db.raw('attempts + 1'),
+            locked_by: null,
+            locked_until: null,
+            last_error: null,
+            updated_at: now,
+          });
+      if (ids.length === 1) {
+        await sent(db, ids[0]!, messageIds[0] ?? null);
+        return;
+      }
       await db.transaction(async (trx) => {
-        for (let i = 0; i < ids.length; i++) {
-          await trx('outbox')
-            .where('id', ids[i]!)
-            .update({
-              status: 'sent',
-              outcome: 'delivered',
-              sent_message_id: messageIds[i] ?? null,
-              sent_at: now,
-              attempts: db.raw('attempts + 1'),
-              locked_by: null,
-              locked_until: null,
-              last_error: null,
-              updated_at: now,
-            });
-        }
+        for (let i = 0; i < ids.length; i++) await sent(trx, ids[i]!, messageIds[i] ?? null);
       });
     },
 
@@ -306,22 +356,36 @@ export function createOutboxStore(db: Knex): DbOutboxStore {
         locked_until: null,
         updated_at: now,
       });
-      const attempted = ((await abandoned().whereNotNull('attempt_started_at').select(COLUMNS)) as OutboxRow[]).map(toJob);
+      const attempted = (
+        (await abandoned().whereNotNull('attempt_started_at').select(COLUMNS)) as OutboxRow[]
+      ).map(toJob);
       return { requeued: typeof requeued === 'number' ? requeued : 0, attempted };
     },
 
     async depth() {
-      const rows = (await db('outbox').select('status').count({ n: '*' }).groupBy('status')) as Array<{
+      const rows = (await db('outbox')
+        .select('status')
+        .count({ n: '*' })
+        .groupBy('status')) as Array<{
         status: OutboxStatus;
         n: number | string;
       }>;
-      const out: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, dead: 0 };
+      const out: Record<OutboxStatus, number> = {
+        pending: 0,
+        sending: 0,
+        sent: 0,
+        failed: 0,
+        dead: 0,
+      };
       for (const row of rows) out[row.status] = toInt(row.n);
       return out;
     },
 
     async purgeFinished(before) {
-      return db('outbox').whereIn('status', ['sent', 'failed', 'dead']).where('updated_at', '<', before).delete();
+      return db('outbox')
+        .whereIn('status', ['sent', 'failed', 'dead'])
+        .where('updated_at', '<', before)
+        .delete();
     },
 
     async moveChat(oldChatId, newChatId) {
@@ -332,7 +396,10 @@ export function createOutboxStore(db: Knex): DbOutboxStore {
       for (const row of rows) {
         await db('outbox')
           .where('id', row.id)
-          .update({ chat_id: newChatId, lane: row.lane.replace(String(oldChatId), String(newChatId)) });
+          .update({
+            chat_id: newChatId,
+            lane: row.lane.replace(String(oldChatId), String(newChatId)),
+          });
       }
       return rows.length;
     },
@@ -341,7 +408,11 @@ export function createOutboxStore(db: Knex): DbOutboxStore {
       const row = (await db('outbox')
         .where('id', id)
         .first([...COLUMNS, 'outcome', 'sent_message_id', 'last_error'])) as
-        | (OutboxRow & { outcome: string | null; sent_message_id: number | null; last_error: string | null })
+        | (OutboxRow & {
+            outcome: string | null;
+            sent_message_id: number | null;
+            last_error: string | null;
+          })
         | undefined;
       if (!row) return null;
       return {

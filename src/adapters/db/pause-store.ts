@@ -6,7 +6,9 @@ import { toInt, toRequiredDate } from './rows.js';
 export function createPauseStore(db: Knex): PauseStore {
   return {
     async list(now) {
-      const rows = (await db('chat_pauses').where('until', '>', now).select('chat_id', 'until', 'reason')) as Array<{
+      const rows = (await db('chat_pauses')
+        .where('until', '>', now)
+        .select('chat_id', 'until', 'reason')) as Array<{
         chat_id: number;
         until: unknown;
         reason: string | null;
@@ -19,7 +21,11 @@ export function createPauseStore(db: Knex): PauseStore {
     },
     async save(pause) {
       await db('chat_pauses')
-        .insert({ chat_id: pause.chatId, until: new Date(pause.until), reason: pause.reason.slice(0, 255) })
+        .insert({
+          chat_id: pause.chatId,
+          until: new Date(pause.until),
+          reason: pause.reason.slice(0, 255),
+        })
         .onConflict('chat_id')
         .merge(['until', 'reason']);
     },

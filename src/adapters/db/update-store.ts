@@ -6,9 +6,9 @@ import type { UpdateStore } from '../../core/traffic/ports.js';
 export function createUpdateStore(db: Knex, botId: number): UpdateStore {
   return {
     async isProcessed(updateId) {
-      const row = (await db('telegram_updates').where({ bot_id: botId, update_id: updateId }).first('update_id')) as
-        | object
-        | undefined;
+      const row = (await db('telegram_updates')
+        .where({ bot_id: botId, update_id: updateId })
+        .first('update_id')) as object | undefined;
       return row !== undefined;
     },
     async markProcessed(updateId) {
@@ -20,7 +20,10 @@ export function createUpdateStore(db: Knex, botId: number): UpdateStore {
       return inserted.length > 0;
     },
     async prune(before) {
-      return db('telegram_updates').where({ bot_id: botId }).where('processed_at', '<', before).delete();
+      return db('telegram_updates')
+        .where({ bot_id: botId })
+        .where('processed_at', '<', before)
+        .delete();
     },
   };
 }

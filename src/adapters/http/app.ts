@@ -33,22 +33,39 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
-  app.setErrorHandler(async (err: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    const context = { reqId: request.id, method: request.method, route: request.routeOptions.url, status };
-    if (status >= 500) {
-      deps.logger.error({ ...context, err: { name: err.name, message: err.message, code: err.code, stack: err.stack } }, 'request failed');
-      await deps.onError?.(err, context);
-      return reply.status(500).send({ error: 'internal error' });
-    }
-    deps.logger.warn({ ...context, code: err.code }, 'bad request');
-    return reply.status(status).send({ error: status === 413 ? 'payload too large' : 'bad request' });
-  });
+  app.setErrorHandler(
+    async (err: Error & { statusCode?: number; code?: string }, request, reply) => {
+      const status =
+        err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+      const context = {
+        reqId: request.id,
+        method: request.method,
+        route: request.routeOptions.url,
+        status,
+      };
+      if (status >= 500) {
+        deps.logger.error(
+          {
+            ...context,
+            err: { name: err.name, message: err.message, code: err.code, stack: err.stack },
+          },
+          'request failed',
+        );
+        await deps.onError?.(err, context);
+        return reply.status(500).send({ error: 'internal error' });
+      }
+      deps.logger.warn({ ...context, code: err.code }, 'bad request');
+      return reply
+        .status(status)
+        .send({ error: status === 413 ? 'payload too large' : 'bad request' });
+    },
+  );
   app.setNotFoundHandler(async (_request, reply) => reply.status(404).send({ error: 'not found' }));
 
   await app.register(healthRoute(deps.health));
   await app.register(metricsRoute(deps.registry));
-  if (deps.telegram) await app.register(telegramWebhookRoute(deps.telegram, deps.metrics, deps.logger));
+  if (deps.telegram)
+    await app.register(telegramWebhookRoute(deps.telegram, deps.metrics, deps.logger));
   for (const route of deps.routes ?? []) await app.register(route);
   return app;
 }

@@ -3,7 +3,12 @@
  * owners from ADMIN_USER_IDS and the `admins` table, only inside ADMIN_CHAT_ID.
  */
 import type { Context, MiddlewareFn } from 'telegraf';
-import { decideAdmin, roleAtLeast, type AdminDecision, type AdminRoleName } from '../../core/admin-auth.js';
+import {
+  decideAdmin,
+  roleAtLeast,
+  type AdminDecision,
+  type AdminRoleName,
+} from '../../core/admin-auth.js';
 import type { AdminDirectory } from '../../core/traffic/ports.js';
 
 export interface AdminAuthorizerDeps {

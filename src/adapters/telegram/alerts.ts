@@ -49,7 +49,10 @@ export class AlertReporter implements AlertSink {
     }
     this.deps.metrics.alerts.inc({ result: 'sent' });
     const icon = alert.severity === 'critical' ? '🚨' : '⚠️';
-    const repeated = verdict.suppressedBefore > 0 ? `\n(${verdict.suppressedBefore} similar alerts suppressed)` : '';
+    const repeated =
+      verdict.suppressedBefore > 0
+        ? `\n(${verdict.suppressedBefore} similar alerts suppressed)`
+        : '';
     const text = `${icon} ${alert.text}${repeated}`.slice(0, 4000);
     const slot = Math.floor(this.now() / 1000);
     const jobs = [

@@ -8,7 +8,11 @@ import type { CallFailure } from '../../core/traffic/delivery-policy.js';
 
 /** What the rest of the adapter calls. */
 export interface BotApi {
-  call<T = unknown>(method: string, params: Record<string, unknown>, options?: CallOptions): Promise<T>;
+  call<T = unknown>(
+    method: string,
+    params: Record<string, unknown>,
+    options?: CallOptions,
+  ): Promise<T>;
 }
 
 export interface CallOptions {
@@ -43,12 +47,23 @@ export interface BotApiOptions {
 }
 
 /** Errors raised before any byte reached Telegram: retrying them cannot duplicate anything. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL']);
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ERR_INVALID_URL',
+]);
 
 /** Turns whatever telegraf/node-fetch threw into a CallFailure. */
 export function classifyError(err: unknown): CallFailure {
   const e = err as {
-    response?: { error_code?: number; description?: string; parameters?: { retry_after?: number; migrate_to_chat_id?: number } };
+    response?: {
+      error_code?: number;
+      description?: string;
+      parameters?: { retry_after?: number; migrate_to_chat_id?: number };
+    };
     code?: unknown;
     errno?: unknown;
     type?: unknown;
@@ -61,16 +76,22 @@ export function classifyError(err: unknown): CallFailure {
       code: e.response.error_code,
       description: String(e.response.description ?? ''),
     };
-    if (typeof e.response.parameters?.retry_after === 'number') failure.retryAfterSeconds = e.response.parameters.retry_after;
+    if (typeof e.response.parameters?.retry_after === 'number')
+      failure.retryAfterSeconds = e.response.parameters.retry_after;
     if (typeof e.response.parameters?.migrate_to_chat_id === 'number') {
       failure.migrateToChatId = e.response.parameters.migrate_to_chat_id;
     }
     return failure;
   }
-  const code = typeof e?.code === 'string' ? e.code : typeof e?.errno === 'string' ? e.errno : undefined;
+  const code =
+    typeof e?.code === 'string' ? e.code : typeof e?.errno === 'string' ? e.errno : undefined;
   if (code && NOT_SENT_CODES.has(code)) return { type: 'network', sent: 'no', reason: code };
   if (e?.name === 'AbortError') return { type: 'network', sent: 'maybe', reason: 'timeout' };
-  return { type: 'network', sent: 'maybe', reason: code ?? (typeof e?.type === 'string' ? e.type : 'unknown') };
+  return {
+    type: 'network',
+    sent: 'maybe',
+    reason: code ?? (typeof e?.type === 'string' ? e.type : 'unknown'),
+  };
 }
 
 /** Builds the Bot API client (never calls anything until asked). */
@@ -80,7 +101,11 @@ export function createBotApi(options: BotApiOptions): BotApi & { telegram: Teleg
   const timeoutMs = options.timeoutMs ?? 15_000;
   return {
     telegram,
-    async call<T>(method: string, params: Record<string, unknown>, callOptions: CallOptions = {}): Promise<T> {
+    async call<T>(
+      method: string,
+      params: Record<string, unknown>,
+      callOptions: CallOptions = {},
+    ): Promise<T> {
       const timeout = AbortSignal.timeout(callOptions.timeoutMs ?? timeoutMs);
       const signal = callOptions.signal ? AbortSignal.any([timeout, callOptions.signal]) : timeout;
       try {

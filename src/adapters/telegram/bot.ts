@@ -5,6 +5,7 @@
  */
 import { Telegraf, type Context } from 'telegraf';
 import type { UserFromGetMe } from 'telegraf/types';
+import type { PaymentCommands } from '../../core/payments/service.js';
 import type { OutboxStore } from '../../core/traffic/outbox.js';
 import type { FanDirectory } from '../../core/traffic/ports.js';
 import type { Logger } from '../../core/logger.js';
@@ -12,6 +13,7 @@ import type { BackboneMetrics } from '../../core/metrics.js';
 import type { AdminAuthorizer } from './admin-auth.js';
 import type { AlertSink } from './alerts.js';
 import { createBotErrorReporter } from './errors.js';
+import type { FanExperienceDeps } from './fan-experience.js';
 import { FEATURES, type Feature } from './features/index.js';
 import type { TelegramSender } from './sender.js';
 
@@ -31,6 +33,10 @@ export interface BotDeps {
   metrics: BackboneMetrics;
   /** Wakes the outbox worker after an enqueue. */
   wakeOutbox: () => void;
+  /** Accounts, prices, templates… of the fan experience (start, relay, card, balance). */
+  fan: FanExperienceDeps;
+  /** Checkout, quick-buy, billing portal and auto-recharge (absent: the fallback answers). */
+  payments?: PaymentCommands;
   /** Overrides the feature registry (tests). */
   features?: readonly Feature[];
 }

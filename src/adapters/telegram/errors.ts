@@ -32,7 +32,12 @@ export function updateContext(ctx: Context): Record<string, unknown> {
 /** What a log line may say about an error (its message is scrubbed by the logger). */
 export function errorSummary(err: unknown): Record<string, unknown> {
   if (err instanceof Error) {
-    return { name: err.name, message: err.message, code: (err as { code?: unknown }).code, stack: err.stack };
+    return {
+      name: err.name,
+      message: err.message,
+      code: (err as { code?: unknown }).code,
+      stack: err.stack,
+    };
   }
   return { message: String(err) };
 }

@@ -31,7 +31,13 @@ export interface UpdateIntakeDeps {
 
 /** The chat an update belongs to (its ordering key). */
 export function orderingKey(update: IncomingUpdate): string {
-  for (const field of ['message', 'edited_message', 'channel_post', 'edited_channel_post', 'business_message']) {
+  for (const field of [
+    'message',
+    'edited_message',
+    'channel_post',
+    'edited_channel_post',
+    'business_message',
+  ]) {
     const chat = (update[field] as { chat?: { id?: number } } | undefined)?.chat;
     if (chat?.id !== undefined) return `chat:${chat.id}`;
   }
@@ -39,9 +45,16 @@ export function orderingKey(update: IncomingUpdate): string {
     const chat = (update[field] as { chat?: { id?: number } } | undefined)?.chat;
     if (chat?.id !== undefined) return `chat:${chat.id}`;
   }
-  const callback = update.callback_query as { message?: { chat?: { id?: number } }; from?: { id?: number } } | undefined;
+  const callback = update.callback_query as
+    { message?: { chat?: { id?: number } }; from?: { id?: number } } | undefined;
   if (callback?.message?.chat?.id !== undefined) return `chat:${callback.message.chat.id}`;
-  for (const field of ['callback_query', 'inline_query', 'pre_checkout_query', 'shipping_query', 'purchased_paid_media']) {
+  for (const field of [
+    'callback_query',
+    'inline_query',
+    'pre_checkout_query',
+    'shipping_query',
+    'purchased_paid_media',
+  ]) {
     const from = (update[field] as { from?: { id?: number } } | undefined)?.from;
     if (from?.id !== undefined) return `chat:${from.id}`;
   }

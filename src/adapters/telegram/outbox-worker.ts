@@ -53,6 +53,14 @@ export interface OutboxWorkerDeps {
   /** How often persisted pauses (from other instances) are reloaded. */
   pauseRefreshMs?: number;
   random?: () => number;
+  /**
+   * Told after jobs were delivered, with the message id Telegram returned for each (relay
+   * links, receipts). Runs after markSent; its failures are logged and change nothing.
+   */
+  onDelivered?: (
+    jobs: readonly OutboxJob[],
+    messageIds: readonly (number | null)[],
+  ) => Promise<void>;
 }
 
 interface Dispatch {
@@ -102,7 +110,10 @@ export class OutboxWorker {
     await this.recover(this.deps.singleInstance);
     this.running = true;
     this.loopDone = this.loop();
-    this.renewTimer = setInterval(() => void this.renewLeases(), Math.max(50, Math.floor(this.leaseMs / 3)));
+    this.renewTimer = setInterval(
+      () => void this.renewLeases(),
+      Math.max(50, Math.floor(this.leaseMs / 3)),
+    );
     this.renewTimer.unref();
   }
 
@@ -126,7 +137,10 @@ export class OutboxWorker {
     this.wake();
     await this.loopDone;
     const settle = Promise.all([...this.inflight].map((d) => d.promise));
-    const timedOut = await Promise.race([settle.then(() => false), sleep(graceMs).then(() => true)]);
+    const timedOut = await Promise.race([
+      settle.then(() => false),
+      sleep(graceMs).then(() => true),
+    ]);
     if (timedOut) {
       // Waits for budget or a topic abort now; their jobs go back to pending (not attempted).
       this.abort.abort(new Error('shutdown'));
@@ -151,13 +165,12 @@ export class OutboxWorker {
 
   private waitForWork(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
+      const done = (): void => {
         clearTimeout(timer);
-        if (self.wakeUp === done) self.wakeUp = undefined;
+        if (this.wakeUp === done) this.wakeUp = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.wakeUp = done;
     });
   }
@@ -165,10 +178,14 @@ export class OutboxWorker {
   private async tick(): Promise<{ claimed: number; nextDelay: number }> {
     const started = this.deps.sender.clock();
     if (started - this.lastPauseRefresh >= this.pauseRefreshMs) await this.refreshPauses();
-    if (!this.deps.singleInstance && started - this.lastRecovery >= this.leaseMs / 2) await this.recover(false);
+    if (!this.deps.singleInstance && started - this.lastRecovery >= this.leaseMs / 2)
+      await this.recover(false);
     const free = this.concurrency - this.inflight.size;
     const scheduler = this.deps.sender.scheduler;
-    if (free <= 0) return { claimed: 0, nextDelay: this.idlePollMs };
+    // Claim in batches: one claim query per finished job would read the queue's front each time.
+    const worthClaiming =
+      this.inflight.size === 0 || free >= Math.max(1, Math.floor(this.concurrency / 4));
+    if (free <= 0 || !worthClaiming) return { claimed: 0, nextDelay: this.idlePollMs };
     const now = this.deps.sender.clock();
     // Budget is taken right before each call; here only claim what the budget can take soon.
     const waiting = [...this.inflight].filter((d) => !d.acquired);
@@ -202,9 +219,16 @@ export class OutboxWorker {
         : [];
     const claimed = [...claimedGroups, ...claimedPrivate];
     for (const job of claimed) {
-      const dispatch: Dispatch = { jobs: [job], chatId: job.target.chatId, acquired: false, promise: Promise.resolve() };
+      const dispatch: Dispatch = {
+        jobs: [job],
+        chatId: job.target.chatId,
+        acquired: false,
+        promise: Promise.resolve(),
+      };
       dispatch.promise = this.dispatch(job, dispatch)
-        .catch((err: unknown) => this.deps.logger.error({ err, jobId: job.id }, 'outbox dispatch crashed'))
+        .catch((err: unknown) =>
+          this.deps.logger.error({ err, jobId: job.id }, 'outbox dispatch crashed'),
+        )
         .finally(() => {
           this.inflight.delete(dispatch);
           this.wake();
@@ -213,7 +237,9 @@ export class OutboxWorker {
     }
     const nextDelay = Math.min(
       this.idlePollMs,
-      scheduler.isPaused(admin, now) ? this.idlePollMs : Math.max(1, scheduler.chatDelay(admin, now)),
+      scheduler.isPaused(admin, now)
+        ? this.idlePollMs
+        : Math.max(1, scheduler.chatDelay(admin, now)),
     );
     return { claimed: claimed.length, nextDelay };
   }
@@ -227,7 +253,10 @@ export class OutboxWorker {
     let params: Record<string, unknown>;
     let slot: Slot | undefined;
     try {
-      if (isBatchable(head) && shouldBatch(chatId, sender.scheduler.capacity(chatId, sender.clock()))) {
+      if (
+        isBatchable(head) &&
+        shouldBatch(chatId, sender.scheduler.capacity(chatId, sender.clock()))
+      ) {
         jobs = [head, ...(await this.batchFollowers(head))];
         dispatch.jobs = jobs;
       }
@@ -262,19 +291,35 @@ export class OutboxWorker {
       if (!(err instanceof ChatBusyError) && this.running) {
         this.deps.logger.error({ err, jobId: head.id }, 'outbox job could not be prepared');
       }
-      await this.putBack(jobs, err instanceof Error ? err.message : 'not prepared', err instanceof ChatBusyError ? 0 : 1000);
+      await this.putBack(
+        jobs,
+        err instanceof Error ? err.message : 'not prepared',
+        err instanceof ChatBusyError ? 0 : 1000,
+      );
       return;
     }
     let result: unknown;
     try {
       result = await sender.attempt(method, params, chatId, slot);
     } catch (err) {
-      const error = err instanceof BotApiError ? err : new BotApiError(method, { type: 'network', sent: 'maybe', reason: String(err) });
+      const error =
+        err instanceof BotApiError
+          ? err
+          : new BotApiError(method, { type: 'network', sent: 'maybe', reason: String(err) });
       return this.handleFailure(jobs, method, threadId, error);
     }
-    await this.deps.store.markSent(ids(jobs), messageIdsOf(result, jobs.length));
+    const messageIds = messageIdsOf(result, jobs.length);
+    await this.deps.store.markSent(ids(jobs), messageIds);
+    if (this.deps.onDelivered) {
+      await this.deps
+        .onDelivered(jobs, messageIds)
+        .catch((err: unknown) =>
+          this.deps.logger.warn({ err, jobId: head.id }, 'delivery hook failed'),
+        );
+    }
     for (const job of jobs) {
-      if (job.kind.startsWith('relay.')) this.deps.metrics.relays.inc({ direction: job.kind.slice(6) });
+      if (job.kind.startsWith('relay.'))
+        this.deps.metrics.relays.inc({ direction: job.kind.slice(6) });
     }
   }
 
@@ -286,7 +331,12 @@ export class OutboxWorker {
     // The whole batch must fit the budget that is free now (the head included).
     const room = perMessage ? scheduler.capacity(chatId, this.deps.sender.clock()) : MAX_BATCH;
     if (room <= 1) return [];
-    const followers = await this.deps.store.claimFollowers(head, this.workerId, this.leaseMs, Math.min(room, MAX_BATCH) - 1);
+    const followers = await this.deps.store.claimFollowers(
+      head,
+      this.workerId,
+      this.leaseMs,
+      Math.min(room, MAX_BATCH) - 1,
+    );
     const batch = batchWith(head, followers, Math.min(MAX_BATCH, room));
     const rest = followers.slice(batch.length);
     if (rest.length > 0) await this.putBack(rest, 'not batched');
@@ -295,7 +345,8 @@ export class OutboxWorker {
 
   /** The message_thread_id a job goes to (a fan's topic, the alerts topic, or its own). */
   private async resolveThread(job: OutboxJob): Promise<number | undefined> {
-    if (job.target.type === 'topic') return this.deps.topics.topicFor(job.target.fanId, this.abort.signal);
+    if (job.target.type === 'topic')
+      return this.deps.topics.topicFor(job.target.fanId, this.abort.signal);
     if (job.target.threadId !== undefined) return job.target.threadId;
     if (job.kind === 'alert' && job.target.chatId === this.deps.adminChatId) {
       return this.deps.topics.alertsTopic(this.abort.signal);
@@ -303,12 +354,23 @@ export class OutboxWorker {
     return undefined;
   }
 
-  private async handleFailure(jobs: OutboxJob[], method: string, threadId: number | undefined, err: BotApiError): Promise<void> {
+  private async handleFailure(
+    jobs: OutboxJob[],
+    method: string,
+    threadId: number | undefined,
+    err: BotApiError,
+  ): Promise<void> {
     const head = jobs[0]!;
     const jobIds = ids(jobs);
     const chatId = head.target.chatId;
     const decision = decideFailure(method, err.failure);
-    const log = this.deps.logger.child({ jobId: head.id, jobs: jobIds.length, kind: head.kind, method, chatId });
+    const log = this.deps.logger.child({
+      jobId: head.id,
+      jobs: jobIds.length,
+      kind: head.kind,
+      method,
+      chatId,
+    });
     const now = this.deps.sender.clock();
     switch (decision.action) {
       case 'rate_limited': {
@@ -317,7 +379,11 @@ export class OutboxWorker {
           this.deps.sender.scheduler.activePauses(now).find((p) => p.chatId === chatId)?.until ?? 0,
         );
         log.debug({ retryAfterSeconds: decision.retryAfterSeconds }, '429: job waits');
-        await this.deps.store.retry(jobIds, { countAttempt: false, availableAt: new Date(until), error: err.message });
+        await this.deps.store.retry(jobIds, {
+          countAttempt: false,
+          availableAt: new Date(until),
+          error: err.message,
+        });
         return;
       }
       case 'retry': {
@@ -335,7 +401,11 @@ export class OutboxWorker {
         const delay = backoffMs(attempts, { ...DEFAULT_BACKOFF, random: this.random });
         const real = simulatedSecondsToMs(delay / 1000, this.deps.sender.limits);
         log.warn({ attempts, reason: decision.reason }, 'outbox job will be retried');
-        await this.deps.store.retry(jobIds, { countAttempt: true, availableAt: new Date(Date.now() + real), error: decision.reason });
+        await this.deps.store.retry(jobIds, {
+          countAttempt: true,
+          availableAt: new Date(Date.now() + real),
+          error: decision.reason,
+        });
         return;
       }
       case 'uncertain':
@@ -356,13 +426,21 @@ export class OutboxWorker {
             log.warn({ err: cause }, 'topic recreation failed; will retry');
             for (const j of jobs) this.recreatedFor.delete(j.id);
           }
-          await this.deps.store.retry(jobIds, { countAttempt: false, availableAt: new Date(), error: decision.reason });
+          await this.deps.store.retry(jobIds, {
+            countAttempt: false,
+            availableAt: new Date(),
+            error: decision.reason,
+          });
           return;
         }
         if (head.kind === 'alert' && threadId !== undefined && fresh) {
           for (const j of jobs) this.recreatedFor.add(j.id);
           await this.deps.topics.forgetAlertsTopic(threadId);
-          await this.deps.store.retry(jobIds, { countAttempt: false, availableAt: new Date(), error: decision.reason });
+          await this.deps.store.retry(jobIds, {
+            countAttempt: false,
+            availableAt: new Date(),
+            error: decision.reason,
+          });
           return;
         }
         await this.deps.store.finish(jobIds, 'failed', 'dropped', decision.reason);
@@ -376,7 +454,11 @@ export class OutboxWorker {
           severity: 'critical',
           text: `Chat ${chatId} became supergroup ${decision.newChatId}. Set ADMIN_CHAT_ID=${decision.newChatId} if it is the admin group, then restart.`,
         });
-        await this.deps.store.retry(jobIds, { countAttempt: false, availableAt: new Date(), error: 'migrated' });
+        await this.deps.store.retry(jobIds, {
+          countAttempt: false,
+          availableAt: new Date(),
+          error: 'migrated',
+        });
         return;
       }
       case 'drop':
@@ -391,7 +473,10 @@ export class OutboxWorker {
     const head = jobs[0]!;
     await this.deps.store.finish(ids(jobs), 'failed', 'uncertain', reason);
     this.deps.metrics.sends.inc({ result: 'uncertain' }, jobs.length);
-    this.deps.logger.warn({ jobId: head.id, jobs: jobs.length, kind: head.kind, reason }, 'outcome unknown: not resent');
+    this.deps.logger.warn(
+      { jobId: head.id, jobs: jobs.length, kind: head.kind, reason },
+      'outcome unknown: not resent',
+    );
     const fan = head.fanId === null ? '' : ` for fan ${head.fanId}`;
     await this.deps.alerts.raise({
       key: `uncertain:${head.kind}`,
@@ -411,7 +496,9 @@ export class OutboxWorker {
         kind: 'notice.topic',
         target: { type: 'topic', chatId: this.deps.adminChatId, fanId },
         method: 'sendMessage',
-        params: { text: '🚫 This fan blocked the bot. Replies are not delivered until they start it again.' },
+        params: {
+          text: '🚫 This fan blocked the bot. Replies are not delivered until they start it again.',
+        },
         priority: PRIORITY.teamAnswer,
         fanId,
         dedupeKey: `blocked:${fanId}:${Math.floor(Date.now() / 60_000)}`,
@@ -431,17 +518,23 @@ export class OutboxWorker {
   private async refreshPauses(): Promise<void> {
     this.lastPauseRefresh = this.deps.sender.clock();
     const pauses = await this.deps.pauses.list(new Date());
-    for (const pause of pauses) this.deps.sender.scheduler.pause(pause.chatId, pause.until, pause.reason);
+    for (const pause of pauses)
+      this.deps.sender.scheduler.pause(pause.chatId, pause.until, pause.reason);
   }
 
   /** Crash recovery (see OutboxStore.recoverAbandoned). */
   private async recover(all: boolean): Promise<void> {
     this.lastRecovery = this.deps.sender.clock();
     const { requeued, attempted } = await this.deps.store.recoverAbandoned({ all });
-    if (requeued > 0) this.deps.logger.info({ requeued }, 'outbox: requeued jobs a stopped worker had claimed');
+    if (requeued > 0)
+      this.deps.logger.info({ requeued }, 'outbox: requeued jobs a stopped worker had claimed');
     for (const job of attempted) {
       if (IDEMPOTENT_METHODS.has(job.method)) {
-        await this.deps.store.retry([job.id], { countAttempt: true, availableAt: new Date(), error: 'recovered' });
+        await this.deps.store.retry([job.id], {
+          countAttempt: true,
+          availableAt: new Date(),
+          error: 'recovered',
+        });
       } else {
         await this.setAsideUncertain([job], 'the worker stopped while the call was in flight');
       }
@@ -467,7 +560,11 @@ function ids(jobs: readonly OutboxJob[]): number[] {
 function messageIdsOf(result: unknown, count: number): (number | null)[] {
   if (Array.isArray(result)) {
     if (result.length !== count) return Array.from({ length: count }, () => null);
-    return result.map((r) => (typeof (r as { message_id?: unknown }).message_id === 'number' ? (r as { message_id: number }).message_id : null));
+    return result.map((r) =>
+      typeof (r as { message_id?: unknown }).message_id === 'number'
+        ? (r as { message_id: number }).message_id
+        : null,
+    );
   }
   const id = (result as { message_id?: unknown } | null)?.message_id;
   return [typeof id === 'number' ? id : null];

@@ -5,18 +5,9 @@
  */
 import type { Logger } from '../../core/logger.js';
 import { BotApiError, type BotApi } from './bot-api.js';
+import { ALLOWED_UPDATES } from './operator-api.js';
 import type { IncomingUpdate, IntakeResult } from './intake.js';
 import { sleep } from './sender.js';
-
-/** Update types the bot needs (also what set-webhooks registers). */
-export const ALLOWED_UPDATES = [
-  'message',
-  'edited_message',
-  'callback_query',
-  'my_chat_member',
-  'pre_checkout_query',
-  'message_reaction',
-] as const;
 
 export interface PollerDeps {
   api: BotApi;
@@ -64,7 +55,8 @@ export class Poller {
         );
       } catch (err) {
         if (!this.running) return;
-        const conflict = err instanceof BotApiError && err.failure.type === 'api' && err.failure.code === 409;
+        const conflict =
+          err instanceof BotApiError && err.failure.type === 'api' && err.failure.code === 409;
         this.deps.logger.error(
           { err },
           conflict

@@ -26,10 +26,13 @@ export interface SenderDeps {
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     const onAbort = () => {
       clearTimeout(timer);
       reject(signal?.reason ?? new Error('aborted'));
@@ -90,7 +93,8 @@ export class TelegramSender {
         return { chatId, at: now, cost };
       }
       const wait = Math.max(1, this.scheduler.delay(chatId, now, cost));
-      if (options.maxWaitMs !== undefined && wait > options.maxWaitMs) throw new ChatBusyError(chatId);
+      if (options.maxWaitMs !== undefined && wait > options.maxWaitMs)
+        throw new ChatBusyError(chatId);
       await sleep(wait, options.signal);
     }
   }
@@ -100,13 +104,23 @@ export class TelegramSender {
    * is rethrown, so whoever retries waits the right time. The slot taken for the call is
    * re-dated to when the answer came back.
    */
-  async attempt<T>(method: string, params: Record<string, unknown>, chatId?: number, slot?: Slot): Promise<T> {
+  async attempt<T>(
+    method: string,
+    params: Record<string, unknown>,
+    chatId?: number,
+    slot?: Slot,
+  ): Promise<T> {
     try {
       const result = await this.deps.api.call<T>(method, params);
       this.deps.metrics.sends.inc({ result: 'ok' });
       return result;
     } catch (err) {
-      if (err instanceof BotApiError && err.failure.type === 'api' && err.failure.code === 429 && chatId !== undefined) {
+      if (
+        err instanceof BotApiError &&
+        err.failure.type === 'api' &&
+        err.failure.code === 429 &&
+        chatId !== undefined
+      ) {
         await this.onTooManyRequests(chatId, err.failure.retryAfterSeconds ?? 5);
       } else {
         this.deps.metrics.sends.inc({ result: 'error' });
@@ -131,7 +145,12 @@ export class TelegramSender {
     const maxAttempts = options.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
       const slot =
-        chatId === undefined ? undefined : await this.acquire(chatId, cost, { signal: options.signal, maxWaitMs: options.maxWaitMs });
+        chatId === undefined
+          ? undefined
+          : await this.acquire(chatId, cost, {
+              signal: options.signal,
+              maxWaitMs: options.maxWaitMs,
+            });
       try {
         return await this.attempt<T>(method, params, chatId, slot);
       } catch (err) {

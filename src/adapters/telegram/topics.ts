@@ -4,6 +4,7 @@
  * topic was deleted creates exactly one new topic.
  */
 import type { Logger } from '../../core/logger.js';
+import { topicTitle as safeTopicTitle } from '../../core/topic-title.js';
 import type { FanDirectory, FanProfile, StateStore } from '../../core/traffic/ports.js';
 import type { TelegramSender } from './sender.js';
 
@@ -15,15 +16,18 @@ export interface TopicManagerDeps {
   state: StateStore;
   adminChatId: number;
   logger: Logger;
+  /**
+   * Runs right after a fan topic was created (or recreated) and stored, before any job is
+   * sent into it (the fan card is posted and pinned here). Failures are the hook's own.
+   */
+  onFanTopicCreated?: (fanId: number, topicId: number) => Promise<void>;
 }
 
 const ALERTS_TOPIC_KEY = 'alerts_topic_id';
 
-/** A topic title from the fan's names: plain text, at most 128 characters. */
+/** A topic title from the fan's names: plain text, at most 128 characters (core/topic-title). */
 export function topicTitle(profile: FanProfile | null, fanId: number): string {
-  const name = [profile?.firstName, profile?.lastName].filter(Boolean).join(' ').trim() || `Fan ${fanId}`;
-  const handle = profile?.username ? ` @${profile.username}` : '';
-  return `${name}${handle}`.slice(0, 128);
+  return safeTopicTitle(profile, fanId);
 }
 
 export class TopicManager {
@@ -37,8 +41,13 @@ export class TopicManager {
       const existing = await this.deps.fans.topicOf(fanId);
       if (existing) return existing.topicId;
       const { topicId, title } = await this.create(fanId, signal);
-      const stored = await this.deps.fans.saveTopic(fanId, { chatId: this.deps.adminChatId, topicId }, title);
+      const stored = await this.deps.fans.saveTopic(
+        fanId,
+        { chatId: this.deps.adminChatId, topicId },
+        title,
+      );
       if (stored.topicId !== topicId) await this.discard(topicId);
+      else await this.deps.onFanTopicCreated?.(fanId, topicId);
       return stored.topicId;
     });
   }
@@ -50,10 +59,19 @@ export class TopicManager {
       if (current && current.topicId !== deletedTopicId) return current.topicId;
       const { topicId, title } = await this.create(fanId, signal);
       const stored = current
-        ? await this.deps.fans.saveTopic(fanId, { chatId: this.deps.adminChatId, topicId }, title, deletedTopicId)
+        ? await this.deps.fans.saveTopic(
+            fanId,
+            { chatId: this.deps.adminChatId, topicId },
+            title,
+            deletedTopicId,
+          )
         : await this.deps.fans.saveTopic(fanId, { chatId: this.deps.adminChatId, topicId }, title);
       if (stored.topicId !== topicId) await this.discard(topicId);
-      this.deps.logger.info({ fanId, deletedTopicId, topicId: stored.topicId }, 'fan topic recreated');
+      else await this.deps.onFanTopicCreated?.(fanId, topicId);
+      this.deps.logger.info(
+        { fanId, deletedTopicId, topicId: stored.topicId },
+        'fan topic recreated',
+      );
       return stored.topicId;
     });
   }
@@ -75,7 +93,10 @@ export class TopicManager {
     if (stored === String(deletedTopicId)) await this.deps.state.set(ALERTS_TOPIC_KEY, '');
   }
 
-  private async create(fanId: number, signal?: AbortSignal): Promise<{ topicId: number; title: string }> {
+  private async create(
+    fanId: number,
+    signal?: AbortSignal,
+  ): Promise<{ topicId: number; title: string }> {
     const title = topicTitle(await this.deps.fans.profile(fanId), fanId);
     return { topicId: await this.createTopic(title, signal), title };
   }
@@ -94,7 +115,11 @@ export class TopicManager {
   private async discard(topicId: number): Promise<void> {
     // Another instance stored its topic first; ours stays empty, so remove it.
     await this.deps.sender
-      .send('deleteForumTopic', { chat_id: this.deps.adminChatId, message_thread_id: topicId }, { maxAttempts: 2 })
+      .send(
+        'deleteForumTopic',
+        { chat_id: this.deps.adminChatId, message_thread_id: topicId },
+        { maxAttempts: 2 },
+      )
       .catch(() => {});
   }
 

@@ -2,6 +2,7 @@ import type { CommandModule } from '../context.js';
 import { backupCommand } from './backup.js';
 import { doctorCommand } from './doctor.js';
 import { migrateCommand } from './migrate.js';
+import { paymentsCommand } from './payments.js';
 import { productsCommand } from './products.js';
 import { sandboxCommand } from './sandbox.js';
 import { serveCommand } from './serve.js';
@@ -14,6 +15,7 @@ export const COMMANDS: readonly CommandModule[] = [
   migrateCommand,
   setWebhooksCommand,
   productsCommand,
+  paymentsCommand,
   serveCommand,
   doctorCommand,
   backupCommand,

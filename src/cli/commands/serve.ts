@@ -2,6 +2,7 @@ import path from 'node:path';
 import { openDatabase } from '../../adapters/db/connect.js';
 import { describeConfig } from '../../config/env.js';
 import { ErrorCodes, PremiumbotError } from '../../core/errors.js';
+import { stripeClient } from '../clients.js';
 import { configFor, environmentOf, loggerFor, type CommandModule } from '../context.js';
 import { buildBackbone } from '../serve/backbone.js';
 import { readTuningFile } from '../serve/traffic-config.js';
@@ -18,10 +19,15 @@ export const serveCommand: CommandModule = {
       .command('serve')
       .description('run the webhook server, the bot and the scheduled jobs')
       .option('--polling', 'use getUpdates instead of a webhook (development, no public URL)')
-      .option('--traffic-config <file>', 'JSON file adjusting Telegram rate limits and outbox tuning')
+      .option(
+        '--traffic-config <file>',
+        'JSON file adjusting Telegram rate limits and outbox tuning',
+      )
       .action(async (opts: ServeOptions) => {
         const config = configFor(ctx, opts.polling ? ['serve'] : ['serve', 'webhook']);
-        const tuning = opts.trafficConfig ? readTuningFile(path.resolve(ctx.cwd, opts.trafficConfig)) : undefined;
+        const tuning = opts.trafficConfig
+          ? readTuningFile(path.resolve(ctx.cwd, opts.trafficConfig))
+          : undefined;
         const logger = loggerFor(ctx, config);
         ctx.output.out('premiumbot serve: effective configuration');
         for (const line of describeConfig(environmentOf(ctx).values)) ctx.output.out(`  ${line}`);
@@ -31,9 +37,13 @@ export const serveCommand: CommandModule = {
         try {
           const [, pending] = (await db.migrate.list()) as [unknown[], unknown[]];
           if (pending.length > 0) {
-            throw new PremiumbotError(ErrorCodes.migration, `The database has ${pending.length} pending migration(s).`, {
-              hint: 'Run `premiumbot migrate` first.',
-            });
+            throw new PremiumbotError(
+              ErrorCodes.migration,
+              `The database has ${pending.length} pending migration(s).`,
+              {
+                hint: 'Run `premiumbot migrate` first.',
+              },
+            );
           }
           backbone = await buildBackbone({
             botToken: config.botToken!,
@@ -46,6 +56,13 @@ export const serveCommand: CommandModule = {
             logger,
             tuning,
             scheduleJobs: true,
+            payments: config.stripeApiKey
+              ? { stripe: stripeClient(config), webhookSecrets: config.stripeWebhookSecrets }
+              : undefined,
+            fanExperience: {
+              currency: config.currency,
+              lowBalanceThreshold: config.lowCreditAlertThreshold,
+            },
           });
           const shutdown = new Promise<string>((resolve) => ctx.signals.once('shutdown', resolve));
           await backbone.start();

@@ -18,7 +18,12 @@ import { createAdminAuthorizer, type AdminAuthorizer } from '../../adapters/tele
 import { AlertReporter } from '../../adapters/telegram/alerts.js';
 import { botIdOf, createBotApi, type BotApi } from '../../adapters/telegram/bot-api.js';
 import { createBot } from '../../adapters/telegram/bot.js';
-import type { Feature } from '../../adapters/telegram/features/index.js';
+import {
+  BACKBONE_FEATURES,
+  FEATURES,
+  type Feature,
+} from '../../adapters/telegram/features/index.js';
+import { publishFanCommands } from '../../adapters/telegram/fan-commands.js';
 import { UpdateIntake } from '../../adapters/telegram/intake.js';
 import { OutboxWorker, newWorkerId } from '../../adapters/telegram/outbox-worker.js';
 import { Poller } from '../../adapters/telegram/polling.js';
@@ -30,6 +35,12 @@ import { MetricsRegistry, backboneMetrics, type BackboneMetrics } from '../../co
 import type { FanDirectory, PauseStore, UpdateStore } from '../../core/traffic/ports.js';
 import { JOBS } from '../../jobs/index.js';
 import { startJobScheduler, type JobScheduler } from '../../jobs/scheduler.js';
+import {
+  buildFanExperience,
+  type FanExperience,
+  type FanExperienceOptions,
+} from './fan-experience.js';
+import { buildPayments, type Payments, type PaymentsOptions } from './payments.js';
 import { resolveTuning, type TrafficTuning, type TrafficTuningInput } from './traffic-config.js';
 
 export interface BackboneOptions {
@@ -48,6 +59,13 @@ export interface BackboneOptions {
   /** Run node-cron jobs (off in most tests). */
   scheduleJobs?: boolean;
   features?: readonly Feature[];
+  /**
+   * The fan experience (credits, onboarding, fan cards, receipts) — on unless `false`, which
+   * leaves the bare traffic backbone (a free relay; the backbone's own tests use it).
+   */
+  fanExperience?: FanExperienceOptions | false;
+  /** Stripe payments (checkout, quick-buy, auto-recharge, POST /stripe-webhook); off when absent. */
+  payments?: PaymentsOptions;
   routes?: readonly FastifyPluginAsync[];
   workerId?: string;
 }
@@ -70,6 +88,10 @@ export interface Backbone {
   metrics: BackboneMetrics;
   tuning: TrafficTuning;
   jobs: JobScheduler | undefined;
+  /** The fan experience's stores and services (undefined when turned off). */
+  fan: FanExperience | undefined;
+  /** Payments (undefined when not configured). */
+  payments: Payments | undefined;
   /** Starts the outbox worker, polling (if chosen) and the scheduled jobs. */
   start(): Promise<void>;
   /** Graceful: stop intake, let queued updates and calls in flight finish, put back the rest. */
@@ -96,8 +118,9 @@ export async function buildBackbone(options: BackboneOptions): Promise<Backbone>
     admins: createAdminStore(db),
   });
 
-  let worker: OutboxWorker | undefined;
-  const wake = () => worker?.wake();
+  // The worker is built after the alerts and sender it needs; until then there is nothing to wake.
+  const workerRef: { current?: OutboxWorker } = {};
+  const wake = () => workerRef.current?.wake();
   const alerts = new AlertReporter({
     outbox,
     adminChatId: options.adminChatId,
@@ -113,7 +136,8 @@ export async function buildBackbone(options: BackboneOptions): Promise<Backbone>
     metrics,
     async onLongPause(pause, retryAfterSeconds) {
       await pauses.save(pause);
-      const where = pause.chatId === options.adminChatId ? 'the admin group' : `chat ${pause.chatId}`;
+      const where =
+        pause.chatId === options.adminChatId ? 'the admin group' : `chat ${pause.chatId}`;
       await alerts.raise({
         key: `long_pause:${pause.chatId}`,
         severity: 'critical',
@@ -123,14 +147,47 @@ export async function buildBackbone(options: BackboneOptions): Promise<Backbone>
       });
     },
   });
+  const payments = options.payments
+    ? buildPayments(
+        {
+          db,
+          botUsername: botInfo.username,
+          adminChatId: options.adminChatId,
+          ownerIds: options.ownerIds,
+          logger,
+          wake,
+        },
+        options.payments,
+      )
+    : undefined;
+  const fanExperience =
+    options.fanExperience === false
+      ? undefined
+      : buildFanExperience(
+          {
+            db,
+            sender,
+            outbox,
+            adminChatId: options.adminChatId,
+            logger: logger.child({ component: 'fan' }),
+            wake,
+            timeScale: tuning.limits.timeScale,
+          },
+          payments
+            ? { ...options.fanExperience, spendObserver: payments.spendObserver }
+            : options.fanExperience,
+        );
   const topics = new TopicManager({
     sender,
     fans,
     state,
     adminChatId: options.adminChatId,
     logger: logger.child({ component: 'topics' }),
+    onFanTopicCreated: fanExperience
+      ? (fanId, topicId) => fanExperience.deps.cards.post(fanId, topicId)
+      : undefined,
   });
-  worker = new OutboxWorker({
+  const worker = new OutboxWorker({
     store: outbox,
     sender,
     topics,
@@ -146,6 +203,7 @@ export async function buildBackbone(options: BackboneOptions): Promise<Backbone>
     leaseMs: tuning.leaseMs,
     idlePollMs: tuning.idlePollMs,
     pauseRefreshMs: tuning.pauseRefreshMs,
+    onDelivered: fanExperience?.onDelivered,
   });
 
   const bot = createBot({
@@ -162,7 +220,23 @@ export async function buildBackbone(options: BackboneOptions): Promise<Backbone>
     logger: logger.child({ component: 'bot' }),
     metrics,
     wakeOutbox: wake,
-    features: options.features,
+    fan: (
+      fanExperience ??
+      buildFanExperience(
+        {
+          db,
+          sender,
+          outbox,
+          adminChatId: options.adminChatId,
+          logger,
+          wake,
+          timeScale: tuning.limits.timeScale,
+        },
+        {},
+      )
+    ).deps,
+    payments: payments?.service,
+    features: options.features ?? (fanExperience ? FEATURES : BACKBONE_FEATURES),
   });
   const intake = new UpdateIntake({
     updates,
@@ -189,7 +263,9 @@ export async function buildBackbone(options: BackboneOptions): Promise<Backbone>
   });
 
   if (options.mode === 'webhook' && !options.webhookSecret) {
-    throw new PremiumbotError(ErrorCodes.config, 'Webhook mode needs TELEGRAM_WEBHOOK_SECRET', { kind: 'usage' });
+    throw new PremiumbotError(ErrorCodes.config, 'Webhook mode needs TELEGRAM_WEBHOOK_SECRET', {
+      kind: 'usage',
+    });
   }
   const app = await buildApp({
     logger: logger.child({ component: 'http' }),
@@ -204,8 +280,12 @@ export async function buildBackbone(options: BackboneOptions): Promise<Backbone>
         ? { secret: options.webhookSecret!, accept: (update) => intake.accept(update) }
         : undefined,
     onError: (err) =>
-      alerts.raise({ key: `http_error:${err.name}`, severity: 'warning', text: `An HTTP request failed (${err.name}). See the logs.` }),
-    routes: options.routes,
+      alerts.raise({
+        key: `http_error:${err.name}`,
+        severity: 'warning',
+        text: `An HTTP request failed (${err.name}). See the logs.`,
+      }),
+    routes: [...(options.routes ?? []), ...(payments ? [payments.route] : [])],
   });
   const poller =
     options.mode === 'polling'
@@ -239,22 +319,43 @@ export async function buildBackbone(options: BackboneOptions): Promise<Backbone>
     get jobs() {
       return jobs;
     },
+    fan: fanExperience,
+    payments,
     async start() {
       await theWorker.start();
       await poller?.start();
+      if (fanExperience)
+        await publishFanCommands(
+          sender,
+          fanExperience.deps.templates,
+          logger.child({ component: 'bot' }),
+        );
       if (options.scheduleJobs) {
         jobs = startJobScheduler(
           JOBS,
-          { updates, outbox, jobLock: createJobLock(db), logger: logger.child({ component: 'jobs' }), now: () => new Date() },
+          {
+            updates,
+            outbox,
+            jobLock: createJobLock(db),
+            logger: logger.child({ component: 'jobs' }),
+            now: () => new Date(),
+            passNotices: fanExperience?.passNotices,
+          },
           options.workerId ?? newWorkerId(),
         );
       }
     },
     async stop() {
+      const L = (w: string) => process.env.PB_DEBUG_STOP && console.log('STOP', w);
       await poller?.stop();
+      L('poller');
       await app.close();
+      L('app');
       await intake.close();
+      L('intake');
       await jobs?.stop();
+      await fanExperience?.flush();
+      L('flush');
       await theWorker.stop(tuning.shutdownGraceMs);
     },
   };
@@ -264,9 +365,13 @@ async function getMe(api: BotApi, apiRoot: string): Promise<UserFromGetMe> {
   try {
     return await api.call<UserFromGetMe>('getMe', {});
   } catch (cause) {
-    throw new PremiumbotError(ErrorCodes.telegram, `Telegram did not accept the bot token (getMe failed: ${(cause as Error).message})`, {
-      hint: `Check BOT_TOKEN and that ${apiRoot} is reachable (run \`premiumbot doctor\`).`,
-      cause,
-    });
+    throw new PremiumbotError(
+      ErrorCodes.telegram,
+      `Telegram did not accept the bot token (getMe failed: ${(cause as Error).message})`,
+      {
+        hint: `Check BOT_TOKEN and that ${apiRoot} is reachable (run \`premiumbot doctor\`).`,
+        cause,
+      },
+    );
   }
 }

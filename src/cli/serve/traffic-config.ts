@@ -5,7 +5,11 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { UsageError } from '../../core/errors.js';
-import { DEFAULT_TRAFFIC_LIMITS, limitProblems, type TrafficLimits } from '../../core/traffic/limits.js';
+import {
+  DEFAULT_TRAFFIC_LIMITS,
+  limitProblems,
+  type TrafficLimits,
+} from '../../core/traffic/limits.js';
 
 export interface TrafficTuning {
   limits: TrafficLimits;
@@ -63,13 +67,19 @@ export type TrafficTuningInput = z.input<typeof schema>;
 export function resolveTuning(input: unknown = {}, source = 'traffic config'): TrafficTuning {
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    const problems = parsed.error.issues.map(
+      (i) => `${i.path.join('.') || '(root)'}: ${i.message}`,
+    );
     throw new UsageError(`Invalid ${source}: ${problems.join('; ')}`, {
       hint: 'See docs/architecture.md, "Delivery guarantees", for the fields.',
     });
   }
   const { limits, ...rest } = parsed.data;
-  const merged: TrafficTuning = { ...DEFAULT_TUNING, ...rest, limits: { ...DEFAULT_TRAFFIC_LIMITS, ...limits } };
+  const merged: TrafficTuning = {
+    ...DEFAULT_TUNING,
+    ...rest,
+    limits: { ...DEFAULT_TRAFFIC_LIMITS, ...limits },
+  };
   const problems = limitProblems(merged.limits);
   if (problems.length > 0) throw new UsageError(`Invalid ${source}: ${problems.join('; ')}`);
   return merged;

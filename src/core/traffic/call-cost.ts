@@ -33,7 +33,11 @@ const BATCH_METHODS: Record<string, string> = {
 };
 
 /** Messages a call counts for; 0 for calls that are not limited (getMe, answerCallbackQuery…). */
-export function callCost(method: string, params: Record<string, unknown>, perMessage = true): number {
+export function callCost(
+  method: string,
+  params: Record<string, unknown>,
+  perMessage = true,
+): number {
   if (SEND_METHODS.has(method)) return 1;
   const listField = BATCH_METHODS[method];
   if (listField) {

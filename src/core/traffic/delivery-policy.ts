@@ -73,7 +73,11 @@ const BLOCKED_PATTERNS = [
   /bot was kicked from the/i,
 ];
 
-const THREAD_MISSING_PATTERNS = [/message thread not found/i, /TOPIC_DELETED/i, /TOPIC_ID_INVALID/i];
+const THREAD_MISSING_PATTERNS = [
+  /message thread not found/i,
+  /TOPIC_DELETED/i,
+  /TOPIC_ID_INVALID/i,
+];
 
 /** Decides what to do with a failed call of `method`. */
 export function decideFailure(method: string, failure: CallFailure): FailureDecision {
@@ -85,7 +89,10 @@ export function decideFailure(method: string, failure: CallFailure): FailureDeci
   }
   const { code, description } = failure;
   if (code === 429) {
-    return { action: 'rate_limited', retryAfterSeconds: Math.max(1, failure.retryAfterSeconds ?? 5) };
+    return {
+      action: 'rate_limited',
+      retryAfterSeconds: Math.max(1, failure.retryAfterSeconds ?? 5),
+    };
   }
   if (failure.migrateToChatId !== undefined) {
     return { action: 'migrated', newChatId: failure.migrateToChatId };

@@ -64,7 +64,10 @@ export function windowRules(limits: TrafficLimits): WindowRules {
 }
 
 /** Simulated seconds → real milliseconds. */
-export function simulatedSecondsToMs(seconds: number, limits: Pick<TrafficLimits, 'timeScale'>): number {
+export function simulatedSecondsToMs(
+  seconds: number,
+  limits: Pick<TrafficLimits, 'timeScale'>,
+): number {
   const scale = limits.timeScale > 0 ? limits.timeScale : 1;
   return Math.ceil(seconds * 1000 * scale);
 }

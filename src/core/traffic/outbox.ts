@@ -103,7 +103,12 @@ export interface OutboxStore {
    */
   claim(request: ClaimRequest): Promise<OutboxJob[]>;
   /** Claims the jobs that directly follow `head` in its lane (for batching), in order. */
-  claimFollowers(head: OutboxJob, workerId: string, leaseMs: number, max: number): Promise<OutboxJob[]>;
+  claimFollowers(
+    head: OutboxJob,
+    workerId: string,
+    leaseMs: number,
+    max: number,
+  ): Promise<OutboxJob[]>;
   /** Records that the call for these jobs is about to leave (an uncertain window opens). */
   markAttempt(ids: readonly number[], workerId: string): Promise<void>;
   /** The call succeeded. `messageIds[i]` is what Telegram returned for `ids[i]`, if any. */
@@ -111,7 +116,12 @@ export interface OutboxStore {
   /** Back to pending (429, backoff, topic recreation, shutdown). */
   retry(ids: readonly number[], update: RetryUpdate): Promise<void>;
   /** Finished without delivery. */
-  finish(ids: readonly number[], status: 'failed' | 'dead', outcome: OutboxOutcome, error: string): Promise<void>;
+  finish(
+    ids: readonly number[],
+    status: 'failed' | 'dead',
+    outcome: OutboxOutcome,
+    error: string,
+  ): Promise<void>;
   /** Extends the lease of jobs still being worked on. */
   renew(ids: readonly number[], workerId: string, leaseMs: number): Promise<void>;
   /**
@@ -119,7 +129,9 @@ export interface OutboxStore {
    * startup). Claimed but never attempted → pending again; attempted → returned so the
    * worker applies the uncertain-outcome policy.
    */
-  recoverAbandoned(options: { all: boolean }): Promise<{ requeued: number; attempted: OutboxJob[] }>;
+  recoverAbandoned(options: {
+    all: boolean;
+  }): Promise<{ requeued: number; attempted: OutboxJob[] }>;
   /** Queue depth by status, for /metrics. */
   depth(): Promise<Record<OutboxStatus, number>>;
   /** Deletes finished jobs older than `before`. */

@@ -3,7 +3,13 @@
  * pauses imposed by 429s. A sliding-window log is exact: no window of `windowMs` ever
  * holds more than `limit` sends, which is what Telegram's group limit needs.
  */
-import { isGroupChat, windowRules, type TrafficLimits, type WindowRule, type WindowRules } from './limits.js';
+import {
+  isGroupChat,
+  windowRules,
+  type TrafficLimits,
+  type WindowRule,
+  type WindowRules,
+} from './limits.js';
 
 /**
  * A sliding-window log per key. A send counts from when it is taken until it is settled
@@ -181,8 +187,10 @@ export class RateScheduler {
   /** Chats that cannot take a send right now (paused, or their own window is full). */
   blockedChats(now: number): number[] {
     const blocked = new Set<number>(this.activePauses(now).map((p) => p.chatId));
-    for (const key of this.privateChats.keys(now)) if (this.privateChats.delay(key, now) > 0) blocked.add(Number(key));
-    for (const key of this.groups.keys(now)) if (this.groups.delay(key, now) > 0) blocked.add(Number(key));
+    for (const key of this.privateChats.keys(now))
+      if (this.privateChats.delay(key, now) > 0) blocked.add(Number(key));
+    for (const key of this.groups.keys(now))
+      if (this.groups.delay(key, now) > 0) blocked.add(Number(key));
     return [...blocked];
   }
 

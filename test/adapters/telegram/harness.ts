@@ -6,8 +6,12 @@ import fs from 'node:fs';
 import { createLogger } from '../../../src/cli/logger.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { buildBackbone, type Backbone } from '../../../src/cli/serve/backbone.js';
+import type { FanExperienceOptions } from '../../../src/cli/serve/fan-experience.js';
 import type { TrafficTuningInput } from '../../../src/cli/serve/traffic-config.js';
-import { createTelegramSimulator, type TelegramSimulator } from '../../../src/sandbox/telegram/index.js';
+import {
+  createTelegramSimulator,
+  type TelegramSimulator,
+} from '../../../src/sandbox/telegram/index.js';
 import type { RateLimitOptions } from '../../../src/sandbox/telegram/rate-limit.js';
 import { createMigratedTestDb, type TestDb } from '../../helpers/db.js';
 
@@ -25,6 +29,11 @@ export interface HarnessOptions {
   sim?: TelegramSimulator;
   admin?: { chatId: number; ownerId: number };
   poolMax?: number;
+  /** The fan experience (credits, cards…); off by default: backbone tests use the bare relay. */
+  fanExperience?: FanExperienceOptions | false;
+  /** Run the scheduled jobs (node-cron). */
+  scheduleJobs?: boolean;
+  workerId?: string;
 }
 
 export interface Harness {
@@ -65,8 +74,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     db: testDb.db,
     // PB_TEST_LOG=debug shows the backbone's logs while debugging a test.
     logger: process.env.PB_TEST_LOG
-      ? createLogger({ level: process.env.PB_TEST_LOG, destination: fs.createWriteStream('/tmp/pb-test.log', { flags: 'a' }) })
+      ? createLogger({
+          level: process.env.PB_TEST_LOG,
+          destination: fs.createWriteStream('/tmp/pb-test.log', { flags: 'a' }),
+        })
       : silentLogger,
+    fanExperience: options.fanExperience ?? false,
+    scheduleJobs: options.scheduleJobs,
+    workerId: options.workerId,
     tuning: {
       idlePollMs: 20,
       pauseRefreshMs: 200,
@@ -88,6 +103,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     if (stopped) return;
     stopped = true;
     if (mode === 'webhook') await sim.callApi('deleteWebhook', {});
+    if (process.env.PB_DEBUG_STOP) console.log('CLOSE deleteWebhook done');
     await backbone.stop();
   };
   const ownSim = !options.sim;
@@ -101,9 +117,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     webhookUrl,
     stopBackbone,
     async close() {
+      const t0 = Date.now();
+      const lap = (what: string) =>
+        process.env.PB_DEBUG_STOP && console.log('CLOSE', what, Date.now() - t0);
       await stopBackbone();
+      lap('backbone');
       if (ownSim) await sim.close();
+      lap('sim');
       if (ownDb) await testDb.destroy();
+      lap('db');
     },
   };
 }

@@ -20,7 +20,11 @@ describe('relay through the outbox (simulator over HTTP)', () => {
       10_000,
       'fan topic',
     );
-    await sim.control.waitFor(() => topicTexts(sim, adminChatId, topic.threadId).length === 2, 10_000, 'two relays');
+    await sim.control.waitFor(
+      () => topicTexts(sim, adminChatId, topic.threadId).length === 2,
+      10_000,
+      'two relays',
+    );
     expect(topicTexts(sim, adminChatId, topic.threadId)).toEqual(['hello team', 'second message']);
 
     sim.control.adminSendsInTopic(h.ownerId, adminChatId, topic.threadId, 'hi Fiona');

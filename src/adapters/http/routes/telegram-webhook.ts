@@ -28,14 +28,21 @@ export function secretMatches(given: string | undefined, expected: string): bool
   return timingSafeEqual(a, b) && given.length === expected.length;
 }
 
-export function telegramWebhookRoute(deps: TelegramWebhookDeps, metrics: BackboneMetrics, logger: Logger): FastifyPluginAsync {
+export function telegramWebhookRoute(
+  deps: TelegramWebhookDeps,
+  metrics: BackboneMetrics,
+  logger: Logger,
+): FastifyPluginAsync {
   return async (app) => {
     app.post('/telegram-webhook', async (request, reply) => {
       const started = process.hrtime.bigint();
       const header = request.headers[SECRET_HEADER];
       if (!secretMatches(Array.isArray(header) ? header[0] : header, deps.secret)) {
         metrics.updates.inc({ result: 'unauthorized' });
-        logger.warn({ reqId: request.id, ip: request.ip }, 'telegram webhook: missing or wrong secret token');
+        logger.warn(
+          { reqId: request.id, ip: request.ip },
+          'telegram webhook: missing or wrong secret token',
+        );
         return reply.status(401).send({ error: 'unauthorized' });
       }
       const parsed = updateSchema.safeParse(request.body);

@@ -13,7 +13,10 @@ export const guardFeature: Feature = {
       if (!chat || mayStayInChat(chat, deps.adminChatId)) return next();
       const member = ctx.myChatMember?.new_chat_member.status;
       if (member === 'left' || member === 'kicked') return;
-      deps.logger.warn({ chatId: chat.id, chatType: chat.type }, 'leaving a chat that is not the admin group');
+      deps.logger.warn(
+        { chatId: chat.id, chatType: chat.type },
+        'leaving a chat that is not the admin group',
+      );
       try {
         await deps.sender.send('leaveChat', { chat_id: chat.id }, { maxAttempts: 3 });
       } catch (err) {

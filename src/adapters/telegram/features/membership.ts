@@ -18,7 +18,10 @@ export const membershipFeature: Feature = {
         username: update.from.username ?? null,
       });
       if (!(await deps.fans.setBlocked(fanId, blocked))) return;
-      deps.logger.info({ fanId, blocked }, blocked ? 'fan blocked the bot' : 'fan unblocked the bot');
+      deps.logger.info(
+        { fanId, blocked },
+        blocked ? 'fan blocked the bot' : 'fan unblocked the bot',
+      );
       await deps.outbox.enqueue([
         {
           kind: 'notice.topic',

@@ -36,7 +36,9 @@ export const relayFeature: Feature = {
 
       if (ctx.chat.type === 'private') {
         // Commands (/start, /balance…) are for the bot, not the team.
-        const first = (message.entities as Array<{ type: string; offset: number }> | undefined)?.[0];
+        const first = (
+          message.entities as Array<{ type: string; offset: number }> | undefined
+        )?.[0];
         if (first?.type === 'bot_command' && first.offset === 0) return next();
         const from = ctx.from;
         await deps.fans.ensure({
@@ -62,7 +64,11 @@ export const relayFeature: Feature = {
         return;
       }
 
-      if (ctx.chat.id !== deps.adminChatId || !message.is_topic_message || message.message_thread_id === undefined) {
+      if (
+        ctx.chat.id !== deps.adminChatId ||
+        !message.is_topic_message ||
+        message.message_thread_id === undefined
+      ) {
         return next();
       }
       if (ctx.from.id === deps.botInfo.id) return;

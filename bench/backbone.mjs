@@ -1,0 +1,165 @@
+// @ts-check
+/**
+ * Backbone benchmark (not a test): webhook acknowledgement latency (p50/p99) and outbox
+ * throughput against the Telegram simulator, on SQLite and — when BENCH_DATABASE_URL or
+ * TEST_DATABASE_URL points at Postgres — on Postgres too. Runs the built code in dist/.
+ *
+ *   npm run bench:backbone
+ *   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:backbone
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import knexFactory from 'knex';
+import { createDb } from '../dist/adapters/db/knex.js';
+import { buildBackbone } from '../dist/cli/serve/backbone.js';
+import { silentLogger } from '../dist/core/logger.js';
+import { createTelegramSimulator } from '../dist/sandbox/telegram/index.js';
+
+const UPDATES = Number(process.env.BENCH_UPDATES ?? 2000);
+const WEBHOOK_CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
+const JOBS = Number(process.env.BENCH_JOBS ?? 5000);
+const FANS = 200;
+const SECRET = 'bench-secret';
+
+/** A fresh database: a temp SQLite file, or a new database on the Postgres server. */
+async function freshDatabase(dialect, serverUrl) {
+  if (dialect === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-bench-'));
+    const url = `sqlite:${path.join(dir, 'bench.db')}`;
+    const db = createDb(url);
+    return {
+      db,
+      destroy: async () => {
+        await db.destroy();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const name = `pb_bench_${randomBytes(4).toString('hex')}`;
+  const admin = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
+  await admin.raw(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const db = createDb(url.toString(), { poolMax: 10 });
+  return {
+    db,
+    destroy: async () => {
+      await db.destroy();
+      await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.destroy();
+    },
+  };
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function bench(dialect, serverUrl) {
+  const sim = createTelegramSimulator({ rateLimits: false });
+  await sim.listen(0);
+  const owner = sim.control.createUser({ first_name: 'Owner' });
+  const { chatId } = sim.control.createForumGroup({ title: 'Bench team', ownerId: owner.id });
+  const fans = Array.from({ length: FANS }, (_, i) =>
+    sim.control.createUser({ first_name: `Bench${i}` }),
+  );
+  for (const fan of fans) sim.control.fanSendsText(fan.id, '/start');
+  const database = await freshDatabase(dialect, serverUrl);
+  await database.db.migrate.latest();
+  const backbone = await buildBackbone({
+    botToken: sim.token,
+    apiRoot: sim.apiRoot,
+    adminChatId: chatId,
+    ownerIds: [owner.id],
+    webhookSecret: SECRET,
+    mode: 'webhook',
+    db: database.db,
+    logger: silentLogger,
+    // Flood limits off on both sides: this measures our own overhead, not Telegram's pace.
+    tuning: { limits: { timeScale: 0.00001 }, concurrency: 16, idlePollMs: 10 },
+  });
+  const address = await backbone.app.listen({ host: '127.0.0.1', port: 0 });
+
+  // 1. Webhook acknowledgement latency (each update persisted before the 200).
+  const latencies = [];
+  let next = 0;
+  const post = async () => {
+    while (next < UPDATES) {
+      const i = next++;
+      const fan = fans[i % FANS];
+      const update = {
+        update_id: 500_000_000 + i,
+        message: {
+          message_id: 1000 + i,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: fan.id, type: 'private', first_name: fan.first_name },
+          from: { id: fan.id, is_bot: false, first_name: fan.first_name },
+          text: `bench ${i}`,
+        },
+      };
+      const started = performance.now();
+      const res = await fetch(`${address}/telegram-webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+        body: JSON.stringify(update),
+      });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+      latencies.push(performance.now() - started);
+    }
+  };
+  await Promise.all(Array.from({ length: WEBHOOK_CONCURRENCY }, post));
+  latencies.sort((a, b) => a - b);
+
+  // 2. Outbox throughput: JOBS private sends, one instance.
+  await database.db('outbox').delete();
+  const jobs = Array.from({ length: JOBS }, (_, i) => ({
+    kind: 'notice.fan',
+    target: { type: 'chat', chatId: fans[i % FANS].id },
+    method: 'sendMessage',
+    params: { text: `job ${i}` },
+  }));
+  for (let i = 0; i < JOBS; i += 500) {
+    await database.db.transaction((trx) => backbone.outbox.enqueueIn(trx, jobs.slice(i, i + 500)));
+  }
+  const started = performance.now();
+  await backbone.start();
+  for (;;) {
+    const depth = await backbone.outbox.depth();
+    if (depth.sent >= JOBS) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await backbone.stop();
+  await sim.close();
+  await database.destroy();
+  return {
+    dialect,
+    webhook: {
+      updates: UPDATES,
+      concurrency: WEBHOOK_CONCURRENCY,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      max: latencies[latencies.length - 1],
+    },
+    outbox: { jobs: JOBS, seconds, perSecond: JOBS / seconds },
+  };
+}
+
+const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? '';
+const dialects = ['sqlite', ...(/^postgres/i.test(serverUrl) ? ['postgres'] : [])];
+console.log(`premiumbot backbone benchmark (node ${process.version}, ${os.cpus().length} CPUs)`);
+for (const dialect of dialects) {
+  const r = await bench(dialect, serverUrl);
+  console.log(
+    `${r.dialect.padEnd(8)} webhook ack: p50 ${r.webhook.p50.toFixed(1)} ms, p99 ${r.webhook.p99.toFixed(1)} ms, ` +
+      `max ${r.webhook.max.toFixed(1)} ms (${r.webhook.updates} updates, ${r.webhook.concurrency} concurrent)`,
+  );
+  console.log(
+    `${r.dialect.padEnd(8)} outbox: ${r.outbox.jobs} jobs in ${r.outbox.seconds.toFixed(1)} s = ${r.outbox.perSecond.toFixed(0)} jobs/s (one instance, flood limits off)`,
+  );
+}
+if (dialects.length === 1) console.log('(set TEST_DATABASE_URL=postgres://… to include Postgres)');

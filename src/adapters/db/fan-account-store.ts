@@ -1,0 +1,149 @@
+/** Fan accounts for the fan experience: the card's figures, ban flag, tier and gifts. */
+import type { Knex } from 'knex';
+import type { FanAccount, FanAccounts } from '../../core/fan-account.js';
+import { TIERS, type Tier } from '../../core/tiers.js';
+import type { DbLedgerStore } from './ledger-store.js';
+import { toBool, toDate, toInt, toRequiredDate } from './rows.js';
+
+interface AccountRow {
+  id: unknown;
+  first_name: string | null;
+  last_name: string | null;
+  username: string | null;
+  language_code: string | null;
+  tier: string;
+  message_credits: unknown;
+  time_credits_seconds: unknown;
+  pass_started_at: unknown;
+  pass_ends_at: unknown;
+  total_spent_cents: unknown;
+  message_count: unknown;
+  created_at: unknown;
+  is_banned: unknown;
+  is_blocked: unknown;
+  is_frozen: unknown;
+  chat_id: unknown;
+  topic_id: unknown;
+  card_message_id: unknown;
+}
+
+/** Ledger kinds that top a balance up (with the debt settlement that may follow a grant). */
+const TOP_UP_KINDS = ['grant', 'gift', 'adjust', 'debt_settle'];
+
+/** Reads a fan's account in `q` (a knex instance or a transaction). */
+export async function readFanAccount(
+  q: Knex | Knex.Transaction,
+  fanId: number,
+): Promise<FanAccount | null> {
+  const row = (await q('users as u')
+    .leftJoin('conversations as c', 'c.user_id', 'u.id')
+    .where('u.id', fanId)
+    .first(
+      'u.id',
+      'u.first_name',
+      'u.last_name',
+      'u.username',
+      'u.language_code',
+      'u.tier',
+      'u.message_credits',
+      'u.time_credits_seconds',
+      'u.pass_started_at',
+      'u.pass_ends_at',
+      'u.total_spent_cents',
+      'u.message_count',
+      'u.created_at',
+      'u.is_banned',
+      'u.is_blocked',
+      'u.is_frozen',
+      'c.chat_id',
+      'c.topic_id',
+      'c.card_message_id',
+    )) as AccountRow | undefined;
+  if (!row) return null;
+  const last = (await q('credit_ledger')
+    .where('user_id', fanId)
+    .whereIn('kind', TOP_UP_KINDS)
+    .max('id as id')
+    .first()) as { id: unknown } | undefined;
+  let lastTopUpBalance: number | null = null;
+  if (last?.id !== null && last?.id !== undefined) {
+    const sum = (await q('credit_ledger')
+      .where('user_id', fanId)
+      .where('id', '<=', toInt(last.id))
+      .sum('credits_delta as total')
+      .first()) as { total: unknown } | undefined;
+    lastTopUpBalance = toInt(sum?.total);
+  }
+  const tier = (TIERS as readonly string[]).includes(row.tier) ? (row.tier as Tier) : 'new';
+  return {
+    fanId: toInt(row.id),
+    firstName: row.first_name,
+    lastName: row.last_name,
+    username: row.username,
+    languageCode: row.language_code,
+    tier,
+    credits: toInt(row.message_credits),
+    bankedSeconds: toInt(row.time_credits_seconds),
+    passStartedAt: toDate(row.pass_started_at),
+    passEndsAt: toDate(row.pass_ends_at),
+    totalSpentCents: toInt(row.total_spent_cents),
+    messageCount: toInt(row.message_count),
+    firstSeen: toRequiredDate(row.created_at),
+    banned: toBool(row.is_banned),
+    blocked: toBool(row.is_blocked),
+    frozen: toBool(row.is_frozen),
+    lastTopUpBalance,
+    topic:
+      row.topic_id === null || row.topic_id === undefined
+        ? null
+        : {
+            chatId: toInt(row.chat_id),
+            topicId: toInt(row.topic_id),
+            cardMessageId:
+              row.card_message_id === null || row.card_message_id === undefined
+                ? null
+                : toInt(row.card_message_id),
+          },
+  };
+}
+
+/** The FanAccounts port over knex; gifts go through the ledger store. */
+export function createFanAccountStore(db: Knex, ledger: DbLedgerStore): FanAccounts {
+  return {
+    get: (fanId) => readFanAccount(db, fanId),
+    async ensure(profile) {
+      await ledger.ensureUser(profile);
+    },
+    async setBanned(fanId, banned) {
+      const changed = await db('users')
+        .where('id', fanId)
+        .where('is_banned', !banned)
+        .update({ is_banned: banned, updated_at: new Date() });
+      return changed > 0;
+    },
+    async setTier(fanId, tier) {
+      const changed = await db('users')
+        .where('id', fanId)
+        .whereNot('tier', tier)
+        .update({ tier, updated_at: new Date() });
+      return changed > 0;
+    },
+    async gift(fanId, amount, key, note) {
+      const result = await ledger.grantCredits(fanId, amount, key, { kind: 'gift', note });
+      return { duplicate: result.duplicate, credits: result.balance.credits };
+    },
+    async setCardMessage(fanId, topicId, messageId) {
+      await db('conversations')
+        .where({ user_id: fanId, topic_id: topicId })
+        .update({ card_message_id: messageId, updated_at: new Date() });
+    },
+    async claimCard(fanId, topicId, force) {
+      const query = db('conversations').where({ user_id: fanId, topic_id: topicId });
+      // A new topic replaces any old card, unless someone is posting one right now (0).
+      if (force)
+        query.where((q) => q.whereNull('card_message_id').orWhereNot('card_message_id', 0));
+      else query.whereNull('card_message_id');
+      return (await query.update({ card_message_id: 0, updated_at: new Date() })) > 0;
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * The compact balance update after relayed messages: one per burst. Each spend asks for an
+ * update and requests close together share one, so five quick messages give the fan one `Credits: 75/100 [████████░░] 75%` line showing
+ * the balance after the last of them. It is a courtesy, not paid work: kept in memory.
+ */
+import { renderBalance } from '../../core/balance.js';
+import type { FanAccounts } from '../../core/fan-account.js';
+import type { Logger } from '../../core/logger.js';
+import { passIsRunning } from '../../core/passes.js';
+import type { MessageCatalog } from '../../core/templates.js';
+import { PRIORITY, type OutboxStore } from '../../core/traffic/outbox.js';
+
+export interface BalanceBarDeps {
+  accounts: FanAccounts;
+  outbox: Pick<OutboxStore, 'enqueue'>;
+  templates: MessageCatalog;
+  logger: Logger;
+  delayMs: number;
+  wake: () => void;
+}
+
+export class BalanceBar {
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private readonly firstRequest = new Map<number, number>();
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(private readonly deps: BalanceBarDeps) {}
+
+  /**
+   * Asks for a balance update for the fan. The update goes out once the fan paused for
+   * `delayMs` (each request pushes it back), but never later than 4 × `delayMs` after the
+   * first request of the burst.
+   */
+  request(fanId: number): void {
+    const pending = this.timers.get(fanId);
+    const now = Date.now();
+    const firstAt = pending ? (this.firstRequest.get(fanId) ?? now) : now;
+    if (pending) clearTimeout(pending);
+    this.firstRequest.set(fanId, firstAt);
+    const due = Math.min(now + this.deps.delayMs, firstAt + 4 * this.deps.delayMs);
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(fanId);
+        this.firstRequest.delete(fanId);
+        const run = this.send(fanId)
+          .catch((err: unknown) => this.deps.logger.warn({ err, fanId }, 'balance update failed'))
+          .finally(() => this.running.delete(run));
+        this.running.add(run);
+      },
+      Math.max(0, due - now),
+    );
+    timer.unref();
+    this.timers.set(fanId, timer);
+  }
+
+  /** Sends what is scheduled now (shutdown) and waits for it. */
+  async flush(): Promise<void> {
+    for (const [fanId, timer] of this.timers) {
+      clearTimeout(timer);
+      this.timers.delete(fanId);
+      this.firstRequest.delete(fanId);
+      const run = this.send(fanId).catch(() => {});
+      this.running.add(run);
+    }
+    await Promise.all([...this.running]);
+  }
+
+  private async send(fanId: number): Promise<void> {
+    const account = await this.deps.accounts.get(fanId);
+    if (!account) return;
+    // During a pass credits do not move; the pass notices say what matters.
+    if (passIsRunning({ startedAt: account.passStartedAt, endsAt: account.passEndsAt }, new Date()))
+      return;
+    const t = this.deps.templates.forLanguage(account.languageCode);
+    await this.deps.outbox.enqueue([
+      {
+        kind: 'notice.balance',
+        target: { type: 'chat', chatId: fanId },
+        method: 'sendMessage',
+        params: {
+          text: renderBalance(account, t('balance.label')),
+          disable_notification: true,
+        },
+        priority: PRIORITY.fan,
+        fanId,
+      },
+    ]);
+    this.deps.wake();
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * The fan card's quick actions, for admins in the admin group: 👤 User info (a fresh copy
+ * of the card in the topic), 🎁 Gift credits (preset amounts, a `gift:<update id>` ledger
+ * entry), 🚫 Ban / ✅ Unban. Agents may look; gifts and bans need the admin role.
+ */
+import { roleAtLeast, type AdminRoleName } from '../../../core/admin-auth.js';
+import { parseCardCallback, type CardAction } from '../../../core/info-card.js';
+import { ledgerKeys } from '../../../core/ledger.js';
+import { PRIORITY } from '../../../core/traffic/outbox.js';
+import type { BotDeps } from '../bot.js';
+import { fanNotice } from '../fan-texts.js';
+import { cardKeyboard, giftKeyboard } from '../keyboards.js';
+import type { Feature } from './index.js';
+
+const NEEDED_ROLE: Record<CardAction['action'], AdminRoleName> = {
+  info: 'agent',
+  gift_menu: 'admin',
+  back: 'agent',
+  gift: 'admin',
+  ban: 'admin',
+  unban: 'admin',
+};
+
+async function answer(deps: BotDeps, queryId: string, text?: string): Promise<void> {
+  await deps.sender
+    .send(
+      'answerCallbackQuery',
+      { callback_query_id: queryId, ...(text ? { text } : {}) },
+      { maxAttempts: 2 },
+    )
+    .catch((err: unknown) => deps.logger.debug({ err }, 'callback answer failed'));
+}
+
+async function topicNotice(deps: BotDeps, fanId: number, text: string, key: string): Promise<void> {
+  await deps.outbox.enqueue([
+    {
+      kind: 'notice.topic',
+      target: { type: 'topic', chatId: deps.adminChatId, fanId },
+      method: 'sendMessage',
+      params: { text },
+      priority: PRIORITY.teamAnswer,
+      fanId,
+      dedupeKey: key,
+    },
+  ]);
+}
+
+export const cardActionsFeature: Feature = {
+  name: 'card-actions',
+  register(bot, deps) {
+    bot.action(/^card:/, async (ctx) => {
+      const fx = deps.fan;
+      const t = fx.templates.forLanguage(fx.adminLanguage);
+      const query = ctx.callbackQuery;
+      const action = 'data' in query ? parseCardCallback(query.data) : null;
+      const decision = await deps.admins.check(ctx);
+      if (!action || !decision.allowed || !roleAtLeast(decision.role, NEEDED_ROLE[action.action])) {
+        return answer(deps, query.id, t('card.admins_only'));
+      }
+      const fanId = action.fanId;
+      const account = await fx.accounts.get(fanId);
+      if (!account) return answer(deps, query.id);
+      const updateId = ctx.update.update_id;
+      const admin = ctx.from.first_name;
+      const cardMessageId = query.message?.message_id;
+      const setKeyboard = async (keyboard: unknown) => {
+        if (cardMessageId === undefined) return;
+        fx.cards.forget(fanId);
+        await deps.sender
+          .send(
+            'editMessageReplyMarkup',
+            { chat_id: deps.adminChatId, message_id: cardMessageId, reply_markup: keyboard },
+            { maxAttempts: 3 },
+          )
+          .catch((err: unknown) =>
+            deps.logger.warn({ err, fanId }, 'could not change the card keyboard'),
+          );
+      };
+      switch (action.action) {
+        case 'info': {
+          const { reply_markup: _keyboard, ...card } = fx.cards.render(account);
+          await deps.outbox.enqueue([
+            {
+              kind: 'notice.topic',
+              target: { type: 'topic', chatId: deps.adminChatId, fanId },
+              method: 'sendMessage',
+              params: card,
+              priority: PRIORITY.teamAnswer,
+              fanId,
+              dedupeKey: `card_info:${updateId}`,
+            },
+          ]);
+          deps.wakeOutbox();
+          return answer(deps, query.id);
+        }
+        case 'gift_menu': {
+          const settings = await fx.settings.getAll();
+          await setKeyboard(giftKeyboard(fanId, settings['gift.presets'], t));
+          return answer(deps, query.id);
+        }
+        case 'back':
+          await setKeyboard(cardKeyboard(account, t));
+          return answer(deps, query.id);
+        case 'gift': {
+          const result = await fx.accounts.gift(
+            fanId,
+            action.amount,
+            ledgerKeys.gift(updateId),
+            `by admin ${ctx.from.id}`,
+          );
+          if (!result.duplicate) {
+            await topicNotice(
+              deps,
+              fanId,
+              t('card.gifted', { admin, amount: action.amount, credits: result.credits }),
+              `gift_topic:${updateId}`,
+            );
+            const fanT = fx.templates.forLanguage(account.languageCode);
+            await deps.outbox.enqueue([
+              fanNotice(fanId, fanT('gift.notice', { amount: action.amount }), {
+                dedupeKey: `gift_fan:${updateId}`,
+                priority: PRIORITY.payment,
+              }),
+            ]);
+          }
+          fx.cards.forget(fanId);
+          await fx.cards.refreshNow(fanId);
+          deps.wakeOutbox();
+          return answer(deps, query.id, t('card.gift_answer', { amount: action.amount }));
+        }
+        case 'ban':
+        case 'unban': {
+          const banned = action.action === 'ban';
+          if (await fx.accounts.setBanned(fanId, banned)) {
+            await topicNotice(
+              deps,
+              fanId,
+              t(banned ? 'card.banned' : 'card.unbanned', { admin }),
+              `ban:${updateId}`,
+            );
+          }
+          await fx.cards.refreshNow(fanId);
+          deps.wakeOutbox();
+          return answer(deps, query.id);
+        }
+      }
+    });
+  },
+};

@@ -1,0 +1,147 @@
+/**
+ * The pinned user info card in each fan topic. It is posted and pinned right after the
+ * topic is created (before the first relay, so it is the topic's first message), and edited
+ * when what it shows changes. Edits spend the admin group's shared budget, so they are
+ * coalesced: at most one per fan per `refreshDelayMs`, sent at the lowest priority, and only
+ * when the text actually changed.
+ */
+import type { FanAccount, FanAccounts } from '../../core/fan-account.js';
+import { textParams } from '../../core/formatted-text.js';
+import { renderCard } from '../../core/info-card.js';
+import type { Logger } from '../../core/logger.js';
+import type { MessageCatalog } from '../../core/templates.js';
+import { PRIORITY, type OutboxStore } from '../../core/traffic/outbox.js';
+import { cardKeyboard, type InlineKeyboard } from './keyboards.js';
+import type { TelegramSender } from './sender.js';
+
+export interface InfoCardsDeps {
+  sender: TelegramSender;
+  outbox: Pick<OutboxStore, 'enqueue'>;
+  accounts: FanAccounts;
+  templates: MessageCatalog;
+  adminChatId: number;
+  adminLanguage: string;
+  currency: string;
+  logger: Logger;
+  refreshDelayMs: number;
+  wake: () => void;
+  now?: () => Date;
+}
+
+export class InfoCards {
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+  /** What each card shows now (text and keyboard), to skip edits that change nothing. */
+  private readonly shown = new Map<number, string>();
+  private readonly running = new Set<Promise<void>>();
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: InfoCardsDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** The card's text, entities and keyboard. */
+  render(account: FanAccount): Record<string, unknown> & { reply_markup: InlineKeyboard } {
+    const t = this.deps.templates.forLanguage(this.deps.adminLanguage);
+    const text = renderCard(account, t, { now: this.now(), currency: this.deps.currency });
+    return { ...textParams(text), reply_markup: cardKeyboard(account, t) };
+  }
+
+  /**
+   * Posts and pins the card of a topic just created. Called inside topic creation (single
+   * flight), so relays wait for it; a failure is logged and the next refresh posts it.
+   */
+  async post(fanId: number, topicId: number, isNewTopic = true): Promise<void> {
+    // One card per topic, whichever instance gets here first (0 marks "being posted").
+    if (!(await this.deps.accounts.claimCard(fanId, topicId, isNewTopic))) return;
+    let posted = false;
+    try {
+      const account = await this.deps.accounts.get(fanId);
+      if (!account) return;
+      const params = this.render(account);
+      const chatId = this.deps.adminChatId;
+      const maxWaitMs = this.deps.sender.scheduler.rules.group.windowMs * 2;
+      const sent = await this.deps.sender.send<{ message_id: number }>(
+        'sendMessage',
+        { chat_id: chatId, message_thread_id: topicId, ...params, disable_notification: true },
+        { maxAttempts: 3, maxWaitMs },
+      );
+      await this.deps.accounts.setCardMessage(fanId, topicId, sent.message_id);
+      posted = true;
+      this.shown.set(fanId, JSON.stringify(params));
+      await this.deps.sender.send(
+        'pinChatMessage',
+        { chat_id: chatId, message_id: sent.message_id, disable_notification: true },
+        { maxAttempts: 3, maxWaitMs },
+      );
+    } catch (err) {
+      this.deps.logger.warn({ err, fanId, topicId }, 'could not post the fan card');
+      if (!posted) await this.deps.accounts.setCardMessage(fanId, topicId, null).catch(() => {});
+    }
+  }
+
+  /** Asks for the card to be brought up to date (coalesced). */
+  request(fanId: number): void {
+    if (this.timers.has(fanId)) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(fanId);
+      this.track(this.refreshNow(fanId));
+    }, this.deps.refreshDelayMs);
+    timer.unref();
+    this.timers.set(fanId, timer);
+  }
+
+  /** Queues an edit of the card now (after an admin action), if it changed. */
+  async refreshNow(fanId: number): Promise<void> {
+    const pending = this.timers.get(fanId);
+    if (pending) {
+      clearTimeout(pending);
+      this.timers.delete(fanId);
+    }
+    try {
+      const account = await this.deps.accounts.get(fanId);
+      const messageId = account?.topic?.cardMessageId;
+      if (!account || !account.topic || messageId === 0 || messageId === undefined) return;
+      if (messageId === null) {
+        // The card could not be posted when the topic was created: post it now.
+        return await this.post(fanId, account.topic.topicId, false);
+      }
+      const params = this.render(account);
+      const key = JSON.stringify(params);
+      if (this.shown.get(fanId) === key) return;
+      this.shown.set(fanId, key);
+      await this.deps.outbox.enqueue([
+        {
+          kind: 'card.edit',
+          target: { type: 'chat', chatId: account.topic.chatId },
+          method: 'editMessageText',
+          params: { message_id: messageId, ...params },
+          priority: PRIORITY.background,
+          fanId,
+        },
+      ]);
+      this.deps.wake();
+    } catch (err) {
+      this.deps.logger.warn({ err, fanId }, 'could not refresh the fan card');
+    }
+  }
+
+  /** Forgets what a card showed (its keyboard was changed by hand, e.g. the gift menu). */
+  forget(fanId: number): void {
+    this.shown.delete(fanId);
+  }
+
+  /** Sends pending refreshes now and waits for them (shutdown). */
+  async flush(): Promise<void> {
+    for (const [fanId, timer] of this.timers) {
+      clearTimeout(timer);
+      this.timers.delete(fanId);
+      this.track(this.refreshNow(fanId));
+    }
+    await Promise.all([...this.running]);
+  }
+
+  private track(run: Promise<void>): void {
+    const tracked = run.finally(() => this.running.delete(tracked));
+    this.running.add(tracked);
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Inline keyboards. Button texts come from the templates (plain text); callback data is
+ * short and stable: `fan:start`, `buy:<productId>` (handled by the payments feature), and
+ * `card:<action>:<fanId>[:<amount>]` for the fan card's quick actions.
+ */
+import type { FanAccount, ProductOffer } from '../../core/fan-account.js';
+import { cardCallback } from '../../core/info-card.js';
+import { formatMoney } from '../../core/info-card.js';
+import type { Translate } from '../../core/templates.js';
+
+export interface InlineButton {
+  text: string;
+  callback_data: string;
+}
+
+export interface InlineKeyboard {
+  inline_keyboard: InlineButton[][];
+}
+
+/** Callback data of the welcome message's ▶️ Start button. */
+export const START_CALLBACK = 'fan:start';
+
+/** Callback data of a product's buy button (the payments feature answers it). */
+export function buyCallback(productId: number): string {
+  return `buy:${productId}`;
+}
+
+/** The welcome message's single button. */
+export function startKeyboard(t: Translate): InlineKeyboard {
+  return { inline_keyboard: [[{ text: t('start_button'), callback_data: START_CALLBACK }]] };
+}
+
+/** One buy button per product (`limit` keeps quick-buy rows short). */
+export function productKeyboard(
+  products: readonly ProductOffer[],
+  t: Translate,
+  limit = products.length,
+): InlineKeyboard | undefined {
+  if (products.length === 0) return undefined;
+  return {
+    inline_keyboard: products.slice(0, limit).map((p) => [
+      {
+        text: t('products.item', {
+          label: p.label,
+          price: formatMoney(p.priceCents, p.currency),
+        }).slice(0, 64),
+        callback_data: buyCallback(p.id),
+      },
+    ]),
+  };
+}
+
+/** The fan card's quick actions. */
+export function cardKeyboard(
+  account: Pick<FanAccount, 'fanId' | 'banned'>,
+  t: Translate,
+): InlineKeyboard {
+  const fanId = account.fanId;
+  return {
+    inline_keyboard: [
+      [
+        { text: t('card.button_info'), callback_data: cardCallback({ action: 'info', fanId }) },
+        {
+          text: t('card.button_gift'),
+          callback_data: cardCallback({ action: 'gift_menu', fanId }),
+        },
+      ],
+      [
+        account.banned
+          ? {
+              text: t('card.button_unban'),
+              callback_data: cardCallback({ action: 'unban', fanId }),
+            }
+          : { text: t('card.button_ban'), callback_data: cardCallback({ action: 'ban', fanId }) },
+      ],
+    ],
+  };
+}
+
+/** The gift presets that replace the card's keyboard after 🎁. */
+export function giftKeyboard(
+  fanId: number,
+  presets: readonly number[],
+  t: Translate,
+): InlineKeyboard {
+  return {
+    inline_keyboard: [
+      presets.map((amount) => ({
+        text: t('card.gift_amount', { amount }),
+        callback_data: cardCallback({ action: 'gift', fanId, amount }),
+      })),
+      [{ text: t('card.button_back'), callback_data: cardCallback({ action: 'back', fanId }) }],
+    ],
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * `premiumbot payments reconcile [--since 72h]`: lists the Stripe events of the window and
+ * applies those the database has not processed (a webhook outage, a restore from backup).
+ * Idempotent: processed events are skipped, and fulfilment is keyed on the payment anyway.
+ */
+import type { Command } from 'commander';
+import { listHandledEvents, parseStripeEvent } from '../../adapters/stripe/events.js';
+import { ErrorCodes, PremiumbotError, UsageError } from '../../core/errors.js';
+import { RetryLaterError } from '../../core/payments/processor.js';
+import type { ReceivedEvent } from '../../core/payments/events.js';
+import type { Logger } from '../../core/logger.js';
+import type { StripeClient } from '../../adapters/stripe/client.js';
+import type { Db } from '../../adapters/db/knex.js';
+import { stripeClient } from '../clients.js';
+import { configFor, loggerFor, type CommandModule } from '../context.js';
+import { openMigratedDatabase } from '../database.js';
+import { buildPaymentProcessor } from '../serve/payments.js';
+import type { Output } from '../ui.js';
+
+const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** `72h`, `3d`, `90m`, `600s` → seconds. */
+export function parseWindow(value: string): number {
+  const match = /^(\d+)\s*([smhd])$/i.exec(value.trim());
+  const seconds = match ? Number(match[1]) * UNITS[match[2]!.toLowerCase()]! : NaN;
+  if (!Number.isSafeInteger(seconds) || seconds <= 0 || seconds > 30 * 86_400) {
+    throw new UsageError(`--since "${value}" is not a window like 72h, 3d or 90m (at most 30d).`, {
+      hint: 'Stripe keeps events for 30 days; the default, 72h, covers its webhook retries.',
+    });
+  }
+  return seconds;
+}
+
+export interface ReconcileSummary {
+  listed: number;
+  applied: number;
+  alreadyProcessed: number;
+  failed: number;
+  appliedEvents: string[];
+}
+
+export interface ReconcileOptions {
+  db: Db;
+  stripe: StripeClient;
+  sinceSeconds: number;
+  nowSeconds: number;
+  adminChatId?: number;
+  ownerIds: readonly number[];
+  logger: Logger;
+  output: Output;
+}
+
+/** Applies every missed event of the window, oldest first; a dependent event gets a second pass. */
+export async function reconcilePayments(options: ReconcileOptions): Promise<ReconcileSummary> {
+  const { store, processor } = buildPaymentProcessor({
+    db: options.db,
+    adminChatId: options.adminChatId,
+    ownerIds: options.ownerIds,
+    logger: options.logger,
+  });
+  const since = options.nowSeconds - options.sinceSeconds;
+  const raw = await listHandledEvents(options.stripe, since);
+  const summary: ReconcileSummary = {
+    listed: raw.length,
+    applied: 0,
+    alreadyProcessed: 0,
+    failed: 0,
+    appliedEvents: [],
+  };
+  let pending: ReceivedEvent[] = [];
+  for (const payload of raw) {
+    const event = parseStripeEvent(payload);
+    if (await store.isEventProcessed(event.id)) summary.alreadyProcessed++;
+    else pending.push(event);
+  }
+  for (let pass = 0; pass < 3 && pending.length > 0; pass++) {
+    const retry: ReceivedEvent[] = [];
+    for (const event of pending) {
+      try {
+        const result = await processor.process(event);
+        if (result === 'processed') {
+          summary.applied++;
+          summary.appliedEvents.push(event.id);
+          options.output.out(`  applied ${event.type} ${event.id}`);
+        } else {
+          summary.alreadyProcessed++;
+        }
+      } catch (err) {
+        if (err instanceof RetryLaterError) {
+          retry.push(event);
+          continue;
+        }
+        summary.failed++;
+        options.output.err(`  failed ${event.type} ${event.id}: ${(err as Error).message}`);
+      }
+    }
+    pending = retry;
+  }
+  for (const event of pending) {
+    summary.failed++;
+    options.output.err(`  could not apply ${event.type} ${event.id}: its payment is unknown`);
+  }
+  return summary;
+}
+
+function register(program: Command, ctx: Parameters<CommandModule['register']>[1]): void {
+  const payments = program.command('payments').description('Stripe payments: reconcile');
+  payments
+    .command('reconcile')
+    .description('apply Stripe events the database missed (webhook outage, restore from backup)')
+    .option('--since <window>', 'how far back to look: 72h, 3d, 90m…', '72h')
+    .action(async (opts: { since: string }) => {
+      const sinceSeconds = parseWindow(opts.since);
+      const config = configFor(ctx, ['stripe']);
+      const logger = loggerFor(ctx, config);
+      const stripe = stripeClient(config);
+      const db = await openMigratedDatabase(config.databaseUrl);
+      try {
+        const nowSeconds = Math.floor(Date.now() / 1000);
+        ctx.output.out(
+          `Reconciling Stripe events since ${new Date((nowSeconds - sinceSeconds) * 1000).toISOString()}…`,
+        );
+        const summary = await reconcilePayments({
+          db,
+          stripe,
+          sinceSeconds,
+          nowSeconds,
+          adminChatId: config.adminChatId,
+          ownerIds: config.adminUserIds,
+          logger,
+          output: ctx.output,
+        });
+        ctx.output.out(
+          `${summary.listed} event(s) listed: ${summary.applied} applied, ` +
+            `${summary.alreadyProcessed} already processed, ${summary.failed} failed.`,
+        );
+        if (summary.applied > 0) {
+          ctx.output.out('Receipts and notes are queued; a running `premiumbot serve` sends them.');
+        }
+        if (summary.failed > 0) {
+          throw new PremiumbotError(
+            ErrorCodes.stripe,
+            `${summary.failed} Stripe event(s) could not be applied.`,
+            {
+              hint: 'See the lines above and the logs; fix the cause and run `premiumbot payments reconcile` again (it is idempotent).',
+            },
+          );
+        }
+      } finally {
+        await db.destroy();
+      }
+    });
+}
+
+export const paymentsCommand: CommandModule = { register };

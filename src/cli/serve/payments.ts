@@ -1,0 +1,144 @@
+/**
+ * Composition of payments: the payment store (db), the Stripe gateway and event parser
+ * (stripe), the rules (core) and the webhook route (http). Used by `serve` (through the
+ * backbone) and by `payments reconcile`.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { Knex } from 'knex';
+import { createLedgerStore, type DbLedgerStore } from '../../adapters/db/ledger-store.js';
+import { createPaymentStore, type DbPaymentStore } from '../../adapters/db/payment-store.js';
+import {
+  stripeWebhookRoute,
+  type StripeWebhookResult,
+} from '../../adapters/http/routes/stripe-webhook.js';
+import type { StripeClient } from '../../adapters/stripe/client.js';
+import { MalformedEventError, parseStripeEvent } from '../../adapters/stripe/events.js';
+import { createStripeGateway } from '../../adapters/stripe/payments.js';
+import { createSettingsStore, type SettingsStore } from '../../config/settings-store.js';
+import type { SpendObserver } from '../../core/balance.js';
+import type { Logger } from '../../core/logger.js';
+import type { PaymentSettings } from '../../core/payments/ports.js';
+import {
+  createPaymentProcessor,
+  RetryLaterError,
+  type PaymentProcessor,
+} from '../../core/payments/processor.js';
+import { createPaymentService, type PaymentCommands } from '../../core/payments/service.js';
+
+export interface PaymentsOptions {
+  stripe: StripeClient;
+  /** STRIPE_WEBHOOK_SECRET, split on commas. */
+  webhookSecrets: readonly string[];
+  /** Milliseconds clock for signature checks (tests running the simulator's clock). */
+  now?: () => number;
+}
+
+export interface PaymentsContext {
+  db: Knex;
+  adminChatId?: number;
+  ownerIds: readonly number[];
+  logger: Logger;
+  /** Wakes the outbox worker after receipts or replies were enqueued. */
+  wake?: () => void;
+  settings?: SettingsStore;
+  /** The ledger (tests wrap it to make a handler fail). */
+  ledger?: DbLedgerStore;
+}
+
+/** The settings the payment rules read, from the settings table. */
+export function paymentSettings(settings: SettingsStore): PaymentSettings {
+  return {
+    tierThresholds: () => settings.get('tier.thresholds'),
+    receiptsEnabled: () => settings.get('receipts.enabled'),
+    maxRechargeFailures: () => settings.get('auto_recharge.max_failures'),
+  };
+}
+
+/** The event processor over the database (webhook and reconcile share it). */
+export function buildPaymentProcessor(context: PaymentsContext): {
+  store: DbPaymentStore;
+  processor: PaymentProcessor;
+  handlePayload(payload: string): Promise<StripeWebhookResult>;
+} {
+  const store = createPaymentStore(context.db);
+  const settings = context.settings ?? createSettingsStore(context.db);
+  const logger = context.logger.child({ component: 'payments' });
+  const processor = createPaymentProcessor({
+    store,
+    ledger: context.ledger ?? createLedgerStore(context.db),
+    settings: paymentSettings(settings),
+    adminChatId: context.adminChatId,
+    ownerIds: context.ownerIds,
+    logger,
+  });
+  return {
+    store,
+    processor,
+    async handlePayload(payload) {
+      let received;
+      try {
+        received = parseStripeEvent(JSON.parse(payload));
+      } catch (err) {
+        if (err instanceof SyntaxError || err instanceof MalformedEventError) {
+          return { status: 'invalid', reason: err.message };
+        }
+        throw err;
+      }
+      const log = logger.child({ event: received.id, type: received.type });
+      try {
+        const status = await processor.process(received);
+        if (status === 'processed') context.wake?.();
+        log.debug({ status }, 'stripe event');
+        return { status };
+      } catch (err) {
+        if (err instanceof RetryLaterError) return { status: 'retry', reason: err.message };
+        log.error({ err }, 'stripe event handler failed; Stripe will retry');
+        throw err;
+      }
+    },
+  };
+}
+
+export interface Payments {
+  service: PaymentCommands;
+  processor: PaymentProcessor;
+  route: FastifyPluginAsync;
+  /** Parses and applies a verified webhook payload (what the route calls). */
+  handlePayload(payload: string): Promise<StripeWebhookResult>;
+  /** The auto-recharge trigger, for the fan experience's spend hook. */
+  spendObserver: SpendObserver;
+}
+
+/** Everything `serve` needs for payments. */
+export function buildPayments(
+  context: PaymentsContext & { botUsername: string },
+  options: PaymentsOptions,
+): Payments {
+  const { store, processor, handlePayload } = buildPaymentProcessor(context);
+  const logger = context.logger.child({ component: 'payments' });
+  const service = createPaymentService({
+    store,
+    gateway: createStripeGateway(options.stripe),
+    botUsername: context.botUsername,
+    logger,
+    onEnqueued: context.wake,
+  });
+  return {
+    service,
+    processor,
+    handlePayload,
+    route: stripeWebhookRoute(
+      { secrets: options.webhookSecrets, now: options.now, handle: handlePayload },
+      logger,
+    ),
+    spendObserver: {
+      async onCreditsSpent(fanId, before, after) {
+        try {
+          await service.onCreditsSpent(fanId, before, after);
+        } catch (err) {
+          logger.error({ err, fanId }, 'auto-recharge failed');
+        }
+      },
+    },
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * What the fan experience reads and changes about a fan, and the ports through which it
+ * does so (implemented over knex in src/adapters/db).
+ */
+import type { FanProfile } from './ledger.js';
+import type { MessageType } from './pricing.js';
+import type { Tier } from './tiers.js';
+import type { NewOutboxJob } from './traffic/outbox.js';
+
+/** A fan as the card, /balance and the relay see them. */
+export interface FanAccount {
+  fanId: number;
+  firstName: string | null;
+  lastName: string | null;
+  username: string | null;
+  languageCode: string | null;
+  /** The tier stored on the fan (recomputed from total spend when it changes). */
+  tier: Tier;
+  credits: number;
+  /** Banked pass seconds, not started. */
+  bankedSeconds: number;
+  passStartedAt: Date | null;
+  passEndsAt: Date | null;
+  totalSpentCents: number;
+  messageCount: number;
+  firstSeen: Date;
+  banned: boolean;
+  blocked: boolean;
+  frozen: boolean;
+  /** The balance right after the latest top-up (the 100% of the balance bar). */
+  lastTopUpBalance: number | null;
+  /** The fan's topic and its pinned card (0 while it is being posted), once created. */
+  topic: { chatId: number; topicId: number; cardMessageId: number | null } | null;
+}
+
+/** The port over fan accounts. */
+export interface FanAccounts {
+  get(fanId: number): Promise<FanAccount | null>;
+  /** Creates or refreshes the fan from their Telegram profile. */
+  ensure(profile: FanProfile): Promise<void>;
+  /** Flips the banned flag; true when it changed. */
+  setBanned(fanId: number, banned: boolean): Promise<boolean>;
+  /** Stores a tier; true when it changed. */
+  setTier(fanId: number, tier: Tier): Promise<boolean>;
+  /** Gives credits through the ledger (`gift:<admin update id>`); returns the new balance. */
+  gift(
+    fanId: number,
+    amount: number,
+    key: string,
+    note: string,
+  ): Promise<{ duplicate: boolean; credits: number }>;
+  /** Remembers the pinned card of the fan's topic (null forgets it). */
+  setCardMessage(fanId: number, topicId: number, messageId: number | null): Promise<void>;
+  /**
+   * Reserves posting the card of a topic (marks it "being posted"): `force` for a topic just
+   * created (replacing an old card), otherwise only when the topic has no card yet. False
+   * when someone else is posting it.
+   */
+  claimCard(fanId: number, topicId: number, force: boolean): Promise<boolean>;
+}
+
+/** A product as the fan sees it in the list (active rows of `products`). */
+export interface ProductOffer {
+  id: number;
+  label: string;
+  type: 'credits' | 'time';
+  amount: number;
+  priceCents: number;
+  currency: string;
+}
+
+/** Active products, in display order. */
+export interface ProductCatalogPort {
+  activeProducts(): Promise<ProductOffer[]>;
+}
+
+/** A fan message to charge and relay. */
+export interface FanMessageRequest {
+  profile: FanProfile;
+  updateId: number;
+  messageId: number;
+  type: MessageType;
+  /** Credits the message costs (from settings). */
+  cost: number;
+  now: Date;
+  /**
+   * The outbox jobs to queue for this outcome, built inside the transaction so the answer
+   * (relay, buy prompt, refusal, low-balance alert) commits together with the spend.
+   */
+  jobsFor(outcome: FanMessageOutcome, account: FanAccount): NewOutboxJob[];
+}
+
+/** What happened to a fan message. */
+export type FanMessageOutcome =
+  | {
+      kind: 'relayed';
+      /** Credits spent (0 when free). */
+      charged: number;
+      before: number;
+      after: number;
+      /** Why it was free, when it was. */
+      free?: 'pass' | 'start_pass' | 'free_type';
+      /** The pass this message started. */
+      passStarted?: { endsAt: Date; seconds: number };
+      /** The spend key was used before (a redelivered update): nothing moved this time. */
+      duplicate: boolean;
+    }
+  | { kind: 'insufficient'; cost: number; credits: number; shortfall: number }
+  | { kind: 'refused'; reason: 'banned' | 'frozen' };
+
+/** Charges (or not) and queues the jobs of a fan message in one database transaction. */
+export interface FanMessageStore {
+  handle(request: FanMessageRequest): Promise<{ outcome: FanMessageOutcome; account: FanAccount }>;
+}
+
+/** A copy made by the relay, in either direction. */
+export interface MessageLink {
+  fanId: number;
+  direction: 'fan' | 'team';
+  /** The message in the fan's private chat (the original for `fan`, the copy for `team`). */
+  fanMessageId: number;
+  topicChatId: number;
+  /** The message in the topic (the copy for `fan`, the original for `team`). */
+  topicMessageId: number;
+}
+
+/** Which message is the copy of which (edits, replies, receipts). */
+export interface MessageLinks {
+  record(links: readonly MessageLink[]): Promise<void>;
+  /** The topic copy of a fan's message. */
+  topicCopyOf(fanId: number, fanMessageId: number): Promise<number | null>;
+  /** The link of a topic message (a copy of a fan message, or a team answer). */
+  byTopicMessage(topicChatId: number, topicMessageId: number): Promise<MessageLink | null>;
+  /** The fan's latest message that reached the topic. */
+  latestFanMessage(fanId: number): Promise<number | null>;
+}
+
+/** A fan whose pass notice is due. */
+export interface PassNoticeFan {
+  fanId: number;
+  languageCode: string | null;
+  passEndsAt: Date;
+}
+
+/** Pass warnings and end notices, each sent once per pass. */
+export interface PassNoticeStore {
+  /**
+   * Marks the due notices of `kind` as sent and queues the jobs `build` returns, in one
+   * transaction with a conditional update per fan, so concurrent runs send each once.
+   */
+  claimDue(
+    kind: 'warning' | 'end',
+    now: Date,
+    warningMinutes: number,
+    build: (fan: PassNoticeFan) => NewOutboxJob[],
+  ): Promise<number>;
+}

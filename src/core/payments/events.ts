@@ -1,0 +1,114 @@
+/**
+ * Stripe events as the payment rules see them: only the fields premiumbot relies on,
+ * validated at the edge (src/adapters/stripe/events.ts) before they get here.
+ */
+
+/** Where a payment was started. Checkout payments are fulfilled from Checkout events only. */
+export type PaymentSource = 'checkout' | 'quick_buy' | 'auto_recharge';
+
+/** What premiumbot writes into Stripe metadata, read back from events. */
+export interface PurchaseMetadata {
+  fanId: number;
+  productId: number | null;
+  productType: 'credits' | 'time';
+  /** Credits, or seconds for time products, as sold when the payment started. */
+  productAmount: number;
+  productLabel: string | null;
+  source: PaymentSource;
+  /** The auto-recharge attempt that made a PaymentIntent. */
+  attemptId: number | null;
+  /** Our `transactions` row, when it was created before the Stripe object (checkout, quick-buy). */
+  paymentId: number | null;
+}
+
+export interface CheckoutSessionFacts {
+  sessionId: string;
+  paymentIntentId: string | null;
+  customerId: string | null;
+  /** `paid`, `unpaid` (an asynchronous method still settling) or `no_payment_required`. */
+  paymentStatus: string;
+  amountTotal: number;
+  currency: string;
+  purchase: PurchaseMetadata | null;
+}
+
+export interface PaymentIntentFacts {
+  paymentIntentId: string;
+  customerId: string | null;
+  amount: number;
+  amountReceived: number;
+  currency: string;
+  chargeId: string | null;
+  purchase: PurchaseMetadata | null;
+  failure: PaymentFailure | null;
+}
+
+export interface PaymentFailure {
+  /** `card_declined`, `authentication_required`, `expired_card`… */
+  code: string | null;
+  /** `insufficient_funds`, `generic_decline`… */
+  declineCode: string | null;
+  message: string | null;
+}
+
+export interface RefundFacts {
+  refundId: string;
+  amount: number;
+  status: string;
+}
+
+export interface ChargeFacts {
+  chargeId: string;
+  paymentIntentId: string | null;
+  amount: number;
+  amountRefunded: number;
+  currency: string;
+  /**
+   * Every refund of the charge, oldest first; null when the charge object does not list them
+   * (recent API versions leave `refunds` out unless expanded): the cumulative amount is used then.
+   */
+  refunds: RefundFacts[] | null;
+  purchase: PurchaseMetadata | null;
+}
+
+export interface DisputeFacts {
+  disputeId: string;
+  chargeId: string;
+  paymentIntentId: string | null;
+  amount: number;
+  currency: string;
+  reason: string;
+  /** `needs_response`, `under_review`, `won`, `lost`… */
+  status: string;
+}
+
+export interface PaymentMethodFacts {
+  paymentMethodId: string;
+  customerId: string | null;
+  brand: string | null;
+  last4: string | null;
+}
+
+/** A Stripe event reduced to what the rules need. */
+export type PaymentEvent =
+  | { kind: 'checkout.completed'; session: CheckoutSessionFacts }
+  | { kind: 'checkout.async_succeeded'; session: CheckoutSessionFacts }
+  | { kind: 'checkout.async_failed'; session: CheckoutSessionFacts }
+  | { kind: 'intent.succeeded'; intent: PaymentIntentFacts }
+  | { kind: 'intent.failed'; intent: PaymentIntentFacts }
+  | { kind: 'card.attached'; method: PaymentMethodFacts }
+  | { kind: 'charge.refunded'; charge: ChargeFacts }
+  | { kind: 'dispute.created'; dispute: DisputeFacts }
+  | { kind: 'dispute.closed'; dispute: DisputeFacts };
+
+/** One received Stripe event: its envelope, and the payment event when premiumbot handles the type. */
+export interface ReceivedEvent {
+  id: string;
+  type: string;
+  /** The id of the object the event is about (session, intent, charge…). */
+  objectId: string | null;
+  /** Unix seconds. */
+  created: number;
+  /** Null for event types premiumbot records but does not act on. */
+  event: PaymentEvent | null;
+}

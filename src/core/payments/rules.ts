@@ -1,0 +1,128 @@
+/** Pure payment rules: money formatting, refund proportions, state transitions, recharge triggers. */
+import type { RefundFacts } from './events.js';
+
+/** Statuses of a `transactions` row. */
+export type TransactionStatus =
+  'pending' | 'paid' | 'partially_refunded' | 'refunded' | 'failed' | 'expired';
+
+/** Statuses after which the payment's money was received (fulfilment happened). */
+export const FULFILLED_STATUSES: readonly TransactionStatus[] = [
+  'paid',
+  'partially_refunded',
+  'refunded',
+];
+
+/** True when a payment in `status` has already been fulfilled (a later event grants nothing). */
+export function isFulfilled(status: string): boolean {
+  return (FULFILLED_STATUSES as readonly string[]).includes(status);
+}
+
+/** "$5.00" for dollars, "5.00 EUR" otherwise. */
+export function formatMoney(cents: number, currency: string): string {
+  const amount = (cents / 100).toFixed(2);
+  return currency.toLowerCase() === 'usd' ? `$${amount}` : `${amount} ${currency.toUpperCase()}`;
+}
+
+/**
+ * Credits a refunded amount stands for: proportional to the money, rounded down, and all of
+ * them once the whole payment is refunded.
+ */
+export function creditsForRefundedAmount(
+  creditsGranted: number,
+  amountPaid: number,
+  refundedTotal: number,
+): number {
+  if (creditsGranted <= 0 || amountPaid <= 0 || refundedTotal <= 0) return 0;
+  if (refundedTotal >= amountPaid) return creditsGranted;
+  return Math.floor((creditsGranted * refundedTotal) / amountPaid);
+}
+
+/** One refund and the credits it takes back. */
+export interface RefundShare {
+  refundId: string;
+  amount: number;
+  credits: number;
+}
+
+/**
+ * Splits a charge's refunds (oldest first) into credits per refund, so that the credits of
+ * every prefix match the proportion of the money refunded so far. The split only depends on
+ * the refund list, so any snapshot of the charge gives the same answer for the same refund.
+ */
+export function refundShares(
+  creditsGranted: number,
+  amountPaid: number,
+  refunds: readonly RefundFacts[],
+): RefundShare[] {
+  const shares: RefundShare[] = [];
+  let refunded = 0;
+  for (const refund of refunds) {
+    if (refund.status === 'failed' || refund.status === 'canceled') continue;
+    const before = creditsForRefundedAmount(creditsGranted, amountPaid, refunded);
+    refunded += refund.amount;
+    const after = creditsForRefundedAmount(creditsGranted, amountPaid, refunded);
+    shares.push({ refundId: refund.refundId, amount: refund.amount, credits: after - before });
+  }
+  return shares;
+}
+
+/** The status of a paid transaction after `refundedTotal` was refunded. */
+export function statusAfterRefund(amountPaid: number, refundedTotal: number): TransactionStatus {
+  if (refundedTotal <= 0) return 'paid';
+  return refundedTotal >= amountPaid ? 'refunded' : 'partially_refunded';
+}
+
+/** Dispute states stored on a transaction; a closed dispute never reopens. */
+export type DisputeStatus = 'open' | 'won' | 'lost';
+
+/** The dispute state after a Stripe dispute status, never going back from closed to open. */
+export function nextDisputeStatus(
+  current: DisputeStatus | null,
+  stripeStatus: string,
+): DisputeStatus {
+  if (current === 'won' || current === 'lost') return current;
+  if (stripeStatus === 'won' || stripeStatus === 'warning_closed') return 'won';
+  if (stripeStatus === 'lost') return 'lost';
+  return 'open';
+}
+
+/**
+ * True when a spend took the balance from above the threshold to at or below it: the one
+ * spend that should start an auto-recharge.
+ */
+export function crossesThreshold(before: number, after: number, threshold: number): boolean {
+  return before > threshold && after <= threshold;
+}
+
+/** Thresholds offered in the /autorecharge menu. */
+export const RECHARGE_THRESHOLDS = [0, 2, 5, 10, 20] as const;
+
+/** The default threshold when a fan turns auto-recharge on without choosing. */
+export const DEFAULT_RECHARGE_THRESHOLD = 5;
+
+/** Human words for common decline codes, shown to fans. */
+export function declineReason(failure: {
+  code: string | null;
+  declineCode: string | null;
+  message: string | null;
+}): string {
+  const code = failure.declineCode ?? failure.code ?? '';
+  switch (code) {
+    case 'insufficient_funds':
+      return 'the card has insufficient funds';
+    case 'expired_card':
+      return 'the card has expired';
+    case 'incorrect_cvc':
+      return 'the security code was wrong';
+    case 'authentication_required':
+      return 'your bank asks you to confirm the payment';
+    case 'lost_card':
+    case 'stolen_card':
+    case 'generic_decline':
+    case 'card_declined':
+    case 'do_not_honor':
+      return 'the card was declined';
+    default:
+      return failure.message ?? 'the payment did not go through';
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Message templates: every text a fan sees comes from editable files in `templates/messages/`
+ * (one per locale). Placeholders are `{name}`; values are inserted as plain text, and texts
+ * are always sent without parse_mode, so a fan's name can never break or inject markup.
+ */
+
+/** Values for placeholders. */
+export type TemplateVars = Readonly<Record<string, string | number>>;
+
+/** Renders the template `key` for the fan's language. */
+export type Translate = (key: string, vars?: TemplateVars) => string;
+
+/** The loaded templates: a translator per language (falling back to English per key). */
+export interface MessageCatalog {
+  /** The locales with a file of their own. */
+  readonly locales: readonly string[];
+  /** The translator for a Telegram `language_code` (`pt-br` → `pt-br`, `pt`, then `en`). */
+  forLanguage(languageCode: string | null | undefined): Translate;
+}
+
+/** Replaces `{name}` placeholders; unknown placeholders are left as they are. */
+export function renderTemplate(template: string, vars: TemplateVars = {}): string {
+  return template.replace(/\{([a-z_][a-z0-9_]*)\}/gi, (whole, name: string) =>
+    Object.hasOwn(vars, name) ? String(vars[name]) : whole,
+  );
+}
+
+/** The locale files to try for a language code, most specific first, English last. */
+export function localeChain(languageCode: string | null | undefined): string[] {
+  const chain: string[] = [];
+  const code = (languageCode ?? '').toLowerCase().replace(/_/g, '-');
+  if (/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/.test(code)) {
+    chain.push(code);
+    const base = code.split('-')[0]!;
+    if (base !== code) chain.push(base);
+  }
+  if (!chain.includes('en')) chain.push('en');
+  return chain;
+}
+
+/** Builds a catalog from parsed locale tables (`en` is required: it is the fallback). */
+export function createMessageCatalog(
+  tables: Readonly<Record<string, Readonly<Record<string, string>>>>,
+): MessageCatalog {
+  const english = tables.en;
+  if (!english) throw new Error('the English message templates (en) are missing');
+  const cache = new Map<string, Translate>();
+  return {
+    locales: Object.keys(tables),
+    forLanguage(languageCode) {
+      const chain = localeChain(languageCode).filter((locale) => tables[locale]);
+      const cacheKey = chain.join(',');
+      const cached = cache.get(cacheKey);
+      if (cached) return cached;
+      const translate: Translate = (key, vars) => {
+        for (const locale of chain) {
+          const template = tables[locale]![key];
+          if (template !== undefined) return renderTemplate(template, vars);
+        }
+        return key;
+      };
+      cache.set(cacheKey, translate);
+      return translate;
+    },
+  };
+}

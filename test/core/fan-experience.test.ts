@@ -1,0 +1,215 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadMessageCatalog } from '../../src/config/message-templates.js';
+import { crossedLowBalance, fullMark, progressBar, renderBalance } from '../../src/core/balance.js';
+import type { FanAccount } from '../../src/core/fan-account.js';
+import { TextBuilder } from '../../src/core/formatted-text.js';
+import {
+  cardCallback,
+  formatDuration,
+  parseCardCallback,
+  renderCard,
+} from '../../src/core/info-card.js';
+import {
+  chatActionFor,
+  decideFanMessage,
+  isInternalTeamMessage,
+} from '../../src/core/relay-policy.js';
+import { createMessageCatalog, localeChain, renderTemplate } from '../../src/core/templates.js';
+import { MAX_TOPIC_TITLE, topicTitle } from '../../src/core/topic-title.js';
+
+describe('balance bar', () => {
+  it('renders the documented format; 100% is the balance after the latest top-up', () => {
+    expect(renderBalance({ credits: 75, lastTopUpBalance: 100 })).toBe(
+      'Credits: 75/100 [████████░░] 75%',
+    );
+    expect(renderBalance({ credits: 0, lastTopUpBalance: 20 })).toBe(
+      'Credits: 0/20 [░░░░░░░░░░] 0%',
+    );
+    expect(renderBalance({ credits: 7, lastTopUpBalance: null }, 'Crédits')).toBe(
+      'Crédits: 7/7 [██████████] 100%',
+    );
+    expect(renderBalance({ credits: 0, lastTopUpBalance: null })).toBe(
+      'Credits: 0/0 [░░░░░░░░░░] 0%',
+    );
+    expect(fullMark({ credits: 30, lastTopUpBalance: 10 })).toBe(30);
+    expect(progressBar(5)).toBe('[█░░░░░░░░░]');
+  });
+
+  it('alerts on crossing the threshold only', () => {
+    expect(crossedLowBalance(6, 5, 5)).toBe(true);
+    expect(crossedLowBalance(9, 2, 5)).toBe(true);
+    expect(crossedLowBalance(5, 4, 5)).toBe(false);
+    expect(crossedLowBalance(10, 6, 5)).toBe(false);
+  });
+});
+
+describe('topic titles', () => {
+  it('keeps markup literal and removes control and bidi characters', () => {
+    expect(topicTitle({ firstName: '<b>_*[x](y)' }, 1)).toBe('<b>_*[x](y)');
+    expect(topicTitle({ firstName: 'A\u202eB\nC', lastName: null, username: 'u_1' }, 1)).toBe(
+      'AB C @u_1',
+    );
+    expect(topicTitle({ firstName: '  ' }, 42)).toBe('Fan 42');
+    expect(topicTitle({ firstName: '👩‍👩‍👧' }, 1)).toBe('👩‍👩‍👧');
+  });
+
+  it('cuts long names on a character boundary and keeps the username', () => {
+    const title = topicTitle({ firstName: '😀'.repeat(100), username: 'fan' }, 1);
+    expect(title.length).toBeLessThanOrEqual(MAX_TOPIC_TITLE);
+    expect(title.endsWith('… @fan') || title.endsWith('…@fan') || title.endsWith(' @fan')).toBe(
+      true,
+    );
+    expect(title).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
+  });
+});
+
+describe('relay policy', () => {
+  const base = {
+    banned: false,
+    frozen: false,
+    credits: 5,
+    bankedSeconds: 0,
+    pass: { startedAt: null, endsAt: null },
+  };
+  const now = new Date('2026-11-27T10:00:00Z');
+  it('refuses, frees, charges or asks for a top-up', () => {
+    expect(decideFanMessage({ ...base, banned: true }, 1, now)).toEqual({
+      action: 'refuse',
+      reason: 'banned',
+    });
+    expect(decideFanMessage({ ...base, frozen: true }, 1, now)).toEqual({
+      action: 'refuse',
+      reason: 'frozen',
+    });
+    const running = { startedAt: now, endsAt: new Date(now.getTime() + 60_000) };
+    expect(decideFanMessage({ ...base, credits: 0, pass: running }, 5, now)).toEqual({
+      action: 'free',
+      reason: 'pass',
+    });
+    expect(decideFanMessage({ ...base, credits: 0, bankedSeconds: 60 }, 5, now)).toEqual({
+      action: 'free',
+      reason: 'start_pass',
+    });
+    expect(decideFanMessage(base, 0, now)).toEqual({ action: 'free', reason: 'free_type' });
+    expect(decideFanMessage(base, 5, now)).toEqual({ action: 'charge', cost: 5 });
+    expect(decideFanMessage(base, 7, now)).toEqual({
+      action: 'insufficient',
+      cost: 7,
+      credits: 5,
+      shortfall: 2,
+    });
+  });
+
+  it('keeps commands and #note internal', () => {
+    expect(isInternalTeamMessage('/ban')).toBe(true);
+    expect(isInternalTeamMessage('  #note careful')).toBe(true);
+    expect(isInternalTeamMessage('#NOTE x')).toBe(true);
+    expect(isInternalTeamMessage('#notebook is great')).toBe(false);
+    expect(isInternalTeamMessage('hello')).toBe(false);
+    expect(isInternalTeamMessage(undefined)).toBe(false);
+    expect(chatActionFor('photo')).toBe('upload_photo');
+    expect(chatActionFor('text')).toBe('typing');
+  });
+});
+
+describe('fan card', () => {
+  const account: FanAccount = {
+    fanId: 7,
+    firstName: '<b>_*[x](y)',
+    lastName: null,
+    username: 'x_y',
+    languageCode: 'en',
+    tier: 'vip',
+    credits: 12,
+    bankedSeconds: 3600,
+    passStartedAt: null,
+    passEndsAt: null,
+    totalSpentCents: 12345,
+    messageCount: 3,
+    firstSeen: new Date('2026-11-01T08:30:00Z'),
+    banned: true,
+    blocked: false,
+    frozen: false,
+    lastTopUpBalance: 20,
+    topic: null,
+  };
+  it('shows the name literally with entities, and every figure', () => {
+    const t = loadMessageCatalog().forLanguage('en');
+    const card = renderCard(account, t, { now: new Date('2026-11-27T10:00:00Z'), currency: 'usd' });
+    expect(card.text.split('\n')).toEqual([
+      '👤 <b>_*[x](y)',
+      '@x_y · id 7',
+      'Tier: ⭐ VIP',
+      'Balance: 12 credits',
+      'Pass: 1 h banked',
+      'Total spent: $123.45',
+      'First seen: 2026-11-01 08:30 UTC',
+      'Status: 🚫 banned',
+    ]);
+    expect(card.entities[0]).toEqual({ type: 'bold', offset: 3, length: '<b>_*[x](y)'.length });
+  });
+
+  it('round-trips quick-action callback data', () => {
+    for (const action of [
+      { action: 'info', fanId: 7 },
+      { action: 'gift_menu', fanId: 7 },
+      { action: 'gift', fanId: 7, amount: 25 },
+      { action: 'ban', fanId: 7 },
+      { action: 'unban', fanId: 7 },
+      { action: 'back', fanId: 7 },
+    ] as const) {
+      expect(parseCardCallback(cardCallback(action))).toEqual(action);
+    }
+    expect(parseCardCallback('card:gift:7')).toBeNull();
+    expect(parseCardCallback('card:nuke:7')).toBeNull();
+    expect(formatDuration(239.4)).toBe('4 min');
+    expect(formatDuration(3660)).toBe('1 h 1 min');
+  });
+
+  it('builds entities in UTF-16 offsets', () => {
+    const text = new TextBuilder().plain('😀 ').bold('é').build();
+    expect(text).toEqual({ text: '😀 é', entities: [{ type: 'bold', offset: 3, length: 1 }] });
+  });
+});
+
+describe('message templates', () => {
+  it('interpolates plain values and falls back per key to English', () => {
+    expect(renderTemplate('Hi {name}, {missing}', { name: '<b>x</b>' })).toBe(
+      'Hi <b>x</b>, {missing}',
+    );
+    expect(localeChain('pt-BR')).toEqual(['pt-br', 'pt', 'en']);
+    expect(localeChain(undefined)).toEqual(['en']);
+    const catalog = createMessageCatalog({ en: { a: 'A {x}', b: 'B' }, de: { a: 'DE {x}' } });
+    expect(catalog.forLanguage('de-AT')('a', { x: 1 })).toBe('DE 1');
+    expect(catalog.forLanguage('de')('b')).toBe('B');
+    expect(catalog.forLanguage('fr')('a', { x: 2 })).toBe('A 2');
+  });
+
+  it('loads every shipped key used by the bot, and reports a broken file', () => {
+    const t = loadMessageCatalog().forLanguage('en');
+    for (const key of [
+      'welcome',
+      'start_button',
+      'products.title',
+      'insufficient',
+      'low_balance',
+      'pass.warning',
+      'pass.ended',
+      'banned',
+      'help',
+    ]) {
+      expect(t(key)).not.toBe(key);
+    }
+    expect(t('low_balance', { bar: 'X' })).toContain('Low Balance Alert!');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-tpl-'));
+    fs.writeFileSync(path.join(dir, 'en.yaml'), 'welcome: [unclosed');
+    expect(() => loadMessageCatalog(dir)).toThrow(/en.yaml/);
+    fs.writeFileSync(path.join(dir, 'en.yaml'), 'welcome: Hi {name}\n');
+    fs.writeFileSync(path.join(dir, 'de.yaml'), 'welcome: Hallo {name}\n');
+    expect(loadMessageCatalog(dir).forLanguage('de')('welcome', { name: 'Zoë' })).toBe('Hallo Zoë');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

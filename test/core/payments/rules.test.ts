@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { decodePurchase, encodePurchase } from '../../../src/core/payments/metadata.js';
+import {
+  creditsForRefundedAmount,
+  crossesThreshold,
+  declineReason,
+  formatMoney,
+  nextDisputeStatus,
+  refundShares,
+  statusAfterRefund,
+} from '../../../src/core/payments/rules.js';
+
+describe('payment rules', () => {
+  it('refunds take credits in proportion, rounded down, all of them when fully refunded', () => {
+    expect(creditsForRefundedAmount(10, 500, 250)).toBe(5);
+    expect(creditsForRefundedAmount(10, 500, 99)).toBe(1);
+    expect(creditsForRefundedAmount(10, 500, 500)).toBe(10);
+    expect(creditsForRefundedAmount(0, 500, 500)).toBe(0);
+    const shares = refundShares(10, 500, [
+      { refundId: 're_1', amount: 99, status: 'succeeded' },
+      { refundId: 're_2', amount: 1, status: 'failed' },
+      { refundId: 're_3', amount: 401, status: 'succeeded' },
+    ]);
+    expect(shares.map((s) => s.credits)).toEqual([1, 9]);
+    expect(shares.reduce((n, s) => n + s.credits, 0)).toBe(10);
+    expect(statusAfterRefund(500, 0)).toBe('paid');
+    expect(statusAfterRefund(500, 1)).toBe('partially_refunded');
+    expect(statusAfterRefund(500, 500)).toBe('refunded');
+  });
+
+  it('disputes never reopen once closed', () => {
+    expect(nextDisputeStatus(null, 'needs_response')).toBe('open');
+    expect(nextDisputeStatus('open', 'won')).toBe('won');
+    expect(nextDisputeStatus('won', 'needs_response')).toBe('won');
+    expect(nextDisputeStatus('lost', 'won')).toBe('lost');
+  });
+
+  it('only the spend that crosses the threshold triggers a recharge', () => {
+    expect(crossesThreshold(11, 10, 10)).toBe(true);
+    expect(crossesThreshold(10, 9, 10)).toBe(false);
+    expect(crossesThreshold(30, 2, 10)).toBe(true);
+  });
+
+  it('formats money and decline reasons for fans', () => {
+    expect(formatMoney(500, 'usd')).toBe('$5.00');
+    expect(formatMoney(1250, 'eur')).toBe('12.50 EUR');
+    expect(
+      declineReason({ code: 'card_declined', declineCode: 'insufficient_funds', message: null }),
+    ).toContain('insufficient funds');
+  });
+
+  it('metadata round-trips and refuses foreign objects', () => {
+    const p = {
+      fanId: 42,
+      productId: 3,
+      productType: 'credits' as const,
+      productAmount: 10,
+      productLabel: '10 credits',
+      source: 'quick_buy' as const,
+      attemptId: null,
+      paymentId: 9,
+    };
+    expect(decodePurchase(encodePurchase(p))).toEqual(p);
+    expect(decodePurchase({ order: '1' })).toBeNull();
+    expect(decodePurchase({ ...encodePurchase(p), premiumbot_source: 'other' })).toBeNull();
+  });
+});

@@ -1,0 +1,218 @@
+/** Auto-recharge and quick-buy: off-session charges keyed on our own rows. */
+import type { StripeObject } from '../../src/sandbox/stripe/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ledgerKeys } from '../../src/core/ledger.js';
+import type { FanIdentity } from '../../src/core/payments/service.js';
+import {
+  buyAndPay,
+  fanState,
+  newFan,
+  outboxOf,
+  startPaymentsEnv,
+  type PaymentsEnv,
+} from './helpers.js';
+
+let updateId = 500_000_000;
+
+describe('auto-recharge and quick-buy', () => {
+  let env: PaymentsEnv;
+  beforeAll(async () => {
+    env = await startPaymentsEnv();
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  /** A fan who bought 25 credits with auto-recharge on (card saved off-session), threshold 10. */
+  async function rechargingFan(name: string): Promise<{ fan: FanIdentity; customer: string }> {
+    const fan = newFan(name);
+    await env.payments.service.autoRecharge(fan, { type: 'on' });
+    await env.payments.service.autoRecharge(fan, {
+      type: 'product',
+      productId: env.products.credits10,
+    });
+    await env.payments.service.autoRecharge(fan, { type: 'threshold', value: 10 });
+    await buyAndPay(env, fan, env.products.credits25);
+    const user = (await env.db('users').where('id', fan.id).first()) as Record<string, string>;
+    expect(user.saved_payment_method_id).toMatch(/^pm_/);
+    return { fan, customer: user.stripe_customer_id! };
+  }
+
+  /** Spends like the relay does, then tells the hook. */
+  async function spend(fanId: number, cost = 1): Promise<void> {
+    const result = await env.ledger.spendCredits(fanId, cost, ledgerKeys.spend(++updateId));
+    await env.payments.spendObserver.onCreditsSpent(
+      fanId,
+      result.balance.credits + cost,
+      result.balance.credits,
+    );
+  }
+
+  const rechargeIntents = (fanId: number) =>
+    env.sim.control
+      .list<StripeObject & { metadata: Record<string, string> }>('payment_intent')
+      .filter(
+        (p) =>
+          p.metadata.premiumbot_source === 'auto_recharge' &&
+          p.metadata.premiumbot_fan_id === String(fanId),
+      );
+
+  it('a crossing caused by 20 concurrent spends makes exactly one charge; credits arrive with the webhook', async () => {
+    const { fan } = await rechargingFan('Ace');
+    await Promise.all(Array.from({ length: 20 }, () => spend(fan.id)));
+    await env.sim.control.waitForDeliveries(30_000);
+    expect(rechargeIntents(fan.id)).toHaveLength(1);
+    const attempts = (await env.db('auto_recharge_attempts').where('user_id', fan.id)) as Array<
+      Record<string, unknown>
+    >;
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]).toMatchObject({ status: 'succeeded' });
+    expect(attempts[0]!.payment_intent_id).toBe(rechargeIntents(fan.id)[0]!.id);
+    expect(await fanState(env.db, fan.id)).toMatchObject({
+      credits: 5 + 10,
+      grants: 2,
+      totalSpent: 1500,
+    });
+    const receipts = (await outboxOf(env.db, fan.id)).filter((j) => j.key.startsWith('receipt:'));
+    expect(receipts).toHaveLength(2);
+  });
+
+  it('a decline tells the fan why and grants nothing; after 3 failures auto-recharge turns off and admins are told', async () => {
+    const { fan, customer } = await rechargingFan('Bo');
+    env.sim.control.setCardBehavior(customer, 'card_declined');
+    for (let i = 0; i < 3; i++) {
+      // Each round crosses the threshold (to 9), then a gift lifts the balance above it again.
+      const { credits } = await env.ledger.balance(fan.id);
+      await spend(fan.id, credits - 9);
+      await env.sim.control.waitForDeliveries(30_000);
+      if (i < 2) await env.ledger.grantCredits(fan.id, 16, `gift:${++updateId}`, { kind: 'gift' });
+    }
+    expect(rechargeIntents(fan.id)).toHaveLength(3);
+    const state = await fanState(env.db, fan.id);
+    expect(state.grants).toBe(1);
+    const jobs = await outboxOf(env.db, fan.id);
+    const declines = jobs.filter((j) => j.key.startsWith('payfail:'));
+    expect(declines).toHaveLength(3);
+    expect(declines[0]!.text).toContain('the card was declined');
+    expect(declines[0]!.text).toContain('/billing');
+    expect(jobs.filter((j) => j.key.startsWith('recharge_off:'))).not.toHaveLength(0);
+    const user = (await env.db('users').where('id', fan.id).first()) as Record<string, unknown>;
+    expect(Boolean(Number(user.auto_recharge_enabled)) || user.auto_recharge_enabled === true).toBe(
+      false,
+    );
+    expect(Number(user.auto_recharge_consecutive_failures)).toBe(3);
+    const alerts = (await env
+      .db('outbox')
+      .where('kind', 'alert')
+      .where('dedupe_key', 'like', 'recharge_off:%')) as unknown[];
+    expect(alerts).toHaveLength(1);
+  });
+
+  it('authentication_required sends the fan a link to complete the payment on-session', async () => {
+    const { fan, customer } = await rechargingFan('Cy');
+    env.sim.control.setCardBehavior(customer, 'authentication_required');
+    await spend(fan.id, 16);
+    await env.sim.control.waitForDeliveries(30_000);
+    const attempt = (await env
+      .db('auto_recharge_attempts')
+      .where('user_id', fan.id)
+      .first()) as Record<string, unknown>;
+    expect(attempt).toMatchObject({
+      status: 'requires_action',
+      failure_code: 'authentication_required',
+    });
+    const link = (await env
+      .db('outbox')
+      .where('fan_id', fan.id)
+      .where('dedupe_key', 'like', 'authlink:%')
+      .first()) as { payload: string };
+    const params = (
+      JSON.parse(link.payload) as {
+        params: { text: string; reply_markup: { inline_keyboard: Array<Array<{ url: string }>> } };
+      }
+    ).params;
+    expect(params.text).toContain('confirm');
+    expect(params.reply_markup.inline_keyboard[0]![0]!.url).toMatch(/\/_sim\/checkout\/cs_/);
+    expect(
+      (await outboxOf(env.db, fan.id)).filter((j) => j.key.startsWith('payfail:')),
+    ).toHaveLength(0);
+    expect(await fanState(env.db, fan.id)).toMatchObject({ credits: 9, grants: 1 });
+  });
+
+  it('a lost response followed by a retry charges once (same idempotency key)', async () => {
+    const { fan } = await rechargingFan('Di');
+    env.sim.control.injectFault({
+      path: '/v1/payment_intents',
+      method: 'POST',
+      kind: 'response_lost',
+    });
+    await spend(fan.id, 16);
+    await env.sim.control.waitForDeliveries(30_000);
+    expect(rechargeIntents(fan.id)).toHaveLength(1);
+    const attempt = (await env
+      .db('auto_recharge_attempts')
+      .where('user_id', fan.id)
+      .first()) as Record<string, string>;
+    const calls = env.sim.control
+      .requests()
+      .filter(
+        (r) =>
+          r.method === 'POST' &&
+          r.path === '/v1/payment_intents' &&
+          r.idempotencyKey === attempt.idempotency_key,
+      );
+    expect(calls.length).toBe(2);
+    expect(calls.map((c) => c.fault)).toEqual(['response_lost', null]);
+    expect(calls[1]!.replayed).toBe(true);
+    expect(await fanState(env.db, fan.id)).toMatchObject({ credits: 9 + 10, grants: 2 });
+  });
+
+  it('quick-buy: one-tap confirmation with the saved card; a double tap charges once', async () => {
+    const fan = newFan('Eli');
+    const noCard = await env.payments.service.quickBuy(fan, 10);
+    expect(noCard.reply?.buttons?.[0]?.[0]).toMatchObject({
+      url: expect.stringMatching(/checkout/),
+    });
+    await buyAndPay(env, fan, env.products.credits10, { saveCard: true });
+    const prompt = await env.payments.service.quickBuy(fan, 10);
+    expect(prompt.reply?.text).toBe('Charge $5.00 to Visa •••• 4242 for 10 credits?');
+    const confirm = prompt.reply!.buttons![0]![0] as { callbackData: string };
+    const paymentId = Number(confirm.callbackData.split(':')[1]);
+    const [a, b] = await Promise.all([
+      env.payments.service.confirmQuickBuy(fan, paymentId),
+      env.payments.service.confirmQuickBuy(fan, paymentId),
+    ]);
+    expect(a.toast).toContain('accepted');
+    expect(b.toast).toBeDefined();
+    await env.sim.control.waitForDeliveries(30_000);
+    const intents = env.sim.control
+      .list<StripeObject & { metadata: Record<string, string> }>('payment_intent')
+      .filter(
+        (p) =>
+          p.metadata.premiumbot_source === 'quick_buy' &&
+          p.metadata.premiumbot_fan_id === String(fan.id),
+      );
+    expect(intents).toHaveLength(1);
+    expect(await fanState(env.db, fan.id)).toMatchObject({
+      credits: 20,
+      grants: 2,
+      totalSpent: 1000,
+    });
+    expect((await env.payments.service.confirmQuickBuy(fan, paymentId)).toast).toContain(
+      'Already paid',
+    );
+    const none = await env.payments.service.quickBuy(fan, 7);
+    expect(none.reply?.text).toContain('/buy10');
+  });
+
+  it('/billing opens the portal, or explains when there is no billing profile yet', async () => {
+    const fan = newFan('Flo');
+    expect((await env.payments.service.billing(fan)).reply?.text).toContain('first purchase');
+    await buyAndPay(env, fan, env.products.credits10);
+    const billing = await env.payments.service.billing(fan);
+    expect(billing.reply?.buttons?.[0]?.[0]).toMatchObject({
+      url: expect.stringContaining('http'),
+    });
+    expect(env.sim.control.violations()).toEqual([]);
+  });
+});
