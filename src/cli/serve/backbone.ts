@@ -346,16 +346,11 @@ export async function buildBackbone(options: BackboneOptions): Promise<Backbone>
       }
     },
     async stop() {
-      const L = (w: string) => process.env.PB_DEBUG_STOP && console.log('STOP', w);
       await poller?.stop();
-      L('poller');
       await app.close();
-      L('app');
       await intake.close();
-      L('intake');
       await jobs?.stop();
       await fanExperience?.flush();
-      L('flush');
       await theWorker.stop(tuning.shutdownGraceMs);
     },
   };

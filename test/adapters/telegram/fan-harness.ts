@@ -2,15 +2,30 @@
  * The backbone harness with the fan experience on, plus helpers for fan journeys: products,
  * credits, and reading what a fan and a topic show.
  */
-import type { TelegramSimulator } from '../../../src/sandbox/telegram/index.js';
+import {
+  createTelegramSimulator,
+  type TelegramSimulator,
+} from '../../../src/sandbox/telegram/index.js';
 import type { MessageView } from '../../../src/sandbox/telegram/control.js';
 import { startHarness, type Harness, type HarnessOptions } from './harness.js';
 
-/** Short coalescing windows so tests stay fast; time runs 100× faster than real time. */
+/**
+ * Short coalescing windows so tests stay fast; time runs 100× faster than real time. The
+ * simulator's webhook timeout stays 60 real seconds, so a slow machine never sees Telegram
+ * redeliveries the test did not ask for.
+ */
 export async function startFanHarness(options: HarnessOptions = {}): Promise<Harness> {
-  return startHarness({
-    timeScale: 0.01,
+  const timeScale = options.timeScale ?? 0.01;
+  const sim = createTelegramSimulator({
+    timeScale,
+    rateLimits: options.rateLimits,
+    webhook: { timeoutSeconds: 60 / timeScale },
+  });
+  await sim.listen(0);
+  const h = await startHarness({
+    timeScale,
     ...options,
+    sim,
     fanExperience: {
       albumHoldMs: 300,
       balanceBarDelayMs: 150,
@@ -19,6 +34,13 @@ export async function startFanHarness(options: HarnessOptions = {}): Promise<Har
       ...(options.fanExperience || {}),
     },
   });
+  return {
+    ...h,
+    async close() {
+      await h.close();
+      await sim.close();
+    },
+  };
 }
 
 /** Two products, as `products sync` would leave them. */

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLedgerStore } from '../../../src/adapters/db/ledger-store.js';
 import {
   createTelegramSimulator,
   type TelegramSimulator,
@@ -86,6 +87,12 @@ describe('SIGKILL mid-drain, then restart', () => {
     const fans = Array.from({ length: FANS }, (_, i) =>
       sim.control.createUser({ first_name: `Killfan${i}` }),
     );
+    // `serve` runs the whole product: relays cost credits, so every fan has some.
+    const ledger = createLedgerStore(testDb.db);
+    for (const fan of fans) {
+      await ledger.ensureUser({ id: fan.id, firstName: fan.first_name });
+      await ledger.grantCredits(fan.id, 100, `grant:sigkill:${fan.id}`);
+    }
     for (let i = 0; i < PER_FAN; i++)
       for (const [n, fan] of fans.entries()) sim.control.fanSendsText(fan.id, `k${n}-${i}`);
 
