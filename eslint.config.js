@@ -72,7 +72,8 @@ export default tseslint.config(
           patterns: [
             {
               group: outerLibraries,
-              message: 'src/core holds domain rules only: no I/O libraries (see docs/architecture.md).',
+              message:
+                'src/core holds domain rules only: no I/O libraries (see docs/architecture.md).',
             },
             {
               group: ['**/adapters/**', '**/cli/**', '**/jobs/**', '**/sandbox/**', '**/config/**'],
@@ -93,7 +94,11 @@ export default tseslint.config(
             {
               group: adapters
                 .filter((other) => other !== name)
-                .flatMap((other) => [`../${other}/*`, `../../${other}/*`, `**/adapters/${other}/**`]),
+                .flatMap((other) => [
+                  `../${other}/*`,
+                  `../../${other}/*`,
+                  `**/adapters/${other}/**`,
+                ]),
               message: 'Adapters never import each other; wire them together in src/cli.',
             },
             {

@@ -9,7 +9,10 @@ import path from 'node:path';
 export const SECRET_RULES = [
   { name: 'a live Stripe secret key', pattern: /\bsk_live_[A-Za-z0-9]{10,}/ },
   { name: 'a live Stripe restricted key', pattern: /\brk_live_[A-Za-z0-9]{10,}/ },
-  { name: 'a Telegram bot token', pattern: /(?<![\d])\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/ },
+  {
+    name: 'a Telegram bot token',
+    pattern: /(?<![\d])\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/,
+  },
 ];
 
 /** True for dotenv files that may hold real values (`.env`, `.env.local`…), not examples. */
@@ -41,13 +44,17 @@ export function findSecrets(files) {
   return problems;
 }
 
-const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
+const isMain =
+  process.argv[1] &&
+  path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
 if (isMain) {
   const problems = findSecrets(process.argv.slice(2));
   if (problems.length > 0) {
     console.error('Commit refused: live secrets found.');
     for (const p of problems) console.error(`  ${p}`);
-    console.error('Use test placeholders (sk_test_…, 123456:TEST-TOKEN) and keep real values in .env (git-ignored).');
+    console.error(
+      'Use test placeholders (sk_test_…, 123456:TEST-TOKEN) and keep real values in .env (git-ignored).',
+    );
     process.exit(1);
   }
 }

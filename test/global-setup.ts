@@ -18,7 +18,9 @@ export default async function setup(): Promise<void> {
     }
     console.log(`[premiumbot tests] database: Postgres (${new URL(url).host})`);
   } else {
-    console.log('[premiumbot tests] database: SQLite (set TEST_DATABASE_URL=postgres://… for Postgres)');
+    console.log(
+      '[premiumbot tests] database: SQLite (set TEST_DATABASE_URL=postgres://… for Postgres)',
+    );
   }
   const specDir = process.env.PREMIUMBOT_SPEC_DIR ?? path.resolve(process.cwd(), '../shared/spec');
   if (!fs.existsSync(path.join(specDir, 'telegram-bot-api.json'))) {

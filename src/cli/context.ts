@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
-import { loadConfig, readEnvironment, type AppConfig, type EnvSource, type RawEnv } from '../config/env.js';
+import {
+  loadConfig,
+  readEnvironment,
+  type AppConfig,
+  type EnvSource,
+  type RawEnv,
+} from '../config/env.js';
 import type { Need } from '../config/env-schema.js';
 import type { Logger } from '../core/logger.js';
 import { createLogger } from './logger.js';

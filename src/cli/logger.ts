@@ -46,7 +46,12 @@ function scrub(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubString(value);
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (value instanceof Error) {
-    return { type: value.name, message: scrubString(value.message), stack: value.stack && scrubString(value.stack), code: (value as { code?: unknown }).code };
+    return {
+      type: value.name,
+      message: scrubString(value.message),
+      stack: value.stack && scrubString(value.stack),
+      code: (value as { code?: unknown }).code,
+    };
   }
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
   const out: Record<string, unknown> = {};
@@ -74,7 +79,9 @@ export function createLogger(options: CreateLoggerOptions): Logger {
       },
       hooks: {
         logMethod(args, method) {
-          const scrubbed = args.map((a) => (typeof a === 'string' ? scrubString(a) : a)) as Parameters<typeof method>;
+          const scrubbed = args.map((a) =>
+            typeof a === 'string' ? scrubString(a) : a,
+          ) as Parameters<typeof method>;
           return method.apply(this, scrubbed);
         },
       },

@@ -21,7 +21,9 @@ export interface RunOptions {
 /** Builds the commander program; every command registers itself from the registry. */
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('premiumbot')
-    .description('Sell a premium messaging service on Telegram, answered by your team in forum topics.')
+    .description(
+      'Sell a premium messaging service on Telegram, answered by your team in forum topics.',
+    )
     .version(pkg.version, '-V, --version', 'print the version')
     .option('--env-file <path>', 'read configuration from this file instead of ./.env')
     .option('--verbose', 'show stack traces and debug logs')
@@ -34,7 +36,8 @@ export function buildProgram(ctx: CliContext): Command {
   program.hook('preAction', (thisCommand) => {
     const opts = thisCommand.opts<{ envFile?: string; verbose?: boolean }>();
     ctx.envFile = opts.envFile;
-    ctx.verbose = Boolean(opts.verbose) || ctx.env.LOG_LEVEL === 'debug' || ctx.env.LOG_LEVEL === 'trace';
+    ctx.verbose =
+      Boolean(opts.verbose) || ctx.env.LOG_LEVEL === 'debug' || ctx.env.LOG_LEVEL === 'trace';
   });
   for (const command of COMMANDS) command.register(program, ctx);
   for (const sub of program.commands) sub.exitOverride();
@@ -57,7 +60,11 @@ export async function run(options: RunOptions): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
+      if (
+        err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.version' ||
+        err.code === 'commander.help'
+      ) {
         return 0;
       }
       // commander has already printed its message; usage errors are exit 2.
@@ -77,6 +84,11 @@ export async function main(): Promise<void> {
       signals.emit('shutdown', signal);
     });
   }
-  const code = await run({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd(), signals });
+  const code = await run({
+    argv: process.argv.slice(2),
+    env: process.env,
+    cwd: process.cwd(),
+    signals,
+  });
   process.exitCode = code;
 }

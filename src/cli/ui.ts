@@ -35,7 +35,9 @@ export function renderError(err: unknown, output: Output, verbose: boolean): voi
   } else {
     const message = err instanceof Error ? err.message : String(err);
     output.err(scrubString(`Error: ${message}`));
-    output.err('Hint: this looks like a bug or an unexpected failure; run again with --verbose and report it.');
+    output.err(
+      'Hint: this looks like a bug or an unexpected failure; run again with --verbose and report it.',
+    );
   }
   if (verbose) {
     let current: unknown = err;

@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { DEFAULT_DATABASE_URL, maskDatabaseUrl, parseDatabaseUrl } from '../adapters/db/database-url.js';
+import {
+  DEFAULT_DATABASE_URL,
+  maskDatabaseUrl,
+  parseDatabaseUrl,
+} from '../adapters/db/database-url.js';
 
 /** What a setting is needed for; `loadConfig` checks the ones the command asks for. */
 export type Need = 'serve' | 'webhook' | 'set-webhooks' | 'telegram' | 'stripe';
@@ -65,7 +69,9 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
     description: 'Telegram bot token from @BotFather.',
     secret: true,
     requiredFor: ['serve', 'telegram', 'set-webhooks'],
-    schema: z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like 123456789:ABC… (from @BotFather)'),
+    schema: z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like 123456789:ABC… (from @BotFather)'),
     example: '123456789:replace-with-your-bot-token',
   },
   {
@@ -74,7 +80,10 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
     description: 'Id of the private admin forum supergroup (starts with -100).',
     secret: false,
     requiredFor: ['serve'],
-    schema: telegramId.refine((v) => v.startsWith('-'), 'must be a group id (negative, e.g. -1001234567890)'),
+    schema: telegramId.refine(
+      (v) => v.startsWith('-'),
+      'must be a group id (negative, e.g. -1001234567890)',
+    ),
     example: '-1001234567890',
   },
   {
@@ -91,10 +100,13 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   {
     key: 'TELEGRAM_WEBHOOK_SECRET',
     group: 'Telegram',
-    description: 'Secret token Telegram echoes in X-Telegram-Bot-Api-Secret-Token (1-256 of A-Z a-z 0-9 _ -).',
+    description:
+      'Secret token Telegram echoes in X-Telegram-Bot-Api-Secret-Token (1-256 of A-Z a-z 0-9 _ -).',
     secret: true,
     requiredFor: ['webhook', 'set-webhooks'],
-    schema: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -'),
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -'),
     example: 'replace-with-a-long-random-string',
   },
   {
@@ -112,7 +124,12 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
     description: 'Stripe secret key (sk_…) or restricted key (rk_…).',
     secret: true,
     requiredFor: ['serve', 'stripe'],
-    schema: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'must start with sk_test_, sk_live_, rk_test_ or rk_live_'),
+    schema: z
+      .string()
+      .regex(
+        /^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/,
+        'must start with sk_test_, sk_live_, rk_test_ or rk_live_',
+      ),
     example: 'sk_test_replace-with-your-key',
   },
   {
@@ -123,7 +140,10 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
     requiredFor: ['serve'],
     schema: z
       .string()
-      .regex(/^whsec_[A-Za-z0-9_]+(\s*,\s*whsec_[A-Za-z0-9_]+)*$/, 'must be one or more whsec_… secrets, comma-separated'),
+      .regex(
+        /^whsec_[A-Za-z0-9_]+(\s*,\s*whsec_[A-Za-z0-9_]+)*$/,
+        'must be one or more whsec_… secrets, comma-separated',
+      ),
     example: 'whsec_replace-with-your-signing-secret',
   },
   {
@@ -142,7 +162,9 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
     default: 'usd',
     secret: false,
     requiredFor: [],
-    schema: z.string().regex(/^[a-z]{3}$/, 'must be a three-letter lowercase ISO currency such as usd'),
+    schema: z
+      .string()
+      .regex(/^[a-z]{3}$/, 'must be a three-letter lowercase ISO currency such as usd'),
   },
   {
     key: 'LOW_CREDIT_ALERT_THRESHOLD',
@@ -194,7 +216,10 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
         parseDatabaseUrl(value);
       } catch (err) {
         const why = /not usable: (.*)\.$/.exec((err as Error).message)?.[1] ?? 'it is not usable';
-        ctx.addIssue({ code: 'custom', message: `is not usable: ${why}; use sqlite:PATH or postgres://USER:PASSWORD@HOST:5432/DB` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `is not usable: ${why}; use sqlite:PATH or postgres://USER:PASSWORD@HOST:5432/DB`,
+        });
       }
     }),
   },

@@ -109,7 +109,9 @@ export function loadConfig(source: EnvSource | RawEnv, needs: readonly Need[] = 
     const result = setting.schema.safeParse(value);
     if (!result.success) {
       const reason = result.error.issues.map((i) => i.message).join('; ');
-      const shown = setting.secret ? '' : ` (got "${setting.redact ? setting.redact(value) : value}")`;
+      const shown = setting.secret
+        ? ''
+        : ` (got "${setting.redact ? setting.redact(value) : value}")`;
       problems.push(`${setting.key} ${reason}${shown}.`);
       continue;
     }

@@ -1,14 +1,22 @@
 import { ENV_SETTINGS, type EnvSetting } from './env-schema.js';
 
 /** Generated-file banner; the drift test compares files against these renderers. */
-const GENERATED = 'Generated from src/config/env-schema.ts by `npm run gen:config`; do not edit by hand.';
+const GENERATED =
+  'Generated from src/config/env-schema.ts by `npm run gen:config`; do not edit by hand.';
 
-const GROUP_ORDER: EnvSetting['group'][] = ['Telegram', 'Stripe', 'Server', 'Database', 'Business', 'Logging'];
+const GROUP_ORDER: EnvSetting['group'][] = [
+  'Telegram',
+  'Stripe',
+  'Server',
+  'Database',
+  'Business',
+  'Logging',
+];
 
 function grouped(): [EnvSetting['group'], EnvSetting[]][] {
-  return GROUP_ORDER.map((g) => [g, ENV_SETTINGS.filter((s) => s.group === g)] as [EnvSetting['group'], EnvSetting[]]).filter(
-    ([, list]) => list.length > 0,
-  );
+  return GROUP_ORDER.map(
+    (g) => [g, ENV_SETTINGS.filter((s) => s.group === g)] as [EnvSetting['group'], EnvSetting[]],
+  ).filter(([, list]) => list.length > 0);
 }
 
 function requiredLabel(s: EnvSetting): string {
@@ -18,7 +26,11 @@ function requiredLabel(s: EnvSetting): string {
 
 /** The content of `templates/env.example`. */
 export function renderEnvExample(): string {
-  const out: string[] = [`# premiumbot configuration. ${GENERATED}`, '# Real environment variables win over this file.', ''];
+  const out: string[] = [
+    `# premiumbot configuration. ${GENERATED}`,
+    '# Real environment variables win over this file.',
+    '',
+  ];
   for (const [group, settings] of grouped()) {
     out.push(`# --- ${group} ---`);
     for (const s of settings) {
@@ -54,7 +66,12 @@ export function renderConfigurationDoc(extras: ConfigDocExtras = {}): string {
     '',
   ];
   for (const [group, settings] of grouped()) {
-    out.push(`## ${group}`, '', '| variable | meaning | default | needed for | secret |', '|---|---|---|---|---|');
+    out.push(
+      `## ${group}`,
+      '',
+      '| variable | meaning | default | needed for | secret |',
+      '|---|---|---|---|---|',
+    );
     for (const s of settings) {
       out.push(
         `| \`${s.key}\` | ${s.description.replace(/\|/g, '\\|')} | ${s.default === undefined ? '—' : `\`${s.default}\``} | ${

@@ -7,12 +7,19 @@ import { createDb } from '../../src/adapters/db/knex.js';
 import { createTestDb, testDialect } from '../helpers/db.js';
 import { EXPECTED_TABLES } from '../helpers/schema.js';
 
-
 describe('premiumbot executable', () => {
   it('--help lists every command of DESIGN §2', async () => {
     const { code, stdout } = await runCli(['--help']);
     expect(code).toBe(0);
-    for (const command of ['setup', 'migrate', 'set-webhooks', 'products', 'serve', 'doctor', 'sandbox']) {
+    for (const command of [
+      'setup',
+      'migrate',
+      'set-webhooks',
+      'products',
+      'serve',
+      'doctor',
+      'sandbox',
+    ]) {
       expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b.*\\S`, 'm'));
     }
     expect(stdout).toContain('--env-file');
@@ -20,7 +27,9 @@ describe('premiumbot executable', () => {
 
   it('--version prints the package version', async () => {
     const { code, stdout } = await runCli(['--version']);
-    const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(
+      fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as { version: string };
     expect(code).toBe(0);
     expect(stdout.trim()).toBe(pkg.version);
   });
@@ -28,7 +37,14 @@ describe('premiumbot executable', () => {
   it('serve with an empty environment exits 2 and names every missing variable at once', async () => {
     const { code, stderr } = await runCli(['serve']);
     expect(code).toBe(2);
-    for (const key of ['BOT_TOKEN', 'ADMIN_CHAT_ID', 'ADMIN_USER_IDS', 'STRIPE_API_KEY', 'STRIPE_WEBHOOK_SECRET', 'TELEGRAM_WEBHOOK_SECRET']) {
+    for (const key of [
+      'BOT_TOKEN',
+      'ADMIN_CHAT_ID',
+      'ADMIN_USER_IDS',
+      'STRIPE_API_KEY',
+      'STRIPE_WEBHOOK_SECRET',
+      'TELEGRAM_WEBHOOK_SECRET',
+    ]) {
       expect(stderr).toContain(key);
     }
     expect(stderr.match(/^Error/gm)).toHaveLength(1);
@@ -61,7 +77,6 @@ describe('premiumbot executable', () => {
     });
     expect(envWins.code).toBe(0);
   });
-
 });
 
 describe(`premiumbot migrate on ${testDialect}`, () => {
@@ -78,7 +93,8 @@ describe(`premiumbot migrate on ${testDialect}`, () => {
       if (!t) expect(fs.existsSync(path.join(dir, 'nested/folder/db.sqlite'))).toBe(true);
       const db = t?.db ?? createDb(url);
       try {
-        for (const table of EXPECTED_TABLES) expect(await db.schema.hasTable(table), table).toBe(true);
+        for (const table of EXPECTED_TABLES)
+          expect(await db.schema.hasTable(table), table).toBe(true);
         await expect(db('user_dashboard').select()).resolves.toEqual([]);
       } finally {
         if (!t) await db.destroy();

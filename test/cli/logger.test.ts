@@ -19,7 +19,9 @@ describe('logger redaction', () => {
   const key = ['sk', 'live', '51HxyzABCDEFGHIJKLMNOP'].join('_');
 
   it('scrubs secrets inside strings', () => {
-    const text = scrubString(`GET https://api.telegram.org/bot${token}/getMe with ${key} and whsec_abcdefghijkl`);
+    const text = scrubString(
+      `GET https://api.telegram.org/bot${token}/getMe with ${key} and whsec_abcdefghijkl`,
+    );
     expect(text).not.toContain(token);
     expect(text).not.toContain(key);
     expect(text).not.toContain('whsec_abcdefghijkl');
@@ -29,7 +31,10 @@ describe('logger redaction', () => {
   it('never writes tokens, keys or message text to a log line', async () => {
     const { lines, stream } = capture();
     const logger = createLogger({ level: 'debug', destination: stream });
-    logger.info({ botToken: token, text: 'private fan message', nested: { url: `x/bot${token}/y` } }, `calling with ${key}`);
+    logger.info(
+      { botToken: token, text: 'private fan message', nested: { url: `x/bot${token}/y` } },
+      `calling with ${key}`,
+    );
     logger.error({ err: new Error(`boom ${key}`) }, 'failed');
     const out = lines.join('');
     expect(out).toContain('calling with');

@@ -13,7 +13,9 @@ describe('a command that is not built yet', () => {
     }
     expect(error).toBeInstanceOf(PremiumbotError);
     expect((error as PremiumbotError).code).toBe(ErrorCodes.notImplemented);
-    expect((error as PremiumbotError).message).toContain('`premiumbot frobnicate` is not built yet');
+    expect((error as PremiumbotError).message).toContain(
+      '`premiumbot frobnicate` is not built yet',
+    );
     expect((error as PremiumbotError).hint).toContain('issue 99');
     expect(exitCodeFor(error)).toBe(2);
   });

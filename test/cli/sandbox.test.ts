@@ -10,14 +10,25 @@ describe('premiumbot sandbox', () => {
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-sandbox-'));
     const child = spawn(
       process.execPath,
-      [binPath, 'sandbox', '--telegram-port', '0', '--stripe-port', '0', '--write-env', 'sandbox.env'],
+      [
+        binPath,
+        'sandbox',
+        '--telegram-port',
+        '0',
+        '--stripe-port',
+        '0',
+        '--write-env',
+        'sandbox.env',
+      ],
       { cwd, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
 
     const deadline = Date.now() + 20_000;
     while (!/STRIPE_API_KEY=/.test(stdout)) {
@@ -27,7 +38,10 @@ describe('premiumbot sandbox', () => {
     const value = (key: string) => new RegExp(`^${key}=(.*)$`, 'm').exec(stdout)?.[1] ?? '';
     const apiRoot = value('TELEGRAM_API_ROOT');
     const token = value('BOT_TOKEN');
-    const me = (await (await fetch(`${apiRoot}/bot${token}/getMe`)).json()) as { ok: boolean; result: { is_bot: boolean } };
+    const me = (await (await fetch(`${apiRoot}/bot${token}/getMe`)).json()) as {
+      ok: boolean;
+      result: { is_bot: boolean };
+    };
     expect(me.ok).toBe(true);
     expect(me.result.is_bot).toBe(true);
 
@@ -45,7 +59,9 @@ describe('premiumbot sandbox', () => {
       headers: { authorization: `Bearer ${value('STRIPE_API_KEY')}` },
     });
     expect(stripe.status).toBe(200);
-    expect(fs.readFileSync(path.join(cwd, 'sandbox.env'), 'utf8')).toContain(`TELEGRAM_API_ROOT=${apiRoot}`);
+    expect(fs.readFileSync(path.join(cwd, 'sandbox.env'), 'utf8')).toContain(
+      `TELEGRAM_API_ROOT=${apiRoot}`,
+    );
 
     child.kill('SIGINT');
     expect(await exited).toBe(0);

@@ -28,7 +28,14 @@ describe('loadConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
-    for (const key of ['BOT_TOKEN', 'ADMIN_CHAT_ID', 'ADMIN_USER_IDS', 'STRIPE_API_KEY', 'STRIPE_WEBHOOK_SECRET', 'TELEGRAM_WEBHOOK_SECRET']) {
+    for (const key of [
+      'BOT_TOKEN',
+      'ADMIN_CHAT_ID',
+      'ADMIN_USER_IDS',
+      'STRIPE_API_KEY',
+      'STRIPE_WEBHOOK_SECRET',
+      'TELEGRAM_WEBHOOK_SECRET',
+    ]) {
       expect(problems).toContain(key);
     }
     expect((error as ConfigError).kind).toBe('usage');
@@ -53,7 +60,10 @@ describe('loadConfig', () => {
   it('reports invalid values together with missing ones, without echoing secrets', () => {
     let error: ConfigError | undefined;
     try {
-      loadConfig({ BOT_TOKEN: 'not-a-token-SECRETVALUE', PORT: '99999', DATABASE_URL: 'mysql://x' }, ['serve']);
+      loadConfig(
+        { BOT_TOKEN: 'not-a-token-SECRETVALUE', PORT: '99999', DATABASE_URL: 'mysql://x' },
+        ['serve'],
+      );
     } catch (err) {
       error = err as ConfigError;
     }
@@ -80,11 +90,15 @@ describe('readEnvironment', () => {
   it('reports unknown keys in the env file with a suggestion', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, '.env'), 'BOT_TOKN=1\n');
-    expect(() => loadConfig(readEnvironment({ cwd: dir, env: {} }))).toThrow(/BOT_TOKN .*did you mean BOT_TOKEN/);
+    expect(() => loadConfig(readEnvironment({ cwd: dir, env: {} }))).toThrow(
+      /BOT_TOKN .*did you mean BOT_TOKEN/,
+    );
   });
 
   it('fails clearly when --env-file does not exist', () => {
-    expect(() => readEnvironment({ cwd: tempDir(), env: {}, envFile: 'missing.env' })).toThrow(UsageError);
+    expect(() => readEnvironment({ cwd: tempDir(), env: {}, envFile: 'missing.env' })).toThrow(
+      UsageError,
+    );
   });
 });
 

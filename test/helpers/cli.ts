@@ -17,7 +17,10 @@ export interface CliResult {
  * Runs the built `premiumbot` executable as an operator would: a clean environment
  * (only PATH/HOME plus `env`), in `cwd` (a fresh temp folder by default, so no .env).
  */
-export function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
   const cwd = options.cwd ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pb-cli-'));
   return new Promise((resolve) => {
     execFile(

@@ -43,7 +43,11 @@ export async function createTestDb(options: { poolMax?: number } = {}): Promise<
     };
   }
   const name = `pb_t_${suffix}`;
-  const admin = knexFactory({ client: 'pg', connection: testDatabaseUrl, pool: { min: 0, max: 1 } });
+  const admin = knexFactory({
+    client: 'pg',
+    connection: testDatabaseUrl,
+    pool: { min: 0, max: 1 },
+  });
   await admin.raw(`CREATE DATABASE ${name}`);
   const parsed = new URL(testDatabaseUrl);
   parsed.pathname = `/${name}`;

@@ -6,7 +6,10 @@ import { createDbFor, type CreateDbOptions, type Db } from './knex.js';
  * Builds the knex instance for DATABASE_URL and checks that it answers, turning driver
  * errors into an operator-friendly error (exit 1) that names the fix.
  */
-export async function openDatabase(databaseUrl: string, options: CreateDbOptions = {}): Promise<Db> {
+export async function openDatabase(
+  databaseUrl: string,
+  options: CreateDbOptions = {},
+): Promise<Db> {
   const target = parseDatabaseUrl(databaseUrl);
   const db = createDbFor(target, options);
   try {

@@ -21,7 +21,8 @@ export function parseDatabaseUrl(url: string, cwd: string = process.cwd()): Data
     let rest = value.slice('sqlite:'.length);
     if (rest.startsWith('//')) rest = rest.slice(2);
     if (rest === '') throw databaseUrlError(url, 'the SQLite path is missing');
-    if (rest === ':memory:') return { dialect: 'sqlite', filename: ':memory:', display: 'sqlite::memory:' };
+    if (rest === ':memory:')
+      return { dialect: 'sqlite', filename: ':memory:', display: 'sqlite::memory:' };
     const filename = path.resolve(cwd, rest);
     return { dialect: 'sqlite', filename, display: `sqlite:${filename}` };
   }

@@ -14,7 +14,9 @@ export const migrateCommand: CommandModule = {
   register(program, ctx) {
     program
       .command('migrate')
-      .description('apply database migrations (latest), show their status, or roll back the last batch')
+      .description(
+        'apply database migrations (latest), show their status, or roll back the last batch',
+      )
       .argument('[action]', 'latest | status | rollback', 'latest')
       .action(async (action: string) => {
         if (!['latest', 'status', 'rollback'].includes(action)) {
@@ -36,7 +38,11 @@ export const migrateCommand: CommandModule = {
 };
 
 /** Runs one migrate action and prints what happened. */
-export async function runMigrate(db: Db, action: 'latest' | 'status' | 'rollback', output: Output): Promise<void> {
+export async function runMigrate(
+  db: Db,
+  action: 'latest' | 'status' | 'rollback',
+  output: Output,
+): Promise<void> {
   try {
     if (action === 'status') {
       const [done, pending] = (await db.migrate.list()) as [MigrationInfo[], MigrationInfo[]];
@@ -55,7 +61,9 @@ export async function runMigrate(db: Db, action: 'latest' | 'status' | 'rollback
         output.out('Already up to date: no migrations to apply.');
       } else {
         for (const name of log) output.out(`  applied  ${name}`);
-        output.out(`Applied ${log.length} migration${log.length === 1 ? '' : 's'} (batch ${batch}).`);
+        output.out(
+          `Applied ${log.length} migration${log.length === 1 ? '' : 's'} (batch ${batch}).`,
+        );
       }
       return;
     }
@@ -64,13 +72,19 @@ export async function runMigrate(db: Db, action: 'latest' | 'status' | 'rollback
       output.out('Nothing to roll back: no migrations are applied.');
     } else {
       for (const name of log) output.out(`  rolled back  ${name}`);
-      output.out(`Rolled back ${log.length} migration${log.length === 1 ? '' : 's'} (batch ${batch}).`);
+      output.out(
+        `Rolled back ${log.length} migration${log.length === 1 ? '' : 's'} (batch ${batch}).`,
+      );
     }
   } catch (cause) {
     if (cause instanceof PremiumbotError) throw cause;
-    throw new PremiumbotError(ErrorCodes.migration, `Migration ${action} failed: ${(cause as Error).message}`, {
-      hint: 'Nothing after the failing migration was applied. Fix the cause, then run `premiumbot migrate status`.',
-      cause,
-    });
+    throw new PremiumbotError(
+      ErrorCodes.migration,
+      `Migration ${action} failed: ${(cause as Error).message}`,
+      {
+        hint: 'Nothing after the failing migration was applied. Fix the cause, then run `premiumbot migrate status`.',
+        cause,
+      },
+    );
   }
 }

@@ -26,9 +26,16 @@ export const sandboxCommand: CommandModule = {
       .option('--telegram-port <port>', 'port of the Telegram simulator', '8081')
       .option('--stripe-port <port>', 'port of the Stripe simulator', '8082')
       .option('--host <host>', 'address to listen on', '127.0.0.1')
-      .option('--write-env <file>', 'also write the printed settings to this env file (refuses to overwrite)')
+      .option(
+        '--write-env <file>',
+        'also write the printed settings to this env file (refuses to overwrite)',
+      )
       .option('--no-rate-limits', 'turn off the simulated Telegram rate limits')
-      .option('--serve-port <port>', 'port your local `premiumbot serve` listens on (for PUBLIC_URL)', '8080')
+      .option(
+        '--serve-port <port>',
+        'port your local `premiumbot serve` listens on (for PUBLIC_URL)',
+        '8080',
+      )
       .action((opts: SandboxOptions) => runSandbox(ctx, opts));
   },
 };
@@ -52,15 +59,22 @@ async function runSandbox(ctx: CliContext, opts: SandboxOptions): Promise<void> 
     await stripe.listen(stripePort, opts.host);
   } catch (cause) {
     await Promise.allSettled([telegram.close(), stripe.close()]);
-    throw new PremiumbotError(ErrorCodes.internal, `The sandbox could not start: ${(cause as Error).message}`, {
-      hint: 'A port is probably in use: choose others with --telegram-port and --stripe-port.',
-      cause,
-    });
+    throw new PremiumbotError(
+      ErrorCodes.internal,
+      `The sandbox could not start: ${(cause as Error).message}`,
+      {
+        hint: 'A port is probably in use: choose others with --telegram-port and --stripe-port.',
+        cause,
+      },
+    );
   }
 
   // A ready-made world: the creator, and an admin forum group where the bot is admin.
   const creator = telegram.control.createUser({ first_name: 'Creator', username: 'creator' });
-  const group = telegram.control.createForumGroup({ title: 'premiumbot admins', ownerId: creator.id });
+  const group = telegram.control.createForumGroup({
+    title: 'premiumbot admins',
+    ownerId: creator.id,
+  });
 
   const env: [string, string][] = [
     ['TELEGRAM_API_ROOT', telegram.apiRoot],
@@ -82,15 +96,23 @@ async function runSandbox(ctx: CliContext, opts: SandboxOptions): Promise<void> 
   out.out('');
   for (const [key, value] of env) out.out(`${key}=${value}`);
   out.out('');
-  out.out('Then run `premiumbot set-webhooks` to create the Stripe endpoint and its STRIPE_WEBHOOK_SECRET.');
+  out.out(
+    'Then run `premiumbot set-webhooks` to create the Stripe endpoint and its STRIPE_WEBHOOK_SECRET.',
+  );
   if (opts.writeEnv) {
     const file = path.resolve(ctx.cwd, opts.writeEnv);
     if (fs.existsSync(file)) {
-      out.err(`Not writing ${file}: it already exists (remove it or choose another --write-env path).`);
+      out.err(
+        `Not writing ${file}: it already exists (remove it or choose another --write-env path).`,
+      );
     } else {
-      fs.writeFileSync(file, `# Written by premiumbot sandbox\n${env.map(([k, v]) => `${k}=${v}`).join('\n')}\n`, {
-        mode: 0o600,
-      });
+      fs.writeFileSync(
+        file,
+        `# Written by premiumbot sandbox\n${env.map(([k, v]) => `${k}=${v}`).join('\n')}\n`,
+        {
+          mode: 0o600,
+        },
+      );
       out.out(`Wrote ${file}.`);
     }
   }
