@@ -347,7 +347,14 @@ export async function buildBackbone(options: BackboneOptions): Promise<Backbone>
     },
     async stop() {
       await poller?.stop();
-      await app.close();
+      // close() ends idle keep-alive connections only once; one that finishes a request
+      // afterwards would hold the server open until keepAliveTimeout (72 s), so after a
+      // short grace every remaining connection is closed (their updates are idempotent).
+      const closing = app.close();
+      const grace = new Promise((resolve) => setTimeout(resolve, 2_000).unref());
+      await Promise.race([closing, grace]);
+      app.server.closeAllConnections();
+      await closing;
       await intake.close();
       await jobs?.stop();
       await fanExperience?.flush();

@@ -20,7 +20,7 @@ import { createMigratedTestDb, type TestDb } from '../../helpers/db.js';
 
 const TIME_SCALE = 0.1;
 const FANS = 10;
-const PER_FAN = 3;
+const PER_FAN = 4;
 
 describe('SIGKILL mid-drain, then restart', () => {
   let sim: TelegramSimulator;
@@ -118,7 +118,7 @@ describe('SIGKILL mid-drain, then restart', () => {
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     };
-    await waitFor(async () => (await sent()) >= 5, 'the first sends');
+    await waitFor(async () => (await sent()) >= 1, 'the first send');
     // Mid-drain, Telegram makes the group wait 40 (simulated) seconds: the next group call
     // gets a 429 and the worker holds every group job, so nothing is in flight for a while.
     const floodFrom = Date.now();
