@@ -103,7 +103,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     if (stopped) return;
     stopped = true;
     if (mode === 'webhook') await sim.callApi('deleteWebhook', {});
-    if (process.env.PB_DEBUG_STOP) console.log('CLOSE deleteWebhook done');
     await backbone.stop();
   };
   const ownSim = !options.sim;
@@ -117,15 +116,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     webhookUrl,
     stopBackbone,
     async close() {
-      const t0 = Date.now();
-      const lap = (what: string) =>
-        process.env.PB_DEBUG_STOP && console.log('CLOSE', what, Date.now() - t0);
       await stopBackbone();
-      lap('backbone');
       if (ownSim) await sim.close();
-      lap('sim');
       if (ownDb) await testDb.destroy();
-      lap('db');
     },
   };
 }

@@ -71,11 +71,9 @@ describe('outbox claiming', () => {
     for (const h of harnesses) await h.backbone.worker.start();
 
     const deadline = Date.now() + 150_000;
-    const t0 = Date.now();
     for (;;) {
       const depth = await first!.backbone.outbox.depth();
       if (depth.sent === JOBS) break;
-      if (process.env.PB_DEBUG_STOP) console.log('depth', Date.now() - t0, JSON.stringify(depth));
       if (Date.now() > deadline) throw new Error(`timed out: ${JSON.stringify(depth)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
