@@ -6,7 +6,7 @@
  * moment of a crash is the one case that cannot be exactly once: it is set aside as
  * uncertain; see docs/architecture.md).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,8 +16,8 @@ import {
   createTelegramSimulator,
   type TelegramSimulator,
 } from '../../../src/sandbox/telegram/index.js';
-import { binPath } from '../../helpers/cli.js';
 import { createMigratedTestDb, type TestDb } from '../../helpers/db.js';
+import { spawnServe } from '../../helpers/serve-process.js';
 
 const TIME_SCALE = 0.1;
 const FANS = 10;
@@ -69,22 +69,12 @@ describe('SIGKILL mid-drain, then restart', () => {
       PORT: '0',
       LOG_LEVEL: 'warn',
     };
-    const serve = () => {
-      const child = spawn(
-        process.execPath,
-        [binPath, 'serve', '--polling', '--traffic-config', path.join(dir, 'traffic.json')],
-        {
-          cwd: dir,
-          env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let output = '';
-      child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-      child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-      children.push(child);
-      return { child, output: () => output };
-    };
+    const serve = () =>
+      spawnServe(['--polling', '--traffic-config', path.join(dir, 'traffic.json')], {
+        env,
+        cwd: dir,
+        children,
+      });
     const fans = Array.from({ length: FANS }, (_, i) =>
       sim.control.createUser({ first_name: `Killfan${i}` }),
     );

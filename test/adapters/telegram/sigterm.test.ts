@@ -5,7 +5,7 @@
  * relayed — before the exit or after a restart — and the ones it never accepted are
  * redelivered by Telegram to the restarted server. In the end all 200 arrive once, in order.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -16,8 +16,8 @@ import {
   createTelegramSimulator,
   type TelegramSimulator,
 } from '../../../src/sandbox/telegram/index.js';
-import { binPath } from '../../helpers/cli.js';
 import { createMigratedTestDb, type TestDb } from '../../helpers/db.js';
+import { spawnServe } from '../../helpers/serve-process.js';
 
 const TIME_SCALE = 0.01;
 const FANS = 20;
@@ -80,23 +80,12 @@ describe('SIGTERM while updates are in flight', () => {
         PORT: String(port),
         LOG_LEVEL: 'warn',
       };
-      const serve = () => {
-        const child = spawn(
-          process.execPath,
-          [binPath, 'serve', '--traffic-config', path.join(dir, 'traffic.json')],
-          {
-            cwd: dir,
-            env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-            stdio: ['ignore', 'pipe', 'pipe'],
-          },
-        );
-        let output = '';
-        child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-        child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-        children.push(child);
-        const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-        return { child, exited, output: () => output };
-      };
+      const serve = () =>
+        spawnServe(['--traffic-config', path.join(dir, 'traffic.json')], {
+          env,
+          cwd: dir,
+          children,
+        });
       const healthy = async () => {
         try {
           return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
