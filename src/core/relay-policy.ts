@@ -6,6 +6,23 @@
 import { passIsRunning, type PassTimes } from './passes.js';
 import type { MessageType } from './pricing.js';
 
+/** Service messages (topic events, pins, payments…): never relayed in either direction. */
+export const SERVICE_FIELDS: readonly string[] = [
+  'forum_topic_created',
+  'forum_topic_edited',
+  'forum_topic_closed',
+  'forum_topic_reopened',
+  'pinned_message',
+  'new_chat_members',
+  'left_chat_member',
+  'new_chat_title',
+  'new_chat_photo',
+  'delete_chat_photo',
+  'successful_payment',
+  'refunded_payment',
+  'write_access_allowed',
+];
+
 /** What the relay knows about the fan when a message arrives. */
 export interface FanMessageState {
   banned: boolean;

@@ -176,3 +176,26 @@ function clauseMatches(obj: StripeObject, c: Clause): boolean {
   }
   return c.negate ? !result : result;
 }
+
+/**
+ * The query of `GET /v1/refunds` and `GET /v1/disputes`: filtered by charge, payment intent
+ * and creation time, then paginated.
+ */
+export function listByCharge<
+  T extends StripeObject & { charge?: unknown; payment_intent?: unknown; created?: unknown },
+>(
+  sim: Sim,
+  type: string,
+  url: string,
+  params: ListParams & { charge?: string; payment_intent?: string; created?: number | RangeFilter },
+): ListObject {
+  const items = sim.store
+    .all<T>(type)
+    .filter(
+      (o) =>
+        (params.charge === undefined || o.charge === params.charge) &&
+        (params.payment_intent === undefined || o.payment_intent === params.payment_intent) &&
+        inRange(o.created as number, params.created),
+    );
+  return paginate(sim, type, items, params, url);
+}

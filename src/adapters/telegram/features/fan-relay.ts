@@ -20,23 +20,7 @@ import type { BotDeps } from '../bot.js';
 import { fanNotice, profileOf } from '../fan-texts.js';
 import { productKeyboard } from '../keyboards.js';
 import type { Feature } from './index.js';
-
-/** Service messages (pins, payments…) are not relayed. */
-export const SERVICE_FIELDS = [
-  'forum_topic_created',
-  'forum_topic_edited',
-  'forum_topic_closed',
-  'forum_topic_reopened',
-  'pinned_message',
-  'new_chat_members',
-  'left_chat_member',
-  'new_chat_title',
-  'new_chat_photo',
-  'delete_chat_photo',
-  'successful_payment',
-  'refunded_payment',
-  'write_access_allowed',
-];
+import { SERVICE_FIELDS } from '../../../core/relay-policy.js';
 
 /** Quick-buy buttons in alerts and prompts: credits packs first, a few at most. */
 function quickBuy(products: readonly ProductOffer[]): ProductOffer[] {

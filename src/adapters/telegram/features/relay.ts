@@ -6,22 +6,8 @@
  * wraps this one.
  */
 import { PRIORITY, fanPriority } from '../../../core/traffic/outbox.js';
+import { SERVICE_FIELDS } from '../../../core/relay-policy.js';
 import type { Feature } from './index.js';
-
-/** Service messages (topic created, pinned…) are not relayed. */
-const SERVICE_FIELDS = [
-  'forum_topic_created',
-  'forum_topic_edited',
-  'forum_topic_closed',
-  'forum_topic_reopened',
-  'pinned_message',
-  'new_chat_members',
-  'left_chat_member',
-  'new_chat_title',
-  'new_chat_photo',
-  'delete_chat_photo',
-  'successful_payment',
-];
 
 export const relayFeature: Feature = {
   name: 'relay',

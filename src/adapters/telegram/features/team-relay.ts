@@ -8,7 +8,7 @@
 import { messageTypeOf, type MessageShape } from '../../../core/pricing.js';
 import { chatActionFor, isInternalTeamMessage } from '../../../core/relay-policy.js';
 import { PRIORITY, type NewOutboxJob } from '../../../core/traffic/outbox.js';
-import { SERVICE_FIELDS } from './fan-relay.js';
+import { SERVICE_FIELDS } from '../../../core/relay-policy.js';
 import type { Feature } from './index.js';
 
 interface TopicMessage extends MessageShape {

@@ -1,5 +1,5 @@
 import { SimulatorControlError } from '../control-error.js';
-import { inRange, paginate } from '../listing.js';
+import { listByCharge } from '../listing.js';
 import { buildDispute, type ChargeObject, type DisputeObject } from '../objects.js';
 import { endpoint, pagination, rangeFilter, str } from '../params.js';
 import { route } from '../route.js';
@@ -64,16 +64,6 @@ export const disputeRoutes = [
       payment_intent: str.optional(),
       created: rangeFilter.optional(),
     }),
-    ({ sim, params }) => {
-      const items = sim.store
-        .all<DisputeObject>('dispute')
-        .filter(
-          (d) =>
-            (params.charge === undefined || d.charge === params.charge) &&
-            (params.payment_intent === undefined || d.payment_intent === params.payment_intent) &&
-            inRange(d.created as number, params.created),
-        );
-      return paginate(sim, 'dispute', items, params, '/v1/disputes');
-    },
+    ({ sim, params }) => listByCharge<DisputeObject>(sim, 'dispute', '/v1/disputes', params),
   ),
 ];

@@ -1,6 +1,6 @@
 import { SimulatorControlError } from '../control-error.js';
 import { invalidParam, invalidRequest, StripeApiError } from '../errors.js';
-import { paginate, inRange } from '../listing.js';
+import { listByCharge } from '../listing.js';
 import {
   buildRefund,
   type ChargeObject,
@@ -140,16 +140,6 @@ export const refundRoutes = [
       payment_intent: str.optional(),
       created: rangeFilter.optional(),
     }),
-    ({ sim, params }) => {
-      const items = sim.store
-        .all<RefundObject>('refund')
-        .filter(
-          (r) =>
-            (params.charge === undefined || r.charge === params.charge) &&
-            (params.payment_intent === undefined || r.payment_intent === params.payment_intent) &&
-            inRange(r.created as number, params.created),
-        );
-      return paginate(sim, 'refund', items, params, '/v1/refunds');
-    },
+    ({ sim, params }) => listByCharge<RefundObject>(sim, 'refund', '/v1/refunds', params),
   ),
 ];
