@@ -8,7 +8,7 @@ import {
 } from '../../../adapters/telegram/operator-api.js';
 import { ErrorCodes, PremiumbotError, UsageError } from '../../../core/errors.js';
 import { startProgress, withProgress } from '../../progress.js';
-import { askSetting } from '../answers.js';
+import { askSetting } from '../ask-setting.js';
 import type { SetupContext, SetupStep } from '../types.js';
 
 /** Whether the group is usable as the admin group; the reason names the fix. */

@@ -1,4 +1,4 @@
-import { askSetting } from '../answers.js';
+import { askSetting } from '../ask-setting.js';
 import type { SetupStep } from '../types.js';
 
 /** The owners: Telegram user ids (the person who sent /link is suggested). */

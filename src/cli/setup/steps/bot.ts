@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createOperatorApi } from '../../../adapters/telegram/operator-api.js';
 import { withProgress } from '../../progress.js';
-import { askSetting } from '../answers.js';
+import { askSetting } from '../ask-setting.js';
 import type { SetupStep } from '../types.js';
 
 /** The bot token, checked with getMe; also creates the webhook secret token once. */

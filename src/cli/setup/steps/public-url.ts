@@ -1,4 +1,4 @@
-import { askSetting } from '../answers.js';
+import { askSetting } from '../ask-setting.js';
 import type { SetupStep } from '../types.js';
 
 /** The public https URL Telegram and Stripe call (optional: without it, serve --polling). */

@@ -2,7 +2,7 @@ import { verifyStripeKey } from '../../../adapters/stripe/catalog.js';
 import { createStripeClient, isLiveKey } from '../../../adapters/stripe/client.js';
 import { ErrorCodes, PremiumbotError } from '../../../core/errors.js';
 import { withProgress } from '../../progress.js';
-import { askSetting } from '../answers.js';
+import { askSetting } from '../ask-setting.js';
 import type { SetupStep } from '../types.js';
 
 /** The Stripe key, checked with a read call; the currency of new prices. */
