@@ -1,9 +1,5 @@
 import { z } from 'zod';
-import {
-  DEFAULT_DATABASE_URL,
-  maskDatabaseUrl,
-  parseDatabaseUrl,
-} from '../adapters/db/database-url.js';
+import { DEFAULT_DATABASE_URL, maskDatabaseUrl, parseDatabaseUrl } from './database-url.js';
 
 /** What a setting is needed for; `loadConfig` checks the ones the command asks for. */
 export type Need = 'serve' | 'webhook' | 'set-webhooks' | 'telegram' | 'stripe';

@@ -1,5 +1,5 @@
 import { ErrorCodes, PremiumbotError } from '../../core/errors.js';
-import { parseDatabaseUrl } from './database-url.js';
+import { parseDatabaseUrl } from '../../config/database-url.js';
 import { createDbFor, type CreateDbOptions, type Db } from './knex.js';
 
 /**

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { backupSqlite } from '../../adapters/db/backup.js';
-import { maskDatabaseUrl, parseDatabaseUrl } from '../../adapters/db/database-url.js';
+import { maskDatabaseUrl, parseDatabaseUrl } from '../../config/database-url.js';
 import { ErrorCodes, PremiumbotError, UsageError } from '../../core/errors.js';
 import { configFor, type CommandModule } from '../context.js';
 import { withProgress } from '../progress.js';

@@ -1,5 +1,5 @@
 import { openDatabase } from '../../../adapters/db/connect.js';
-import { parseDatabaseUrl } from '../../../adapters/db/database-url.js';
+import { parseDatabaseUrl } from '../../../config/database-url.js';
 import { PremiumbotError } from '../../../core/errors.js';
 import { fail, pass, type DoctorCheck } from '../types.js';
 

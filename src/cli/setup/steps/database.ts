@@ -1,7 +1,7 @@
 import { openDatabase } from '../../../adapters/db/connect.js';
-import { parseDatabaseUrl } from '../../../adapters/db/database-url.js';
+import { parseDatabaseUrl } from '../../../config/database-url.js';
 import { withProgress } from '../../progress.js';
-import { askSetting } from '../answers.js';
+import { askSetting } from '../ask-setting.js';
 import type { SetupStep } from '../types.js';
 
 /** The database: SQLite path or Postgres URL, checked by connecting. */

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ErrorCodes, UsageError } from '../../core/errors.js';
+import { ErrorCodes, UsageError } from '../core/errors.js';
 
 /** A parsed DATABASE_URL. */
 export type DatabaseTarget =
