@@ -1,13 +1,8 @@
 import { openDatabase } from '../../adapters/db/connect.js';
-import { parseDatabaseUrl } from '../../adapters/db/database-url.js';
-import type { Db } from '../../adapters/db/knex.js';
-import { ErrorCodes, PremiumbotError, UsageError } from '../../core/errors.js';
+import { parseDatabaseUrl } from '../../config/database-url.js';
+import { UsageError } from '../../core/errors.js';
 import { configFor, type CommandModule } from '../context.js';
-import type { Output } from '../ui.js';
-
-type MigrationInfo = { name?: string; file?: string };
-const nameOf = (m: MigrationInfo | string): string =>
-  typeof m === 'string' ? m : (m.name ?? m.file ?? '?');
+import { runMigrate } from '../tasks/migrate.js';
 
 /** `premiumbot migrate [latest|status|rollback]`: the knex migrations of `migrations/`. */
 export const migrateCommand: CommandModule = {
@@ -36,55 +31,3 @@ export const migrateCommand: CommandModule = {
       });
   },
 };
-
-/** Runs one migrate action and prints what happened. */
-export async function runMigrate(
-  db: Db,
-  action: 'latest' | 'status' | 'rollback',
-  output: Output,
-): Promise<void> {
-  try {
-    if (action === 'status') {
-      const [done, pending] = (await db.migrate.list()) as [MigrationInfo[], MigrationInfo[]];
-      for (const m of done) output.out(`  applied  ${nameOf(m)}`);
-      for (const m of pending) output.out(`  pending  ${nameOf(m)}`);
-      output.out(
-        pending.length === 0
-          ? `Up to date: ${done.length} applied, nothing pending.`
-          : `${pending.length} pending, ${done.length} applied. Run \`premiumbot migrate\` to apply them.`,
-      );
-      return;
-    }
-    if (action === 'latest') {
-      const [batch, log] = (await db.migrate.latest()) as [number, string[]];
-      if (log.length === 0) {
-        output.out('Already up to date: no migrations to apply.');
-      } else {
-        for (const name of log) output.out(`  applied  ${name}`);
-        output.out(
-          `Applied ${log.length} migration${log.length === 1 ? '' : 's'} (batch ${batch}).`,
-        );
-      }
-      return;
-    }
-    const [batch, log] = (await db.migrate.rollback()) as [number, string[]];
-    if (log.length === 0) {
-      output.out('Nothing to roll back: no migrations are applied.');
-    } else {
-      for (const name of log) output.out(`  rolled back  ${name}`);
-      output.out(
-        `Rolled back ${log.length} migration${log.length === 1 ? '' : 's'} (batch ${batch}).`,
-      );
-    }
-  } catch (cause) {
-    if (cause instanceof PremiumbotError) throw cause;
-    throw new PremiumbotError(
-      ErrorCodes.migration,
-      `Migration ${action} failed: ${(cause as Error).message}`,
-      {
-        hint: 'Nothing after the failing migration was applied. Fix the cause, then run `premiumbot migrate status`.',
-        cause,
-      },
-    );
-  }
-}

@@ -1,5 +1,5 @@
 import { openDatabase } from '../../../adapters/db/connect.js';
-import { runMigrate } from '../../commands/migrate.js';
+import { runMigrate } from '../../tasks/migrate.js';
 import type { SetupStep } from '../types.js';
 
 /** Applies the database migrations. */
