@@ -14,13 +14,13 @@ export const adminsCheck: DoctorCheck = {
         'Run `premiumbot setup admins`.',
       );
     const outside: number[] = [];
-    for (const userId of adminUserIds) {
+    for (const adminId of adminUserIds) {
       try {
-        const member = await ctx.telegram!.getChatMember(adminChatId!, userId);
-        if (member.status === 'left' || member.status === 'kicked') outside.push(userId);
+        const member = await ctx.telegram!.getChatMember(adminChatId!, adminId);
+        if (member.status === 'left' || member.status === 'kicked') outside.push(adminId);
       } catch (err) {
         if (!(err instanceof PremiumbotError)) throw err;
-        outside.push(userId);
+        outside.push(adminId);
       }
     }
     if (outside.length > 0) {
