@@ -4,20 +4,12 @@
  */
 import { TextBuilder, type FormattedText } from './formatted-text.js';
 import type { FanAccount } from './fan-account.js';
+import { formatMoney } from './money.js';
 import { passState } from './passes.js';
 import type { Translate } from './templates.js';
 
-/** Formats money for the card (total spent). */
-export function formatMoney(cents: number, currency: string): string {
-  try {
-    return new Intl.NumberFormat('en', {
-      style: 'currency',
-      currency: currency.toUpperCase(),
-    }).format(cents / 100);
-  } catch {
-    return `${(cents / 100).toFixed(2)} ${currency.toUpperCase()}`;
-  }
-}
+/** Re-exported for callers that still import it from here; the formatter is `./money.ts`. */
+export { formatMoney };
 
 /** `1 h 5 min`, `42 min`, `30 s` (rounded to the minute above one minute). */
 export function formatDuration(seconds: number): string {

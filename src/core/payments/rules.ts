@@ -1,4 +1,4 @@
-/** Pure payment rules: money formatting, refund proportions, state transitions, recharge triggers. */
+/** Pure payment rules: refund proportions, state transitions, recharge triggers. */
 import type { RefundFacts } from './events.js';
 
 /** Statuses of a `transactions` row. */
@@ -15,12 +15,6 @@ export const FULFILLED_STATUSES: readonly TransactionStatus[] = [
 /** True when a payment in `status` has already been fulfilled (a later event grants nothing). */
 export function isFulfilled(status: string): boolean {
   return (FULFILLED_STATUSES as readonly string[]).includes(status);
-}
-
-/** "$5.00" for dollars, "5.00 EUR" otherwise. */
-export function formatMoney(cents: number, currency: string): string {
-  const amount = (cents / 100).toFixed(2);
-  return currency.toLowerCase() === 'usd' ? `$${amount}` : `${amount} ${currency.toUpperCase()}`;
 }
 
 /**

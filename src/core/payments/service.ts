@@ -18,12 +18,8 @@ import type {
   PaymentStore,
   ReplyButton,
 } from './ports.js';
-import {
-  crossesThreshold,
-  DEFAULT_RECHARGE_THRESHOLD,
-  formatMoney,
-  RECHARGE_THRESHOLDS,
-} from './rules.js';
+import { formatMoney } from '../money.js';
+import { crossesThreshold, DEFAULT_RECHARGE_THRESHOLD, RECHARGE_THRESHOLDS } from './rules.js';
 import { cardName, describeBalance, paymentTexts } from './texts.js';
 
 /** The fan as Telegram describes them. */

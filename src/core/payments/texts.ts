@@ -3,7 +3,7 @@
  * names and labels never need escaping.
  */
 import { describeAmount } from '../catalog.js';
-import { formatMoney } from './rules.js';
+import { formatMoney } from '../money.js';
 
 export interface BalanceView {
   credits: number;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { formatMoney } from '../../../src/core/money.js';
 import { decodePurchase, encodePurchase } from '../../../src/core/payments/metadata.js';
 import {
   creditsForRefundedAmount,
   crossesThreshold,
   declineReason,
-  formatMoney,
   nextDisputeStatus,
   refundShares,
   statusAfterRefund,
