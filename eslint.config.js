@@ -98,12 +98,8 @@ export default tseslint.config(
           {
             patterns: [
               {
-                // Every relative depth (`../db/x.js`, `../../db/x.js`, `../../../adapters/db/x.js`).
-                regex: `^(?:\\.\\./)+(?:adapters/)?(?:${others.join('|')})(?:/|$)`,
-                message: 'Adapters never import each other; wire them together in src/cli.',
-              },
-              {
-                group: others.map((other) => `**/adapters/${other}/**`),
+                // Every form: `../db/x.js`, `../../db/x.js`, `../../../adapters/db/x.js`.
+                regex: `(?:^(?:\\.\\./)+|(?:^|/)adapters/)(?:${others.join('|')})(?:/|$)`,
                 message: 'Adapters never import each other; wire them together in src/cli.',
               },
               {
