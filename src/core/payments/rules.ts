@@ -31,6 +31,19 @@ export function creditsForRefundedAmount(
   return Math.floor((creditsGranted * refundedTotal) / amountPaid);
 }
 
+/** Credits a refund takes back when the refunded total goes from `before` to `after`. */
+export function creditsBetween(
+  creditsGranted: number,
+  amountPaid: number,
+  before: number,
+  after: number,
+): number {
+  return (
+    creditsForRefundedAmount(creditsGranted, amountPaid, after) -
+    creditsForRefundedAmount(creditsGranted, amountPaid, before)
+  );
+}
+
 /** One refund and the credits it takes back. */
 export interface RefundShare {
   refundId: string;
@@ -52,10 +65,10 @@ export function refundShares(
   let refunded = 0;
   for (const refund of refunds) {
     if (refund.status === 'failed' || refund.status === 'canceled') continue;
-    const before = creditsForRefundedAmount(creditsGranted, amountPaid, refunded);
+    const before = refunded;
     refunded += refund.amount;
-    const after = creditsForRefundedAmount(creditsGranted, amountPaid, refunded);
-    shares.push({ refundId: refund.refundId, amount: refund.amount, credits: after - before });
+    const credits = creditsBetween(creditsGranted, amountPaid, before, refunded);
+    shares.push({ refundId: refund.refundId, amount: refund.amount, credits });
   }
   return shares;
 }

@@ -1,0 +1,92 @@
+/**
+ * What every Stripe event handler works with: the ports, the open transaction, the settings
+ * read before it, and the outgoing Telegram work collected for the same transaction.
+ */
+import { describeAmount } from '../../catalog.js';
+import type { LedgerStore } from '../../ledger.js';
+import type { TierThresholds } from '../../tiers.js';
+import { PRIORITY, type NewOutboxJob } from '../../traffic/outbox.js';
+import type { PurchaseMetadata } from '../events.js';
+import type { PaymentStore } from '../ports.js';
+import type { PurchaseView } from '../texts.js';
+
+export interface HandlerContext<Tx> {
+  store: PaymentStore<Tx>;
+  ledger: LedgerStore<Tx>;
+  /** The admin group (sale notes go to the fan's topic); without it, topic notes are skipped. */
+  adminChatId?: number;
+  /** Owners get dispute alerts in private. */
+  ownerIds: readonly number[];
+  tx: Tx;
+  /** Receipts, notes and alerts, persisted in the outbox when the handler is done. */
+  jobs: NewOutboxJob[];
+  thresholds: TierThresholds;
+  receipts: boolean;
+  maxFailures: number;
+}
+
+/** A message to the fan in their private chat. */
+export function notifyFan<Tx>(
+  ctx: HandlerContext<Tx>,
+  fanId: number,
+  dedupeKey: string,
+  text: string,
+): void {
+  ctx.jobs.push({
+    kind: 'notice.payment',
+    target: { type: 'chat', chatId: fanId },
+    method: 'sendMessage',
+    params: { text },
+    priority: PRIORITY.payment,
+    dedupeKey,
+    fanId,
+  });
+}
+
+/** A note in the fan's topic of the admin group (skipped without an admin group). */
+export function noteTopic<Tx>(
+  ctx: HandlerContext<Tx>,
+  fanId: number,
+  dedupeKey: string,
+  text: string,
+): void {
+  if (ctx.adminChatId === undefined) return;
+  ctx.jobs.push({
+    kind: 'notice.topic',
+    target: { type: 'topic', chatId: ctx.adminChatId, fanId },
+    method: 'sendMessage',
+    params: { text },
+    priority: PRIORITY.payment,
+    dedupeKey,
+    fanId,
+  });
+}
+
+/** An alert to every owner in private. */
+export function alertOwners<Tx>(ctx: HandlerContext<Tx>, dedupeKey: string, text: string): void {
+  for (const owner of ctx.ownerIds) {
+    ctx.jobs.push({
+      kind: 'alert',
+      target: { type: 'chat', chatId: owner },
+      method: 'sendMessage',
+      params: { text },
+      priority: PRIORITY.alert,
+      dedupeKey: `${dedupeKey}:${owner}`,
+    });
+  }
+}
+
+/** A purchase as the texts describe it. */
+export function purchaseView(
+  p: PurchaseMetadata,
+  amountCents: number,
+  currency: string,
+): PurchaseView {
+  return {
+    label: p.productLabel ?? describeAmount(p.productType, p.productAmount),
+    type: p.productType,
+    amount: p.productAmount,
+    amountCents,
+    currency,
+  };
+}

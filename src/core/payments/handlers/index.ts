@@ -1,0 +1,42 @@
+/**
+ * The Stripe event handlers, one per event kind, in one table. Each runs inside the event's
+ * transaction; what it queues in `ctx.jobs` is persisted with it.
+ */
+import type { PaymentEvent } from '../events.js';
+import { onCheckout } from './checkout.js';
+import type { HandlerContext } from './context.js';
+import { onDisputeClosed, onDisputeCreated } from './dispute.js';
+import { onRefund } from './charge-refund.js';
+import { onIntentFailed, onIntentSucceeded } from './payment-intent.js';
+import { onCardAttached } from './payment-method.js';
+
+export type { HandlerContext } from './context.js';
+
+type EventOf<K extends PaymentEvent['kind']> = Extract<PaymentEvent, { kind: K }>;
+
+/** Applies one kind of payment event. */
+type EventHandler<E extends PaymentEvent> = <Tx>(
+  ctx: HandlerContext<Tx>,
+  event: E,
+) => Promise<void>;
+
+type HandlerTable = { [K in PaymentEvent['kind']]: EventHandler<EventOf<K>> };
+
+/** Event kind → handler (the Stripe event types are mapped to kinds in src/adapters/stripe/events.ts). */
+export const PAYMENT_EVENT_HANDLERS: HandlerTable = {
+  'checkout.completed': (ctx, e) => onCheckout(ctx, 'completed', e.session),
+  'checkout.async_succeeded': (ctx, e) => onCheckout(ctx, 'succeeded', e.session),
+  'checkout.async_failed': (ctx, e) => onCheckout(ctx, 'failed', e.session),
+  'intent.succeeded': (ctx, e) => onIntentSucceeded(ctx, e.intent),
+  'intent.failed': (ctx, e) => onIntentFailed(ctx, e.intent),
+  'card.attached': (ctx, e) => onCardAttached(ctx, e.method),
+  'charge.refunded': (ctx, e) => onRefund(ctx, e.charge),
+  'dispute.created': (ctx, e) => onDisputeCreated(ctx, e.dispute),
+  'dispute.closed': (ctx, e) => onDisputeClosed(ctx, e.dispute),
+};
+
+/** Runs the handler of the event's kind. */
+export function applyPaymentEvent<Tx>(ctx: HandlerContext<Tx>, event: PaymentEvent): Promise<void> {
+  const handler = PAYMENT_EVENT_HANDLERS[event.kind] as EventHandler<PaymentEvent>;
+  return handler(ctx, event);
+}

@@ -1,0 +1,20 @@
+/** `payment_method.attached`: the fan's saved card (for quick-buy), and "card saved" to the fan. */
+import type { PaymentMethodFacts } from '../events.js';
+import { paymentTexts } from '../texts.js';
+import { notifyFan, type HandlerContext } from './context.js';
+
+/** Stores the card attached to a fan's Stripe customer. */
+export async function onCardAttached<Tx>(
+  ctx: HandlerContext<Tx>,
+  pm: PaymentMethodFacts,
+): Promise<void> {
+  if (!pm.customerId) return;
+  const fanId = await ctx.store.fanByCustomer(pm.customerId, ctx.tx);
+  if (fanId === null) return;
+  await ctx.store.setSavedCard(
+    fanId,
+    { paymentMethodId: pm.paymentMethodId, brand: pm.brand, last4: pm.last4 },
+    ctx.tx,
+  );
+  notifyFan(ctx, fanId, `card:${pm.paymentMethodId}`, paymentTexts.cardSaved(pm.brand, pm.last4));
+}

@@ -1,0 +1,143 @@
+/**
+ * A purchase's payment row and its fulfilment, shared by the Checkout and PaymentIntent
+ * handlers. Fulfilment is keyed on the Checkout Session or PaymentIntent id (the ledger key
+ * and the locked row), so two events about one payment grant once whatever their order.
+ */
+import { ledgerKeys, type Balance } from '../../ledger.js';
+import type { PurchaseMetadata } from '../events.js';
+import type { NewPayment, PaymentPatch, PaymentRecord } from '../ports.js';
+import { isFulfilled } from '../rules.js';
+import { paymentTexts } from '../texts.js';
+import { noteTopic, notifyFan, purchaseView, type HandlerContext } from './context.js';
+
+/** The Stripe object a purchase is known by. */
+export type PurchaseLookup = { checkoutSessionId: string } | { paymentIntentId: string };
+
+/** What Stripe says was paid. */
+export interface PaidAmount {
+  amountCents: number;
+  currency: string;
+  checkoutSessionId: string | null;
+  paymentIntentId: string | null;
+}
+
+/** The payment row of a purchase: ours by id when metadata names it, else by the Stripe id. */
+export async function lockPurchase<Tx>(
+  ctx: HandlerContext<Tx>,
+  purchase: PurchaseMetadata,
+  lookup: PurchaseLookup,
+  currency: string,
+): Promise<PaymentRecord> {
+  const { store } = ctx;
+  await store.ensureFan(purchase.fanId, ctx.tx);
+  if (purchase.paymentId !== null) {
+    const own = await store.lockExisting(ctx.tx, { id: purchase.paymentId });
+    if (own && own.userId === purchase.fanId) return linkStripeIds(ctx, own, lookup);
+  }
+  const init: NewPayment = {
+    userId: purchase.fanId,
+    productId: purchase.productId,
+    source: purchase.source,
+    currency,
+  };
+  return store.lockPayment(ctx.tx, lookup, init);
+}
+
+/** Stores the Stripe id our own row does not know yet. */
+async function linkStripeIds<Tx>(
+  ctx: HandlerContext<Tx>,
+  own: PaymentRecord,
+  lookup: PurchaseLookup,
+): Promise<PaymentRecord> {
+  const patch: PaymentPatch = {};
+  if ('checkoutSessionId' in lookup && own.checkoutSessionId === null)
+    patch.checkoutSessionId = lookup.checkoutSessionId;
+  if ('paymentIntentId' in lookup && own.paymentIntentId === null)
+    patch.paymentIntentId = lookup.paymentIntentId;
+  if (Object.keys(patch).length === 0) return own;
+  await ctx.store.updatePayment(own.id, patch, {}, ctx.tx);
+  return { ...own, ...patch };
+}
+
+/** Grants what was bought (once), marks the row paid, and queues the receipt and sale note. */
+export async function fulfil<Tx>(
+  ctx: HandlerContext<Tx>,
+  row: PaymentRecord,
+  purchase: PurchaseMetadata,
+  paid: PaidAmount,
+): Promise<void> {
+  if (isFulfilled(row.status)) return;
+  const fanId = purchase.fanId;
+  const reference = paid.checkoutSessionId ?? paid.paymentIntentId ?? String(row.id);
+  const { balance, settled } = await grant(ctx, purchase, paid, reference);
+  await ctx.store.updatePayment(
+    row.id,
+    {
+      status: 'paid',
+      amountPaidCents: paid.amountCents,
+      currency: paid.currency,
+      creditsGranted: purchase.productType === 'credits' ? purchase.productAmount : 0,
+      secondsGranted: purchase.productType === 'time' ? purchase.productAmount : 0,
+      ...(paid.paymentIntentId && row.paymentIntentId === null
+        ? { paymentIntentId: paid.paymentIntentId }
+        : {}),
+      failureCode: null,
+    },
+    {},
+    ctx.tx,
+  );
+  const spend = await ctx.store.refreshSpend(fanId, ctx.thresholds, ctx.tx);
+  const view = purchaseView(purchase, paid.amountCents, paid.currency);
+  if (ctx.receipts) {
+    notifyFan(
+      ctx,
+      fanId,
+      `receipt:${reference}`,
+      paymentTexts.receipt(
+        view,
+        { credits: balance.credits, seconds: balance.seconds, debt: balance.debt },
+        settled,
+      ),
+    );
+  }
+  noteTopic(
+    ctx,
+    fanId,
+    `sale:${reference}`,
+    paymentTexts.saleNote(view, purchase.source, spend.totalSpentCents, spend.tier),
+  );
+}
+
+/** The ledger movement of a purchase: credits (paying off debt first) or banked pass time. */
+async function grant<Tx>(
+  ctx: HandlerContext<Tx>,
+  purchase: PurchaseMetadata,
+  paid: PaidAmount,
+  reference: string,
+): Promise<{ balance: Balance; settled: number }> {
+  const note = `${purchase.source}: ${purchase.productLabel ?? purchase.productType}`;
+  if (purchase.productType === 'credits') {
+    const key = paid.checkoutSessionId
+      ? ledgerKeys.grantCheckout(paid.checkoutSessionId)
+      : ledgerKeys.grantPaymentIntent(paid.paymentIntentId!);
+    const result = await ctx.ledger.grantCredits(
+      purchase.fanId,
+      purchase.productAmount,
+      key,
+      { reference, note },
+      ctx.tx,
+    );
+    return { balance: result.balance, settled: result.duplicate ? 0 : result.debtSettled };
+  }
+  const key = paid.checkoutSessionId
+    ? ledgerKeys.passGrantCheckout(paid.checkoutSessionId)
+    : ledgerKeys.passGrantPaymentIntent(paid.paymentIntentId!);
+  const result = await ctx.ledger.grantTime(
+    purchase.fanId,
+    purchase.productAmount,
+    key,
+    { reference, note },
+    ctx.tx,
+  );
+  return { balance: result.balance, settled: 0 };
+}
