@@ -15,6 +15,16 @@ const noSandbox = {
 /** Files that may import `src/sandbox`: the simulators themselves and the `sandbox` command. */
 const sandboxUsers = ['src/sandbox/**', 'src/cli/commands/sandbox.ts'];
 
+/** Work shared by commands and setup steps lives in `src/cli/tasks`, never in a command. */
+const noCommands = {
+  group: ['**/commands/**'],
+  message: 'Only src/cli/main.ts loads the command registry; put shared work in src/cli/tasks.',
+};
+const noSiblingCommand = {
+  regex: '^\\./',
+  message: 'Commands never import each other; put shared work in src/cli/tasks.',
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**'] },
   js.configs.recommended,
@@ -48,6 +58,20 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: sandboxUsers,
     rules: { 'no-restricted-imports': ['error', { patterns: [noSandbox] }] },
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    ignores: ['src/cli/main.ts', 'src/cli/commands/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noSandbox, noCommands] }] },
+  },
+  {
+    files: ['src/cli/commands/*.ts'],
+    ignores: ['src/cli/commands/index.ts', 'src/cli/commands/sandbox.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noSandbox, noSiblingCommand] }] },
+  },
+  {
+    files: ['src/cli/commands/sandbox.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noSiblingCommand] }] },
   },
   {
     files: ['src/core/**/*.ts'],
