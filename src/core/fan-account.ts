@@ -3,7 +3,6 @@
  * does so (implemented over knex in src/adapters/db).
  */
 import type { FanProfile } from './ledger.js';
-import type { MessageType } from './pricing.js';
 import type { Tier } from './tiers.js';
 import type { NewOutboxJob } from './traffic/outbox.js';
 
@@ -72,45 +71,6 @@ export interface ProductOffer {
 /** Active products, in display order. */
 export interface ProductCatalogPort {
   activeProducts(): Promise<ProductOffer[]>;
-}
-
-/** A fan message to charge and relay. */
-export interface FanMessageRequest {
-  profile: FanProfile;
-  updateId: number;
-  messageId: number;
-  type: MessageType;
-  /** Credits the message costs (from settings). */
-  cost: number;
-  now: Date;
-  /**
-   * The outbox jobs to queue for this outcome, built inside the transaction so the answer
-   * (relay, buy prompt, refusal, low-balance alert) commits together with the spend.
-   */
-  jobsFor(outcome: FanMessageOutcome, account: FanAccount): NewOutboxJob[];
-}
-
-/** What happened to a fan message. */
-export type FanMessageOutcome =
-  | {
-      kind: 'relayed';
-      /** Credits spent (0 when free). */
-      charged: number;
-      before: number;
-      after: number;
-      /** Why it was free, when it was. */
-      free?: 'pass' | 'start_pass' | 'free_type';
-      /** The pass this message started. */
-      passStarted?: { endsAt: Date; seconds: number };
-      /** The spend key was used before (a redelivered update): nothing moved this time. */
-      duplicate: boolean;
-    }
-  | { kind: 'insufficient'; cost: number; credits: number; shortfall: number }
-  | { kind: 'refused'; reason: 'banned' | 'frozen' };
-
-/** Charges (or not) and queues the jobs of a fan message in one database transaction. */
-export interface FanMessageStore {
-  handle(request: FanMessageRequest): Promise<{ outcome: FanMessageOutcome; account: FanAccount }>;
 }
 
 /** A copy made by the relay, in either direction. */

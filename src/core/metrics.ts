@@ -141,8 +141,8 @@ export class MetricsRegistry {
   }
 }
 
-/** The backbone's metrics, created once per process and shared by intake, sender and HTTP. */
-export function backboneMetrics(registry: MetricsRegistry) {
+/** The runtime's metrics, created once per process and shared by intake, sender and HTTP. */
+export function runtimeMetrics(registry: MetricsRegistry) {
   return {
     updates: registry.counter(
       'premiumbot_telegram_updates_total',
@@ -168,4 +168,4 @@ export function backboneMetrics(registry: MetricsRegistry) {
   };
 }
 
-export type BackboneMetrics = ReturnType<typeof backboneMetrics>;
+export type RuntimeMetrics = ReturnType<typeof runtimeMetrics>;

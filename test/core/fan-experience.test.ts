@@ -12,11 +12,8 @@ import {
   parseCardCallback,
   renderCard,
 } from '../../src/core/info-card.js';
-import {
-  chatActionFor,
-  decideFanMessage,
-  isInternalTeamMessage,
-} from '../../src/core/relay-policy.js';
+import { decideFanMessage } from '../../src/core/relay/fan-message.js';
+import { chatActionFor, isInternalTeamMessage } from '../../src/core/relay/policy.js';
 import { createMessageCatalog, localeChain, renderTemplate } from '../../src/core/templates.js';
 import { MAX_TOPIC_TITLE, topicTitle } from '../../src/core/topic-title.js';
 

@@ -143,6 +143,8 @@ describe('delivery policy', () => {
     expect(callCost('copyMessages', { message_ids: [1, 2, 3] }, false)).toBe(1);
     expect(callCost('createForumTopic', {})).toBe(1);
     expect(callCost('answerCallbackQuery', {})).toBe(0);
+    expect(callCost('pinChatMessage', {})).toBe(1);
+    expect(callCost('deleteForumTopic', {})).toBe(1);
   });
 });
 

@@ -86,7 +86,7 @@ describe('time passes and their notices', () => {
   it('messages are free during a pass; warning and end notice arrive once each with two instances', async () => {
     const { sim, adminChatId } = h;
     const fan = sim.control.createUser({ first_name: 'Passa' });
-    const ledger = h.backbone.fan!.ledger;
+    const ledger = h.runtime.ledger;
     await ledger.ensureUser({ id: fan.id, firstName: 'Passa' });
     await ledger.grantCredits(fan.id, 4, 'grant:cs_passa');
     await ledger.grantTime(fan.id, 3600, 'pass_grant:cs_passa_time');

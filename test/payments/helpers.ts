@@ -11,7 +11,7 @@ import { createStripeClient, type StripeClient } from '../../src/adapters/stripe
 import { STRIPE_EVENTS } from '../../src/adapters/stripe/webhook-endpoint.js';
 import { buildPayments, type Payments } from '../../src/cli/serve/payments.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { MetricsRegistry, backboneMetrics } from '../../src/core/metrics.js';
+import { MetricsRegistry, runtimeMetrics } from '../../src/core/metrics.js';
 import type { FanReply } from '../../src/core/payments/ports.js';
 import type { FanIdentity } from '../../src/core/payments/service.js';
 import { createStripeSimulator, type StripeSimulator } from '../../src/sandbox/stripe/index.js';
@@ -101,7 +101,7 @@ export async function startPaymentsEnv(options: EnvOptions = {}): Promise<Paymen
   const app = await buildApp({
     logger: silentLogger,
     registry,
-    metrics: backboneMetrics(registry),
+    metrics: runtimeMetrics(registry),
     health: async () => true,
     routes: [payments.route],
   });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStripeClient } from '../../src/adapters/stripe/client.js';
 import { STRIPE_EVENTS } from '../../src/adapters/stripe/webhook-endpoint.js';
-import { buildBackbone, type Backbone } from '../../src/cli/serve/backbone.js';
+import { buildRuntime, type Runtime } from '../../src/cli/runtime/index.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { createStripeSimulator, type StripeSimulator } from '../../src/sandbox/stripe/index.js';
 import {
@@ -21,7 +21,7 @@ describe('payments in the bot (Telegram + Stripe simulators)', () => {
   let tg: TelegramSimulator;
   let stripeSim: StripeSimulator;
   let testDb: TestDb;
-  let backbone: Backbone;
+  let runtime: Runtime;
   let adminChatId: number;
   let productId: number;
   beforeAll(async () => {
@@ -36,7 +36,7 @@ describe('payments in the bot (Telegram + Stripe simulators)', () => {
     const stripe = createStripeClient({ apiKey: 'sk_test_e2e', apiBase: stripeSim.apiBase });
     productId = await createProduct({ stripe, db: testDb.db }, '10 credits', 'credits', 10, 500, 1);
     const secrets: string[] = [];
-    backbone = await buildBackbone({
+    runtime = await buildRuntime({
       botToken: tg.token,
       apiRoot: tg.apiRoot,
       adminChatId,
@@ -53,8 +53,8 @@ describe('payments in the bot (Telegram + Stripe simulators)', () => {
       },
       payments: { stripe, webhookSecrets: secrets, now: () => stripeSim.control.clock.nowMs() },
     });
-    await backbone.start();
-    const address = await backbone.app.listen({ host: '127.0.0.1', port: 0 });
+    await runtime.start();
+    const address = await runtime.app.listen({ host: '127.0.0.1', port: 0 });
     await tg.callApi('setWebhook', {
       url: `${address}/telegram-webhook`,
       secret_token: WEBHOOK_SECRET,
@@ -65,7 +65,7 @@ describe('payments in the bot (Telegram + Stripe simulators)', () => {
   });
   afterAll(async () => {
     await tg?.callApi('deleteWebhook', {}).catch(() => {});
-    await backbone?.stop();
+    await runtime?.stop();
     await tg?.close();
     await stripeSim?.close();
     await testDb?.destroy();

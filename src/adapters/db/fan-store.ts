@@ -1,4 +1,4 @@
-/** The backbone's view of fans: profile, blocked flag, tier, and their topic. */
+/** The outbox's and topics' view of fans: profile, blocked flag, tier, and their topic. */
 import type { Knex } from 'knex';
 import type { FanDirectory, FanTopic } from '../../core/traffic/ports.js';
 import { toBool, toInt } from './rows.js';

@@ -5,7 +5,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Logger } from '../../core/logger.js';
-import type { BackboneMetrics, MetricsRegistry } from '../../core/metrics.js';
+import type { RuntimeMetrics, MetricsRegistry } from '../../core/metrics.js';
 import { healthRoute } from './routes/health.js';
 import { metricsRoute } from './routes/metrics.js';
 import { telegramWebhookRoute, type TelegramWebhookDeps } from './routes/telegram-webhook.js';
@@ -13,14 +13,14 @@ import { telegramWebhookRoute, type TelegramWebhookDeps } from './routes/telegra
 export interface AppDeps {
   logger: Logger;
   registry: MetricsRegistry;
-  metrics: BackboneMetrics;
+  metrics: RuntimeMetrics;
   /** True when the database answers. */
   health: () => Promise<boolean>;
   /** Absent in polling mode: the webhook route is not registered. */
   telegram?: TelegramWebhookDeps;
   /** Reports unexpected errors to the admins (deduplicated and rate limited upstream). */
   onError?: (err: Error, context: Record<string, unknown>) => Promise<void> | void;
-  /** More routes (the Stripe webhook…), registered after the backbone's. */
+  /** More routes (the Stripe webhook…), registered after the Telegram webhook and health routes. */
   routes?: readonly FastifyPluginAsync[];
   /** Max body size; Telegram updates are small. */
   bodyLimit?: number;

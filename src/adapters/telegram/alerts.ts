@@ -7,7 +7,7 @@
 import { AlertThrottle, type AlertThrottleOptions } from '../../core/traffic/alert-throttle.js';
 import { PRIORITY, type OutboxStore } from '../../core/traffic/outbox.js';
 import type { Logger } from '../../core/logger.js';
-import type { BackboneMetrics } from '../../core/metrics.js';
+import type { RuntimeMetrics } from '../../core/metrics.js';
 
 export interface Alert {
   /** Deduplication key: the same key alerts once per dedupe window. */
@@ -25,7 +25,7 @@ export interface AlertReporterDeps {
   adminChatId: number;
   ownerIds: readonly number[];
   logger: Logger;
-  metrics: BackboneMetrics;
+  metrics: RuntimeMetrics;
   now?: () => number;
   throttle?: AlertThrottleOptions;
   /** Wakes the outbox worker after an enqueue. */

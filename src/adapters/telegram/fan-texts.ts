@@ -6,8 +6,9 @@ import type { FanProfile } from '../../core/ledger.js';
 import { formatDuration } from '../../core/info-card.js';
 import { passState } from '../../core/passes.js';
 import type { Translate } from '../../core/templates.js';
-import { PRIORITY, type NewOutboxJob } from '../../core/traffic/outbox.js';
-import { productKeyboard, type InlineKeyboard } from './keyboards.js';
+import { productKeyboard } from '../../core/keyboards.js';
+import { fanNotice } from '../../core/relay/notices.js';
+import type { NewOutboxJob } from '../../core/traffic/outbox.js';
 
 /** The Telegram user fields the ledger keeps. */
 export function profileOf(from: {
@@ -23,25 +24,6 @@ export function profileOf(from: {
     lastName: from.last_name ?? null,
     username: from.username ?? null,
     languageCode: from.language_code ?? null,
-  };
-}
-
-/** A message to the fan's private chat. */
-export function fanNotice(
-  fanId: number,
-  text: string,
-  options: { keyboard?: InlineKeyboard; dedupeKey?: string; priority?: number; kind?: string } = {},
-): NewOutboxJob {
-  const params: Record<string, unknown> = { text };
-  if (options.keyboard) params.reply_markup = options.keyboard;
-  return {
-    kind: options.kind ?? 'notice.fan',
-    target: { type: 'chat', chatId: fanId },
-    method: 'sendMessage',
-    params,
-    priority: options.priority ?? PRIORITY.teamAnswer,
-    fanId,
-    ...(options.dedupeKey ? { dedupeKey: options.dedupeKey } : {}),
   };
 }
 

@@ -11,7 +11,7 @@ import { renderCard } from '../../core/info-card.js';
 import type { Logger } from '../../core/logger.js';
 import type { MessageCatalog } from '../../core/templates.js';
 import { PRIORITY, type OutboxStore } from '../../core/traffic/outbox.js';
-import { cardKeyboard, type InlineKeyboard } from './keyboards.js';
+import { cardKeyboard, type InlineKeyboard } from '../../core/keyboards.js';
 import type { TelegramSender } from './sender.js';
 
 export interface InfoCardsDeps {

@@ -8,7 +8,7 @@
 import { KeyedSerialQueue } from '../../core/traffic/keyed-queue.js';
 import type { UpdateStore } from '../../core/traffic/ports.js';
 import type { Logger } from '../../core/logger.js';
-import type { BackboneMetrics } from '../../core/metrics.js';
+import type { RuntimeMetrics } from '../../core/metrics.js';
 
 /** The parts of a Telegram update the intake looks at. */
 export interface IncomingUpdate {
@@ -23,7 +23,7 @@ export interface UpdateIntakeDeps {
   /** Runs the bot on one update (throws when the handler failed). */
   handle: (update: IncomingUpdate) => Promise<void>;
   logger: Logger;
-  metrics: BackboneMetrics;
+  metrics: RuntimeMetrics;
   /** After this many failures the update is acknowledged anyway (and reported) to end a poison loop. */
   maxFailures?: number;
   onGiveUp?: (update: IncomingUpdate, err: unknown) => Promise<void> | void;

@@ -7,7 +7,7 @@ import type { PassNoticeFan, PassNoticeStore, ProductCatalogPort } from '../../c
 import { formatDuration, formatTime } from '../../core/info-card.js';
 import type { MessageCatalog } from '../../core/templates.js';
 import { PRIORITY, type NewOutboxJob } from '../../core/traffic/outbox.js';
-import { productKeyboard } from './keyboards.js';
+import { productKeyboard } from '../../core/keyboards.js';
 
 export interface PassNoticesDeps {
   store: PassNoticeStore;

@@ -7,7 +7,7 @@
 import type { SettingsStore } from '../../config/settings-store.js';
 import type { MessageLink, MessageLinks } from '../../core/fan-account.js';
 import type { Logger } from '../../core/logger.js';
-import { RECEIPT_REACTIONS } from '../../core/relay-policy.js';
+import { RECEIPT_REACTIONS } from '../../core/relay/policy.js';
 import {
   PRIORITY,
   type NewOutboxJob,

@@ -9,14 +9,14 @@ import { decideFailure } from '../../core/traffic/delivery-policy.js';
 import { simulatedSecondsToMs, type TrafficLimits } from '../../core/traffic/limits.js';
 import { RateScheduler, type ChatPause } from '../../core/traffic/rate-scheduler.js';
 import type { Logger } from '../../core/logger.js';
-import type { BackboneMetrics } from '../../core/metrics.js';
+import type { RuntimeMetrics } from '../../core/metrics.js';
 import { BotApiError, type BotApi } from './bot-api.js';
 
 export interface SenderDeps {
   api: BotApi;
   limits: TrafficLimits;
   logger: Logger;
-  metrics: BackboneMetrics;
+  metrics: RuntimeMetrics;
   now?: () => number;
   /** Called when a 429 asks for more than `limits.longPauseSeconds`. */
   onLongPause?: (pause: ChatPause, retryAfterSeconds: number) => Promise<void> | void;

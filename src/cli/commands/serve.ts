@@ -1,11 +1,10 @@
 import path from 'node:path';
-import { openDatabase } from '../../adapters/db/connect.js';
 import { describeConfig } from '../../config/env.js';
-import { ErrorCodes, PremiumbotError } from '../../core/errors.js';
 import { stripeClient } from '../clients.js';
 import { configFor, environmentOf, loggerFor, type CommandModule } from '../context.js';
-import { buildBackbone } from '../serve/backbone.js';
-import { readTuningFile } from '../serve/traffic-config.js';
+import { openMigratedDatabase } from '../database.js';
+import { buildRuntime, type Runtime } from '../runtime/index.js';
+import { readTuningFile } from '../runtime/traffic-config.js';
 
 interface ServeOptions {
   polling?: boolean;
@@ -32,20 +31,11 @@ export const serveCommand: CommandModule = {
         ctx.output.out('premiumbot serve: effective configuration');
         for (const line of describeConfig(environmentOf(ctx).values)) ctx.output.out(`  ${line}`);
 
-        const db = await openDatabase(config.databaseUrl);
-        let backbone: Awaited<ReturnType<typeof buildBackbone>> | undefined;
+        // A schema that is not up to date is a usage error (exit 2), as for every command.
+        const db = await openMigratedDatabase(config.databaseUrl);
+        let runtime: Runtime | undefined;
         try {
-          const [, pending] = (await db.migrate.list()) as [unknown[], unknown[]];
-          if (pending.length > 0) {
-            throw new PremiumbotError(
-              ErrorCodes.migration,
-              `The database has ${pending.length} pending migration(s).`,
-              {
-                hint: 'Run `premiumbot migrate` first.',
-              },
-            );
-          }
-          backbone = await buildBackbone({
+          runtime = await buildRuntime({
             botToken: config.botToken!,
             apiRoot: config.telegramApiRoot,
             adminChatId: config.adminChatId!,
@@ -59,14 +49,14 @@ export const serveCommand: CommandModule = {
             payments: config.stripeApiKey
               ? { stripe: stripeClient(config), webhookSecrets: config.stripeWebhookSecrets }
               : undefined,
-            fanExperience: {
+            fan: {
               currency: config.currency,
               lowBalanceThreshold: config.lowCreditAlertThreshold,
             },
           });
           const shutdown = new Promise<string>((resolve) => ctx.signals.once('shutdown', resolve));
-          await backbone.start();
-          const address = await backbone.app.listen({ host: config.host, port: config.port });
+          await runtime.start();
+          const address = await runtime.app.listen({ host: config.host, port: config.port });
           ctx.output.out(
             opts.polling
               ? `Polling Telegram for updates; health and metrics on ${address}`
@@ -75,11 +65,11 @@ export const serveCommand: CommandModule = {
           logger.info({ address, mode: opts.polling ? 'polling' : 'webhook' }, 'serving');
           const signal = await shutdown;
           ctx.output.out(`Received ${signal}: finishing in-flight work…`);
-          await backbone.stop();
-          backbone = undefined;
+          await runtime.stop();
+          runtime = undefined;
           ctx.output.out('Stopped cleanly.');
         } finally {
-          if (backbone) await backbone.stop().catch(() => {});
+          if (runtime) await runtime.stop().catch(() => {});
           await db.destroy();
         }
       });

@@ -24,6 +24,10 @@ const SEND_METHODS = new Set([
   'editMessageCaption',
   'editMessageMedia',
   'editMessageReplyMarkup',
+  // Telegram counts these group operations too (a pin posts a service message).
+  'pinChatMessage',
+  'unpinChatMessage',
+  'deleteForumTopic',
 ]);
 
 const BATCH_METHODS: Record<string, string> = {

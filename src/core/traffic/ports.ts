@@ -1,4 +1,4 @@
-/** Persistence ports of the traffic backbone; src/adapters/db implements them over knex. */
+/** Persistence ports of Telegram traffic (intake, outbox, topics); src/adapters/db implements them over knex. */
 import type { ChatPause } from './rate-scheduler.js';
 
 /** Processed Telegram update ids (webhook/polling idempotency), kept for a retention period. */
@@ -32,7 +32,7 @@ export interface FanTopic {
   topicId: number;
 }
 
-/** What the backbone needs to know about fans. */
+/** What the outbox and topics need to know about fans. */
 export interface FanDirectory {
   /** Creates or refreshes the fan row from a Telegram user. */
   ensure(profile: FanProfile): Promise<void>;

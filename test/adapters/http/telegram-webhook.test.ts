@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/adapters/http/app.js';
 import { secretMatches } from '../../../src/adapters/http/routes/telegram-webhook.js';
 import { silentLogger } from '../../../src/core/logger.js';
-import { MetricsRegistry, backboneMetrics } from '../../../src/core/metrics.js';
+import { MetricsRegistry, runtimeMetrics } from '../../../src/core/metrics.js';
 import { startHarness, WEBHOOK_SECRET, type Harness } from '../telegram/harness.js';
 
 function fanMessage(updateId: number, fanId = 4242) {
@@ -37,13 +37,13 @@ describe('POST /telegram-webhook', () => {
 
   it('rejects a missing or wrong secret with 401 and changes nothing', async () => {
     const before = await counts();
-    const missing = await h.backbone.app.inject({
+    const missing = await h.runtime.app.inject({
       method: 'POST',
       url: '/telegram-webhook',
       payload: fanMessage(1),
     });
     expect(missing.statusCode).toBe(401);
-    const wrong = await h.backbone.app.inject({
+    const wrong = await h.runtime.app.inject({
       method: 'POST',
       url: '/telegram-webhook',
       headers: { 'x-telegram-bot-api-secret-token': `${WEBHOOK_SECRET}x` },
@@ -55,7 +55,7 @@ describe('POST /telegram-webhook', () => {
 
   it('persists the relay before answering 200, and processes a repeated update_id once', async () => {
     const post = () =>
-      h.backbone.app.inject({
+      h.runtime.app.inject({
         method: 'POST',
         url: '/telegram-webhook',
         headers: { 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET },
@@ -74,7 +74,7 @@ describe('POST /telegram-webhook', () => {
     expect(await h.testDb.db('outbox').where({ kind: 'relay.fan' })).toHaveLength(1);
     expect(await h.testDb.db('telegram_updates').where({ update_id: 900_001 })).toHaveLength(1);
 
-    const metrics = (await h.backbone.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = (await h.runtime.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toMatch(/premiumbot_telegram_updates_total\{result="duplicate"\} [23]/);
     expect(metrics).toContain('premiumbot_telegram_updates_total{result="processed"} 1');
     expect(metrics).toMatch(/premiumbot_outbox_depth\{status="pending"\} 1/);
@@ -82,7 +82,7 @@ describe('POST /telegram-webhook', () => {
   });
 
   it('answers 400 to a body that is not an update', async () => {
-    const res = await h.backbone.app.inject({
+    const res = await h.runtime.app.inject({
       method: 'POST',
       url: '/telegram-webhook',
       headers: { 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET },
@@ -92,14 +92,14 @@ describe('POST /telegram-webhook', () => {
   });
 
   it('reports health from the database', async () => {
-    const ok = await h.backbone.app.inject({ method: 'GET', url: '/healthz' });
+    const ok = await h.runtime.app.inject({ method: 'GET', url: '/healthz' });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toEqual({ status: 'ok' });
     const registry = new MetricsRegistry();
     const down = await buildApp({
       logger: silentLogger,
       registry,
-      metrics: backboneMetrics(registry),
+      metrics: runtimeMetrics(registry),
       health: async () => {
         throw new Error('connection refused');
       },
@@ -119,7 +119,7 @@ describe('POST /telegram-webhook', () => {
     const app = await buildApp({
       logger: silentLogger,
       registry,
-      metrics: backboneMetrics(registry),
+      metrics: runtimeMetrics(registry),
       health: async () => true,
       onError: (err) => {
         reported.push(err.message);

@@ -1,5 +1,5 @@
 /**
- * The backbone harness with the fan experience on, plus helpers for fan journeys: products,
+ * The runtime harness with message costs as shipped and short coalescing windows, plus helpers for fan journeys: products,
  * credits, and reading what a fan and a topic show.
  */
 import {
@@ -26,12 +26,13 @@ export async function startFanHarness(options: HarnessOptions = {}): Promise<Har
     timeScale,
     ...options,
     sim,
-    fanExperience: {
+    freeMessages: options.freeMessages ?? false,
+    fan: {
       albumHoldMs: 300,
       balanceBarDelayMs: 150,
       cardRefreshMs: 200,
       settingsTtlMs: 0,
-      ...(options.fanExperience || {}),
+      ...options.fan,
     },
   });
   return {
@@ -73,7 +74,7 @@ export async function grantCredits(
   amount: number,
   key: string,
 ) {
-  const ledger = h.backbone.fan!.ledger;
+  const ledger = h.runtime.ledger;
   await ledger.ensureUser({ id: fan.id, firstName: fan.first_name });
   return ledger.grantCredits(fan.id, amount, key);
 }

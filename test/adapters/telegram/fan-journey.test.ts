@@ -91,7 +91,7 @@ describe('fan journey (simulator over HTTP)', () => {
       1,
     );
 
-    const ledger = h.backbone.fan!.ledger;
+    const ledger = h.runtime.ledger;
     expect((await ledger.balance(fan.id)).credits).toBe(20 - 1 - 3 - 5);
     const spends = (await ledger.history(fan.id))
       .filter((e) => e.kind === 'spend')

@@ -87,7 +87,7 @@ describe('fan relay (simulator over HTTP)', () => {
         .buttons.flat()
         .some((b) => b.callbackData?.startsWith('buy:')),
     ).toBe(true);
-    const ledger = h.backbone.fan!.ledger;
+    const ledger = h.runtime.ledger;
     expect((await ledger.balance(fan.id)).credits).toBe(0);
     expect(await ledger.sumLedger(fan.id)).toMatchObject({ credits: 0 });
   });
@@ -121,7 +121,7 @@ describe('fan relay (simulator over HTTP)', () => {
 
   it('the low-balance alert appears when crossing the threshold, not on every message after', async () => {
     const { sim, adminChatId } = h;
-    await h.backbone.fan!.settings.set('low_balance.threshold', 5);
+    await h.runtime.settings.set('low_balance.threshold', 5);
     const fan = sim.control.createUser({ first_name: 'Lowry' });
     await grantCredits(h, fan, 8, 'grant:cs_lowry');
     for (let i = 0; i < 6; i++) sim.control.fanSendsText(fan.id, `low ${i}`);
@@ -174,7 +174,7 @@ describe('fan relay (simulator over HTTP)', () => {
     const groups = new Set(copies.slice(1, 4).map((m) => m.mediaGroupId));
     expect(groups.size).toBe(1);
     expect([...groups][0]).toBeDefined();
-    expect((await h.backbone.fan!.ledger.balance(fan.id)).credits).toBe(30 - 1 - 9 - 1);
+    expect((await h.runtime.ledger.balance(fan.id)).credits).toBe(30 - 1 - 9 - 1);
 
     // Wait until the link to the first copy is known, then edit.
     await sim.control.waitFor(
@@ -190,7 +190,7 @@ describe('fan relay (simulator over HTTP)', () => {
     );
     expect(edit.text).toBe('✏️ Edited:\nbefore the album (edited)');
     expect(edit.replyToMessageId).toBe(copies[0]!.messageId);
-    expect((await h.backbone.fan!.ledger.balance(fan.id)).credits).toBe(19);
+    expect((await h.runtime.ledger.balance(fan.id)).credits).toBe(19);
   });
 
   it('card quick actions: gift credits through the ledger, ban and unban', async () => {
@@ -225,7 +225,7 @@ describe('fan relay (simulator over HTTP)', () => {
       10_000,
       'gift notice',
     );
-    const ledger = h.backbone.fan!.ledger;
+    const ledger = h.runtime.ledger;
     expect((await ledger.balance(fan.id)).credits).toBe(11);
     expect(
       (await ledger.history(fan.id)).filter((e) => e.kind === 'gift').map((e) => e.creditsDelta),

@@ -90,7 +90,7 @@ describe('flood: 500 messages from 50 fans under 429s', () => {
     }
     expect(worst).toBeLessThanOrEqual(20);
 
-    const depth = await h.backbone.outbox.depth();
+    const depth = await h.runtime.outbox.depth();
     expect(depth.pending + depth.sending + depth.failed + depth.dead).toBe(0);
   });
 });

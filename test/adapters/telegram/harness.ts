@@ -1,17 +1,20 @@
 /**
- * A running backbone against the Telegram simulator over real HTTP, on a fresh migrated
- * database (SQLite, or Postgres with TEST_DATABASE_URL).
+ * A running runtime (the shipped product) against the Telegram simulator over real HTTP,
+ * on a fresh migrated database (SQLite, or Postgres with TEST_DATABASE_URL). Traffic tests
+ * set every message cost to 0 (settings), so fans need no credits.
  */
 import fs from 'node:fs';
 import { createLogger } from '../../../src/cli/logger.js';
 import { silentLogger } from '../../../src/core/logger.js';
-import { buildBackbone, type Backbone } from '../../../src/cli/serve/backbone.js';
-import type { FanExperienceOptions } from '../../../src/cli/serve/fan-experience.js';
-import type { TrafficTuningInput } from '../../../src/cli/serve/traffic-config.js';
+import { createSettingsStore } from '../../../src/config/settings-store.js';
+import { MESSAGE_TYPES } from '../../../src/core/pricing.js';
+import { buildRuntime, type FanOptions, type Runtime } from '../../../src/cli/runtime/index.js';
+import type { TrafficTuningInput } from '../../../src/cli/runtime/traffic-config.js';
 import {
   createTelegramSimulator,
   type TelegramSimulator,
 } from '../../../src/sandbox/telegram/index.js';
+import type { MessageView } from '../../../src/sandbox/telegram/control.js';
 import type { RateLimitOptions } from '../../../src/sandbox/telegram/rate-limit.js';
 import { createMigratedTestDb, type TestDb } from '../../helpers/db.js';
 
@@ -29,8 +32,10 @@ export interface HarnessOptions {
   sim?: TelegramSimulator;
   admin?: { chatId: number; ownerId: number };
   poolMax?: number;
-  /** The fan experience (credits, cards…); off by default: backbone tests use the bare relay. */
-  fanExperience?: FanExperienceOptions | false;
+  /** The fan side's options (coalescing windows, currency…). */
+  fan?: FanOptions;
+  /** Set every `cost.<type>` to 0 before starting (traffic tests: relays need no credits). */
+  freeMessages?: boolean;
   /** Run the scheduled jobs (node-cron). */
   scheduleJobs?: boolean;
   workerId?: string;
@@ -38,13 +43,13 @@ export interface HarnessOptions {
 
 export interface Harness {
   sim: TelegramSimulator;
-  backbone: Backbone;
+  runtime: Runtime;
   testDb: TestDb;
   adminChatId: number;
   ownerId: number;
   webhookUrl?: string;
-  /** Stops the backbone (graceful) without touching the simulator or database. */
-  stopBackbone(): Promise<void>;
+  /** Stops the runtime (graceful) without touching the simulator or database. */
+  stopRuntime(): Promise<void>;
   /** Stops everything and removes the database. */
   close(): Promise<void>;
 }
@@ -64,7 +69,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   }
   const testDb = options.testDb ?? (await createMigratedTestDb({ poolMax: options.poolMax }));
   const mode = options.mode ?? 'webhook';
-  const backbone = await buildBackbone({
+  if (options.freeMessages ?? true) await setFreeMessages(testDb);
+  const runtime = await buildRuntime({
     botToken: sim.token,
     apiRoot: sim.apiRoot,
     adminChatId: admin.chatId,
@@ -72,14 +78,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     webhookSecret: WEBHOOK_SECRET,
     mode: mode === 'polling' ? 'polling' : 'webhook',
     db: testDb.db,
-    // PB_TEST_LOG=debug shows the backbone's logs while debugging a test.
+    // PB_TEST_LOG=debug shows the runtime's logs while debugging a test.
     logger: process.env.PB_TEST_LOG
       ? createLogger({
           level: process.env.PB_TEST_LOG,
           destination: fs.createWriteStream('/tmp/pb-test.log', { flags: 'a' }),
         })
       : silentLogger,
-    fanExperience: options.fanExperience ?? false,
+    fan: options.fan,
     scheduleJobs: options.scheduleJobs,
     workerId: options.workerId,
     tuning: {
@@ -91,42 +97,53 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       limits: { timeScale, ...options.tuning?.limits },
     },
   });
-  if (mode !== 'none') await backbone.start();
+  if (mode !== 'none') await runtime.start();
   let webhookUrl: string | undefined;
   if (mode === 'webhook') {
-    const address = await backbone.app.listen({ host: '127.0.0.1', port: 0 });
+    const address = await runtime.app.listen({ host: '127.0.0.1', port: 0 });
     webhookUrl = `${address}/telegram-webhook`;
     await sim.callApi('setWebhook', { url: webhookUrl, secret_token: WEBHOOK_SECRET });
   }
   let stopped = false;
-  const stopBackbone = async () => {
+  const stopRuntime = async () => {
     if (stopped) return;
     stopped = true;
     if (mode === 'webhook') await sim.callApi('deleteWebhook', {});
-    await backbone.stop();
+    await runtime.stop();
   };
   const ownSim = !options.sim;
   const ownDb = !options.testDb;
   return {
     sim,
-    backbone,
+    runtime,
     testDb,
     adminChatId: admin.chatId,
     ownerId: admin.ownerId,
     webhookUrl,
-    stopBackbone,
+    stopRuntime,
     async close() {
-      await stopBackbone();
+      await stopRuntime();
       if (ownSim) await sim.close();
       if (ownDb) await testDb.destroy();
     },
   };
 }
 
-/** Text of every message in a topic, oldest first (service messages left out). */
+/** Every message type free (the `cost.<type>` settings at 0). */
+async function setFreeMessages(testDb: TestDb): Promise<void> {
+  const settings = createSettingsStore(testDb.db);
+  for (const type of MESSAGE_TYPES) await settings.set(`cost.${type}`, 0);
+}
+
+/** True for the fan card the bot pins in each topic (its buttons carry `card:` callbacks). */
+export function isFanCard(message: MessageView): boolean {
+  return message.buttons.flat().some((b) => b.callbackData?.startsWith('card:'));
+}
+
+/** Text of every message in a topic, oldest first (service messages and the fan card left out). */
 export function topicTexts(sim: TelegramSimulator, chatId: number, threadId: number): string[] {
   return sim.control
     .messages(chatId, { threadId })
-    .filter((m) => m.kind !== 'service')
+    .filter((m) => m.kind !== 'service' && !isFanCard(m))
     .map((m) => m.text ?? m.caption ?? `<${m.kind}>`);
 }

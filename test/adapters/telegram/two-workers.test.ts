@@ -68,11 +68,11 @@ describe('outbox claiming', () => {
     for (let i = 0; i < JOBS; i += 500) {
       await testDb.db.transaction((trx) => store.enqueueIn(trx, jobs.slice(i, i + 500)));
     }
-    for (const h of harnesses) await h.backbone.worker.start();
+    for (const h of harnesses) await h.runtime.worker.start();
 
     const deadline = Date.now() + 150_000;
     for (;;) {
-      const depth = await first!.backbone.outbox.depth();
+      const depth = await first!.runtime.outbox.depth();
       if (depth.sent === JOBS) break;
       if (Date.now() > deadline) throw new Error(`timed out: ${JSON.stringify(depth)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -93,7 +93,7 @@ describe('outbox claiming', () => {
     }
     if (harnesses.length === 2) {
       // Both instances took part.
-      expect(harnesses.every((h) => h.backbone.metrics.sends.get({ result: 'ok' }) > 0)).toBe(true);
+      expect(harnesses.every((h) => h.runtime.metrics.sends.get({ result: 'ok' }) > 0)).toBe(true);
     }
   });
 });

@@ -8,7 +8,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { Logger } from '../../../core/logger.js';
-import type { BackboneMetrics } from '../../../core/metrics.js';
+import type { RuntimeMetrics } from '../../../core/metrics.js';
 
 /** The intake as the route sees it (src/adapters/telegram/intake.ts implements it). */
 export interface TelegramWebhookDeps {
@@ -30,7 +30,7 @@ export function secretMatches(given: string | undefined, expected: string): bool
 
 export function telegramWebhookRoute(
   deps: TelegramWebhookDeps,
-  metrics: BackboneMetrics,
+  metrics: RuntimeMetrics,
   logger: Logger,
 ): FastifyPluginAsync {
   return async (app) => {

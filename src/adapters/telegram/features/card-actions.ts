@@ -7,10 +7,10 @@ import { roleAtLeast, type AdminRoleName } from '../../../core/admin-auth.js';
 import { parseCardCallback, type CardAction } from '../../../core/info-card.js';
 import { ledgerKeys } from '../../../core/ledger.js';
 import { PRIORITY } from '../../../core/traffic/outbox.js';
-import type { BotDeps } from '../bot.js';
-import { fanNotice } from '../fan-texts.js';
-import { cardKeyboard, giftKeyboard } from '../keyboards.js';
-import type { Feature } from './index.js';
+import type { BotDeps } from '../bot-deps.js';
+import { fanNotice } from '../../../core/relay/notices.js';
+import { cardKeyboard, giftKeyboard } from '../../../core/keyboards.js';
+import type { Feature } from '../bot-deps.js';
 
 const NEEDED_ROLE: Record<CardAction['action'], AdminRoleName> = {
   info: 'agent',

@@ -5,9 +5,9 @@
  * Edits are free. A team member's edit of an answer is applied to the fan's copy.
  */
 import { TextBuilder, textParams, type TextEntity } from '../../../core/formatted-text.js';
-import { isInternalTeamMessage } from '../../../core/relay-policy.js';
+import { isInternalTeamMessage } from '../../../core/relay/policy.js';
 import { PRIORITY } from '../../../core/traffic/outbox.js';
-import type { Feature } from './index.js';
+import type { Feature } from '../bot-deps.js';
 
 interface EditedMessage {
   message_id: number;

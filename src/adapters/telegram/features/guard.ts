@@ -3,7 +3,7 @@
  * channel it is added to, and ignores everything that happens there.
  */
 import { mayStayInChat } from '../../../core/admin-auth.js';
-import type { Feature } from './index.js';
+import type { Feature } from '../bot-deps.js';
 
 export const guardFeature: Feature = {
   name: 'guard',

@@ -1,6 +1,5 @@
 /** Every bot feature, in the order they apply (the guard first). */
-import type { Context, Telegraf } from 'telegraf';
-import type { BotDeps } from '../bot.js';
+import type { Feature } from '../bot-deps.js';
 import { cardActionsFeature } from './card-actions.js';
 import { editsFeature } from './edits.js';
 import { fanRelayFeature } from './fan-relay.js';
@@ -8,14 +7,8 @@ import { guardFeature } from './guard.js';
 import { membershipFeature } from './membership.js';
 import { paymentsFeature } from './payments.js';
 import { paymentsFallbackFeature } from './payments-fallback.js';
-import { relayFeature } from './relay.js';
 import { startFeature } from './start.js';
 import { teamRelayFeature } from './team-relay.js';
-
-export interface Feature {
-  name: string;
-  register(bot: Telegraf<Context>, deps: BotDeps): void;
-}
 
 /**
  * The product. Payments features go right after membership (before `start`), so they answer
@@ -31,11 +24,4 @@ export const FEATURES: readonly Feature[] = [
   fanRelayFeature,
   teamRelayFeature,
   paymentsFallbackFeature,
-];
-
-/** The bare traffic backbone: relay without credits, cards or onboarding (backbone tests). */
-export const BACKBONE_FEATURES: readonly Feature[] = [
-  guardFeature,
-  membershipFeature,
-  relayFeature,
 ];

@@ -1,6 +1,6 @@
 /** A fan blocking or unblocking the bot (my_chat_member in a private chat). */
 import { PRIORITY } from '../../../core/traffic/outbox.js';
-import type { Feature } from './index.js';
+import type { Feature } from '../bot-deps.js';
 
 export const membershipFeature: Feature = {
   name: 'membership',

@@ -3,8 +3,9 @@
  * the registry, it answers first): `buy:<id>` buttons, /billing and /autorecharge say that
  * payments are not set up yet. Any other command in a private chat gets the help text.
  */
-import { fanNotice } from '../fan-texts.js';
-import type { Feature } from './index.js';
+import { commandOf } from '../../../core/relay/message-kind.js';
+import { fanNotice } from '../../../core/relay/notices.js';
+import type { Feature } from '../bot-deps.js';
 
 export const paymentsFallbackFeature: Feature = {
   name: 'payments-fallback',
@@ -26,14 +27,9 @@ export const paymentsFallbackFeature: Feature = {
 
     bot.on('message', async (ctx, next) => {
       if (ctx.chat.type !== 'private') return next();
-      const message = ctx.message as {
-        text?: string;
-        entities?: Array<{ type: string; offset: number }>;
-      };
-      const first = message.entities?.[0];
-      if (first?.type !== 'bot_command' || first.offset !== 0) return next();
+      const command = commandOf(ctx.message);
+      if (command === null) return next();
       const t = deps.fan.templates.forLanguage(ctx.from.language_code);
-      const command = (message.text ?? '').slice(1).split(/[\s@]/)[0]!.toLowerCase();
       const text =
         command === 'billing' || command === 'autorecharge' ? t('payments_unavailable') : t('help');
       await deps.outbox.enqueue([

@@ -13,9 +13,10 @@ import {
   type FanIdentity,
   type PaymentCommands,
 } from '../../../core/payments/service.js';
+import { commandOf } from '../../../core/relay/message-kind.js';
 import { PRIORITY } from '../../../core/traffic/outbox.js';
-import type { BotDeps } from '../bot.js';
-import type { Feature } from './index.js';
+import type { BotDeps } from '../bot-deps.js';
+import type { Feature } from '../bot-deps.js';
 
 function identity(ctx: Context): FanIdentity {
   const from = ctx.from!;
@@ -25,15 +26,6 @@ function identity(ctx: Context): FanIdentity {
     lastName: from.last_name ?? null,
     username: from.username ?? null,
   };
-}
-
-/** The command of a private message (`/buy10@bot` → `buy10`), or null. */
-function commandOf(ctx: Context): string | null {
-  const message = ctx.message as
-    { text?: string; entities?: Array<{ type: string; offset: number }> } | undefined;
-  const first = message?.entities?.[0];
-  if (!message?.text || first?.type !== 'bot_command' || first.offset !== 0) return null;
-  return message.text.slice(1).split(/[\s@]/)[0]!.toLowerCase();
 }
 
 async function answer(ctx: Context, deps: BotDeps, toast?: string): Promise<void> {
@@ -130,7 +122,7 @@ export const paymentsFeature: Feature = {
 
     bot.on('message', async (ctx, next) => {
       if (ctx.chat.type !== 'private') return next();
-      const command = commandOf(ctx);
+      const command = ctx.message ? commandOf(ctx.message) : null;
       if (command === null) return next();
       const fan = identity(ctx);
       let result: CommandResult;

@@ -4,10 +4,11 @@
  * `/start cancel_…`) show the balance or a friendly note. /buy, /balance and /help too.
  */
 import type { Context } from 'telegraf';
-import { balanceText, fanNotice, productListJob, profileOf } from '../fan-texts.js';
-import { START_CALLBACK, startKeyboard } from '../keyboards.js';
-import type { BotDeps } from '../bot.js';
-import type { Feature } from './index.js';
+import { fanNotice } from '../../../core/relay/notices.js';
+import { balanceText, productListJob, profileOf } from '../fan-texts.js';
+import { START_CALLBACK, startKeyboard } from '../../../core/keyboards.js';
+import type { BotDeps } from '../bot-deps.js';
+import type { Feature } from '../bot-deps.js';
 
 function isPrivate(ctx: Context): boolean {
   return ctx.chat?.type === 'private' && ctx.from !== undefined;

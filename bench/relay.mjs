@@ -1,11 +1,13 @@
 // @ts-check
 /**
- * Backbone benchmark (not a test): webhook acknowledgement latency (p50/p99) and outbox
+ * Relay benchmark (not a test): webhook acknowledgement latency (p50/p99) of fan texts
+ * through the shipped runtime (every message cost set to 0, so fans need no credits; the
+ * fan message use case still runs: account, lock, spend check, outbox) and outbox
  * throughput against the Telegram simulator, on SQLite and — when BENCH_DATABASE_URL or
  * TEST_DATABASE_URL points at Postgres — on Postgres too. Runs the built code in dist/.
  *
- *   npm run bench:backbone
- *   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:backbone
+ *   npm run bench:relay
+ *   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:relay
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -14,7 +16,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import knexFactory from 'knex';
 import { createDb } from '../dist/adapters/db/knex.js';
-import { buildBackbone } from '../dist/cli/serve/backbone.js';
+import { buildRuntime } from '../dist/cli/runtime/index.js';
+import { createSettingsStore } from '../dist/config/settings-store.js';
+import { MESSAGE_TYPES } from '../dist/core/pricing.js';
 import { silentLogger } from '../dist/core/logger.js';
 import { createTelegramSimulator } from '../dist/sandbox/telegram/index.js';
 
@@ -69,7 +73,9 @@ async function bench(dialect, serverUrl) {
   for (const fan of fans) sim.control.fanSendsText(fan.id, '/start');
   const database = await freshDatabase(dialect, serverUrl);
   await database.db.migrate.latest();
-  const backbone = await buildBackbone({
+  const settings = createSettingsStore(database.db);
+  for (const type of MESSAGE_TYPES) await settings.set(`cost.${type}`, 0);
+  const runtime = await buildRuntime({
     botToken: sim.token,
     apiRoot: sim.apiRoot,
     adminChatId: chatId,
@@ -78,11 +84,10 @@ async function bench(dialect, serverUrl) {
     mode: 'webhook',
     db: database.db,
     logger: silentLogger,
-    // The bare backbone (free relay), flood limits off on both sides: our own overhead only.
-    fanExperience: false,
+    // Flood limits off on both sides: our own overhead only.
     tuning: { limits: { timeScale: 0.00001 }, concurrency: 16, idlePollMs: 10 },
   });
-  const address = await backbone.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = await runtime.app.listen({ host: '127.0.0.1', port: 0 });
 
   // 1. Webhook acknowledgement latency (each update persisted before the 200).
   const latencies = [];
@@ -124,17 +129,17 @@ async function bench(dialect, serverUrl) {
     params: { text: `job ${i}` },
   }));
   for (let i = 0; i < JOBS; i += 500) {
-    await database.db.transaction((trx) => backbone.outbox.enqueueIn(trx, jobs.slice(i, i + 500)));
+    await database.db.transaction((trx) => runtime.outbox.enqueueIn(trx, jobs.slice(i, i + 500)));
   }
   const started = performance.now();
-  await backbone.start();
+  await runtime.start();
   for (;;) {
-    const depth = await backbone.outbox.depth();
+    const depth = await runtime.outbox.depth();
     if (depth.sent >= JOBS) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const seconds = (performance.now() - started) / 1000;
-  await backbone.stop();
+  await runtime.stop();
   await sim.close();
   await database.destroy();
   return {
@@ -152,7 +157,7 @@ async function bench(dialect, serverUrl) {
 
 const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? '';
 const dialects = ['sqlite', ...(/^postgres/i.test(serverUrl) ? ['postgres'] : [])];
-console.log(`premiumbot backbone benchmark (node ${process.version}, ${os.cpus().length} CPUs)`);
+console.log(`premiumbot relay benchmark (node ${process.version}, ${os.cpus().length} CPUs)`);
 for (const dialect of dialects) {
   const r = await bench(dialect, serverUrl);
   console.log(

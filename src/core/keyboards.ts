@@ -3,10 +3,10 @@
  * short and stable: `fan:start`, `buy:<productId>` (handled by the payments feature), and
  * `card:<action>:<fanId>[:<amount>]` for the fan card's quick actions.
  */
-import type { FanAccount, ProductOffer } from '../../core/fan-account.js';
-import { cardCallback } from '../../core/info-card.js';
-import { formatMoney } from '../../core/info-card.js';
-import type { Translate } from '../../core/templates.js';
+import type { FanAccount, ProductOffer } from './fan-account.js';
+import { cardCallback } from './info-card.js';
+import { formatMoney } from './info-card.js';
+import type { Translate } from './templates.js';
 
 export interface InlineButton {
   text: string;

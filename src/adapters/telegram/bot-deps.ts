@@ -1,0 +1,72 @@
+/**
+ * What the bot's features are given (one typed deps object, built by src/cli/runtime) and
+ * the shape of a feature. In a module of its own so features and the bot never import each
+ * other.
+ */
+import type { Context, Telegraf } from 'telegraf';
+import type { UserFromGetMe } from 'telegraf/types';
+import type { SettingsStore } from '../../config/settings-store.js';
+import type { FanAccounts, MessageLinks, ProductCatalogPort } from '../../core/fan-account.js';
+import type { Logger } from '../../core/logger.js';
+import type { RuntimeMetrics } from '../../core/metrics.js';
+import type { PaymentCommands } from '../../core/payments/service.js';
+import type { FanMessageInput, FanMessageResult } from '../../core/relay/fan-message.js';
+import type { TeamReplyInput, TeamReplyResult } from '../../core/relay/team-reply.js';
+import type { MessageCatalog } from '../../core/templates.js';
+import type { OutboxStore } from '../../core/traffic/outbox.js';
+import type { FanDirectory } from '../../core/traffic/ports.js';
+import type { AdminAuthorizer } from './admin-auth.js';
+import type { AlertSink } from './alerts.js';
+import type { BalanceBar } from './balance-bar.js';
+import type { InfoCards } from './info-cards.js';
+import type { TelegramSender } from './sender.js';
+
+/** The fan-facing services the features read: accounts, products, texts, cards. */
+export interface FanServices {
+  accounts: FanAccounts;
+  links: MessageLinks;
+  products: ProductCatalogPort;
+  settings: Pick<SettingsStore, 'getAll'>;
+  templates: MessageCatalog;
+  /** Currency of prices and total spend shown to people. */
+  currency: string;
+  cards: InfoCards;
+  balanceBar: BalanceBar;
+  /** Language of the team's texts (card, topic notices). */
+  adminLanguage: string;
+  now: () => Date;
+}
+
+/** The relay's use cases (src/core/relay). */
+export interface RelayUseCases {
+  fanMessage(input: FanMessageInput): Promise<FanMessageResult>;
+  teamReply(input: TeamReplyInput): Promise<TeamReplyResult>;
+}
+
+export interface BotDeps {
+  token: string;
+  apiRoot: string;
+  /** getMe's answer, fetched once at startup (telegraf would otherwise call getMe itself). */
+  botInfo: UserFromGetMe;
+  adminChatId: number;
+  ownerIds: readonly number[];
+  outbox: Pick<OutboxStore, 'enqueue'>;
+  sender: TelegramSender;
+  fans: FanDirectory;
+  admins: AdminAuthorizer;
+  alerts: AlertSink;
+  logger: Logger;
+  metrics: RuntimeMetrics;
+  /** Wakes the outbox worker after an enqueue. */
+  wakeOutbox: () => void;
+  fan: FanServices;
+  relay: RelayUseCases;
+  /** Checkout, quick-buy, billing portal and auto-recharge (absent: the fallback answers). */
+  payments?: PaymentCommands;
+}
+
+/** One bot feature: registers its handlers, in the order of features/index.ts. */
+export interface Feature {
+  name: string;
+  register(bot: Telegraf<Context>, deps: BotDeps): void;
+}

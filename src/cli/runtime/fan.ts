@@ -1,0 +1,119 @@
+/**
+ * The fan side: the coalescing services (fan card, balance bar), pass notices, receipts,
+ * and the relay use cases (core/relay) over the stores.
+ */
+import { BalanceBar } from '../../adapters/telegram/balance-bar.js';
+import type { FanServices, RelayUseCases } from '../../adapters/telegram/bot-deps.js';
+import { InfoCards } from '../../adapters/telegram/info-cards.js';
+import { createPassNotices } from '../../adapters/telegram/pass-notices.js';
+import { createDeliveryHook } from '../../adapters/telegram/receipts.js';
+import type { TelegramSender } from '../../adapters/telegram/sender.js';
+import { loadMessageCatalog } from '../../config/message-templates.js';
+import { noSpendObserver, type SpendObserver } from '../../core/balance.js';
+import type { Logger } from '../../core/logger.js';
+import { createFanMessageHandler } from '../../core/relay/fan-message.js';
+import { createTeamReplyHandler } from '../../core/relay/team-reply.js';
+import type { Stores } from './stores.js';
+import type { FanOptions } from './types.js';
+
+export interface FanContext {
+  stores: Stores;
+  sender: TelegramSender;
+  adminChatId: number;
+  logger: Logger;
+  wake: () => void;
+  /** Real seconds per simulated second (1 in production). */
+  timeScale: number;
+  /** Told after each committed spend (auto-recharge). */
+  spendObserver?: SpendObserver;
+}
+
+export function buildFanSide(context: FanContext, options: FanOptions = {}) {
+  const { stores, sender, adminChatId, logger, wake, timeScale } = context;
+  const scaled = (ms: number, floor: number) => Math.max(floor, Math.round(ms * timeScale));
+  const templates = loadMessageCatalog(options.templatesDir);
+  const currency = options.currency ?? 'usd';
+  const adminLanguage = options.adminLanguage ?? 'en';
+  const now = () => new Date();
+  const { accounts, outbox, settings, products, links } = stores;
+  const cards = new InfoCards({
+    sender,
+    outbox,
+    accounts,
+    templates,
+    adminChatId,
+    adminLanguage,
+    currency,
+    logger: logger.child({ component: 'cards' }),
+    refreshDelayMs: options.cardRefreshMs ?? scaled(30_000, 100),
+    wake,
+  });
+  const balanceBar = new BalanceBar({
+    accounts,
+    outbox,
+    templates,
+    logger: logger.child({ component: 'balance' }),
+    delayMs: options.balanceBarDelayMs ?? scaled(3_000, 50),
+    wake,
+  });
+  const services: FanServices = {
+    accounts,
+    links,
+    products,
+    settings,
+    templates,
+    currency,
+    cards,
+    balanceBar,
+    adminLanguage,
+    now,
+  };
+  const relay: RelayUseCases = {
+    fanMessage: createFanMessageHandler({
+      store: stores.fanMessages,
+      settings: stores.relaySettings,
+      products,
+      templates,
+      accounts,
+      adminChatId,
+      cards,
+      balanceBar,
+      wake,
+      now,
+      albumHoldMs: options.albumHoldMs ?? scaled(1_500, 250),
+      spendObserver: context.spendObserver ?? noSpendObserver,
+      logger: logger.child({ component: 'relay' }),
+    }),
+    teamReply: createTeamReplyHandler({
+      fans: stores.fans,
+      links,
+      outbox,
+      settings: stores.relaySettings,
+      wake,
+    }),
+  };
+  return {
+    services,
+    relay,
+    passNotices: createPassNotices({
+      store: stores.passNoticeStore,
+      settings,
+      templates,
+      products,
+      wake,
+    }),
+    onDelivered: createDeliveryHook({
+      links,
+      outbox,
+      settings,
+      logger: logger.child({ component: 'receipts' }),
+      wake,
+    }),
+    /** Sends what the coalescing services still hold (shutdown). */
+    async flush() {
+      await Promise.all([cards.flush(), balanceBar.flush()]);
+    },
+  };
+}
+
+export type FanSide = ReturnType<typeof buildFanSide>;

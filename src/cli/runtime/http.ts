@@ -1,0 +1,59 @@
+/** The HTTP app of the runtime: health, metrics (with the outbox and pause gauges), webhooks. */
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { Db } from '../../adapters/db/knex.js';
+import type { DbOutboxStore } from '../../adapters/db/outbox-store.js';
+import { buildApp } from '../../adapters/http/app.js';
+import type { AlertReporter } from '../../adapters/telegram/alerts.js';
+import type { UpdateIntake } from '../../adapters/telegram/intake.js';
+import type { TelegramSender } from '../../adapters/telegram/sender.js';
+import type { Logger } from '../../core/logger.js';
+import type { MetricsRegistry, RuntimeMetrics } from '../../core/metrics.js';
+import type { RuntimeOptions } from './types.js';
+
+export interface HttpContext {
+  options: RuntimeOptions;
+  db: Db;
+  registry: MetricsRegistry;
+  metrics: RuntimeMetrics;
+  outbox: DbOutboxStore;
+  sender: TelegramSender;
+  alerts: AlertReporter;
+  intake: UpdateIntake;
+  logger: Logger;
+  /** Routes of optional parts (the Stripe webhook). */
+  extraRoutes: readonly FastifyPluginAsync[];
+}
+
+export async function buildHttp(context: HttpContext): Promise<FastifyInstance> {
+  const { options, db, metrics, outbox, sender, alerts, intake } = context;
+  metrics.outboxDepth.collect(async () => {
+    const depth = await outbox.depth();
+    return Object.entries(depth).map(([status, value]) => ({ labels: { status }, value }));
+  });
+  metrics.pausedChats.collect(async () => {
+    const now = sender.clock();
+    return sender.scheduler
+      .activePauses(now)
+      .map((p) => ({ labels: { chat_id: p.chatId }, value: Math.ceil((p.until - now) / 1000) }));
+  });
+  return buildApp({
+    logger: context.logger.child({ component: 'http' }),
+    registry: context.registry,
+    metrics,
+    health: async () => {
+      await db.raw('select 1');
+      return true;
+    },
+    telegram:
+      options.mode === 'webhook'
+        ? { secret: options.webhookSecret!, accept: (update) => intake.accept(update) }
+        : undefined,
+    onError: (err) =>
+      alerts.raise({
+        key: `http_error:${err.name}`,
+        severity: 'warning',
+        text: `An HTTP request failed (${err.name}). See the logs.`,
+      }),
+    routes: [...(options.routes ?? []), ...context.extraRoutes],
+  });
+}

@@ -1,0 +1,172 @@
+/**
+ * The composition root: `buildRuntime(options)` builds each store, client and cache exactly
+ * once per process (stores → sender → fan side → payments → Telegram → HTTP) and hands
+ * typed deps down. Adapters never import each other; they meet here. Nothing listens and
+ * nothing starts: `serve` (and the tests, and the benchmark) call `start()` and `listen()`.
+ */
+import type { UserFromGetMe } from 'telegraf/types';
+import { botIdOf, createBotApi, type BotApi } from '../../adapters/telegram/bot-api.js';
+import { ErrorCodes, PremiumbotError } from '../../core/errors.js';
+import { MetricsRegistry, runtimeMetrics } from '../../core/metrics.js';
+import type { JobScheduler } from '../../jobs/scheduler.js';
+import type { OutboxWorker } from '../../adapters/telegram/outbox-worker.js';
+import { buildPayments, type Payments } from '../serve/payments.js';
+import { buildFanSide } from './fan.js';
+import { buildHttp } from './http.js';
+import { lifecycle } from './lifecycle.js';
+import { buildStores } from './stores.js';
+import { buildSender, buildTelegram, type TelegramContext } from './telegram.js';
+import { resolveTuning } from './traffic-config.js';
+import type { Runtime, RuntimeOptions } from './types.js';
+
+export type { FanOptions, Runtime, RuntimeOptions } from './types.js';
+
+/** Builds everything; calls getMe when `botInfo` is not given (that also checks the token). */
+export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
+  if (options.mode === 'webhook' && !options.webhookSecret) {
+    throw new PremiumbotError(ErrorCodes.config, 'Webhook mode needs TELEGRAM_WEBHOOK_SECRET', {
+      kind: 'usage',
+    });
+  }
+  const tuning = resolveTuning(options.tuning ?? {});
+  const { db, logger } = options;
+  const registry = new MetricsRegistry();
+  const metrics = runtimeMetrics(registry);
+  const api = createBotApi({ token: options.botToken, apiRoot: options.apiRoot });
+  const botInfo = options.botInfo ?? (await getMe(api, options.apiRoot));
+  const stores = buildStores(db, {
+    botId: botIdOf(options.botToken),
+    logger,
+    lowBalanceThreshold: options.fan?.lowBalanceThreshold,
+    settingsTtlMs: options.fan?.settingsTtlMs,
+  });
+
+  // The worker is built after the services that enqueue; until then there is nothing to wake.
+  const workerRef: { current?: OutboxWorker } = {};
+  const wake = () => workerRef.current?.wake();
+  const context: TelegramContext = {
+    options,
+    db,
+    api,
+    botInfo,
+    stores,
+    logger,
+    metrics,
+    tuning,
+    wake,
+  };
+  const { sender, alerts } = buildSender(context);
+  const payments = paymentsOf(context);
+  const fan = buildFanSide(
+    {
+      stores,
+      sender,
+      adminChatId: options.adminChatId,
+      logger: logger.child({ component: 'fan' }),
+      wake,
+      timeScale: tuning.limits.timeScale,
+      spendObserver: payments?.spendObserver,
+    },
+    options.fan,
+  );
+  const telegram = buildTelegram(context, {
+    sender,
+    alerts,
+    fan: fan.services,
+    relay: fan.relay,
+    payments: payments?.service,
+    onFanTopicCreated: (fanId, topicId) => fan.services.cards.post(fanId, topicId),
+    onDelivered: fan.onDelivered,
+  });
+  const { worker, intake, poller } = telegram;
+  workerRef.current = worker;
+
+  const app = await buildHttp({
+    options,
+    db,
+    registry,
+    metrics,
+    outbox: stores.outbox,
+    sender,
+    alerts,
+    intake,
+    logger,
+    extraRoutes: payments ? [payments.route] : [],
+  });
+
+  let jobs: JobScheduler | undefined;
+  return {
+    app,
+    bot: telegram.bot,
+    api,
+    sender,
+    worker,
+    intake,
+    poller,
+    outbox: stores.outbox,
+    fans: stores.fans,
+    pauses: stores.pauses,
+    updates: stores.updates,
+    admins: telegram.admins,
+    alerts,
+    registry,
+    metrics,
+    tuning,
+    get jobs() {
+      return jobs;
+    },
+    settings: stores.settings,
+    ledger: stores.ledger,
+    fan: fan.services,
+    passNotices: fan.passNotices,
+    payments,
+    ...lifecycle({
+      options,
+      app,
+      worker,
+      poller,
+      intake,
+      stores,
+      fan,
+      sender,
+      logger,
+      tuning,
+      setJobs: (scheduler) => (jobs = scheduler),
+      jobs: () => jobs,
+    }),
+  };
+}
+
+/** Payments over the runtime's stores, when Stripe is configured. */
+function paymentsOf(context: TelegramContext): Payments | undefined {
+  const { options, stores } = context;
+  if (!options.payments) return undefined;
+  return buildPayments(
+    {
+      db: context.db,
+      botUsername: context.botInfo.username,
+      adminChatId: options.adminChatId,
+      ownerIds: options.ownerIds,
+      logger: context.logger,
+      wake: context.wake,
+      settings: stores.settings,
+      ledger: stores.ledger,
+    },
+    options.payments,
+  );
+}
+
+async function getMe(api: BotApi, apiRoot: string): Promise<UserFromGetMe> {
+  try {
+    return await api.call<UserFromGetMe>('getMe', {});
+  } catch (cause) {
+    throw new PremiumbotError(
+      ErrorCodes.telegram,
+      `Telegram did not accept the bot token (getMe failed: ${(cause as Error).message})`,
+      {
+        hint: `Check BOT_TOKEN and that ${apiRoot} is reachable (run \`premiumbot doctor\`).`,
+        cause,
+      },
+    );
+  }
+}

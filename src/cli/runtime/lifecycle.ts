@@ -1,0 +1,75 @@
+/** Starting and stopping a runtime (the order matters for a graceful shutdown). */
+import type { FastifyInstance } from 'fastify';
+import { publishFanCommands } from '../../adapters/telegram/fan-commands.js';
+import type { UpdateIntake } from '../../adapters/telegram/intake.js';
+import { newWorkerId, type OutboxWorker } from '../../adapters/telegram/outbox-worker.js';
+import type { Poller } from '../../adapters/telegram/polling.js';
+import type { TelegramSender } from '../../adapters/telegram/sender.js';
+import type { Logger } from '../../core/logger.js';
+import { JOBS } from '../../jobs/index.js';
+import { startJobScheduler, type JobScheduler } from '../../jobs/scheduler.js';
+import type { FanSide } from './fan.js';
+import type { Stores } from './stores.js';
+import type { TrafficTuning } from './traffic-config.js';
+import type { RuntimeOptions } from './types.js';
+
+export interface LifecycleContext {
+  options: RuntimeOptions;
+  app: FastifyInstance;
+  worker: OutboxWorker;
+  poller: Poller | undefined;
+  intake: UpdateIntake;
+  stores: Stores;
+  fan: FanSide;
+  sender: TelegramSender;
+  logger: Logger;
+  tuning: TrafficTuning;
+  jobs(): JobScheduler | undefined;
+  setJobs(jobs: JobScheduler): void;
+}
+
+export function lifecycle(c: LifecycleContext) {
+  return {
+    /** Starts the outbox worker, polling (if chosen) and the scheduled jobs. */
+    async start(): Promise<void> {
+      await c.worker.start();
+      await c.poller?.start();
+      await publishFanCommands(
+        c.sender,
+        c.fan.services.templates,
+        c.logger.child({ component: 'bot' }),
+      );
+      if (!c.options.scheduleJobs) return;
+      c.setJobs(
+        startJobScheduler(
+          JOBS,
+          {
+            updates: c.stores.updates,
+            outbox: c.stores.outbox,
+            jobLock: c.stores.jobLock,
+            logger: c.logger.child({ component: 'jobs' }),
+            now: () => new Date(),
+            passNotices: c.fan.passNotices,
+          },
+          c.options.workerId ?? newWorkerId(),
+        ),
+      );
+    },
+    /** Graceful: stop intake, let queued updates and calls in flight finish, put back the rest. */
+    async stop(): Promise<void> {
+      await c.poller?.stop();
+      // close() ends idle keep-alive connections only once; one that finishes a request
+      // afterwards would hold the server open until keepAliveTimeout (72 s), so after a
+      // short grace every remaining connection is closed (their updates are idempotent).
+      const closing = c.app.close();
+      const grace = new Promise((resolve) => setTimeout(resolve, 2_000).unref());
+      await Promise.race([closing, grace]);
+      c.app.server.closeAllConnections();
+      await closing;
+      await c.intake.close();
+      await c.jobs()?.stop();
+      await c.fan.flush();
+      await c.worker.stop(c.tuning.shutdownGraceMs);
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/** Every database store of the process, each built once over the one knex instance. */
+import { createAdminStore } from '../../adapters/db/admin-store.js';
+import { createJobLock, createStateStore } from '../../adapters/db/bot-state-store.js';
+import { createFanAccountStore } from '../../adapters/db/fan-account-store.js';
+import { createFanMessageStore } from '../../adapters/db/fan-message-store.js';
+import { createFanStore } from '../../adapters/db/fan-store.js';
+import type { Db } from '../../adapters/db/knex.js';
+import { createLedgerStore } from '../../adapters/db/ledger-store.js';
+import { createMessageLinkStore } from '../../adapters/db/message-link-store.js';
+import { createOutboxStore } from '../../adapters/db/outbox-store.js';
+import { createPassNoticeStore } from '../../adapters/db/pass-notice-store.js';
+import { createPauseStore } from '../../adapters/db/pause-store.js';
+import { createProductCatalog } from '../../adapters/db/product-catalog.js';
+import { createUpdateStore } from '../../adapters/db/update-store.js';
+import { createSettingsStore } from '../../config/settings-store.js';
+import { messageCosts } from '../../config/settings.js';
+import type { Logger } from '../../core/logger.js';
+import type { RelaySettings } from '../../core/relay/ports.js';
+
+export interface StoreOptions {
+  botId: number;
+  logger: Logger;
+  /** LOW_CREDIT_ALERT_THRESHOLD: the default of `low_balance.threshold`. */
+  lowBalanceThreshold?: number;
+  settingsTtlMs?: number;
+}
+
+export function buildStores(db: Db, options: StoreOptions) {
+  const settings = createSettingsStore(db, {
+    ttlMs: options.settingsTtlMs,
+    logger: options.logger.child({ component: 'settings' }),
+    ...(options.lowBalanceThreshold === undefined
+      ? {}
+      : { defaults: { 'low_balance.threshold': options.lowBalanceThreshold } }),
+  });
+  const ledger = createLedgerStore(db);
+  const outbox = createOutboxStore(db);
+  return {
+    settings,
+    /** The settings the relay reads, in core's terms. */
+    async relaySettings(): Promise<RelaySettings> {
+      const all = await settings.getAll();
+      return {
+        costs: messageCosts(all),
+        lowBalanceThreshold: all['low_balance.threshold'],
+        tierThresholds: all['tier.thresholds'],
+        receipts: all['relay.receipts'],
+      };
+    },
+    ledger,
+    outbox,
+    fans: createFanStore(db),
+    pauses: createPauseStore(db),
+    updates: createUpdateStore(db, options.botId),
+    state: createStateStore(db),
+    jobLock: createJobLock(db),
+    admins: createAdminStore(db),
+    accounts: createFanAccountStore(db, ledger),
+    fanMessages: createFanMessageStore(db, { ledger, outbox }),
+    passNoticeStore: createPassNoticeStore(db, outbox),
+    products: createProductCatalog(db),
+    links: createMessageLinkStore(db),
+  };
+}
+
+export type Stores = ReturnType<typeof buildStores>;

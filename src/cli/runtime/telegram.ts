@@ -1,0 +1,158 @@
+/**
+ * The Telegram side: the one sender (rate limits, long-pause alerts), the outbox worker
+ * and the topic manager, the bot with its features, the update intake and the poller.
+ */
+import type { UserFromGetMe } from 'telegraf/types';
+import { dialectOf, type Db } from '../../adapters/db/knex.js';
+import { createAdminAuthorizer } from '../../adapters/telegram/admin-auth.js';
+import { AlertReporter } from '../../adapters/telegram/alerts.js';
+import type { BotApi } from '../../adapters/telegram/bot-api.js';
+import type { FanServices, RelayUseCases } from '../../adapters/telegram/bot-deps.js';
+import { createBot } from '../../adapters/telegram/bot.js';
+import { UpdateIntake } from '../../adapters/telegram/intake.js';
+import { OutboxWorker } from '../../adapters/telegram/outbox-worker.js';
+import { Poller } from '../../adapters/telegram/polling.js';
+import { TelegramSender } from '../../adapters/telegram/sender.js';
+import { TopicManager } from '../../adapters/telegram/topics.js';
+import type { Logger } from '../../core/logger.js';
+import type { RuntimeMetrics } from '../../core/metrics.js';
+import type { PaymentCommands } from '../../core/payments/service.js';
+import type { OutboxJob } from '../../core/traffic/outbox.js';
+import type { Stores } from './stores.js';
+import type { TrafficTuning } from './traffic-config.js';
+import type { RuntimeOptions } from './types.js';
+
+export interface TelegramContext {
+  options: RuntimeOptions;
+  db: Db;
+  api: BotApi;
+  botInfo: UserFromGetMe;
+  stores: Stores;
+  logger: Logger;
+  metrics: RuntimeMetrics;
+  tuning: TrafficTuning;
+  wake: () => void;
+}
+
+/** The sender and the alerts it raises on a long 429 pause (persisted for every instance). */
+export function buildSender(context: TelegramContext) {
+  const { options, stores, logger, metrics, tuning, wake } = context;
+  const alerts = new AlertReporter({
+    outbox: stores.outbox,
+    adminChatId: options.adminChatId,
+    ownerIds: options.ownerIds,
+    logger: logger.child({ component: 'alerts' }),
+    metrics,
+    onEnqueued: wake,
+  });
+  const sender = new TelegramSender({
+    api: context.api,
+    limits: tuning.limits,
+    logger: logger.child({ component: 'sender' }),
+    metrics,
+    async onLongPause(pause, retryAfterSeconds) {
+      await stores.pauses.save(pause);
+      const where =
+        pause.chatId === options.adminChatId ? 'the admin group' : `chat ${pause.chatId}`;
+      await alerts.raise({
+        key: `long_pause:${pause.chatId}`,
+        severity: 'critical',
+        text:
+          `Telegram paused sends to ${where} for ${retryAfterSeconds} s (until ${new Date(pause.until).toISOString()}). ` +
+          'Messages for it are kept in the outbox and go out after the pause; other chats are not affected.',
+      });
+    },
+  });
+  return { alerts, sender };
+}
+
+export interface TelegramParts {
+  sender: TelegramSender;
+  alerts: AlertReporter;
+  fan: FanServices;
+  relay: RelayUseCases;
+  payments?: PaymentCommands;
+  /** Posts and pins a new topic's fan card (inside the topic's single flight). */
+  onFanTopicCreated: (fanId: number, topicId: number) => Promise<void>;
+  onDelivered: (
+    jobs: readonly OutboxJob[],
+    messageIds: readonly (number | null)[],
+  ) => Promise<void>;
+}
+
+/** The worker, topics, bot, intake and poller. */
+export function buildTelegram(context: TelegramContext, parts: TelegramParts) {
+  const { options, stores, logger, metrics, tuning, wake } = context;
+  const { sender, alerts } = parts;
+  const topics = new TopicManager({
+    sender,
+    fans: stores.fans,
+    state: stores.state,
+    adminChatId: options.adminChatId,
+    logger: logger.child({ component: 'topics' }),
+    onFanTopicCreated: parts.onFanTopicCreated,
+  });
+  const worker = new OutboxWorker({
+    store: stores.outbox,
+    sender,
+    topics,
+    fans: stores.fans,
+    pauses: stores.pauses,
+    alerts,
+    logger: logger.child({ component: 'outbox' }),
+    metrics,
+    adminChatId: options.adminChatId,
+    singleInstance: dialectOf(context.db) === 'sqlite',
+    workerId: options.workerId,
+    concurrency: tuning.concurrency,
+    leaseMs: tuning.leaseMs,
+    idlePollMs: tuning.idlePollMs,
+    pauseRefreshMs: tuning.pauseRefreshMs,
+    onDelivered: parts.onDelivered,
+  });
+  const admins = createAdminAuthorizer({
+    adminChatId: options.adminChatId,
+    ownerIds: options.ownerIds,
+    admins: stores.admins,
+  });
+  const bot = createBot({
+    token: options.botToken,
+    apiRoot: options.apiRoot,
+    botInfo: context.botInfo,
+    adminChatId: options.adminChatId,
+    ownerIds: options.ownerIds,
+    outbox: stores.outbox,
+    sender,
+    fans: stores.fans,
+    admins,
+    alerts,
+    logger: logger.child({ component: 'bot' }),
+    metrics,
+    wakeOutbox: wake,
+    fan: parts.fan,
+    relay: parts.relay,
+    payments: parts.payments,
+  });
+  const intake = new UpdateIntake({
+    updates: stores.updates,
+    handle: (update) => bot.handleUpdate(update as never),
+    logger: logger.child({ component: 'intake' }),
+    metrics,
+    onGiveUp: (update) =>
+      alerts.raise({
+        key: 'update_gave_up',
+        severity: 'warning',
+        text: `Update ${update.update_id} failed repeatedly and was skipped. See the logs.`,
+      }),
+  });
+  const poller =
+    options.mode === 'polling'
+      ? new Poller({
+          api: context.api,
+          intake,
+          logger: logger.child({ component: 'polling' }),
+          timeoutSeconds: tuning.pollTimeoutSeconds,
+        })
+      : undefined;
+  return { topics, worker, admins, bot, intake, poller };
+}

@@ -1,0 +1,94 @@
+/** What `buildRuntime` takes and returns. */
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { Context, Telegraf } from 'telegraf';
+import type { UserFromGetMe } from 'telegraf/types';
+import type { DbLedgerStore } from '../../adapters/db/ledger-store.js';
+import type { Db } from '../../adapters/db/knex.js';
+import type { DbOutboxStore } from '../../adapters/db/outbox-store.js';
+import type { AdminAuthorizer } from '../../adapters/telegram/admin-auth.js';
+import type { AlertReporter } from '../../adapters/telegram/alerts.js';
+import type { BotApi } from '../../adapters/telegram/bot-api.js';
+import type { FanServices } from '../../adapters/telegram/bot-deps.js';
+import type { UpdateIntake } from '../../adapters/telegram/intake.js';
+import type { OutboxWorker } from '../../adapters/telegram/outbox-worker.js';
+import type { PassNotices } from '../../adapters/telegram/pass-notices.js';
+import type { Poller } from '../../adapters/telegram/polling.js';
+import type { TelegramSender } from '../../adapters/telegram/sender.js';
+import type { SettingsStore } from '../../config/settings-store.js';
+import type { Logger } from '../../core/logger.js';
+import type { MetricsRegistry, RuntimeMetrics } from '../../core/metrics.js';
+import type { FanDirectory, PauseStore, UpdateStore } from '../../core/traffic/ports.js';
+import type { JobScheduler } from '../../jobs/scheduler.js';
+import type { Payments, PaymentsOptions } from '../serve/payments.js';
+import type { TrafficTuning, TrafficTuningInput } from './traffic-config.js';
+
+/** The fan side's options (serve passes the environment's; tests shorten the windows). */
+export interface FanOptions {
+  /** CURRENCY: prices and total spend. */
+  currency?: string;
+  /** LOW_CREDIT_ALERT_THRESHOLD: the default of the `low_balance.threshold` setting. */
+  lowBalanceThreshold?: number;
+  /** Folder of the `<locale>.yaml` message templates. */
+  templatesDir?: string;
+  /** Language of the team's texts (default en). */
+  adminLanguage?: string;
+  /** Real milliseconds; defaults scale with the traffic time scale (sandbox, tests). */
+  albumHoldMs?: number;
+  balanceBarDelayMs?: number;
+  cardRefreshMs?: number;
+  settingsTtlMs?: number;
+}
+
+export interface RuntimeOptions {
+  botToken: string;
+  apiRoot: string;
+  adminChatId: number;
+  ownerIds: readonly number[];
+  /** Required in webhook mode. */
+  webhookSecret?: string;
+  mode: 'webhook' | 'polling';
+  db: Db;
+  logger: Logger;
+  tuning?: TrafficTuningInput;
+  /** getMe's answer; fetched when absent. */
+  botInfo?: UserFromGetMe;
+  /** Run node-cron jobs (off in most tests). */
+  scheduleJobs?: boolean;
+  fan?: FanOptions;
+  /** Stripe payments (checkout, quick-buy, auto-recharge, POST /stripe-webhook); off when absent. */
+  payments?: PaymentsOptions;
+  routes?: readonly FastifyPluginAsync[];
+  workerId?: string;
+}
+
+/** Every store, client and service of one process, each built once. */
+export interface Runtime {
+  app: FastifyInstance;
+  bot: Telegraf<Context>;
+  api: BotApi;
+  sender: TelegramSender;
+  worker: OutboxWorker;
+  intake: UpdateIntake;
+  poller: Poller | undefined;
+  outbox: DbOutboxStore;
+  fans: FanDirectory;
+  pauses: PauseStore;
+  updates: UpdateStore;
+  admins: AdminAuthorizer;
+  alerts: AlertReporter;
+  registry: MetricsRegistry;
+  metrics: RuntimeMetrics;
+  tuning: TrafficTuning;
+  jobs: JobScheduler | undefined;
+  /** The one settings store of the process (one cache). */
+  settings: SettingsStore;
+  ledger: DbLedgerStore;
+  fan: FanServices;
+  passNotices: PassNotices;
+  /** Payments (undefined when not configured). */
+  payments: Payments | undefined;
+  /** Starts the outbox worker, polling (if chosen) and the scheduled jobs. */
+  start(): Promise<void>;
+  /** Graceful: stop intake, let queued updates and calls in flight finish, put back the rest. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,92 @@
+/**
+ * The ports the relay use cases need; src/adapters/db implements the stores over knex,
+ * src/adapters/telegram the coalescing services, src/cli/runtime wires them.
+ */
+import type { SpendObserver } from '../balance.js';
+import type { FanAccount, FanAccounts, MessageLinks, ProductCatalogPort } from '../fan-account.js';
+import type { FanProfile, LedgerMeta } from '../ledger.js';
+import type { Logger } from '../logger.js';
+import type { MessageCosts } from '../pricing.js';
+import type { MessageCatalog } from '../templates.js';
+import type { TierThresholds } from '../tiers.js';
+import type { FanDirectory } from '../traffic/ports.js';
+import type { NewOutboxJob, OutboxStore } from '../traffic/outbox.js';
+
+/** The runtime settings the relay reads (from the settings table). */
+export interface RelaySettings {
+  costs: MessageCosts;
+  lowBalanceThreshold: number;
+  tierThresholds: TierThresholds;
+  /** `relay.receipts`: 👀/👍 reactions and chat actions. */
+  receipts: boolean;
+}
+
+/**
+ * One fan message's database work, inside ONE transaction opened by
+ * `FanMessageStore.inTransaction` with the fan's row created and locked: the ledger entry
+ * and the outbox jobs commit together or not at all.
+ */
+export interface FanMessageTransaction {
+  /** Credits moved by a ledger entry already written under `key` (a redelivered update). */
+  earlierEntry(key: string): Promise<{ creditsDelta: number } | null>;
+  /** The fan's credits now. */
+  credits(): Promise<number>;
+  account(): Promise<FanAccount>;
+  /** Spends credits; throws InsufficientCreditsError or AccountFrozenError when refused. */
+  spend(
+    cost: number,
+    key: string,
+    meta: LedgerMeta,
+  ): Promise<{ credits: number; duplicate: boolean }>;
+  /** Turns the banked pass seconds into a running pass. */
+  startPass(
+    now: Date,
+    key: string,
+    meta: LedgerMeta,
+  ): Promise<{ passEndsAt: Date; seconds: number; duplicate: boolean }>;
+  /** Counts a relayed message (message count, last activity). */
+  countMessage(now: Date): Promise<void>;
+  enqueue(jobs: readonly NewOutboxJob[]): Promise<void>;
+}
+
+/** Opens the fan message's transaction. */
+export interface FanMessageStore {
+  inTransaction<T>(
+    profile: FanProfile,
+    work: (tx: FanMessageTransaction) => Promise<T>,
+  ): Promise<T>;
+}
+
+/** A service that coalesces per-fan work (card edits, the balance bar). */
+export interface PerFanRequest {
+  request(fanId: number): void;
+}
+
+/** What the fan message use case needs. */
+export interface FanMessageDeps {
+  store: FanMessageStore;
+  settings(): Promise<RelaySettings>;
+  products: ProductCatalogPort;
+  templates: MessageCatalog;
+  accounts: Pick<FanAccounts, 'setTier'>;
+  adminChatId: number;
+  /** How long the first item of an album waits for the rest, so they go out together. */
+  albumHoldMs: number;
+  /** Told after every committed spend (auto-recharge). */
+  spendObserver: SpendObserver;
+  cards: PerFanRequest;
+  balanceBar: PerFanRequest;
+  /** Wakes the outbox worker after an enqueue. */
+  wake(): void;
+  logger: Logger;
+  now(): Date;
+}
+
+/** What the team reply use case needs. */
+export interface TeamReplyDeps {
+  fans: Pick<FanDirectory, 'fanOfTopic'>;
+  links: Pick<MessageLinks, 'byTopicMessage'>;
+  outbox: Pick<OutboxStore, 'enqueue'>;
+  settings(): Promise<Pick<RelaySettings, 'receipts'>>;
+  wake(): void;
+}

@@ -1,0 +1,76 @@
+/**
+ * A team message in a fan's topic → the fan, at no cost to the fan. Messages starting with
+ * `/` or `#note` stay internal. A reply to a relayed message is a reply to the original in
+ * the fan's chat. With receipts on, the fan sees a chat action (typing, uploading a
+ * photo…) while the answer is delivered. Who may answer is the Telegram feature's check.
+ */
+import type { MessageType } from '../pricing.js';
+import { PRIORITY, type NewOutboxJob } from '../traffic/outbox.js';
+import { chatActionFor, isInternalTeamMessage } from './policy.js';
+import type { TeamReplyDeps } from './ports.js';
+
+/** A team member's message in a topic, as the Telegram feature translates it. */
+export interface TeamReplyInput {
+  updateId: number;
+  chatId: number;
+  threadId: number;
+  messageId: number;
+  type: MessageType;
+  textOrCaption: string | undefined;
+  /** The message it replies to (in a topic, the topic's first message when not a real reply). */
+  replyToMessageId: number | undefined;
+}
+
+/** `relayed`; `internal` (a command or #note); `not_a_fan_topic` (another handler's). */
+export type TeamReplyResult = 'relayed' | 'internal' | 'not_a_fan_topic';
+
+/** The team reply use case. */
+export function createTeamReplyHandler(
+  deps: TeamReplyDeps,
+): (input: TeamReplyInput) => Promise<TeamReplyResult> {
+  return async function handleTeamReply(input) {
+    const fanId = await deps.fans.fanOfTopic(input.chatId, input.threadId);
+    if (fanId === null) return 'not_a_fan_topic';
+    if (isInternalTeamMessage(input.textOrCaption)) return 'internal';
+
+    const params: Record<string, unknown> = {
+      from_chat_id: input.chatId,
+      message_id: input.messageId,
+    };
+    const replyTo = input.replyToMessageId;
+    // In a topic every message "replies" to the topic's first message; only real replies count.
+    if (replyTo !== undefined && replyTo !== input.threadId) {
+      const link = await deps.links.byTopicMessage(input.chatId, replyTo);
+      if (link && link.fanId === fanId) {
+        params.reply_parameters = {
+          message_id: link.fanMessageId,
+          allow_sending_without_reply: true,
+        };
+      }
+    }
+    const jobs: NewOutboxJob[] = [];
+    if ((await deps.settings()).receipts) {
+      jobs.push({
+        kind: 'receipt',
+        target: { type: 'chat', chatId: fanId },
+        method: 'sendChatAction',
+        params: { action: chatActionFor(input.type) },
+        priority: PRIORITY.teamAnswer,
+        fanId,
+        dedupeKey: `action:${input.updateId}`,
+      });
+    }
+    jobs.push({
+      kind: 'relay.team',
+      target: { type: 'chat', chatId: fanId },
+      method: 'copyMessage',
+      params,
+      priority: PRIORITY.teamAnswer,
+      fanId,
+      dedupeKey: `relay:team:${input.updateId}`,
+    });
+    await deps.outbox.enqueue(jobs);
+    deps.wake();
+    return 'relayed';
+  };
+}
