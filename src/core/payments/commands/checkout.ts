@@ -1,0 +1,140 @@
+/**
+ * Buying with Stripe Checkout: the package menu, a product button (`buy:<id>`), and the
+ * Checkout link sent when a saved card cannot be charged without the fan.
+ */
+import { describeAmount, type LocalProduct } from '../../catalog.js';
+import { encodePurchase } from '../metadata.js';
+import type { FanAccount, ReplyButton } from '../ports.js';
+import { paymentTexts } from '../texts.js';
+import {
+  account,
+  activeProduct,
+  NOTHING_ON_SALE,
+  priceOf,
+  type CommandContext,
+  type CommandResult,
+  type FanIdentity,
+} from './context.js';
+
+/** "Choose a package:" with one button per product on sale. */
+export async function buyMenu<Tx>(ctx: CommandContext<Tx>): Promise<CommandResult> {
+  const products = (await ctx.store.activeProducts()).filter((p) => p.stripePriceId);
+  if (products.length === 0) return { reply: { text: NOTHING_ON_SALE } };
+  const buttons: ReplyButton[][] = products.map((p) => [
+    { text: `${p.label} — ${priceOf(p)}`, callbackData: `buy:${p.id}` },
+  ]);
+  return { reply: { text: 'Choose a package:', buttons } };
+}
+
+/** A product button: its Checkout link, or the menu again when it is no longer on sale. */
+export async function buy<Tx>(
+  ctx: CommandContext<Tx>,
+  fan: FanIdentity,
+  productId: number,
+): Promise<CommandResult> {
+  const product = await activeProduct(ctx, productId);
+  if (!product) {
+    const menu = await buyMenu(ctx);
+    return { toast: 'That package is no longer available.', reply: menu.reply };
+  }
+  return checkout(ctx, fan, product);
+}
+
+/** A Checkout link for a charge the bank wants the fan to confirm on-session. */
+export function confirmOnSession<Tx>(
+  ctx: CommandContext<Tx>,
+  fan: FanIdentity,
+  product: LocalProduct,
+): Promise<CommandResult> {
+  const view = {
+    label: product.label,
+    type: product.type,
+    amount: product.amount,
+    amountCents: product.priceCents,
+    currency: product.currency,
+  };
+  return checkout(ctx, fan, product, paymentTexts.confirmOnSession(view));
+}
+
+/** Creates a Checkout Session (expiring older open ones for the same product) and its button. */
+export async function checkout<Tx>(
+  ctx: CommandContext<Tx>,
+  fan: FanIdentity,
+  product: LocalProduct,
+  intro?: string,
+): Promise<CommandResult> {
+  const { store } = ctx;
+  const acct = await account(ctx, fan);
+  const customerId = await ensureCustomer(ctx, fan, acct);
+  await expireOpenCheckouts(ctx, fan.id, product.id);
+  const row = await store.createPayment({
+    userId: fan.id,
+    productId: product.id,
+    source: 'checkout',
+    currency: product.currency,
+  });
+  const session = await ctx.gateway.createCheckout({
+    customerId,
+    product,
+    // The bot's /start reads `paid_…` / `cancel_…` (deep-link payloads: [A-Za-z0-9_-], ≤ 64).
+    successUrl: `${ctx.botLink}?start=paid_${row.id}`,
+    cancelUrl: `${ctx.botLink}?start=cancel_${row.id}`,
+    saveForOffSession: acct.autoRecharge.enabled,
+    metadata: encodePurchase({
+      fanId: fan.id,
+      productId: product.id,
+      productType: product.type,
+      productAmount: product.amount,
+      productLabel: product.label,
+      source: 'checkout',
+      attemptId: null,
+      paymentId: row.id,
+    }),
+    clientReferenceId: String(fan.id),
+    idempotencyKey: `premiumbot-checkout-${row.id}`,
+  });
+  await store.updatePayment(row.id, { checkoutSessionId: session.sessionId });
+  const text =
+    intro ??
+    `${product.label}: ${describeAmount(product.type, product.amount)} for ${priceOf(product)}.\nTap below to pay securely with Stripe.`;
+  return {
+    reply: { text, buttons: [[{ text: `💳 Pay ${priceOf(product)}`, url: session.url }]] },
+  };
+}
+
+/** The fan's Stripe customer, created on the first purchase (one per fan, idempotent). */
+async function ensureCustomer<Tx>(
+  ctx: CommandContext<Tx>,
+  fan: FanIdentity,
+  acct: FanAccount,
+): Promise<string> {
+  if (acct.stripeCustomerId) return acct.stripeCustomerId;
+  const name = [fan.firstName, fan.lastName].filter(Boolean).join(' ') || null;
+  const created = await ctx.gateway.createCustomer(
+    { id: fan.id, name, username: fan.username ?? null },
+    `premiumbot-customer-${fan.id}`,
+  );
+  return ctx.store.setCustomer(fan.id, created);
+}
+
+/** Older open sessions of the fan for the product are expired, so only the newest can be paid. */
+async function expireOpenCheckouts<Tx>(
+  ctx: CommandContext<Tx>,
+  fanId: number,
+  productId: number,
+): Promise<void> {
+  for (const old of await ctx.store.openCheckouts(fanId, productId)) {
+    if (old.checkoutSessionId) {
+      try {
+        await ctx.gateway.expireCheckout(old.checkoutSessionId);
+      } catch (err) {
+        ctx.logger.warn(
+          { err, session: old.checkoutSessionId },
+          'could not expire an older Checkout Session',
+        );
+        continue;
+      }
+    }
+    await ctx.store.updatePayment(old.id, { status: 'expired' }, { onlyIfStatus: 'pending' });
+  }
+}

@@ -1,0 +1,49 @@
+/** Charging a fan's saved card without the fan (quick-buy confirm, auto-recharge). */
+import { describeAmount, type LocalProduct } from '../../catalog.js';
+import { encodePurchase } from '../metadata.js';
+import type { ChargeOutcome, FanAccount } from '../ports.js';
+import type { CommandContext } from './context.js';
+
+/** Our rows behind a charge: the quick-buy payment row, or the auto-recharge attempt. */
+export interface ChargeRows {
+  paymentId: number | null;
+  attemptId: number | null;
+}
+
+/** One off-session PaymentIntent with `idempotencyKey`; the fan must have a customer and card. */
+export function chargeSavedCard<Tx>(
+  ctx: CommandContext<Tx>,
+  acct: FanAccount,
+  product: LocalProduct,
+  rows: ChargeRows,
+  idempotencyKey: string,
+): Promise<ChargeOutcome> {
+  return ctx.gateway.chargeOffSession({
+    customerId: acct.stripeCustomerId!,
+    paymentMethodId: acct.savedCard!.paymentMethodId,
+    amountCents: product.priceCents,
+    currency: product.currency,
+    description: `${product.label} (${describeAmount(product.type, product.amount)})`,
+    metadata: encodePurchase({
+      fanId: acct.id,
+      productId: product.id,
+      productType: product.type,
+      productAmount: product.amount,
+      productLabel: product.label,
+      source: rows.attemptId !== null ? 'auto_recharge' : 'quick_buy',
+      attemptId: rows.attemptId,
+      paymentId: rows.paymentId,
+    }),
+    idempotencyKey,
+  });
+}
+
+/** True when the bank wants the fan present: the payment must be completed on-session. */
+export function needsAuthentication(outcome: ChargeOutcome): boolean {
+  if (outcome.status === 'requires_action') return true;
+  return (
+    outcome.status === 'declined' &&
+    (outcome.failure.code === 'authentication_required' ||
+      outcome.failure.declineCode === 'authentication_required')
+  );
+}

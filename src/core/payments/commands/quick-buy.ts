@@ -1,0 +1,115 @@
+/**
+ * Quick-buy, `/buy10`, `/buy25`…: a fan with a saved card confirms a one-tap charge; the
+ * prompt writes a pending payment row whose id is the charge's idempotency key, so a double
+ * tap or a retry charges once. Without a saved card it falls back to Checkout.
+ */
+import { describeAmount } from '../../catalog.js';
+import { cardName } from '../texts.js';
+import { checkout, confirmOnSession } from './checkout.js';
+import {
+  account,
+  activeProduct,
+  creditPackages,
+  NOTHING_ON_SALE,
+  priceOf,
+  type CommandContext,
+  type CommandResult,
+  type FanIdentity,
+} from './context.js';
+import { chargeSavedCard, needsAuthentication } from './off-session.js';
+
+/** `/buy<amount>`: "Charge $5.00 to Visa •••• 4242 for 10 credits?" with Confirm / Cancel. */
+export async function quickBuy<Tx>(
+  ctx: CommandContext<Tx>,
+  fan: FanIdentity,
+  amount: number,
+): Promise<CommandResult> {
+  const products = creditPackages(await ctx.store.activeProducts());
+  const product = products.find((p) => p.amount === amount);
+  if (!product) {
+    const offered = products.map((p) => `/buy${p.amount}`).join(', ');
+    return {
+      reply: {
+        text: offered
+          ? `There is no package of ${amount} credits. Try ${offered}, or /buy to see everything.`
+          : NOTHING_ON_SALE,
+      },
+    };
+  }
+  const acct = await account(ctx, fan);
+  if (!acct.savedCard || !acct.stripeCustomerId) return checkout(ctx, fan, product);
+  const row = await ctx.store.createPayment({
+    userId: fan.id,
+    productId: product.id,
+    source: 'quick_buy',
+    currency: product.currency,
+  });
+  return {
+    reply: {
+      text: `Charge ${priceOf(product)} to ${cardName(acct.savedCard.brand, acct.savedCard.last4)} for ${describeAmount(product.type, product.amount)}?`,
+      buttons: [
+        [
+          { text: '✅ Confirm', callbackData: `qb:${row.id}` },
+          { text: 'Cancel', callbackData: `qbx:${row.id}` },
+        ],
+      ],
+    },
+  };
+}
+
+/** Confirm: charges the saved card once (keyed on the payment row). */
+export async function confirmQuickBuy<Tx>(
+  ctx: CommandContext<Tx>,
+  fan: FanIdentity,
+  paymentId: number,
+): Promise<CommandResult> {
+  const { store } = ctx;
+  const row = await store.findPayment({ id: paymentId });
+  if (!row || row.userId !== fan.id || row.source !== 'quick_buy') {
+    return { toast: 'This purchase is no longer available.' };
+  }
+  if (row.status !== 'pending') {
+    return { toast: row.status === 'paid' ? 'Already paid — thank you!' : 'Already handled.' };
+  }
+  const product = row.productId === null ? null : await activeProduct(ctx, row.productId);
+  const acct = await account(ctx, fan);
+  if (!product || !acct.savedCard || !acct.stripeCustomerId) {
+    return { toast: 'This purchase is no longer available. Use /buy.' };
+  }
+  const outcome = await chargeSavedCard(
+    ctx,
+    acct,
+    product,
+    { paymentId: row.id, attemptId: null },
+    `premiumbot-quickbuy-${row.id}`,
+  );
+  if (outcome.paymentIntentId) {
+    await store.updatePayment(
+      row.id,
+      { paymentIntentId: outcome.paymentIntentId },
+      { onlyIfNoIntent: true },
+    );
+  }
+  if (outcome.status === 'succeeded' || outcome.status === 'processing') {
+    return { toast: 'Payment accepted — your credits are on their way.' };
+  }
+  if (needsAuthentication(outcome)) return confirmOnSession(ctx, fan, product);
+  return { toast: 'Your card was declined.' };
+}
+
+/** Cancel: the pending row expires unless a charge already started. */
+export async function cancelQuickBuy<Tx>(
+  ctx: CommandContext<Tx>,
+  fan: FanIdentity,
+  paymentId: number,
+): Promise<CommandResult> {
+  const row = await ctx.store.findPayment({ id: paymentId });
+  if (row && row.userId === fan.id && row.source === 'quick_buy') {
+    await ctx.store.updatePayment(
+      row.id,
+      { status: 'expired' },
+      { onlyIfStatus: 'pending', onlyIfNoIntent: true },
+    );
+  }
+  return { toast: 'Canceled.' };
+}
