@@ -52,6 +52,28 @@ describe('premiumbot executable', () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('serve on a database with pending migrations exits 2 like every command', async () => {
+    const empty = await createTestDb();
+    try {
+      const { code, stderr } = await runCli(['serve'], {
+        env: {
+          BOT_TOKEN: '123456:TEST-TOKEN',
+          ADMIN_CHAT_ID: '-1001234567890',
+          ADMIN_USER_IDS: '42',
+          STRIPE_API_KEY: 'sk_test_pendingmigrations',
+          STRIPE_WEBHOOK_SECRET: 'whsec_pending',
+          TELEGRAM_WEBHOOK_SECRET: 'pending-migrations-secret',
+          DATABASE_URL: empty.url,
+        },
+      });
+      expect(code).toBe(2);
+      expect(stderr).toContain('migration(s) pending');
+      expect(stderr).toContain('Run `premiumbot migrate` first.');
+    } finally {
+      await empty.destroy();
+    }
+  });
+
   it('an unsupported DATABASE_URL exits 2 with a clear message', async () => {
     const { code, stderr } = await runCli(['migrate'], { env: { DATABASE_URL: 'mysql://x' } });
     expect(code).toBe(2);
