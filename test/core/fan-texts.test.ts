@@ -12,8 +12,6 @@ import {
   parseCardCallback,
   renderCard,
 } from '../../src/core/info-card.js';
-import { decideFanMessage } from '../../src/core/relay/fan-message.js';
-import { chatActionFor, isInternalTeamMessage } from '../../src/core/relay/policy.js';
 import { createMessageCatalog, localeChain, renderTemplate } from '../../src/core/templates.js';
 import { MAX_TOPIC_TITLE, topicTitle } from '../../src/core/topic-title.js';
 
@@ -60,55 +58,6 @@ describe('topic titles', () => {
       true,
     );
     expect(title).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
-  });
-});
-
-describe('relay policy', () => {
-  const base = {
-    banned: false,
-    frozen: false,
-    credits: 5,
-    bankedSeconds: 0,
-    pass: { startedAt: null, endsAt: null },
-  };
-  const now = new Date('2026-11-27T10:00:00Z');
-  it('refuses, frees, charges or asks for a top-up', () => {
-    expect(decideFanMessage({ ...base, banned: true }, 1, now)).toEqual({
-      action: 'refuse',
-      reason: 'banned',
-    });
-    expect(decideFanMessage({ ...base, frozen: true }, 1, now)).toEqual({
-      action: 'refuse',
-      reason: 'frozen',
-    });
-    const running = { startedAt: now, endsAt: new Date(now.getTime() + 60_000) };
-    expect(decideFanMessage({ ...base, credits: 0, pass: running }, 5, now)).toEqual({
-      action: 'free',
-      reason: 'pass',
-    });
-    expect(decideFanMessage({ ...base, credits: 0, bankedSeconds: 60 }, 5, now)).toEqual({
-      action: 'free',
-      reason: 'start_pass',
-    });
-    expect(decideFanMessage(base, 0, now)).toEqual({ action: 'free', reason: 'free_type' });
-    expect(decideFanMessage(base, 5, now)).toEqual({ action: 'charge', cost: 5 });
-    expect(decideFanMessage(base, 7, now)).toEqual({
-      action: 'insufficient',
-      cost: 7,
-      credits: 5,
-      shortfall: 2,
-    });
-  });
-
-  it('keeps commands and #note internal', () => {
-    expect(isInternalTeamMessage('/ban')).toBe(true);
-    expect(isInternalTeamMessage('  #note careful')).toBe(true);
-    expect(isInternalTeamMessage('#NOTE x')).toBe(true);
-    expect(isInternalTeamMessage('#notebook is great')).toBe(false);
-    expect(isInternalTeamMessage('hello')).toBe(false);
-    expect(isInternalTeamMessage(undefined)).toBe(false);
-    expect(chatActionFor('photo')).toBe('upload_photo');
-    expect(chatActionFor('text')).toBe('typing');
   });
 });
 
