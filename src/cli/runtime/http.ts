@@ -46,7 +46,8 @@ export async function buildHttp(context: HttpContext): Promise<FastifyInstance> 
     },
     telegram:
       options.mode === 'webhook'
-        ? { secret: options.webhookSecret!, accept: (update) => intake.accept(update) }
+        ? // Bound, not wrapped: a request goes from the route straight to the intake.
+          { secret: options.webhookSecret!, accept: intake.accept.bind(intake) }
         : undefined,
     onError: (err) =>
       alerts.raise({

@@ -9,7 +9,7 @@ import { AlertReporter } from '../../adapters/telegram/alerts.js';
 import type { BotApi } from '../../adapters/telegram/bot-api.js';
 import type { FanServices, RelayUseCases } from '../../adapters/telegram/bot-deps.js';
 import { createBot } from '../../adapters/telegram/bot.js';
-import { UpdateIntake } from '../../adapters/telegram/intake.js';
+import { UpdateIntake, type UpdateIntakeDeps } from '../../adapters/telegram/intake.js';
 import { OutboxWorker } from '../../adapters/telegram/outbox-worker.js';
 import { Poller } from '../../adapters/telegram/polling.js';
 import { TelegramSender } from '../../adapters/telegram/sender.js';
@@ -135,7 +135,8 @@ export function buildTelegram(context: TelegramContext, parts: TelegramParts) {
   });
   const intake = new UpdateIntake({
     updates: stores.updates,
-    handle: (update) => bot.handleUpdate(update as never),
+    // Bound, not wrapped: an update goes from the intake straight to telegraf.
+    handle: bot.handleUpdate.bind(bot) as unknown as UpdateIntakeDeps['handle'],
     logger: logger.child({ component: 'intake' }),
     metrics,
     onGiveUp: (update) =>
