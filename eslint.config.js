@@ -112,6 +112,23 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    files: ['src/jobs/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/adapters/**', '**/cli/**', '**/sandbox/**'],
+              message:
+                'Jobs get their stores and services as deps from src/cli/runtime: they import only src/core (and node-cron).',
+            },
+          ],
+        },
+      ],
+    },
+  },
   ...adapters.map((name) => {
     const others = adapters.filter((other) => other !== name);
     return {
