@@ -3,10 +3,16 @@
  * side of Telegram — create fans and admin groups, act as a fan or an admin, inject faults —
  * and to read what every chat shows. Every act builds a spec-valid Update and delivers it.
  */
-import { chatInstance, chatMemberJson, deleteTopic, shallowMessage, type BotApi } from './api.js';
+import {
+  chatInstance,
+  chatMemberJson,
+  deleteTopic,
+  shallowMessage,
+  type BotApi,
+} from './api/index.js';
 import type { CallRecord, Engine, Violation } from './engine.js';
 import type { Faults, FaultRuleInput, RandomFaultsInput } from './faults.js';
-import { withAutoEntities } from './markup.js';
+import { withAutoEntities } from './markup/index.js';
 import type { RateLimiter } from './rate-limit.js';
 import type {
   AdminRights,

@@ -9,7 +9,7 @@ import {
   unauthorized,
   type ErrorEnvelope,
 } from './api-error.js';
-import type { BotApi } from './api.js';
+import type { BotApi } from './api/index.js';
 import type { Faults, FaultSpec } from './faults.js';
 import { findMethod } from './methods.js';
 import { ParamError, validateParams, type UploadedFile } from './validate.js';

@@ -27,8 +27,8 @@ export {
   type ParamDecl,
 } from './methods.js';
 export { SHAPES, UNIONS } from './validate.js';
-export { parseMarkup, EntityParseError, type ParseMode } from './markup.js';
+export { parseMarkup, EntityParseError, type ParseMode } from './markup/index.js';
 export { DEFAULT_RATE_LIMITS, type RateLimitOptions } from './rate-limit.js';
-export { REACTION_EMOJI } from './api.js';
+export { REACTION_EMOJI } from './api/index.js';
 export type { UpdateLogEntry, WebhookDelivery } from './updates.js';
 export type * from './types.js';

@@ -2,22 +2,19 @@
  * createTelegramSimulator: builds (does not start) a Bot API server with its world, limits,
  * faults, update delivery and control API. `listen()` starts it on 127.0.0.1.
  *
- * Routes:
+ * Routes (served by server.ts):
  *   /bot<token>/<method>        the Bot API (GET or POST; JSON, urlencoded or multipart)
  *   /file/bot<token>/<path>     file downloads (what getFile's file_path points to)
  *   /_sim/<operation>           the control API (JSON, CORS-enabled)
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { silentLogger, type Logger } from '../../core/logger.js';
-import { BotApi } from './api.js';
-import { BodyError, parseBody, parseQuery } from './body.js';
+import { BotApi } from './api/index.js';
 import { TelegramControl } from './control.js';
-import { runControlOperation } from './control-http.js';
 import { Engine, type CallOutcome } from './engine.js';
 import { Faults } from './faults.js';
 import { SEND_LIKE } from './methods.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { createRequestHandler, SimulatorServer } from './server.js';
 import type { TgUser } from './types.js';
 import { UpdateHub } from './updates.js';
 import { World } from './world.js';
@@ -76,15 +73,20 @@ export interface TelegramSimulator {
   callApi(method: string, params?: Record<string, unknown>): Promise<CallOutcome>;
 }
 
-const CORS_HEADERS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, POST, OPTIONS',
-  'access-control-allow-headers': 'content-type, x-telegram-bot-api-secret-token',
-  'access-control-max-age': '600',
-};
+/** The options with their defaults applied, and the clocks derived from them. */
+interface Settings {
+  token: string;
+  bot: TgUser;
+  clock: { now(): number };
+  logger: Logger;
+  maxBodyBytes: number;
+  /** Simulated seconds since the simulator was built. */
+  simNow: () => number;
+  /** Real milliseconds for a span of simulated seconds. */
+  scaleMs: (simSeconds: number) => number;
+}
 
-/** Builds a Telegram Bot API simulator (does not listen). */
-export function createTelegramSimulator(options: TelegramSimulatorOptions = {}): TelegramSimulator {
+function resolveSettings(options: TelegramSimulatorOptions): Settings {
   const token = options.token ?? DEFAULT_BOT_TOKEN;
   const botId = Number(token.split(':')[0]);
   if (!Number.isSafeInteger(botId) || botId <= 0)
@@ -92,52 +94,93 @@ export function createTelegramSimulator(options: TelegramSimulatorOptions = {}):
   const timeScale = options.timeScale ?? 1;
   if (!(timeScale > 0)) throw new Error('timeScale must be > 0');
   const clock = options.clock ?? { now: () => Date.now() };
-  const logger = options.logger ?? silentLogger;
-  const maxBodyBytes = options.maxBodyBytes ?? 50 * 1024 * 1024;
   const startedAt = clock.now();
-  const simNow = () => (clock.now() - startedAt) / timeScale;
-  const scaleMs = (simSeconds: number) => simSeconds * 1000 * timeScale;
+  return {
+    token,
+    bot: {
+      id: botId,
+      is_bot: true,
+      first_name: options.bot?.first_name ?? 'Premium Sim Bot',
+      username: options.bot?.username ?? 'premiumbot_sim_bot',
+      can_join_groups: options.bot?.can_join_groups ?? true,
+      can_read_all_group_messages: options.bot?.can_read_all_group_messages ?? false,
+      supports_inline_queries: options.bot?.supports_inline_queries ?? false,
+    },
+    clock,
+    logger: options.logger ?? silentLogger,
+    maxBodyBytes: options.maxBodyBytes ?? 50 * 1024 * 1024,
+    simNow: () => (clock.now() - startedAt) / timeScale,
+    scaleMs: (simSeconds: number) => simSeconds * 1000 * timeScale,
+  };
+}
 
+/** Listeners told about every change of the world (control.waitFor). */
+function changeListeners() {
   const listeners = new Set<() => void>();
-  const notify = () => {
-    for (const listener of [...listeners]) listener();
+  return {
+    notify: () => {
+      for (const listener of [...listeners]) listener();
+    },
+    subscribe: (listener: () => void) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
   };
+}
 
-  const bot: TgUser = {
-    id: botId,
-    is_bot: true,
-    first_name: options.bot?.first_name ?? 'Premium Sim Bot',
-    username: options.bot?.username ?? 'premiumbot_sim_bot',
-    can_join_groups: options.bot?.can_join_groups ?? true,
-    can_read_all_group_messages: options.bot?.can_read_all_group_messages ?? false,
-    supports_inline_queries: options.bot?.supports_inline_queries ?? false,
-  };
-  const world = new World({ bot, now: () => clock.now() });
+/** A Bot API call made from inside the process (scripts, webhook replies). */
+const callInProcess = (
+  engine: Engine,
+  token: string,
+  method: string,
+  params: Record<string, unknown>,
+  via: 'http' | 'webhook_reply',
+): Promise<CallOutcome> =>
+  engine.call({
+    token,
+    method,
+    fields: params,
+    files: new Map(),
+    signal: new AbortController().signal,
+    via,
+  });
+
+interface Parts {
+  world: World;
+  hub: UpdateHub;
+  limiter: RateLimiter;
+  faults: Faults;
+  api: BotApi;
+  engine: Engine;
+}
+
+/** The world, update hub, limits, faults, method table and engine, wired to each other. */
+function buildParts(
+  options: TelegramSimulatorOptions,
+  settings: Settings,
+  notify: () => void,
+): Parts {
+  const { token, clock } = settings;
+  const world = new World({ bot: settings.bot, now: () => clock.now() });
   // The hub needs the engine (webhook replies) and the engine needs the hub (via the API).
   const engineRef: { current?: Engine } = {};
   const hub = new UpdateHub({
-    scaleMs,
+    scaleMs: settings.scaleMs,
     now: () => clock.now(),
     firstUpdateId: options.firstUpdateId ?? 100_000_001,
     webhookRetryBaseSeconds: options.webhook?.retryBaseSeconds ?? 1,
     webhookRetryMaxSeconds: options.webhook?.retryMaxSeconds ?? 60,
     webhookTimeoutSeconds: options.webhook?.timeoutSeconds ?? 60,
-    logger,
+    logger: settings.logger,
     executeWebhookReply: async (method, params) => {
-      await engineRef.current?.call({
-        token,
-        method,
-        fields: params,
-        files: new Map(),
-        signal: new AbortController().signal,
-        via: 'webhook_reply',
-      });
+      if (engineRef.current)
+        await callInProcess(engineRef.current, token, method, params, 'webhook_reply');
     },
     onChange: notify,
   });
   const limiter = new RateLimiter(
     options.rateLimits === false ? { enabled: false } : (options.rateLimits ?? {}),
-    simNow,
+    settings.simNow,
   );
   const faults = new Faults([...SEND_LIKE]);
   const api = new BotApi({
@@ -151,243 +194,62 @@ export function createTelegramSimulator(options: TelegramSimulatorOptions = {}):
   });
   const engine = new Engine({ token, api, faults, now: () => clock.now(), onChange: notify });
   engineRef.current = engine;
+  return { world, hub, limiter, faults, api, engine };
+}
 
-  const resetAll = () => {
-    hub.reset();
-    limiter.reset();
-    faults.clear();
-    engine.calls.length = 0;
-    engine.violations.length = 0;
-    for (const id of [...world.users.keys()]) if (id !== bot.id) world.users.delete(id);
-    world.chats.clear();
-    world.files.clear();
-    world.callbackQueries.clear();
-    world.preCheckoutQueries.clear();
-    world.payments.length = 0;
-    world.commands.clear();
-    notify();
-  };
+/** Forgets every user but the bot, every chat, file, query, payment, call and fault. */
+function resetParts({ world, hub, limiter, faults, engine }: Parts): void {
+  hub.reset();
+  limiter.reset();
+  faults.clear();
+  engine.calls.length = 0;
+  engine.violations.length = 0;
+  for (const id of [...world.users.keys()]) if (id !== world.bot.id) world.users.delete(id);
+  world.chats.clear();
+  world.files.clear();
+  world.callbackQueries.clear();
+  world.preCheckoutQueries.clear();
+  world.payments.length = 0;
+  world.commands.clear();
+}
 
+/** Builds a Telegram Bot API simulator (does not listen). */
+export function createTelegramSimulator(options: TelegramSimulatorOptions = {}): TelegramSimulator {
+  const settings = resolveSettings(options);
+  const { token, clock } = settings;
+  const { notify, subscribe } = changeListeners();
+  const parts = buildParts(options, settings, notify);
+  const { hub, engine } = parts;
   const control = new TelegramControl({
-    world,
-    api,
-    hub,
-    engine,
-    faults,
-    limiter,
+    ...parts,
     now: () => clock.now(),
-    subscribe: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+    subscribe,
+    resetAll: () => {
+      resetParts(parts);
+      notify();
     },
-    resetAll,
   });
-
-  const sockets = new Set<Socket>();
-  let server: Server | undefined;
-  let apiRoot = '';
-
-  const send = (res: ServerResponse, status: number, body: unknown) => {
-    if (res.destroyed || res.headersSent) return;
-    const json = JSON.stringify(body);
-    res.writeHead(status, {
-      ...CORS_HEADERS,
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(json),
-    });
-    res.end(json);
-  };
-
-  const readBody = (req: IncomingMessage): Promise<Buffer | undefined> =>
-    new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let tooLarge = false;
-      req.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > maxBodyBytes) tooLarge = true;
-        else chunks.push(chunk);
-      });
-      req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
-      req.on('error', reject);
-    });
-
-  const handleApi = async (
-    req: IncomingMessage,
-    res: ServerResponse,
-    url: URL,
-    botToken: string,
-    method: string,
-  ) => {
-    const body = await readBody(req);
-    if (body === undefined) {
-      send(res, 413, { ok: false, error_code: 413, description: 'Request Entity Too Large' });
-      return;
-    }
-    let fields: Record<string, unknown>;
-    let files;
-    try {
-      const parsed = parseBody(req.headers['content-type'], body);
-      fields = { ...parseQuery(url.search.slice(1)), ...parsed.fields };
-      files = parsed.files;
-    } catch (error) {
-      if (!(error instanceof BodyError)) throw error;
-      send(res, 400, { ok: false, error_code: 400, description: `Bad Request: ${error.message}` });
-      return;
-    }
-    const aborted = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) aborted.abort();
-    });
-    const outcome = await engine.call({
-      token: botToken,
-      method: decodeURIComponent(method),
-      fields,
-      files,
-      signal: aborted.signal,
-      via: 'http',
-    });
-    switch (outcome.kind) {
-      case 'ok':
-        send(res, 200, { ok: true, result: outcome.result });
-        return;
-      case 'error':
-        send(res, outcome.error.error_code, outcome.error);
-        return;
-      case 'response_lost':
-        req.socket.destroy();
-        return;
-      case 'timeout': {
-        const timer = setTimeout(() => req.socket.destroy(), outcome.holdMs);
-        res.on('close', () => clearTimeout(timer));
-        return;
-      }
-    }
-  };
-
-  const handleFile = (res: ServerResponse, botToken: string, filePath: string) => {
-    if (botToken !== token) {
-      send(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
-      return;
-    }
-    const file = [...world.files.values()].find((f) => f.file_path === filePath);
-    if (!file) {
-      send(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
-      return;
-    }
-    res.writeHead(200, {
-      ...CORS_HEADERS,
-      'content-type': file.mime_type ?? 'application/octet-stream',
-      'content-length': file.data.length,
-    });
-    res.end(file.data);
-  };
-
-  const handleControl = async (
-    req: IncomingMessage,
-    res: ServerResponse,
-    url: URL,
-    name: string,
-  ) => {
-    let body: unknown;
-    if (req.method === 'POST') {
-      const raw = await readBody(req);
-      if (raw === undefined) {
-        send(res, 413, { ok: false, error: 'body too large' });
-        return;
-      }
-      if (raw.length > 0) {
-        try {
-          body = JSON.parse(raw.toString('utf8'));
-        } catch {
-          send(res, 400, { ok: false, error: 'the body must be JSON' });
-          return;
-        }
-      }
-    }
-    const response = runControlOperation(
+  const server = new SimulatorServer(
+    createRequestHandler({
+      token,
+      world: parts.world,
+      engine,
       control,
-      req.method ?? 'GET',
-      name,
-      url.searchParams,
-      body,
-    );
-    send(res, response.status, response.body);
-  };
-
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204, CORS_HEADERS);
-      res.end();
-      return;
-    }
-    const url = new URL(req.url ?? '/', 'http://simulator.local');
-    const path = url.pathname;
-    const apiMatch = /^\/bot([^/]*)\/([^/]*)$/.exec(path);
-    if (apiMatch)
-      return handleApi(
-        req,
-        res,
-        url,
-        decodeURIComponent(apiMatch[1] as string),
-        apiMatch[2] as string,
-      );
-    const fileMatch = /^\/file\/bot([^/]*)\/(.+)$/.exec(path);
-    if (fileMatch)
-      return handleFile(res, decodeURIComponent(fileMatch[1] as string), fileMatch[2] as string);
-    const controlMatch = /^\/_sim\/?(.*)$/.exec(path);
-    if (controlMatch) return handleControl(req, res, url, controlMatch[1] as string);
-    send(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
-  };
-
+      maxBodyBytes: settings.maxBodyBytes,
+    }),
+    settings.logger,
+  );
   return {
     token,
     control,
     get apiRoot() {
-      return apiRoot;
+      return server.apiRoot;
     },
-    async listen(port = 0, host = '127.0.0.1') {
-      if (server) throw new Error('the simulator is already listening');
-      const created = createServer((req, res) => {
-        handle(req, res).catch((error: unknown) => {
-          logger.error({ err: error }, 'telegram simulator: unexpected error');
-          send(res, 500, { ok: false, error_code: 500, description: 'Internal Server Error' });
-        });
-      });
-      created.keepAliveTimeout = 5_000;
-      created.on('connection', (socket) => {
-        sockets.add(socket);
-        socket.on('close', () => sockets.delete(socket));
-      });
-      await new Promise<void>((resolve, reject) => {
-        created.once('error', reject);
-        created.listen(port, host, () => resolve());
-      });
-      server = created;
-      const address = created.address() as AddressInfo;
-      const shownHost = host.includes(':') ? `[${host}]` : host;
-      apiRoot = `http://${shownHost}:${address.port}`;
-      return { url: apiRoot };
-    },
+    listen: (port, host) => server.listen(port, host),
     async close() {
       hub.close();
-      const current = server;
-      server = undefined;
-      if (!current) return;
-      await new Promise<void>((resolve) => {
-        current.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      });
+      await server.close();
     },
-    callApi(method, params = {}) {
-      return engine.call({
-        token,
-        method,
-        fields: params,
-        files: new Map(),
-        signal: new AbortController().signal,
-        via: 'http',
-      });
-    },
+    callApi: (method, params = {}) => callInProcess(engine, token, method, params, 'http'),
   };
 }
