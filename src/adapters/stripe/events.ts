@@ -204,29 +204,28 @@ function paymentMethod(object: unknown): PaymentMethodFacts {
   };
 }
 
+/** Stripe event type → the payment event it becomes (types not listed are recorded only). */
+const PAYMENT_EVENTS: Record<string, (object: unknown) => PaymentEvent> = {
+  'checkout.session.completed': (o) => ({ kind: 'checkout.completed', session: session(o) }),
+  'checkout.session.async_payment_succeeded': (o) => ({
+    kind: 'checkout.async_succeeded',
+    session: session(o),
+  }),
+  'checkout.session.async_payment_failed': (o) => ({
+    kind: 'checkout.async_failed',
+    session: session(o),
+  }),
+  'payment_intent.succeeded': (o) => ({ kind: 'intent.succeeded', intent: intent(o) }),
+  'payment_intent.payment_failed': (o) => ({ kind: 'intent.failed', intent: intent(o) }),
+  'payment_method.attached': (o) => ({ kind: 'card.attached', method: paymentMethod(o) }),
+  'charge.refunded': (o) => ({ kind: 'charge.refunded', charge: charge(o) }),
+  'charge.dispute.created': (o) => ({ kind: 'dispute.created', dispute: dispute(o) }),
+  'charge.dispute.closed': (o) => ({ kind: 'dispute.closed', dispute: dispute(o) }),
+};
+
 function toPaymentEvent(type: string, object: unknown): PaymentEvent | null {
-  switch (type) {
-    case 'checkout.session.completed':
-      return { kind: 'checkout.completed', session: session(object) };
-    case 'checkout.session.async_payment_succeeded':
-      return { kind: 'checkout.async_succeeded', session: session(object) };
-    case 'checkout.session.async_payment_failed':
-      return { kind: 'checkout.async_failed', session: session(object) };
-    case 'payment_intent.succeeded':
-      return { kind: 'intent.succeeded', intent: intent(object) };
-    case 'payment_intent.payment_failed':
-      return { kind: 'intent.failed', intent: intent(object) };
-    case 'payment_method.attached':
-      return { kind: 'card.attached', method: paymentMethod(object) };
-    case 'charge.refunded':
-      return { kind: 'charge.refunded', charge: charge(object) };
-    case 'charge.dispute.created':
-      return { kind: 'dispute.created', dispute: dispute(object) };
-    case 'charge.dispute.closed':
-      return { kind: 'dispute.closed', dispute: dispute(object) };
-    default:
-      return null;
-  }
+  const toEvent = Object.hasOwn(PAYMENT_EVENTS, type) ? PAYMENT_EVENTS[type] : undefined;
+  return toEvent ? toEvent(object) : null;
 }
 
 /** Reads a verified webhook payload (or a listed event); throws MalformedEventError. */

@@ -43,27 +43,7 @@ export function createStripeGateway(stripe: StripeClient): PaymentGateway {
     },
 
     async createCheckout(request: CheckoutRequest) {
-      const { product } = request;
-      if (!product.stripePriceId) throw new Error(`product ${product.id} has no Stripe price`);
-      const params: Stripe.Checkout.SessionCreateParams = {
-        mode: 'payment',
-        customer: request.customerId,
-        client_reference_id: request.clientReferenceId,
-        line_items: [{ price: product.stripePriceId, quantity: 1 }],
-        success_url: request.successUrl,
-        cancel_url: request.cancelUrl,
-        metadata: request.metadata,
-        payment_intent_data: {
-          // Charges (refunds, disputes) carry the same metadata as the session.
-          metadata: request.metadata,
-          description: product.label,
-          ...(request.saveForOffSession ? { setup_future_usage: 'off_session' as const } : {}),
-        },
-        // Without auto-recharge the fan decides: Checkout shows a "save my card" box.
-        ...(request.saveForOffSession
-          ? {}
-          : { saved_payment_method_options: { payment_method_save: 'enabled' as const } }),
-      };
+      const params = checkoutSessionParams(request);
       try {
         const session = await stripe.checkout.sessions.create(params, {
           idempotencyKey: request.idempotencyKey,
@@ -97,53 +77,79 @@ export function createStripeGateway(stripe: StripeClient): PaymentGateway {
       }
     },
 
-    async chargeOffSession(charge: OffSessionCharge): Promise<ChargeOutcome> {
-      try {
-        const pi = await stripe.paymentIntents.create(
-          {
-            amount: charge.amountCents,
-            currency: charge.currency,
-            customer: charge.customerId,
-            payment_method: charge.paymentMethodId,
-            off_session: true,
-            confirm: true,
-            description: charge.description,
-            metadata: charge.metadata,
-            automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
-          },
-          { idempotencyKey: charge.idempotencyKey },
-        );
-        if (pi.status === 'succeeded') return { status: 'succeeded', paymentIntentId: pi.id };
-        if (pi.status === 'processing') return { status: 'processing', paymentIntentId: pi.id };
-        if (pi.status === 'requires_payment_method') {
-          const e = pi.last_payment_error;
-          return {
-            status: 'declined',
-            paymentIntentId: pi.id,
-            failure: {
-              code: e?.code ?? null,
-              declineCode: e?.decline_code ?? null,
-              message: e?.message ?? null,
-            },
-          };
-        }
-        return { status: 'requires_action', paymentIntentId: pi.id };
-      } catch (cause) {
-        const err = cause as StripeErrorLike;
-        if (err.type === 'StripeCardError') {
-          const pi = err.payment_intent ?? err.raw?.payment_intent ?? null;
-          return {
-            status: 'declined',
-            paymentIntentId: pi?.id ?? null,
-            failure: {
-              code: err.code ?? null,
-              declineCode: err.decline_code ?? null,
-              message: err.message ?? null,
-            },
-          };
-        }
-        throw stripeFailure('charging a saved card', cause);
-      }
+    chargeOffSession: (charge) => chargeOffSession(stripe, charge),
+  };
+}
+
+/** A `payment`-mode session for one product; the PaymentIntent carries the same metadata. */
+function checkoutSessionParams(request: CheckoutRequest): Stripe.Checkout.SessionCreateParams {
+  const { product } = request;
+  if (!product.stripePriceId) throw new Error(`product ${product.id} has no Stripe price`);
+  return {
+    mode: 'payment',
+    customer: request.customerId,
+    client_reference_id: request.clientReferenceId,
+    line_items: [{ price: product.stripePriceId, quantity: 1 }],
+    success_url: request.successUrl,
+    cancel_url: request.cancelUrl,
+    metadata: request.metadata,
+    payment_intent_data: {
+      // Charges (refunds, disputes) carry the same metadata as the session.
+      metadata: request.metadata,
+      description: product.label,
+      ...(request.saveForOffSession ? { setup_future_usage: 'off_session' as const } : {}),
+    },
+    // Without auto-recharge the fan decides: Checkout shows a "save my card" box.
+    ...(request.saveForOffSession
+      ? {}
+      : { saved_payment_method_options: { payment_method_save: 'enabled' as const } }),
+  };
+}
+
+/** A confirmed off-session PaymentIntent; a card decline is an outcome, not an error. */
+async function chargeOffSession(
+  stripe: StripeClient,
+  charge: OffSessionCharge,
+): Promise<ChargeOutcome> {
+  let pi: Stripe.PaymentIntent;
+  try {
+    pi = await stripe.paymentIntents.create(
+      {
+        amount: charge.amountCents,
+        currency: charge.currency,
+        customer: charge.customerId,
+        payment_method: charge.paymentMethodId,
+        off_session: true,
+        confirm: true,
+        description: charge.description,
+        metadata: charge.metadata,
+        automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+      },
+      { idempotencyKey: charge.idempotencyKey },
+    );
+  } catch (cause) {
+    const err = cause as StripeErrorLike;
+    if (err.type !== 'StripeCardError') throw stripeFailure('charging a saved card', cause);
+    const failed = err.payment_intent ?? err.raw?.payment_intent ?? null;
+    return declined(failed?.id ?? null, err);
+  }
+  if (pi.status === 'succeeded') return { status: 'succeeded', paymentIntentId: pi.id };
+  if (pi.status === 'processing') return { status: 'processing', paymentIntentId: pi.id };
+  if (pi.status === 'requires_payment_method') return declined(pi.id, pi.last_payment_error);
+  return { status: 'requires_action', paymentIntentId: pi.id };
+}
+
+function declined(
+  paymentIntentId: string | null,
+  error: { code?: string; decline_code?: string; message?: string } | null | undefined,
+): ChargeOutcome {
+  return {
+    status: 'declined',
+    paymentIntentId,
+    failure: {
+      code: error?.code ?? null,
+      declineCode: error?.decline_code ?? null,
+      message: error?.message ?? null,
     },
   };
 }

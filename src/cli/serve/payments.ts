@@ -1,29 +1,30 @@
 /**
- * Composition of payments: the payment store (db), the Stripe gateway and event parser
- * (stripe), the rules (core) and the webhook route (http). Used by `serve` (through the
- * backbone) and by `payments reconcile`.
+ * Composition of payments: the payment store (db), the Stripe gateway and webhook (stripe),
+ * the rules (core) and the webhook route (http). Wiring only. Used by `serve` and by
+ * `payments reconcile`.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Knex } from 'knex';
 import { createLedgerStore, type DbLedgerStore } from '../../adapters/db/ledger-store.js';
 import { createPaymentStore, type DbPaymentStore } from '../../adapters/db/payment-store.js';
-import {
-  stripeWebhookRoute,
-  type StripeWebhookResult,
-} from '../../adapters/http/routes/stripe-webhook.js';
+import { stripeWebhookRoute } from '../../adapters/http/routes/stripe-webhook.js';
 import type { StripeClient } from '../../adapters/stripe/client.js';
-import { MalformedEventError, parseStripeEvent } from '../../adapters/stripe/events.js';
 import { createStripeGateway } from '../../adapters/stripe/payments.js';
+import {
+  createStripeEventApplier,
+  createStripeWebhook,
+  type ApplyStripePayload,
+} from '../../adapters/stripe/webhook.js';
 import { createSettingsStore, type SettingsStore } from '../../config/settings-store.js';
 import type { SpendObserver } from '../../core/balance.js';
 import type { Logger } from '../../core/logger.js';
 import type { PaymentSettings } from '../../core/payments/ports.js';
+import { createPaymentProcessor, type PaymentProcessor } from '../../core/payments/processor.js';
 import {
-  createPaymentProcessor,
-  RetryLaterError,
-  type PaymentProcessor,
-} from '../../core/payments/processor.js';
-import { createPaymentService, type PaymentCommands } from '../../core/payments/service.js';
+  createPaymentService,
+  rechargeOnSpend,
+  type PaymentCommands,
+} from '../../core/payments/service.js';
 
 export interface PaymentsOptions {
   stripe: StripeClient;
@@ -58,7 +59,7 @@ export function paymentSettings(settings: SettingsStore): PaymentSettings {
 export function buildPaymentProcessor(context: PaymentsContext): {
   store: DbPaymentStore;
   processor: PaymentProcessor;
-  handlePayload(payload: string): Promise<StripeWebhookResult>;
+  handlePayload: ApplyStripePayload;
 } {
   const store = createPaymentStore(context.db);
   const settings = context.settings ?? createSettingsStore(context.db);
@@ -71,40 +72,16 @@ export function buildPaymentProcessor(context: PaymentsContext): {
     ownerIds: context.ownerIds,
     logger,
   });
-  return {
-    store,
-    processor,
-    async handlePayload(payload) {
-      let received;
-      try {
-        received = parseStripeEvent(JSON.parse(payload));
-      } catch (err) {
-        if (err instanceof SyntaxError || err instanceof MalformedEventError) {
-          return { status: 'invalid', reason: err.message };
-        }
-        throw err;
-      }
-      const log = logger.child({ event: received.id, type: received.type });
-      try {
-        const status = await processor.process(received);
-        if (status === 'processed') context.wake?.();
-        log.debug({ status }, 'stripe event');
-        return { status };
-      } catch (err) {
-        if (err instanceof RetryLaterError) return { status: 'retry', reason: err.message };
-        log.error({ err }, 'stripe event handler failed; Stripe will retry');
-        throw err;
-      }
-    },
-  };
+  const handlePayload = createStripeEventApplier({ processor, logger, onProcessed: context.wake });
+  return { store, processor, handlePayload };
 }
 
 export interface Payments {
   service: PaymentCommands;
   processor: PaymentProcessor;
   route: FastifyPluginAsync;
-  /** Parses and applies a verified webhook payload (what the route calls). */
-  handlePayload(payload: string): Promise<StripeWebhookResult>;
+  /** Parses and applies a verified webhook payload (what the webhook calls after the signature). */
+  handlePayload: ApplyStripePayload;
   /** The auto-recharge trigger, for the fan experience's spend hook. */
   spendObserver: SpendObserver;
 }
@@ -123,22 +100,16 @@ export function buildPayments(
     logger,
     onEnqueued: context.wake,
   });
+  const webhook = createStripeWebhook({
+    secrets: options.webhookSecrets,
+    now: options.now,
+    applyPayload: handlePayload,
+  });
   return {
     service,
     processor,
     handlePayload,
-    route: stripeWebhookRoute(
-      { secrets: options.webhookSecrets, now: options.now, handle: handlePayload },
-      logger,
-    ),
-    spendObserver: {
-      async onCreditsSpent(fanId, before, after) {
-        try {
-          await service.onCreditsSpent(fanId, before, after);
-        } catch (err) {
-          logger.error({ err, fanId }, 'auto-recharge failed');
-        }
-      },
-    },
+    route: stripeWebhookRoute(webhook, logger),
+    spendObserver: rechargeOnSpend(service, logger),
   };
 }
