@@ -1,48 +1,29 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { expireDueSessions } from './resources/checkout.js';
-import { maskKey, StripeApiError, type StripeErrorBody } from './errors.js';
+import {
+  ApiCall,
+  apiKeyOf,
+  credentialsError,
+  readForm,
+  validateParams,
+  type ApiRequestRecord,
+  type FaultKind,
+  type Violation,
+} from './api-call.js';
+import { StripeApiError } from './errors.js';
 import { applyExpand } from './expand.js';
-import { FormShapeError, parseForm, type FormValue } from './form.js';
-import { newId } from './ids.js';
-import { parseParams } from './params.js';
+import type { FormValue } from './form.js';
 import { readBody } from './read-body.js';
-import { compileRoutes, matchRoute, type HttpMethod, type Route } from './route.js';
+import { expireDueSessions } from './resources/checkout-actions.js';
+import {
+  compileRoutes,
+  matchRoute,
+  type HttpMethod,
+  type Route,
+  type RouteMatch,
+} from './route.js';
 import type { Sim } from './sim.js';
 
-/** One API call as `control.requests()` reports it (the API key is never kept). */
-export interface ApiRequestRecord {
-  id: string;
-  method: string;
-  path: string;
-  /** The parsed form body or query. */
-  params: Record<string, FormValue>;
-  idempotencyKey: string | null;
-  stripeVersion: string | null;
-  status: number;
-  /** Answered from the idempotency cache. */
-  replayed: boolean;
-  fault: FaultKind | null;
-  error: StripeErrorBody | null;
-  /** Simulator time, Unix seconds. */
-  at: number;
-}
-
-/** A call Stripe would reject because the caller is wrong (our bot must produce none). */
-export interface Violation {
-  requestId: string;
-  method: string;
-  path: string;
-  kind:
-    | 'unknown_parameter'
-    | 'missing_parameter'
-    | 'invalid_parameter'
-    | 'unknown_route'
-    | 'malformed_body';
-  param: string | null;
-  message: string;
-}
-
-export type FaultKind = 'response_lost' | 'server_error';
+export type { ApiRequestRecord, FaultKind, Violation } from './api-call.js';
 
 /** An injected failure for matching API calls. */
 export interface FaultSpec {
@@ -73,9 +54,6 @@ interface IdempotentResult {
   requestId: string;
   at: number;
 }
-
-const keyPattern = /^(sk|rk)_test_[A-Za-z0-9_]{1,255}$/;
-
 /** Stable text of params for comparing idempotent retries. */
 function fingerprint(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
@@ -86,18 +64,28 @@ function fingerprint(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${fingerprint(v)}`).join(',')}}`;
 }
 
-/** The key from `Authorization: Bearer sk_test_…` or basic auth (key as user name). */
-function apiKeyOf(req: IncomingMessage): string | null {
-  const header = req.headers.authorization;
-  if (!header) return null;
-  const [scheme, value = ''] = header.split(/\s+/, 2);
-  if (/^bearer$/i.test(scheme ?? '')) return value;
-  if (/^basic$/i.test(scheme ?? ''))
-    return Buffer.from(value, 'base64').toString('utf8').split(':')[0] ?? '';
-  return '';
-}
-
 const idempotencyTtlSeconds = 24 * 3600;
+/** The error for an idempotency key reused on another endpoint or with other params, if it was. */
+function idempotencyMismatch(
+  call: ApiCall,
+  cached: IdempotentResult,
+  form: Record<string, FormValue>,
+): StripeApiError | null {
+  const { method, path, idempotencyKey } = call;
+  if (cached.method !== method || cached.path !== path) {
+    return new StripeApiError(400, {
+      type: 'idempotency_error',
+      message: `Keys for idempotent requests can only be used for the same endpoint they were first used for ('${cached.method} ${cached.path}' vs '${method} ${path}'). Try using a key other than '${idempotencyKey}' if you meant to execute a different request.`,
+    });
+  }
+  if (cached.fingerprint !== fingerprint(form)) {
+    return new StripeApiError(400, {
+      type: 'idempotency_error',
+      message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idempotencyKey}' if you meant to execute a different request.`,
+    });
+  }
+  return null;
+}
 
 /** Serves `/v1/...`: auth, routing, params, idempotency, injected faults, logs. */
 export class StripeApi {
@@ -131,195 +119,117 @@ export class StripeApi {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const requestId = newId('request');
-    const method = (req.method ?? 'GET').toUpperCase();
-    const path = url.pathname;
-    const idempotencyKey =
-      typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : null;
-    const stripeVersion =
-      typeof req.headers['stripe-version'] === 'string' ? req.headers['stripe-version'] : null;
-    const record: ApiRequestRecord = {
-      id: requestId,
-      method,
-      path,
-      params: {},
-      idempotencyKey,
-      stripeVersion,
-      status: 0,
-      replayed: false,
-      fault: null,
-      error: null,
-      at: this.sim.clock.now(),
-    };
-    this.log.push(record);
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'request-id': requestId,
-      'stripe-version': stripeVersion ?? this.sim.apiVersion,
-      ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
-    };
-    const send = (status: number, body: string, extra: Record<string, string> = {}) => {
-      record.status = status;
-      res.writeHead(status, { ...headers, ...extra });
-      res.end(body);
-    };
-    const fail = (err: StripeApiError) => {
-      record.error = err.body;
-      send(err.status, JSON.stringify({ error: err.body }, null, 2));
-    };
-    const violate = (kind: Violation['kind'], message: string, param: string | null) => {
-      this.violationLog.push({ requestId, method, path, kind, param, message });
-    };
-
-    const key = apiKeyOf(req);
-    if (key === null || key === '') {
-      return fail(
-        new StripeApiError(401, {
-          type: 'invalid_request_error',
-          message:
-            "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.",
-        }),
-      );
-    }
-    if (!keyPattern.test(key)) {
-      return fail(
-        new StripeApiError(401, {
-          type: 'invalid_request_error',
-          message: `Invalid API Key provided: ${maskKey(key)}`,
-        }),
-      );
-    }
-    if (stripeVersion !== null && !/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/.test(stripeVersion)) {
-      return fail(
-        new StripeApiError(400, {
-          type: 'invalid_request_error',
-          message: `Invalid Stripe API version: ${stripeVersion}`,
-        }),
-      );
-    }
+    const call = new ApiCall(req, res, url, this.sim, this.violationLog);
+    this.log.push(call.record);
+    const { method, path } = call;
+    const key = apiKeyOf(req) ?? '';
+    const refused = credentialsError(key, call.stripeVersion);
+    if (refused) return call.fail(refused);
 
     const body = method === 'POST' ? await readBody(req) : '';
     const matched = matchRoute(this.routes, method, path);
     if (!matched) {
       const message = `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`;
-      violate('unknown_route', message, null);
-      return fail(new StripeApiError(404, { type: 'invalid_request_error', message }));
+      call.violate('unknown_route', message, null);
+      return call.fail(new StripeApiError(404, { type: 'invalid_request_error', message }));
     }
-    let form: Record<string, FormValue>;
-    try {
-      form = parseForm(method === 'POST' ? body : url.search.slice(1));
-    } catch (err) {
-      if (!(err instanceof FormShapeError)) throw err;
-      violate('malformed_body', err.message, err.param);
-      return fail(
-        new StripeApiError(400, {
-          type: 'invalid_request_error',
-          message: err.message,
-          param: err.param,
-        }),
-      );
-    }
-    record.params = form;
+    const form = readForm(call, method === 'POST' ? body : url.search.slice(1));
+    if (!form) return;
+    call.record.params = form;
 
     const fault = this.takeFault(method, path, matched.route.path);
-    if (fault?.kind === 'server_error') {
-      record.fault = 'server_error';
-      return fail(
-        new StripeApiError(fault.status ?? 500, {
-          type: 'api_error',
-          message:
-            'An unknown error occurred while processing your request (simulated by the Stripe simulator).',
-        }),
-      );
-    }
+    if (fault?.kind === 'server_error') return this.failByFault(call, fault);
 
-    const cacheKey = idempotencyKey && method !== 'GET' ? `${key}\u0000${idempotencyKey}` : null;
+    const cacheKey =
+      call.idempotencyKey && method !== 'GET' ? `${key}\u0000${call.idempotencyKey}` : null;
     this.pruneIdempotency();
     const cached = cacheKey ? this.idempotency.get(cacheKey) : undefined;
-    if (cached && cacheKey) {
-      if (cached.method !== method || cached.path !== path) {
-        return fail(
-          new StripeApiError(400, {
-            type: 'idempotency_error',
-            message: `Keys for idempotent requests can only be used for the same endpoint they were first used for ('${cached.method} ${cached.path}' vs '${method} ${path}'). Try using a key other than '${idempotencyKey}' if you meant to execute a different request.`,
-          }),
-        );
-      }
-      if (cached.fingerprint !== fingerprint(form)) {
-        return fail(
-          new StripeApiError(400, {
-            type: 'idempotency_error',
-            message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idempotencyKey}' if you meant to execute a different request.`,
-          }),
-        );
-      }
-      record.replayed = true;
-      if (fault?.kind === 'response_lost') return this.loseResponse(res, record);
-      return send(cached.status, cached.body, {
-        'idempotent-replayed': 'true',
-        'original-request': cached.requestId,
-      });
-    }
+    if (cached) return this.replay(call, cached, form, fault);
 
-    let params: unknown;
-    try {
-      params = parseParams(matched.route.schema, form);
-    } catch (err) {
-      if (!(err instanceof StripeApiError)) throw err;
-      const code = err.body.code;
-      violate(
-        code === 'parameter_unknown'
-          ? 'unknown_parameter'
-          : code === 'parameter_missing'
-            ? 'missing_parameter'
-            : 'invalid_parameter',
-        err.body.message,
-        err.body.param ?? null,
-      );
-      return fail(err);
-    }
+    const validated = validateParams(call, matched.route.schema, form);
+    if (!validated) return;
+    const answer = this.run(call, matched, validated.params);
+    if (!answer) return;
+    if (cacheKey && answer.status < 500) this.remember(cacheKey, call, form, answer);
+    if (fault?.kind === 'response_lost') return call.loseResponse();
+    call.send(answer.status, answer.text);
+  }
 
-    let status = 200;
-    let text: string;
+  private failByFault(call: ApiCall, fault: ActiveFault): void {
+    call.record.fault = 'server_error';
+    call.fail(
+      new StripeApiError(fault.status ?? 500, {
+        type: 'api_error',
+        message:
+          'An unknown error occurred while processing your request (simulated by the Stripe simulator).',
+      }),
+    );
+  }
+
+  /** Answers a retried idempotent call with the stored result (or Stripe's mismatch error). */
+  private replay(
+    call: ApiCall,
+    cached: IdempotentResult,
+    form: Record<string, FormValue>,
+    fault: ActiveFault | undefined,
+  ): void {
+    const mismatch = idempotencyMismatch(call, cached, form);
+    if (mismatch) return call.fail(mismatch);
+    call.record.replayed = true;
+    if (fault?.kind === 'response_lost') return call.loseResponse();
+    call.send(cached.status, cached.body, {
+      'idempotent-replayed': 'true',
+      'original-request': cached.requestId,
+    });
+  }
+
+  /**
+   * Runs the route's handler: its result or Stripe error as text, or undefined once an
+   * unexpected failure has been answered with a generic 500.
+   */
+  private run(
+    call: ApiCall,
+    matched: RouteMatch,
+    params: unknown,
+  ): { status: number; text: string } | undefined {
+    const { requestId, path } = call;
     try {
       expireDueSessions(this.sim);
       const result = matched.route.handler({
         sim: this.sim,
         params: params as never,
         path: matched.path,
-        request: { id: requestId, idempotency_key: idempotencyKey },
+        request: { id: requestId, idempotency_key: call.idempotencyKey },
       });
       const expand = (params as { expand?: string[] }).expand;
-      text = JSON.stringify(applyExpand(this.sim, result, expand), null, 2);
+      return { status: 200, text: JSON.stringify(applyExpand(this.sim, result, expand), null, 2) };
     } catch (err) {
       if (!(err instanceof StripeApiError)) {
         this.sim.logger.error({ err, requestId, path }, 'stripe simulator handler failed');
-        record.error = { type: 'api_error', message: 'An unknown error occurred' };
-        return send(500, JSON.stringify({ error: record.error }, null, 2));
+        call.record.error = { type: 'api_error', message: 'An unknown error occurred' };
+        call.send(500, JSON.stringify({ error: call.record.error }, null, 2));
+        return undefined;
       }
-      status = err.status;
-      record.error = err.body;
-      text = JSON.stringify({ error: err.body }, null, 2);
+      call.record.error = err.body;
+      return { status: err.status, text: JSON.stringify({ error: err.body }, null, 2) };
     }
-    if (cacheKey && status < 500) {
-      this.idempotency.set(cacheKey, {
-        method,
-        path,
-        fingerprint: fingerprint(form),
-        status,
-        body: text,
-        requestId,
-        at: this.sim.clock.now(),
-      });
-    }
-    if (fault?.kind === 'response_lost') return this.loseResponse(res, record);
-    send(status, text);
   }
 
-  private loseResponse(res: ServerResponse, record: ApiRequestRecord): void {
-    record.fault = 'response_lost';
-    record.status = 0;
-    res.socket?.destroy();
+  private remember(
+    cacheKey: string,
+    call: ApiCall,
+    form: Record<string, FormValue>,
+    answer: { status: number; text: string },
+  ): void {
+    this.idempotency.set(cacheKey, {
+      method: call.method,
+      path: call.path,
+      fingerprint: fingerprint(form),
+      status: answer.status,
+      body: answer.text,
+      requestId: call.requestId,
+      at: this.sim.clock.now(),
+    });
   }
 
   private takeFault(method: string, pathname: string, pattern: string): ActiveFault | undefined {

@@ -9,7 +9,7 @@ import type {
   DisputeObject,
   PaymentMethodObject,
   RefundObject,
-} from './objects.js';
+} from './objects/index.js';
 import { attachPaymentMethod, createPaymentMethod } from './payments.js';
 import {
   expireCheckoutSession,
@@ -18,7 +18,7 @@ import {
   settleCheckoutSession,
   type PayCheckoutOptions,
   type PayCheckoutResult,
-} from './resources/checkout.js';
+} from './resources/checkout-actions.js';
 import { createCustomer } from './resources/customers.js';
 import { closeDispute, openDispute, type OpenDisputeOptions } from './resources/disputes.js';
 import { simulateRefund } from './resources/refunds.js';

@@ -7,7 +7,7 @@ export type { ApiRequestRecord, FaultSpec, FaultKind, Violation } from './api-se
 export type { DeliveryAttempt, DeliveryFaults, RetryPolicy } from './webhook-delivery.js';
 export type { CardBehavior, EventObject } from './sim.js';
 export type { SimClock } from './clock.js';
-export type { PayCheckoutOptions, PayCheckoutResult } from './resources/checkout.js';
+export type { PayCheckoutOptions, PayCheckoutResult } from './resources/checkout-actions.js';
 export type { StripeObject } from './store.js';
 export type { StripeErrorBody } from './errors.js';
 export { signatureHeader } from './signature.js';

@@ -177,24 +177,31 @@ function clauseMatches(obj: StripeObject, c: Clause): boolean {
   return c.negate ? !result : result;
 }
 
+/** What a `GET /v1/<resource>` list takes: pagination, `created` and filters by field. */
+export type ListQuery = ListParams & { created?: number | RangeFilter | undefined } & Record<
+    string,
+    unknown
+  >;
+
 /**
- * The query of `GET /v1/refunds` and `GET /v1/disputes`: filtered by charge, payment intent
- * and creation time, then paginated.
+ * A `GET /v1/<resource>` list: the objects of `type` whose `fields` equal the params of the same
+ * name (a param left out matches everything), created inside `params.created` and accepted by
+ * `also`, newest first and paginated.
  */
-export function listByCharge<
-  T extends StripeObject & { charge?: unknown; payment_intent?: unknown; created?: unknown },
->(
+export function listWhere<T extends StripeObject>(
   sim: Sim,
   type: string,
   url: string,
-  params: ListParams & { charge?: string; payment_intent?: string; created?: number | RangeFilter },
+  params: ListQuery,
+  fields: readonly string[],
+  also: (item: T) => boolean = () => true,
 ): ListObject {
   const items = sim.store
     .all<T>(type)
     .filter(
       (o) =>
-        (params.charge === undefined || o.charge === params.charge) &&
-        (params.payment_intent === undefined || o.payment_intent === params.payment_intent) &&
+        fields.every((f) => params[f] === undefined || o[f] === params[f]) &&
+        also(o) &&
         inRange(o.created as number, params.created),
     );
   return paginate(sim, type, items, params, url);

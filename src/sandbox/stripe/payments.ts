@@ -6,7 +6,7 @@ import {
   type ChargeObject,
   type PaymentIntentObject,
   type PaymentMethodObject,
-} from './objects.js';
+} from './objects/index.js';
 import type { CardBehavior, Sim } from './sim.js';
 import type { RequestRef } from './store.js';
 

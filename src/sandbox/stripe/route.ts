@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { endpoint } from './params.js';
 import type { Sim } from './sim.js';
 import type { RequestRef } from './store.js';
 
@@ -30,13 +31,32 @@ export function route<S extends z.ZodType>(
   return { method, path, schema, handler: handler as Route['handler'] };
 }
 
-export interface CompiledRoute extends Route {
-  regex: RegExp;
-  names: string[];
+/** `GET <path>` with an `:id`: the stored object of `type`, or Stripe's 404 when there is none. */
+export function retrieveRoute(type: string, path: string): Route {
+  return route('GET', path, endpoint({}), ({ sim, path: ids }) =>
+    sim.store.get(type, ids.id as string),
+  );
+}
+
+/** The part of a route that matching needs (the control API's `/_sim` table has the same shape). */
+interface PathRoute {
+  method: string;
+  path: string;
+}
+
+/** A route with its path matcher. */
+export type Compiled<R extends PathRoute> = R & { regex: RegExp; names: string[] };
+
+export type CompiledRoute = Compiled<Route>;
+
+/** A matched route with its decoded path params. */
+export interface RouteMatch<R extends PathRoute = Route> {
+  route: Compiled<R>;
+  path: Record<string, string>;
 }
 
 /** Turns `/v1/customers/:id` into a matcher; literal segments win over `:params` by ordering. */
-export function compileRoutes(routes: readonly Route[]): CompiledRoute[] {
+export function compileRoutes<R extends PathRoute>(routes: readonly R[]): Compiled<R>[] {
   return routes.map((r) => {
     const names: string[] = [];
     const pattern = r.path
@@ -52,11 +72,11 @@ export function compileRoutes(routes: readonly Route[]): CompiledRoute[] {
 }
 
 /** The route for `method` + `pathname`, with decoded path params. */
-export function matchRoute(
-  routes: readonly CompiledRoute[],
+export function matchRoute<R extends PathRoute>(
+  routes: readonly Compiled<R>[],
   method: string,
   pathname: string,
-): { route: CompiledRoute; path: Record<string, string> } | undefined {
+): RouteMatch<R> | undefined {
   for (const r of routes) {
     if (r.method !== method) continue;
     const m = r.regex.exec(pathname);

@@ -2,7 +2,7 @@ import type { Logger } from '../../core/logger.js';
 import { SimulatorControlError } from './control-error.js';
 import { seededShuffle } from './random.js';
 import { eventTypeMatches } from './resources/events.js';
-import type { WebhookEndpointObject } from './objects.js';
+import type { WebhookEndpointObject } from './objects/index.js';
 import type { EventObject, Sim } from './sim.js';
 import { signatureHeader } from './signature.js';
 

@@ -1,4 +1,4 @@
-import { buildPortalSession } from '../objects.js';
+import { buildPortalSession } from '../objects/index.js';
 import { endpoint, hash, str } from '../params.js';
 import { route } from '../route.js';
 

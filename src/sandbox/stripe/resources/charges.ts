@@ -1,12 +1,9 @@
-import { inRange, paginate } from '../listing.js';
-import type { ChargeObject } from '../objects.js';
+import { listWhere } from '../listing.js';
 import { endpoint, pagination, rangeFilter, str } from '../params.js';
-import { route } from '../route.js';
+import { retrieveRoute, route } from '../route.js';
 
 export const chargeRoutes = [
-  route('GET', '/v1/charges/:id', endpoint({}), ({ sim, path }) =>
-    sim.store.get('charge', path.id as string),
-  ),
+  retrieveRoute('charge', '/v1/charges/:id'),
   route(
     'GET',
     '/v1/charges',
@@ -16,16 +13,7 @@ export const chargeRoutes = [
       payment_intent: str.optional(),
       created: rangeFilter.optional(),
     }),
-    ({ sim, params }) => {
-      const items = sim.store
-        .all<ChargeObject>('charge')
-        .filter(
-          (c) =>
-            (params.customer === undefined || c.customer === params.customer) &&
-            (params.payment_intent === undefined || c.payment_intent === params.payment_intent) &&
-            inRange(c.created as number, params.created),
-        );
-      return paginate(sim, 'charge', items, params, '/v1/charges');
-    },
+    ({ sim, params }) =>
+      listWhere(sim, 'charge', '/v1/charges', params, ['customer', 'payment_intent']),
   ),
 ];

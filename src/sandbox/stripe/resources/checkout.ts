@@ -1,22 +1,11 @@
-import { SimulatorControlError } from '../control-error.js';
-import { invalidParam, invalidRequest, type StripeErrorBody } from '../errors.js';
+import { invalidParam, invalidRequest } from '../errors.js';
 import { newId } from '../ids.js';
-import { inRange, paginate } from '../listing.js';
+import { listWhere } from '../listing.js';
 import {
   buildCheckoutSession,
   buildLineItem,
-  buildPaymentIntent,
-  buildPrice,
-  buildProduct,
-  type CardDetails,
-  type ChargeObject,
   type CheckoutSessionObject,
-  type CustomerObject,
-  type PaymentIntentObject,
-  type PaymentMethodObject,
-  type PriceObject,
-  type ProductObject,
-} from '../objects.js';
+} from '../objects/index.js';
 import {
   bool,
   endpoint,
@@ -24,48 +13,16 @@ import {
   int,
   list,
   metadata,
-  nonEmpty,
   oneOf,
   pagination,
   rangeFilter,
   str,
 } from '../params.js';
-import {
-  attachPaymentMethod,
-  attemptPayment,
-  createPaymentMethod,
-  settleProcessing,
-} from '../payments.js';
-import { route } from '../route.js';
-import { previousOf, type Sim } from '../sim.js';
-import type { RequestRef, StripeObject } from '../store.js';
-import { createCustomer, mergeMetadata } from './customers.js';
-
-const lineItem = hash({
-  price: str.optional(),
-  quantity: int.optional(),
-  price_data: hash({
-    currency: nonEmpty,
-    unit_amount: int.optional(),
-    unit_amount_decimal: str.optional(),
-    product: str.optional(),
-    product_data: hash({
-      name: nonEmpty,
-      description: str.optional(),
-      images: list(str).optional(),
-      metadata: metadata.optional(),
-      tax_code: str.optional(),
-    }).optional(),
-    tax_behavior: oneOf(['exclusive', 'inclusive', 'unspecified']).optional(),
-  }).optional(),
-  adjustable_quantity: hash({
-    enabled: bool,
-    maximum: int.optional(),
-    minimum: int.optional(),
-  }).optional(),
-  tax_rates: list(str).optional(),
-  dynamic_tax_rates: list(str).optional(),
-});
+import { retrieveRoute, route } from '../route.js';
+import type { StripeObject } from '../store.js';
+import { expireCheckoutSession } from './checkout-actions.js';
+import { lineItem, priceForLine } from './checkout-line-items.js';
+import { mergeMetadata } from './customers.js';
 
 const createSchema = endpoint({
   mode: oneOf(['payment', 'setup', 'subscription']),
@@ -128,283 +85,6 @@ function isUrl(value: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Resolves one `line_items[i]` to a stored price (creating inline `price_data` ones). */
-function priceForLine(
-  sim: Sim,
-  item: NonNullable<ReturnType<typeof createSchema.parse>['line_items']>[number],
-  i: number,
-  request: RequestRef,
-): { price: PriceObject; description: string } {
-  const param = `line_items[${i}]`;
-  if (item.price && item.price_data) {
-    throw invalidParam(
-      `${param}[price_data]`,
-      'You may only specify one of these parameters: price, price_data.',
-    );
-  }
-  if (item.quantity === undefined)
-    throw invalidParam(`${param}[quantity]`, `Missing required param: ${param}[quantity].`);
-  if (item.price) {
-    const price = sim.store.get<PriceObject>('price', item.price, `${param}[price]`, 400);
-    if (!price.active) {
-      throw invalidParam(
-        `${param}[price]`,
-        'The price specified is inactive. This field only accepts active prices.',
-      );
-    }
-    if (price.type !== 'one_time') {
-      throw invalidParam(
-        `${param}[price]`,
-        'You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.',
-      );
-    }
-    const product = sim.store.find<ProductObject>('product', price.product);
-    if (product && !product.active) {
-      throw invalidParam(`${param}[price]`, 'The price specified belongs to an inactive product.');
-    }
-    return { price, description: product?.name ?? price.id };
-  }
-  const data = item.price_data;
-  if (!data) throw invalidParam(`${param}[price]`, `Missing required param: ${param}[price].`);
-  let product: ProductObject;
-  if (data.product) {
-    product = sim.store.get<ProductObject>(
-      'product',
-      data.product,
-      `${param}[price_data][product]`,
-      400,
-    );
-  } else if (data.product_data) {
-    const { metadata: meta, ...rest } = data.product_data;
-    product = sim.store.insert(
-      buildProduct(sim.clock.now(), { ...rest, metadata: mergeMetadata({}, meta) }),
-    );
-    sim.emit('product.created', product, { request });
-  } else {
-    throw invalidParam(
-      `${param}[price_data][product]`,
-      `Missing required param: ${param}[price_data][product].`,
-    );
-  }
-  const amount =
-    data.unit_amount ??
-    (data.unit_amount_decimal ? Math.round(Number(data.unit_amount_decimal)) : undefined);
-  if (amount === undefined) {
-    throw invalidParam(
-      `${param}[price_data][unit_amount]`,
-      `Missing required param: ${param}[price_data][unit_amount].`,
-    );
-  }
-  // Inline prices exist but are not listed among the account's prices in the Dashboard.
-  const price = sim.store.insert(
-    buildPrice(sim.clock.now(), {
-      currency: data.currency.toLowerCase(),
-      product: product.id,
-      unit_amount: amount,
-      active: false,
-    }),
-  );
-  return { price, description: product.name };
-}
-
-/** Expires due open sessions (Stripe does it on its own at `expires_at`). */
-export function expireDueSessions(sim: Sim): void {
-  const now = sim.clock.now();
-  for (const s of sim.store.all<CheckoutSessionObject>('checkout.session')) {
-    if (s.status === 'open' && s.expires_at <= now) expireSession(sim, s, null);
-  }
-}
-
-function expireSession(
-  sim: Sim,
-  session: CheckoutSessionObject,
-  request: RequestRef | null,
-): CheckoutSessionObject {
-  const previous = previousOf(session, ['status']);
-  session.status = 'expired';
-  session.url = null;
-  sim.emit('checkout.session.expired', session, { previous, request });
-  return session;
-}
-
-/** Expires an open Checkout Session (`POST …/expire`, or a simulated abandonment). */
-export function expireCheckoutSession(
-  sim: Sim,
-  id: string,
-  request: RequestRef | null,
-): CheckoutSessionObject {
-  const session = sim.store.get<CheckoutSessionObject>('checkout.session', id);
-  if (session.status !== 'open') {
-    throw invalidRequest(
-      `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of ${session.status}.`,
-      undefined,
-      'checkout_session_unexpected_state',
-    );
-  }
-  return expireSession(sim, session, request);
-}
-
-export interface PayCheckoutOptions {
-  /** A delayed-notification method (bank debit): completes `unpaid`, settles with `settleAsync`. */
-  async?: boolean;
-  /** The card is declined on the page (`true` = generic decline): the session stays open. */
-  fail?: boolean | 'card_declined' | 'insufficient_funds';
-  /** Payment method type; `card` unless `async` (then `us_bank_account`). */
-  paymentMethod?: string;
-  /** The fan ticks "save my card" (needs a customer); implied by `setup_future_usage`. */
-  saveCard?: boolean;
-  card?: Partial<CardDetails>;
-  email?: string;
-  name?: string;
-}
-
-export interface PayCheckoutResult {
-  session: CheckoutSessionObject;
-  paymentIntent: PaymentIntentObject;
-  paymentMethod: PaymentMethodObject;
-  charge: ChargeObject | null;
-  /** The decline shown on the page, when `fail` was asked. */
-  error: StripeErrorBody | null;
-  /** Where the browser goes next: `success_url` with `{CHECKOUT_SESSION_ID}` filled in (null on failure). */
-  redirectUrl: string | null;
-}
-
-/** Pays an open Checkout Session as a fan would on the hosted page, with Stripe's events. */
-export function payCheckoutSession(
-  sim: Sim,
-  id: string,
-  options: PayCheckoutOptions = {},
-): PayCheckoutResult {
-  expireDueSessions(sim);
-  const session = sim.store.find<CheckoutSessionObject>('checkout.session', id);
-  if (!session) throw new SimulatorControlError(`No such checkout.session: '${id}'`, 404);
-  if (session.status !== 'open') {
-    throw new SimulatorControlError(
-      `Checkout Session ${id} is ${session.status}; only open sessions can be paid.`,
-      409,
-    );
-  }
-  const intentData = sim.checkoutIntentData.get(id) ?? {};
-  const save =
-    intentData.setup_future_usage !== undefined ||
-    (options.saveCard === true &&
-      (session.saved_payment_method_options as { payment_method_save?: string } | null)
-        ?.payment_method_save !== 'disabled');
-  const email = options.email ?? session.customer_email ?? 'fan@example.com';
-  let customerId = session.customer;
-  if (!customerId && (session.customer_creation === 'always' || save)) {
-    customerId = createCustomer(sim, { email, name: options.name ?? null }, null).id;
-  }
-  const customer = customerId ? sim.store.find<CustomerObject>('customer', customerId) : undefined;
-  const pmType = options.paymentMethod ?? (options.async ? 'us_bank_account' : 'card');
-  const pm = createPaymentMethod(sim, pmType, options.card);
-  pm.billing_details = {
-    ...(pm.billing_details as object),
-    email: customer?.email ?? email,
-    name: options.name ?? null,
-  };
-  const pi = sim.store.insert(
-    buildPaymentIntent(sim.clock.now(), {
-      amount: session.amount_total ?? 0,
-      currency: session.currency ?? 'usd',
-      customer: customerId,
-      description: intentData.description ?? null,
-      metadata: { ...(intentData.metadata ?? {}) },
-      setup_future_usage: intentData.setup_future_usage ?? null,
-      receipt_email: intentData.receipt_email ?? null,
-      statement_descriptor: intentData.statement_descriptor ?? null,
-      statement_descriptor_suffix: intentData.statement_descriptor_suffix ?? null,
-      payment_method_types: [pmType],
-    }),
-  );
-  sim.emit('payment_intent.created', pi, { request: null });
-  session.payment_intent = pi.id;
-  const decline = options.fail === true ? 'card_declined' : options.fail || undefined;
-  if (save && customerId && !decline) {
-    pm.allow_redisplay = options.saveCard ? 'always' : 'limited';
-    attachPaymentMethod(sim, pm, customerId, null);
-  }
-  const error = attemptPayment(sim, pi, pm, {
-    offSession: false,
-    behavior: decline ?? 'succeed',
-    async: options.async ?? false,
-    request: null,
-  });
-  const charge = pi.latest_charge
-    ? (sim.store.find<ChargeObject>('charge', pi.latest_charge) ?? null)
-    : null;
-  if (error) {
-    // Stripe has no Checkout event for a declined attempt; the session simply stays open.
-    return {
-      session,
-      paymentIntent: pi,
-      paymentMethod: pm,
-      charge,
-      error: error.body,
-      redirectUrl: null,
-    };
-  }
-  session.status = 'complete';
-  session.payment_status = options.async ? 'unpaid' : 'paid';
-  session.customer = customerId;
-  session.customer_details = {
-    address: {
-      city: null,
-      country: 'US',
-      line1: null,
-      line2: null,
-      postal_code: null,
-      state: null,
-    },
-    email: customer?.email ?? email,
-    name: options.name ?? null,
-    phone: null,
-    tax_exempt: 'none',
-    tax_ids: [],
-    business_name: null,
-    individual_name: null,
-  };
-  session.url = null;
-  sim.emit('checkout.session.completed', session, { request: null });
-  const redirectUrl = session.success_url
-    ? session.success_url.replace('{CHECKOUT_SESSION_ID}', session.id)
-    : null;
-  return { session, paymentIntent: pi, paymentMethod: pm, charge, error: null, redirectUrl };
-}
-
-/** Settles a completed, still-unpaid (async) Checkout Session: `async_payment_succeeded|failed`. */
-export function settleCheckoutSession(
-  sim: Sim,
-  id: string,
-  succeed: boolean,
-): CheckoutSessionObject {
-  const session = sim.store.find<CheckoutSessionObject>('checkout.session', id);
-  if (!session) throw new SimulatorControlError(`No such checkout.session: '${id}'`, 404);
-  const pi = session.payment_intent
-    ? sim.store.find<PaymentIntentObject>('payment_intent', session.payment_intent)
-    : undefined;
-  if (
-    session.status !== 'complete' ||
-    session.payment_status !== 'unpaid' ||
-    !pi ||
-    pi.status !== 'processing'
-  ) {
-    throw new SimulatorControlError(
-      `Checkout Session ${id} has no pending asynchronous payment to settle.`,
-      409,
-    );
-  }
-  settleProcessing(sim, pi, succeed);
-  if (succeed) {
-    const previous = previousOf(session, ['payment_status']);
-    session.payment_status = 'paid';
-    sim.emit('checkout.session.async_payment_succeeded', session, { previous, request: null });
-  } else {
-    sim.emit('checkout.session.async_payment_failed', session, { request: null });
-  }
-  return session;
 }
 
 export const checkoutRoutes = [
@@ -504,9 +184,7 @@ export const checkoutRoutes = [
     });
     return session;
   }),
-  route('GET', '/v1/checkout/sessions/:id', endpoint({}), ({ sim, path }) =>
-    sim.store.get('checkout.session', path.id as string),
-  ),
+  retrieveRoute('checkout.session', '/v1/checkout/sessions/:id'),
   route(
     'GET',
     '/v1/checkout/sessions/:id/line_items',
@@ -542,20 +220,17 @@ export const checkoutRoutes = [
       created: rangeFilter.optional(),
       customer_details: hash({ email: str }).optional(),
     }),
-    ({ sim, params }) => {
-      const items = sim.store
-        .all<CheckoutSessionObject>('checkout.session')
-        .filter(
-          (s) =>
-            (params.customer === undefined || s.customer === params.customer) &&
-            (params.payment_intent === undefined || s.payment_intent === params.payment_intent) &&
-            (params.status === undefined || s.status === params.status) &&
-            (params.customer_details === undefined ||
-              (s.customer_details as { email?: string } | null)?.email ===
-                params.customer_details.email) &&
-            inRange(s.created as number, params.created),
-        );
-      return paginate(sim, 'checkout.session', items, params, '/v1/checkout/sessions');
-    },
+    ({ sim, params }) =>
+      listWhere<CheckoutSessionObject>(
+        sim,
+        'checkout.session',
+        '/v1/checkout/sessions',
+        params,
+        ['customer', 'payment_intent', 'status'],
+        (s) =>
+          params.customer_details === undefined ||
+          (s.customer_details as { email?: string } | null)?.email ===
+            params.customer_details.email,
+      ),
   ),
 ];

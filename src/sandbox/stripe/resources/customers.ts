@@ -1,5 +1,10 @@
-import { paginate, inRange, search } from '../listing.js';
-import { buildCustomer, type CustomerObject, type Metadata } from '../objects.js';
+import { listWhere, search } from '../listing.js';
+import {
+  buildCustomer,
+  emptyAddress,
+  type CustomerObject,
+  type Metadata,
+} from '../objects/index.js';
 import {
   endpoint,
   hash,
@@ -11,7 +16,7 @@ import {
   rangeFilter,
   str,
 } from '../params.js';
-import { route } from '../route.js';
+import { retrieveRoute, route } from '../route.js';
 import type { Sim } from '../sim.js';
 import type { RequestRef } from '../store.js';
 
@@ -86,15 +91,7 @@ export const customerRoutes = [
           metadata: mergeMetadata({}, meta),
           ...(address
             ? {
-                address: {
-                  city: null,
-                  country: null,
-                  line1: null,
-                  line2: null,
-                  postal_code: null,
-                  state: null,
-                  ...address,
-                },
+                address: { ...emptyAddress(), ...address },
               }
             : {}),
         },
@@ -124,9 +121,7 @@ export const customerRoutes = [
         '/v1/customers/search',
       ),
   ),
-  route('GET', '/v1/customers/:id', endpoint({}), ({ sim, path }) =>
-    sim.store.get('customer', path.id as string),
-  ),
+  retrieveRoute('customer', '/v1/customers/:id'),
   route('POST', '/v1/customers/:id', endpoint(writable), ({ sim, params, path, request }) => {
     const customer = sim.store.get<CustomerObject>('customer', path.id as string);
     const before = structuredClone(customer);
@@ -165,15 +160,6 @@ export const customerRoutes = [
       created: rangeFilter.optional(),
       test_clock: str.optional(),
     }),
-    ({ sim, params }) => {
-      const items = sim.store
-        .all<CustomerObject>('customer')
-        .filter(
-          (c) =>
-            (params.email === undefined || c.email === params.email) &&
-            inRange(c.created as number, params.created),
-        );
-      return paginate(sim, 'customer', items, params, '/v1/customers');
-    },
+    ({ sim, params }) => listWhere(sim, 'customer', '/v1/customers', params, ['email']),
   ),
 ];

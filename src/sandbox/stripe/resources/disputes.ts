@@ -1,8 +1,8 @@
 import { SimulatorControlError } from '../control-error.js';
-import { listByCharge } from '../listing.js';
-import { buildDispute, type ChargeObject, type DisputeObject } from '../objects.js';
+import { listWhere } from '../listing.js';
+import { buildDispute, type ChargeObject, type DisputeObject } from '../objects/index.js';
 import { endpoint, pagination, rangeFilter, str } from '../params.js';
-import { route } from '../route.js';
+import { retrieveRoute, route } from '../route.js';
 import { previousOf, type Sim } from '../sim.js';
 
 export interface OpenDisputeOptions {
@@ -52,9 +52,7 @@ export function closeDispute(sim: Sim, disputeId: string, outcome: 'won' | 'lost
 }
 
 export const disputeRoutes = [
-  route('GET', '/v1/disputes/:id', endpoint({}), ({ sim, path }) =>
-    sim.store.get('dispute', path.id as string),
-  ),
+  retrieveRoute('dispute', '/v1/disputes/:id'),
   route(
     'GET',
     '/v1/disputes',
@@ -64,6 +62,7 @@ export const disputeRoutes = [
       payment_intent: str.optional(),
       created: rangeFilter.optional(),
     }),
-    ({ sim, params }) => listByCharge<DisputeObject>(sim, 'dispute', '/v1/disputes', params),
+    ({ sim, params }) =>
+      listWhere(sim, 'dispute', '/v1/disputes', params, ['charge', 'payment_intent']),
   ),
 ];

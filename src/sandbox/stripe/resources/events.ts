@@ -1,7 +1,7 @@
 import { invalidParam } from '../errors.js';
 import { inRange, paginate } from '../listing.js';
 import { bool, endpoint, list, pagination, rangeFilter, str } from '../params.js';
-import { route } from '../route.js';
+import { retrieveRoute, route } from '../route.js';
 import type { EventObject } from '../sim.js';
 
 /** `type=charge.*` style matching, as the events list and `enabled_events` allow. */
@@ -12,9 +12,7 @@ export function eventTypeMatches(pattern: string, type: string): boolean {
 }
 
 export const eventRoutes = [
-  route('GET', '/v1/events/:id', endpoint({}), ({ sim, path }) =>
-    sim.store.get('event', path.id as string),
-  ),
+  retrieveRoute('event', '/v1/events/:id'),
   route(
     'GET',
     '/v1/events',

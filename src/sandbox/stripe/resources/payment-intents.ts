@@ -1,6 +1,6 @@
 import { invalidParam, invalidRequest } from '../errors.js';
-import { inRange, paginate } from '../listing.js';
-import { buildPaymentIntent, type PaymentIntentObject } from '../objects.js';
+import { listWhere } from '../listing.js';
+import { buildPaymentIntent, type PaymentIntentObject } from '../objects/index.js';
 import {
   bool,
   endpoint,
@@ -199,15 +199,7 @@ export const paymentIntentRoutes = [
     'GET',
     '/v1/payment_intents',
     endpoint({ ...pagination, customer: str.optional(), created: rangeFilter.optional() }),
-    ({ sim, params }) => {
-      const items = sim.store
-        .all<PaymentIntentObject>('payment_intent')
-        .filter(
-          (p) =>
-            (params.customer === undefined || p.customer === params.customer) &&
-            inRange(p.created as number, params.created),
-        );
-      return paginate(sim, 'payment_intent', items, params, '/v1/payment_intents');
-    },
+    ({ sim, params }) =>
+      listWhere(sim, 'payment_intent', '/v1/payment_intents', params, ['customer']),
   ),
 ];

@@ -1,9 +1,9 @@
 import { invalidRequest, noSuch } from '../errors.js';
 import { paginate } from '../listing.js';
-import type { PaymentMethodObject } from '../objects.js';
+import type { PaymentMethodObject } from '../objects/index.js';
 import { endpoint, pagination, str } from '../params.js';
 import { attachPaymentMethod, resolvePaymentMethod } from '../payments.js';
-import { route } from '../route.js';
+import { retrieveRoute, route } from '../route.js';
 import type { Sim } from '../sim.js';
 
 const listFilters = { ...pagination, type: str.optional(), allow_redisplay: str.optional() };
@@ -55,9 +55,7 @@ export const paymentMethodRoutes = [
       return listFor(sim, params.customer, params.type, params, '/v1/payment_methods');
     },
   ),
-  route('GET', '/v1/payment_methods/:id', endpoint({}), ({ sim, path }) =>
-    sim.store.get('payment_method', path.id as string),
-  ),
+  retrieveRoute('payment_method', '/v1/payment_methods/:id'),
   route(
     'POST',
     '/v1/payment_methods/:id/attach',

@@ -1,6 +1,12 @@
 import { invalidParam } from '../errors.js';
-import { inRange, paginate, search } from '../listing.js';
-import { buildPrice, buildProduct, type PriceObject, type ProductObject } from '../objects.js';
+import { listWhere, search } from '../listing.js';
+import {
+  buildPrice,
+  buildProduct,
+  type Metadata,
+  type PriceObject,
+  type ProductObject,
+} from '../objects/index.js';
 import {
   bool,
   endpoint,
@@ -14,7 +20,9 @@ import {
   rangeFilter,
   str,
 } from '../params.js';
-import { route } from '../route.js';
+import { retrieveRoute, route } from '../route.js';
+import type { Sim } from '../sim.js';
+import type { RequestRef } from '../store.js';
 import { mergeMetadata } from './customers.js';
 
 const productFields = {
@@ -36,11 +44,16 @@ const recurring = hash({
   interval_count: int.optional(),
 });
 
-const priceFields = {
+/** The amount and product of a new price, as `POST /v1/prices` and Checkout's `price_data` take them. */
+export const priceAmountFields = {
   currency: nonEmpty,
   unit_amount: int.optional(),
   unit_amount_decimal: str.optional(),
   product: str.optional(),
+};
+
+const priceFields = {
+  ...priceAmountFields,
   product_data: hash({
     name: nonEmpty,
     active: bool.optional(),
@@ -59,6 +72,19 @@ const priceFields = {
   billing_scheme: oneOf(['per_unit', 'tiered']).optional(),
 };
 
+/** Creates a product (metadata set the Stripe way) and emits `product.created`. */
+export function createProduct(
+  sim: Sim,
+  fields: Omit<Partial<ProductObject>, 'metadata'> & { name: string; metadata?: Metadata },
+  request: RequestRef | null,
+): ProductObject {
+  const { metadata: meta, ...rest } = fields;
+  const product = buildProduct(sim.clock.now(), { ...rest, metadata: mergeMetadata({}, meta) });
+  sim.store.insert(product);
+  sim.emit('product.created', product, { request });
+  return product;
+}
+
 export const productRoutes = [
   route(
     'POST',
@@ -73,12 +99,9 @@ export const productRoutes = [
       }).optional(),
     }),
     ({ sim, params, request }) => {
-      const { metadata: meta, default_price_data, id, ...rest } = params;
+      const { default_price_data, id, ...rest } = params;
       if (id && sim.store.findAny(id)) throw invalidParam('id', `Product already exists.`);
-      const product = buildProduct(sim.clock.now(), { ...rest, metadata: mergeMetadata({}, meta) });
-      if (id) product.id = id;
-      sim.store.insert(product);
-      sim.emit('product.created', product, { request });
+      const product = createProduct(sim, { ...rest, ...(id ? { id } : {}) }, request);
       if (default_price_data) {
         const price = sim.store.insert(
           buildPrice(sim.clock.now(), {
@@ -107,9 +130,7 @@ export const productRoutes = [
         '/v1/products/search',
       ),
   ),
-  route('GET', '/v1/products/:id', endpoint({}), ({ sim, path }) =>
-    sim.store.get('product', path.id as string),
-  ),
+  retrieveRoute('product', '/v1/products/:id'),
   route(
     'POST',
     '/v1/products/:id',
@@ -143,19 +164,15 @@ export const productRoutes = [
       url: str.optional(),
       created: rangeFilter.optional(),
     }),
-    ({ sim, params }) => {
-      const items = sim.store
-        .all<ProductObject>('product')
-        .filter(
-          (p) =>
-            (params.active === undefined || p.active === params.active) &&
-            (params.ids === undefined || params.ids.includes(p.id)) &&
-            (params.shippable === undefined || p.shippable === params.shippable) &&
-            (params.url === undefined || p.url === params.url) &&
-            inRange(p.created as number, params.created),
-        );
-      return paginate(sim, 'product', items, params, '/v1/products');
-    },
+    ({ sim, params }) =>
+      listWhere(
+        sim,
+        'product',
+        '/v1/products',
+        params,
+        ['active', 'shippable', 'url'],
+        (p) => params.ids === undefined || params.ids.includes(p.id),
+      ),
   ),
   route('POST', '/v1/prices', endpoint(priceFields), ({ sim, params, request }) => {
     const {
@@ -184,11 +201,7 @@ export const productRoutes = [
     if (productId) {
       product = sim.store.get<ProductObject>('product', productId, 'product', 400);
     } else {
-      const { metadata: pmeta, ...pdata } = product_data ?? { name: '' };
-      product = sim.store.insert(
-        buildProduct(sim.clock.now(), { ...pdata, metadata: mergeMetadata({}, pmeta) }),
-      );
-      sim.emit('product.created', product, { request });
+      product = createProduct(sim, product_data ?? { name: '' }, request);
     }
     if (rest.lookup_key) {
       const holder = sim.store
@@ -240,9 +253,7 @@ export const productRoutes = [
         '/v1/prices/search',
       ),
   ),
-  route('GET', '/v1/prices/:id', endpoint({}), ({ sim, path }) =>
-    sim.store.get('price', path.id as string),
-  ),
+  retrieveRoute('price', '/v1/prices/:id'),
   route(
     'POST',
     '/v1/prices/:id',
@@ -308,20 +319,17 @@ export const productRoutes = [
         meter: str.optional(),
       }).optional(),
     }),
-    ({ sim, params }) => {
-      const items = sim.store
-        .all<PriceObject>('price')
-        .filter(
-          (p) =>
-            (params.active === undefined || p.active === params.active) &&
-            (params.product === undefined || p.product === params.product) &&
-            (params.currency === undefined || p.currency === params.currency.toLowerCase()) &&
-            (params.type === undefined || p.type === params.type) &&
-            (params.lookup_keys === undefined ||
-              (p.lookup_key !== null && params.lookup_keys.includes(p.lookup_key))) &&
-            inRange(p.created as number, params.created),
-        );
-      return paginate(sim, 'price', items, params, '/v1/prices');
-    },
+    ({ sim, params }) =>
+      listWhere<PriceObject>(
+        sim,
+        'price',
+        '/v1/prices',
+        params,
+        ['active', 'product', 'type'],
+        (p) =>
+          (params.currency === undefined || p.currency === params.currency.toLowerCase()) &&
+          (params.lookup_keys === undefined ||
+            (p.lookup_key !== null && params.lookup_keys.includes(p.lookup_key))),
+      ),
   ),
 ];

@@ -1,14 +1,14 @@
 import { SimulatorControlError } from '../control-error.js';
 import { invalidParam, invalidRequest, StripeApiError } from '../errors.js';
-import { listByCharge } from '../listing.js';
+import { listWhere } from '../listing.js';
 import {
   buildRefund,
   type ChargeObject,
   type PaymentIntentObject,
   type RefundObject,
-} from '../objects.js';
+} from '../objects/index.js';
 import { endpoint, int, metadata, oneOf, pagination, rangeFilter, str } from '../params.js';
-import { route } from '../route.js';
+import { retrieveRoute, route } from '../route.js';
 import { previousOf, type Sim } from '../sim.js';
 import type { RequestRef } from '../store.js';
 import { mergeMetadata } from './customers.js';
@@ -128,9 +128,7 @@ export const refundRoutes = [
       return refundCharge(sim, charge, params.amount, params, request);
     },
   ),
-  route('GET', '/v1/refunds/:id', endpoint({}), ({ sim, path }) =>
-    sim.store.get('refund', path.id as string),
-  ),
+  retrieveRoute('refund', '/v1/refunds/:id'),
   route(
     'GET',
     '/v1/refunds',
@@ -140,6 +138,7 @@ export const refundRoutes = [
       payment_intent: str.optional(),
       created: rangeFilter.optional(),
     }),
-    ({ sim, params }) => listByCharge<RefundObject>(sim, 'refund', '/v1/refunds', params),
+    ({ sim, params }) =>
+      listWhere(sim, 'refund', '/v1/refunds', params, ['charge', 'payment_intent']),
   ),
 ];

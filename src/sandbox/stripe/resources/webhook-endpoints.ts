@@ -1,9 +1,9 @@
 import { invalidParam } from '../errors.js';
 import { base62 } from '../ids.js';
 import { paginate } from '../listing.js';
-import { buildWebhookEndpoint, type WebhookEndpointObject } from '../objects.js';
+import { buildWebhookEndpoint, type WebhookEndpointObject } from '../objects/index.js';
 import { bool, endpoint, list, metadata, pagination, str } from '../params.js';
-import { route } from '../route.js';
+import { retrieveRoute, route } from '../route.js';
 import type { Sim } from '../sim.js';
 import type { RequestRef } from '../store.js';
 import { mergeMetadata } from './customers.js';
@@ -81,9 +81,7 @@ export const webhookEndpointRoutes = [
       return { ...created.endpoint, secret: created.secret };
     },
   ),
-  route('GET', '/v1/webhook_endpoints/:id', endpoint({}), ({ sim, path }) =>
-    sim.store.get('webhook_endpoint', path.id as string),
-  ),
+  retrieveRoute('webhook_endpoint', '/v1/webhook_endpoints/:id'),
   route(
     'POST',
     '/v1/webhook_endpoints/:id',
