@@ -1,0 +1,73 @@
+/** Auto-recharge: the fan's settings, and one attempt in flight per fan at most. */
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { AutoRechargeSettings } from '../../../core/payments/ports.js';
+import { toAttempt, type AttemptRow } from './mapping.js';
+import { rowLockOf } from './row-lock.js';
+import type { DbPaymentStore } from './types.js';
+
+type RechargeAttempts = Pick<
+  DbPaymentStore,
+  'startRechargeAttempt' | 'findAttempt' | 'updateAttempt'
+>;
+
+/** Builds the auto-recharge settings side of the payment store over `db`. */
+export function createAutoRechargeSettings(db: Knex): Pick<DbPaymentStore, 'setAutoRecharge'> {
+  return {
+    async setAutoRecharge(fanId, patch: Partial<AutoRechargeSettings>, tx) {
+      const values: Record<string, unknown> = { updated_at: new Date() };
+      if (patch.enabled !== undefined) values.auto_recharge_enabled = patch.enabled;
+      if (patch.productId !== undefined) values.auto_recharge_product_id = patch.productId;
+      if (patch.threshold !== undefined) values.auto_recharge_threshold = patch.threshold;
+      if (patch.consecutiveFailures !== undefined)
+        values.auto_recharge_consecutive_failures = patch.consecutiveFailures;
+      await (tx ?? db)('users').where('id', fanId).update(values);
+    },
+  };
+}
+
+/** Builds the recharge attempts side of the payment store over `db`. */
+export function createRechargeAttempts(db: Knex): RechargeAttempts {
+  const locked = rowLockOf(db);
+  return {
+    async startRechargeAttempt(fanId, productId, staleBefore) {
+      return db.transaction(async (tx) => {
+        await locked(tx('users').where('id', fanId).select('id')).first();
+        const open = (await tx('auto_recharge_attempts')
+          .where('user_id', fanId)
+          .whereIn('status', ['pending', 'processing'])
+          .where('created_at', '>', staleBefore)
+          .first('id')) as { id: number } | undefined;
+        if (open) return null;
+        const now = new Date();
+        const rows = (await tx('auto_recharge_attempts')
+          .insert({
+            user_id: fanId,
+            product_id: productId,
+            idempotency_key: `premiumbot-recharge-${fanId}-${randomUUID()}`,
+            status: 'pending',
+            created_at: now,
+            updated_at: now,
+          })
+          .returning('*')) as AttemptRow[];
+        return toAttempt(rows[0]!);
+      });
+    },
+
+    async findAttempt(lookup, tx) {
+      const where =
+        'id' in lookup ? { id: lookup.id } : { payment_intent_id: lookup.paymentIntentId };
+      const row = (await (tx ?? db)('auto_recharge_attempts').where(where).first()) as
+        AttemptRow | undefined;
+      return row ? toAttempt(row) : null;
+    },
+
+    async updateAttempt(id, patch, tx) {
+      const values: Record<string, unknown> = { updated_at: new Date() };
+      if (patch.paymentIntentId !== undefined) values.payment_intent_id = patch.paymentIntentId;
+      if (patch.status !== undefined) values.status = patch.status;
+      if (patch.failureCode !== undefined) values.failure_code = patch.failureCode;
+      await (tx ?? db)('auto_recharge_attempts').where('id', id).update(values);
+    },
+  };
+}

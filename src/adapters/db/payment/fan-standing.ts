@@ -1,0 +1,34 @@
+/** What a fan's payments say about them: open disputes, net spend and the tier it earns. */
+import { tierFor } from '../../../core/tiers.js';
+import { toInt } from '../rows.js';
+import type { DbPaymentStore } from './types.js';
+
+/** Spend that counts for tiers and the dashboard (same expression as `user_dashboard`). */
+const NET_SPEND_SQL = `COALESCE(SUM(amount_paid_usd_cents - amount_refunded_cents), 0)`;
+
+/** Builds the fan-standing side of the payment store (always inside the caller's transaction). */
+export function createFanStanding(): Pick<DbPaymentStore, 'hasOtherOpenDispute' | 'refreshSpend'> {
+  return {
+    async hasOtherOpenDispute(fanId, exceptPaymentId, tx) {
+      const row = (await tx('transactions')
+        .where({ user_id: fanId, dispute_status: 'open' })
+        .whereNot('id', exceptPaymentId)
+        .first('id')) as { id: number } | undefined;
+      return row !== undefined;
+    },
+
+    async refreshSpend(fanId, thresholds, tx) {
+      const row = (await tx('transactions')
+        .where('user_id', fanId)
+        .whereIn('status', ['paid', 'partially_refunded'])
+        .where((q) => q.whereNull('dispute_status').orWhereNot('dispute_status', 'lost'))
+        .first(tx.raw(`${NET_SPEND_SQL} AS total`))) as { total: unknown } | undefined;
+      const totalSpentCents = toInt(row?.total);
+      const tier = tierFor(totalSpentCents, thresholds);
+      await tx('users')
+        .where('id', fanId)
+        .update({ total_spent_cents: totalSpentCents, tier, updated_at: new Date() });
+      return { totalSpentCents, tier };
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import type { Logger } from '../../../core/logger.js';
+import type { RuntimeMetrics } from '../../../core/metrics.js';
+import type { OutboxJob, OutboxStore } from '../../../core/traffic/outbox.js';
+import type { FanDirectory, PauseStore } from '../../../core/traffic/ports.js';
+import type { AlertSink } from '../alerts.js';
+import type { TelegramSender } from '../sender.js';
+import type { TopicManager } from '../topics.js';
+
+export interface OutboxWorkerDeps {
+  store: OutboxStore;
+  sender: TelegramSender;
+  topics: TopicManager;
+  fans: FanDirectory;
+  pauses: PauseStore;
+  alerts: AlertSink;
+  logger: Logger;
+  metrics: RuntimeMetrics;
+  adminChatId: number;
+  /** SQLite: the only instance, so every `sending` row at startup is orphaned. */
+  singleInstance: boolean;
+  workerId?: string;
+  /** Calls in flight at once (different lanes). */
+  concurrency?: number;
+  /** A claimed job not finished after this long is recovered by another worker. */
+  leaseMs?: number;
+  /** How often to look for work when nothing woke the worker. */
+  idlePollMs?: number;
+  /** How often persisted pauses (from other instances) are reloaded. */
+  pauseRefreshMs?: number;
+  random?: () => number;
+  /**
+   * Told after jobs were delivered, with the message id Telegram returned for each (relay
+   * links, receipts). Runs after markSent; its failures are logged and change nothing.
+   */
+  onDelivered?: (
+    jobs: readonly OutboxJob[],
+    messageIds: readonly (number | null)[],
+  ) => Promise<void>;
+}
+
+/** One call in flight: the jobs it carries and where it stands with the chat's budget. */
+export interface Dispatch {
+  jobs: OutboxJob[];
+  chatId: number;
+  /** Budget taken (or no longer needed): the job no longer waits for the chat's window. */
+  acquired: boolean;
+  promise: Promise<void>;
+}
