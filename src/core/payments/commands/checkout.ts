@@ -6,15 +6,8 @@ import { describeAmount, type LocalProduct } from '../../catalog.js';
 import { encodePurchase } from '../metadata.js';
 import type { FanAccount, ReplyButton } from '../ports.js';
 import { paymentTexts } from '../texts.js';
-import {
-  account,
-  activeProduct,
-  NOTHING_ON_SALE,
-  priceOf,
-  type CommandContext,
-  type CommandResult,
-  type FanIdentity,
-} from './context.js';
+import { account, activeProduct, NOTHING_ON_SALE, priceOf } from './context.js';
+import type { CommandContext, CommandResult, FanIdentity } from './context.js';
 
 /** "Choose a package:" with one button per product on sale. */
 export async function buyMenu<Tx>(ctx: CommandContext<Tx>): Promise<CommandResult> {

@@ -6,16 +6,8 @@
 import { describeAmount } from '../../catalog.js';
 import { cardName } from '../texts.js';
 import { checkout, confirmOnSession } from './checkout.js';
-import {
-  account,
-  activeProduct,
-  creditPackages,
-  NOTHING_ON_SALE,
-  priceOf,
-  type CommandContext,
-  type CommandResult,
-  type FanIdentity,
-} from './context.js';
+import { account, activeProduct, creditPackages, NOTHING_ON_SALE, priceOf } from './context.js';
+import type { CommandContext, CommandResult, FanIdentity } from './context.js';
 import { chargeSavedCard, needsAuthentication } from './off-session.js';
 
 /** `/buy<amount>`: "Charge $5.00 to Visa •••• 4242 for 10 credits?" with Confirm / Cancel. */

@@ -3,6 +3,7 @@
  * auto-recharge charges (Checkout's own PaymentIntents are left to the Checkout events).
  */
 import type { PaymentIntentFacts, PurchaseMetadata } from '../events.js';
+import type { PaymentRecord } from '../ports.js';
 import { declineReason, isFulfilled } from '../rules.js';
 import { paymentTexts } from '../texts.js';
 import { notifyFan, purchaseView, type HandlerContext } from './context.js';
@@ -10,20 +11,8 @@ import { fulfil, lockPurchase } from './purchase.js';
 import { countRechargeFailure } from './recharge-failures.js';
 
 /** Grants a quick-buy or auto-recharge charge; a succeeded auto-recharge resets the failures. */
-export async function onIntentSucceeded<Tx>(
-  ctx: HandlerContext<Tx>,
-  pi: PaymentIntentFacts,
-): Promise<void> {
+export const onIntentSucceeded = offSessionHandler(async (ctx, pi, { purchase, row }) => {
   const { store } = ctx;
-  const purchase = pi.purchase;
-  // Checkout's own PaymentIntents are fulfilled from the Checkout events.
-  if (!purchase || purchase.source === 'checkout') return;
-  const row = await lockPurchase(
-    ctx,
-    purchase,
-    { paymentIntentId: pi.paymentIntentId },
-    pi.currency,
-  );
   await fulfil(ctx, row, purchase, {
     amountCents: pi.amountReceived || pi.amount,
     currency: pi.currency,
@@ -42,23 +31,11 @@ export async function onIntentSucceeded<Tx>(
     );
   }
   await store.setAutoRecharge(purchase.fanId, { consecutiveFailures: 0 }, ctx.tx);
-}
+});
 
 /** Marks a declined charge failed and tells the fan why; counts an auto-recharge failure. */
-export async function onIntentFailed<Tx>(
-  ctx: HandlerContext<Tx>,
-  pi: PaymentIntentFacts,
-): Promise<void> {
+export const onIntentFailed = offSessionHandler(async (ctx, pi, { purchase, row }) => {
   const { store } = ctx;
-  const purchase = pi.purchase;
-  // A decline on the Checkout page is shown to the fan there; the session stays open.
-  if (!purchase || purchase.source === 'checkout') return;
-  const row = await lockPurchase(
-    ctx,
-    purchase,
-    { paymentIntentId: pi.paymentIntentId },
-    pi.currency,
-  );
   if (isFulfilled(row.status) || row.status === 'failed') return;
   const failure = pi.failure ?? { code: null, declineCode: null, message: null };
   const code = failure.declineCode ?? failure.code;
@@ -89,6 +66,33 @@ export async function onIntentFailed<Tx>(
     );
   }
   await countRechargeFailure(ctx, purchase.fanId, pi.paymentIntentId);
+});
+
+/** A purchase and its payment row, locked until the event's transaction ends. */
+interface LockedPurchase {
+  purchase: PurchaseMetadata;
+  row: PaymentRecord;
+}
+
+type OffSessionHandler = <Tx>(
+  ctx: HandlerContext<Tx>,
+  pi: PaymentIntentFacts,
+  locked: LockedPurchase,
+) => Promise<void>;
+
+/**
+ * Runs `handle` with the locked payment row of a quick-buy or auto-recharge PaymentIntent.
+ * Checkout's own PaymentIntents are left to the Checkout events (a decline on the Checkout
+ * page is shown to the fan there; the session stays open), and objects not ours are skipped.
+ */
+function offSessionHandler(handle: OffSessionHandler) {
+  return async <Tx>(ctx: HandlerContext<Tx>, pi: PaymentIntentFacts): Promise<void> => {
+    const purchase = pi.purchase;
+    if (!purchase || purchase.source === 'checkout') return;
+    const lookup = { paymentIntentId: pi.paymentIntentId };
+    const row = await lockPurchase(ctx, purchase, lookup, pi.currency);
+    await handle(ctx, pi, { purchase, row });
+  };
 }
 
 /** The auto-recharge attempt behind a PaymentIntent: by our id in metadata, else by the intent. */

@@ -115,29 +115,28 @@ async function grant<Tx>(
   paid: PaidAmount,
   reference: string,
 ): Promise<{ balance: Balance; settled: number }> {
-  const note = `${purchase.source}: ${purchase.productLabel ?? purchase.productType}`;
-  if (purchase.productType === 'credits') {
-    const key = paid.checkoutSessionId
-      ? ledgerKeys.grantCheckout(paid.checkoutSessionId)
-      : ledgerKeys.grantPaymentIntent(paid.paymentIntentId!);
-    const result = await ctx.ledger.grantCredits(
-      purchase.fanId,
-      purchase.productAmount,
-      key,
-      { reference, note },
-      ctx.tx,
-    );
-    return { balance: result.balance, settled: result.duplicate ? 0 : result.debtSettled };
+  const { fanId, productAmount: amount } = purchase;
+  const key = grantKey(purchase, paid);
+  const meta = {
+    reference,
+    note: `${purchase.source}: ${purchase.productLabel ?? purchase.productType}`,
+  };
+  if (purchase.productType === 'time') {
+    const result = await ctx.ledger.grantTime(fanId, amount, key, meta, ctx.tx);
+    return { balance: result.balance, settled: 0 };
   }
-  const key = paid.checkoutSessionId
-    ? ledgerKeys.passGrantCheckout(paid.checkoutSessionId)
-    : ledgerKeys.passGrantPaymentIntent(paid.paymentIntentId!);
-  const result = await ctx.ledger.grantTime(
-    purchase.fanId,
-    purchase.productAmount,
-    key,
-    { reference, note },
-    ctx.tx,
-  );
-  return { balance: result.balance, settled: 0 };
+  const result = await ctx.ledger.grantCredits(fanId, amount, key, meta, ctx.tx);
+  return { balance: result.balance, settled: result.duplicate ? 0 : result.debtSettled };
+}
+
+/** The ledger key of a purchase: keyed on the Checkout Session, else on the PaymentIntent. */
+function grantKey(purchase: PurchaseMetadata, paid: PaidAmount): string {
+  const session = paid.checkoutSessionId;
+  const intent = paid.paymentIntentId!;
+  if (purchase.productType === 'credits') {
+    return session ? ledgerKeys.grantCheckout(session) : ledgerKeys.grantPaymentIntent(intent);
+  }
+  return session
+    ? ledgerKeys.passGrantCheckout(session)
+    : ledgerKeys.passGrantPaymentIntent(intent);
 }
