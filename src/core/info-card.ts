@@ -9,7 +9,6 @@ import { passState } from './passes.js';
 import type { Translate } from './templates.js';
 
 /** Re-exported for callers that still import it from here; the formatter is `./money.ts`. */
-export { formatMoney };
 
 /** `1 h 5 min`, `42 min`, `30 s` (rounded to the minute above one minute). */
 export function formatDuration(seconds: number): string {

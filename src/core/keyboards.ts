@@ -5,7 +5,7 @@
  */
 import type { FanAccount, ProductOffer } from './fan-account.js';
 import { cardCallback } from './info-card.js';
-import { formatMoney } from './info-card.js';
+import { formatMoney } from './money.js';
 import type { Translate } from './templates.js';
 
 export interface InlineButton {

@@ -9,7 +9,7 @@ import { createLedgerStore, type DbLedgerStore } from '../../src/adapters/db/led
 import { buildApp } from '../../src/adapters/http/app.js';
 import { createStripeClient, type StripeClient } from '../../src/adapters/stripe/client.js';
 import { STRIPE_EVENTS } from '../../src/adapters/stripe/webhook-endpoint.js';
-import { buildPayments, type Payments } from '../../src/cli/serve/payments.js';
+import { buildPayments, type Payments } from '../../src/cli/runtime/payments.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { MetricsRegistry, runtimeMetrics } from '../../src/core/metrics.js';
 import type { FanReply } from '../../src/core/payments/ports.js';

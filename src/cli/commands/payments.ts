@@ -14,7 +14,7 @@ import type { Db } from '../../adapters/db/knex.js';
 import { stripeClient } from '../clients.js';
 import { configFor, loggerFor, type CommandModule } from '../context.js';
 import { openMigratedDatabase } from '../database.js';
-import { buildPaymentProcessor } from '../serve/payments.js';
+import { buildPaymentProcessor } from '../runtime/payments.js';
 import type { Output } from '../ui.js';
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };

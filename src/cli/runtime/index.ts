@@ -10,7 +10,7 @@ import { ErrorCodes, PremiumbotError } from '../../core/errors.js';
 import { MetricsRegistry, runtimeMetrics } from '../../core/metrics.js';
 import type { JobScheduler } from '../../jobs/scheduler.js';
 import type { OutboxWorker } from '../../adapters/telegram/outbox-worker.js';
-import { buildPayments, type Payments } from '../serve/payments.js';
+import { buildPayments, type Payments } from './payments.js';
 import { buildFanSide } from './fan.js';
 import { buildHttp } from './http.js';
 import { lifecycle } from './lifecycle.js';

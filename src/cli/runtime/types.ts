@@ -19,7 +19,7 @@ import type { Logger } from '../../core/logger.js';
 import type { MetricsRegistry, RuntimeMetrics } from '../../core/metrics.js';
 import type { FanDirectory, PauseStore, UpdateStore } from '../../core/traffic/ports.js';
 import type { JobScheduler } from '../../jobs/scheduler.js';
-import type { Payments, PaymentsOptions } from '../serve/payments.js';
+import type { Payments, PaymentsOptions } from './payments.js';
 import type { TrafficTuning, TrafficTuningInput } from './traffic-config.js';
 
 /** The fan side's options (serve passes the environment's; tests shorten the windows). */
