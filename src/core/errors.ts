@@ -115,13 +115,13 @@ export class InvalidAmountError extends PremiumbotError {
 }
 
 /** A ledger operation for a fan who has no `users` row yet. */
-export class UnknownUserError extends PremiumbotError {
-  constructor(readonly userId: number) {
-    super(ErrorCodes.unknownUser, `Unknown fan ${userId}`, {
+export class UnknownFanError extends PremiumbotError {
+  constructor(readonly fanId: number) {
+    super(ErrorCodes.unknownUser, `Unknown fan ${fanId}`, {
       hint: 'Record the fan first (ensureUser) when their first update arrives.',
-      details: { userId },
+      details: { fanId },
     });
-    this.name = 'UnknownUserError';
+    this.name = 'UnknownFanError';
   }
 }
 
@@ -140,9 +140,9 @@ export class IdempotencyConflictError extends PremiumbotError {
 
 /** The fan's account is frozen (open dispute): nothing can be spent until it closes. */
 export class AccountFrozenError extends PremiumbotError {
-  constructor(readonly userId: number) {
-    super(ErrorCodes.frozen, `Fan ${userId} is frozen by an open dispute`, {
-      details: { userId },
+  constructor(readonly fanId: number) {
+    super(ErrorCodes.frozen, `Fan ${fanId} is frozen by an open dispute`, {
+      details: { fanId },
     });
     this.name = 'AccountFrozenError';
   }
@@ -150,9 +150,9 @@ export class AccountFrozenError extends PremiumbotError {
 
 /** Starting a pass with no banked pass time. */
 export class NoBankedTimeError extends PremiumbotError {
-  constructor(readonly userId: number) {
-    super(ErrorCodes.noBankedTime, `Fan ${userId} has no banked pass time to start`, {
-      details: { userId },
+  constructor(readonly fanId: number) {
+    super(ErrorCodes.noBankedTime, `Fan ${fanId} has no banked pass time to start`, {
+      details: { fanId },
     });
     this.name = 'NoBankedTimeError';
   }

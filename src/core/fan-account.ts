@@ -2,7 +2,7 @@
  * What the fan experience reads and changes about a fan, and the ports through which it
  * does so (implemented over knex in src/adapters/db).
  */
-import type { FanProfile } from './ledger.js';
+import type { FanProfile } from './fan.js';
 import type { Tier } from './tiers.js';
 import type { NewOutboxJob } from './traffic/outbox.js';
 

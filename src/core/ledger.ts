@@ -4,6 +4,7 @@
  * Credits only move through a LedgerStore; every movement is one immutable entry.
  */
 import { ErrorCodes, InvalidAmountError, PremiumbotError } from './errors.js';
+import type { FanProfile } from './fan.js';
 
 /** Why credits or pass seconds moved. */
 export const LEDGER_KINDS = [
@@ -37,7 +38,7 @@ export type CreditSpendKind = Extract<LedgerKind, 'spend' | 'unlock'>;
 /** One immutable ledger row. */
 export interface LedgerEntry {
   id: number;
-  userId: number;
+  fanId: number;
   kind: LedgerKind;
   /** Change of `users.message_credits` (negative for spends and refunds). */
   creditsDelta: number;
@@ -53,7 +54,7 @@ export interface LedgerEntry {
 
 /** A fan's cached balances (always equal to the sums of their ledger). */
 export interface Balance {
-  userId: number;
+  fanId: number;
   credits: number;
   /** Banked pass seconds, not yet started. */
   seconds: number;
@@ -107,15 +108,6 @@ export interface SpendMeta extends LedgerMeta {
   kind?: CreditSpendKind;
 }
 
-/** The Telegram profile fields kept for a fan. */
-export interface FanProfile {
-  id: number;
-  username?: string | null;
-  firstName?: string | null;
-  lastName?: string | null;
-  languageCode?: string | null;
-}
-
 /**
  * The port core code uses to move credits. `Tx` is the adapter's transaction type: passing
  * one makes the movement part of the caller's transaction (for example spending and queueing
@@ -126,7 +118,7 @@ export interface LedgerStore<Tx = unknown> {
   ensureUser(profile: FanProfile, trx?: Tx): Promise<Balance>;
   /** Adds credits; a purchase pays off debt first. */
   grantCredits(
-    userId: number,
+    fanId: number,
     amount: number,
     key: string,
     meta?: GrantMeta,
@@ -134,7 +126,7 @@ export interface LedgerStore<Tx = unknown> {
   ): Promise<GrantResult>;
   /** Removes credits if the balance covers them, else throws InsufficientCreditsError. */
   spendCredits(
-    userId: number,
+    fanId: number,
     cost: number,
     key: string,
     meta?: SpendMeta,
@@ -142,7 +134,7 @@ export interface LedgerStore<Tx = unknown> {
   ): Promise<LedgerResult>;
   /** Takes back up to the balance; the remainder becomes debt. */
   refundCredits(
-    userId: number,
+    fanId: number,
     amount: number,
     key: string,
     meta?: LedgerMeta,
@@ -150,7 +142,7 @@ export interface LedgerStore<Tx = unknown> {
   ): Promise<RefundResult>;
   /** Banks pass seconds. */
   grantTime(
-    userId: number,
+    fanId: number,
     seconds: number,
     key: string,
     meta?: LedgerMeta,
@@ -158,15 +150,15 @@ export interface LedgerStore<Tx = unknown> {
   ): Promise<LedgerResult>;
   /** Turns every banked second into a running pass (extending one still running). */
   startPass(
-    userId: number,
+    fanId: number,
     now: Date,
     key: string,
     meta?: LedgerMeta,
     trx?: Tx,
   ): Promise<PassStartResult>;
-  balance(userId: number, trx?: Tx): Promise<Balance>;
+  balance(fanId: number, trx?: Tx): Promise<Balance>;
   /** The sums of the fan's ledger (what the cached balance must equal). */
-  sumLedger(userId: number, trx?: Tx): Promise<{ credits: number; seconds: number; debt: number }>;
+  sumLedger(fanId: number, trx?: Tx): Promise<{ credits: number; seconds: number; debt: number }>;
 }
 
 /**

@@ -4,7 +4,7 @@
  * and everything commits together or not at all. It only persists; the decision is core's.
  */
 import type { Knex } from 'knex';
-import { UnknownUserError } from '../../core/errors.js';
+import { UnknownFanError } from '../../core/errors.js';
 import type { FanMessageStore, FanMessageTransaction } from '../../core/relay/ports.js';
 import { readFanAccount } from './fan-account-store.js';
 import type { DbLedgerStore } from './ledger-store.js';
@@ -24,7 +24,7 @@ export function createFanMessageStore(db: Knex, deps: FanMessageStoreDeps): FanM
       credits: async () => (await ledger.balance(fanId, trx)).credits,
       async account() {
         const account = await readFanAccount(trx, fanId);
-        if (!account) throw new UnknownUserError(fanId);
+        if (!account) throw new UnknownFanError(fanId);
         return account;
       },
       async spend(cost, key, meta) {

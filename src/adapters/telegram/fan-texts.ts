@@ -2,7 +2,7 @@
 import type { Settings } from '../../config/settings.js';
 import { renderBalance } from '../../core/balance.js';
 import type { FanAccount, ProductOffer } from '../../core/fan-account.js';
-import type { FanProfile } from '../../core/ledger.js';
+import type { FanProfile } from '../../core/fan.js';
 import { formatDuration } from '../../core/info-card.js';
 import { passState } from '../../core/passes.js';
 import type { Translate } from '../../core/templates.js';

@@ -5,7 +5,8 @@
  */
 import type { Logger } from '../../core/logger.js';
 import { topicTitle as safeTopicTitle } from '../../core/topic-title.js';
-import type { FanDirectory, FanProfile, StateStore } from '../../core/traffic/ports.js';
+import type { FanProfile } from '../../core/fan.js';
+import type { FanDirectory, StateStore } from '../../core/traffic/ports.js';
 import type { TelegramSender } from './sender.js';
 
 export { ChatBusyError } from './sender.js';

@@ -4,7 +4,8 @@
  */
 import type { SpendObserver } from '../balance.js';
 import type { FanAccount, FanAccounts, MessageLinks, ProductCatalogPort } from '../fan-account.js';
-import type { FanProfile, LedgerMeta } from '../ledger.js';
+import type { FanProfile } from '../fan.js';
+import type { LedgerMeta } from '../ledger.js';
 import type { Logger } from '../logger.js';
 import type { MessageCosts } from '../pricing.js';
 import type { MessageCatalog } from '../templates.js';

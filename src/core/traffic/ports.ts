@@ -1,4 +1,5 @@
 /** Persistence ports of Telegram traffic (intake, outbox, topics); src/adapters/db implements them over knex. */
+import type { FanProfile } from '../fan.js';
 import type { ChatPause } from './rate-scheduler.js';
 
 /** Processed Telegram update ids (webhook/polling idempotency), kept for a retention period. */
@@ -15,15 +16,6 @@ export interface PauseStore {
   list(now: Date): Promise<ChatPause[]>;
   save(pause: ChatPause): Promise<void>;
   remove(chatId: number): Promise<void>;
-}
-
-/** A fan's public profile, enough to title their topic. */
-export interface FanProfile {
-  id: number;
-  firstName?: string | null;
-  lastName?: string | null;
-  username?: string | null;
-  languageCode?: string | null;
 }
 
 /** A fan's topic in the admin group. */

@@ -7,7 +7,7 @@ import {
   InsufficientCreditsError,
   InvalidAmountError,
   NoBankedTimeError,
-  UnknownUserError,
+  UnknownFanError,
   hasCode,
 } from '../../../src/core/errors.js';
 import { ledgerKeys } from '../../../src/core/ledger.js';
@@ -38,20 +38,16 @@ describe('ledger store', () => {
     return id;
   }
 
-  async function ledgerCount(userId: number): Promise<number> {
-    const row = (await t
-      .db('credit_ledger')
-      .where('user_id', userId)
-      .count({ n: '*' })
-      .first()) as {
+  async function ledgerCount(fanId: number): Promise<number> {
+    const row = (await t.db('credit_ledger').where('user_id', fanId).count({ n: '*' }).first()) as {
       n: number | string;
     };
     return Number(row.n);
   }
 
-  async function expectConsistent(userId: number): Promise<void> {
-    const balance = await ledger.balance(userId);
-    const sums = await ledger.sumLedger(userId);
+  async function expectConsistent(fanId: number): Promise<void> {
+    const balance = await ledger.balance(fanId);
+    const sums = await ledger.sumLedger(fanId);
     expect({ credits: balance.credits, seconds: balance.seconds, debt: balance.debt }).toEqual(
       sums,
     );
@@ -77,7 +73,7 @@ describe('ledger store', () => {
         username: 'old',
         firstName: 'A',
       });
-      expect(created).toMatchObject({ userId: 8_123_456_789, credits: 0, seconds: 0, debt: 0 });
+      expect(created).toMatchObject({ fanId: 8_123_456_789, credits: 0, seconds: 0, debt: 0 });
       await ledger.ensureUser({ id: 8_123_456_789, username: 'new', languageCode: 'de' });
       const row = (await t.db('users').where('id', 8_123_456_789).first()) as Record<
         string,
@@ -145,12 +141,12 @@ describe('ledger store', () => {
         );
       }
       await expect(ledger.spendCredits(1, 1, 'spend:nobody')).rejects.toBeInstanceOf(
-        UnknownUserError,
+        UnknownFanError,
       );
       await expect(ledger.grantCredits(1, 1, 'grant:nobody')).rejects.toBeInstanceOf(
-        UnknownUserError,
+        UnknownFanError,
       );
-      await expect(ledger.balance(1)).rejects.toBeInstanceOf(UnknownUserError);
+      await expect(ledger.balance(1)).rejects.toBeInstanceOf(UnknownFanError);
       await expectConsistent(fan);
     });
   });

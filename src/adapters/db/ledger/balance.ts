@@ -1,6 +1,6 @@
 /** The fan's cached balance on `users`: read, lock, and move it inside a ledger transaction. */
 import type { Knex } from 'knex';
-import { UnknownUserError } from '../../../core/errors.js';
+import { UnknownFanError } from '../../../core/errors.js';
 import { validateKey, type Balance } from '../../../core/ledger.js';
 import { USER_BALANCE_COLUMNS, toBalance, type UserRow } from './mapping.js';
 import type { DbTx } from './types.js';
@@ -31,10 +31,10 @@ async function readFan(q: Knex | DbTx, fanId: number): Promise<Balance | null> {
   return row ? toBalance(row) : null;
 }
 
-/** The fan's balance; throws UnknownUserError for a fan never seen. */
+/** The fan's balance; throws UnknownFanError for a fan never seen. */
 export async function requireBalance(q: Knex | DbTx, fanId: number): Promise<Balance> {
   const balance = await readFan(q, fanId);
-  if (!balance) throw new UnknownUserError(fanId);
+  if (!balance) throw new UnknownFanError(fanId);
   return balance;
 }
 
@@ -45,7 +45,7 @@ export async function lockFan(tx: DbTx, fanId: number): Promise<Balance> {
     .where('id', fanId)
     .forUpdate()
     .first()) as UserRow | undefined;
-  if (!row) throw new UnknownUserError(fanId);
+  if (!row) throw new UnknownFanError(fanId);
   return toBalance(row);
 }
 

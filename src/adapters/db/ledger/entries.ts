@@ -45,8 +45,8 @@ export async function earlierEntry(
     // Only reachable if the key vanished, which the append-only triggers forbid.
     throw new IdempotencyConflictError(key, 'but its entry cannot be found');
   }
-  if (entry.userId !== fanId) {
-    throw new IdempotencyConflictError(key, `for fan ${entry.userId}`);
+  if (entry.fanId !== fanId) {
+    throw new IdempotencyConflictError(key, `for fan ${entry.fanId}`);
   }
   if (!kinds.includes(entry.kind)) {
     throw new IdempotencyConflictError(key, `for a ${entry.kind} entry`);

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
-import { UnknownUserError } from '../../../core/errors.js';
-import type { Balance, FanProfile } from '../../../core/ledger.js';
+import { UnknownFanError } from '../../../core/errors.js';
+import type { FanProfile } from '../../../core/fan.js';
+import type { Balance } from '../../../core/ledger.js';
 import { requireBalance } from './balance.js';
 import type { DbLedgerStore, DbTx } from './types.js';
 
@@ -26,6 +27,6 @@ export function createFanProfiles(db: Knex): Pick<DbLedgerStore, 'ensureUser'> {
 
 function validateFanId(id: number): void {
   if (!Number.isSafeInteger(id) || id <= 0) {
-    throw new UnknownUserError(id);
+    throw new UnknownFanError(id);
   }
 }

@@ -49,7 +49,7 @@ export const USER_BALANCE_COLUMNS = [
 /** A `users` row as the fan's balance. */
 export function toBalance(row: UserRow): Balance {
   return {
-    userId: toInt(row.id),
+    fanId: toInt(row.id),
     credits: toInt(row.message_credits),
     seconds: toInt(row.time_credits_seconds),
     debt: toInt(row.credit_debt),
@@ -63,7 +63,7 @@ export function toBalance(row: UserRow): Balance {
 export function toEntry(row: LedgerRow): LedgerEntry {
   return {
     id: toInt(row.id),
-    userId: toInt(row.user_id),
+    fanId: toInt(row.user_id),
     kind: row.kind as LedgerKind,
     creditsDelta: toInt(row.credits_delta),
     secondsDelta: toInt(row.seconds_delta),
