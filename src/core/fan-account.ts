@@ -1,5 +1,5 @@
 /**
- * What the fan experience reads and changes about a fan, and the ports through which it
+ * What the fan side reads and changes about a fan, and the ports through which it
  * does so (implemented over knex in src/adapters/db).
  */
 import type { FanProfile } from './fan.js';

@@ -3,7 +3,7 @@ import type { Logger } from '../core/logger.js';
 import type { OutboxStore } from '../core/traffic/outbox.js';
 import type { JobLock, UpdateStore } from '../core/traffic/ports.js';
 
-/** Queues due time-pass notices (the fan experience); absent when it is not running. */
+/** Queues due time-pass notices. */
 export interface PassNoticeRunner {
   run(now: Date): Promise<{ warned: number; ended: number }>;
 }

@@ -1,4 +1,4 @@
-/** Fan accounts for the fan experience: the card's figures, ban flag, tier and gifts. */
+/** Fan accounts: the card's figures, ban flag, tier and gifts. */
 import type { Knex } from 'knex';
 import type { FanAccount, FanAccounts } from '../../core/fan-account.js';
 import { TIERS, type Tier } from '../../core/tiers.js';

@@ -82,7 +82,7 @@ export interface Payments {
   route: FastifyPluginAsync;
   /** Parses and applies a verified webhook payload (what the webhook calls after the signature). */
   handlePayload: ApplyStripePayload;
-  /** The auto-recharge trigger, for the fan experience's spend hook. */
+  /** The auto-recharge trigger, for the fan message use case's spend observer. */
   spendObserver: SpendObserver;
 }
 

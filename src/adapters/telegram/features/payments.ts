@@ -1,7 +1,7 @@
 /**
  * Payments in the fan's private chat: `buy:<productId>` buttons (Checkout), /buy<N>
  * quick-buy with its one-tap confirmation (`qb:` / `qbx:`), /billing (portal) and
- * /autorecharge with its buttons (`ar:…`). Registered before the fan experience's
+ * /autorecharge with its buttons (`ar:…`). Registered before the fan side's
  * fallback, so it answers first; bare /buy (the product list) is left to `start`.
  * Replies go through the outbox; button toasts are answered directly.
  */
