@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadMessageCatalog } from '../../src/config/message-templates.js';
 import { crossedLowBalance, fullMark, progressBar, renderBalance } from '../../src/core/balance.js';
@@ -14,6 +15,17 @@ import {
 } from '../../src/core/info-card.js';
 import { createMessageCatalog, localeChain, renderTemplate } from '../../src/core/templates.js';
 import { MAX_TOPIC_TITLE, topicTitle } from '../../src/core/topic-title.js';
+
+/** The `'payment.…'` template keys written in the .ts files below `dir`. */
+function paymentKeysInSource(dir: string): string[] {
+  const keys = new Set<string>();
+  for (const entry of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    if (!entry.endsWith('.ts')) continue;
+    const source = fs.readFileSync(path.join(dir, entry), 'utf8');
+    for (const match of source.matchAll(/'(payment\.[a-z0-9_.]+)'/g)) keys.add(match[1]!);
+  }
+  return [...keys];
+}
 
 describe('balance bar', () => {
   it('renders the documented format; 100% is the balance after the latest top-up', () => {
@@ -150,6 +162,12 @@ describe('message templates', () => {
       expect(t(key)).not.toBe(key);
     }
     expect(t('low_balance', { bar: 'X' })).toContain('Low Balance Alert!');
+    // Payment texts: every `payment.*` key written in src/core/payments.
+    const paymentKeys = paymentKeysInSource(
+      fileURLToPath(new URL('../../src/core/payments', import.meta.url)),
+    );
+    expect(paymentKeys.length).toBeGreaterThan(60);
+    for (const key of paymentKeys) expect(t(key), key).not.toBe(key);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-tpl-'));
     fs.writeFileSync(path.join(dir, 'en.yaml'), 'welcome: [unclosed');
     expect(() => loadMessageCatalog(dir)).toThrow(/en.yaml/);

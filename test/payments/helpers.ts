@@ -10,9 +10,11 @@ import { buildApp } from '../../src/adapters/http/app.js';
 import { createStripeClient, type StripeClient } from '../../src/adapters/stripe/client.js';
 import { STRIPE_EVENTS } from '../../src/adapters/stripe/webhook-endpoint.js';
 import { buildPayments, type Payments } from '../../src/cli/runtime/payments.js';
+import { loadMessageCatalog } from '../../src/config/message-templates.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { MetricsRegistry, runtimeMetrics } from '../../src/core/metrics.js';
 import type { FanReply } from '../../src/core/payments/ports.js';
+import type { MessageCatalog } from '../../src/core/templates.js';
 import type { FanIdentity } from '../../src/core/payments/service.js';
 import { createStripeSimulator, type StripeSimulator } from '../../src/sandbox/stripe/index.js';
 import { createMigratedTestDb, type TestDb } from '../helpers/db.js';
@@ -40,6 +42,9 @@ export interface PaymentsEnv {
 export interface EnvOptions {
   ledger?: (ledger: DbLedgerStore) => DbLedgerStore;
   poolMax?: number;
+  /** Message templates (default: the shipped ones) and the team's language (default en). */
+  templates?: MessageCatalog;
+  adminLanguage?: string;
 }
 
 export async function createProduct(
@@ -94,6 +99,8 @@ export async function startPaymentsEnv(options: EnvOptions = {}): Promise<Paymen
       ownerIds: [OWNER_ID],
       logger: silentLogger,
       ledger,
+      templates: options.templates ?? loadMessageCatalog(),
+      adminLanguage: options.adminLanguage,
     },
     { stripe, webhookSecrets: secrets, now: () => sim.control.clock.nowMs() },
   );

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STRIPE_EVENTS } from '../../src/adapters/stripe/webhook-endpoint.js';
 import { parseWindow, reconcilePayments } from '../../src/cli/commands/payments.js';
+import { loadMessageCatalog } from '../../src/config/message-templates.js';
 import { silentLogger } from '../../src/core/logger.js';
 import {
   ADMIN_CHAT_ID,
@@ -35,6 +36,7 @@ describe('payments reconcile', () => {
       ownerIds: [OWNER_ID],
       logger: silentLogger,
       output,
+      templates: loadMessageCatalog(),
     });
     return { summary, lines };
   };

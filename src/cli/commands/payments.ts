@@ -9,6 +9,8 @@ import { ErrorCodes, PremiumbotError, UsageError } from '../../core/errors.js';
 import { RetryLaterError } from '../../core/payments/processor.js';
 import type { ReceivedEvent } from '../../core/payments/events.js';
 import type { Logger } from '../../core/logger.js';
+import type { MessageCatalog } from '../../core/templates.js';
+import { loadMessageCatalog } from '../../config/message-templates.js';
 import type { StripeClient } from '../../adapters/stripe/client.js';
 import type { Db } from '../../adapters/db/knex.js';
 import { stripeClient } from '../clients.js';
@@ -48,6 +50,8 @@ export interface ReconcileOptions {
   ownerIds: readonly number[];
   logger: Logger;
   output: Output;
+  /** The message templates (receipts and notes are `payment.*` keys). */
+  templates: MessageCatalog;
 }
 
 /** Applies every missed event of the window, oldest first; a dependent event gets a second pass. */
@@ -57,6 +61,7 @@ export async function reconcilePayments(options: ReconcileOptions): Promise<Reco
     adminChatId: options.adminChatId,
     ownerIds: options.ownerIds,
     logger: options.logger,
+    templates: options.templates,
   });
   const since = options.nowSeconds - options.sinceSeconds;
   const raw = await listHandledEvents(options.stripe, since);
@@ -114,6 +119,7 @@ function register(program: Command, ctx: Parameters<CommandModule['register']>[1
       const config = configFor(ctx, ['stripe']);
       const logger = loggerFor(ctx, config);
       const stripe = stripeClient(config);
+      const templates = loadMessageCatalog();
       const db = await openMigratedDatabase(config.databaseUrl);
       try {
         const nowSeconds = Math.floor(Date.now() / 1000);
@@ -129,6 +135,7 @@ function register(program: Command, ctx: Parameters<CommandModule['register']>[1
           ownerIds: config.adminUserIds,
           logger,
           output: ctx.output,
+          templates,
         });
         ctx.output.out(
           `${summary.listed} event(s) listed: ${summary.applied} applied, ` +

@@ -8,11 +8,11 @@ import { InfoCards } from '../../adapters/telegram/info-cards.js';
 import { createPassNotices } from '../../adapters/telegram/pass-notices.js';
 import { createDeliveryHook } from '../../adapters/telegram/receipts.js';
 import type { TelegramSender } from '../../adapters/telegram/sender.js';
-import { loadMessageCatalog } from '../../config/message-templates.js';
 import { noSpendObserver, type SpendObserver } from '../../core/balance.js';
 import type { Logger } from '../../core/logger.js';
 import { createFanMessageHandler } from '../../core/relay/fan-message.js';
 import { createTeamReplyHandler } from '../../core/relay/team-reply.js';
+import type { MessageCatalog } from '../../core/templates.js';
 import type { Stores } from './stores.js';
 import type { FanOptions } from './types.js';
 
@@ -26,12 +26,13 @@ export interface FanContext {
   timeScale: number;
   /** Told after each committed spend (auto-recharge). */
   spendObserver?: SpendObserver;
+  /** The process's message templates (loaded once, shared with payments). */
+  templates: MessageCatalog;
 }
 
 export function buildFanSide(context: FanContext, options: FanOptions = {}) {
-  const { stores, sender, adminChatId, logger, wake, timeScale } = context;
+  const { stores, sender, adminChatId, logger, wake, timeScale, templates } = context;
   const scaled = (ms: number, floor: number) => Math.max(floor, Math.round(ms * timeScale));
-  const templates = loadMessageCatalog(options.templatesDir);
   const currency = options.currency ?? 'usd';
   const adminLanguage = options.adminLanguage ?? 'en';
   const now = () => new Date();

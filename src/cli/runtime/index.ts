@@ -6,8 +6,10 @@
  */
 import type { UserFromGetMe } from 'telegraf/types';
 import { botIdOf, createBotApi, type BotApi } from '../../adapters/telegram/bot-api.js';
+import { loadMessageCatalog } from '../../config/message-templates.js';
 import { ErrorCodes, PremiumbotError } from '../../core/errors.js';
 import { MetricsRegistry, runtimeMetrics } from '../../core/metrics.js';
+import type { MessageCatalog } from '../../core/templates.js';
 import type { JobScheduler } from '../../jobs/scheduler.js';
 import type { OutboxWorker } from '../../adapters/telegram/outbox-worker.js';
 import { buildPayments, type Payments } from './payments.js';
@@ -56,10 +58,13 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
     wake,
   };
   const { sender, alerts } = buildSender(context);
-  const payments = paymentsOf(context);
+  // One message catalog per process: the fan side's texts and the payment texts.
+  const templates = loadMessageCatalog(options.fan?.templatesDir);
+  const payments = paymentsOf(context, templates);
   const fan = buildFanSide(
     {
       stores,
+      templates,
       sender,
       adminChatId: options.adminChatId,
       logger: logger.child({ component: 'fan' }),
@@ -138,7 +143,7 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
 }
 
 /** Payments over the runtime's stores, when Stripe is configured. */
-function paymentsOf(context: TelegramContext): Payments | undefined {
+function paymentsOf(context: TelegramContext, templates: MessageCatalog): Payments | undefined {
   const { options, stores } = context;
   if (!options.payments) return undefined;
   return buildPayments(
@@ -151,6 +156,8 @@ function paymentsOf(context: TelegramContext): Payments | undefined {
       wake: context.wake,
       settings: stores.settings,
       ledger: stores.ledger,
+      templates,
+      adminLanguage: options.fan?.adminLanguage,
     },
     options.payments,
   );

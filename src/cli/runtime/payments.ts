@@ -18,6 +18,7 @@ import {
 import { createSettingsStore, type SettingsStore } from '../../config/settings-store.js';
 import type { SpendObserver } from '../../core/balance.js';
 import type { Logger } from '../../core/logger.js';
+import type { MessageCatalog } from '../../core/templates.js';
 import type { PaymentSettings } from '../../core/payments/ports.js';
 import { createPaymentProcessor, type PaymentProcessor } from '../../core/payments/processor.js';
 import {
@@ -44,6 +45,10 @@ export interface PaymentsContext {
   settings?: SettingsStore;
   /** The ledger (tests wrap it to make a handler fail). */
   ledger?: DbLedgerStore;
+  /** The process's message templates (payment texts are `payment.*` keys). */
+  templates: MessageCatalog;
+  /** Language of the team's notes and alerts (default en). */
+  adminLanguage?: string;
 }
 
 /** The settings the payment rules read, from the settings table. */
@@ -71,6 +76,8 @@ export function buildPaymentProcessor(context: PaymentsContext): {
     adminChatId: context.adminChatId,
     ownerIds: context.ownerIds,
     logger,
+    templates: context.templates,
+    adminLanguage: context.adminLanguage,
   });
   const handlePayload = createStripeEventApplier({ processor, logger, onProcessed: context.wake });
   return { store, processor, handlePayload };
@@ -99,6 +106,7 @@ export function buildPayments(
     botUsername: context.botUsername,
     logger,
     onEnqueued: context.wake,
+    templates: context.templates,
   });
   const webhook = createStripeWebhook({
     secrets: options.webhookSecrets,

@@ -8,7 +8,7 @@ import type { DisputeStatus, TransactionStatus } from './rules.js';
 /** One `transactions` row: a payment, from its start (pending) to refunds and disputes. */
 export interface PaymentRecord {
   id: number;
-  userId: number;
+  fanId: number;
   productId: number | null;
   source: PaymentSource;
   checkoutSessionId: string | null;
@@ -28,7 +28,7 @@ export interface PaymentRecord {
 
 /** The fields a new payment row starts with. */
 export interface NewPayment {
-  userId: number;
+  fanId: number;
   productId: number | null;
   source: PaymentSource;
   currency: string;
@@ -76,6 +76,8 @@ export interface FanAccount {
   id: number;
   firstName: string | null;
   username: string | null;
+  /** The fan's Telegram `language_code` (their texts' language); null when unknown. */
+  languageCode: string | null;
   stripeCustomerId: string | null;
   savedCard: SavedCard | null;
   autoRecharge: AutoRechargeSettings;
@@ -92,7 +94,7 @@ export type RechargeStatus = 'pending' | 'processing' | 'succeeded' | 'failed' |
 /** One `auto_recharge_attempts` row: one off-session charge for one threshold crossing. */
 export interface RechargeAttempt {
   id: number;
-  userId: number;
+  fanId: number;
   productId: number | null;
   /** Also the Stripe Idempotency-Key of the PaymentIntent. */
   idempotencyKey: string;
@@ -150,7 +152,12 @@ export interface PaymentStore<Tx> {
   ensureFan(
     fanId: number,
     tx: Tx,
-    profile?: { firstName?: string | null; lastName?: string | null; username?: string | null },
+    profile?: {
+      firstName?: string | null;
+      lastName?: string | null;
+      username?: string | null;
+      languageCode?: string | null;
+    },
   ): Promise<void>;
   fanByCustomer(customerId: string, tx?: Tx): Promise<number | null>;
   /** Stores the fan's Stripe customer unless one is stored already; returns the stored one. */

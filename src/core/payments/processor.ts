@@ -7,6 +7,7 @@
  */
 import type { LedgerStore } from '../ledger.js';
 import type { Logger } from '../logger.js';
+import type { MessageCatalog } from '../templates.js';
 import type { ReceivedEvent } from './events.js';
 import { applyPaymentEvent, type HandlerContext } from './handlers/index.js';
 import type { PaymentSettings, PaymentStore } from './ports.js';
@@ -24,6 +25,10 @@ export interface PaymentProcessorDeps<Tx> {
   /** Owners get dispute alerts in private. */
   ownerIds: readonly number[];
   logger: Logger;
+  /** Receipts and notices are `payment.*` templates, in the fan's language. */
+  templates: MessageCatalog;
+  /** The language of the team's notes and alerts (default en). */
+  adminLanguage?: string;
 }
 
 export interface PaymentProcessor {
@@ -38,7 +43,8 @@ function errorText(err: unknown): string {
 
 /** Builds the processor over its ports. */
 export function createPaymentProcessor<Tx>(deps: PaymentProcessorDeps<Tx>): PaymentProcessor {
-  const { store, ledger, adminChatId, ownerIds } = deps;
+  const { store, ledger, adminChatId, ownerIds, templates } = deps;
+  const team = templates.forLanguage(deps.adminLanguage ?? 'en');
   return {
     async process(received) {
       const envelope = { id: received.id, type: received.type, objectId: received.objectId };
@@ -64,6 +70,8 @@ export function createPaymentProcessor<Tx>(deps: PaymentProcessorDeps<Tx>): Paym
             thresholds,
             receipts,
             maxFailures,
+            templates,
+            team,
           };
           if (received.event) await applyPaymentEvent(ctx, received.event);
           if (ctx.jobs.length > 0) await store.enqueue(ctx.jobs, tx);

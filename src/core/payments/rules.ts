@@ -1,4 +1,5 @@
 /** Pure payment rules: refund proportions, state transitions, recharge triggers. */
+import type { Translate } from '../templates.js';
 import type { RefundFacts } from './events.js';
 
 /** Statuses of a `transactions` row. */
@@ -107,29 +108,25 @@ export const RECHARGE_THRESHOLDS = [0, 2, 5, 10, 20] as const;
 /** The default threshold when a fan turns auto-recharge on without choosing. */
 export const DEFAULT_RECHARGE_THRESHOLD = 5;
 
-/** Human words for common decline codes, shown to fans. */
-export function declineReason(failure: {
-  code: string | null;
-  declineCode: string | null;
-  message: string | null;
-}): string {
-  const code = failure.declineCode ?? failure.code ?? '';
-  switch (code) {
-    case 'insufficient_funds':
-      return 'the card has insufficient funds';
-    case 'expired_card':
-      return 'the card has expired';
-    case 'incorrect_cvc':
-      return 'the security code was wrong';
-    case 'authentication_required':
-      return 'your bank asks you to confirm the payment';
-    case 'lost_card':
-    case 'stolen_card':
-    case 'generic_decline':
-    case 'card_declined':
-    case 'do_not_honor':
-      return 'the card was declined';
-    default:
-      return failure.message ?? 'the payment did not go through';
-  }
+/** The fan-facing reason (a `payment.decline.*` template) of common decline codes. */
+const DECLINE_REASONS = new Map<string, string>([
+  ['insufficient_funds', 'payment.decline.insufficient_funds'],
+  ['expired_card', 'payment.decline.expired_card'],
+  ['incorrect_cvc', 'payment.decline.incorrect_cvc'],
+  ['authentication_required', 'payment.decline.authentication_required'],
+  ['lost_card', 'payment.decline.card_declined'],
+  ['stolen_card', 'payment.decline.card_declined'],
+  ['generic_decline', 'payment.decline.card_declined'],
+  ['card_declined', 'payment.decline.card_declined'],
+  ['do_not_honor', 'payment.decline.card_declined'],
+]);
+
+/** Human words for a decline, in the fan's language (`t`); else Stripe's own message. */
+export function declineReason(
+  failure: { code: string | null; declineCode: string | null; message: string | null },
+  t: Translate,
+): string {
+  const key = DECLINE_REASONS.get(failure.declineCode ?? failure.code ?? '');
+  if (key) return t(key);
+  return failure.message ?? t('payment.decline.other');
 }

@@ -6,6 +6,7 @@
  * the auto-recharge attempt), so a retry after a lost response can never charge twice.
  */
 import type { Logger } from '../logger.js';
+import type { MessageCatalog } from '../templates.js';
 import { rechargeAfterSpend } from './commands/auto-recharge.js';
 import {
   autoRecharge,
@@ -46,6 +47,8 @@ export interface PaymentServiceDeps<Tx> {
   now?: () => Date;
   /** Wakes the outbox worker after something was enqueued. */
   onEnqueued?: () => void;
+  /** Replies and buttons are `payment.*` templates, in the fan's language. */
+  templates: MessageCatalog;
 }
 
 /** The payment commands over their ports. */
@@ -57,9 +60,10 @@ export function createPaymentService<Tx>(deps: PaymentServiceDeps<Tx>): PaymentC
     logger: deps.logger,
     now: deps.now ?? (() => new Date()),
     onEnqueued: deps.onEnqueued,
+    templates: deps.templates,
   };
   return {
-    buyMenu: () => buyMenu(ctx),
+    buyMenu: (fan) => buyMenu(ctx, fan),
     buy: (fan, productId) => buy(ctx, fan, productId),
     quickBuy: (fan, amount) => quickBuy(ctx, fan, amount),
     confirmQuickBuy: (fan, paymentId) => confirmQuickBuy(ctx, fan, paymentId),

@@ -1,9 +1,13 @@
 /**
- * What fans and admins read about payments. Plain text (sent without a parse mode), so
- * names and labels never need escaping.
+ * What fans and admins read about payments, rendered from the message templates (`payment.*`
+ * keys of `templates/messages/<locale>.yaml`): a fan's texts in the fan's language, the
+ * team's notes in the admin language. Amounts, labels and names are template values, and
+ * texts are sent without a parse mode, so nothing in them is ever read as markup.
  */
 import { describeAmount } from '../catalog.js';
 import { formatMoney } from '../money.js';
+import type { Translate } from '../templates.js';
+import type { PaymentSource } from './events.js';
 
 export interface BalanceView {
   credits: number;
@@ -12,12 +16,23 @@ export interface BalanceView {
 }
 
 /** "12 credits", plus banked time and debt when there are any. */
-export function describeBalance(balance: BalanceView): string {
-  const parts = [describeAmount('credits', balance.credits)];
-  if (balance.seconds > 0) parts.push(`${describeAmount('time', balance.seconds)} of chat time`);
-  let text = parts.join(' and ');
-  if (balance.debt > 0) text += ` (owing ${describeAmount('credits', balance.debt)})`;
-  return text;
+export function describeBalance(t: Translate, balance: BalanceView): string {
+  const credits = describeAmount('credits', balance.credits);
+  const text =
+    balance.seconds > 0
+      ? t('payment.balance.with_time', { credits, time: describeAmount('time', balance.seconds) })
+      : credits;
+  if (balance.debt <= 0) return text;
+  return t('payment.balance.owing', {
+    balance: text,
+    debt: describeAmount('credits', balance.debt),
+  });
+}
+
+/** "Visa •••• 4242". */
+export function cardName(t: Translate, brand: string | null, last4: string | null): string {
+  const name = brand ? brand.charAt(0).toUpperCase() + brand.slice(1) : t('payment.card.unnamed');
+  return last4 ? t('payment.card.number', { brand: name, last4 }) : name;
 }
 
 export interface PurchaseView {
@@ -28,73 +43,111 @@ export interface PurchaseView {
   currency: string;
 }
 
+/** A refunded or disputed amount. */
+export interface MoneyView {
+  amountCents: number;
+  currency: string;
+}
+
+/** "10 credits" / "1 hour": what was bought. */
 function what(p: PurchaseView): string {
   return describeAmount(p.type, p.amount);
 }
 
-export const paymentTexts = {
-  receipt: (p: PurchaseView, balance: BalanceView, settled: number) =>
-    [
-      `✅ Payment received — thank you!`,
-      `${p.label}: ${what(p)} for ${formatMoney(p.amountCents, p.currency)}.`,
-      settled > 0 ? `${describeAmount('credits', settled)} went to the balance you owed.` : null,
-      `Your balance: ${describeBalance(balance)}.`,
-    ]
-      .filter(Boolean)
-      .join('\n'),
-  saleNote: (p: PurchaseView, source: string, totalSpentCents: number, tier: string) =>
-    `💰 Sale: ${p.label} (${what(p)}) — ${formatMoney(p.amountCents, p.currency)} via ${source.replace('_', '-')}. ` +
-    `Total spent ${formatMoney(totalSpentCents, p.currency)}, tier ${tier}.`,
-  paymentProcessing: (p: PurchaseView) =>
-    `⏳ Your payment for ${what(p)} is being processed by your bank. Your credits arrive as soon as it clears.`,
-  asyncFailed: (p: PurchaseView) =>
-    `❌ Your bank did not complete the payment for ${what(p)}. Nothing was charged. Try again with /buy.`,
-  chargeDeclined: (p: PurchaseView, reason: string) =>
-    `❌ We could not charge your card for ${what(p)}: ${reason}. No credits were added.\n` +
-    `Update your card with /billing, then try again.`,
-  confirmOnSession: (p: PurchaseView) =>
-    `🔐 Your bank wants you to confirm the payment for ${what(p)} (${formatMoney(p.amountCents, p.currency)}). Tap the button to complete it.`,
-  cardSaved: (brand: string | null, last4: string | null) =>
-    `💳 Card saved: ${cardName(brand, last4)}. Next time, /buy<amount> (for example /buy10) charges it with one tap.`,
+/** "$5.00" / "5.00 EUR": what was paid, refunded or disputed. */
+function moneyOf(money: MoneyView): string {
+  return formatMoney(money.amountCents, money.currency);
+}
+
+/** A text of several lines; the optional ones (null, or a template left empty) are left out. */
+function lines(...parts: (string | null)[]): string {
+  return parts.filter(Boolean).join('\n');
+}
+
+/** The fan's texts about payments; `t` translates into the fan's language. */
+export const fanTexts = {
+  receipt: (t: Translate, p: PurchaseView, balance: BalanceView, settled: number) =>
+    lines(
+      t('payment.receipt.title'),
+      t('payment.receipt.item', { label: p.label, amount: what(p), price: moneyOf(p) }),
+      settled > 0
+        ? t('payment.receipt.settled', { credits: describeAmount('credits', settled) })
+        : null,
+      t('payment.your_balance', { balance: describeBalance(t, balance) }),
+    ),
+  paymentProcessing: (t: Translate, p: PurchaseView) =>
+    t('payment.processing', { amount: what(p) }),
+  asyncFailed: (t: Translate, p: PurchaseView) => t('payment.async_failed', { amount: what(p) }),
+  chargeDeclined: (t: Translate, p: PurchaseView, reason: string) =>
+    t('payment.declined', { amount: what(p), reason }),
+  confirmOnSession: (t: Translate, p: PurchaseView) =>
+    t('payment.confirm_on_session', { amount: what(p), price: moneyOf(p) }),
+  cardSaved: (t: Translate, brand: string | null, last4: string | null) =>
+    t('payment.card_saved', { card: cardName(t, brand, last4) }),
   refund: (
-    amountCents: number,
-    currency: string,
+    t: Translate,
+    refunded: MoneyView,
     credits: number,
     balance: BalanceView,
     addedDebt: number,
   ) =>
-    [
-      `↩️ You were refunded ${formatMoney(amountCents, currency)}.`,
-      credits > 0 ? `${describeAmount('credits', credits)} were removed.` : null,
-      addedDebt > 0
-        ? `${describeAmount('credits', addedDebt)} had already been used; they will be taken from your next purchase.`
+    lines(
+      t('payment.refund.title', { refunded: moneyOf(refunded) }),
+      credits > 0
+        ? t('payment.refund.removed', { credits: describeAmount('credits', credits) })
         : null,
-      `Your balance: ${describeBalance(balance)}.`,
-    ]
-      .filter(Boolean)
-      .join('\n'),
-  refundNote: (amountCents: number, currency: string, credits: number, addedDebt: number) =>
-    `↩️ Refund of ${formatMoney(amountCents, currency)}: ${describeAmount('credits', credits)} removed` +
-    (addedDebt > 0 ? `, ${describeAmount('credits', addedDebt)} recorded as debt.` : '.'),
-  disputeOpened: (fanId: number, amountCents: number, currency: string, reason: string) =>
-    `🚨 Dispute opened by fan ${fanId}'s bank: ${formatMoney(amountCents, currency)} (${reason}). ` +
-    'The fan is frozen (cannot spend) until it closes. Answer it in the Stripe Dashboard.',
-  disputeWon: (fanId: number, amountCents: number, currency: string, unfrozen: boolean) =>
-    `✅ Dispute of ${formatMoney(amountCents, currency)} for fan ${fanId} was won.` +
-    (unfrozen
-      ? ' The fan can spend again.'
-      : ' Another dispute is still open; the fan stays frozen.'),
-  disputeLost: (fanId: number, amountCents: number, currency: string, credits: number) =>
-    `❌ Dispute of ${formatMoney(amountCents, currency)} for fan ${fanId} was lost; ` +
-    `${describeAmount('credits', credits)} removed. The fan stays frozen; unfreeze them from the admin panel if you wish.`,
-  rechargeDisabled: (failures: number) =>
-    `⚠️ Auto-recharge is now off after ${failures} failed charges. Update your card with /billing and turn it back on with /autorecharge.`,
-  rechargeDisabledAdmin: (fanId: number, failures: number) =>
-    `⚠️ Auto-recharge turned off for fan ${fanId} after ${failures} consecutive failed charges.`,
+      addedDebt > 0
+        ? t('payment.refund.debt', { credits: describeAmount('credits', addedDebt) })
+        : null,
+      t('payment.your_balance', { balance: describeBalance(t, balance) }),
+    ),
+  rechargeDisabled: (t: Translate, failures: number) =>
+    t('payment.recharge_disabled', { failures }),
 } as const;
 
-/** "Visa •••• 4242". */
-export function cardName(brand: string | null, last4: string | null): string {
-  const name = brand ? brand.charAt(0).toUpperCase() + brand.slice(1) : 'Card';
-  return last4 ? `${name} •••• ${last4}` : name;
-}
+/** How the team reads a payment's source. */
+const SOURCE_KEYS: Record<PaymentSource, string> = {
+  checkout: 'payment.source.checkout',
+  quick_buy: 'payment.source.quick_buy',
+  auto_recharge: 'payment.source.auto_recharge',
+};
+
+/** The team's notes and alerts about payments; `t` translates into the admin language. */
+export const teamTexts = {
+  saleNote: (
+    t: Translate,
+    p: PurchaseView,
+    source: PaymentSource,
+    totalSpentCents: number,
+    tier: string,
+  ) =>
+    t('payment.note.sale', {
+      label: p.label,
+      amount: what(p),
+      price: moneyOf(p),
+      source: t(SOURCE_KEYS[source]),
+      total: formatMoney(totalSpentCents, p.currency),
+      tier,
+    }),
+  refundNote: (t: Translate, refunded: MoneyView, credits: number, addedDebt: number) =>
+    t(addedDebt > 0 ? 'payment.note.refund_with_debt' : 'payment.note.refund', {
+      refunded: moneyOf(refunded),
+      credits: describeAmount('credits', credits),
+      debt: describeAmount('credits', addedDebt),
+    }),
+  disputeOpened: (t: Translate, fanId: number, disputed: MoneyView, reason: string) =>
+    t('payment.note.dispute_opened', { fan_id: fanId, amount: moneyOf(disputed), reason }),
+  disputeWon: (t: Translate, fanId: number, disputed: MoneyView, unfrozen: boolean) =>
+    t(unfrozen ? 'payment.note.dispute_won' : 'payment.note.dispute_won_still_frozen', {
+      fan_id: fanId,
+      amount: moneyOf(disputed),
+    }),
+  disputeLost: (t: Translate, fanId: number, disputed: MoneyView, credits: number) =>
+    t('payment.note.dispute_lost', {
+      fan_id: fanId,
+      amount: moneyOf(disputed),
+      credits: describeAmount('credits', credits),
+    }),
+  rechargeDisabledAdmin: (t: Translate, fanId: number, failures: number) =>
+    t('payment.note.recharge_disabled', { fan_id: fanId, failures }),
+} as const;

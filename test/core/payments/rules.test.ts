@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadMessageCatalog } from '../../../src/config/message-templates.js';
 import { formatMoney } from '../../../src/core/money.js';
 import { decodePurchase, encodePurchase } from '../../../src/core/payments/metadata.js';
 import {
@@ -45,7 +46,10 @@ describe('payment rules', () => {
     expect(formatMoney(500, 'usd')).toBe('$5.00');
     expect(formatMoney(1250, 'eur')).toBe('12.50 EUR');
     expect(
-      declineReason({ code: 'card_declined', declineCode: 'insufficient_funds', message: null }),
+      declineReason(
+        { code: 'card_declined', declineCode: 'insufficient_funds', message: null },
+        loadMessageCatalog().forLanguage('en'),
+      ),
     ).toContain('insufficient funds');
   });
 

@@ -26,6 +26,7 @@ export function createFanAccounts(db: Knex): FanAccounts {
           first_name: profile?.firstName ?? null,
           last_name: profile?.lastName ?? null,
           username: profile?.username ?? null,
+          language_code: profile?.languageCode ?? null,
         })
         .onConflict('id')
         .ignore();

@@ -51,7 +51,7 @@ function toOptionalInt(value: unknown): number | null {
 export function toPayment(row: TransactionRow): PaymentRecord {
   return {
     id: toInt(row.id),
-    userId: toInt(row.user_id),
+    fanId: toInt(row.user_id),
     productId: toOptionalInt(row.product_id),
     source: row.source as PaymentSource,
     checkoutSessionId: row.checkout_session_id,
@@ -73,7 +73,7 @@ export function toPayment(row: TransactionRow): PaymentRecord {
 export function toAttempt(row: AttemptRow): RechargeAttempt {
   return {
     id: toInt(row.id),
-    userId: toInt(row.user_id),
+    fanId: toInt(row.user_id),
     productId: toOptionalInt(row.product_id),
     idempotencyKey: row.idempotency_key,
     paymentIntentId: row.payment_intent_id,
@@ -90,6 +90,7 @@ export function toFanAccount(row: Record<string, unknown>): FanAccount {
     id: toInt(row.id),
     firstName: (row.first_name as string | null) ?? null,
     username: (row.username as string | null) ?? null,
+    languageCode: (row.language_code as string | null) ?? null,
     stripeCustomerId: (row.stripe_customer_id as string | null) ?? null,
     savedCard: pm
       ? {

@@ -79,7 +79,7 @@ export function createPayments(db: Knex): Payments {
 function pendingRow(init: NewPayment, ids: Record<string, unknown>): Record<string, unknown> {
   const now = new Date();
   return {
-    user_id: init.userId,
+    user_id: init.fanId,
     product_id: init.productId,
     source: init.source,
     currency: init.currency,

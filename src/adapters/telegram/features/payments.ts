@@ -25,6 +25,7 @@ function identity(ctx: Context): FanIdentity {
     firstName: from.first_name,
     lastName: from.last_name ?? null,
     username: from.username ?? null,
+    languageCode: from.language_code ?? null,
   };
 }
 

@@ -1,12 +1,15 @@
 /** `/autorecharge`: the menu (on/off, the package, the threshold) and its buttons. */
 import type { LocalProduct } from '../../catalog.js';
+import type { Translate } from '../../templates.js';
 import type { AutoRechargeSettings, FanAccount, FanReply, ReplyButton } from '../ports.js';
 import { DEFAULT_RECHARGE_THRESHOLD, RECHARGE_THRESHOLDS } from '../rules.js';
 import { cardName, describeBalance } from '../texts.js';
 import {
   account,
   creditPackages,
+  fanText,
   priceOf,
+  productButtonText,
   type CommandContext,
   type CommandResult,
   type FanIdentity,
@@ -25,7 +28,8 @@ export async function autoRechargeMenu<Tx>(
   fan: FanIdentity,
 ): Promise<CommandResult> {
   const acct = await account(ctx, fan);
-  return { reply: rechargeMenu(acct, await ctx.store.activeProducts()) };
+  const t = fanText(ctx, fan, acct);
+  return { reply: rechargeMenu(t, acct, await ctx.store.activeProducts()) };
 }
 
 /** Applies a pressed button and shows the menu again. */
@@ -35,14 +39,16 @@ export async function autoRecharge<Tx>(
   action: AutoRechargeAction,
 ): Promise<CommandResult> {
   const acct = await account(ctx, fan);
+  const t = fanText(ctx, fan, acct);
   const products = await ctx.store.activeProducts();
   const change = settingsChange(acct, creditPackages(products), action);
-  if ('refused' in change) return { toast: change.refused };
+  if ('refused' in change) return { toast: t(change.refused) };
   await ctx.store.setAutoRecharge(fan.id, change.patch);
   const updated = await account(ctx, fan);
-  return { toast: change.toast, reply: rechargeMenu(updated, products) };
+  return { toast: t(change.toast), reply: rechargeMenu(t, updated, products) };
 }
 
+/** What a button changes and the key of its toast, or the key of why it is refused. */
 type SettingsChange = { patch: Partial<AutoRechargeSettings>; toast: string } | { refused: string };
 
 /** What a button changes, or why it is refused. */
@@ -54,61 +60,73 @@ function settingsChange(
   switch (action.type) {
     case 'on': {
       const chosen = credits.find((p) => p.id === acct.autoRecharge.productId) ?? credits[0];
-      if (!chosen) return { refused: 'Nothing is on sale right now.' };
+      if (!chosen) return { refused: 'payment.auto_recharge.nothing_on_sale' };
       const patch = {
         enabled: true,
         productId: chosen.id,
         threshold: acct.autoRecharge.threshold ?? DEFAULT_RECHARGE_THRESHOLD,
         consecutiveFailures: 0,
       };
-      return { patch, toast: 'Auto-recharge is on.' };
+      return { patch, toast: 'payment.auto_recharge.turned_on' };
     }
     case 'off':
-      return { patch: { enabled: false }, toast: 'Auto-recharge is off.' };
+      return { patch: { enabled: false }, toast: 'payment.auto_recharge.turned_off' };
     case 'product':
       if (!credits.some((p) => p.id === action.productId)) {
-        return { refused: 'That package is no longer available.' };
+        return { refused: 'payment.package_unavailable' };
       }
-      return { patch: { productId: action.productId }, toast: 'Saved.' };
+      return { patch: { productId: action.productId }, toast: 'payment.auto_recharge.saved' };
     case 'threshold':
       if (!(RECHARGE_THRESHOLDS as readonly number[]).includes(action.value)) {
-        return { refused: 'Choose one of the offered thresholds.' };
+        return { refused: 'payment.auto_recharge.bad_threshold' };
       }
-      return { patch: { threshold: action.value }, toast: 'Saved.' };
+      return { patch: { threshold: action.value }, toast: 'payment.auto_recharge.saved' };
   }
 }
 
-/** The menu's text and buttons. */
-function rechargeMenu(acct: FanAccount, products: LocalProduct[]): FanReply {
+/** The menu's text and buttons, in the fan's language (`t`). */
+function rechargeMenu(t: Translate, acct: FanAccount, products: LocalProduct[]): FanReply {
   const ar = acct.autoRecharge;
   const credits = creditPackages(products);
   const chosen = credits.find((p) => p.id === ar.productId);
   const threshold = ar.threshold ?? DEFAULT_RECHARGE_THRESHOLD;
   const lines = [
-    `🔁 Auto-recharge is ${ar.enabled ? 'ON' : 'OFF'}.`,
+    t(ar.enabled ? 'payment.auto_recharge.status_on' : 'payment.auto_recharge.status_off'),
     chosen
-      ? `Package: ${chosen.label} (${priceOf(chosen)}), charged when your balance drops to ${threshold} credits or below.`
-      : 'Choose the package to buy automatically, and the balance that triggers it.',
+      ? t('payment.auto_recharge.package', {
+          label: chosen.label,
+          price: priceOf(chosen),
+          threshold,
+        })
+      : t('payment.auto_recharge.choose'),
     acct.savedCard
-      ? `Card: ${cardName(acct.savedCard.brand, acct.savedCard.last4)}.`
-      : 'No card saved yet: your card is saved for auto-recharge at your next purchase (/buy).',
-    `Balance: ${describeBalance(acct)}.`,
+      ? t('payment.auto_recharge.card', {
+          card: cardName(t, acct.savedCard.brand, acct.savedCard.last4),
+        })
+      : t('payment.auto_recharge.no_card'),
+    t('payment.auto_recharge.balance', { balance: describeBalance(t, acct) }),
   ];
+  /** A button's text, ticked when it is the current choice. */
+  const choice = (text: string, ticked: boolean) =>
+    ticked ? t('payment.chosen_button', { text }) : text;
   const buttons: ReplyButton[][] = [
     [
       ar.enabled
-        ? { text: '⏹ Turn off', callbackData: 'ar:off' }
-        : { text: '▶️ Turn on', callbackData: 'ar:on' },
+        ? { text: t('payment.auto_recharge.turn_off_button'), callbackData: 'ar:off' }
+        : { text: t('payment.auto_recharge.turn_on_button'), callbackData: 'ar:on' },
     ],
     ...credits.map((p) => [
       {
-        text: `${p.id === ar.productId ? '✓ ' : ''}${p.label} — ${priceOf(p)}`,
+        text: choice(productButtonText(t, p), p.id === ar.productId),
         callbackData: `ar:p:${p.id}`,
       },
     ]),
-    RECHARGE_THRESHOLDS.map((t) => ({
-      text: `${t === threshold ? '✓ ' : ''}≤ ${t}`,
-      callbackData: `ar:t:${t}`,
+    RECHARGE_THRESHOLDS.map((value) => ({
+      text: choice(
+        t('payment.auto_recharge.threshold_button', { threshold: value }),
+        value === threshold,
+      ),
+      callbackData: `ar:t:${value}`,
     })),
   ];
   return { text: lines.join('\n'), buttons };

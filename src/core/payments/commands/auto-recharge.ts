@@ -39,7 +39,12 @@ export async function rechargeAfterSpend<Tx>(
     new Date(ctx.now().getTime() - STALE_ATTEMPT_MS),
   );
   if (!attempt) return;
-  const fan: FanIdentity = { id: fanId, firstName: acct.firstName, username: acct.username };
+  const fan: FanIdentity = {
+    id: fanId,
+    firstName: acct.firstName,
+    username: acct.username,
+    languageCode: acct.languageCode,
+  };
   let outcome: ChargeOutcome;
   try {
     outcome = await chargeSavedCard(

@@ -3,20 +3,25 @@
  * Checkout link sent when a saved card cannot be charged without the fan.
  */
 import { describeAmount, type LocalProduct } from '../../catalog.js';
+import type { Translate } from '../../templates.js';
 import { encodePurchase } from '../metadata.js';
 import type { FanAccount, ReplyButton } from '../ports.js';
-import { paymentTexts } from '../texts.js';
-import { account, activeProduct, NOTHING_ON_SALE, priceOf } from './context.js';
+import { fanTexts } from '../texts.js';
+import { account, activeProduct, fanText, priceOf, productButtonText } from './context.js';
 import type { CommandContext, CommandResult, FanIdentity } from './context.js';
 
 /** "Choose a package:" with one button per product on sale. */
-export async function buyMenu<Tx>(ctx: CommandContext<Tx>): Promise<CommandResult> {
+export async function buyMenu<Tx>(
+  ctx: CommandContext<Tx>,
+  fan: FanIdentity,
+): Promise<CommandResult> {
+  const t = fanText(ctx, fan);
   const products = (await ctx.store.activeProducts()).filter((p) => p.stripePriceId);
-  if (products.length === 0) return { reply: { text: NOTHING_ON_SALE } };
+  if (products.length === 0) return { reply: { text: t('payment.nothing_on_sale') } };
   const buttons: ReplyButton[][] = products.map((p) => [
-    { text: `${p.label} — ${priceOf(p)}`, callbackData: `buy:${p.id}` },
+    { text: productButtonText(t, p), callbackData: `buy:${p.id}` },
   ]);
-  return { reply: { text: 'Choose a package:', buttons } };
+  return { reply: { text: t('payment.buy.title'), buttons } };
 }
 
 /** A product button: its Checkout link, or the menu again when it is no longer on sale. */
@@ -27,8 +32,8 @@ export async function buy<Tx>(
 ): Promise<CommandResult> {
   const product = await activeProduct(ctx, productId);
   if (!product) {
-    const menu = await buyMenu(ctx);
-    return { toast: 'That package is no longer available.', reply: menu.reply };
+    const menu = await buyMenu(ctx, fan);
+    return { toast: fanText(ctx, fan)('payment.package_unavailable'), reply: menu.reply };
   }
   return checkout(ctx, fan, product);
 }
@@ -46,7 +51,7 @@ export function confirmOnSession<Tx>(
     amountCents: product.priceCents,
     currency: product.currency,
   };
-  return checkout(ctx, fan, product, paymentTexts.confirmOnSession(view));
+  return checkout(ctx, fan, product, (t) => fanTexts.confirmOnSession(t, view));
 }
 
 /** Creates a Checkout Session (expiring older open ones for the same product) and its button. */
@@ -54,14 +59,14 @@ export async function checkout<Tx>(
   ctx: CommandContext<Tx>,
   fan: FanIdentity,
   product: LocalProduct,
-  intro?: string,
+  intro?: (t: Translate) => string,
 ): Promise<CommandResult> {
   const { store } = ctx;
   const acct = await account(ctx, fan);
   const customerId = await ensureCustomer(ctx, fan, acct);
   await expireOpenCheckouts(ctx, fan.id, product.id);
   const row = await store.createPayment({
-    userId: fan.id,
+    fanId: fan.id,
     productId: product.id,
     source: 'checkout',
     currency: product.currency,
@@ -87,11 +92,20 @@ export async function checkout<Tx>(
     idempotencyKey: `premiumbot-checkout-${row.id}`,
   });
   await store.updatePayment(row.id, { checkoutSessionId: session.sessionId });
-  const text =
-    intro ??
-    `${product.label}: ${describeAmount(product.type, product.amount)} for ${priceOf(product)}.\nTap below to pay securely with Stripe.`;
+  const t = fanText(ctx, fan, acct);
+  const price = priceOf(product);
+  const text = intro
+    ? intro(t)
+    : t('payment.checkout.intro', {
+        label: product.label,
+        amount: describeAmount(product.type, product.amount),
+        price,
+      });
   return {
-    reply: { text, buttons: [[{ text: `💳 Pay ${priceOf(product)}`, url: session.url }]] },
+    reply: {
+      text,
+      buttons: [[{ text: t('payment.checkout.pay_button', { price }), url: session.url }]],
+    },
   };
 }
 

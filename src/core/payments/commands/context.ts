@@ -1,10 +1,12 @@
 /**
- * What every payment command works with (the store, Stripe, the bot's link) and the small
- * lookups they share: the fan's account, a product on sale, its price.
+ * What every payment command works with (the store, Stripe, the bot's link, the message
+ * templates) and the small lookups they share: the fan's account and language, a product on
+ * sale, its price.
  */
 import type { LocalProduct } from '../../catalog.js';
 import type { Logger } from '../../logger.js';
 import { formatMoney } from '../../money.js';
+import type { MessageCatalog, Translate } from '../../templates.js';
 import type { FanAccount, FanReply, PaymentGateway, PaymentStore } from '../ports.js';
 
 /** The fan as Telegram describes them. */
@@ -13,6 +15,8 @@ export interface FanIdentity {
   firstName?: string | null;
   lastName?: string | null;
   username?: string | null;
+  /** The Telegram client's `language_code` (the replies' language). */
+  languageCode?: string | null;
 }
 
 /** A command's answer: a message for the fan and/or a short toast for a pressed button. */
@@ -30,9 +34,26 @@ export interface CommandContext<Tx> {
   now: () => Date;
   /** Wakes the outbox worker after something was enqueued. */
   onEnqueued?: () => void;
+  /** Every reply and button is a `payment.*` template. */
+  templates: MessageCatalog;
 }
 
-export const NOTHING_ON_SALE = 'Nothing is on sale right now. Please check back later.';
+/**
+ * The fan's translator: the language of the update (Telegram's `language_code`), else the one
+ * stored on the fan, else English.
+ */
+export function fanText<Tx>(
+  ctx: CommandContext<Tx>,
+  fan: FanIdentity,
+  acct?: FanAccount | null,
+): Translate {
+  return ctx.templates.forLanguage(fan.languageCode ?? acct?.languageCode);
+}
+
+/** "10 credits — $5.00": a product's button. */
+export function productButtonText(t: Translate, product: LocalProduct): string {
+  return t('payment.product_button', { label: product.label, price: priceOf(product) });
+}
 
 /** "$5.00": what a product costs. */
 export function priceOf(product: LocalProduct): string {

@@ -6,7 +6,7 @@
 import { describeAmount } from '../../catalog.js';
 import { cardName } from '../texts.js';
 import { checkout, confirmOnSession } from './checkout.js';
-import { account, activeProduct, creditPackages, NOTHING_ON_SALE, priceOf } from './context.js';
+import { account, activeProduct, creditPackages, fanText, priceOf } from './context.js';
 import type { CommandContext, CommandResult, FanIdentity } from './context.js';
 import { chargeSavedCard, needsAuthentication } from './off-session.js';
 
@@ -19,30 +19,36 @@ export async function quickBuy<Tx>(
   const products = creditPackages(await ctx.store.activeProducts());
   const product = products.find((p) => p.amount === amount);
   if (!product) {
+    const t = fanText(ctx, fan);
     const offered = products.map((p) => `/buy${p.amount}`).join(', ');
     return {
       reply: {
         text: offered
-          ? `There is no package of ${amount} credits. Try ${offered}, or /buy to see everything.`
-          : NOTHING_ON_SALE,
+          ? t('payment.quick_buy.no_package', { amount, offered })
+          : t('payment.nothing_on_sale'),
       },
     };
   }
   const acct = await account(ctx, fan);
   if (!acct.savedCard || !acct.stripeCustomerId) return checkout(ctx, fan, product);
   const row = await ctx.store.createPayment({
-    userId: fan.id,
+    fanId: fan.id,
     productId: product.id,
     source: 'quick_buy',
     currency: product.currency,
   });
+  const t = fanText(ctx, fan, acct);
   return {
     reply: {
-      text: `Charge ${priceOf(product)} to ${cardName(acct.savedCard.brand, acct.savedCard.last4)} for ${describeAmount(product.type, product.amount)}?`,
+      text: t('payment.quick_buy.prompt', {
+        price: priceOf(product),
+        card: cardName(t, acct.savedCard.brand, acct.savedCard.last4),
+        amount: describeAmount(product.type, product.amount),
+      }),
       buttons: [
         [
-          { text: '✅ Confirm', callbackData: `qb:${row.id}` },
-          { text: 'Cancel', callbackData: `qbx:${row.id}` },
+          { text: t('payment.quick_buy.confirm_button'), callbackData: `qb:${row.id}` },
+          { text: t('payment.quick_buy.cancel_button'), callbackData: `qbx:${row.id}` },
         ],
       ],
     },
@@ -56,17 +62,22 @@ export async function confirmQuickBuy<Tx>(
   paymentId: number,
 ): Promise<CommandResult> {
   const { store } = ctx;
+  const t = fanText(ctx, fan);
   const row = await store.findPayment({ id: paymentId });
-  if (!row || row.userId !== fan.id || row.source !== 'quick_buy') {
-    return { toast: 'This purchase is no longer available.' };
+  if (!row || row.fanId !== fan.id || row.source !== 'quick_buy') {
+    return { toast: t('payment.quick_buy.unavailable') };
   }
   if (row.status !== 'pending') {
-    return { toast: row.status === 'paid' ? 'Already paid — thank you!' : 'Already handled.' };
+    const key =
+      row.status === 'paid'
+        ? 'payment.quick_buy.already_paid'
+        : 'payment.quick_buy.already_handled';
+    return { toast: t(key) };
   }
   const product = row.productId === null ? null : await activeProduct(ctx, row.productId);
   const acct = await account(ctx, fan);
   if (!product || !acct.savedCard || !acct.stripeCustomerId) {
-    return { toast: 'This purchase is no longer available. Use /buy.' };
+    return { toast: t('payment.quick_buy.unavailable_use_buy') };
   }
   const outcome = await chargeSavedCard(
     ctx,
@@ -83,10 +94,10 @@ export async function confirmQuickBuy<Tx>(
     );
   }
   if (outcome.status === 'succeeded' || outcome.status === 'processing') {
-    return { toast: 'Payment accepted — your credits are on their way.' };
+    return { toast: t('payment.quick_buy.accepted') };
   }
   if (needsAuthentication(outcome)) return confirmOnSession(ctx, fan, product);
-  return { toast: 'Your card was declined.' };
+  return { toast: t('payment.quick_buy.declined') };
 }
 
 /** Cancel: the pending row expires unless a charge already started. */
@@ -96,12 +107,12 @@ export async function cancelQuickBuy<Tx>(
   paymentId: number,
 ): Promise<CommandResult> {
   const row = await ctx.store.findPayment({ id: paymentId });
-  if (row && row.userId === fan.id && row.source === 'quick_buy') {
+  if (row && row.fanId === fan.id && row.source === 'quick_buy') {
     await ctx.store.updatePayment(
       row.id,
       { status: 'expired' },
       { onlyIfStatus: 'pending', onlyIfNoIntent: true },
     );
   }
-  return { toast: 'Canceled.' };
+  return { toast: fanText(ctx, fan)('payment.quick_buy.canceled') };
 }

@@ -13,7 +13,7 @@ import {
   statusAfterRefund,
   type RefundShare,
 } from '../rules.js';
-import { paymentTexts } from '../texts.js';
+import { fanTexts, teamTexts } from '../texts.js';
 import { noteTopic, notifyFan, type HandlerContext } from './context.js';
 import { RetryLaterError } from '../retry-later.js';
 
@@ -34,7 +34,7 @@ export async function onRefund<Tx>(ctx: HandlerContext<Tx>, charge: ChargeFacts)
   const shares = charge.refunds
     ? refundShares(row.creditsGranted, row.amountPaidCents, charge.refunds)
     : cumulativeShare(row, charge);
-  for (const share of shares) await applyShare(ctx, row.userId, charge, share);
+  for (const share of shares) await applyShare(ctx, row.fanId, charge, share);
   const refunded = Math.max(row.amountRefundedCents, charge.amountRefunded);
   await store.updatePayment(
     row.id,
@@ -46,7 +46,7 @@ export async function onRefund<Tx>(ctx: HandlerContext<Tx>, charge: ChargeFacts)
     {},
     ctx.tx,
   );
-  await store.refreshSpend(row.userId, ctx.thresholds, ctx.tx);
+  await store.refreshSpend(row.fanId, ctx.thresholds, ctx.tx);
 }
 
 /** Takes back one refund's credits (once, keyed on the refund) and tells fan and topic. */
@@ -73,23 +73,13 @@ async function applyShare<Tx>(
     balance = result.balance;
   }
   const current = balance ?? (await ctx.ledger.balance(fanId, ctx.tx));
-  notifyFan(
-    ctx,
-    fanId,
-    `refund:${share.refundId}`,
-    paymentTexts.refund(
-      share.amount,
-      charge.currency,
-      share.credits,
-      { credits: current.credits, seconds: current.seconds, debt: current.debt },
-      addedDebt,
-    ),
+  const refunded = { amountCents: share.amount, currency: charge.currency };
+  const left = { credits: current.credits, seconds: current.seconds, debt: current.debt };
+  await notifyFan(ctx, fanId, `refund:${share.refundId}`, (t) =>
+    fanTexts.refund(t, refunded, share.credits, left, addedDebt),
   );
-  noteTopic(
-    ctx,
-    fanId,
-    `refund:${share.refundId}:topic`,
-    paymentTexts.refundNote(share.amount, charge.currency, removed, addedDebt),
+  noteTopic(ctx, fanId, `refund:${share.refundId}:topic`, (t) =>
+    teamTexts.refundNote(t, refunded, removed, addedDebt),
   );
 }
 

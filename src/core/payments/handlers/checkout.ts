@@ -5,7 +5,7 @@
  */
 import type { CheckoutSessionFacts } from '../events.js';
 import { isFulfilled } from '../rules.js';
-import { paymentTexts } from '../texts.js';
+import { fanTexts } from '../texts.js';
 import { notifyFan, purchaseView, type HandlerContext } from './context.js';
 import { fulfil, lockPurchase } from './purchase.js';
 
@@ -42,14 +42,13 @@ export async function onCheckout<Tx>(
   }
   if (isFulfilled(row.status) || row.status === 'failed') return;
   if (outcome === 'completed') {
-    notifyFan(
-      ctx,
-      purchase.fanId,
-      `processing:${s.sessionId}`,
-      paymentTexts.paymentProcessing(view),
+    await notifyFan(ctx, purchase.fanId, `processing:${s.sessionId}`, (t) =>
+      fanTexts.paymentProcessing(t, view),
     );
     return;
   }
   await store.updatePayment(row.id, { status: 'failed' }, {}, ctx.tx);
-  notifyFan(ctx, purchase.fanId, `failed:${s.sessionId}`, paymentTexts.asyncFailed(view));
+  await notifyFan(ctx, purchase.fanId, `failed:${s.sessionId}`, (t) =>
+    fanTexts.asyncFailed(t, view),
+  );
 }

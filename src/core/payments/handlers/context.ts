@@ -1,9 +1,11 @@
 /**
  * What every Stripe event handler works with: the ports, the open transaction, the settings
- * read before it, and the outgoing Telegram work collected for the same transaction.
+ * read before it, the message templates, and the outgoing Telegram work collected for the
+ * same transaction.
  */
 import { describeAmount } from '../../catalog.js';
 import type { LedgerStore } from '../../ledger.js';
+import type { MessageCatalog, Translate } from '../../templates.js';
 import type { TierThresholds } from '../../tiers.js';
 import { PRIORITY, type NewOutboxJob } from '../../traffic/outbox.js';
 import type { PurchaseMetadata } from '../events.js';
@@ -23,15 +25,24 @@ export interface HandlerContext<Tx> {
   thresholds: TierThresholds;
   receipts: boolean;
   maxFailures: number;
+  /** The message templates: fans read theirs in their own language. */
+  templates: MessageCatalog;
+  /** The team's language (topic notes, owner alerts). */
+  team: Translate;
 }
 
-/** A message to the fan in their private chat. */
-export function notifyFan<Tx>(
+/** A text rendered in the reader's language. */
+export type Render = (t: Translate) => string;
+
+/** A message to the fan in their private chat, in the fan's language. */
+export async function notifyFan<Tx>(
   ctx: HandlerContext<Tx>,
   fanId: number,
   dedupeKey: string,
-  text: string,
-): void {
+  render: Render,
+): Promise<void> {
+  const fan = await ctx.store.fan(fanId, ctx.tx);
+  const text = render(ctx.templates.forLanguage(fan?.languageCode));
   ctx.jobs.push({
     kind: 'notice.payment',
     target: { type: 'chat', chatId: fanId },
@@ -48,22 +59,23 @@ export function noteTopic<Tx>(
   ctx: HandlerContext<Tx>,
   fanId: number,
   dedupeKey: string,
-  text: string,
+  render: Render,
 ): void {
   if (ctx.adminChatId === undefined) return;
   ctx.jobs.push({
     kind: 'notice.topic',
     target: { type: 'topic', chatId: ctx.adminChatId, fanId },
     method: 'sendMessage',
-    params: { text },
+    params: { text: render(ctx.team) },
     priority: PRIORITY.payment,
     dedupeKey,
     fanId,
   });
 }
 
-/** An alert to every owner in private. */
-export function alertOwners<Tx>(ctx: HandlerContext<Tx>, dedupeKey: string, text: string): void {
+/** An alert to every owner in private, in the team's language. */
+export function alertOwners<Tx>(ctx: HandlerContext<Tx>, dedupeKey: string, render: Render): void {
+  const text = render(ctx.team);
   for (const owner of ctx.ownerIds) {
     ctx.jobs.push({
       kind: 'alert',

@@ -8,8 +8,8 @@ import type { DisputeFacts } from '../events.js';
 import type { PaymentRecord } from '../ports.js';
 import { creditsBetween, nextDisputeStatus } from '../rules.js';
 import { RetryLaterError } from '../retry-later.js';
-import { paymentTexts } from '../texts.js';
-import { alertOwners, noteTopic, type HandlerContext } from './context.js';
+import { teamTexts, type MoneyView } from '../texts.js';
+import { alertOwners, noteTopic, type HandlerContext, type Render } from './context.js';
 
 /** Freezes the fan while the dispute is open. */
 export async function onDisputeCreated<Tx>(
@@ -26,9 +26,9 @@ export async function onDisputeCreated<Tx>(
     ctx.tx,
   );
   if (status !== 'open') return;
-  const fanId = row.userId;
+  const fanId = row.fanId;
   await ctx.store.setFrozen(fanId, true, ctx.tx);
-  const text = paymentTexts.disputeOpened(fanId, d.amount, d.currency, d.reason);
+  const text: Render = (t) => teamTexts.disputeOpened(t, fanId, disputed(d), d.reason);
   noteTopic(ctx, fanId, `dispute:${d.disputeId}:open`, text);
   alertOwners(ctx, `dispute:${d.disputeId}:open`, text);
 }
@@ -46,7 +46,7 @@ export async function onDisputeClosed<Tx>(ctx: HandlerContext<Tx>, d: DisputeFac
     ctx.tx,
   );
   const text = status === 'won' ? await disputeWon(ctx, row, d) : await disputeLost(ctx, row, d);
-  noteTopic(ctx, row.userId, `dispute:${d.disputeId}:closed`, text);
+  noteTopic(ctx, row.fanId, `dispute:${d.disputeId}:closed`, text);
   alertOwners(ctx, `dispute:${d.disputeId}:closed`, text);
 }
 
@@ -54,20 +54,20 @@ async function disputeWon<Tx>(
   ctx: HandlerContext<Tx>,
   row: PaymentRecord,
   d: DisputeFacts,
-): Promise<string> {
-  const fanId = row.userId;
+): Promise<Render> {
+  const fanId = row.fanId;
   const wasOpen = row.disputeStatus === 'open';
   const otherOpen = await ctx.store.hasOtherOpenDispute(fanId, row.id, ctx.tx);
   if (wasOpen && !otherOpen) await ctx.store.setFrozen(fanId, false, ctx.tx);
-  return paymentTexts.disputeWon(fanId, d.amount, d.currency, !otherOpen);
+  return (t) => teamTexts.disputeWon(t, fanId, disputed(d), !otherOpen);
 }
 
 async function disputeLost<Tx>(
   ctx: HandlerContext<Tx>,
   row: PaymentRecord,
   d: DisputeFacts,
-): Promise<string> {
-  const fanId = row.userId;
+): Promise<Render> {
+  const fanId = row.fanId;
   const credits = creditsBetween(
     row.creditsGranted,
     row.amountPaidCents,
@@ -84,7 +84,12 @@ async function disputeLost<Tx>(
     );
   }
   await ctx.store.refreshSpend(fanId, ctx.thresholds, ctx.tx);
-  return paymentTexts.disputeLost(fanId, d.amount, d.currency, credits);
+  return (t) => teamTexts.disputeLost(t, fanId, disputed(d), credits);
+}
+
+/** The disputed amount, as the notes show it. */
+function disputed(d: DisputeFacts): MoneyView {
+  return { amountCents: d.amount, currency: d.currency };
 }
 
 /** The disputed payment, locked; retried later when it may be ours but is not recorded yet. */

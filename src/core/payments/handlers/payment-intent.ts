@@ -5,7 +5,7 @@
 import type { PaymentIntentFacts, PurchaseMetadata } from '../events.js';
 import type { PaymentRecord } from '../ports.js';
 import { declineReason, isFulfilled } from '../rules.js';
-import { paymentTexts } from '../texts.js';
+import { fanTexts } from '../texts.js';
 import { notifyFan, purchaseView, type HandlerContext } from './context.js';
 import { fulfil, lockPurchase } from './purchase.js';
 import { countRechargeFailure } from './recharge-failures.js';
@@ -45,11 +45,8 @@ export const onIntentFailed = offSessionHandler(async (ctx, pi, { purchase, row 
     failure.code === 'authentication_required' || failure.declineCode === 'authentication_required';
   // For an authentication need, the charger sends a link to complete the payment on-session.
   if (!needsAuth) {
-    notifyFan(
-      ctx,
-      purchase.fanId,
-      `payfail:${pi.paymentIntentId}`,
-      paymentTexts.chargeDeclined(view, declineReason(failure)),
+    await notifyFan(ctx, purchase.fanId, `payfail:${pi.paymentIntentId}`, (t) =>
+      fanTexts.chargeDeclined(t, view, declineReason(failure, t)),
     );
   }
   if (purchase.source !== 'auto_recharge') return;

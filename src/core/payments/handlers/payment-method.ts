@@ -1,6 +1,6 @@
 /** `payment_method.attached`: the fan's saved card (for quick-buy), and "card saved" to the fan. */
 import type { PaymentMethodFacts } from '../events.js';
-import { paymentTexts } from '../texts.js';
+import { fanTexts } from '../texts.js';
 import { notifyFan, type HandlerContext } from './context.js';
 
 /** Stores the card attached to a fan's Stripe customer. */
@@ -16,5 +16,7 @@ export async function onCardAttached<Tx>(
     { paymentMethodId: pm.paymentMethodId, brand: pm.brand, last4: pm.last4 },
     ctx.tx,
   );
-  notifyFan(ctx, fanId, `card:${pm.paymentMethodId}`, paymentTexts.cardSaved(pm.brand, pm.last4));
+  await notifyFan(ctx, fanId, `card:${pm.paymentMethodId}`, (t) =>
+    fanTexts.cardSaved(t, pm.brand, pm.last4),
+  );
 }

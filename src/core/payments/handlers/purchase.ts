@@ -7,7 +7,7 @@ import { ledgerKeys, type Balance } from '../../ledger.js';
 import type { PurchaseMetadata } from '../events.js';
 import type { NewPayment, PaymentPatch, PaymentRecord } from '../ports.js';
 import { isFulfilled } from '../rules.js';
-import { paymentTexts } from '../texts.js';
+import { fanTexts, teamTexts } from '../texts.js';
 import { noteTopic, notifyFan, purchaseView, type HandlerContext } from './context.js';
 
 /** The Stripe object a purchase is known by. */
@@ -32,10 +32,10 @@ export async function lockPurchase<Tx>(
   await store.ensureFan(purchase.fanId, ctx.tx);
   if (purchase.paymentId !== null) {
     const own = await store.lockExisting(ctx.tx, { id: purchase.paymentId });
-    if (own && own.userId === purchase.fanId) return linkStripeIds(ctx, own, lookup);
+    if (own && own.fanId === purchase.fanId) return linkStripeIds(ctx, own, lookup);
   }
   const init: NewPayment = {
-    userId: purchase.fanId,
+    fanId: purchase.fanId,
     productId: purchase.productId,
     source: purchase.source,
     currency,
@@ -89,22 +89,13 @@ export async function fulfil<Tx>(
   const spend = await ctx.store.refreshSpend(fanId, ctx.thresholds, ctx.tx);
   const view = purchaseView(purchase, paid.amountCents, paid.currency);
   if (ctx.receipts) {
-    notifyFan(
-      ctx,
-      fanId,
-      `receipt:${reference}`,
-      paymentTexts.receipt(
-        view,
-        { credits: balance.credits, seconds: balance.seconds, debt: balance.debt },
-        settled,
-      ),
+    const left = { credits: balance.credits, seconds: balance.seconds, debt: balance.debt };
+    await notifyFan(ctx, fanId, `receipt:${reference}`, (t) =>
+      fanTexts.receipt(t, view, left, settled),
     );
   }
-  noteTopic(
-    ctx,
-    fanId,
-    `sale:${reference}`,
-    paymentTexts.saleNote(view, purchase.source, spend.totalSpentCents, spend.tier),
+  noteTopic(ctx, fanId, `sale:${reference}`, (t) =>
+    teamTexts.saleNote(t, view, purchase.source, spend.totalSpentCents, spend.tier),
   );
 }
 

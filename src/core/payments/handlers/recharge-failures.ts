@@ -2,8 +2,8 @@
  * Consecutive auto-recharge failures: after `auto_recharge.max_failures` of them
  * auto-recharge turns itself off, and the fan, the fan's topic and the owners are told.
  */
-import { paymentTexts } from '../texts.js';
-import { alertOwners, noteTopic, notifyFan, type HandlerContext } from './context.js';
+import { fanTexts, teamTexts } from '../texts.js';
+import { alertOwners, noteTopic, notifyFan, type HandlerContext, type Render } from './context.js';
 
 /** Counts one failed auto-recharge charge of `fanId` (PaymentIntent `paymentIntentId`). */
 export async function countRechargeFailure<Tx>(
@@ -20,8 +20,10 @@ export async function countRechargeFailure<Tx>(
     return;
   }
   await store.setAutoRecharge(fanId, { consecutiveFailures: failures, enabled: false }, ctx.tx);
-  notifyFan(ctx, fanId, `recharge_off:${paymentIntentId}`, paymentTexts.rechargeDisabled(failures));
-  const text = paymentTexts.rechargeDisabledAdmin(fanId, failures);
+  await notifyFan(ctx, fanId, `recharge_off:${paymentIntentId}`, (t) =>
+    fanTexts.rechargeDisabled(t, failures),
+  );
+  const text: Render = (t) => teamTexts.rechargeDisabledAdmin(t, fanId, failures);
   noteTopic(ctx, fanId, `recharge_off:${paymentIntentId}:topic`, text);
   alertOwners(ctx, `recharge_off:${paymentIntentId}`, text);
 }
