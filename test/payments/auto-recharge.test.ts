@@ -2,7 +2,7 @@
 import type { StripeObject } from '../../src/sandbox/stripe/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerKeys } from '../../src/core/ledger.js';
-import type { FanIdentity } from '../../src/core/payments/service.js';
+import type { FanProfile } from '../../src/core/fan.js';
 import {
   buyAndPay,
   fanState,
@@ -24,7 +24,7 @@ describe('auto-recharge and quick-buy', () => {
   });
 
   /** A fan who bought 25 credits with auto-recharge on (card saved off-session), threshold 10. */
-  async function rechargingFan(name: string): Promise<{ fan: FanIdentity; customer: string }> {
+  async function rechargingFan(name: string): Promise<{ fan: FanProfile; customer: string }> {
     const fan = newFan(name);
     await env.payments.service.autoRecharge(fan, { type: 'on' });
     await env.payments.service.autoRecharge(fan, {

@@ -15,7 +15,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { MetricsRegistry, runtimeMetrics } from '../../src/core/metrics.js';
 import type { FanReply } from '../../src/core/payments/ports.js';
 import type { MessageCatalog } from '../../src/core/templates.js';
-import type { FanIdentity } from '../../src/core/payments/service.js';
+import type { FanProfile } from '../../src/core/fan.js';
 import { createStripeSimulator, type StripeSimulator } from '../../src/sandbox/stripe/index.js';
 import { createMigratedTestDb, type TestDb } from '../helpers/db.js';
 
@@ -144,7 +144,7 @@ export async function startPaymentsEnv(options: EnvOptions = {}): Promise<Paymen
 
 let nextFan = 7_100_000_000;
 /** A new fan identity (unique per call). */
-export function newFan(name = 'Ada'): FanIdentity {
+export function newFan(name = 'Ada'): FanProfile {
   nextFan += 1;
   return { id: nextFan, firstName: name, username: `${name.toLowerCase()}_${nextFan}` };
 }
@@ -162,7 +162,7 @@ export function sessionIdOf(reply: FanReply | undefined): string {
 /** Buys `productId` through Checkout and pays it in the simulator; returns the session id. */
 export async function buyAndPay(
   env: PaymentsEnv,
-  fan: FanIdentity,
+  fan: FanProfile,
   productId: number,
   pay: { async?: boolean; saveCard?: boolean } = {},
 ): Promise<string> {

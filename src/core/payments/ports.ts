@@ -1,5 +1,6 @@
 /** The ports of the payment rules: the database (PaymentStore) and Stripe (PaymentGateway). */
 import type { LocalProduct } from '../catalog.js';
+import type { FanProfile } from '../fan.js';
 import type { TierThresholds } from '../tiers.js';
 import type { NewOutboxJob } from '../traffic/outbox.js';
 import type { PaymentFailure, PaymentSource } from './events.js';
@@ -71,9 +72,8 @@ export interface AutoRechargeSettings {
   consecutiveFailures: number;
 }
 
-/** What the payment rules need to know about a fan. */
-export interface FanAccount {
-  id: number;
+/** What the payment rules need to know about a fan: their profile plus their money. */
+export interface PaymentFan extends FanProfile {
   firstName: string | null;
   username: string | null;
   /** The fan's Telegram `language_code` (their texts' language); null when unknown. */
@@ -147,7 +147,7 @@ export interface PaymentStore<Tx> {
   /** Pending Checkout payments of a fan for a product (older sessions to expire). */
   openCheckouts(fanId: number, productId: number): Promise<PaymentRecord[]>;
 
-  fan(fanId: number, tx?: Tx): Promise<FanAccount | null>;
+  fan(fanId: number, tx?: Tx): Promise<PaymentFan | null>;
   /** Makes sure a `users` row exists (a payment for a fan restored from an older backup). */
   ensureFan(
     fanId: number,

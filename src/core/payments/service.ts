@@ -5,6 +5,7 @@
  * every charge uses an idempotency key taken from a row written first (the payment row, or
  * the auto-recharge attempt), so a retry after a lost response can never charge twice.
  */
+import type { FanProfile } from '../fan.js';
 import type { Logger } from '../logger.js';
 import type { MessageCatalog } from '../templates.js';
 import { rechargeAfterSpend } from './commands/auto-recharge.js';
@@ -15,25 +16,25 @@ import {
 } from './commands/auto-recharge-menu.js';
 import { billing } from './commands/billing.js';
 import { buy, buyMenu } from './commands/checkout.js';
-import type { CommandContext, CommandResult, FanIdentity } from './commands/context.js';
+import type { CommandContext, CommandResult } from './commands/context.js';
 import { cancelQuickBuy, confirmQuickBuy, quickBuy } from './commands/quick-buy.js';
 import type { PaymentGateway, PaymentStore } from './ports.js';
 
 export type { AutoRechargeAction } from './commands/auto-recharge-menu.js';
 export { rechargeOnSpend } from './commands/auto-recharge.js';
-export type { CommandResult, FanIdentity } from './commands/context.js';
+export type { CommandResult } from './commands/context.js';
 export { renderReply } from './commands/reply.js';
 
 /** The payment commands the Telegram feature calls. */
 export interface PaymentCommands {
-  buyMenu(fan: FanIdentity): Promise<CommandResult>;
-  buy(fan: FanIdentity, productId: number): Promise<CommandResult>;
-  quickBuy(fan: FanIdentity, amount: number): Promise<CommandResult>;
-  confirmQuickBuy(fan: FanIdentity, paymentId: number): Promise<CommandResult>;
-  cancelQuickBuy(fan: FanIdentity, paymentId: number): Promise<CommandResult>;
-  billing(fan: FanIdentity): Promise<CommandResult>;
-  autoRechargeMenu(fan: FanIdentity): Promise<CommandResult>;
-  autoRecharge(fan: FanIdentity, action: AutoRechargeAction): Promise<CommandResult>;
+  buyMenu(fan: FanProfile): Promise<CommandResult>;
+  buy(fan: FanProfile, productId: number): Promise<CommandResult>;
+  quickBuy(fan: FanProfile, amount: number): Promise<CommandResult>;
+  confirmQuickBuy(fan: FanProfile, paymentId: number): Promise<CommandResult>;
+  cancelQuickBuy(fan: FanProfile, paymentId: number): Promise<CommandResult>;
+  billing(fan: FanProfile): Promise<CommandResult>;
+  autoRechargeMenu(fan: FanProfile): Promise<CommandResult>;
+  autoRecharge(fan: FanProfile, action: AutoRechargeAction): Promise<CommandResult>;
   /** The hook called after a spend commits: starts one off-session charge per threshold crossing. */
   onCreditsSpent(fanId: number, before: number, after: number): Promise<void>;
 }

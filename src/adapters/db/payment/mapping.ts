@@ -2,7 +2,7 @@
 import type { LocalProduct, ProductType } from '../../../core/catalog.js';
 import type { PaymentSource } from '../../../core/payments/events.js';
 import type {
-  FanAccount,
+  PaymentFan,
   PaymentLookup,
   PaymentPatch,
   PaymentRecord,
@@ -84,7 +84,7 @@ export function toAttempt(row: AttemptRow): RechargeAttempt {
 }
 
 /** A `users` row as the payment side sees the fan. */
-export function toFanAccount(row: Record<string, unknown>): FanAccount {
+export function toFanAccount(row: Record<string, unknown>): PaymentFan {
   const pm = row.saved_payment_method_id as string | null;
   return {
     id: toInt(row.id),

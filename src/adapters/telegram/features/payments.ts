@@ -5,12 +5,12 @@
  * fallback, so it answers first; bare /buy (the product list) is left to `start`.
  * Replies go through the outbox; button toasts are answered directly.
  */
+import type { FanProfile } from '../../../core/fan.js';
 import type { Context } from 'telegraf';
 import type { FanReply } from '../../../core/payments/ports.js';
 import {
   renderReply,
   type CommandResult,
-  type FanIdentity,
   type PaymentCommands,
 } from '../../../core/payments/service.js';
 import { commandOf } from '../../../core/relay/message-kind.js';
@@ -18,7 +18,7 @@ import { PRIORITY } from '../../../core/traffic/outbox.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { Feature } from '../bot-deps.js';
 
-function identity(ctx: Context): FanIdentity {
+function identity(ctx: Context): FanProfile {
   const from = ctx.from!;
   return {
     id: from.id,
@@ -88,7 +88,7 @@ export const paymentsFeature: Feature = {
 
     const onButton = (
       pattern: RegExp,
-      run: (fan: FanIdentity, match: RegExpExecArray) => Promise<CommandResult>,
+      run: (fan: FanProfile, match: RegExpExecArray) => Promise<CommandResult>,
       mode: 'send' | 'edit' = 'send',
     ) => {
       bot.action(pattern, async (ctx) => {

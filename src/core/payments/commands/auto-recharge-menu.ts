@@ -1,7 +1,8 @@
 /** `/autorecharge`: the menu (on/off, the package, the threshold) and its buttons. */
+import type { FanProfile } from '../../fan.js';
 import type { LocalProduct } from '../../catalog.js';
 import type { Translate } from '../../templates.js';
-import type { AutoRechargeSettings, FanAccount, FanReply, ReplyButton } from '../ports.js';
+import type { AutoRechargeSettings, PaymentFan, FanReply, ReplyButton } from '../ports.js';
 import { DEFAULT_RECHARGE_THRESHOLD, RECHARGE_THRESHOLDS } from '../rules.js';
 import { cardName, describeBalance } from '../texts.js';
 import {
@@ -12,7 +13,6 @@ import {
   productButtonText,
   type CommandContext,
   type CommandResult,
-  type FanIdentity,
 } from './context.js';
 
 /** A button of the menu. */
@@ -25,7 +25,7 @@ export type AutoRechargeAction =
 /** The menu with the fan's current settings. */
 export async function autoRechargeMenu<Tx>(
   ctx: CommandContext<Tx>,
-  fan: FanIdentity,
+  fan: FanProfile,
 ): Promise<CommandResult> {
   const acct = await account(ctx, fan);
   const t = fanText(ctx, fan, acct);
@@ -35,7 +35,7 @@ export async function autoRechargeMenu<Tx>(
 /** Applies a pressed button and shows the menu again. */
 export async function autoRecharge<Tx>(
   ctx: CommandContext<Tx>,
-  fan: FanIdentity,
+  fan: FanProfile,
   action: AutoRechargeAction,
 ): Promise<CommandResult> {
   const acct = await account(ctx, fan);
@@ -53,7 +53,7 @@ type SettingsChange = { patch: Partial<AutoRechargeSettings>; toast: string } | 
 
 /** What a button changes, or why it is refused. */
 function settingsChange(
-  acct: FanAccount,
+  acct: PaymentFan,
   credits: LocalProduct[],
   action: AutoRechargeAction,
 ): SettingsChange {
@@ -85,7 +85,7 @@ function settingsChange(
 }
 
 /** The menu's text and buttons, in the fan's language (`t`). */
-function rechargeMenu(t: Translate, acct: FanAccount, products: LocalProduct[]): FanReply {
+function rechargeMenu(t: Translate, acct: PaymentFan, products: LocalProduct[]): FanReply {
   const ar = acct.autoRecharge;
   const credits = creditPackages(products);
   const chosen = credits.find((p) => p.id === ar.productId);

@@ -4,13 +4,14 @@
  * flight. The attempt row's key is the Stripe Idempotency-Key, so a retry never charges twice.
  * Credits arrive with `payment_intent.succeeded`.
  */
+import type { FanProfile } from '../../fan.js';
 import type { SpendObserver } from '../../balance.js';
 import type { Logger } from '../../logger.js';
 import { PRIORITY } from '../../traffic/outbox.js';
 import type { ChargeOutcome, FanReply, RechargeAttempt } from '../ports.js';
 import { crossesThreshold, DEFAULT_RECHARGE_THRESHOLD } from '../rules.js';
 import { confirmOnSession } from './checkout.js';
-import { activeProduct, type CommandContext, type FanIdentity } from './context.js';
+import { activeProduct, type CommandContext } from './context.js';
 import { chargeSavedCard, needsAuthentication } from './off-session.js';
 import { renderReply } from './reply.js';
 
@@ -39,7 +40,7 @@ export async function rechargeAfterSpend<Tx>(
     new Date(ctx.now().getTime() - STALE_ATTEMPT_MS),
   );
   if (!attempt) return;
-  const fan: FanIdentity = {
+  const fan: FanProfile = {
     id: fanId,
     firstName: acct.firstName,
     username: acct.username,

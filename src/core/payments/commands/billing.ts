@@ -1,16 +1,11 @@
 /** `/billing`: a Stripe Customer Portal session (saved cards, receipts). */
-import {
-  account,
-  fanText,
-  type CommandContext,
-  type CommandResult,
-  type FanIdentity,
-} from './context.js';
+import type { FanProfile } from '../../fan.js';
+import { account, fanText, type CommandContext, type CommandResult } from './context.js';
 
 /** The portal button; a fan who never paid is told the profile comes with the first purchase. */
 export async function billing<Tx>(
   ctx: CommandContext<Tx>,
-  fan: FanIdentity,
+  fan: FanProfile,
 ): Promise<CommandResult> {
   const acct = await account(ctx, fan);
   const t = fanText(ctx, fan, acct);

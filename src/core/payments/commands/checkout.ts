@@ -2,18 +2,19 @@
  * Buying with Stripe Checkout: the package menu, a product button (`buy:<id>`), and the
  * Checkout link sent when a saved card cannot be charged without the fan.
  */
+import type { FanProfile } from '../../fan.js';
 import { describeAmount, type LocalProduct } from '../../catalog.js';
 import type { Translate } from '../../templates.js';
 import { encodePurchase } from '../metadata.js';
-import type { FanAccount, ReplyButton } from '../ports.js';
+import type { PaymentFan, ReplyButton } from '../ports.js';
 import { fanTexts } from '../texts.js';
 import { account, activeProduct, fanText, priceOf, productButtonText } from './context.js';
-import type { CommandContext, CommandResult, FanIdentity } from './context.js';
+import type { CommandContext, CommandResult } from './context.js';
 
 /** "Choose a package:" with one button per product on sale. */
 export async function buyMenu<Tx>(
   ctx: CommandContext<Tx>,
-  fan: FanIdentity,
+  fan: FanProfile,
 ): Promise<CommandResult> {
   const t = fanText(ctx, fan);
   const products = (await ctx.store.activeProducts()).filter((p) => p.stripePriceId);
@@ -27,7 +28,7 @@ export async function buyMenu<Tx>(
 /** A product button: its Checkout link, or the menu again when it is no longer on sale. */
 export async function buy<Tx>(
   ctx: CommandContext<Tx>,
-  fan: FanIdentity,
+  fan: FanProfile,
   productId: number,
 ): Promise<CommandResult> {
   const product = await activeProduct(ctx, productId);
@@ -41,7 +42,7 @@ export async function buy<Tx>(
 /** A Checkout link for a charge the bank wants the fan to confirm on-session. */
 export function confirmOnSession<Tx>(
   ctx: CommandContext<Tx>,
-  fan: FanIdentity,
+  fan: FanProfile,
   product: LocalProduct,
 ): Promise<CommandResult> {
   const view = {
@@ -57,7 +58,7 @@ export function confirmOnSession<Tx>(
 /** Creates a Checkout Session (expiring older open ones for the same product) and its button. */
 export async function checkout<Tx>(
   ctx: CommandContext<Tx>,
-  fan: FanIdentity,
+  fan: FanProfile,
   product: LocalProduct,
   intro?: (t: Translate) => string,
 ): Promise<CommandResult> {
@@ -112,8 +113,8 @@ export async function checkout<Tx>(
 /** The fan's Stripe customer, created on the first purchase (one per fan, idempotent). */
 async function ensureCustomer<Tx>(
   ctx: CommandContext<Tx>,
-  fan: FanIdentity,
-  acct: FanAccount,
+  fan: FanProfile,
+  acct: PaymentFan,
 ): Promise<string> {
   if (acct.stripeCustomerId) return acct.stripeCustomerId;
   const name = [fan.firstName, fan.lastName].filter(Boolean).join(' ') || null;

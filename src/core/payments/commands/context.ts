@@ -3,21 +3,12 @@
  * templates) and the small lookups they share: the fan's account and language, a product on
  * sale, its price.
  */
+import type { FanProfile } from '../../fan.js';
 import type { LocalProduct } from '../../catalog.js';
 import type { Logger } from '../../logger.js';
 import { formatMoney } from '../../money.js';
 import type { MessageCatalog, Translate } from '../../templates.js';
-import type { FanAccount, FanReply, PaymentGateway, PaymentStore } from '../ports.js';
-
-/** The fan as Telegram describes them. */
-export interface FanIdentity {
-  id: number;
-  firstName?: string | null;
-  lastName?: string | null;
-  username?: string | null;
-  /** The Telegram client's `language_code` (the replies' language). */
-  languageCode?: string | null;
-}
+import type { PaymentFan, FanReply, PaymentGateway, PaymentStore } from '../ports.js';
 
 /** A command's answer: a message for the fan and/or a short toast for a pressed button. */
 export interface CommandResult {
@@ -44,8 +35,8 @@ export interface CommandContext<Tx> {
  */
 export function fanText<Tx>(
   ctx: CommandContext<Tx>,
-  fan: FanIdentity,
-  acct?: FanAccount | null,
+  fan: FanProfile,
+  acct?: PaymentFan | null,
 ): Translate {
   return ctx.templates.forLanguage(fan.languageCode ?? acct?.languageCode);
 }
@@ -66,7 +57,7 @@ export function creditPackages(products: LocalProduct[]): LocalProduct[] {
 }
 
 /** The fan's account, recording the fan first when they are new. */
-export async function account<Tx>(ctx: CommandContext<Tx>, fan: FanIdentity): Promise<FanAccount> {
+export async function account<Tx>(ctx: CommandContext<Tx>, fan: FanProfile): Promise<PaymentFan> {
   const { store } = ctx;
   let acct = await store.fan(fan.id);
   if (!acct) {

@@ -1,7 +1,7 @@
 /** Charging a fan's saved card without the fan (quick-buy confirm, auto-recharge). */
 import { describeAmount, type LocalProduct } from '../../catalog.js';
 import { encodePurchase } from '../metadata.js';
-import type { ChargeOutcome, FanAccount } from '../ports.js';
+import type { ChargeOutcome, PaymentFan } from '../ports.js';
 import type { CommandContext } from './context.js';
 
 /** Our rows behind a charge: the quick-buy payment row, or the auto-recharge attempt. */
@@ -13,7 +13,7 @@ export interface ChargeRows {
 /** One off-session PaymentIntent with `idempotencyKey`; the fan must have a customer and card. */
 export function chargeSavedCard<Tx>(
   ctx: CommandContext<Tx>,
-  acct: FanAccount,
+  acct: PaymentFan,
   product: LocalProduct,
   rows: ChargeRows,
   idempotencyKey: string,

@@ -3,17 +3,18 @@
  * prompt writes a pending payment row whose id is the charge's idempotency key, so a double
  * tap or a retry charges once. Without a saved card it falls back to Checkout.
  */
+import type { FanProfile } from '../../fan.js';
 import { describeAmount } from '../../catalog.js';
 import { cardName } from '../texts.js';
 import { checkout, confirmOnSession } from './checkout.js';
 import { account, activeProduct, creditPackages, fanText, priceOf } from './context.js';
-import type { CommandContext, CommandResult, FanIdentity } from './context.js';
+import type { CommandContext, CommandResult } from './context.js';
 import { chargeSavedCard, needsAuthentication } from './off-session.js';
 
 /** `/buy<amount>`: "Charge $5.00 to Visa •••• 4242 for 10 credits?" with Confirm / Cancel. */
 export async function quickBuy<Tx>(
   ctx: CommandContext<Tx>,
-  fan: FanIdentity,
+  fan: FanProfile,
   amount: number,
 ): Promise<CommandResult> {
   const products = creditPackages(await ctx.store.activeProducts());
@@ -58,7 +59,7 @@ export async function quickBuy<Tx>(
 /** Confirm: charges the saved card once (keyed on the payment row). */
 export async function confirmQuickBuy<Tx>(
   ctx: CommandContext<Tx>,
-  fan: FanIdentity,
+  fan: FanProfile,
   paymentId: number,
 ): Promise<CommandResult> {
   const { store } = ctx;
@@ -103,7 +104,7 @@ export async function confirmQuickBuy<Tx>(
 /** Cancel: the pending row expires unless a charge already started. */
 export async function cancelQuickBuy<Tx>(
   ctx: CommandContext<Tx>,
-  fan: FanIdentity,
+  fan: FanProfile,
   paymentId: number,
 ): Promise<CommandResult> {
   const row = await ctx.store.findPayment({ id: paymentId });
