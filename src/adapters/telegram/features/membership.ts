@@ -1,6 +1,7 @@
 /** A fan blocking or unblocking the bot (my_chat_member in a private chat). */
 import { PRIORITY } from '../../../core/traffic/outbox.js';
 import type { Feature } from '../bot-deps.js';
+import { profileOf } from '../fan-texts.js';
 
 export const membershipFeature: Feature = {
   name: 'membership',
@@ -11,12 +12,7 @@ export const membershipFeature: Feature = {
       const fanId = update.chat.id;
       const status = update.new_chat_member.status;
       const blocked = status === 'kicked' || status === 'left';
-      await deps.fans.ensure({
-        id: fanId,
-        firstName: update.from.first_name,
-        lastName: update.from.last_name ?? null,
-        username: update.from.username ?? null,
-      });
+      await deps.fans.ensure({ ...profileOf(update.from), id: fanId });
       if (!(await deps.fans.setBlocked(fanId, blocked))) return;
       deps.logger.info(
         { fanId, blocked },

@@ -5,8 +5,8 @@
  * fallback, so it answers first; bare /buy (the product list) is left to `start`.
  * Replies go through the outbox; button toasts are answered directly.
  */
-import type { FanProfile } from '../../../core/fan.js';
 import type { Context } from 'telegraf';
+import type { FanProfile } from '../../../core/fan.js';
 import type { FanReply } from '../../../core/payments/ports.js';
 import {
   renderReply,
@@ -15,19 +15,8 @@ import {
 } from '../../../core/payments/service.js';
 import { commandOf } from '../../../core/relay/message-kind.js';
 import { PRIORITY } from '../../../core/traffic/outbox.js';
-import type { BotDeps } from '../bot-deps.js';
-import type { Feature } from '../bot-deps.js';
-
-function identity(ctx: Context): FanProfile {
-  const from = ctx.from!;
-  return {
-    id: from.id,
-    firstName: from.first_name,
-    lastName: from.last_name ?? null,
-    username: from.username ?? null,
-    languageCode: from.language_code ?? null,
-  };
-}
+import type { BotDeps, Feature } from '../bot-deps.js';
+import { profileOf } from '../fan-texts.js';
 
 async function answer(ctx: Context, deps: BotDeps, toast?: string): Promise<void> {
   const query = ctx.callbackQuery;
@@ -94,7 +83,7 @@ export const paymentsFeature: Feature = {
       bot.action(pattern, async (ctx) => {
         if (ctx.chat?.type !== 'private') return answer(ctx, deps);
         const match = pattern.exec((ctx.callbackQuery as { data?: string }).data ?? '')!;
-        const result = await run(identity(ctx), match);
+        const result = await run(profileOf(ctx.from!), match);
         await answer(ctx, deps, result.toast);
         if (!result.reply) return;
         if (mode === 'edit') await editMenu(ctx, deps, result.reply);
@@ -125,7 +114,7 @@ export const paymentsFeature: Feature = {
       if (ctx.chat.type !== 'private') return next();
       const command = ctx.message ? commandOf(ctx.message) : null;
       if (command === null) return next();
-      const fan = identity(ctx);
+      const fan = profileOf(ctx.from!);
       let result: CommandResult;
       const quick = /^buy(\d{1,6})$/.exec(command);
       if (quick) result = await payments.quickBuy(fan, Number(quick[1]));
