@@ -3,7 +3,13 @@ import type { StripeObject } from '../../src/sandbox/stripe/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerKeys } from '../../src/core/ledger.js';
 import type { FanProfile } from '../../src/core/fan.js';
+import { createDb, type Db } from '../../src/adapters/db/knex.js';
+import { buildPayments, type Payments } from '../../src/cli/runtime/payments.js';
+import { loadMessageCatalog } from '../../src/config/message-templates.js';
+import { silentLogger } from '../../src/core/logger.js';
 import {
+  ADMIN_CHAT_ID,
+  OWNER_ID,
   buyAndPay,
   fanState,
   newFan,
@@ -19,9 +25,32 @@ describe('auto-recharge and quick-buy', () => {
   beforeAll(async () => {
     env = await startPaymentsEnv();
   });
+  const extraDbs: Db[] = [];
   afterAll(async () => {
+    await Promise.all(extraDbs.map((db) => db.destroy()));
     await env?.close();
   });
+
+  /**
+   * The payments of a second `serve` process: its own pool on the same Postgres database and
+   * the same simulated Stripe account. On SQLite (one instance) it is the first instance.
+   */
+  async function secondInstance(): Promise<Payments> {
+    if (env.testDb.dialect === 'sqlite') return env.payments;
+    const db = createDb(env.testDb.url);
+    extraDbs.push(db);
+    return buildPayments(
+      {
+        db,
+        botUsername: 'premium_test_bot',
+        adminChatId: ADMIN_CHAT_ID,
+        ownerIds: [OWNER_ID],
+        logger: silentLogger,
+        templates: loadMessageCatalog(),
+      },
+      { stripe: env.stripe, webhookSecrets: env.secrets },
+    );
+  }
 
   /** A fan who bought 25 credits with auto-recharge on (card saved off-session), threshold 10. */
   async function rechargingFan(name: string): Promise<{ fan: FanProfile; customer: string }> {
@@ -57,9 +86,26 @@ describe('auto-recharge and quick-buy', () => {
           p.metadata.premiumbot_fan_id === String(fanId),
       );
 
-  it('a crossing caused by 20 concurrent spends makes exactly one charge; credits arrive with the webhook', async () => {
+  it('crossings racing on two instances while a charge is in flight make exactly one charge; credits arrive with the webhook', async () => {
+    // Two serving processes' worth of payments on one database (Postgres); SQLite runs one
+    // instance, so there both sides are the same instance.
     const { fan } = await rechargingFan('Ace');
-    await Promise.all(Array.from({ length: 20 }, () => spend(fan.id)));
+    const [a, b] = [env.payments, await secondInstance()];
+    // Ten spends that each cross the threshold (10): gifts lift the balance back above it,
+    // so every observer call below is a crossing and only the in-flight guard stops a charge.
+    const crossings: Array<[number, number]> = [];
+    for (let i = 0; i < 10; i++) {
+      const { credits } = await env.ledger.balance(fan.id);
+      const cost = credits - 10;
+      const result = await env.ledger.spendCredits(fan.id, cost, ledgerKeys.spend(++updateId));
+      crossings.push([result.balance.credits + cost, result.balance.credits]);
+      if (i < 9) await env.ledger.grantCredits(fan.id, 1, `gift:${++updateId}`, { kind: 'gift' });
+    }
+    await Promise.all(
+      crossings.map(([before, after], i) =>
+        (i % 2 ? b : a).spendObserver.onCreditsSpent(fan.id, before, after),
+      ),
+    );
     await env.sim.control.waitForDeliveries(30_000);
     expect(rechargeIntents(fan.id)).toHaveLength(1);
     const attempts = (await env.db('auto_recharge_attempts').where('user_id', fan.id)) as Array<
@@ -69,7 +115,7 @@ describe('auto-recharge and quick-buy', () => {
     expect(attempts[0]).toMatchObject({ status: 'succeeded' });
     expect(attempts[0]!.payment_intent_id).toBe(rechargeIntents(fan.id)[0]!.id);
     expect(await fanState(env.db, fan.id)).toMatchObject({
-      credits: 5 + 10,
+      credits: 10 + 10,
       grants: 2,
       totalSpent: 1500,
     });
