@@ -20,6 +20,8 @@ NODE_MAJOR=22
 APP_USER=premiumbot
 DRY_RUN=0
 SOURCE_DIR=
+# What the installed app is made of (the rest of a checkout stays where it is).
+APP_FILES="bin src migrations templates package.json package-lock.json tsconfig.json tsconfig.build.json README.md"
 ROOT=${PREMIUMBOT_ROOT:-}
 SUDO=
 
@@ -128,8 +130,11 @@ create_user() {
 install_app() {
 	say "Installing the app into $APP_DIR:"
 	run mkdir -p "$APP_DIR" "$DATA_DIR/data" "$DATA_DIR/backups"
-	run cp -R "$SOURCE_DIR/." "$APP_DIR/"
-	run rm -rf "$APP_DIR/node_modules" "$APP_DIR/.git" "$APP_DIR/data" "$APP_DIR/.env"
+	# Only what builds and runs the product: never a checkout's demo/, .env, data or .git.
+	for item in $APP_FILES; do
+		[ -e "$SOURCE_DIR/$item" ] || die "$SOURCE_DIR/$item is missing" "Run the installer from a complete premiumbot checkout or release."
+		run cp -R "$SOURCE_DIR/$item" "$APP_DIR/"
+	done
 	run sh -c "cd '$APP_DIR' && npm ci --no-audit --no-fund && npm run build && npm prune --omit=dev"
 	run chown -R root:root "$APP_DIR"
 	run chown -R "$APP_USER:$APP_USER" "$DATA_DIR"

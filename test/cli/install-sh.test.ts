@@ -50,6 +50,28 @@ describe('install.sh', () => {
     );
   });
 
+  it('installs only what the product needs: no demo/, .env, data or .git from the checkout', async () => {
+    const root = tempDir('pb-install-');
+    const result = await sh(['--dry-run'], { PREMIUMBOT_ROOT: root });
+    expect(result.code).toBe(0);
+    const copies = result.stdout.split('\n').filter((line) => line.includes('+ cp '));
+    const copied = copies.map((line) => path.basename(line.trim().split(' ').at(-2)!));
+    expect(copied.sort()).toEqual(
+      [
+        'README.md',
+        'bin',
+        'migrations',
+        'package-lock.json',
+        'package.json',
+        'src',
+        'templates',
+        'tsconfig.build.json',
+        'tsconfig.json',
+      ].sort(),
+    );
+    expect(result.stdout).not.toMatch(/demo|\.env\b/);
+  });
+
   it('rejects an unknown option with a hint', async () => {
     const result = await sh(['--frobnicate'], { PREMIUMBOT_ROOT: tempDir('pb-install-') });
     expect(result.code).toBe(1);
