@@ -11,6 +11,7 @@ import {
 } from './api-call.js';
 import { StripeApiError } from './errors.js';
 import { applyExpand } from './expand.js';
+import { renderAt } from './versions.js';
 import type { FormValue } from './form.js';
 import { readBody } from './read-body.js';
 import { expireDueSessions } from './resources/checkout-actions.js';
@@ -202,7 +203,11 @@ export class StripeApi {
         request: { id: requestId, idempotency_key: call.idempotencyKey },
       });
       const expand = (params as { expand?: string[] }).expand;
-      return { status: 200, text: JSON.stringify(applyExpand(this.sim, result, expand), null, 2) };
+      const rendered = renderAt(result, call.stripeVersion ?? this.sim.apiVersion);
+      return {
+        status: 200,
+        text: JSON.stringify(applyExpand(this.sim, rendered, expand), null, 2),
+      };
     } catch (err) {
       if (!(err instanceof StripeApiError)) {
         this.sim.logger.error({ err, requestId, path }, 'stripe simulator handler failed');

@@ -235,6 +235,15 @@ export const controlRoutes: readonly ControlRoute[] = [
       control.attachPaymentMethod(params.id as string, parse(cardSchema, body)),
   },
   { method: 'POST', path: '/_sim/refunds', handler: refund },
+  {
+    method: 'POST',
+    path: '/_sim/refunds/:id/end',
+    handler: ({ control, body, params }) =>
+      control.endRefund(
+        params.id as string,
+        parse(z.object({ status: z.enum(['failed', 'canceled']) }).strict(), body).status,
+      ),
+  },
   { method: 'POST', path: '/_sim/disputes', handler: openDispute },
   {
     method: 'POST',

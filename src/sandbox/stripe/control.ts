@@ -21,7 +21,7 @@ import {
 } from './resources/checkout-actions.js';
 import { createCustomer } from './resources/customers.js';
 import { closeDispute, openDispute, type OpenDisputeOptions } from './resources/disputes.js';
-import { simulateRefund } from './resources/refunds.js';
+import { endRefund, simulateRefund } from './resources/refunds.js';
 import { createWebhookEndpoint } from './resources/webhook-endpoints.js';
 import type { CardBehavior, EventObject, Sim } from './sim.js';
 import type { StripeObject } from './store.js';
@@ -54,11 +54,20 @@ export interface StripeSimulatorControl {
   attachPaymentMethod(customer: string, card?: Partial<CardDetails>): PaymentMethodObject;
   /** Refunds a charge or payment intent (default: all that is left). */
   refund(chargeOrPaymentIntent: string, amount?: number): RefundObject;
+  /** A refund that failed at the bank or was cancelled: `charge.refund.updated`. */
+  endRefund(refund: string, status: 'failed' | 'canceled'): RefundObject;
   openDispute(charge: string, options?: OpenDisputeOptions): DisputeObject;
   closeDispute(dispute: string, outcome: 'won' | 'lost'): DisputeObject;
 
-  /** Registers a webhook endpoint (`*` = every event) and returns its signing secret. */
-  addEndpoint(url: string, events?: string[]): { id: string; secret: string };
+  /**
+   * Registers a webhook endpoint (`*` = every event) and returns its signing secret; with
+   * `apiVersion` its events are rendered at that version (as `set-webhooks` pins it).
+   */
+  addEndpoint(
+    url: string,
+    events?: string[],
+    options?: { apiVersion?: string },
+  ): { id: string; secret: string };
   deliveries(): DeliveryAttempt[];
   /** Sends what is due now (skipping backoff and delays) and waits until nothing is in flight. */
   flush(timeoutMs?: number): Promise<void>;
@@ -150,10 +159,12 @@ export function createControl(
         }),
       ),
     refund: (target, amount) => copy(act(() => simulateRefund(sim, target, amount))),
+    endRefund: (refund, status) => copy(act(() => endRefund(sim, refund, status))),
     openDispute: (charge, options) => copy(act(() => openDispute(sim, charge, options))),
     closeDispute: (dispute, outcome) => copy(act(() => closeDispute(sim, dispute, outcome))),
-    addEndpoint(url, events = ['*']) {
-      const created = act(() => createWebhookEndpoint(sim, { url, enabled_events: events }, null));
+    addEndpoint(url, events = ['*'], options = {}) {
+      const fields = { url, enabled_events: events, api_version: options.apiVersion };
+      const created = act(() => createWebhookEndpoint(sim, fields, null));
       return { id: created.endpoint.id, secret: created.secret };
     },
     deliveries: () => delivery.attempts(),

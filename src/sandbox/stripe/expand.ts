@@ -13,6 +13,12 @@ const includable: Record<string, (sim: Sim, obj: StripeObject) => unknown> = {
       url: `/v1/checkout/sessions/${obj.id}/line_items`,
     };
   },
+  'charge:refunds': (sim, obj) => ({
+    object: 'list',
+    data: sim.store.all('refund').filter((r) => r.charge === obj.id),
+    has_more: false,
+    url: `/v1/charges/${obj.id}/refunds`,
+  }),
 };
 
 /**

@@ -5,6 +5,7 @@ import { eventTypeMatches } from './resources/events.js';
 import type { WebhookEndpointObject } from './objects/index.js';
 import type { EventObject, Sim } from './sim.js';
 import { signatureHeader } from './signature.js';
+import { renderEventFor } from './versions.js';
 
 /** One POST of an event to an endpoint, as `control.deliveries()` reports it. */
 export interface DeliveryAttempt {
@@ -301,7 +302,7 @@ export class WebhookDelivery {
     }
     d.state = 'in_flight';
     d.attempts++;
-    const payload = JSON.stringify(d.event, null, 2);
+    const payload = JSON.stringify(renderEventFor(d.event, endpoint.api_version), null, 2);
     const t = this.deps.signWithRealTime ? Math.floor(Date.now() / 1000) : sim.clock.now();
     const record: DeliveryAttempt = {
       deliveryId: d.id,

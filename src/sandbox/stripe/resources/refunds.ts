@@ -84,6 +84,33 @@ export function refundCharge(
   return refund;
 }
 
+/**
+ * The bank gives up on a refund (`failed`) or it is cancelled before it went out (`canceled`):
+ * the money stays with the merchant, so the charge's `amount_refunded` drops back, and Stripe
+ * sends `charge.refund.updated` (then `refund.updated` and, for a failure, `refund.failed`).
+ */
+export function endRefund(sim: Sim, refundId: string, status: 'failed' | 'canceled'): RefundObject {
+  const refund = sim.store.find<RefundObject>('refund', refundId);
+  if (!refund) throw new SimulatorControlError(`No such refund: '${refundId}'`, 404);
+  if (refund.status === 'failed' || refund.status === 'canceled') {
+    throw new SimulatorControlError(`Refund ${refundId} is already ${refund.status}.`, 409);
+  }
+  const charge = sim.store.get<ChargeObject>('charge', refund.charge);
+  const previous = previousOf(refund, ['status']);
+  refund.status = status;
+  if (status === 'failed') refund.failure_reason = 'expired_or_canceled_card';
+  charge.amount_refunded -= refund.amount;
+  charge.refunded = charge.amount_refunded >= charge.amount;
+  charge.refunds = {
+    ...charge.refunds,
+    data: charge.refunds.data.map((r) => (r.id === refund.id ? structuredClone(refund) : r)),
+  };
+  sim.emit('charge.refund.updated', refund, { previous, request: null });
+  sim.emit('refund.updated', refund, { previous, request: null });
+  if (status === 'failed') sim.emit('refund.failed', refund, { request: null });
+  return refund;
+}
+
 /** The control-side refund: `chargeOrPi` is `ch_…` or `pi_…`. */
 export function simulateRefund(sim: Sim, chargeOrPi: string, amount?: number): RefundObject {
   try {
