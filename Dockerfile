@@ -36,8 +36,9 @@ COPY bin ./bin
 COPY migrations ./migrations
 COPY templates ./templates
 COPY --from=build /app/dist ./dist
-# SQLite lives on the volume; the image's `node` user (uid 1000) owns it.
-RUN mkdir -p /data && chown node:node /data
+# SQLite lives on the volume; the image's `node` user (uid 1000) owns it. /app/data points
+# at it too, so the wizard's default (sqlite:./data/premiumbot.db) lands on the volume.
+RUN mkdir -p /data && chown node:node /data && ln -s /data /app/data
 VOLUME ["/data"]
 USER node
 EXPOSE 8080
