@@ -26,6 +26,8 @@ export const LEDGER_KINDS = [
   'pass_grant',
   /** Banked pass time turned into a running pass. */
   'pass_start',
+  /** The credits of a paid fan message that was never delivered, given back. */
+  'relay_refund',
 ] as const;
 
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
@@ -227,7 +229,16 @@ export const ledgerKeys = {
   /** A PaymentIntent paid outside Checkout (auto-recharge, quick-buy). */
   grantPaymentIntent: (paymentIntentId: string) =>
     build('grant', [paymentIntentId, 'payment intent id']),
-  /** A fan message paid with credits, keyed on its Telegram update. */
+  /**
+   * A fan message paid with credits, keyed on the fan's chat and the message's id: unique
+   * for ever, unlike update ids, which Telegram restarts.
+   */
+  messageSpend: (chatId: number, messageId: number) =>
+    build('spend', [chatId, 'chat id'], [messageId, 'message id']),
+  /**
+   * The format fan message spends had before `messageSpend`, keyed on the update id. Entries
+   * written with it stay valid; a redelivered update still finds its spend under it.
+   */
   spend: (updateId: number) => build('spend', [updateId, 'update id']),
   /** A premium item unlocked by a fan; a fan unlocks an item once. */
   unlock: (fanId: number, itemId: number | string) =>
@@ -243,8 +254,13 @@ export const ledgerKeys = {
   /** Pass time bought through a PaymentIntent. */
   passGrantPaymentIntent: (paymentIntentId: string) =>
     build('pass_grant', [paymentIntentId, 'payment intent id']),
-  /** A fan starting their banked pass, keyed on the update that asked for it. */
+  /** A fan starting their banked pass with a message (chat and message id, like a spend). */
+  messagePassStart: (chatId: number, messageId: number) =>
+    build('pass_start', [chatId, 'chat id'], [messageId, 'message id']),
+  /** The format of pass starts before `messagePassStart` (keyed on the update id). */
   passStart: (updateId: number) => build('pass_start', [updateId, 'update id']),
+  /** The credits of a paid fan message given back because it was never delivered. */
+  relayRefund: (spendKey: string) => validateKey(`relay_refund:${spendKey}`),
   /** The debt settlement that accompanies a grant. */
   debtSettle: (grantKey: string) => `settle:${grantKey}`,
 } as const;

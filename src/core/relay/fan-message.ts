@@ -122,10 +122,13 @@ export function jobsForOutcome(
   account: FanAccount,
 ): NewOutboxJob[] {
   const { t } = c;
-  const { updateId, messageId } = c.input;
+  const { messageId } = c.input;
   const fanId = c.input.profile.id;
+  // Keyed on the message, not the update: Telegram restarts update ids, and a later fan's
+  // message with a reused id must not find an earlier job's key.
+  const message = `${fanId}:${messageId}`;
   if (outcome.kind === 'refused') {
-    return [fanNotice(fanId, t(outcome.reason), { dedupeKey: `refused:${updateId}` })];
+    return [fanNotice(fanId, t(outcome.reason), { dedupeKey: `refused:${message}` })];
   }
   if (outcome.kind === 'insufficient') {
     const text = t('insufficient', {
@@ -137,7 +140,7 @@ export function jobsForOutcome(
     return [
       fanNotice(fanId, text, {
         keyboard: productKeyboard(quickBuy(c.products), t),
-        dedupeKey: `prompt:${updateId}`,
+        dedupeKey: `prompt:${message}`,
       }),
     ];
   }
@@ -149,7 +152,7 @@ export function jobsForOutcome(
       params: { from_chat_id: fanId, message_id: messageId },
       priority: fanPriority({ tier: account.tier, hasPaid: account.totalSpentCents > 0 }),
       fanId,
-      dedupeKey: `relay:fan:${updateId}`,
+      dedupeKey: `relay:fan:${message}`,
       ...(c.notBefore ? { notBefore: c.notBefore } : {}),
     },
   ];
@@ -157,7 +160,7 @@ export function jobsForOutcome(
     const left = formatDuration(outcome.passStarted.seconds);
     jobs.push(
       fanNotice(fanId, t('pass.started', { ends: formatTime(outcome.passStarted.endsAt), left }), {
-        dedupeKey: `pass_started:${updateId}`,
+        dedupeKey: `pass_started:${message}`,
         priority: PRIORITY.payment,
       }),
     );
@@ -173,7 +176,7 @@ export function jobsForOutcome(
     jobs.push(
       fanNotice(fanId, t('low_balance', { bar, credits: outcome.after }), {
         keyboard: productKeyboard(quickBuy(c.products), t),
-        dedupeKey: `low_balance:${updateId}`,
+        dedupeKey: `low_balance:${message}`,
         priority: PRIORITY.payment,
       }),
     );
@@ -196,6 +199,28 @@ class AlbumHold {
   }
 }
 
+/**
+ * The spend already recorded for this message: under its key, or under the update id key
+ * used before spends were keyed by message (an update redelivered across the upgrade),
+ * recognised by its fan and the message it paid for.
+ */
+async function earlierSpend(
+  tx: FanMessageTransaction,
+  input: FanMessageInput,
+  spendKey: string,
+): Promise<{ creditsDelta: number } | null> {
+  const earlier = await tx.earlierEntry(spendKey);
+  if (earlier) return earlier;
+  const legacy = await tx.earlierEntry(ledgerKeys.spend(input.updateId));
+  const same = legacy?.fanId === input.profile.id && legacy.reference === referenceOf(input);
+  return same ? legacy : null;
+}
+
+/** The reference stored with a fan message's ledger entry. */
+function referenceOf(input: FanMessageInput): string {
+  return `message:${input.messageId}`;
+}
+
 /** The decision carried out inside the transaction: the spend, the started pass, or nothing. */
 async function decideAndRecord(
   tx: FanMessageTransaction,
@@ -203,8 +228,8 @@ async function decideAndRecord(
   cost: number,
   now: Date,
 ): Promise<FanMessageOutcome> {
-  const spendKey = ledgerKeys.spend(input.updateId);
-  const earlier = await tx.earlierEntry(spendKey);
+  const spendKey = ledgerKeys.messageSpend(input.profile.id, input.messageId);
+  const earlier = await earlierSpend(tx, input, spendKey);
   if (earlier) {
     const after = await tx.credits();
     const charged = -earlier.creditsDelta;
@@ -223,7 +248,7 @@ async function decideAndRecord(
     cost,
     now,
   );
-  const reference = `message:${input.messageId}`;
+  const reference = referenceOf(input);
   switch (decision.action) {
     case 'refuse':
       return { kind: 'refused', reason: decision.reason };
@@ -243,7 +268,8 @@ async function decideAndRecord(
           duplicate: false,
         };
       }
-      const started = await tx.startPass(now, ledgerKeys.passStart(input.updateId), { reference });
+      const passKey = ledgerKeys.messagePassStart(input.profile.id, input.messageId);
+      const started = await tx.startPass(now, passKey, { reference });
       return {
         kind: 'relayed',
         charged: 0,

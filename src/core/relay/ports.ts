@@ -28,8 +28,10 @@ export interface RelaySettings {
  * and the outbox jobs commit together or not at all.
  */
 export interface FanMessageTransaction {
-  /** Credits moved by a ledger entry already written under `key` (a redelivered update). */
-  earlierEntry(key: string): Promise<{ creditsDelta: number } | null>;
+  /** The ledger entry already written under `key` (a redelivered update). */
+  earlierEntry(
+    key: string,
+  ): Promise<{ fanId: number; creditsDelta: number; reference: string | null } | null>;
   /** The fan's credits now. */
   credits(): Promise<number>;
   account(): Promise<FanAccount>;

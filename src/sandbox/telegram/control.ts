@@ -407,6 +407,18 @@ export class TelegramControl {
     return message;
   }
 
+  /**
+   * The fan deletes one of their messages. Telegram sends bots no update for it; later
+   * copies of it fail with 400 "message to copy not found".
+   */
+  fanDeletes(userId: number, messageId: number): void {
+    const chat = this.world.privateChat(userId);
+    const record = this.world.message(chat, messageId);
+    if (!record || record.message.from?.id !== userId)
+      throw new Error(`no message ${messageId} of user ${userId}`);
+    record.deleted = true;
+  }
+
   /** The fan reacts in their private chat (empty list / null removes) → message_reaction. */
   fanReacts(userId: number, messageId: number, emoji: string | string[] | null): void {
     this.reacts(userId, userId, messageId, emoji);
@@ -738,6 +750,11 @@ export class TelegramControl {
   /** Calls Telegram would reject as malformed; a healthy bot keeps this empty. */
   violations(): Violation[] {
     return [...this.deps.engine.violations];
+  }
+
+  /** Telegram restarts its update ids: the next update is numbered `next` (ids may repeat). */
+  restartUpdateIds(next: number): void {
+    this.deps.hub.restartIds(next);
   }
 
   /** Every update created for the bot, with its delivery status. */

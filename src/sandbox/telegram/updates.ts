@@ -102,6 +102,14 @@ export class UpdateHub {
     return this.webhookState;
   }
 
+  /**
+   * Telegram restarts update ids (after a week without updates the next id is random): the
+   * next update gets `next`, even if an earlier update had it.
+   */
+  restartIds(next: number): void {
+    this.nextUpdateId = next;
+  }
+
   /** Creates an update unless allowed_updates excludes its kind; returns it when queued. */
   emit(kind: UpdateKind, payload: unknown, orderKey: string): TgUpdate | undefined {
     // A snapshot: later edits of the stored message must not change an update already queued.

@@ -65,7 +65,7 @@ describe('POST /telegram-webhook', () => {
     expect(first.statusCode).toBe(200);
     const jobs = await h.testDb.db('outbox').where({ kind: 'relay.fan' });
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]).toMatchObject({ status: 'pending', dedupe_key: 'relay:fan:900001' });
+    expect(jobs[0]).toMatchObject({ status: 'pending', dedupe_key: 'relay:fan:4242:7' });
 
     // Telegram retrying while the first delivery is still running, then once more later.
     const concurrent = await Promise.all([post(), post()]);
