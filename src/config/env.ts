@@ -12,6 +12,8 @@ export interface EnvSource {
   values: RawEnv;
   /** The env file that was read, if any. */
   file?: string;
+  /** Where the env file was looked for (`--env-file`, or `.env` in the working directory). */
+  lookedFor?: string;
   /** Keys found in the env file that premiumbot does not know. */
   unknownFileKeys: string[];
 }
@@ -48,6 +50,7 @@ export function readEnvironment(options: ReadEnvOptions): EnvSource {
   return {
     values,
     file: fs.existsSync(file) ? file : undefined,
+    lookedFor: file,
     unknownFileKeys: Object.keys(fileValues).filter((k) => !ENV_KEYS.has(k)),
   };
 }
@@ -84,12 +87,21 @@ function present(value: string | undefined): value is string {
   return value !== undefined && value.trim() !== '';
 }
 
+/** Where to put missing settings, naming the .env that was looked for when there was none. */
+function missingHint(file: string | undefined, lookedFor: string | undefined): string {
+  const where =
+    file === undefined && lookedFor !== undefined
+      ? `No .env at ${lookedFor}: pass \`--env-file PATH\` (the demo: \`--env-file demo/.env\`), or s`
+      : 'S';
+  return `${where}et them in .env (run \`premiumbot setup\` to write it) or in the environment; see docs/configuration.md.`;
+}
+
 /**
  * Validates every declared setting at once. Missing values required by `needs` and
  * invalid values (set but wrong) are all collected into one ConfigError.
  */
 export function loadConfig(source: EnvSource | RawEnv, needs: readonly Need[] = []): AppConfig {
-  const { values, unknownFileKeys, file } =
+  const { values, unknownFileKeys, file, lookedFor } =
     'values' in source && typeof source.values === 'object'
       ? (source as EnvSource)
       : { values: source as RawEnv, unknownFileKeys: [] as string[], file: undefined };
@@ -132,7 +144,7 @@ export function loadConfig(source: EnvSource | RawEnv, needs: readonly Need[] = 
     throw new ConfigError(
       problems,
       missing.length > 0
-        ? 'Set them in .env (run `premiumbot setup` to write it) or in the environment; see docs/configuration.md.'
+        ? missingHint(file, lookedFor)
         : 'Fix the values in .env or the environment; see docs/configuration.md.',
     );
   }

@@ -54,6 +54,7 @@ describe('premiumbot executable', () => {
 
   it('serve on a database with pending migrations exits 2 like every command', async () => {
     const empty = await createTestDb();
+    await empty.db.raw('select 1'); // the database exists, with no migration applied
     try {
       const { code, stderr } = await runCli(['serve'], {
         env: {

@@ -49,6 +49,7 @@ describe('premiumbot doctor', () => {
       '✔ settings',
       '✔ database',
       '✔ database schema',
+      '⚠ install id',
       '⚠ product catalog',
       '✔ Telegram bot token',
       '✔ admin group',
@@ -61,7 +62,25 @@ describe('premiumbot doctor', () => {
     expect(result.output).toContain('chmod 600');
     expect(result.output).toContain('turn on "Manage Topics"');
     expect(result.output).toContain('not in the admin group: 42');
-    expect(result.output).toContain('Error [PB_ERR_CONFIG]: 2 of 12 checks failed.');
+    expect(result.output).toContain('Error [PB_ERR_CONFIG]: 2 of 13 checks failed.');
+    expect(result.output).toContain('Run `premiumbot migrate` (or start `premiumbot serve`)');
+  });
+
+  it('shows the install id that `migrate` created once and keeps', async () => {
+    const own = await createMigratedTestDb();
+    try {
+      const env = { DATABASE_URL: own.url };
+      const first = await runInProcess(['migrate'], { cwd: tempDir(), env });
+      expect(first.code).toBe(0);
+      const installId = /Install id: (pb_[a-z2-7]{12})/.exec(first.output)?.[1];
+      expect(installId).toBeDefined();
+      const again = await runInProcess(['migrate'], { cwd: tempDir(), env });
+      expect(again.output).toContain(`Install id: ${installId}`);
+      const doctor = await runInProcess(['doctor'], { cwd: tempDir(), env });
+      expect(doctor.output).toContain(`✔ install id: ${installId}`);
+    } finally {
+      await own.destroy();
+    }
   });
 
   it('with nothing configured, names what is missing and skips what depends on it', async () => {
@@ -72,5 +91,19 @@ describe('premiumbot doctor', () => {
     expect(result.output).toContain('✔ database');
     expect(result.output).toContain('- Telegram bot token: BOT_TOKEN is not set');
     expect(result.output).toContain('- Stripe API key: STRIPE_API_KEY is not set');
+  });
+
+  it('run in the wrong folder, creates no file and names the .env and database it looked for', async () => {
+    const cwd = tempDir();
+    const database = path.join(cwd, 'data', 'premiumbot.db');
+    const result = await runInProcess(['doctor'], {
+      cwd,
+      env: { DATABASE_URL: `sqlite:${database}` },
+    });
+    expect(result.code).toBe(1);
+    expect(result.output).toContain(`no .env file at ${path.join(cwd, '.env')}`);
+    expect(result.output).toContain(`✖ database: no database at ${database}`);
+    expect(result.output).toContain('--env-file demo/.env');
+    expect(fs.readdirSync(cwd)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { openDatabase } from '../../../adapters/db/connect.js';
 import { parseDatabaseUrl } from '../../../config/database-url.js';
 import { PremiumbotError } from '../../../core/errors.js';
+import { missingSqliteFile, NO_DATABASE_HINT } from '../../database.js';
 import { fail, pass, type DoctorCheck } from '../types.js';
 
 /** The database answers. */
@@ -11,6 +12,9 @@ export const databaseCheck: DoctorCheck = {
   async run(ctx) {
     const url = ctx.config!.databaseUrl;
     const target = parseDatabaseUrl(url, ctx.cli.cwd);
+    const missing = missingSqliteFile(url);
+    if (missing)
+      return fail(`no database at ${missing} (doctor created nothing)`, NO_DATABASE_HINT);
     try {
       ctx.db = await openDatabase(url);
       return pass(`${target.dialect} ${target.display} answers`);

@@ -9,8 +9,8 @@ export const envFileCheck: DoctorCheck = {
     const file = ctx.env.file;
     if (!file) {
       return warn(
-        'no .env file: every setting must come from the environment',
-        'Run `premiumbot setup` to write one (or ignore this on a container platform).',
+        `no .env file at ${ctx.env.lookedFor}: every setting must come from the environment`,
+        'Run `premiumbot setup` to write one, pass `--env-file PATH` (the demo: `--env-file demo/.env`), or ignore this on a container platform.',
       );
     }
     const mode = fs.statSync(file).mode & 0o777;
