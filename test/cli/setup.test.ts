@@ -130,6 +130,9 @@ describe('premiumbot setup', () => {
     expect(text).toContain('Telegram getMe failed: 401 Unauthorized'); // the wrong token, then asked again
     expect(text).toContain('"Old group" does not have Topics enabled');
     expect(text).toContain(`Linked "Fans inbox" (id ${chatId})`);
+    // The migrate step gives the install its id once; serve and doctor show the same one.
+    const installId = /Install id: (pb_[a-z2-7]{12})/.exec(text)?.[1];
+    expect(installId).toBeDefined();
 
     const envFile = path.join(cwd, '.env');
     expect(fs.statSync(envFile).mode & 0o777).toBe(0o600);
@@ -185,6 +188,7 @@ describe('premiumbot setup', () => {
     expect(doctor.output).not.toMatch(/^✖/m);
     expect(doctor.output).not.toMatch(/^⚠/m);
     expect(doctor.output).toContain('Every check passed.');
+    expect(doctor.output).toContain(`✔ install id: ${installId}`);
     expect(doctor.code).toBe(0);
     signals.emit('shutdown', 'SIGTERM');
     expect(await serving).toBe(0);

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
+import { ensureInstallId } from '../../src/adapters/db/bot-state-store.js';
 import { createLedgerStore, type DbLedgerStore } from '../../src/adapters/db/ledger-store.js';
 import { buildApp } from '../../src/adapters/http/app.js';
 import { createStripeClient, type StripeClient } from '../../src/adapters/stripe/client.js';
@@ -46,6 +47,8 @@ export interface EnvOptions {
   templates?: MessageCatalog;
   adminLanguage?: string;
 }
+  /** This install's id (default: the one `ensureInstallId` stores in the database). */
+  installId?: string;
 
 export async function createProduct(
   env: { stripe: StripeClient; db: Knex },
@@ -91,6 +94,14 @@ export async function startPaymentsEnv(options: EnvOptions = {}): Promise<Paymen
   const baseLedger = createLedgerStore(db);
   const ledger = options.ledger ? options.ledger(baseLedger) : baseLedger;
   const secrets: string[] = [];
+/** The install id in `bot_state` (the given one, stored first when asked for). */
+export async function storedInstallId(db: Knex, installId?: string): Promise<string> {
+  if (installId) {
+    await db('bot_state').insert({ key: 'install_id', value: installId, updated_at: new Date() });
+  }
+  return ensureInstallId(db);
+}
+
   const payments = buildPayments(
     {
       db,
@@ -113,6 +124,7 @@ export async function startPaymentsEnv(options: EnvOptions = {}): Promise<Paymen
     routes: [payments.route],
   });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
+      installId: await storedInstallId(db, options.installId),
   const webhookUrl = `${address}/stripe-webhook`;
   const endpoint = sim.control.addEndpoint(webhookUrl, [...STRIPE_EVENTS]);
   secrets.push(endpoint.secret);

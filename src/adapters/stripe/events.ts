@@ -14,6 +14,7 @@ import type {
   PaymentMethodFacts,
   ReceivedEvent,
 } from '../../core/payments/events.js';
+import { installOf } from '../../core/payments/install.js';
 import { decodePurchase } from '../../core/payments/metadata.js';
 import type { StripeClient } from './client.js';
 import { stripeFailure } from './errors.js';
@@ -259,3 +260,4 @@ export async function listHandledEvents(
   }
   return events.reverse();
 }
+    installId: installOf(envelope.data.object.metadata),

@@ -12,6 +12,7 @@ import type { Logger } from '../../core/logger.js';
 import type { MessageCatalog } from '../../core/templates.js';
 import { loadMessageCatalog } from '../../config/message-templates.js';
 import type { StripeClient } from '../../adapters/stripe/client.js';
+import { ensureInstallId } from '../../adapters/db/bot-state-store.js';
 import type { Db } from '../../adapters/db/knex.js';
 import { stripeClient } from '../clients.js';
 import { configFor, loggerFor, type CommandModule } from '../context.js';
@@ -37,6 +38,8 @@ export interface ReconcileSummary {
   listed: number;
   applied: number;
   alreadyProcessed: number;
+  /** Events about another install's objects (several installs on one Stripe account): skipped. */
+  foreign: number;
   failed: number;
   appliedEvents: string[];
 }
@@ -57,6 +60,7 @@ export interface ReconcileOptions {
 /** Applies every missed event of the window, oldest first; a dependent event gets a second pass. */
 export async function reconcilePayments(options: ReconcileOptions): Promise<ReconcileSummary> {
   const { store, processor } = buildPaymentProcessor({
+    installId: await ensureInstallId(options.db),
     db: options.db,
     adminChatId: options.adminChatId,
     ownerIds: options.ownerIds,
@@ -69,6 +73,7 @@ export async function reconcilePayments(options: ReconcileOptions): Promise<Reco
     listed: raw.length,
     applied: 0,
     alreadyProcessed: 0,
+    foreign: 0,
     failed: 0,
     appliedEvents: [],
   };
@@ -87,6 +92,8 @@ export async function reconcilePayments(options: ReconcileOptions): Promise<Reco
           summary.applied++;
           summary.appliedEvents.push(event.id);
           options.output.out(`  applied ${event.type} ${event.id}`);
+        } else if (result === 'foreign') {
+          summary.foreign++;
         } else {
           summary.alreadyProcessed++;
         }
@@ -141,6 +148,11 @@ function register(program: Command, ctx: Parameters<CommandModule['register']>[1
           `${summary.listed} event(s) listed: ${summary.applied} applied, ` +
             `${summary.alreadyProcessed} already processed, ${summary.failed} failed.`,
         );
+        if (summary.foreign > 0) {
+          ctx.output.out(
+            `${summary.foreign} event(s) of another premiumbot install on this Stripe account skipped.`,
+          );
+        }
         if (summary.applied > 0) {
           ctx.output.out('Receipts and notes are queued; a running `premiumbot serve` sends them.');
         }

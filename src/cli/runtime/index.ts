@@ -5,6 +5,7 @@
  * nothing starts: `serve` (and the tests, and the benchmark) call `start()` and `listen()`.
  */
 import type { UserFromGetMe } from 'telegraf/types';
+import { ensureInstallId } from '../../adapters/db/bot-state-store.js';
 import { botIdOf, createBotApi, type BotApi } from '../../adapters/telegram/bot-api.js';
 import { loadMessageCatalog } from '../../config/message-templates.js';
 import { ErrorCodes, PremiumbotError } from '../../core/errors.js';
@@ -60,7 +61,7 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { sender, alerts } = buildSender(context);
   // One message catalog per process: the fan side's texts and the payment texts.
   const templates = loadMessageCatalog(options.fan?.templatesDir);
-  const payments = paymentsOf(context, templates);
+  const payments = await paymentsOf(context, templates);
   const fan = buildFanSide(
     {
       stores,
@@ -143,9 +144,14 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
 }
 
 /** Payments over the runtime's stores, when Stripe is configured. */
-function paymentsOf(context: TelegramContext, templates: MessageCatalog): Payments | undefined {
+async function paymentsOf(
+  context: TelegramContext,
+  templates: MessageCatalog,
+): Promise<Payments | undefined> {
   const { options, stores } = context;
   if (!options.payments) return undefined;
+  // Written at setup or migrate; a database that has none gets one at the first start.
+  const installId = await ensureInstallId(context.db);
   return buildPayments(
     {
       db: context.db,
@@ -158,6 +164,7 @@ function paymentsOf(context: TelegramContext, templates: MessageCatalog): Paymen
       ledger: stores.ledger,
       templates,
       adminLanguage: options.fan?.adminLanguage,
+      installId,
     },
     options.payments,
   );

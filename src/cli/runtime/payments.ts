@@ -49,6 +49,8 @@ export interface PaymentsContext {
   templates: MessageCatalog;
   /** Language of the team's notes and alerts (default en). */
   adminLanguage?: string;
+  /** This install's id (`ensureInstallId`): Stripe metadata, idempotency keys, foreign events. */
+  installId: string;
 }
 
 /** The settings the payment rules read, from the settings table. */
@@ -78,6 +80,7 @@ export function buildPaymentProcessor(context: PaymentsContext): {
     logger,
     templates: context.templates,
     adminLanguage: context.adminLanguage,
+    installId: context.installId,
   });
   const handlePayload = createStripeEventApplier({ processor, logger, onProcessed: context.wake });
   return { store, processor, handlePayload };
@@ -107,6 +110,7 @@ export function buildPayments(
     logger,
     onEnqueued: context.wake,
     templates: context.templates,
+    installId: context.installId,
   });
   const webhook = createStripeWebhook({
     secrets: options.webhookSecrets,

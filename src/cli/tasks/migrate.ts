@@ -1,4 +1,5 @@
 /** The migrate work shared by `premiumbot migrate` and the setup wizard's migrate step. */
+import { ensureInstallId } from '../../adapters/db/bot-state-store.js';
 import type { Db } from '../../adapters/db/knex.js';
 import { ErrorCodes, PremiumbotError } from '../../core/errors.js';
 import type { Output } from '../ui.js';
@@ -35,6 +36,8 @@ export async function runMigrate(
           `Applied ${log.length} migration${log.length === 1 ? '' : 's'} (batch ${batch}).`,
         );
       }
+      // Once per database: the id that keeps this install's Stripe objects apart from others'.
+      output.out(`Install id: ${await ensureInstallId(db)}`);
       return;
     }
     const [batch, log] = (await db.migrate.rollback()) as [number, string[]];

@@ -112,3 +112,5 @@ export interface ReceivedEvent {
   /** Null for event types premiumbot records but does not act on. */
   event: PaymentEvent | null;
 }
+  /** The `premiumbot_install` metadata of the event's object; null when it carries none. */
+  installId: string | null;

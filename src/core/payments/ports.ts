@@ -123,8 +123,11 @@ export interface PaymentStore<Tx> {
    * processed (a duplicate). Concurrent claims of one id wait for each other.
    */
   claimEvent(tx: Tx, event: EventEnvelope): Promise<boolean>;
-  /** Outside any transaction: notes a failed handler run; the event stays unprocessed. */
-  recordEventFailure(event: EventEnvelope, error: string): Promise<void>;
+  /**
+   * Outside any transaction: notes a failed handler run (the event stays unprocessed) and
+   * returns how many runs of this event have failed so far.
+   */
+  recordEventFailure(event: EventEnvelope, error: string): Promise<number>;
   isEventProcessed(id: string): Promise<boolean>;
 
   findPayment(lookup: PaymentLookup, tx?: Tx): Promise<PaymentRecord | null>;
@@ -144,6 +147,11 @@ export interface PaymentStore<Tx> {
     options?: { onlyIfStatus?: TransactionStatus; onlyIfNoIntent?: boolean },
     tx?: Tx,
   ): Promise<boolean>;
+  /**
+   * Marks a pending quick-buy row as charged before Stripe is called; false when a charge was
+   * already started for it (a second Confirm, even days later) or it is no longer pending.
+   */
+  claimCharge(id: number): Promise<boolean>;
   /** Pending Checkout payments of a fan for a product (older sessions to expire). */
   openCheckouts(fanId: number, productId: number): Promise<PaymentRecord[]>;
 

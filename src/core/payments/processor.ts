@@ -8,13 +8,19 @@
 import type { LedgerStore } from '../ledger.js';
 import type { Logger } from '../logger.js';
 import type { MessageCatalog } from '../templates.js';
+import { PRIORITY, type NewOutboxJob } from '../traffic/outbox.js';
 import type { ReceivedEvent } from './events.js';
 import { applyPaymentEvent, type HandlerContext } from './handlers/index.js';
-import type { PaymentSettings, PaymentStore } from './ports.js';
+import { isForeignInstall } from './install.js';
+import type { EventEnvelope, PaymentSettings, PaymentStore } from './ports.js';
 
 export { RetryLaterError } from './retry-later.js';
 
-export type ProcessResult = 'processed' | 'duplicate';
+/** `foreign`: the event is about another install's object; acknowledged, nothing applied. */
+export type ProcessResult = 'processed' | 'duplicate' | 'foreign';
+
+/** Failed attempts of one event after which the owners are alerted (once per event). */
+export const STUCK_EVENT_ATTEMPTS = 5;
 
 export interface PaymentProcessorDeps<Tx> {
   store: PaymentStore<Tx>;
@@ -29,6 +35,8 @@ export interface PaymentProcessorDeps<Tx> {
   templates: MessageCatalog;
   /** The language of the team's notes and alerts (default en). */
   adminLanguage?: string;
+  /** This install's id: events whose object names another install are skipped. */
+  installId: string;
 }
 
 export interface PaymentProcessor {
@@ -48,6 +56,13 @@ export function createPaymentProcessor<Tx>(deps: PaymentProcessorDeps<Tx>): Paym
   return {
     async process(received) {
       const envelope = { id: received.id, type: received.type, objectId: received.objectId };
+      if (isForeignInstall(received.installId, deps.installId)) {
+        deps.logger.debug(
+          { event: received.id, type: received.type, install: received.installId },
+          'stripe event of another install: skipped',
+        );
+        return 'foreign';
+      }
       // Fast path for redeliveries: no transaction, one indexed read. The claim inside the
       // transaction below stays the real guard.
       if (await store.isEventProcessed(received.id)) return 'duplicate';
@@ -78,11 +93,43 @@ export function createPaymentProcessor<Tx>(deps: PaymentProcessorDeps<Tx>): Paym
           return 'processed' as const;
         });
       } catch (err) {
-        await store.recordEventFailure(envelope, errorText(err)).catch((recordErr: unknown) => {
-          deps.logger.error({ err: recordErr, event: received.id }, 'could not record a failure');
-        });
+        await recordFailure(deps, team, envelope, errorText(err));
         throw err;
       }
     },
   };
+}
+
+/**
+ * Counts a failed attempt; the attempt that reaches STUCK_EVENT_ATTEMPTS alerts the owners
+ * (the dedupe key keeps it to one alert per event, whatever happens afterwards).
+ */
+async function recordFailure<Tx>(
+  deps: PaymentProcessorDeps<Tx>,
+  team: ReturnType<MessageCatalog['forLanguage']>,
+  envelope: EventEnvelope,
+  error: string,
+): Promise<void> {
+  try {
+    const attempts = await deps.store.recordEventFailure(envelope, error);
+    if (attempts !== STUCK_EVENT_ATTEMPTS) return;
+    const text = team('payment.note.event_stuck', {
+      event_id: envelope.id,
+      type: envelope.type,
+      attempts,
+      error: error.slice(0, 200),
+    });
+    const jobs: NewOutboxJob[] = deps.ownerIds.map((owner) => ({
+      kind: 'alert',
+      target: { type: 'chat', chatId: owner },
+      method: 'sendMessage',
+      params: { text },
+      priority: PRIORITY.alert,
+      dedupeKey: `stripe_stuck:${envelope.id}:${owner}`,
+    }));
+    if (jobs.length > 0) await deps.store.enqueue(jobs);
+    deps.logger.error({ event: envelope.id, attempts }, 'stripe event stuck: owners alerted');
+  } catch (recordErr) {
+    deps.logger.error({ err: recordErr, event: envelope.id }, 'could not record a failure');
+  }
 }

@@ -50,6 +50,8 @@ export interface PaymentServiceDeps<Tx> {
   onEnqueued?: () => void;
   /** Replies and buttons are `payment.*` templates, in the fan's language. */
   templates: MessageCatalog;
+  /** This install's id (Stripe metadata and idempotency keys). */
+  installId: string;
 }
 
 /** The payment commands over their ports. */
@@ -62,6 +64,7 @@ export function createPaymentService<Tx>(deps: PaymentServiceDeps<Tx>): PaymentC
     now: deps.now ?? (() => new Date()),
     onEnqueued: deps.onEnqueued,
     templates: deps.templates,
+    installId: deps.installId,
   };
   return {
     buyMenu: (fan) => buyMenu(ctx, fan),

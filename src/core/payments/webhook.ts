@@ -6,7 +6,8 @@
 
 /** What a delivery came to. */
 export type StripeWebhookResult =
-  | { status: 'processed' | 'duplicate' }
+  /** `foreign`: about another install's object (several installs on one Stripe account): 200, no effect. */
+  | { status: 'processed' | 'duplicate' | 'foreign' }
   /** The signature is missing, malformed, outside the tolerance or wrong: 400, nothing changed. */
   | { status: 'bad_signature'; reason: string }
   /** Not a readable Stripe event: 400. */

@@ -25,7 +25,8 @@ export function createStripeEventLog(db: Knex): StripeEventLog {
     },
 
     async recordEventFailure(event: EventEnvelope, error: string) {
-      await db('stripe_events')
+      // RETURNING reads the count this very update wrote, so concurrent failures each see their own.
+      const rows = (await db('stripe_events')
         .insert({
           id: event.id,
           type: event.type,
@@ -35,7 +36,9 @@ export function createStripeEventLog(db: Knex): StripeEventLog {
           last_error: error,
         })
         .onConflict('id')
-        .merge({ attempts: db.raw('stripe_events.attempts + 1'), last_error: error });
+        .merge({ attempts: db.raw('stripe_events.attempts + 1'), last_error: error })
+        .returning('attempts')) as Array<{ attempts: number | string }>;
+      return Number(rows[0]?.attempts ?? 1);
     },
 
     async isEventProcessed(id) {

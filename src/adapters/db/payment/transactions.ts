@@ -17,6 +17,7 @@ type Payments = Pick<
   | 'lockPayment'
   | 'createPayment'
   | 'updatePayment'
+  | 'claimCharge'
   | 'openCheckouts'
 >;
 
@@ -63,6 +64,19 @@ export function createPayments(db: Knex): Payments {
       if (options.onlyIfStatus) query.where('status', options.onlyIfStatus);
       if (options.onlyIfNoIntent) query.whereNull('payment_intent_id');
       return (await query.update(values)) > 0;
+    },
+
+    async claimCharge(id) {
+      // The claim outlives Stripe's 24-hour idempotency window: a row is charged at most once.
+      const pending = (await db('transactions').where({ id, status: 'pending' }).first('id')) as
+        { id: number } | undefined;
+      if (!pending) return false;
+      const inserted = (await db('quick_buy_charges')
+        .insert({ transaction_id: id, started_at: new Date() })
+        .onConflict('transaction_id')
+        .ignore()
+        .returning('transaction_id')) as unknown[];
+      return inserted.length > 0;
     },
 
     async openCheckouts(fanId, productId) {

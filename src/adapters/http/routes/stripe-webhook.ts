@@ -24,6 +24,7 @@ export function stripeWebhookRoute(webhook: StripeWebhook, logger: Logger): Fast
       switch (result.status) {
         case 'processed':
         case 'duplicate':
+        case 'foreign':
           return reply.status(200).send({ received: true });
         case 'bad_signature':
           logger.warn(

@@ -6,6 +6,7 @@ import { botRightsCheck } from './bot-rights.js';
 import { configCheck } from './config.js';
 import { databaseCheck } from './database.js';
 import { envFileCheck } from './env-file.js';
+import { installIdCheck } from './install-id.js';
 import { migrationsCheck } from './migrations.js';
 import { productsCheck } from './products.js';
 import { stripeKeyCheck } from './stripe-key.js';
@@ -18,6 +19,7 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
   configCheck,
   databaseCheck,
   migrationsCheck,
+  installIdCheck,
   productsCheck,
   telegramTokenCheck,
   adminGroupCheck,

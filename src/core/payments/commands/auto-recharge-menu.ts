@@ -59,6 +59,7 @@ function settingsChange(
 ): SettingsChange {
   switch (action.type) {
     case 'on': {
+      if (acct.isFrozen) return { refused: 'payment.frozen' };
       const chosen = credits.find((p) => p.id === acct.autoRecharge.productId) ?? credits[0];
       if (!chosen) return { refused: 'payment.auto_recharge.nothing_on_sale' };
       const patch = {

@@ -12,6 +12,7 @@ import type { ChargeOutcome, FanReply, RechargeAttempt } from '../ports.js';
 import { crossesThreshold, DEFAULT_RECHARGE_THRESHOLD } from '../rules.js';
 import { confirmOnSession } from './checkout.js';
 import { activeProduct, type CommandContext } from './context.js';
+import { stopWhenFrozen } from './frozen.js';
 import { chargeSavedCard, needsAuthentication } from './off-session.js';
 import { renderReply } from './reply.js';
 
@@ -31,7 +32,8 @@ export async function rechargeAfterSpend<Tx>(
   if (!acct || !ar?.enabled || ar.productId === null) return;
   const threshold = ar.threshold ?? DEFAULT_RECHARGE_THRESHOLD;
   if (!crossesThreshold(before, after, threshold)) return;
-  if (!acct.savedCard || !acct.stripeCustomerId || acct.isFrozen) return;
+  if (acct.isFrozen) return stopWhenFrozen(ctx, acct);
+  if (!acct.savedCard || !acct.stripeCustomerId) return;
   const product = await activeProduct(ctx, ar.productId);
   if (!product || product.type !== 'credits') return;
   const attempt = await store.startRechargeAttempt(

@@ -5,10 +5,18 @@
 import type { FanProfile } from '../../fan.js';
 import { describeAmount, type LocalProduct } from '../../catalog.js';
 import type { Translate } from '../../templates.js';
-import { encodePurchase } from '../metadata.js';
+import { rowKeyParts, stripeIdempotencyKey } from '../install.js';
 import type { PaymentFan, ReplyButton } from '../ports.js';
 import { fanTexts } from '../texts.js';
-import { account, activeProduct, fanText, priceOf, productButtonText } from './context.js';
+import {
+  account,
+  activeProduct,
+  fanText,
+  frozenReply,
+  priceOf,
+  productButtonText,
+  purchaseMetadata,
+} from './context.js';
 import type { CommandContext, CommandResult } from './context.js';
 
 /** "Choose a package:" with one button per product on sale. */
@@ -64,6 +72,7 @@ export async function checkout<Tx>(
 ): Promise<CommandResult> {
   const { store } = ctx;
   const acct = await account(ctx, fan);
+  if (acct.isFrozen) return frozenReply(fanText(ctx, fan, acct));
   const customerId = await ensureCustomer(ctx, fan, acct);
   await expireOpenCheckouts(ctx, fan.id, product.id);
   const row = await store.createPayment({
@@ -79,7 +88,7 @@ export async function checkout<Tx>(
     successUrl: `${ctx.botLink}?start=paid_${row.id}`,
     cancelUrl: `${ctx.botLink}?start=cancel_${row.id}`,
     saveForOffSession: acct.autoRecharge.enabled,
-    metadata: encodePurchase({
+    metadata: purchaseMetadata(ctx, {
       fanId: fan.id,
       productId: product.id,
       productType: product.type,
@@ -90,7 +99,7 @@ export async function checkout<Tx>(
       paymentId: row.id,
     }),
     clientReferenceId: String(fan.id),
-    idempotencyKey: `premiumbot-checkout-${row.id}`,
+    idempotencyKey: stripeIdempotencyKey(ctx.installId, 'checkout', ...rowKeyParts(row)),
   });
   await store.updatePayment(row.id, { checkoutSessionId: session.sessionId });
   const t = fanText(ctx, fan, acct);
@@ -120,7 +129,7 @@ async function ensureCustomer<Tx>(
   const name = [fan.firstName, fan.lastName].filter(Boolean).join(' ') || null;
   const created = await ctx.gateway.createCustomer(
     { id: fan.id, name, username: fan.username ?? null },
-    `premiumbot-customer-${fan.id}`,
+    stripeIdempotencyKey(ctx.installId, 'customer', fan.id),
   );
   return ctx.store.setCustomer(fan.id, created);
 }

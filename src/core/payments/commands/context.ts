@@ -8,6 +8,9 @@ import type { LocalProduct } from '../../catalog.js';
 import type { Logger } from '../../logger.js';
 import { formatMoney } from '../../money.js';
 import type { MessageCatalog, Translate } from '../../templates.js';
+import type { PurchaseMetadata } from '../events.js';
+import { INSTALL_METADATA_KEY } from '../install.js';
+import { encodePurchase } from '../metadata.js';
 import type { PaymentFan, FanReply, PaymentGateway, PaymentStore } from '../ports.js';
 
 /** A command's answer: a message for the fan and/or a short toast for a pressed button. */
@@ -27,6 +30,21 @@ export interface CommandContext<Tx> {
   onEnqueued?: () => void;
   /** Every reply and button is a `payment.*` template. */
   templates: MessageCatalog;
+  /** This install's id: metadata on every Stripe object, prefix of every idempotency key. */
+  installId: string;
+}
+
+/** The metadata of a session or PaymentIntent: the purchase, and the install that made it. */
+export function purchaseMetadata<Tx>(
+  ctx: CommandContext<Tx>,
+  purchase: PurchaseMetadata,
+): Record<string, string> {
+  return { ...encodePurchase(purchase), [INSTALL_METADATA_KEY]: ctx.installId };
+}
+
+/** A fan frozen by an open or lost dispute cannot pay (Checkout, quick-buy, auto-recharge). */
+export function frozenReply(t: Translate): CommandResult {
+  return { reply: { text: t('payment.frozen') }, toast: t('payment.frozen') };
 }
 
 /**

@@ -1,8 +1,8 @@
 /** Charging a fan's saved card without the fan (quick-buy confirm, auto-recharge). */
 import { describeAmount, type LocalProduct } from '../../catalog.js';
-import { encodePurchase } from '../metadata.js';
+import { stripeIdempotencyKey } from '../install.js';
 import type { ChargeOutcome, PaymentFan } from '../ports.js';
-import type { CommandContext } from './context.js';
+import { purchaseMetadata, type CommandContext } from './context.js';
 
 /** Our rows behind a charge: the quick-buy payment row, or the auto-recharge attempt. */
 export interface ChargeRows {
@@ -10,7 +10,10 @@ export interface ChargeRows {
   attemptId: number | null;
 }
 
-/** One off-session PaymentIntent with `idempotencyKey`; the fan must have a customer and card. */
+/**
+ * One off-session PaymentIntent keyed `<install>-<idempotencyKey>`; the fan must have a
+ * customer and a card.
+ */
 export function chargeSavedCard<Tx>(
   ctx: CommandContext<Tx>,
   acct: PaymentFan,
@@ -24,7 +27,7 @@ export function chargeSavedCard<Tx>(
     amountCents: product.priceCents,
     currency: product.currency,
     description: `${product.label} (${describeAmount(product.type, product.amount)})`,
-    metadata: encodePurchase({
+    metadata: purchaseMetadata(ctx, {
       fanId: acct.id,
       productId: product.id,
       productType: product.type,
@@ -34,7 +37,8 @@ export function chargeSavedCard<Tx>(
       attemptId: rows.attemptId,
       paymentId: rows.paymentId,
     }),
-    idempotencyKey,
+    // Every key carries the install id, whoever built the rest (payment rows, attempt keys).
+    idempotencyKey: stripeIdempotencyKey(ctx.installId, idempotencyKey),
   });
 }
 

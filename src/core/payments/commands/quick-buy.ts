@@ -1,13 +1,23 @@
 /**
  * Quick-buy, `/buy10`, `/buy25`…: a fan with a saved card confirms a one-tap charge; the
- * prompt writes a pending payment row whose id is the charge's idempotency key, so a double
- * tap or a retry charges once. Without a saved card it falls back to Checkout.
+ * prompt writes a pending payment row whose id is the charge's idempotency key, and Confirm
+ * claims the row before calling Stripe, so a double tap, a retry or a Confirm days later
+ * (after Stripe's 24-hour idempotency window) charges once. Without a saved card it falls
+ * back to Checkout.
  */
 import type { FanProfile } from '../../fan.js';
 import { describeAmount } from '../../catalog.js';
 import { cardName } from '../texts.js';
 import { checkout, confirmOnSession } from './checkout.js';
-import { account, activeProduct, creditPackages, fanText, priceOf } from './context.js';
+import { rowKeyParts } from '../install.js';
+import {
+  account,
+  activeProduct,
+  creditPackages,
+  fanText,
+  frozenReply,
+  priceOf,
+} from './context.js';
 import type { CommandContext, CommandResult } from './context.js';
 import { chargeSavedCard, needsAuthentication } from './off-session.js';
 
@@ -31,6 +41,7 @@ export async function quickBuy<Tx>(
     };
   }
   const acct = await account(ctx, fan);
+  if (acct.isFrozen) return frozenReply(fanText(ctx, fan, acct));
   if (!acct.savedCard || !acct.stripeCustomerId) return checkout(ctx, fan, product);
   const row = await ctx.store.createPayment({
     fanId: fan.id,
@@ -75,17 +86,21 @@ export async function confirmQuickBuy<Tx>(
         : 'payment.quick_buy.already_handled';
     return { toast: t(key) };
   }
+  // A charge already started for this row: its webhook (or `payments reconcile`) settles it.
+  if (row.paymentIntentId !== null) return { toast: t('payment.quick_buy.processing') };
   const product = row.productId === null ? null : await activeProduct(ctx, row.productId);
   const acct = await account(ctx, fan);
   if (!product || !acct.savedCard || !acct.stripeCustomerId) {
     return { toast: t('payment.quick_buy.unavailable_use_buy') };
   }
+  if (acct.isFrozen) return frozenReply(t);
+  if (!(await store.claimCharge(row.id))) return { toast: t('payment.quick_buy.processing') };
   const outcome = await chargeSavedCard(
     ctx,
     acct,
     product,
     { paymentId: row.id, attemptId: null },
-    `premiumbot-quickbuy-${row.id}`,
+    ['quickbuy', ...rowKeyParts(row)].join('-'),
   );
   if (outcome.paymentIntentId) {
     await store.updatePayment(

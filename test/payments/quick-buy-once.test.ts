@@ -1,0 +1,78 @@
+/**
+ * Quick-buy charges once, ever (issue 12, item 5): Confirm pressed again after Stripe's
+ * 24-hour idempotency window, while the row is still pending because no webhook arrived,
+ * must not create a second PaymentIntent; reconcile then settles the one charge.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reconcilePayments } from '../../src/cli/commands/payments.js';
+import { loadMessageCatalog } from '../../src/config/message-templates.js';
+import { silentLogger } from '../../src/core/logger.js';
+import type { StripeObject } from '../../src/sandbox/stripe/store.js';
+import {
+  ADMIN_CHAT_ID,
+  OWNER_ID,
+  buyAndPay,
+  fanState,
+  newFan,
+  startPaymentsEnv,
+  type PaymentsEnv,
+} from './helpers.js';
+
+describe('quick-buy charges once, ever', () => {
+  let env: PaymentsEnv;
+  beforeAll(async () => {
+    env = await startPaymentsEnv();
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  it('Confirm, 25 simulated hours without webhook, Confirm again → one PaymentIntent', async () => {
+    const fan = newFan('Once');
+    await buyAndPay(env, fan, env.products.credits10, { saveCard: true });
+    const prompt = await env.payments.service.quickBuy(fan, 10);
+    const confirm = prompt.reply!.buttons![0]![0] as { callbackData: string };
+    const paymentId = Number(confirm.callbackData.split(':')[1]);
+
+    env.sim.control.pauseDeliveries();
+    expect((await env.payments.service.confirmQuickBuy(fan, paymentId)).toast).toContain(
+      'accepted',
+    );
+    env.sim.control.clock.advance(25 * 3600);
+    const again = await env.payments.service.confirmQuickBuy(fan, paymentId);
+    expect(again.toast).toBe(
+      'This payment is already being processed — your credits arrive as soon as the bank confirms it.',
+    );
+    const intents = env.sim.control
+      .list<StripeObject & { metadata: Record<string, string> }>('payment_intent')
+      .filter(
+        (p) =>
+          p.metadata.premiumbot_source === 'quick_buy' &&
+          p.metadata.premiumbot_fan_id === String(fan.id),
+      );
+    expect(intents).toHaveLength(1);
+
+    // The outage ends without redelivery: reconcile settles the one charge, once.
+    env.sim.control.dropPendingDeliveries();
+    env.sim.control.resumeDeliveries();
+    const lines: string[] = [];
+    const output = { out: (l = '') => lines.push(l), err: (l = '') => lines.push(l), isTTY: false };
+    const summary = await reconcilePayments({
+      db: env.db,
+      stripe: env.stripe,
+      sinceSeconds: 3 * 86_400,
+      nowSeconds: env.sim.control.clock.now(),
+      adminChatId: ADMIN_CHAT_ID,
+      ownerIds: [OWNER_ID],
+      logger: silentLogger,
+      output,
+      templates: loadMessageCatalog(),
+    });
+    expect(summary.failed).toBe(0);
+    expect(await fanState(env.db, fan.id)).toMatchObject({ credits: 20, grants: 2 });
+    expect((await env.payments.service.confirmQuickBuy(fan, paymentId)).toast).toContain(
+      'Already paid',
+    );
+    expect(env.sim.control.violations()).toEqual([]);
+  });
+});
