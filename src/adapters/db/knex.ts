@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { parseDatabaseUrl, type DatabaseTarget } from '../../config/database-url.js';
+import { ImmediateSqliteClient } from './sqlite-client.js';
 
 export type Db = Knex;
 export type { Knex };
@@ -32,7 +33,8 @@ export function migrationConfig(): Knex.MigratorConfig {
 
 /**
  * Builds (does not connect) a knex instance for DATABASE_URL. SQLite gets WAL, foreign
- * keys and a busy timeout, and its parent folder is created; Postgres gets a pool.
+ * keys, a busy timeout and transactions that take the write lock first (another process
+ * may write to the same file); its parent folder is created. Postgres gets a pool.
  */
 export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db {
   return createDbFor(parseDatabaseUrl(databaseUrl), options);
@@ -46,7 +48,8 @@ export function createDbFor(target: DatabaseTarget, options: CreateDbOptions = {
     }
     const busyTimeout = options.busyTimeoutMs ?? 5000;
     return knexFactory({
-      client: 'better-sqlite3',
+      // better-sqlite3, with write transactions that begin IMMEDIATE (sqlite-client.ts).
+      client: ImmediateSqliteClient as unknown as typeof Knex.Client,
       connection: { filename: target.filename },
       useNullAsDefault: true,
       migrations: migrationConfig(),

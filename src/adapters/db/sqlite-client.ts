@@ -1,0 +1,65 @@
+/**
+ * The better-sqlite3 knex client with write transactions that cannot fail half-way.
+ *
+ * knex opens SQLite transactions with a plain (deferred) `BEGIN`: the first read takes a
+ * snapshot and the first write then needs the write lock. When another process (`payments
+ * reconcile`, `backup`, a second connection) wrote in between, that upgrade fails at once
+ * with SQLITE_BUSY / SQLITE_BUSY_SNAPSHOT, without waiting for the busy timeout, and a
+ * read-then-write transaction (a gift, an auto-recharge attempt) is lost. `BEGIN IMMEDIATE`
+ * takes the write lock first, waiting through the busy timeout; a `BEGIN` still refused
+ * after that is retried with a bounded backoff. This process has one connection, so its
+ * own transactions are serialized anyway: taking the lock early costs nothing here.
+ */
+import { createRequire } from 'node:module';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const require = createRequire(import.meta.url);
+
+interface KnexTransaction {
+  query(conn: unknown, sql: string): Promise<unknown>;
+}
+type TransactionClass = new (...args: unknown[]) => KnexTransaction;
+type ClientClass = new (config: unknown) => object;
+
+// knex's own classes: its public API has no hook for the BEGIN statement.
+const SqliteTransaction =
+  require('knex/lib/dialects/sqlite3/execution/sqlite-transaction.js') as TransactionClass;
+const BetterSqliteClient = require('knex/lib/dialects/better-sqlite3/index.js') as ClientClass;
+
+/** How often and how long `BEGIN IMMEDIATE` is retried after the busy timeout gave up. */
+export const BEGIN_RETRY = { attempts: 5, firstDelayMs: 50, maxDelayMs: 1_000 } as const;
+
+/** SQLITE_BUSY and its extended codes (SQLITE_BUSY_SNAPSHOT, SQLITE_BUSY_RECOVERY…). */
+export function isBusyError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+/** Runs `begin`, retrying busy errors with exponential backoff and jitter, a bounded number of times. */
+export async function retryBusy<T>(
+  begin: () => Promise<T>,
+  wait: (ms: number) => Promise<unknown> = sleep,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await begin();
+    } catch (err) {
+      if (!isBusyError(err) || attempt >= BEGIN_RETRY.attempts) throw err;
+      const base = Math.min(BEGIN_RETRY.maxDelayMs, BEGIN_RETRY.firstDelayMs * 2 ** (attempt - 1));
+      await wait(base / 2 + Math.random() * (base / 2));
+    }
+  }
+}
+
+class ImmediateTransaction extends SqliteTransaction {
+  begin(conn: unknown): Promise<unknown> {
+    return retryBusy(() => this.query(conn, 'BEGIN IMMEDIATE;'));
+  }
+}
+
+/** The better-sqlite3 client whose top-level transactions begin IMMEDIATE (savepoints are unchanged). */
+export class ImmediateSqliteClient extends BetterSqliteClient {
+  transaction(...args: unknown[]): KnexTransaction {
+    return new ImmediateTransaction(this, ...args);
+  }
+}
