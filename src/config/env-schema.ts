@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSupportedCurrency } from '../core/money.js';
 import { DEFAULT_DATABASE_URL, maskDatabaseUrl, parseDatabaseUrl } from './database-url.js';
 
 /** What a setting is needed for; `loadConfig` checks the ones the command asks for. */
@@ -154,13 +155,22 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   {
     key: 'CURRENCY',
     group: 'Business',
-    description: 'ISO 4217 currency for new prices (lowercase).',
+    description:
+      'ISO 4217 currency for new prices (lowercase, one Stripe supports); only purchases in it count toward total spent and tiers.',
     default: 'usd',
     secret: false,
     requiredFor: [],
     schema: z
       .string()
-      .regex(/^[a-z]{3}$/, 'must be a three-letter lowercase ISO currency such as usd'),
+      .regex(/^[a-z]{3}$/, 'must be a three-letter lowercase ISO currency such as usd')
+      .superRefine((value, ctx) => {
+        if (/^[a-z]{3}$/.test(value) && !isSupportedCurrency(value))
+          ctx.addIssue({
+            code: 'custom',
+            message:
+              'must be a currency Stripe supports, such as usd, eur or jpy (https://docs.stripe.com/currencies)',
+          });
+      }),
   },
   {
     key: 'LOW_CREDIT_ALERT_THRESHOLD',

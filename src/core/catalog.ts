@@ -4,6 +4,7 @@
  * No I/O here: the CLI reads the YAML and talks to Stripe and the database.
  */
 import { z } from 'zod';
+import { isSupportedCurrency, parseMoney, unsupportedCurrencyProblem } from './money.js';
 
 /** Kinds of product: message credits, or pass time in seconds. */
 export type ProductType = 'credits' | 'time';
@@ -55,18 +56,13 @@ export interface LocalProduct {
   sort: number;
 }
 
-/** Parses a decimal price string ("5.00", "15", "0.5") into minor units, or undefined. */
-export function parsePrice(value: string): number | undefined {
-  const match = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(value.trim());
-  if (!match) return undefined;
-  const whole = Number(match[1]);
-  const fraction = Number((match[2] ?? '').padEnd(2, '0'));
-  return whole * 100 + fraction;
-}
-
-/** Formats minor units as "5.00 USD". */
-export function formatPrice(cents: number, currency: string): string {
-  return `${(cents / 100).toFixed(2)} ${currency.toUpperCase()}`;
+/**
+ * Parses a decimal price string ("5.00", "500" JPY, "5.000" KWD) into the currency's minor
+ * units, or undefined when it is not a positive amount the currency can hold.
+ */
+export function parsePrice(value: string, currency: string): number | undefined {
+  const parsed = parseMoney(value, currency);
+  return parsed.ok && parsed.minor > 0 ? parsed.minor : undefined;
 }
 
 /** "10 credits", "1 hour", "90 minutes", "2 days". */
@@ -95,19 +91,10 @@ const itemSchema = z
       .int('amount must be a whole number')
       .positive('amount must be positive')
       .max(100_000_000),
-    price: z
-      .union([z.string(), z.number()], { message: 'price must be a decimal string like "5.00"' })
-      .transform((v, ctx) => {
-        const cents = parsePrice(String(v));
-        if (cents === undefined || cents <= 0) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `price "${String(v)}" must be a positive amount like "5.00"`,
-          });
-          return z.NEVER;
-        }
-        return cents;
-      }),
+    // A string, read in the item's currency once that is known (parseCatalog).
+    price: z.union([z.string(), z.number()], {
+      message: 'price must be a decimal string like "5.00"',
+    }),
     currency: z
       .string()
       .regex(/^[a-zA-Z]{3}$/, 'currency must be a three-letter ISO code such as usd')
@@ -133,23 +120,26 @@ export class CatalogError extends Error {
  */
 export function parseCatalog(document: unknown, currency: string): CatalogItem[] {
   const result = catalogSchema.safeParse(document);
-  if (!result.success) {
-    throw new CatalogError(
-      result.error.issues.map((issue) => {
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => {
         const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
         return `${where}${issue.message}`;
-      }),
-    );
-  }
-  const items = result.data.products.map((p) => ({
+      });
+  // Prices are read in their item's currency, for every item, so all problems come at once.
+  const raw = (document as { products?: unknown } | null)?.products;
+  const prices = (Array.isArray(raw) ? raw : []).map((item: unknown, index) =>
+    rawPrice(item, currency, `products.${index}`, problems),
+  );
+  if (!result.success || problems.length > 0) throw new CatalogError(problems);
+  const items = result.data.products.map((p, index) => ({
     label: p.label,
     type: p.type,
     amount: p.amount,
-    priceCents: p.price,
+    priceCents: prices[index] as number,
     currency: (p.currency ?? currency).toLowerCase(),
   }));
   const seen = new Map<string, number>();
-  const problems: string[] = [];
   items.forEach((item, index) => {
     const key = productKey(item);
     const first = seen.get(key);
@@ -162,6 +152,25 @@ export function parseCatalog(document: unknown, currency: string): CatalogItem[]
   });
   if (problems.length > 0) throw new CatalogError(problems);
   return items;
+}
+
+/**
+ * A catalog item's price in its currency's minor units; a problem (with its path) is noted
+ * when it is not one. Items whose price or currency the schema already refuses are skipped.
+ */
+function rawPrice(raw: unknown, fallback: string, where: string, problems: string[]): number {
+  const { price, currency = fallback } = (raw ?? {}) as { price?: unknown; currency?: unknown };
+  if (typeof price !== 'string' && typeof price !== 'number') return 0;
+  if (typeof currency !== 'string' || !/^[a-zA-Z]{3}$/.test(currency)) return 0;
+  if (!isSupportedCurrency(currency)) {
+    problems.push(`${where}.currency: ${unsupportedCurrencyProblem(currency)}`);
+    return 0;
+  }
+  const parsed = parseMoney(String(price), currency);
+  if (!parsed.ok) problems.push(`${where}.price: price ${parsed.problem}`);
+  else if (parsed.minor <= 0)
+    problems.push(`${where}.price: price "${String(price)}" must be a positive amount like "5.00"`);
+  return parsed.ok ? parsed.minor : 0;
 }
 
 /** What identifies a product: its type and amount (the label is only shown). */

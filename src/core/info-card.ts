@@ -8,8 +8,6 @@ import { formatMoney } from './money.js';
 import { passState } from './passes.js';
 import type { Translate } from './templates.js';
 
-/** Re-exported for callers that still import it from here; the formatter is `./money.ts`. */
-
 /** `1 h 5 min`, `42 min`, `30 s` (rounded to the minute above one minute). */
 export function formatDuration(seconds: number): string {
   // Whole minutes once above a minute: "4 min" rather than "3 min 59 s" a moment later.
@@ -68,7 +66,7 @@ export function renderCard(account: FanAccount, t: Translate, options: CardOptio
   line(t('card.tier'), t(`tier.${account.tier}`));
   line(t('card.balance'), t('card.credits', { credits: account.credits }));
   line(t('card.pass'), describePass(account, options.now, t));
-  line(t('card.total_spent'), formatMoney(account.totalSpentCents, options.currency));
+  line(t('card.total_spent'), formatMoney(account.totalSpentCents, options.currency, t.locale));
   line(t('card.first_seen'), formatTime(account.firstSeen));
   const flags = [
     account.banned ? t('card.flag_banned') : '',

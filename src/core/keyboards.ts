@@ -42,7 +42,7 @@ export function productKeyboard(
       {
         text: t('products.item', {
           label: p.label,
-          price: formatMoney(p.priceCents, p.currency),
+          price: formatMoney(p.priceCents, p.currency, t.locale),
         }).slice(0, 64),
         callback_data: buyCallback(p.id),
       },

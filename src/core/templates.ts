@@ -7,8 +7,13 @@
 /** Values for placeholders. */
 export type TemplateVars = Readonly<Record<string, string | number>>;
 
-/** Renders the template `key` for the fan's language. */
-export type Translate = (key: string, vars?: TemplateVars) => string;
+/**
+ * Renders the template `key` for the fan's language; `locale` is the reader's language
+ * (Telegram's `language_code`, or the admin language), which amounts are formatted in.
+ */
+export type Translate = ((key: string, vars?: TemplateVars) => string) & {
+  readonly locale?: string;
+};
 
 /** The loaded templates: a translator per language (falling back to English per key). */
 export interface MessageCatalog {
@@ -49,16 +54,18 @@ export function createMessageCatalog(
     locales: Object.keys(tables),
     forLanguage(languageCode) {
       const chain = localeChain(languageCode).filter((locale) => tables[locale]);
-      const cacheKey = chain.join(',');
+      const locale = languageCode || 'en';
+      const cacheKey = `${chain.join(',')}|${locale}`;
       const cached = cache.get(cacheKey);
       if (cached) return cached;
-      const translate: Translate = (key, vars) => {
-        for (const locale of chain) {
-          const template = tables[locale]![key];
+      const render = (key: string, vars?: TemplateVars) => {
+        for (const file of chain) {
+          const template = tables[file]![key];
           if (template !== undefined) return renderTemplate(template, vars);
         }
         return key;
       };
+      const translate: Translate = Object.assign(render, { locale });
       cache.set(cacheKey, translate);
       return translate;
     },

@@ -28,8 +28,8 @@ describe('premiumbot products sync / list', () => {
   it('the example catalog creates products and prices with premiumbot metadata; the local table matches', async () => {
     const result = await runInProcess(['products', 'sync', '--catalog', example], { cwd, env });
     expect(result.code).toBe(0);
-    expect(result.output).toContain('+ create product "10 credits" (10 credits) at 5.00 USD');
-    expect(result.output).toContain('+ create product "1 hour chat" (1 hour) at 15.00 USD');
+    expect(result.output).toContain('+ create product "10 credits" (10 credits) at $5.00');
+    expect(result.output).toContain('+ create product "1 hour chat" (1 hour) at $15.00');
 
     const products = sims.stripe.control.list<{
       id: string;
@@ -94,9 +94,9 @@ describe('premiumbot products sync / list', () => {
     );
     expect(result.code).toBe(0);
     expect(result.output).toContain('dry run: nothing is changed');
-    expect(result.output).toContain('+ add price 4.00 USD to "10 credits"');
+    expect(result.output).toContain('+ add price $4.00 to "10 credits"');
     expect(result.output).toContain('+ create product "50 credits"');
-    expect(result.output).toContain('- archive price 5.00 USD of "10 credits"');
+    expect(result.output).toContain('- archive price $5.00 of "10 credits"');
     expect(result.output).toContain('- archive product "1 hour chat"');
     expect(posts()).toBe(before);
     expect(await createProductStore(t.db).list()).toEqual(localBefore);
@@ -124,8 +124,8 @@ describe('premiumbot products sync / list', () => {
   it('products list shows the catalog as the bot sees it, with quick-buy commands', async () => {
     const result = await runInProcess(['products', 'list'], { cwd, env: { DATABASE_URL: t.url } });
     expect(result.code).toBe(0);
-    expect(result.output).toMatch(/active\s+10 credits\s+10 credits\s+4\.00 USD\s+\/buy10/);
-    expect(result.output).toMatch(/active\s+50 credits\s+50 credits\s+20\.00 USD\s+\/buy50/);
+    expect(result.output).toMatch(/active\s+10 credits\s+10 credits\s+\$4\.00\s+\/buy10/);
+    expect(result.output).toMatch(/active\s+50 credits\s+50 credits\s+\$20\.00\s+\/buy50/);
     expect(result.output).toContain('2 active, 2 inactive.');
   });
 
@@ -141,7 +141,34 @@ describe('premiumbot products sync / list', () => {
     expect(result.output).toContain('products.0.label: label must not be empty');
     expect(result.output).toContain('products.0.type: type must be credits or time');
     expect(result.output).toContain('products.0.amount: amount must be positive');
-    expect(result.output).toContain('price "5.001" must be a positive amount');
+    expect(result.output).toContain(
+      'products.0.price: price "5.001" has more decimals than USD allows (USD has 2 decimals)',
+    );
+    expect(posts()).toBe(before);
+  });
+
+  it('prices are read in their currency’s minor units; unsupported currencies are named', async () => {
+    const bad = path.join(cwd, 'currencies.yaml');
+    fs.writeFileSync(
+      bad,
+      'products:\n' +
+        '  - { label: Yen, type: credits, amount: 3, price: "5.50" }\n' +
+        '  - { label: Dinar, type: credits, amount: 4, price: "5.005", currency: kwd }\n' +
+        '  - { label: Other, type: credits, amount: 5, price: "5", currency: xyz }\n',
+    );
+    const before = posts();
+    const result = await runInProcess(['products', 'sync', '--catalog', bad], {
+      cwd,
+      env: { ...env, CURRENCY: 'jpy' },
+    });
+    expect(result.code).toBe(2);
+    expect(result.output).toContain(
+      'products.0.price: price "5.50" has more decimals than JPY allows (JPY has no decimals)',
+    );
+    expect(result.output).toContain(
+      'products.1.price: price "5.005" is not a multiple of 0.010 (Stripe charges KWD',
+    );
+    expect(result.output).toContain('products.2.currency: XYZ is not a currency Stripe supports');
     expect(posts()).toBe(before);
   });
 

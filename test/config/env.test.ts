@@ -74,6 +74,21 @@ describe('loadConfig', () => {
     expect(text).toContain('DATABASE_URL is not usable: the scheme "mysql:" is not supported');
     expect(text).toContain('ADMIN_CHAT_ID is missing');
   });
+
+  it('refuses a CURRENCY Stripe does not support, naming it', () => {
+    expect(loadConfig({ ...valid, CURRENCY: 'jpy' }, ['serve']).currency).toBe('jpy');
+    expect(loadConfig({ ...valid, CURRENCY: 'kwd' }, ['serve']).currency).toBe('kwd');
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ ...valid, CURRENCY: 'xyz' }, ['serve']);
+    } catch (err) {
+      error = err as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.problems.join('\n')).toContain(
+      'CURRENCY must be a currency Stripe supports, such as usd, eur or jpy',
+    );
+  });
 });
 
 describe('readEnvironment', () => {

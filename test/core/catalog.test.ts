@@ -25,12 +25,44 @@ describe('catalog file', () => {
   });
 
   it('parses prices exactly, without floating point', () => {
-    expect(parsePrice('5.00')).toBe(500);
-    expect(parsePrice('0.1')).toBe(10);
-    expect(parsePrice('19.99')).toBe(1999);
-    expect(parsePrice('15')).toBe(1500);
-    expect(parsePrice('1.005')).toBeUndefined();
-    expect(parsePrice('-1')).toBeUndefined();
+    expect(parsePrice('5.00', 'usd')).toBe(500);
+    expect(parsePrice('0.1', 'usd')).toBe(10);
+    expect(parsePrice('19.99', 'usd')).toBe(1999);
+    expect(parsePrice('15', 'usd')).toBe(1500);
+    expect(parsePrice('1.005', 'usd')).toBeUndefined();
+    expect(parsePrice('-1', 'usd')).toBeUndefined();
+  });
+
+  it('parses prices in the minor units of their currency', () => {
+    expect(parsePrice('500', 'jpy')).toBe(500);
+    expect(parsePrice('5.000', 'kwd')).toBe(5000);
+    expect(parsePrice('5.00', 'usd')).toBe(500);
+    expect(parsePrice('500.5', 'jpy')).toBeUndefined();
+    const catalog = {
+      products: [
+        { label: 'ten', type: 'credits', amount: 10, price: '500' },
+        { label: 'hour', type: 'time', amount: 3600, price: '1500' },
+      ],
+    };
+    expect(parseCatalog(catalog, 'jpy').map((i) => [i.priceCents, i.currency])).toEqual([
+      [500, 'jpy'],
+      [1500, 'jpy'],
+    ]);
+    const kwd = { products: [{ label: 'ten', type: 'credits', amount: 10, price: '5.000' }] };
+    expect(parseCatalog(kwd, 'kwd')[0]).toMatchObject({ priceCents: 5000, currency: 'kwd' });
+  });
+
+  it('refuses more decimals than the currency has, and unsupported currencies, by name', () => {
+    const tooPrecise = { products: [{ label: 'ten', type: 'credits', amount: 10, price: '5.50' }] };
+    expect(() => parseCatalog(tooPrecise, 'jpy')).toThrow(
+      /products\.0\.price: price "5\.50" has more decimals than JPY allows \(JPY has no decimals\)/,
+    );
+    const unknown = {
+      products: [{ label: 'ten', type: 'credits', amount: 10, price: '5', currency: 'xyz' }],
+    };
+    expect(() => parseCatalog(unknown, 'xyz')).toThrow(
+      /products\.0\.currency: XYZ is not a currency Stripe supports/,
+    );
   });
 
   it('reports every problem at once, with its path', () => {

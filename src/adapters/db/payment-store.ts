@@ -16,15 +16,15 @@ import type { DbPaymentStore } from './payment/types.js';
 
 export type { DbPaymentStore } from './payment/types.js';
 
-/** Builds the payment store for `db`. */
-export function createPaymentStore(db: Knex): DbPaymentStore {
+/** Builds the payment store for `db`; `currency` is CURRENCY, the one spend and tiers count. */
+export function createPaymentStore(db: Knex, options: { currency?: string } = {}): DbPaymentStore {
   const outbox = createOutboxStore(db);
   return {
     transaction: (fn) => db.transaction(fn),
     ...createStripeEventLog(db),
     ...createPayments(db),
     ...createFanAccounts(db),
-    ...createFanStanding(),
+    ...createFanStanding((options.currency ?? 'usd').toLowerCase()),
     ...createAutoRechargeSettings(db),
     ...createProductLookup(db),
     ...createRechargeAttempts(db),

@@ -55,6 +55,8 @@ export interface ReconcileOptions {
   output: Output;
   /** The message templates (receipts and notes are `payment.*` keys). */
   templates: MessageCatalog;
+  /** CURRENCY: only payments in it count toward total spent and tiers. */
+  currency?: string;
 }
 
 /** Applies every missed event of the window, oldest first; a dependent event gets a second pass. */
@@ -66,6 +68,7 @@ export async function reconcilePayments(options: ReconcileOptions): Promise<Reco
     ownerIds: options.ownerIds,
     logger: options.logger,
     templates: options.templates,
+    currency: options.currency,
   });
   const since = options.nowSeconds - options.sinceSeconds;
   const raw = await listHandledEvents(options.stripe, since);
@@ -143,6 +146,7 @@ function register(program: Command, ctx: Parameters<CommandModule['register']>[1
           logger,
           output: ctx.output,
           templates,
+          currency: config.currency,
         });
         ctx.output.out(
           `${summary.listed} event(s) listed: ${summary.applied} applied, ` +

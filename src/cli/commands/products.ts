@@ -3,8 +3,9 @@ import path from 'node:path';
 import { openMigratedDatabase } from '../database.js';
 import type { Db } from '../../adapters/db/knex.js';
 import { createProductStore } from '../../adapters/db/product-store.js';
-import { describeAmount, formatPrice } from '../../core/catalog.js';
+import { describeAmount } from '../../core/catalog.js';
 import { UsageError } from '../../core/errors.js';
+import { formatMoney } from '../../core/money.js';
 import { stripeClient } from '../clients.js';
 import { configFor, type CommandModule } from '../context.js';
 import { loadCatalogFile } from '../tasks/catalog-file.js';
@@ -25,7 +26,7 @@ export async function printProducts(db: Db, output: Output): Promise<void> {
     p.active ? 'active' : 'inactive',
     p.label,
     describeAmount(p.type, p.amount),
-    formatPrice(p.priceCents, p.currency),
+    formatMoney(p.priceCents, p.currency, 'en'),
     p.active && p.type === 'credits' ? `/buy${p.amount}` : '',
     p.stripePriceId ?? '',
   ]);

@@ -164,6 +164,7 @@ async function paymentsOf(
       ledger: stores.ledger,
       templates,
       adminLanguage: options.fan?.adminLanguage,
+      currency: options.fan?.currency,
       installId,
     },
     options.payments,

@@ -49,6 +49,8 @@ export interface PaymentsContext {
   templates: MessageCatalog;
   /** Language of the team's notes and alerts (default en). */
   adminLanguage?: string;
+  /** CURRENCY (default usd): only payments in it count toward total spent and tiers. */
+  currency?: string;
   /** This install's id (`ensureInstallId`): Stripe metadata, idempotency keys, foreign events. */
   installId: string;
 }
@@ -68,7 +70,7 @@ export function buildPaymentProcessor(context: PaymentsContext): {
   processor: PaymentProcessor;
   handlePayload: ApplyStripePayload;
 } {
-  const store = createPaymentStore(context.db);
+  const store = createPaymentStore(context.db, { currency: context.currency });
   const settings = context.settings ?? createSettingsStore(context.db);
   const logger = context.logger.child({ component: 'payments' });
   const processor = createPaymentProcessor({

@@ -6,7 +6,6 @@ import type { StripeClient } from '../../adapters/stripe/client.js';
 import {
   activePrices,
   describeAmount,
-  formatPrice,
   planLocalSync,
   planStripeSync,
   type CatalogItem,
@@ -14,6 +13,7 @@ import {
   type StripeChange,
   type StripePlan,
 } from '../../core/catalog.js';
+import { formatMoney } from '../../core/money.js';
 import { withProgress } from '../progress.js';
 import type { Output } from '../ui.js';
 
@@ -30,6 +30,11 @@ export interface SyncOptions {
 export interface SyncResult {
   stripeChanges: StripeChange[];
   localChanges: LocalChange[];
+}
+
+/** "$5.00", "¥500": the operator reads prices as fans do (in English). */
+function formatPrice(minor: number, currency: string): string {
+  return formatMoney(minor, currency, 'en');
 }
 
 function describeStripeChange(change: StripeChange): string {

@@ -174,12 +174,15 @@ export interface PaymentStore<Tx> {
   setFrozen(fanId: number, frozen: boolean, tx: Tx): Promise<void>;
   /** True when another payment of the fan has an open dispute. */
   hasOtherOpenDispute(fanId: number, exceptPaymentId: number, tx: Tx): Promise<boolean>;
-  /** Recomputes total spend (net of refunds and lost disputes) and the tier. */
+  /**
+   * Recomputes total spend (net of refunds and lost disputes) and the tier. Only payments in
+   * the install's currency (CURRENCY) count: amounts in different currencies are never added.
+   */
   refreshSpend(
     fanId: number,
     thresholds: TierThresholds,
     tx: Tx,
-  ): Promise<{ totalSpentCents: number; tier: string }>;
+  ): Promise<{ totalSpentCents: number; currency: string; tier: string }>;
   setAutoRecharge(fanId: number, patch: Partial<AutoRechargeSettings>, tx?: Tx): Promise<void>;
 
   product(id: number, tx?: Tx): Promise<LocalProduct | null>;

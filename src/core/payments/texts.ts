@@ -54,9 +54,9 @@ function what(p: PurchaseView): string {
   return describeAmount(p.type, p.amount);
 }
 
-/** "$5.00" / "5.00 EUR": what was paid, refunded or disputed. */
-function moneyOf(money: MoneyView): string {
-  return formatMoney(money.amountCents, money.currency);
+/** "$5.00" / "¥500" / "12,50 €": what was paid, refunded or disputed, in the reader's locale. */
+function moneyOf(t: Translate, money: MoneyView): string {
+  return formatMoney(money.amountCents, money.currency, t.locale);
 }
 
 /** A text of several lines; the optional ones (null, or a template left empty) are left out. */
@@ -69,7 +69,7 @@ export const fanTexts = {
   receipt: (t: Translate, p: PurchaseView, balance: BalanceView, settled: number) =>
     lines(
       t('payment.receipt.title'),
-      t('payment.receipt.item', { label: p.label, amount: what(p), price: moneyOf(p) }),
+      t('payment.receipt.item', { label: p.label, amount: what(p), price: moneyOf(t, p) }),
       settled > 0
         ? t('payment.receipt.settled', { credits: describeAmount('credits', settled) })
         : null,
@@ -81,7 +81,7 @@ export const fanTexts = {
   chargeDeclined: (t: Translate, p: PurchaseView, reason: string) =>
     t('payment.declined', { amount: what(p), reason }),
   confirmOnSession: (t: Translate, p: PurchaseView) =>
-    t('payment.confirm_on_session', { amount: what(p), price: moneyOf(p) }),
+    t('payment.confirm_on_session', { amount: what(p), price: moneyOf(t, p) }),
   cardSaved: (t: Translate, brand: string | null, last4: string | null) =>
     t('payment.card_saved', { card: cardName(t, brand, last4) }),
   refund: (
@@ -92,7 +92,7 @@ export const fanTexts = {
     addedDebt: number,
   ) =>
     lines(
-      t('payment.refund.title', { refunded: moneyOf(refunded) }),
+      t('payment.refund.title', { refunded: moneyOf(t, refunded) }),
       credits > 0
         ? t('payment.refund.removed', { credits: describeAmount('credits', credits) })
         : null,
@@ -118,34 +118,34 @@ export const teamTexts = {
     t: Translate,
     p: PurchaseView,
     source: PaymentSource,
-    totalSpentCents: number,
+    total: MoneyView,
     tier: string,
   ) =>
     t('payment.note.sale', {
       label: p.label,
       amount: what(p),
-      price: moneyOf(p),
+      price: moneyOf(t, p),
       source: t(SOURCE_KEYS[source]),
-      total: formatMoney(totalSpentCents, p.currency),
+      total: moneyOf(t, total),
       tier,
     }),
   refundNote: (t: Translate, refunded: MoneyView, credits: number, addedDebt: number) =>
     t(addedDebt > 0 ? 'payment.note.refund_with_debt' : 'payment.note.refund', {
-      refunded: moneyOf(refunded),
+      refunded: moneyOf(t, refunded),
       credits: describeAmount('credits', credits),
       debt: describeAmount('credits', addedDebt),
     }),
   disputeOpened: (t: Translate, fanId: number, disputed: MoneyView, reason: string) =>
-    t('payment.note.dispute_opened', { fan_id: fanId, amount: moneyOf(disputed), reason }),
+    t('payment.note.dispute_opened', { fan_id: fanId, amount: moneyOf(t, disputed), reason }),
   disputeWon: (t: Translate, fanId: number, disputed: MoneyView, unfrozen: boolean) =>
     t(unfrozen ? 'payment.note.dispute_won' : 'payment.note.dispute_won_still_frozen', {
       fan_id: fanId,
-      amount: moneyOf(disputed),
+      amount: moneyOf(t, disputed),
     }),
   disputeLost: (t: Translate, fanId: number, disputed: MoneyView, credits: number) =>
     t('payment.note.dispute_lost', {
       fan_id: fanId,
-      amount: moneyOf(disputed),
+      amount: moneyOf(t, disputed),
       credits: describeAmount('credits', credits),
     }),
   rechargeDisabledAdmin: (t: Translate, fanId: number, failures: number) =>

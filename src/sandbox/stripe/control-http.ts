@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { formatMoney } from '../../core/money.js';
 import { SimulatorControlError } from './control-error.js';
 import type { StripeSimulatorControl } from './control.js';
 import type { CheckoutSessionObject } from './objects/index.js';
@@ -20,7 +21,7 @@ function escapeHtml(text: string): string {
 function checkoutPage(sim: Sim, id: string): string {
   const session = sim.store.find<CheckoutSessionObject>('checkout.session', id);
   if (!session) throw new SimulatorControlError(`No such checkout.session: '${id}'`, 404);
-  const amount = `${((session.amount_total ?? 0) / 100).toFixed(2)} ${String(session.currency ?? '').toUpperCase()}`;
+  const amount = formatMoney(session.amount_total ?? 0, session.currency ?? 'usd', 'en');
   const data = JSON.stringify({
     id,
     success: session.success_url,

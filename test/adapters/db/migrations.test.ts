@@ -72,7 +72,7 @@ describe('migrations', () => {
     expect(await viewExists(t)).toBe(true);
   });
 
-  it('user_dashboard sums paid transactions per fan', async () => {
+  it('user_dashboard shows each fan’s spend as the payment store keeps it (one currency)', async () => {
     const db = t.db;
     // One insert per row: knex's SQLite multi-row insert fills missing columns with NULL.
     await db('users').insert({
@@ -80,12 +80,14 @@ describe('migrations', () => {
       username: 'alice',
       message_credits: 12,
       message_count: 3,
+      total_spent_cents: 2000,
     });
     await db('users').insert({
       id: 7_000_000_002,
       username: 'bob',
       time_credits_seconds: 600,
       tier: 'vip',
+      total_spent_cents: 2500,
     });
     await db('users').insert({ id: 7_000_000_003, username: 'carol' });
     const lastActivity = new Date('2026-11-20T10:00:00.000Z');

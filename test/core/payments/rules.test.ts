@@ -43,8 +43,8 @@ describe('payment rules', () => {
   });
 
   it('formats money and decline reasons for fans', () => {
-    expect(formatMoney(500, 'usd')).toBe('$5.00');
-    expect(formatMoney(1250, 'eur')).toBe('12.50 EUR');
+    expect(formatMoney(500, 'usd', 'en')).toBe('$5.00');
+    expect(formatMoney(1250, 'eur', 'en')).toBe('€12.50');
     expect(
       declineReason(
         { code: 'card_declined', declineCode: 'insufficient_funds', message: null },

@@ -58,7 +58,7 @@ describe('HTTP control API (/_sim)', () => {
 
       const page = await fetch(`${sim.apiBase}/_sim/checkout/${session.id}`);
       expect(page.headers.get('content-type')).toContain('text/html');
-      expect(await page.text()).toContain('2.50 EUR');
+      expect(await page.text()).toContain('€2.50');
 
       const paid = await call('POST', `/_sim/checkout/sessions/${session.id}/pay`, {
         card: { brand: 'visa', last4: '1111' },

@@ -6,8 +6,13 @@ import type { DbPaymentStore } from './types.js';
 /** Spend that counts for tiers and the dashboard (same expression as `user_dashboard`). */
 const NET_SPEND_SQL = `COALESCE(SUM(amount_paid_usd_cents - amount_refunded_cents), 0)`;
 
-/** Builds the fan-standing side of the payment store (always inside the caller's transaction). */
-export function createFanStanding(): Pick<DbPaymentStore, 'hasOtherOpenDispute' | 'refreshSpend'> {
+/**
+ * Builds the fan-standing side of the payment store (always inside the caller's transaction);
+ * spend counts the payments in `currency` (the install's CURRENCY) only.
+ */
+export function createFanStanding(
+  currency: string,
+): Pick<DbPaymentStore, 'hasOtherOpenDispute' | 'refreshSpend'> {
   return {
     async hasOtherOpenDispute(fanId, exceptPaymentId, tx) {
       const row = (await tx('transactions')
@@ -21,6 +26,7 @@ export function createFanStanding(): Pick<DbPaymentStore, 'hasOtherOpenDispute' 
       const row = (await tx('transactions')
         .where('user_id', fanId)
         .whereIn('status', ['paid', 'partially_refunded'])
+        .where('currency', currency)
         .where((q) => q.whereNull('dispute_status').orWhereNot('dispute_status', 'lost'))
         .first(tx.raw(`${NET_SPEND_SQL} AS total`))) as { total: unknown } | undefined;
       const totalSpentCents = toInt(row?.total);
@@ -28,7 +34,7 @@ export function createFanStanding(): Pick<DbPaymentStore, 'hasOtherOpenDispute' 
       await tx('users')
         .where('id', fanId)
         .update({ total_spent_cents: totalSpentCents, tier, updated_at: new Date() });
-      return { totalSpentCents, tier };
+      return { totalSpentCents, currency, tier };
     },
   };
 }

@@ -96,7 +96,7 @@ function rechargeMenu(t: Translate, acct: PaymentFan, products: LocalProduct[]):
     chosen
       ? t('payment.auto_recharge.package', {
           label: chosen.label,
-          price: priceOf(chosen),
+          price: priceOf(t, chosen),
           threshold,
         })
       : t('payment.auto_recharge.choose'),

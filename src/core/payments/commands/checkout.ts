@@ -103,7 +103,7 @@ export async function checkout<Tx>(
   });
   await store.updatePayment(row.id, { checkoutSessionId: session.sessionId });
   const t = fanText(ctx, fan, acct);
-  const price = priceOf(product);
+  const price = priceOf(t, product);
   const text = intro
     ? intro(t)
     : t('payment.checkout.intro', {

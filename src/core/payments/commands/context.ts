@@ -61,12 +61,12 @@ export function fanText<Tx>(
 
 /** "10 credits — $5.00": a product's button. */
 export function productButtonText(t: Translate, product: LocalProduct): string {
-  return t('payment.product_button', { label: product.label, price: priceOf(product) });
+  return t('payment.product_button', { label: product.label, price: priceOf(t, product) });
 }
 
-/** "$5.00": what a product costs. */
-export function priceOf(product: LocalProduct): string {
-  return formatMoney(product.priceCents, product.currency);
+/** "$5.00", "¥500": what a product costs, in the reader's locale. */
+export function priceOf(t: Translate, product: LocalProduct): string {
+  return formatMoney(product.priceCents, product.currency, t.locale);
 }
 
 /** The credit packages that can be bought (auto-recharge and quick-buy sell only these). */

@@ -53,7 +53,7 @@ export async function quickBuy<Tx>(
   return {
     reply: {
       text: t('payment.quick_buy.prompt', {
-        price: priceOf(product),
+        price: priceOf(t, product),
         card: cardName(t, acct.savedCard.brand, acct.savedCard.last4),
         amount: describeAmount(product.type, product.amount),
       }),

@@ -95,7 +95,13 @@ export async function fulfil<Tx>(
     );
   }
   noteTopic(ctx, fanId, `sale:${reference}`, (t) =>
-    teamTexts.saleNote(t, view, purchase.source, spend.totalSpentCents, spend.tier),
+    teamTexts.saleNote(
+      t,
+      view,
+      purchase.source,
+      { amountCents: spend.totalSpentCents, currency: spend.currency },
+      spend.tier,
+    ),
   );
 }
 
