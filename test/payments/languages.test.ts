@@ -13,6 +13,9 @@ const GERMAN = [
   "payment.source.checkout: 'Checkout'",
 ].join('\n');
 
+/** Intl separates the digits from a trailing symbol with a no-break space. */
+const NBSP = '\u00a0';
+
 describe('payment texts in the reader’s language', () => {
   let env: PaymentsEnv;
   let dir: string;
@@ -44,13 +47,14 @@ describe('payment texts in the reader’s language', () => {
 
   it('a German fan gets German texts (English for keys de.yaml lacks); the team its own language', async () => {
     const german = await buyAndPayAs('de');
-    expect(german.button).toBe('💳 $5.00 bezahlen');
+    // Money is written in the reader's locale: German puts the symbol after the digits.
+    expect(german.button).toBe(`💳 5,00${NBSP}$ bezahlen`);
     expect(german.receipt?.split('\n')).toEqual([
       '✅ Zahlung erhalten — danke!',
-      '10 credits: 10 credits for $5.00.',
+      `10 credits: 10 credits for 5,00${NBSP}$.`,
       'Your balance: 10 credits.',
     ]);
-    expect(german.sale).toBe('💰 Verkauf: 10 credits — $5.00 (Checkout).');
+    expect(german.sale).toBe(`💰 Verkauf: 10 credits — 5,00${NBSP}$ (Checkout).`);
     const row = (await env.db('users').where('id', german.fan.id).first('language_code')) as {
       language_code: string | null;
     };
@@ -59,6 +63,6 @@ describe('payment texts in the reader’s language', () => {
     const english = await buyAndPayAs(null);
     expect(english.button).toBe('💳 Pay $5.00');
     expect(english.receipt?.split('\n')[0]).toBe('✅ Payment received — thank you!');
-    expect(english.sale).toBe('💰 Verkauf: 10 credits — $5.00 (Checkout).');
+    expect(english.sale).toBe(`💰 Verkauf: 10 credits — 5,00${NBSP}$ (Checkout).`);
   });
 });
