@@ -75,4 +75,37 @@ describe('quick-buy charges once, ever', () => {
     );
     expect(env.sim.control.violations()).toEqual([]);
   });
+
+  it('a Confirm whose answer never came back is not charged again days later', async () => {
+    const fan = newFan('Lost');
+    await buyAndPay(env, fan, env.products.credits10, { saveCard: true });
+    const prompt = await env.payments.service.quickBuy(fan, 10);
+    const confirm = prompt.reply!.buttons![0]![0] as { callbackData: string };
+    const paymentId = Number(confirm.callbackData.split(':')[1]);
+
+    env.sim.control.pauseDeliveries();
+    // Stripe creates the PaymentIntent, but neither the call nor stripe-node's two retries get an answer.
+    env.sim.control.injectFault({
+      path: '/v1/payment_intents',
+      method: 'POST',
+      kind: 'response_lost',
+      times: 3,
+    });
+    await expect(env.payments.service.confirmQuickBuy(fan, paymentId)).rejects.toThrow();
+    const row = (await env.db('transactions').where('id', paymentId).first()) as {
+      payment_intent_id: string | null;
+    };
+    expect(row.payment_intent_id).toBeNull();
+    env.sim.control.clock.advance(25 * 3600);
+    expect((await env.payments.service.confirmQuickBuy(fan, paymentId)).toast).toContain(
+      'already being processed',
+    );
+    const intents = env.sim.control
+      .list<StripeObject & { metadata: Record<string, string> }>('payment_intent')
+      .filter((p) => p.metadata.premiumbot_payment_id === String(paymentId));
+    expect(intents).toHaveLength(1);
+    env.sim.control.resumeDeliveries();
+    await env.sim.control.waitForDeliveries(30_000);
+    expect(await fanState(env.db, fan.id)).toMatchObject({ credits: 20, grants: 2 });
+  });
 });

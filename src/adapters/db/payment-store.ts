@@ -17,7 +17,10 @@ import type { DbPaymentStore } from './payment/types.js';
 export type { DbPaymentStore } from './payment/types.js';
 
 /** Builds the payment store for `db`; `currency` is CURRENCY, the one spend and tiers count. */
-export function createPaymentStore(db: Knex, options: { currency?: string } = {}): DbPaymentStore {
+export function createPaymentStore(
+  db: Knex,
+  options: { currency?: string; installId?: string } = {},
+): DbPaymentStore {
   const outbox = createOutboxStore(db);
   return {
     transaction: (fn) => db.transaction(fn),
@@ -27,7 +30,7 @@ export function createPaymentStore(db: Knex, options: { currency?: string } = {}
     ...createFanStanding((options.currency ?? 'usd').toLowerCase()),
     ...createAutoRechargeSettings(db),
     ...createProductLookup(db),
-    ...createRechargeAttempts(db),
+    ...createRechargeAttempts(db, options.installId),
 
     async enqueue(jobs, tx) {
       if (jobs.length === 0) return;

@@ -70,7 +70,10 @@ export function buildPaymentProcessor(context: PaymentsContext): {
   processor: PaymentProcessor;
   handlePayload: ApplyStripePayload;
 } {
-  const store = createPaymentStore(context.db, { currency: context.currency });
+  const store = createPaymentStore(context.db, {
+    currency: context.currency,
+    installId: context.installId,
+  });
   const settings = context.settings ?? createSettingsStore(context.db);
   const logger = context.logger.child({ component: 'payments' });
   const processor = createPaymentProcessor({

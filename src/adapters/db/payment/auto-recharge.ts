@@ -26,8 +26,11 @@ export function createAutoRechargeSettings(db: Knex): Pick<DbPaymentStore, 'setA
   };
 }
 
-/** Builds the recharge attempts side of the payment store over `db`. */
-export function createRechargeAttempts(db: Knex): RechargeAttempts {
+/**
+ * Builds the recharge attempts side of the payment store over `db`; attempt keys (the Stripe
+ * idempotency keys) start with the install id, so installs sharing an account never collide.
+ */
+export function createRechargeAttempts(db: Knex, installId = 'premiumbot'): RechargeAttempts {
   const locked = rowLockOf(db);
   return {
     async startRechargeAttempt(fanId, productId, staleBefore) {
@@ -44,7 +47,7 @@ export function createRechargeAttempts(db: Knex): RechargeAttempts {
           .insert({
             user_id: fanId,
             product_id: productId,
-            idempotency_key: `premiumbot-recharge-${fanId}-${randomUUID()}`,
+            idempotency_key: `${installId}-recharge-${fanId}-${randomUUID()}`,
             status: 'pending',
             created_at: now,
             updated_at: now,

@@ -11,8 +11,8 @@ export interface ChargeRows {
 }
 
 /**
- * One off-session PaymentIntent keyed `<install>-<idempotencyKey>`; the fan must have a
- * customer and a card.
+ * One off-session PaymentIntent keyed `<install>-<idempotencyKey>` (unless the key already
+ * starts with the install id); the fan must have a customer and a card.
  */
 export function chargeSavedCard<Tx>(
   ctx: CommandContext<Tx>,
@@ -37,8 +37,10 @@ export function chargeSavedCard<Tx>(
       attemptId: rows.attemptId,
       paymentId: rows.paymentId,
     }),
-    // Every key carries the install id, whoever built the rest (payment rows, attempt keys).
-    idempotencyKey: stripeIdempotencyKey(ctx.installId, idempotencyKey),
+    // Every key carries the install id (attempt keys are made with it by the store).
+    idempotencyKey: idempotencyKey.startsWith(`${ctx.installId}-`)
+      ? idempotencyKey
+      : stripeIdempotencyKey(ctx.installId, idempotencyKey),
   });
 }
 

@@ -67,7 +67,7 @@ export async function quickBuy<Tx>(
   };
 }
 
-/** Confirm: charges the saved card once (keyed on the payment row). */
+/** Confirm: charges the saved card once, ever (the row is claimed before Stripe is called). */
 export async function confirmQuickBuy<Tx>(
   ctx: CommandContext<Tx>,
   fan: FanProfile,
