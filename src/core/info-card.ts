@@ -82,7 +82,8 @@ export function renderCard(account: FanAccount, t: Translate, options: CardOptio
 export type CardAction =
   | { action: 'info'; fanId: number }
   | { action: 'gift_menu'; fanId: number }
-  | { action: 'gift'; fanId: number; amount: number }
+  /** `menu`: the callback query that opened the gift menu (null on buttons made before it was carried). */
+  | { action: 'gift'; fanId: number; amount: number; menu: string | null }
   | { action: 'back'; fanId: number }
   | { action: 'ban'; fanId: number }
   | { action: 'unban'; fanId: number };
@@ -91,7 +92,7 @@ export type CardAction =
 export function cardCallback(action: CardAction): string {
   switch (action.action) {
     case 'gift':
-      return `card:gift:${action.fanId}:${action.amount}`;
+      return `card:gift:${action.fanId}:${action.amount}${action.menu ? `:${action.menu}` : ''}`;
     case 'gift_menu':
       return `card:giftmenu:${action.fanId}`;
     default:
@@ -101,14 +102,19 @@ export function cardCallback(action: CardAction): string {
 
 /** Parses callback data made by cardCallback (null for anything else). */
 export function parseCardCallback(data: string): CardAction | null {
-  const match = /^card:(info|giftmenu|gift|back|ban|unban):(\d{1,16})(?::(\d{1,9}))?$/.exec(data);
+  const match =
+    /^card:(info|giftmenu|gift|back|ban|unban):(\d{1,16})(?::(\d{1,9}))?(?::(\d{1,24}))?$/.exec(
+      data,
+    );
   if (!match) return null;
+  const menu = match[4] ?? null;
+  if (menu !== null && match[1] !== 'gift') return null;
   const fanId = Number(match[2]);
   if (!Number.isSafeInteger(fanId)) return null;
   const amount = match[3] === undefined ? undefined : Number(match[3]);
   switch (match[1]) {
     case 'gift':
-      return amount === undefined || amount <= 0 ? null : { action: 'gift', fanId, amount };
+      return amount === undefined || amount <= 0 ? null : { action: 'gift', fanId, amount, menu };
     case 'giftmenu':
       return amount === undefined ? { action: 'gift_menu', fanId } : null;
     default:

@@ -82,12 +82,14 @@ export function giftKeyboard(
   fanId: number,
   presets: readonly number[],
   t: Translate,
+  /** The callback query that opened this menu: its buttons share one gift key. */
+  menu: string,
 ): InlineKeyboard {
   return {
     inline_keyboard: [
       presets.map((amount) => ({
         text: t('card.gift_amount', { amount }),
-        callback_data: cardCallback({ action: 'gift', fanId, amount }),
+        callback_data: cardCallback({ action: 'gift', fanId, amount, menu }),
       })),
       [{ text: t('card.button_back'), callback_data: cardCallback({ action: 'back', fanId }) }],
     ],

@@ -282,3 +282,8 @@ export function debtToSettle(kind: CreditGrantKind, debt: number, granted: numbe
   if (kind !== 'grant') return 0;
   return Math.max(0, Math.min(debt, granted));
 }
+  /**
+   * An admin gift from the card's gift menu, keyed on the callback query that opened the
+   * menu: every tap of that menu (a double tap, two admins) is one gift.
+   */
+  giftFromMenu: (menuQueryId: string) => build('gift_menu', [menuQueryId, 'callback query id']),

@@ -114,7 +114,7 @@ describe('fan card', () => {
     for (const action of [
       { action: 'info', fanId: 7 },
       { action: 'gift_menu', fanId: 7 },
-      { action: 'gift', fanId: 7, amount: 25 },
+      { action: 'gift', fanId: 7, amount: 25, menu: '4200000000000000017' },
       { action: 'ban', fanId: 7 },
       { action: 'unban', fanId: 7 },
       { action: 'back', fanId: 7 },
@@ -122,6 +122,17 @@ describe('fan card', () => {
       expect(parseCardCallback(cardCallback(action))).toEqual(action);
     }
     expect(parseCardCallback('card:gift:7')).toBeNull();
+    // A gift button made before buttons carried their menu: parsed, with no menu.
+    expect(parseCardCallback('card:gift:7:25')).toEqual({
+      action: 'gift',
+      fanId: 7,
+      amount: 25,
+      menu: null,
+    });
+    expect(parseCardCallback('card:ban:7:1:2')).toBeNull();
+    expect(
+      cardCallback({ action: 'gift', fanId: 7, amount: 50, menu: '9'.repeat(20) }).length,
+    ).toBeLessThanOrEqual(64);
     expect(parseCardCallback('card:nuke:7')).toBeNull();
     expect(formatDuration(239.4)).toBe('4 min');
     expect(formatDuration(3660)).toBe('1 h 1 min');

@@ -15,6 +15,7 @@ import {
   newFan,
   outboxOf,
   startPaymentsEnv,
+  storedInstallId,
   type PaymentsEnv,
 } from './helpers.js';
 
@@ -47,6 +48,7 @@ describe('auto-recharge and quick-buy', () => {
         ownerIds: [OWNER_ID],
         logger: silentLogger,
         templates: loadMessageCatalog(),
+        installId: await storedInstallId(env.db),
       },
       { stripe: env.stripe, webhookSecrets: env.secrets },
     );

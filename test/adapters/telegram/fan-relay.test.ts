@@ -193,6 +193,63 @@ describe('fan relay (simulator over HTTP)', () => {
     expect((await h.runtime.ledger.balance(fan.id)).credits).toBe(19);
   });
 
+  it('a double-tapped gift button gifts once; an amount no longer among the presets is refused', async () => {
+    const { sim, adminChatId } = h;
+    const fan = sim.control.createUser({ first_name: 'Tapper' });
+    await grantCredits(h, fan, 2, 'grant:cs_tapper');
+    sim.control.fanSendsText(fan.id, 'hello');
+    const topic = await topicOf(sim, adminChatId, 'Tapper');
+    const card = await sim.control.waitFor(
+      () => sim.control.messages(adminChatId, { threadId: topic.threadId }).find((m) => m.pinned),
+      10_000,
+      'card',
+    );
+    const giftButtons = () =>
+      sim.control
+        .message(adminChatId, card.messageId)!
+        .buttons.flat()
+        .flatMap((b) => (b.callbackData?.startsWith(`card:gift:${fan.id}:`) ? [b] : []));
+    const openMenu = async () => {
+      sim.control.pressButton(h.ownerId, adminChatId, card.messageId, `card:giftmenu:${fan.id}`);
+      return sim.control.waitFor(
+        () => (giftButtons().length > 0 ? giftButtons() : undefined),
+        10_000,
+        'gift menu',
+      );
+    };
+    const ten = (await openMenu()).find((b) => b.text.includes('10'))!.callbackData!;
+    // Two taps before the bot had a chance to answer the first one.
+    const taps = [1, 2].map(() =>
+      sim.control.pressButton(h.ownerId, adminChatId, card.messageId, ten),
+    );
+    for (const id of taps) {
+      await sim.control.waitFor(() => sim.control.callbackQuery(id)?.answer, 10_000, 'answer');
+    }
+    await sim.control.waitFor(
+      () => botMessages(sim, fan.id).some((m) => m.text?.includes('10 free credits')),
+      10_000,
+      'gift notice',
+    );
+    const ledger = h.runtime.ledger;
+    expect(
+      (await ledger.history(fan.id)).filter((e) => e.kind === 'gift').map((e) => e.creditsDelta),
+    ).toEqual([10]);
+    expect(botMessages(sim, fan.id).filter((m) => m.text?.includes('free credits'))).toHaveLength(
+      1,
+    );
+
+    // A menu opened before the presets changed: its 50 is no longer a preset.
+    const fifty = (await openMenu()).find((b) => b.text.includes('50'))!.callbackData!;
+    await h.runtime.settings.set('gift.presets', [5, 20]);
+    const refused = sim.control.pressButton(h.ownerId, adminChatId, card.messageId, fifty);
+    await sim.control.waitFor(() => sim.control.callbackQuery(refused)?.answer, 10_000, 'answer');
+    expect(sim.control.callbackQuery(refused)!.answer?.text).toBe(
+      'That amount is no longer offered. Pick one of the current amounts.',
+    );
+    expect((await ledger.balance(fan.id)).credits).toBe(11);
+    await h.runtime.settings.reset('gift.presets');
+  });
+
   it('card quick actions: gift credits through the ledger, ban and unban', async () => {
     const { sim, adminChatId } = h;
     const fan = sim.control.createUser({ first_name: 'Carda' });
@@ -215,11 +272,16 @@ describe('fan relay (simulator over HTTP)', () => {
     sim.control.pressButton(h.ownerId, adminChatId, card.messageId, `card:giftmenu:${fan.id}`);
     await sim.control.waitFor(
       () =>
-        data(sim.control.message(adminChatId, card.messageId)!).includes(`card:gift:${fan.id}:10`),
+        data(sim.control.message(adminChatId, card.messageId)!).some((d) =>
+          d?.startsWith(`card:gift:${fan.id}:10`),
+        ),
       10_000,
       'gift menu',
     );
-    sim.control.pressButton(h.ownerId, adminChatId, card.messageId, `card:gift:${fan.id}:10`);
+    const gift10 = data(sim.control.message(adminChatId, card.messageId)!).find((d) =>
+      d?.startsWith(`card:gift:${fan.id}:10`),
+    )!;
+    sim.control.pressButton(h.ownerId, adminChatId, card.messageId, gift10);
     await sim.control.waitFor(
       () => botMessages(sim, fan.id).some((m) => m.text?.includes('10 free credits')),
       10_000,

@@ -1,10 +1,11 @@
 /**
  * The fan card's quick actions, for admins in the admin group: 👤 User info (a fresh copy
- * of the card in the topic), 🎁 Gift credits (preset amounts, a `gift:<update id>` ledger
- * entry), 🚫 Ban / ✅ Unban. Agents may look; gifts and bans need the admin role.
+ * of the card in the topic), 🎁 Gift credits (preset amounts, one `gift_menu:<query id>`
+ * ledger entry per opened menu), 🚫 Ban / ✅ Unban. Agents may look; gifts and bans need the admin role.
  */
 import { roleAtLeast, type AdminRoleName } from '../../../core/admin-auth.js';
 import { parseCardCallback, type CardAction } from '../../../core/info-card.js';
+import { ErrorCodes, hasCode } from '../../../core/errors.js';
 import { ledgerKeys } from '../../../core/ledger.js';
 import { PRIORITY } from '../../../core/traffic/outbox.js';
 import type { BotDeps } from '../bot-deps.js';
@@ -43,6 +44,54 @@ async function topicNotice(deps: BotDeps, fanId: number, text: string, key: stri
       dedupeKey: key,
     },
   ]);
+}
+
+/**
+ * Gives the credits of one tap of a gift menu. Every tap of one menu shares its ledger key
+ * (the callback query that opened the menu), so a double tap, or a second amount tapped
+ * before the menu closed, gives nothing more. Returns the admin's toast.
+ */
+async function giftFromMenu(
+  deps: BotDeps,
+  gift: {
+    fanId: number;
+    amount: number;
+    menu: string;
+    admin: { id: number; first_name: string };
+    languageCode: string | null | undefined;
+  },
+): Promise<string> {
+  const fx = deps.fan;
+  const t = fx.templates.forLanguage(fx.adminLanguage);
+  const { fanId, amount, menu } = gift;
+  let result: { duplicate: boolean; credits: number };
+  try {
+    result = await fx.accounts.gift(
+      fanId,
+      amount,
+      ledgerKeys.giftFromMenu(menu),
+      `by admin ${gift.admin.id}`,
+    );
+  } catch (err) {
+    if (hasCode(err, ErrorCodes.idempotencyConflict)) return t('card.gift_already');
+    throw err;
+  }
+  if (result.duplicate) return t('card.gift_already');
+  const admin = gift.admin.first_name;
+  await topicNotice(
+    deps,
+    fanId,
+    t('card.gifted', { admin, amount, credits: result.credits }),
+    `gift_topic:${menu}`,
+  );
+  const fanT = fx.templates.forLanguage(gift.languageCode);
+  await deps.outbox.enqueue([
+    fanNotice(fanId, fanT('gift.notice', { amount }), {
+      dedupeKey: `gift_fan:${menu}`,
+      priority: PRIORITY.payment,
+    }),
+  ]);
+  return t('card.gift_answer', { amount });
 }
 
 export const cardActionsFeature: Feature = {
@@ -95,38 +144,30 @@ export const cardActionsFeature: Feature = {
         }
         case 'gift_menu': {
           const settings = await fx.settings.getAll();
-          await setKeyboard(giftKeyboard(fanId, settings['gift.presets'], t));
+          await setKeyboard(giftKeyboard(fanId, settings['gift.presets'], t, query.id));
           return answer(deps, query.id);
         }
         case 'back':
           await setKeyboard(cardKeyboard(account, t));
           return answer(deps, query.id);
         case 'gift': {
-          const result = await fx.accounts.gift(
-            fanId,
-            action.amount,
-            ledgerKeys.gift(updateId),
-            `by admin ${ctx.from.id}`,
-          );
-          if (!result.duplicate) {
-            await topicNotice(
-              deps,
-              fanId,
-              t('card.gifted', { admin, amount: action.amount, credits: result.credits }),
-              `gift_topic:${updateId}`,
-            );
-            const fanT = fx.templates.forLanguage(account.languageCode);
-            await deps.outbox.enqueue([
-              fanNotice(fanId, fanT('gift.notice', { amount: action.amount }), {
-                dedupeKey: `gift_fan:${updateId}`,
-                priority: PRIORITY.payment,
-              }),
-            ]);
+          const presets = (await fx.settings.getAll())['gift.presets'];
+          if (action.menu === null || !presets.includes(action.amount)) {
+            // A stale menu (presets changed, or made before menus were keyed): show the current one.
+            await setKeyboard(giftKeyboard(fanId, presets, t, query.id));
+            return answer(deps, query.id, t('card.gift_stale'));
           }
-          fx.cards.forget(fanId);
+          const text = await giftFromMenu(deps, {
+            fanId,
+            amount: action.amount,
+            menu: action.menu,
+            admin: ctx.from,
+            languageCode: account.languageCode,
+          });
+          await setKeyboard(cardKeyboard(account, t));
           await fx.cards.refreshNow(fanId);
           deps.wakeOutbox();
-          return answer(deps, query.id, t('card.gift_answer', { amount: action.amount }));
+          return answer(deps, query.id, text);
         }
         case 'ban':
         case 'unban': {
