@@ -11,6 +11,7 @@ import { createCreditGrants } from './ledger/grants.js';
 import { createPasses } from './ledger/passes.js';
 import { createLedgerQueries } from './ledger/queries.js';
 import { createRefunds } from './ledger/refunds.js';
+import { createRelayRefunds } from './ledger/relay-refunds.js';
 import { createCreditSpends } from './ledger/spends.js';
 import type { DbLedgerStore } from './ledger/types.js';
 
@@ -23,6 +24,7 @@ export function createLedgerStore(db: Knex): DbLedgerStore {
     ...createCreditGrants(db),
     ...createCreditSpends(db),
     ...createRefunds(db),
+    ...createRelayRefunds(db),
     ...createPasses(db),
     ...createLedgerQueries(db),
   };

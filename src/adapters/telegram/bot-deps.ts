@@ -11,6 +11,7 @@ import type { Logger } from '../../core/logger.js';
 import type { RuntimeMetrics } from '../../core/metrics.js';
 import type { PaymentCommands } from '../../core/payments/service.js';
 import type { FanMessageInput, FanMessageResult } from '../../core/relay/fan-message.js';
+import type { ResendResult } from '../../core/relay/resend.js';
 import type { TeamReplyInput, TeamReplyResult } from '../../core/relay/team-reply.js';
 import type { MessageCatalog } from '../../core/templates.js';
 import type { OutboxStore } from '../../core/traffic/outbox.js';
@@ -41,6 +42,8 @@ export interface FanServices {
 export interface RelayUseCases {
   fanMessage(input: FanMessageInput): Promise<FanMessageResult>;
   teamReply(input: TeamReplyInput): Promise<TeamReplyResult>;
+  /** The team's Resend of a fan's relays that ended `uncertain` (job ids fromJobId..toJobId). */
+  resendUncertain(fanId: number, fromJobId: number, toJobId: number): Promise<ResendResult>;
 }
 
 export interface BotDeps {

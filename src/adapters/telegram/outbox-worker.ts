@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { isBatchable, shouldBatch, type OutboxJob } from '../../core/traffic/outbox.js';
 import { BotApiError } from './bot-api.js';
-import { ids, putBack, recordDelivery } from './outbox/bookkeeping.js';
+import { finishUndelivered, ids, putBack, recordDelivery } from './outbox/bookkeeping.js';
 import { callFor, resolveThread } from './outbox/call.js';
 import { batchFollowers, claimLaneHeads, type Claimer } from './outbox/claims.js';
 import type { Dispatch, OutboxWorkerDeps } from './outbox/deps.js';
@@ -198,7 +198,7 @@ export class OutboxWorker {
       threadId = await resolveThread(this.deps, head, this.abort.signal);
       if (head.target.type === 'chat' && chatId > 0 && (await this.deps.fans.isBlocked(chatId))) {
         dispatch.acquired = true;
-        await this.deps.store.finish(ids(jobs), 'failed', 'blocked', 'fan has blocked the bot');
+        await finishUndelivered(this.deps, jobs, 'failed', 'blocked', 'fan has blocked the bot');
         return;
       }
       ({ method, params } = callFor(jobs, threadId));

@@ -11,6 +11,8 @@ import type { TelegramSender } from '../../adapters/telegram/sender.js';
 import { noSpendObserver, type SpendObserver } from '../../core/balance.js';
 import type { Logger } from '../../core/logger.js';
 import { createFanMessageHandler } from '../../core/relay/fan-message.js';
+import { createResendHandler } from '../../core/relay/resend.js';
+import { createUndeliveredHandler } from '../../core/relay/undelivered.js';
 import { createTeamReplyHandler } from '../../core/relay/team-reply.js';
 import type { MessageCatalog } from '../../core/templates.js';
 import type { Stores } from './stores.js';
@@ -92,6 +94,7 @@ export function buildFanSide(context: FanContext, options: FanOptions = {}) {
       settings: stores.relaySettings,
       wake,
     }),
+    resendUncertain: createResendHandler({ store: stores.undelivered, wake }),
   };
   return {
     services,
@@ -101,6 +104,14 @@ export function buildFanSide(context: FanContext, options: FanOptions = {}) {
       settings,
       templates,
       products,
+      wake,
+    }),
+    closeUndelivered: createUndeliveredHandler({
+      store: stores.undelivered,
+      templates,
+      adminChatId,
+      adminLanguage,
+      cards,
       wake,
     }),
     onDelivered: createDeliveryHook({

@@ -8,6 +8,7 @@ import type { Db } from '../../adapters/db/knex.js';
 import { createLedgerStore } from '../../adapters/db/ledger-store.js';
 import { createMessageLinkStore } from '../../adapters/db/message-link-store.js';
 import { createOutboxStore } from '../../adapters/db/outbox-store.js';
+import { createUndeliveredStore } from '../../adapters/db/outbox/undelivered.js';
 import { createPassNoticeStore } from '../../adapters/db/pass-notice-store.js';
 import { createPauseStore } from '../../adapters/db/pause-store.js';
 import { createProductCatalog } from '../../adapters/db/product-catalog.js';
@@ -57,6 +58,7 @@ export function buildStores(db: Db, options: StoreOptions) {
     admins: createAdminStore(db),
     accounts: createFanAccountStore(db, ledger),
     fanMessages: createFanMessageStore(db, { ledger, outbox }),
+    undelivered: createUndeliveredStore(db, { ledger }),
     passNoticeStore: createPassNoticeStore(db, outbox),
     products: createProductCatalog(db),
     links: createMessageLinkStore(db),

@@ -17,6 +17,7 @@ import { TopicManager } from '../../adapters/telegram/topics.js';
 import type { Logger } from '../../core/logger.js';
 import type { RuntimeMetrics } from '../../core/metrics.js';
 import type { PaymentCommands } from '../../core/payments/service.js';
+import type { UndeliveredClose } from '../../core/relay/ports.js';
 import type { OutboxJob } from '../../core/traffic/outbox.js';
 import type { Stores } from './stores.js';
 import type { TrafficTuning } from './traffic-config.js';
@@ -78,6 +79,8 @@ export interface TelegramParts {
     jobs: readonly OutboxJob[],
     messageIds: readonly (number | null)[],
   ) => Promise<void>;
+  /** Closes jobs ended without delivery with their refunds and notices. */
+  closeUndelivered: (jobs: readonly OutboxJob[], close: UndeliveredClose) => Promise<unknown>;
 }
 
 /** The worker, topics, bot, intake and poller. */
@@ -109,6 +112,7 @@ export function buildTelegram(context: TelegramContext, parts: TelegramParts) {
     idlePollMs: tuning.idlePollMs,
     pauseRefreshMs: tuning.pauseRefreshMs,
     onDelivered: parts.onDelivered,
+    closeUndelivered: parts.closeUndelivered,
   });
   const admins = createAdminAuthorizer({
     adminChatId: options.adminChatId,

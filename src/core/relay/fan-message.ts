@@ -154,6 +154,8 @@ export function jobsForOutcome(
       fanId,
       dedupeKey: `relay:fan:${message}`,
       ...(c.notBefore ? { notBefore: c.notBefore } : {}),
+      // A paid relay carries its spend, so the credits come back if it is never delivered.
+      ...(outcome.charged > 0 ? { spendKey: ledgerKeys.messageSpend(fanId, messageId) } : {}),
     },
   ];
   if (outcome.passStarted) {

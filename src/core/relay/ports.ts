@@ -11,7 +11,7 @@ import type { MessageCosts } from '../pricing.js';
 import type { MessageCatalog } from '../templates.js';
 import type { TierThresholds } from '../tiers.js';
 import type { FanDirectory } from '../traffic/ports.js';
-import type { NewOutboxJob, OutboxStore } from '../traffic/outbox.js';
+import type { NewOutboxJob, OutboxJob, OutboxOutcome, OutboxStore } from '../traffic/outbox.js';
 
 /** The runtime settings the relay reads (from the settings table). */
 export interface RelaySettings {
@@ -91,5 +91,63 @@ export interface TeamReplyDeps {
   links: Pick<MessageLinks, 'byTopicMessage'>;
   outbox: Pick<OutboxStore, 'enqueue'>;
   settings(): Promise<Pick<RelaySettings, 'receipts'>>;
+  wake(): void;
+}
+
+/** Why and how jobs ended without delivery. */
+export interface UndeliveredClose {
+  status: 'failed' | 'dead';
+  outcome: OutboxOutcome;
+  error: string;
+}
+
+/**
+ * The transaction that closes outbox jobs ended without delivery (`relay/undelivered.ts`):
+ * the jobs' final status, the refunds and the notices commit together or not at all.
+ */
+export interface UndeliveredTransaction {
+  finish(ids: readonly number[], close: UndeliveredClose): Promise<void>;
+  /**
+   * Gives back the credits spent under `spendKey` as an entry keyed `key` (a used key moves
+   * nothing: `duplicate`); null when no spend was recorded under `spendKey`.
+   */
+  returnSpend(
+    spendKey: string,
+    key: string,
+  ): Promise<{ fanId: number; credits: number; duplicate: boolean } | null>;
+  /** The fan's Telegram language, if known. */
+  languageOf(fanId: number): Promise<string | null>;
+  enqueue(jobs: readonly NewOutboxJob[]): Promise<void>;
+}
+
+/** Opens the transaction that closes undelivered jobs. */
+export interface UndeliveredStore {
+  inTransaction<T>(work: (tx: UndeliveredTransaction) => Promise<T>): Promise<T>;
+}
+
+/** What the undelivered-jobs use case needs. */
+export interface UndeliveredDeps {
+  store: UndeliveredStore;
+  templates: MessageCatalog;
+  adminChatId: number;
+  /** Language of the team's texts (the Resend offer). */
+  adminLanguage: string;
+  /** Fan cards to refresh after a refund changed a balance. */
+  cards?: PerFanRequest;
+  /** Wakes the outbox worker after an enqueue. */
+  wake(): void;
+}
+
+/** The outbox as the Resend use case sees it. */
+export interface ResendStore {
+  /** The fan's relays in [fromJobId, toJobId] that ended `uncertain` and were not resent yet. */
+  uncertainRelays(fanId: number, fromJobId: number, toJobId: number): Promise<OutboxJob[]>;
+  /** Queues the resends; returns how many were new (a used dedupe key adds nothing). */
+  enqueueResends(jobs: readonly NewOutboxJob[]): Promise<number>;
+}
+
+/** What the Resend use case needs. */
+export interface ResendDeps {
+  store: ResendStore;
   wake(): void;
 }

@@ -10,6 +10,8 @@
  *   could post a second copy is set aside as `uncertain` and reported, never resent blindly.
  */
 
+import type { OutboxOutcome } from './outbox.js';
+
 /** A failed Bot API call, as the adapter observed it. */
 export type CallFailure =
   | {
@@ -106,6 +108,25 @@ export function decideFailure(method: string, failure: CallFailure): FailureDeci
   }
   if (code === 401) return { action: 'retry', reason: 'telegram 401 (check BOT_TOKEN)' };
   return { action: 'drop', reason: `telegram ${code}: ${description}` };
+}
+
+/**
+ * What follows when jobs end without delivery. A paid fan relay that certainly did not
+ * arrive (Telegram refused it, it was given up after MAX_ATTEMPTS, the bot was removed) gives
+ * its credits back; one that may have arrived (`uncertain`) is offered to the team for a
+ * resend instead, since refunding a message the team may have read would pay twice.
+ */
+export type UndeliveredFollowUp = 'refund' | 'offer_resend' | 'none';
+
+/** The follow-up of a job of `kind` (paid when it carries a spend key) that ended with `outcome`. */
+export function followUpUndelivered(
+  job: { kind: string; spendKey: string | null },
+  outcome: OutboxOutcome,
+): UndeliveredFollowUp {
+  if (job.kind !== 'relay.fan') return 'none';
+  if (outcome === 'uncertain') return 'offer_resend';
+  if (outcome === 'delivered' || job.spendKey === null) return 'none';
+  return 'refund';
 }
 
 export interface BackoffOptions {

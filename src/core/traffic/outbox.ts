@@ -42,6 +42,8 @@ export interface NewOutboxJob {
   fanId?: number;
   /** Do not send before this time. */
   notBefore?: Date;
+  /** The ledger key of the spend that paid for this relay: given back if it is never delivered. */
+  spendKey?: string;
 }
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'dead';
@@ -67,6 +69,8 @@ export interface OutboxJob {
   priority: number;
   dedupeKey: string | null;
   fanId: number | null;
+  /** The ledger key of the spend that paid for this job (paid relays only). */
+  spendKey: string | null;
   status: OutboxStatus;
   attempts: number;
   availableAt: Date;

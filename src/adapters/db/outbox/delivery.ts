@@ -40,20 +40,7 @@ export function createDeliveryBookkeeping(db: Knex): DeliveryBookkeeping {
         });
     },
 
-    async finish(ids, status, outcome: OutboxOutcome, error) {
-      if (ids.length === 0) return;
-      await db('outbox')
-        .whereIn('id', [...ids])
-        .update({
-          status,
-          outcome,
-          last_error: error.slice(0, MAX_ERROR),
-          attempts: db.raw('attempts + 1'),
-          locked_by: null,
-          locked_until: null,
-          updated_at: new Date(),
-        });
-    },
+    finish: (ids, status, outcome, error) => finishIn(db, ids, status, outcome, error),
 
     async renew(ids, workerId, leaseMs) {
       if (ids.length === 0) return;
@@ -63,6 +50,28 @@ export function createDeliveryBookkeeping(db: Knex): DeliveryBookkeeping {
         .update({ locked_until: new Date(Date.now() + leaseMs) });
     },
   };
+}
+
+/** Marks jobs finished without delivery, through `q` (a transaction closing them with their follow-ups). */
+export async function finishIn(
+  q: Knex | Knex.Transaction,
+  ids: readonly number[],
+  status: 'failed' | 'dead',
+  outcome: OutboxOutcome,
+  error: string,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await q('outbox')
+    .whereIn('id', [...ids])
+    .update({
+      status,
+      outcome,
+      last_error: error.slice(0, MAX_ERROR),
+      attempts: q.raw('attempts + 1'),
+      locked_by: null,
+      locked_until: null,
+      updated_at: new Date(),
+    });
 }
 
 /** Marks jobs delivered with the message id Telegram returned for each; a batch in one transaction. */

@@ -17,6 +17,7 @@ export interface OutboxRow {
   priority: number;
   payload: string;
   dedupe_key: string | null;
+  spend_key: string | null;
   status: OutboxStatus;
   attempts: number;
   available_at: unknown;
@@ -41,6 +42,7 @@ export const COLUMNS = [
   'priority',
   'payload',
   'dedupe_key',
+  'spend_key',
   'status',
   'attempts',
   'available_at',
@@ -62,6 +64,7 @@ export function toNewRow(job: NewOutboxJob): Record<string, unknown> {
     priority: job.priority ?? 0,
     payload: JSON.stringify(payload),
     dedupe_key: job.dedupeKey ?? null,
+    spend_key: job.spendKey ?? null,
     lane: laneOf(job.target),
     available_at: job.notBefore ?? new Date(),
     created_at: new Date(),
@@ -90,6 +93,7 @@ export function toJob(row: OutboxRow): OutboxJob {
     priority: toInt(row.priority),
     dedupeKey: row.dedupe_key,
     fanId,
+    spendKey: row.spend_key,
     status: row.status,
     attempts: toInt(row.attempts),
     availableAt: toRequiredDate(row.available_at),

@@ -7,6 +7,7 @@ import { guardFeature } from './guard.js';
 import { membershipFeature } from './membership.js';
 import { paymentsFeature } from './payments.js';
 import { paymentsFallbackFeature } from './payments-fallback.js';
+import { resendFeature } from './resend.js';
 import { startFeature } from './start.js';
 import { teamRelayFeature } from './team-relay.js';
 
@@ -20,6 +21,7 @@ export const FEATURES: readonly Feature[] = [
   paymentsFeature,
   startFeature,
   cardActionsFeature,
+  resendFeature,
   editsFeature,
   fanRelayFeature,
   teamRelayFeature,

@@ -1,5 +1,5 @@
 /** Writing down what became of claimed jobs: put back untouched, or delivered. */
-import type { OutboxJob, OutboxStore } from '../../../core/traffic/outbox.js';
+import type { OutboxJob, OutboxOutcome, OutboxStore } from '../../../core/traffic/outbox.js';
 import type { OutboxWorkerDeps } from './deps.js';
 
 /** The ids of `jobs`, in order. */
@@ -19,6 +19,18 @@ export async function putBack(
     availableAt: new Date(Date.now() + delayMs),
     error: reason,
   });
+}
+
+/** Ends `jobs` without delivery, with their follow-ups (refund, notices) when wired. */
+export async function finishUndelivered(
+  deps: Pick<OutboxWorkerDeps, 'store' | 'closeUndelivered'>,
+  jobs: readonly OutboxJob[],
+  status: 'failed' | 'dead',
+  outcome: OutboxOutcome,
+  error: string,
+): Promise<void> {
+  if (deps.closeUndelivered) await deps.closeUndelivered(jobs, { status, outcome, error });
+  else await deps.store.finish(ids(jobs), status, outcome, error);
 }
 
 /** Marks `jobs` sent with the message ids Telegram returned, tells the hook, counts relays. */

@@ -1,5 +1,6 @@
 import type { Logger } from '../../../core/logger.js';
 import type { RuntimeMetrics } from '../../../core/metrics.js';
+import type { UndeliveredClose } from '../../../core/relay/ports.js';
 import type { OutboxJob, OutboxStore } from '../../../core/traffic/outbox.js';
 import type { FanDirectory, PauseStore } from '../../../core/traffic/ports.js';
 import type { AlertSink } from '../alerts.js';
@@ -28,6 +29,12 @@ export interface OutboxWorkerDeps {
   /** How often persisted pauses (from other instances) are reloaded. */
   pauseRefreshMs?: number;
   random?: () => number;
+  /**
+   * Closes jobs that end without delivery together with what follows (a paid relay's refund
+   * and the fan's notice, a Resend offer), in one transaction. Without it the store's
+   * `finish` only closes them.
+   */
+  closeUndelivered?: (jobs: readonly OutboxJob[], close: UndeliveredClose) => Promise<unknown>;
   /**
    * Told after jobs were delivered, with the message id Telegram returned for each (relay
    * links, receipts). Runs after markSent; its failures are logged and change nothing.

@@ -1,9 +1,10 @@
 import { PRIORITY } from '../../../../core/traffic/outbox.js';
+import { finishUndelivered } from '../bookkeeping.js';
 import type { FailureAction, FailureContext } from './context.js';
 
 /** The fan blocked the bot (or is gone): the jobs fail, the fan is marked, the team told. */
 export const stopForBlockedFan: FailureAction<'blocked'> = async (ctx, decision) => {
-  await ctx.deps.store.finish(ctx.jobIds, 'failed', 'blocked', decision.reason);
+  await finishUndelivered(ctx.deps, ctx.jobs, 'failed', 'blocked', decision.reason);
   const fanId = ctx.head.fanId ?? (ctx.chatId > 0 ? ctx.chatId : null);
   if (fanId !== null && ctx.chatId > 0) await markBlocked(ctx, fanId);
 };

@@ -4,6 +4,7 @@ import {
   backoffMs,
 } from '../../../../core/traffic/delivery-policy.js';
 import { simulatedSecondsToMs } from '../../../../core/traffic/limits.js';
+import { finishUndelivered } from '../bookkeeping.js';
 import type { FailureAction } from './context.js';
 
 /** Certainly not delivered: again after a backoff, or given up (`dead`) and reported. */
@@ -11,7 +12,7 @@ export const retryWithBackoff: FailureAction<'retry'> = async (ctx, decision) =>
   const { store, alerts, sender } = ctx.deps;
   const attempts = ctx.head.attempts + 1;
   if (attempts >= MAX_ATTEMPTS) {
-    await store.finish(ctx.jobIds, 'dead', 'gave_up', decision.reason);
+    await finishUndelivered(ctx.deps, ctx.jobs, 'dead', 'gave_up', decision.reason);
     ctx.log.error({ attempts }, 'outbox job given up');
     await alerts.raise({
       key: `gave_up:${ctx.head.kind}`,

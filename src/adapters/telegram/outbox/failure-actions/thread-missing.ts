@@ -1,3 +1,4 @@
+import { finishUndelivered } from '../bookkeeping.js';
 import type { FailureAction, FailureContext } from './context.js';
 
 /**
@@ -23,7 +24,7 @@ export const recreateMissingThread: FailureAction<'thread_missing'> = async (ctx
     await ctx.deps.topics.forgetAlertsTopic(threadId);
     return resendNow(ctx, decision.reason);
   }
-  await ctx.deps.store.finish(ctx.jobIds, 'failed', 'dropped', decision.reason);
+  await finishUndelivered(ctx.deps, ctx.jobs, 'failed', 'dropped', decision.reason);
 };
 
 /** Back to the queue at once, not counted as an attempt. */

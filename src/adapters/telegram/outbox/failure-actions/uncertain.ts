@@ -1,16 +1,16 @@
 import type { OutboxJob } from '../../../../core/traffic/outbox.js';
-import { ids } from '../bookkeeping.js';
+import { finishUndelivered } from '../bookkeeping.js';
 import type { OutboxWorkerDeps } from '../deps.js';
 import type { FailureAction } from './context.js';
 
 /** A send that may have happened: never resent (unless idempotent), always reported. */
 export async function setAsideUncertain(
-  deps: Pick<OutboxWorkerDeps, 'store' | 'metrics' | 'logger' | 'alerts'>,
+  deps: Pick<OutboxWorkerDeps, 'store' | 'closeUndelivered' | 'metrics' | 'logger' | 'alerts'>,
   jobs: readonly OutboxJob[],
   reason: string,
 ): Promise<void> {
   const head = jobs[0]!;
-  await deps.store.finish(ids(jobs), 'failed', 'uncertain', reason);
+  await finishUndelivered(deps, jobs, 'failed', 'uncertain', reason);
   deps.metrics.sends.inc({ result: 'uncertain' }, jobs.length);
   deps.logger.warn(
     { jobId: head.id, jobs: jobs.length, kind: head.kind, reason },
