@@ -83,6 +83,7 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
     payments: payments?.service,
     onFanTopicCreated: (fanId, topicId) => fan.services.cards.post(fanId, topicId),
     onDelivered: fan.onDelivered,
+    closeUndelivered: fan.closeUndelivered,
   });
   const { worker, intake, poller } = telegram;
   workerRef.current = worker;
