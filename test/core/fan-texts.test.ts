@@ -7,6 +7,7 @@ import { loadMessageCatalog } from '../../src/config/message-templates.js';
 import { crossedLowBalance, fullMark, progressBar, renderBalance } from '../../src/core/balance.js';
 import type { FanAccount } from '../../src/core/fan-account.js';
 import { TextBuilder } from '../../src/core/formatted-text.js';
+import { productKeyboard } from '../../src/core/keyboards.js';
 import {
   cardCallback,
   formatDuration,
@@ -108,6 +109,38 @@ describe('fan card', () => {
       'Status: 🚫 banned',
     ]);
     expect(card.entities[0]).toEqual({ type: 'bold', offset: 3, length: '<b>_*[x](y)'.length });
+  });
+
+  it('writes total spent and product prices in the currency’s own decimals and the reader’s locale', () => {
+    const now = new Date('2026-11-27T10:00:00Z');
+    const catalog = loadMessageCatalog();
+    const yen = renderCard({ ...account, totalSpentCents: 1500 }, catalog.forLanguage('en'), {
+      now,
+      currency: 'jpy',
+    });
+    expect(yen.text).toContain('Total spent: ¥1,500');
+    const dinar = renderCard({ ...account, totalSpentCents: 12345 }, catalog.forLanguage('de'), {
+      now,
+      currency: 'kwd',
+    });
+    expect(dinar.text).toContain('Total spent: 12,345\u00a0KWD');
+    const offer = (id: number, priceCents: number, currency: string) => ({
+      id,
+      label: 'Ten',
+      type: 'credits' as const,
+      amount: 10,
+      priceCents,
+      currency,
+    });
+    const keyboard = productKeyboard(
+      [offer(1, 500, 'jpy'), offer(2, 5000, 'kwd'), offer(3, 500, 'usd')],
+      catalog.forLanguage('en'),
+    );
+    expect(keyboard?.inline_keyboard.map((row) => row[0]!.text)).toEqual([
+      'Ten — ¥500',
+      'Ten — KWD\u00a05.000',
+      'Ten — $5.00',
+    ]);
   });
 
   it('round-trips quick-action callback data', () => {
