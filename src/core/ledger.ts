@@ -20,6 +20,10 @@ export const LEDGER_KINDS = [
   'unlock',
   /** Credits taken back after a Stripe refund (the rest becomes debt). */
   'refund',
+  /** A refund's credits given back after the refund failed or was cancelled (debt first). */
+  'refund_reversal',
+  /** Pass time taken back after a refund or a lost dispute (banked, then running). */
+  'pass_revoke',
   /** Credits from a later grant used to pay off debt. */
   'debt_settle',
   /** Pass time bought and banked. */
@@ -87,6 +91,22 @@ export interface RefundResult extends LedgerResult {
   addedDebt: number;
 }
 
+export interface RefundReversalResult extends LedgerResult {
+  /** Credits that went back to the balance. */
+  returned: number;
+  /** Credits that paid off the fan's debt instead. */
+  settled: number;
+}
+
+export interface PassRevokeResult extends LedgerResult {
+  /** Banked (not started) seconds removed. */
+  banked: number;
+  /** Seconds cut from the end of the running pass. */
+  running: number;
+  /** Seconds that could not be taken back (already used). */
+  used: number;
+}
+
 export interface PassStartResult extends LedgerResult {
   passStartedAt: Date;
   passEndsAt: Date;
@@ -142,6 +162,29 @@ export interface LedgerStore<Tx = unknown> {
     meta?: LedgerMeta,
     trx?: Tx,
   ): Promise<RefundResult>;
+  /**
+   * Gives back what the refund entry under `refundKey` took (paying off debt first), once,
+   * under `key`; null when no refund was recorded under `refundKey`.
+   */
+  reverseRefund(
+    fanId: number,
+    refundKey: string,
+    key: string,
+    meta?: LedgerMeta,
+    trx?: Tx,
+  ): Promise<RefundReversalResult | null>;
+  /**
+   * Takes back up to `seconds` of pass time: banked seconds first, then the unused rest of
+   * the running pass (its end moves earlier); what was already used is only reported.
+   */
+  revokeTime(
+    fanId: number,
+    seconds: number,
+    now: Date,
+    key: string,
+    meta?: LedgerMeta,
+    trx?: Tx,
+  ): Promise<PassRevokeResult>;
   /** Banks pass seconds. */
   grantTime(
     fanId: number,
@@ -243,8 +286,13 @@ export const ledgerKeys = {
   /** A premium item unlocked by a fan; a fan unlocks an item once. */
   unlock: (fanId: number, itemId: number | string) =>
     build('unlock', [fanId, 'fan id'], [itemId, 'item id']),
-  /** A Stripe refund. */
+  /** A Stripe refund (`re_…`), or a lost dispute (`dp_…`) taken back like one. */
   refund: (refundId: string) => build('refund', [refundId, 'refund id']),
+  /** A Stripe refund that failed or was cancelled after its credits were taken back. */
+  refundReversal: (refundId: string) => build('refund_reversal', [refundId, 'refund id']),
+  /** Pass time taken back for a refund (`re_…`) or a lost dispute (`dp_…`). */
+  passRevoke: (refundOrDisputeId: string) =>
+    build('pass_revoke', [refundOrDisputeId, 'refund or dispute id']),
   /** An admin gift, keyed on the admin's Telegram update. */
   gift: (adminUpdateId: number) => build('gift', [adminUpdateId, 'admin update id']),
   /** An admin correction, keyed on the admin's Telegram update. */
@@ -272,6 +320,26 @@ export function splitRefund(
 ): { removed: number; addedDebt: number } {
   const removed = Math.min(Math.max(balance, 0), amount);
   return { removed, addedDebt: amount - removed };
+}
+
+/** How giving back `amount` refunded credits splits: debt is paid off first, the rest returns. */
+export function splitReversal(debt: number, amount: number): { settled: number; returned: number } {
+  const settled = Math.min(Math.max(debt, 0), amount);
+  return { settled, returned: amount - settled };
+}
+
+/**
+ * How revoking `seconds` of pass time splits: banked seconds first, then what is left of the
+ * running pass (`runningLeft`); the rest was already used.
+ */
+export function splitPassRevoke(
+  banked: number,
+  runningLeft: number,
+  seconds: number,
+): { banked: number; running: number; used: number } {
+  const fromBank = Math.min(Math.max(banked, 0), seconds);
+  const fromPass = Math.min(Math.max(runningLeft, 0), seconds - fromBank);
+  return { banked: fromBank, running: fromPass, used: seconds - fromBank - fromPass };
 }
 
 /**

@@ -8,7 +8,11 @@ import type { Knex } from 'knex';
 import { ensureInstallId } from '../../src/adapters/db/bot-state-store.js';
 import { createLedgerStore, type DbLedgerStore } from '../../src/adapters/db/ledger-store.js';
 import { buildApp } from '../../src/adapters/http/app.js';
-import { createStripeClient, type StripeClient } from '../../src/adapters/stripe/client.js';
+import {
+  createStripeClient,
+  STRIPE_API_VERSION,
+  type StripeClient,
+} from '../../src/adapters/stripe/client.js';
 import { STRIPE_EVENTS } from '../../src/adapters/stripe/webhook-endpoint.js';
 import { buildPayments, type Payments } from '../../src/cli/runtime/payments.js';
 import { loadMessageCatalog } from '../../src/config/message-templates.js';
@@ -18,6 +22,7 @@ import type { FanReply } from '../../src/core/payments/ports.js';
 import type { MessageCatalog } from '../../src/core/templates.js';
 import type { FanProfile } from '../../src/core/fan.js';
 import { createStripeSimulator, type StripeSimulator } from '../../src/sandbox/stripe/index.js';
+import type { StripeObject } from '../../src/sandbox/stripe/store.js';
 import { createMigratedTestDb, type TestDb } from '../helpers/db.js';
 
 export const ADMIN_CHAT_ID = -1001234567890;
@@ -43,12 +48,17 @@ export interface PaymentsEnv {
 export interface EnvOptions {
   ledger?: (ledger: DbLedgerStore) => DbLedgerStore;
   poolMax?: number;
+  /** This install's id (default: the one `ensureInstallId` stores in the database). */
+  installId?: string;
   /** Message templates (default: the shipped ones) and the team's language (default en). */
   templates?: MessageCatalog;
   adminLanguage?: string;
+  /**
+   * The simulated account's default API version (what `/v1/events` shows); the webhook
+   * endpoint is then pinned at the bot's version, as `set-webhooks` creates it.
+   */
+  stripeAccountVersion?: string;
 }
-  /** This install's id (default: the one `ensureInstallId` stores in the database). */
-  installId?: string;
 
 export async function createProduct(
   env: { stripe: StripeClient; db: Knex },
@@ -85,15 +95,6 @@ export async function createProduct(
   return typeof first === 'object' ? Number(first.id) : Number(first);
 }
 
-export async function startPaymentsEnv(options: EnvOptions = {}): Promise<PaymentsEnv> {
-  const testDb = await createMigratedTestDb({ poolMax: options.poolMax });
-  const db = testDb.db;
-  const sim = createStripeSimulator({ webhookRetry: { baseDelayMs: 20, maxDelayMs: 200 } });
-  await sim.listen(0);
-  const stripe = createStripeClient({ apiKey: 'sk_test_payments', apiBase: sim.apiBase });
-  const baseLedger = createLedgerStore(db);
-  const ledger = options.ledger ? options.ledger(baseLedger) : baseLedger;
-  const secrets: string[] = [];
 /** The install id in `bot_state` (the given one, stored first when asked for). */
 export async function storedInstallId(db: Knex, installId?: string): Promise<string> {
   if (installId) {
@@ -102,6 +103,18 @@ export async function storedInstallId(db: Knex, installId?: string): Promise<str
   return ensureInstallId(db);
 }
 
+export async function startPaymentsEnv(options: EnvOptions = {}): Promise<PaymentsEnv> {
+  const testDb = await createMigratedTestDb({ poolMax: options.poolMax });
+  const db = testDb.db;
+  const sim = createStripeSimulator({
+    webhookRetry: { baseDelayMs: 20, maxDelayMs: 200 },
+    ...(options.stripeAccountVersion ? { apiVersion: options.stripeAccountVersion } : {}),
+  });
+  await sim.listen(0);
+  const stripe = createStripeClient({ apiKey: 'sk_test_payments', apiBase: sim.apiBase });
+  const baseLedger = createLedgerStore(db);
+  const ledger = options.ledger ? options.ledger(baseLedger) : baseLedger;
+  const secrets: string[] = [];
   const payments = buildPayments(
     {
       db,
@@ -112,6 +125,7 @@ export async function storedInstallId(db: Knex, installId?: string): Promise<str
       ledger,
       templates: options.templates ?? loadMessageCatalog(),
       adminLanguage: options.adminLanguage,
+      installId: await storedInstallId(db, options.installId),
     },
     { stripe, webhookSecrets: secrets, now: () => sim.control.clock.nowMs() },
   );
@@ -124,9 +138,10 @@ export async function storedInstallId(db: Knex, installId?: string): Promise<str
     routes: [payments.route],
   });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
-      installId: await storedInstallId(db, options.installId),
   const webhookUrl = `${address}/stripe-webhook`;
-  const endpoint = sim.control.addEndpoint(webhookUrl, [...STRIPE_EVENTS]);
+  const endpoint = sim.control.addEndpoint(webhookUrl, [...STRIPE_EVENTS], {
+    ...(options.stripeAccountVersion ? { apiVersion: STRIPE_API_VERSION } : {}),
+  });
   secrets.push(endpoint.secret);
   const env0 = { stripe, db };
   const products = {

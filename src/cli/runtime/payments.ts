@@ -20,6 +20,7 @@ import type { SpendObserver } from '../../core/balance.js';
 import type { Logger } from '../../core/logger.js';
 import type { MessageCatalog } from '../../core/templates.js';
 import type { PaymentSettings } from '../../core/payments/ports.js';
+import { withChargeLookup } from '../../core/payments/charge-lookup.js';
 import { createPaymentProcessor, type PaymentProcessor } from '../../core/payments/processor.js';
 import {
   createPaymentService,
@@ -64,8 +65,14 @@ export function paymentSettings(settings: SettingsStore): PaymentSettings {
   };
 }
 
-/** The event processor over the database (webhook and reconcile share it). */
-export function buildPaymentProcessor(context: PaymentsContext): {
+/**
+ * The event processor over the database (webhook and reconcile share it); refund and dispute
+ * events first read their charge from Stripe.
+ */
+export function buildPaymentProcessor(
+  context: PaymentsContext,
+  stripe: StripeClient,
+): {
   store: DbPaymentStore;
   processor: PaymentProcessor;
   handlePayload: ApplyStripePayload;
@@ -76,7 +83,7 @@ export function buildPaymentProcessor(context: PaymentsContext): {
   });
   const settings = context.settings ?? createSettingsStore(context.db);
   const logger = context.logger.child({ component: 'payments' });
-  const processor = createPaymentProcessor({
+  const core = createPaymentProcessor({
     store,
     ledger: context.ledger ?? createLedgerStore(context.db),
     settings: paymentSettings(settings),
@@ -87,6 +94,7 @@ export function buildPaymentProcessor(context: PaymentsContext): {
     adminLanguage: context.adminLanguage,
     installId: context.installId,
   });
+  const processor = withChargeLookup(core, createStripeGateway(stripe), logger);
   const handlePayload = createStripeEventApplier({ processor, logger, onProcessed: context.wake });
   return { store, processor, handlePayload };
 }
@@ -106,7 +114,7 @@ export function buildPayments(
   context: PaymentsContext & { botUsername: string },
   options: PaymentsOptions,
 ): Payments {
-  const { store, processor, handlePayload } = buildPaymentProcessor(context);
+  const { store, processor, handlePayload } = buildPaymentProcessor(context, options.stripe);
   const logger = context.logger.child({ component: 'payments' });
   const service = createPaymentService({
     store,
