@@ -33,7 +33,7 @@ const envelopeSchema = z.looseObject({
   object: z.literal('event'),
   type: z.string().min(1),
   created: z.number().int(),
-  data: z.looseObject({ object: z.looseObject({ id: z.string().optional() }) }),
+  data: z.looseObject({ object: z.looseObject({ id: z.string().optional(), metadata }) }),
 });
 
 const sessionSchema = z.looseObject({
@@ -86,6 +86,15 @@ const chargeSchema = z.looseObject({
       has_more: z.boolean().optional(),
     })
     .nullish(),
+});
+
+const refundSchema = z.looseObject({
+  id: z.string(),
+  charge: ref,
+  payment_intent: ref,
+  amount: z.number().int(),
+  currency: z.string(),
+  status: z.string().nullish(),
 });
 
 const disputeSchema = z.looseObject({
@@ -159,10 +168,11 @@ function intent(object: unknown): PaymentIntentFacts {
   };
 }
 
-function charge(object: unknown): ChargeFacts {
+/** A Charge (from an event, or retrieved with `expand[]=refunds`) as the rules see it. */
+export function chargeFacts(object: unknown): ChargeFacts {
   const c = parse(chargeSchema, object, 'charge');
   // Stripe lists refunds newest first; the rules want them oldest first. A truncated list
-  // (has_more) is not trusted: the cumulative amount is used instead.
+  // (has_more) is not trusted: the refunds are read from Stripe instead.
   const refunds =
     c.refunds && !c.refunds.has_more
       ? [...c.refunds.data].reverse().map((r) => ({
@@ -179,6 +189,21 @@ function charge(object: unknown): ChargeFacts {
     currency: c.currency,
     refunds,
     purchase: decodePurchase(c.metadata),
+  };
+}
+
+/** `charge.refund.updated`: the charge its refund names; its refunds are read from Stripe. */
+function refundUpdate(object: unknown): ChargeFacts {
+  const r = parse(refundSchema, object, 'refund');
+  if (!r.charge) throw new MalformedEventError('Malformed refund: charge: missing');
+  return {
+    chargeId: r.charge,
+    paymentIntentId: r.payment_intent,
+    amount: 0,
+    amountRefunded: 0,
+    currency: r.currency,
+    refunds: null,
+    purchase: null,
   };
 }
 
@@ -219,7 +244,8 @@ const PAYMENT_EVENTS: Record<string, (object: unknown) => PaymentEvent> = {
   'payment_intent.succeeded': (o) => ({ kind: 'intent.succeeded', intent: intent(o) }),
   'payment_intent.payment_failed': (o) => ({ kind: 'intent.failed', intent: intent(o) }),
   'payment_method.attached': (o) => ({ kind: 'card.attached', method: paymentMethod(o) }),
-  'charge.refunded': (o) => ({ kind: 'charge.refunded', charge: charge(o) }),
+  'charge.refunded': (o) => ({ kind: 'charge.refunded', charge: chargeFacts(o) }),
+  'charge.refund.updated': (o) => ({ kind: 'refund.updated', charge: refundUpdate(o) }),
   'charge.dispute.created': (o) => ({ kind: 'dispute.created', dispute: dispute(o) }),
   'charge.dispute.closed': (o) => ({ kind: 'dispute.closed', dispute: dispute(o) }),
 };
@@ -237,6 +263,7 @@ export function parseStripeEvent(payload: unknown): ReceivedEvent {
     type: envelope.type,
     objectId: envelope.data.object.id ?? null,
     created: envelope.created,
+    installId: installOf(envelope.data.object.metadata),
     event: toPaymentEvent(envelope.type, envelope.data.object),
   };
 }
@@ -260,4 +287,3 @@ export async function listHandledEvents(
   }
   return events.reverse();
 }
-    installId: installOf(envelope.data.object.metadata),

@@ -13,6 +13,7 @@ import type {
 } from '../../core/payments/ports.js';
 import type { StripeClient } from './client.js';
 import { stripeFailure } from './errors.js';
+import { chargeFacts } from './events.js';
 
 interface StripeErrorLike {
   type?: string;
@@ -78,7 +79,29 @@ export function createStripeGateway(stripe: StripeClient): PaymentGateway {
     },
 
     chargeOffSession: (charge) => chargeOffSession(stripe, charge),
+    retrieveCharge: (chargeId) => retrieveCharge(stripe, chargeId),
   };
+}
+
+/**
+ * A charge with its refunds: the pinned API version lists them only when expanded, and
+ * beyond the first page (more than 10 refunds) they are paged through.
+ */
+async function retrieveCharge(stripe: StripeClient, chargeId: string) {
+  try {
+    const charge = await stripe.charges.retrieve(chargeId, { expand: ['refunds'] });
+    if (charge.refunds?.has_more) {
+      const refunds: Stripe.Refund[] = [];
+      for await (const refund of stripe.refunds.list({ charge: chargeId, limit: 100 })) {
+        refunds.push(refund);
+      }
+      return chargeFacts({ ...charge, refunds: { data: refunds, has_more: false } });
+    }
+    return chargeFacts(charge);
+  } catch (cause) {
+    if ((cause as StripeErrorLike).code === 'resource_missing') return null;
+    throw stripeFailure(`reading charge ${chargeId}`, cause);
+  }
 }
 
 /** A `payment`-mode session for one product; the PaymentIntent carries the same metadata. */

@@ -16,6 +16,7 @@ export const STRIPE_EVENTS = [
   'payment_intent.payment_failed',
   'payment_method.attached',
   'charge.refunded',
+  'charge.refund.updated',
   'charge.dispute.created',
   'charge.dispute.closed',
 ] as const;

@@ -61,15 +61,18 @@ export interface ReconcileOptions {
 
 /** Applies every missed event of the window, oldest first; a dependent event gets a second pass. */
 export async function reconcilePayments(options: ReconcileOptions): Promise<ReconcileSummary> {
-  const { store, processor } = buildPaymentProcessor({
-    installId: await ensureInstallId(options.db),
-    db: options.db,
-    adminChatId: options.adminChatId,
-    ownerIds: options.ownerIds,
-    logger: options.logger,
-    templates: options.templates,
-    currency: options.currency,
-  });
+  const { store, processor } = buildPaymentProcessor(
+    {
+      installId: await ensureInstallId(options.db),
+      db: options.db,
+      adminChatId: options.adminChatId,
+      ownerIds: options.ownerIds,
+      logger: options.logger,
+      templates: options.templates,
+      currency: options.currency,
+    },
+    options.stripe,
+  );
   const since = options.nowSeconds - options.sinceSeconds;
   const raw = await listHandledEvents(options.stripe, since);
   const summary: ReconcileSummary = {

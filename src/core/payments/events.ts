@@ -64,8 +64,9 @@ export interface ChargeFacts {
   amountRefunded: number;
   currency: string;
   /**
-   * Every refund of the charge, oldest first; null when the charge object does not list them
-   * (recent API versions leave `refunds` out unless expanded): the cumulative amount is used then.
+   * Every refund of the charge, oldest first; null when the payload does not list them (the
+   * pinned API version leaves `refunds` out unless expanded): they are read from Stripe
+   * before the event is applied (`charge-lookup.ts`).
    */
   refunds: RefundFacts[] | null;
   purchase: PurchaseMetadata | null;
@@ -80,6 +81,12 @@ export interface DisputeFacts {
   reason: string;
   /** `needs_response`, `under_review`, `won`, `lost`… */
   status: string;
+  /**
+   * What premiumbot wrote on the disputed charge, read from Stripe before the event is
+   * applied (disputes carry no metadata): null for a charge premiumbot never made,
+   * undefined when it was not looked up.
+   */
+  purchase?: PurchaseMetadata | null;
 }
 
 export interface PaymentMethodFacts {
@@ -98,6 +105,8 @@ export type PaymentEvent =
   | { kind: 'intent.failed'; intent: PaymentIntentFacts }
   | { kind: 'card.attached'; method: PaymentMethodFacts }
   | { kind: 'charge.refunded'; charge: ChargeFacts }
+  /** `charge.refund.updated`: a refund failed or was cancelled (the charge as its refund names it). */
+  | { kind: 'refund.updated'; charge: ChargeFacts }
   | { kind: 'dispute.created'; dispute: DisputeFacts }
   | { kind: 'dispute.closed'; dispute: DisputeFacts };
 
@@ -109,8 +118,8 @@ export interface ReceivedEvent {
   objectId: string | null;
   /** Unix seconds. */
   created: number;
+  /** The `premiumbot_install` metadata of the event's object; null when it carries none. */
+  installId: string | null;
   /** Null for event types premiumbot records but does not act on. */
   event: PaymentEvent | null;
 }
-  /** The `premiumbot_install` metadata of the event's object; null when it carries none. */
-  installId: string | null;

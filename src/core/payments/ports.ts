@@ -3,7 +3,7 @@ import type { LocalProduct } from '../catalog.js';
 import type { FanProfile } from '../fan.js';
 import type { TierThresholds } from '../tiers.js';
 import type { NewOutboxJob } from '../traffic/outbox.js';
-import type { PaymentFailure, PaymentSource } from './events.js';
+import type { ChargeFacts, PaymentFailure, PaymentSource } from './events.js';
 import type { DisputeStatus, TransactionStatus } from './rules.js';
 
 /** One `transactions` row: a payment, from its start (pending) to refunds and disputes. */
@@ -172,8 +172,11 @@ export interface PaymentStore<Tx> {
   setCustomer(fanId: number, customerId: string): Promise<string>;
   setSavedCard(fanId: number, card: SavedCard, tx?: Tx): Promise<void>;
   setFrozen(fanId: number, frozen: boolean, tx: Tx): Promise<void>;
-  /** True when another payment of the fan has an open dispute. */
-  hasOtherOpenDispute(fanId: number, exceptPaymentId: number, tx: Tx): Promise<boolean>;
+  /**
+   * True when another payment of the fan has a dispute that keeps them frozen (open, or
+   * lost): freezes are counted per dispute.
+   */
+  hasOtherFreezingDispute(fanId: number, exceptPaymentId: number, tx: Tx): Promise<boolean>;
   /**
    * Recomputes total spend (net of refunds and lost disputes) and the tier. Only payments in
    * the install's currency (CURRENCY) count: amounts in different currencies are never added.
@@ -248,6 +251,11 @@ export interface PaymentGateway {
   expireCheckout(sessionId: string): Promise<void>;
   portalUrl(customerId: string, returnUrl: string): Promise<string>;
   chargeOffSession(charge: OffSessionCharge): Promise<ChargeOutcome>;
+  /**
+   * The charge as Stripe has it now, with every refund listed (oldest first) and what
+   * premiumbot wrote in its metadata; null when Stripe knows no such charge.
+   */
+  retrieveCharge(chargeId: string): Promise<ChargeFacts | null>;
 }
 
 /** Runtime settings the payment rules read (before opening a transaction). */

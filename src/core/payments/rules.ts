@@ -45,33 +45,56 @@ export function creditsBetween(
   );
 }
 
-/** One refund and the credits it takes back. */
+/** One refund and what it takes back: credits, or pass seconds for a time purchase. */
 export interface RefundShare {
   refundId: string;
   amount: number;
-  credits: number;
+  /** Credits (or pass seconds) this refund takes back. */
+  units: number;
+}
+
+/** True for a refund that failed or was cancelled: its money stayed with the merchant. */
+export function refundEnded(status: string): boolean {
+  return status === 'failed' || status === 'canceled';
+}
+
+/** What a charge's refunds mean for its purchase. */
+export interface RefundPlan {
+  /** Refunds in force, each with what it takes back. */
+  shares: RefundShare[];
+  /** Refunds that failed or were cancelled: whatever they took is given back. */
+  ended: string[];
+  /** The money refunded and not given back. */
+  refundedTotal: number;
 }
 
 /**
- * Splits a charge's refunds (oldest first) into credits per refund, so that the credits of
- * every prefix match the proportion of the money refunded so far. The split only depends on
- * the refund list, so any snapshot of the charge gives the same answer for the same refund.
+ * Splits a charge's refunds (oldest first, as Stripe made them) into what each takes back
+ * of `granted` (credits or pass seconds): refund i takes
+ * floor(granted × R_i / paid) − floor(granted × R_(i−1) / paid), where R_i is the money of the
+ * refunds in force up to and including it, and a refund reaching the whole payment takes
+ * everything left. So the parts of a full refund add up to the whole purchase, and the split
+ * only depends on the list: every event about the charge gives each refund the same share.
  */
-export function refundShares(
-  creditsGranted: number,
+export function refundPlan(
+  granted: number,
   amountPaid: number,
   refunds: readonly RefundFacts[],
-): RefundShare[] {
+): RefundPlan {
   const shares: RefundShare[] = [];
+  const ended: string[] = [];
   let refunded = 0;
   for (const refund of refunds) {
-    if (refund.status === 'failed' || refund.status === 'canceled') continue;
+    if (refundEnded(refund.status)) {
+      ended.push(refund.refundId);
+      continue;
+    }
     const before = refunded;
     refunded += refund.amount;
-    const credits = creditsBetween(creditsGranted, amountPaid, before, refunded);
-    shares.push({ refundId: refund.refundId, amount: refund.amount, credits });
+    const units = creditsBetween(granted, amountPaid, before, refunded);
+    shares.push({ refundId: refund.refundId, amount: refund.amount, units });
   }
-  return shares;
+  return { shares, ended, refundedTotal: refunded };
 }
 
 /** The status of a paid transaction after `refundedTotal` was refunded. */

@@ -103,6 +103,26 @@ export const fanTexts = {
     ),
   rechargeDisabled: (t: Translate, failures: number) =>
     t('payment.recharge_disabled', { failures }),
+  refundReversed: (t: Translate, credits: number, balance: BalanceView) =>
+    lines(
+      t('payment.refund.reversed', { credits: describeAmount('credits', credits) }),
+      t('payment.your_balance', { balance: describeBalance(t, balance) }),
+    ),
+  passRevoked: (
+    t: Translate,
+    refunded: MoneyView,
+    removed: number,
+    used: number,
+    balance: BalanceView,
+  ) =>
+    lines(
+      t('payment.refund.title', { refunded: moneyOf(t, refunded) }),
+      removed > 0
+        ? t('payment.refund.time_removed', { time: describeAmount('time', removed) })
+        : null,
+      used > 0 ? t('payment.refund.time_used', { time: describeAmount('time', used) }) : null,
+      t('payment.your_balance', { balance: describeBalance(t, balance) }),
+    ),
 } as const;
 
 /** How the team reads a payment's source. */
@@ -150,4 +170,20 @@ export const teamTexts = {
     }),
   rechargeDisabledAdmin: (t: Translate, fanId: number, failures: number) =>
     t('payment.note.recharge_disabled', { fan_id: fanId, failures }),
+  refundReversedNote: (t: Translate, chargeId: string, credits: number) =>
+    t('payment.note.refund_reversed', {
+      charge: chargeId,
+      credits: describeAmount('credits', credits),
+    }),
+  passRevokedNote: (t: Translate, money: MoneyView, removed: number, used: number) =>
+    t('payment.note.pass_revoked', {
+      amount: moneyOf(t, money),
+      time: describeAmount('time', removed),
+      used: describeAmount('time', used),
+    }),
+  foreignCharge: (t: Translate, what: 'refund' | 'dispute', chargeId: string, money: MoneyView) =>
+    t(what === 'refund' ? 'payment.note.foreign_refund' : 'payment.note.foreign_dispute', {
+      charge: chargeId,
+      amount: moneyOf(t, money),
+    }),
 } as const;

@@ -25,7 +25,7 @@ export function renderAt<T>(body: T, version: string): T {
 
 /** An event as delivered to an endpoint pinned at `version` (null: the event's own version). */
 export function renderEventFor<T extends StripeObject>(event: T, version: string | null): T {
-  const copy = structuredClone(event);
+  const copy: StripeObject = structuredClone(event);
   if (version !== null) copy.api_version = version;
   return strip(copy, version ?? String(event.api_version)) as T;
 }

@@ -7,7 +7,7 @@ import {
   crossesThreshold,
   declineReason,
   nextDisputeStatus,
-  refundShares,
+  refundPlan,
   statusAfterRefund,
 } from '../../../src/core/payments/rules.js';
 
@@ -17,16 +17,54 @@ describe('payment rules', () => {
     expect(creditsForRefundedAmount(10, 500, 99)).toBe(1);
     expect(creditsForRefundedAmount(10, 500, 500)).toBe(10);
     expect(creditsForRefundedAmount(0, 500, 500)).toBe(0);
-    const shares = refundShares(10, 500, [
+    const plan = refundPlan(10, 500, [
       { refundId: 're_1', amount: 99, status: 'succeeded' },
       { refundId: 're_2', amount: 1, status: 'failed' },
       { refundId: 're_3', amount: 401, status: 'succeeded' },
     ]);
-    expect(shares.map((s) => s.credits)).toEqual([1, 9]);
-    expect(shares.reduce((n, s) => n + s.credits, 0)).toBe(10);
+    expect(plan.shares.map((s) => s.units)).toEqual([1, 9]);
+    expect(plan.shares.reduce((n, s) => n + s.units, 0)).toBe(10);
+    expect(plan).toMatchObject({ ended: ['re_2'], refundedTotal: 500 });
     expect(statusAfterRefund(500, 0)).toBe('paid');
     expect(statusAfterRefund(500, 1)).toBe('partially_refunded');
     expect(statusAfterRefund(500, 500)).toBe('refunded');
+  });
+
+  it('the parts of a refund add up to the whole purchase, in any split of the money', () => {
+    const refund = (refundId: string, amount: number) => ({
+      refundId,
+      amount,
+      status: 'succeeded',
+    });
+    const sum = (plan: ReturnType<typeof refundPlan>) =>
+      plan.shares.reduce((n, s) => n + s.units, 0);
+    expect(
+      refundPlan(10, 500, [refund('a', 250), refund('b', 100)]).shares.map((s) => s.units),
+    ).toEqual([5, 2]);
+    expect(
+      refundPlan(10, 500, [refund('b', 100), refund('a', 250)]).shares.map((s) => s.units),
+    ).toEqual([2, 5]);
+    for (const parts of [
+      [1, 1, 1],
+      [333, 333, 334],
+      [7, 93],
+      [499, 1],
+    ]) {
+      const total = parts.reduce((a, b) => a + b, 0);
+      const plan = refundPlan(
+        3600,
+        total,
+        parts.map((p, i) => refund(`r${i}`, p)),
+      );
+      expect(sum(plan)).toBe(3600);
+    }
+    // A pending refund counts (the money is on its way back); a cancelled one does not.
+    expect(
+      refundPlan(10, 500, [
+        { refundId: 'p', amount: 250, status: 'pending' },
+        { refundId: 'c', amount: 250, status: 'canceled' },
+      ]),
+    ).toMatchObject({ shares: [{ refundId: 'p', units: 5 }], ended: ['c'], refundedTotal: 250 });
   });
 
   it('disputes never reopen once closed', () => {

@@ -1,14 +1,54 @@
 import type { Knex } from 'knex';
 import { AccountFrozenError, NoBankedTimeError } from '../../../core/errors.js';
-import { validateAmount, type Balance, type PassStartResult } from '../../../core/ledger.js';
+import {
+  splitPassRevoke,
+  validateAmount,
+  type Balance,
+  type PassStartResult,
+} from '../../../core/ledger.js';
 import { passAfterStart } from '../../../core/passes.js';
 import { requireBalance, shift, updateFan, withLockedFan } from './balance.js';
 import { earlierEntry, findEntry, insertEntry } from './entries.js';
 import type { DbLedgerStore, DbTx } from './types.js';
 
-/** Pass seconds: banked when bought, turned into a running pass by the fan's next message. */
-export function createPasses(db: Knex): Pick<DbLedgerStore, 'grantTime' | 'startPass'> {
+/**
+ * Pass seconds: banked when bought, turned into a running pass by the fan's next message,
+ * taken back (banked first, then the running pass's unused rest) after a refund.
+ */
+export function createPasses(
+  db: Knex,
+): Pick<DbLedgerStore, 'grantTime' | 'startPass' | 'revokeTime'> {
   return {
+    async revokeTime(fanId, seconds, now, key, meta = {}, trx) {
+      validateAmount(seconds, 'pass seconds');
+      return withLockedFan(db, trx, fanId, key, async (tx, fan) => {
+        const endsAt = fan.passEndsAt?.getTime() ?? 0;
+        // Whole seconds, rounded up: taking all of them ends the pass now, not a moment later.
+        const runningLeft = Math.max(0, Math.ceil((endsAt - now.getTime()) / 1000));
+        const split = splitPassRevoke(fan.seconds, runningLeft, seconds);
+        const entry = await insertEntry(tx, {
+          fanId,
+          kind: 'pass_revoke',
+          secondsDelta: -split.banked,
+          key,
+          meta: {
+            ...meta,
+            note: `${meta.note ?? 'pass time taken back'}: ${split.banked}s banked, ${split.running}s running, ${split.used}s used`,
+          },
+        });
+        if (!entry) {
+          const earlier = await earlierEntry(tx, key, fanId, ['pass_revoke']);
+          const banked = -earlier.secondsDelta;
+          return { duplicate: true, entry: earlier, banked, running: 0, used: 0, balance: fan };
+        }
+        await updateFan(tx, fanId, {
+          time_credits_seconds: shift(tx, 'time_credits_seconds', '-', split.banked),
+          ...(split.running > 0 ? { pass_ends_at: new Date(endsAt - split.running * 1000) } : {}),
+        });
+        return { duplicate: false, entry, ...split, balance: await requireBalance(tx, fanId) };
+      });
+    },
+
     async grantTime(fanId, seconds, key, meta = {}, trx) {
       validateAmount(seconds, 'pass seconds');
       return withLockedFan(db, trx, fanId, key, async (tx, fan) => {

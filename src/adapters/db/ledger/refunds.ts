@@ -1,11 +1,14 @@
 import type { Knex } from 'knex';
-import { splitRefund, validateAmount } from '../../../core/ledger.js';
+import { splitRefund, splitReversal, validateAmount } from '../../../core/ledger.js';
 import { requireBalance, shift, updateFan, withLockedFan } from './balance.js';
-import { earlierEntry, insertEntry } from './entries.js';
+import { earlierEntry, findEntry, insertEntry } from './entries.js';
 import type { DbLedgerStore } from './types.js';
 
-/** Credits taken back after a Stripe refund: down to zero, the rest becomes debt. */
-export function createRefunds(db: Knex): Pick<DbLedgerStore, 'refundCredits'> {
+/**
+ * Credits taken back after a Stripe refund: down to zero, the rest becomes debt; given back
+ * (debt first) when the refund fails or is cancelled.
+ */
+export function createRefunds(db: Knex): Pick<DbLedgerStore, 'refundCredits' | 'reverseRefund'> {
   return {
     async refundCredits(fanId, amount, key, meta = {}, trx) {
       validateAmount(amount, 'refund amount');
@@ -37,6 +40,40 @@ export function createRefunds(db: Knex): Pick<DbLedgerStore, 'refundCredits'> {
         });
         const balance = await requireBalance(tx, fanId);
         return { duplicate: false, entry, removed, addedDebt, balance };
+      });
+    },
+
+    async reverseRefund(fanId, refundKey, key, meta = {}, trx) {
+      return withLockedFan(db, trx, fanId, key, async (tx, fan) => {
+        const refund = await findEntry(tx, refundKey);
+        if (!refund || refund.fanId !== fanId || refund.kind !== 'refund') return null;
+        const amount = refund.debtDelta - refund.creditsDelta;
+        const { settled, returned } = splitReversal(fan.debt, amount);
+        const entry = await insertEntry(tx, {
+          fanId,
+          kind: 'refund_reversal',
+          creditsDelta: returned,
+          debtDelta: -settled,
+          key,
+          meta: { reference: refundKey, ...meta },
+        });
+        if (!entry) {
+          const earlier = await earlierEntry(tx, key, fanId, ['refund_reversal']);
+          const earlierSettled = -earlier.debtDelta;
+          return {
+            duplicate: true,
+            entry: earlier,
+            returned: earlier.creditsDelta,
+            settled: earlierSettled,
+            balance: fan,
+          };
+        }
+        await updateFan(tx, fanId, {
+          message_credits: shift(tx, 'message_credits', '+', returned),
+          credit_debt: shift(tx, 'credit_debt', '-', settled),
+        });
+        const balance = await requireBalance(tx, fanId);
+        return { duplicate: false, entry, returned, settled, balance };
       });
     },
   };

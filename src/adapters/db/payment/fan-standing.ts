@@ -1,4 +1,4 @@
-/** What a fan's payments say about them: open disputes, net spend and the tier it earns. */
+/** What a fan's payments say about them: disputes that freeze, net spend and the tier it earns. */
 import { tierFor } from '../../../core/tiers.js';
 import { toInt } from '../rows.js';
 import type { DbPaymentStore } from './types.js';
@@ -12,11 +12,12 @@ const NET_SPEND_SQL = `COALESCE(SUM(amount_paid_usd_cents - amount_refunded_cent
  */
 export function createFanStanding(
   currency: string,
-): Pick<DbPaymentStore, 'hasOtherOpenDispute' | 'refreshSpend'> {
+): Pick<DbPaymentStore, 'hasOtherFreezingDispute' | 'refreshSpend'> {
   return {
-    async hasOtherOpenDispute(fanId, exceptPaymentId, tx) {
+    async hasOtherFreezingDispute(fanId, exceptPaymentId, tx) {
       const row = (await tx('transactions')
-        .where({ user_id: fanId, dispute_status: 'open' })
+        .where('user_id', fanId)
+        .whereIn('dispute_status', ['open', 'lost'])
         .whereNot('id', exceptPaymentId)
         .first('id')) as { id: number } | undefined;
       return row !== undefined;

@@ -1,7 +1,9 @@
 /**
- * `charge.dispute.created` and `charge.dispute.closed`: an open dispute freezes the fan
- * (cannot spend); won unfreezes them (unless another dispute is open); lost removes credits
- * like a full refund of the disputed amount and the fan stays frozen. Admins are told.
+ * `charge.dispute.created` and `charge.dispute.closed`. Freezes are counted per dispute: an
+ * open or lost dispute keeps the fan frozen (cannot spend), and a won one unfreezes them only
+ * when no other dispute of theirs is open or lost. A lost dispute takes back the disputed
+ * share like a refund (credits, or pass time) and freezes the fan even when it arrives before
+ * its `created` event. A dispute about a charge premiumbot never made is noted, not retried.
  */
 import { ledgerKeys } from '../../ledger.js';
 import type { DisputeFacts } from '../events.js';
@@ -10,6 +12,8 @@ import { creditsBetween, nextDisputeStatus } from '../rules.js';
 import { RetryLaterError } from '../retry-later.js';
 import { teamTexts, type MoneyView } from '../texts.js';
 import { alertOwners, noteTopic, type HandlerContext, type Render } from './context.js';
+import { noteForeignCharge } from './foreign.js';
+import { revokePassTime } from './pass-revoke.js';
 
 /** Freezes the fan while the dispute is open. */
 export async function onDisputeCreated<Tx>(
@@ -33,7 +37,7 @@ export async function onDisputeCreated<Tx>(
   alertOwners(ctx, `dispute:${d.disputeId}:open`, text);
 }
 
-/** Records the dispute's end: won unfreezes, lost takes the disputed credits back. */
+/** Records the dispute's end: won unfreezes (per dispute), lost takes the disputed share back. */
 export async function onDisputeClosed<Tx>(ctx: HandlerContext<Tx>, d: DisputeFacts): Promise<void> {
   const row = await disputedPayment(ctx, d);
   if (!row || row.disputeStatus === 'won' || row.disputeStatus === 'lost') return;
@@ -57,9 +61,9 @@ async function disputeWon<Tx>(
 ): Promise<Render> {
   const fanId = row.fanId;
   const wasOpen = row.disputeStatus === 'open';
-  const otherOpen = await ctx.store.hasOtherOpenDispute(fanId, row.id, ctx.tx);
-  if (wasOpen && !otherOpen) await ctx.store.setFrozen(fanId, false, ctx.tx);
-  return (t) => teamTexts.disputeWon(t, fanId, disputed(d), !otherOpen);
+  const stillFrozen = await ctx.store.hasOtherFreezingDispute(fanId, row.id, ctx.tx);
+  if (wasOpen && !stillFrozen) await ctx.store.setFrozen(fanId, false, ctx.tx);
+  return (t) => teamTexts.disputeWon(t, fanId, disputed(d), !stillFrozen);
 }
 
 async function disputeLost<Tx>(
@@ -68,13 +72,21 @@ async function disputeLost<Tx>(
   d: DisputeFacts,
 ): Promise<Render> {
   const fanId = row.fanId;
-  const credits = creditsBetween(
-    row.creditsGranted,
+  // Lost before its `created` event was applied: the fan was never frozen for it.
+  await ctx.store.setFrozen(fanId, true, ctx.tx);
+  const granted = row.secondsGranted > 0 ? row.secondsGranted : row.creditsGranted;
+  const units = creditsBetween(
+    granted,
     row.amountPaidCents,
     row.amountRefundedCents,
     Math.min(row.amountPaidCents, row.amountRefundedCents + d.amount),
   );
-  if (credits > 0) {
+  let credits = 0;
+  if (units > 0 && row.secondsGranted > 0) {
+    const source = { id: d.disputeId, reference: d.chargeId, money: disputed(d) };
+    await revokePassTime(ctx, fanId, units, source);
+  } else if (units > 0) {
+    credits = units;
     await ctx.ledger.refundCredits(
       fanId,
       credits,
@@ -92,7 +104,10 @@ function disputed(d: DisputeFacts): MoneyView {
   return { amountCents: d.amount, currency: d.currency };
 }
 
-/** The disputed payment, locked; retried later when it may be ours but is not recorded yet. */
+/**
+ * The disputed payment, locked. Missing: retried later when the charge is ours (or could
+ * not be read), noted for the team when premiumbot never made it.
+ */
 async function disputedPayment<Tx>(
   ctx: HandlerContext<Tx>,
   d: DisputeFacts,
@@ -100,12 +115,13 @@ async function disputedPayment<Tx>(
   const row = d.paymentIntentId
     ? await ctx.store.lockExisting(ctx.tx, { paymentIntentId: d.paymentIntentId })
     : null;
-  if (!row && d.paymentIntentId) {
-    // Disputes carry no metadata: until the payment is recorded, it may be one of ours
-    // whose events arrived out of order, so Stripe's retry gets another chance.
-    throw new RetryLaterError(
-      `Dispute ${d.disputeId} is about payment ${d.paymentIntentId}, not recorded yet`,
-    );
+  if (row) return row;
+  if (d.purchase === null || !d.paymentIntentId) {
+    noteForeignCharge(ctx, 'dispute', d.chargeId, d.amount, d.currency);
+    return null;
   }
-  return row;
+  // Ours, or not known: the payment's events may still be on their way.
+  throw new RetryLaterError(
+    `Dispute ${d.disputeId} is about payment ${d.paymentIntentId}, not recorded yet`,
+  );
 }

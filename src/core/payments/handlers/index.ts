@@ -31,6 +31,7 @@ export const PAYMENT_EVENT_HANDLERS: HandlerTable = {
   'intent.failed': (ctx, e) => onIntentFailed(ctx, e.intent),
   'card.attached': (ctx, e) => onCardAttached(ctx, e.method),
   'charge.refunded': (ctx, e) => onRefund(ctx, e.charge),
+  'refund.updated': (ctx, e) => onRefund(ctx, e.charge),
   'dispute.created': (ctx, e) => onDisputeCreated(ctx, e.dispute),
   'dispute.closed': (ctx, e) => onDisputeClosed(ctx, e.dispute),
 };
