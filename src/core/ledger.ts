@@ -295,6 +295,11 @@ export const ledgerKeys = {
     build('pass_revoke', [refundOrDisputeId, 'refund or dispute id']),
   /** An admin gift, keyed on the admin's Telegram update. */
   gift: (adminUpdateId: number) => build('gift', [adminUpdateId, 'admin update id']),
+  /**
+   * An admin gift from the card's gift menu, keyed on the callback query that opened the
+   * menu: every tap of that menu (a double tap, two admins) is one gift.
+   */
+  giftFromMenu: (menuQueryId: string) => build('gift_menu', [menuQueryId, 'callback query id']),
   /** An admin correction, keyed on the admin's Telegram update. */
   adjust: (adminUpdateId: number) => build('adjust', [adminUpdateId, 'admin update id']),
   /** Pass time bought through a Checkout Session. */
@@ -350,8 +355,3 @@ export function debtToSettle(kind: CreditGrantKind, debt: number, granted: numbe
   if (kind !== 'grant') return 0;
   return Math.max(0, Math.min(debt, granted));
 }
-  /**
-   * An admin gift from the card's gift menu, keyed on the callback query that opened the
-   * menu: every tap of that menu (a double tap, two admins) is one gift.
-   */
-  giftFromMenu: (menuQueryId: string) => build('gift_menu', [menuQueryId, 'callback query id']),
