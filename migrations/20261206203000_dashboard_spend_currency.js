@@ -6,15 +6,18 @@
  * summing every payment whatever its currency.
  */
 
-/** The previous view (20261127000000_payments), restored on rollback. */
-const SUMMED_USER_DASHBOARD = `
+/** The view's head: the same columns before and after, only total_spent changes. */
+const VIEW_HEAD = `
 CREATE VIEW user_dashboard AS
 SELECT
   u.id,
   u.username,
   u.tier,
   u.message_credits,
-  u.time_credits_seconds,
+  u.time_credits_seconds,`;
+
+/** The previous view (20261127000000_payments), restored on rollback. */
+const SUMMED_USER_DASHBOARD = `${VIEW_HEAD}
   COALESCE(paid.total_spent, 0) AS total_spent,
   u.message_count,
   u.last_activity_at AS last_activity
@@ -28,14 +31,7 @@ LEFT JOIN (
 ) paid ON paid.user_id = u.id`;
 
 /** total_spent is the fan's spend in the install's currency, as the payment store keeps it. */
-const USER_DASHBOARD = `
-CREATE VIEW user_dashboard AS
-SELECT
-  u.id,
-  u.username,
-  u.tier,
-  u.message_credits,
-  u.time_credits_seconds,
+const USER_DASHBOARD = `${VIEW_HEAD}
   u.total_spent_cents AS total_spent,
   u.message_count,
   u.last_activity_at AS last_activity
