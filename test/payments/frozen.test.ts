@@ -9,8 +9,10 @@ import type { StripeObject } from '../../src/sandbox/stripe/store.js';
 import {
   buyAndPay,
   fanState,
+  intentsOf,
   newFan,
   outboxOf,
+  quickBuyRow,
   startPaymentsEnv,
   type PaymentsEnv,
 } from './helpers.js';
@@ -31,33 +33,28 @@ describe('a frozen fan cannot pay', () => {
     env.sim.control
       .list<StripeObject & { metadata: Record<string, string> }>('checkout.session')
       .filter((s) => s.metadata.premiumbot_fan_id === String(fan.id)).length;
-  const intentsOf = (fan: FanProfile, source: string) =>
-    env.sim.control
-      .list<StripeObject & { metadata: Record<string, string> }>('payment_intent')
-      .filter(
-        (p) =>
-          p.metadata.premiumbot_source === source &&
-          p.metadata.premiumbot_fan_id === String(fan.id),
-      ).length;
+  const intentCount = (fan: FanProfile, source: string) =>
+    intentsOf(env.sim, fan.id, source).length;
 
-  /** A paid purchase with a saved card, then a dispute on it: the fan is frozen. */
-  async function frozenFan(name: string): Promise<{ fan: FanProfile; disputeId: string }> {
-    const fan = newFan(name);
-    const sessionId = await buyAndPay(env, fan, env.products.credits10, { saveCard: true });
-    const row = (await env.db('transactions').where('checkout_session_id', sessionId).first()) as {
-      payment_intent_id: string;
-    };
+  /** The bank disputes the fan's paid Checkout purchase: the fan is frozen. */
+  async function disputePaidCharge(fan: FanProfile): Promise<string> {
+    const row = (await env
+      .db('transactions')
+      .where({ user_id: fan.id, source: 'checkout', status: 'paid' })
+      .first()) as { payment_intent_id: string };
     const charge = env.sim.control.get<StripeObject & { latest_charge: string }>(
       row.payment_intent_id,
     )!.latest_charge;
     const dispute = env.sim.control.openDispute(charge, { reason: 'fraudulent' });
     await env.sim.control.waitForDeliveries(30_000);
     expect(await fanState(env.db, fan.id)).toMatchObject({ frozen: true });
-    return { fan, disputeId: dispute.id };
+    return dispute.id;
   }
 
   it('Checkout and quick-buy are refused while a dispute is open, and after it is lost', async () => {
-    const { fan, disputeId } = await frozenFan('Fay');
+    const fan = newFan('Fay');
+    await buyAndPay(env, fan, env.products.credits10, { saveCard: true });
+    const disputeId = await disputePaidCharge(fan);
     const sessions = sessionsOf(fan);
 
     expect((await env.payments.service.buy(fan, env.products.credits25)).reply?.text).toBe(ON_HOLD);
@@ -69,47 +66,29 @@ describe('a frozen fan cannot pay', () => {
     expect(await fanState(env.db, fan.id)).toMatchObject({ frozen: true });
     expect((await env.payments.service.buy(fan, env.products.credits10)).reply?.text).toBe(ON_HOLD);
     expect(sessionsOf(fan)).toBe(sessions);
-    expect(intentsOf(fan, 'quick_buy')).toBe(0);
+    expect(intentCount(fan, 'quick_buy')).toBe(0);
     expect(env.sim.control.violations()).toEqual([]);
   });
 
   it('a quick-buy prompted before the dispute cannot be confirmed after it', async () => {
     const fan = newFan('Gus');
     await buyAndPay(env, fan, env.products.credits10, { saveCard: true });
-    const prompt = await env.payments.service.quickBuy(fan, 10);
-    const confirm = prompt.reply!.buttons![0]![0] as { callbackData: string };
-    const paymentId = Number(confirm.callbackData.split(':')[1]);
-    const row = (await env
-      .db('transactions')
-      .where({ user_id: fan.id, source: 'checkout', status: 'paid' })
-      .first()) as { payment_intent_id: string };
-    const charge = env.sim.control.get<StripeObject & { latest_charge: string }>(
-      row.payment_intent_id,
-    )!.latest_charge;
-    env.sim.control.openDispute(charge);
-    await env.sim.control.waitForDeliveries(30_000);
+    const paymentId = await quickBuyRow(env.payments, fan, 10);
+    await disputePaidCharge(fan);
 
     expect((await env.payments.service.confirmQuickBuy(fan, paymentId)).toast).toBe(ON_HOLD);
-    expect(intentsOf(fan, 'quick_buy')).toBe(0);
+    expect(intentCount(fan, 'quick_buy')).toBe(0);
   });
 
   it('auto-recharge cannot be turned on; one that would fire turns off and tells the fan', async () => {
     const fan = newFan('Hal');
     await buyAndPay(env, fan, env.products.credits10, { saveCard: true });
     expect((await env.payments.service.autoRecharge(fan, { type: 'on' })).toast).toContain('on');
-    const row = (await env
-      .db('transactions')
-      .where({ user_id: fan.id, source: 'checkout', status: 'paid' })
-      .first()) as { payment_intent_id: string };
-    const charge = env.sim.control.get<StripeObject & { latest_charge: string }>(
-      row.payment_intent_id,
-    )!.latest_charge;
-    env.sim.control.openDispute(charge);
-    await env.sim.control.waitForDeliveries(30_000);
+    await disputePaidCharge(fan);
 
     // The spend hook sees the threshold crossed (the fan spent before the freeze landed).
     await env.payments.service.onCreditsSpent(fan.id, 10, 0);
-    expect(intentsOf(fan, 'auto_recharge')).toBe(0);
+    expect(intentCount(fan, 'auto_recharge')).toBe(0);
     const user = (await env.db('users').where('id', fan.id).first()) as {
       auto_recharge_enabled: boolean | number;
     };
@@ -126,6 +105,6 @@ describe('a frozen fan cannot pay', () => {
       (await outboxOf(env.db, fan.id)).filter((j) => j.text.startsWith('Auto-recharge is now off')),
     ).toHaveLength(1);
     expect((await env.payments.service.autoRecharge(fan, { type: 'on' })).toast).toBe(ON_HOLD);
-    expect(intentsOf(fan, 'auto_recharge')).toBe(0);
+    expect(intentCount(fan, 'auto_recharge')).toBe(0);
   });
 });

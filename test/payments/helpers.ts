@@ -14,6 +14,7 @@ import {
   type StripeClient,
 } from '../../src/adapters/stripe/client.js';
 import { STRIPE_EVENTS } from '../../src/adapters/stripe/webhook-endpoint.js';
+import { reconcilePayments } from '../../src/cli/commands/payments.js';
 import { buildPayments, type Payments } from '../../src/cli/runtime/payments.js';
 import { loadMessageCatalog } from '../../src/config/message-templates.js';
 import { silentLogger } from '../../src/core/logger.js';
@@ -239,4 +240,46 @@ export async function outboxOf(
 /** Asserts helpers: no malformed Stripe calls. */
 export function stripeViolations(env: PaymentsEnv) {
   return env.sim.control.violations();
+}
+
+/** `payments reconcile` over a database and the simulated account, as the CLI runs it. */
+export async function reconcileNow(
+  env: { db: Knex; stripe: StripeClient; sim: StripeSimulator },
+  sinceSeconds = 3600,
+) {
+  const lines: string[] = [];
+  const output = { out: (l = '') => lines.push(l), err: (l = '') => lines.push(l), isTTY: false };
+  const summary = await reconcilePayments({
+    db: env.db,
+    stripe: env.stripe,
+    sinceSeconds,
+    nowSeconds: env.sim.control.clock.now(),
+    adminChatId: ADMIN_CHAT_ID,
+    ownerIds: [OWNER_ID],
+    logger: silentLogger,
+    output,
+    templates: loadMessageCatalog(),
+  });
+  return { summary, lines };
+}
+
+/** `/buy<amount>` for a fan with a saved card: the payment row its Confirm button names. */
+export async function quickBuyRow(
+  payments: Payments,
+  fan: FanProfile,
+  amount: number,
+): Promise<number> {
+  const prompt = await payments.service.quickBuy(fan, amount);
+  const confirm = prompt.reply!.buttons![0]![0] as { callbackData: string };
+  return Number(confirm.callbackData.split(':')[1]);
+}
+
+/** The PaymentIntents premiumbot made for a fan from one source (`quick_buy`, `auto_recharge`). */
+export function intentsOf(sim: StripeSimulator, fanId: number, source: string) {
+  return sim.control
+    .list<StripeObject & { metadata: Record<string, string> }>('payment_intent')
+    .filter(
+      (p) =>
+        p.metadata.premiumbot_source === source && p.metadata.premiumbot_fan_id === String(fanId),
+    );
 }

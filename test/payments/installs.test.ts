@@ -9,7 +9,6 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/adapters/http/app.js';
 import { STRIPE_EVENTS } from '../../src/adapters/stripe/webhook-endpoint.js';
-import { reconcilePayments } from '../../src/cli/commands/payments.js';
 import { buildPayments, type Payments } from '../../src/cli/runtime/payments.js';
 import { loadMessageCatalog } from '../../src/config/message-templates.js';
 import { silentLogger } from '../../src/core/logger.js';
@@ -21,6 +20,8 @@ import {
   OWNER_ID,
   fanState,
   newFan,
+  quickBuyRow,
+  reconcileNow,
   sessionIdOf,
   startPaymentsEnv,
   storedInstallId,
@@ -137,9 +138,7 @@ describe('two installs on one Stripe account', () => {
     expect(await credits(b.db, fan.id)).toBe(25);
 
     // Quick-buy with A's saved card: a PaymentIntent of A, seen by both endpoints.
-    const prompt = await a.payments.service.quickBuy(fan, 10);
-    const confirm = prompt.reply!.buttons![0]![0] as { callbackData: string };
-    const paymentId = Number(confirm.callbackData.split(':')[1]);
+    const paymentId = await quickBuyRow(a.payments, fan, 10);
     expect((await a.payments.service.confirmQuickBuy(fan, paymentId)).toast).toContain('accepted');
     await a.sim.control.waitForDeliveries(30_000);
     expect(await fanState(a.db, fan.id)).toMatchObject({ credits: 20, grants: 2 });
@@ -172,20 +171,8 @@ describe('two installs on one Stripe account', () => {
   });
 
   it("reconcile over the other install's events applies nothing and reports no failure", async () => {
-    const lines: string[] = [];
-    const output = { out: (l = '') => lines.push(l), err: (l = '') => lines.push(l), isTTY: false };
     const before = await b.db('credit_ledger').count({ n: '*' });
-    const summary = await reconcilePayments({
-      db: b.db,
-      stripe: a.stripe,
-      sinceSeconds: 3600,
-      nowSeconds: a.sim.control.clock.now(),
-      adminChatId: ADMIN_CHAT_ID,
-      ownerIds: [OWNER_ID],
-      logger: silentLogger,
-      output,
-      templates: loadMessageCatalog(),
-    });
+    const { summary } = await reconcileNow({ db: b.db, stripe: a.stripe, sim: a.sim });
     expect(summary.failed).toBe(0);
     expect(summary.applied).toBe(0);
     expect(summary.foreign).toBeGreaterThan(0);

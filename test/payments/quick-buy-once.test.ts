@@ -4,16 +4,14 @@
  * must not create a second PaymentIntent; reconcile then settles the one charge.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reconcilePayments } from '../../src/cli/commands/payments.js';
-import { loadMessageCatalog } from '../../src/config/message-templates.js';
-import { silentLogger } from '../../src/core/logger.js';
 import type { StripeObject } from '../../src/sandbox/stripe/store.js';
 import {
-  ADMIN_CHAT_ID,
-  OWNER_ID,
   buyAndPay,
   fanState,
+  intentsOf,
   newFan,
+  quickBuyRow,
+  reconcileNow,
   startPaymentsEnv,
   type PaymentsEnv,
 } from './helpers.js';
@@ -30,9 +28,7 @@ describe('quick-buy charges once, ever', () => {
   it('Confirm, 25 simulated hours without webhook, Confirm again → one PaymentIntent', async () => {
     const fan = newFan('Once');
     await buyAndPay(env, fan, env.products.credits10, { saveCard: true });
-    const prompt = await env.payments.service.quickBuy(fan, 10);
-    const confirm = prompt.reply!.buttons![0]![0] as { callbackData: string };
-    const paymentId = Number(confirm.callbackData.split(':')[1]);
+    const paymentId = await quickBuyRow(env.payments, fan, 10);
 
     env.sim.control.pauseDeliveries();
     expect((await env.payments.service.confirmQuickBuy(fan, paymentId)).toast).toContain(
@@ -43,31 +39,12 @@ describe('quick-buy charges once, ever', () => {
     expect(again.toast).toBe(
       'This payment is already being processed — your credits arrive as soon as the bank confirms it.',
     );
-    const intents = env.sim.control
-      .list<StripeObject & { metadata: Record<string, string> }>('payment_intent')
-      .filter(
-        (p) =>
-          p.metadata.premiumbot_source === 'quick_buy' &&
-          p.metadata.premiumbot_fan_id === String(fan.id),
-      );
-    expect(intents).toHaveLength(1);
+    expect(intentsOf(env.sim, fan.id, 'quick_buy')).toHaveLength(1);
 
     // The outage ends without redelivery: reconcile settles the one charge, once.
     env.sim.control.dropPendingDeliveries();
     env.sim.control.resumeDeliveries();
-    const lines: string[] = [];
-    const output = { out: (l = '') => lines.push(l), err: (l = '') => lines.push(l), isTTY: false };
-    const summary = await reconcilePayments({
-      db: env.db,
-      stripe: env.stripe,
-      sinceSeconds: 3 * 86_400,
-      nowSeconds: env.sim.control.clock.now(),
-      adminChatId: ADMIN_CHAT_ID,
-      ownerIds: [OWNER_ID],
-      logger: silentLogger,
-      output,
-      templates: loadMessageCatalog(),
-    });
+    const { summary } = await reconcileNow(env, 3 * 86_400);
     expect(summary.failed).toBe(0);
     expect(await fanState(env.db, fan.id)).toMatchObject({ credits: 20, grants: 2 });
     expect((await env.payments.service.confirmQuickBuy(fan, paymentId)).toast).toContain(
@@ -79,9 +56,7 @@ describe('quick-buy charges once, ever', () => {
   it('a Confirm whose answer never came back is not charged again days later', async () => {
     const fan = newFan('Lost');
     await buyAndPay(env, fan, env.products.credits10, { saveCard: true });
-    const prompt = await env.payments.service.quickBuy(fan, 10);
-    const confirm = prompt.reply!.buttons![0]![0] as { callbackData: string };
-    const paymentId = Number(confirm.callbackData.split(':')[1]);
+    const paymentId = await quickBuyRow(env.payments, fan, 10);
 
     env.sim.control.pauseDeliveries();
     // Stripe creates the PaymentIntent, but neither the call nor stripe-node's two retries get an answer.
