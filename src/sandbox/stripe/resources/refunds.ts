@@ -1,3 +1,4 @@
+import { formatMoney } from '../../../core/money.js';
 import { SimulatorControlError } from '../control-error.js';
 import { invalidParam, invalidRequest, StripeApiError } from '../errors.js';
 import { listWhere } from '../listing.js';
@@ -32,8 +33,6 @@ export function chargeToRefund(sim: Sim, target: string): ChargeObject {
   return sim.store.get<ChargeObject>('charge', target, 'charge', 400);
 }
 
-const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
-
 /**
  * Refunds `amount` (default: what is left) of `charge`: a Refund, the charge's
  * `amount_refunded`/`refunded`, and the events `charge.refunded` then `refund.created`.
@@ -61,10 +60,11 @@ export function refundCharge(
     );
   }
   const value = amount ?? left;
+  const money = (minor: number) => formatMoney(minor, charge.currency, 'en');
   if (value <= 0) throw invalidParam('amount', 'Invalid positive integer');
   if (value > left) {
     throw invalidRequest(
-      `Refund amount (${dollars(value)}) is greater than unrefunded amount on charge (${dollars(left)})`,
+      `Refund amount (${money(value)}) is greater than unrefunded amount on charge (${money(left)})`,
       'amount',
       'amount_too_large',
     );
