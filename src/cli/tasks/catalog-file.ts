@@ -32,7 +32,7 @@ export function loadCatalogFile(file: string, currency: string): CatalogItem[] {
       throw new UsageError(
         `The catalog file ${file} is not valid:\n${cause.problems.map((p) => `  - ${p}`).join('\n')}`,
         {
-          hint: 'Each product needs label, type (credits | time), amount (whole number) and price ("5.00"); see templates/products.example.yaml.',
+          hint: 'Each product needs label, type (credits | time), amount (whole number) and price in its currency\'s decimals ("5.00" USD, "500" JPY, "5.000" KWD); see templates/products.example.yaml.',
           cause,
         },
       );
