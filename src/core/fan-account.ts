@@ -39,6 +39,11 @@ export interface FanAccounts {
   ensure(profile: FanProfile): Promise<void>;
   /** Flips the banned flag; true when it changed. */
   setBanned(fanId: number, banned: boolean): Promise<boolean>;
+  /**
+   * Lifts a dispute freeze (an owner's decision); `changed` is false when the fan was not
+   * frozen. `disputes`: the fan's disputes still open or lost, for the audit note.
+   */
+  unfreeze(fanId: number): Promise<{ changed: boolean; disputes: number }>;
   /** Stores a tier; true when it changed. */
   setTier(fanId: number, tier: Tier): Promise<boolean>;
   /** Gives credits through the ledger (`gift:<admin update id>`); returns the new balance. */

@@ -86,7 +86,8 @@ export type CardAction =
   | { action: 'gift'; fanId: number; amount: number; menu: string | null }
   | { action: 'back'; fanId: number }
   | { action: 'ban'; fanId: number }
-  | { action: 'unban'; fanId: number };
+  | { action: 'unban'; fanId: number }
+  | { action: 'unfreeze'; fanId: number };
 
 /** Callback data for a card action. */
 export function cardCallback(action: CardAction): string {
@@ -103,7 +104,7 @@ export function cardCallback(action: CardAction): string {
 /** Parses callback data made by cardCallback (null for anything else). */
 export function parseCardCallback(data: string): CardAction | null {
   const match =
-    /^card:(info|giftmenu|gift|back|ban|unban):(\d{1,16})(?::(\d{1,9}))?(?::(\d{1,24}))?$/.exec(
+    /^card:(info|giftmenu|gift|back|ban|unban|unfreeze):(\d{1,16})(?::(\d{1,9}))?(?::(\d{1,24}))?$/.exec(
       data,
     );
   if (!match) return null;

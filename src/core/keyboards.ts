@@ -52,10 +52,21 @@ export function productKeyboard(
 
 /** The fan card's quick actions. */
 export function cardKeyboard(
-  account: Pick<FanAccount, 'fanId' | 'banned'>,
+  account: Pick<FanAccount, 'fanId' | 'banned' | 'frozen'>,
   t: Translate,
 ): InlineKeyboard {
   const fanId = account.fanId;
+  // Frozen by a dispute: owners may lift it (card-actions checks the role).
+  const unfreeze = account.frozen
+    ? [
+        [
+          {
+            text: t('card.button_unfreeze'),
+            callback_data: cardCallback({ action: 'unfreeze', fanId }),
+          },
+        ],
+      ]
+    : [];
   return {
     inline_keyboard: [
       [
@@ -73,6 +84,7 @@ export function cardKeyboard(
             }
           : { text: t('card.button_ban'), callback_data: cardCallback({ action: 'ban', fanId }) },
       ],
+      ...unfreeze,
     ],
   };
 }

@@ -121,6 +121,20 @@ export function createFanAccountStore(db: Knex, ledger: DbLedgerStore): FanAccou
         .update({ is_banned: banned, updated_at: new Date() });
       return changed > 0;
     },
+    async unfreeze(fanId) {
+      return db.transaction(async (tx) => {
+        const changed = await tx('users')
+          .where('id', fanId)
+          .where('is_frozen', true)
+          .update({ is_frozen: false, updated_at: new Date() });
+        const row = (await tx('transactions')
+          .where('user_id', fanId)
+          .whereIn('dispute_status', ['open', 'lost'])
+          .count({ n: '*' })
+          .first()) as { n: unknown } | undefined;
+        return { changed: changed > 0, disputes: Number(row?.n ?? 0) };
+      });
+    },
     async setTier(fanId, tier) {
       const changed = await db('users')
         .where('id', fanId)

@@ -1,7 +1,8 @@
 /**
  * The fan card's quick actions, for admins in the admin group: 👤 User info (a fresh copy
  * of the card in the topic), 🎁 Gift credits (preset amounts, one `gift_menu:<query id>`
- * ledger entry per opened menu), 🚫 Ban / ✅ Unban. Agents may look; gifts and bans need the admin role.
+ * ledger entry per opened menu), 🚫 Ban / ✅ Unban, 🧊 Unfreeze (a dispute freeze; owners
+ * only, noted in the topic). Agents may look; gifts and bans need the admin role.
  */
 import { roleAtLeast, type AdminRoleName } from '../../../core/admin-auth.js';
 import { parseCardCallback, type CardAction } from '../../../core/info-card.js';
@@ -20,6 +21,7 @@ const NEEDED_ROLE: Record<CardAction['action'], AdminRoleName> = {
   gift: 'admin',
   ban: 'admin',
   unban: 'admin',
+  unfreeze: 'owner',
 };
 
 async function answer(deps: BotDeps, queryId: string, text?: string): Promise<void> {
@@ -104,7 +106,8 @@ export const cardActionsFeature: Feature = {
       const action = 'data' in query ? parseCardCallback(query.data) : null;
       const decision = await deps.admins.check(ctx);
       if (!action || !decision.allowed || !roleAtLeast(decision.role, NEEDED_ROLE[action.action])) {
-        return answer(deps, query.id, t('card.admins_only'));
+        const ownersOnly = action !== null && NEEDED_ROLE[action.action] === 'owner';
+        return answer(deps, query.id, t(ownersOnly ? 'card.owners_only' : 'card.admins_only'));
       }
       const fanId = action.fanId;
       const account = await fx.accounts.get(fanId);
@@ -139,6 +142,9 @@ export const cardActionsFeature: Feature = {
               dedupeKey: `card_info:${updateId}`,
             },
           ]);
+          // The pinned card too: its flags and buttons (🧊 Unfreeze) may be behind.
+          fx.cards.forget(fanId);
+          await fx.cards.refreshNow(fanId);
           deps.wakeOutbox();
           return answer(deps, query.id);
         }
@@ -168,6 +174,17 @@ export const cardActionsFeature: Feature = {
           await fx.cards.refreshNow(fanId);
           deps.wakeOutbox();
           return answer(deps, query.id, text);
+        }
+        case 'unfreeze': {
+          const { changed, disputes } = await fx.accounts.unfreeze(fanId);
+          if (changed) {
+            deps.logger.info({ fanId, adminId: ctx.from.id, disputes }, 'owner unfroze a fan');
+            const note = t('card.unfrozen', { admin, admin_id: ctx.from.id, disputes });
+            await topicNotice(deps, fanId, note, `unfreeze:${query.id}`);
+          }
+          await fx.cards.refreshNow(fanId);
+          deps.wakeOutbox();
+          return answer(deps, query.id);
         }
         case 'ban':
         case 'unban': {
