@@ -33,7 +33,10 @@ const envelopeSchema = z.looseObject({
   object: z.literal('event'),
   type: z.string().min(1),
   created: z.number().int(),
-  data: z.looseObject({ object: z.looseObject({ id: z.string().optional(), metadata }) }),
+  data: z.looseObject({
+    object: z.looseObject({ id: z.string().optional(), metadata }),
+    previous_attributes: z.looseObject({}).optional(),
+  }),
 });
 
 const sessionSchema = z.looseObject({
@@ -230,8 +233,18 @@ function paymentMethod(object: unknown): PaymentMethodFacts {
   };
 }
 
+/**
+ * A detached card: the event's object no longer names the customer, its previous
+ * attributes do.
+ */
+function detachedMethod(object: unknown, previous: unknown): PaymentMethodFacts {
+  const pm = paymentMethod(object);
+  const before = parse(z.looseObject({ customer: ref }), previous ?? {}, 'previous attributes');
+  return { ...pm, customerId: pm.customerId ?? before.customer ?? null };
+}
+
 /** Stripe event type → the payment event it becomes (types not listed are recorded only). */
-const PAYMENT_EVENTS: Record<string, (object: unknown) => PaymentEvent> = {
+const PAYMENT_EVENTS: Record<string, (object: unknown, previous: unknown) => PaymentEvent> = {
   'checkout.session.completed': (o) => ({ kind: 'checkout.completed', session: session(o) }),
   'checkout.session.async_payment_succeeded': (o) => ({
     kind: 'checkout.async_succeeded',
@@ -244,15 +257,19 @@ const PAYMENT_EVENTS: Record<string, (object: unknown) => PaymentEvent> = {
   'payment_intent.succeeded': (o) => ({ kind: 'intent.succeeded', intent: intent(o) }),
   'payment_intent.payment_failed': (o) => ({ kind: 'intent.failed', intent: intent(o) }),
   'payment_method.attached': (o) => ({ kind: 'card.attached', method: paymentMethod(o) }),
+  'payment_method.detached': (o, previous) => ({
+    kind: 'card.detached',
+    method: detachedMethod(o, previous),
+  }),
   'charge.refunded': (o) => ({ kind: 'charge.refunded', charge: chargeFacts(o) }),
   'charge.refund.updated': (o) => ({ kind: 'refund.updated', charge: refundUpdate(o) }),
   'charge.dispute.created': (o) => ({ kind: 'dispute.created', dispute: dispute(o) }),
   'charge.dispute.closed': (o) => ({ kind: 'dispute.closed', dispute: dispute(o) }),
 };
 
-function toPaymentEvent(type: string, object: unknown): PaymentEvent | null {
+function toPaymentEvent(type: string, object: unknown, previous: unknown): PaymentEvent | null {
   const toEvent = Object.hasOwn(PAYMENT_EVENTS, type) ? PAYMENT_EVENTS[type] : undefined;
-  return toEvent ? toEvent(object) : null;
+  return toEvent ? toEvent(object, previous) : null;
 }
 
 /** Reads a verified webhook payload (or a listed event); throws MalformedEventError. */
@@ -264,7 +281,7 @@ export function parseStripeEvent(payload: unknown): ReceivedEvent {
     objectId: envelope.data.object.id ?? null,
     created: envelope.created,
     installId: installOf(envelope.data.object.metadata),
-    event: toPaymentEvent(envelope.type, envelope.data.object),
+    event: toPaymentEvent(envelope.type, envelope.data.object, envelope.data.previous_attributes),
   };
 }
 

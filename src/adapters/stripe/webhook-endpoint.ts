@@ -15,6 +15,7 @@ export const STRIPE_EVENTS = [
   'payment_intent.succeeded',
   'payment_intent.payment_failed',
   'payment_method.attached',
+  'payment_method.detached',
   'charge.refunded',
   'charge.refund.updated',
   'charge.dispute.created',

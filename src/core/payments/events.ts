@@ -104,6 +104,8 @@ export type PaymentEvent =
   | { kind: 'intent.succeeded'; intent: PaymentIntentFacts }
   | { kind: 'intent.failed'; intent: PaymentIntentFacts }
   | { kind: 'card.attached'; method: PaymentMethodFacts }
+  /** `payment_method.detached`: removed in the portal (the customer is the previous one). */
+  | { kind: 'card.detached'; method: PaymentMethodFacts }
   | { kind: 'charge.refunded'; charge: ChargeFacts }
   /** `charge.refund.updated`: a refund failed or was cancelled (the charge as its refund names it). */
   | { kind: 'refund.updated'; charge: ChargeFacts }

@@ -171,6 +171,8 @@ export interface PaymentStore<Tx> {
   /** Stores the fan's Stripe customer unless one is stored already; returns the stored one. */
   setCustomer(fanId: number, customerId: string): Promise<string>;
   setSavedCard(fanId: number, card: SavedCard, tx?: Tx): Promise<void>;
+  /** Forgets the fan's saved card if it is `paymentMethodId`; true when it was. */
+  forgetSavedCard(fanId: number, paymentMethodId: string, tx: Tx): Promise<boolean>;
   setFrozen(fanId: number, frozen: boolean, tx: Tx): Promise<void>;
   /**
    * True when another payment of the fan has a dispute that keeps them frozen (open, or

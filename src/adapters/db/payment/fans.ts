@@ -7,7 +7,13 @@ import type { DbPaymentStore } from './types.js';
 
 type FanAccounts = Pick<
   DbPaymentStore,
-  'fan' | 'ensureFan' | 'fanByCustomer' | 'setCustomer' | 'setSavedCard' | 'setFrozen'
+  | 'fan'
+  | 'ensureFan'
+  | 'fanByCustomer'
+  | 'setCustomer'
+  | 'setSavedCard'
+  | 'forgetSavedCard'
+  | 'setFrozen'
 >;
 
 /** Builds the fans' side of the payment store over `db`. */
@@ -47,6 +53,18 @@ export function createFanAccounts(db: Knex): FanAccounts {
       const row = (await db('users').where('id', fanId).first('stripe_customer_id')) as
         { stripe_customer_id: string | null } | undefined;
       return row?.stripe_customer_id ?? customerId;
+    },
+
+    async forgetSavedCard(fanId, paymentMethodId, tx) {
+      const changed = await tx('users')
+        .where({ id: fanId, saved_payment_method_id: paymentMethodId })
+        .update({
+          saved_payment_method_id: null,
+          saved_card_brand: null,
+          saved_card_last4: null,
+          updated_at: new Date(),
+        });
+      return changed > 0;
     },
 
     async setSavedCard(fanId, card: SavedCard, tx) {

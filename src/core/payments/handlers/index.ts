@@ -8,7 +8,7 @@ import type { HandlerContext } from './context.js';
 import { onDisputeClosed, onDisputeCreated } from './dispute.js';
 import { onRefund } from './charge-refund.js';
 import { onIntentFailed, onIntentSucceeded } from './payment-intent.js';
-import { onCardAttached } from './payment-method.js';
+import { onCardAttached, onCardDetached } from './payment-method.js';
 
 export type { HandlerContext } from './context.js';
 
@@ -30,6 +30,7 @@ export const PAYMENT_EVENT_HANDLERS: HandlerTable = {
   'intent.succeeded': (ctx, e) => onIntentSucceeded(ctx, e.intent),
   'intent.failed': (ctx, e) => onIntentFailed(ctx, e.intent),
   'card.attached': (ctx, e) => onCardAttached(ctx, e.method),
+  'card.detached': (ctx, e) => onCardDetached(ctx, e.method),
   'charge.refunded': (ctx, e) => onRefund(ctx, e.charge),
   'refund.updated': (ctx, e) => onRefund(ctx, e.charge),
   'dispute.created': (ctx, e) => onDisputeCreated(ctx, e.dispute),
