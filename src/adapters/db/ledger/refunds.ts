@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import { splitRefund, splitReversal, validateAmount } from '../../../core/ledger.js';
+import { splitRefund, splitReversal, validateAmount, type Balance } from '../../../core/ledger.js';
 import { requireBalance, shift, updateFan, withLockedFan } from './balance.js';
 import { earlierEntry, findEntry, insertEntry } from './entries.js';
-import type { DbLedgerStore } from './types.js';
+import type { DbLedgerStore, DbTx } from './types.js';
 
 /**
  * Credits taken back after a Stripe refund: down to zero, the rest becomes debt; given back
@@ -26,19 +26,10 @@ export function createRefunds(db: Knex): Pick<DbLedgerStore, 'refundCredits' | '
           const sameAmount = (e: { creditsDelta: number; debtDelta: number }) =>
             e.debtDelta - e.creditsDelta === amount;
           const earlier = await earlierEntry(tx, key, fanId, ['refund'], sameAmount);
-          return {
-            duplicate: true,
-            entry: earlier,
-            removed: -earlier.creditsDelta,
-            addedDebt: earlier.debtDelta,
-            balance: fan,
-          };
+          const moved = { removed: -earlier.creditsDelta, addedDebt: earlier.debtDelta };
+          return { duplicate: true, entry: earlier, ...moved, balance: fan };
         }
-        await updateFan(tx, fanId, {
-          message_credits: shift(tx, 'message_credits', '-', removed),
-          credit_debt: shift(tx, 'credit_debt', '+', addedDebt),
-        });
-        const balance = await requireBalance(tx, fanId);
+        const balance = await moveBalance(tx, fanId, -removed, addedDebt);
         return { duplicate: false, entry, removed, addedDebt, balance };
       });
     },
@@ -59,22 +50,31 @@ export function createRefunds(db: Knex): Pick<DbLedgerStore, 'refundCredits' | '
         });
         if (!entry) {
           const earlier = await earlierEntry(tx, key, fanId, ['refund_reversal']);
-          const earlierSettled = -earlier.debtDelta;
-          return {
-            duplicate: true,
-            entry: earlier,
-            returned: earlier.creditsDelta,
-            settled: earlierSettled,
-            balance: fan,
-          };
+          const moved = { returned: earlier.creditsDelta, settled: -earlier.debtDelta };
+          return { duplicate: true, entry: earlier, ...moved, balance: fan };
         }
-        await updateFan(tx, fanId, {
-          message_credits: shift(tx, 'message_credits', '+', returned),
-          credit_debt: shift(tx, 'credit_debt', '-', settled),
-        });
-        const balance = await requireBalance(tx, fanId);
+        const balance = await moveBalance(tx, fanId, returned, -settled);
         return { duplicate: false, entry, returned, settled, balance };
       });
     },
   };
+}
+
+/** Moves the fan's cached credits and debt by the entry's deltas; returns the new balance. */
+async function moveBalance(
+  tx: DbTx,
+  fanId: number,
+  creditsDelta: number,
+  debtDelta: number,
+): Promise<Balance> {
+  await updateFan(tx, fanId, {
+    message_credits: shift(
+      tx,
+      'message_credits',
+      creditsDelta < 0 ? '-' : '+',
+      Math.abs(creditsDelta),
+    ),
+    credit_debt: shift(tx, 'credit_debt', debtDelta < 0 ? '-' : '+', Math.abs(debtDelta)),
+  });
+  return requireBalance(tx, fanId);
 }
