@@ -178,4 +178,37 @@ describe('two installs on one Stripe account', () => {
     expect(summary.foreign).toBeGreaterThan(0);
     expect(await b.db('credit_ledger').count({ n: '*' })).toEqual(before);
   });
+
+  it("reconcile exits cleanly when only foreign events are left: another install's, and a dispute on a charge premiumbot never made", async () => {
+    const before = await b.db('credit_ledger').count({ n: '*' });
+    a.sim.control.pauseDeliveries();
+    // A's purchase, and a Dashboard-style charge (no premiumbot metadata) that gets disputed.
+    const fan = newFan('Far');
+    const sa = sessionIdOf((await a.payments.service.buy(fan, a.products.credits10)).reply);
+    a.sim.control.payCheckoutSession(sa);
+    const customer = a.sim.control.createCustomer({ name: 'Walk-in' });
+    const card = a.sim.control.attachPaymentMethod(customer.id);
+    const pi = await a.stripe.paymentIntents.create({
+      amount: 700,
+      currency: 'usd',
+      customer: customer.id,
+      payment_method: card.id,
+      confirm: true,
+      off_session: true,
+    });
+    a.sim.control.openDispute(pi.latest_charge as string);
+    a.sim.control.dropPendingDeliveries();
+    a.sim.control.resumeDeliveries();
+
+    const { summary } = await reconcileNow({ db: b.db, stripe: a.stripe, sim: a.sim });
+    expect(summary.failed).toBe(0);
+    expect(summary.foreign).toBeGreaterThan(0);
+    expect(await credits(b.db, fan.id)).toBe(0);
+    const dispute = (await b.db('stripe_events').where('type', 'charge.dispute.created')) as Array<{
+      processed_at: unknown;
+    }>;
+    expect(dispute).toHaveLength(1);
+    expect(dispute[0]!.processed_at).not.toBeNull();
+    expect(await b.db('credit_ledger').count({ n: '*' })).toEqual(before);
+  });
 });
