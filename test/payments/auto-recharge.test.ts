@@ -1,10 +1,14 @@
 /** Auto-recharge and quick-buy: off-session charges keyed on our own rows. */
 import type { StripeObject } from '../../src/sandbox/stripe/index.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ledgerKeys } from '../../src/core/ledger.js';
 import type { FanProfile } from '../../src/core/fan.js';
 import { createDb, type Db } from '../../src/adapters/db/knex.js';
-import { buildPayments, type Payments } from '../../src/cli/runtime/payments.js';
+import {
+  buildPayments,
+  type Payments,
+  type PaymentsOptions,
+} from '../../src/cli/runtime/payments.js';
 import { loadMessageCatalog } from '../../src/config/message-templates.js';
 import { silentLogger } from '../../src/core/logger.js';
 import {
@@ -36,10 +40,12 @@ describe('auto-recharge and quick-buy', () => {
    * The payments of a second `serve` process: its own pool on the same Postgres database and
    * the same simulated Stripe account. On SQLite (one instance) it is the first instance.
    */
-  async function secondInstance(): Promise<Payments> {
-    if (env.testDb.dialect === 'sqlite') return env.payments;
-    const db = createDb(env.testDb.url);
-    extraDbs.push(db);
+  async function secondInstance(options: Partial<PaymentsOptions> = {}): Promise<Payments> {
+    const shared = env.testDb.dialect === 'sqlite' && Object.keys(options).length === 0;
+    if (shared) return env.payments;
+    // SQLite: one connection per process, so the instance shares the first one's.
+    const db = env.testDb.dialect === 'sqlite' ? env.db : createDb(env.testDb.url);
+    if (db !== env.db) extraDbs.push(db);
     return buildPayments(
       {
         db,
@@ -50,7 +56,7 @@ describe('auto-recharge and quick-buy', () => {
         templates: loadMessageCatalog(),
         installId: await storedInstallId(env.db),
       },
-      { stripe: env.stripe, webhookSecrets: env.secrets },
+      { stripe: env.stripe, webhookSecrets: env.secrets, ...options },
     );
   }
 
@@ -212,6 +218,51 @@ describe('auto-recharge and quick-buy', () => {
     expect(calls.length).toBe(2);
     expect(calls.map((c) => c.fault)).toEqual(['response_lost', null]);
     expect(calls[1]!.replayed).toBe(true);
+    expect(await fanState(env.db, fan.id)).toMatchObject({ credits: 9 + 10, grants: 2 });
+  });
+
+  it('an auto-recharge that could not reach Stripe is retried with backoff under the same idempotency key', async () => {
+    const { fan } = await rechargingFan('Gus');
+    // More 5xx answers than stripe-node's own retries absorb: the charge call fails.
+    env.sim.control.injectFault({
+      path: '/v1/payment_intents',
+      method: 'POST',
+      kind: 'server_error',
+      status: 503,
+      times: 3,
+    });
+    const waits: number[] = [];
+    const retrying = await secondInstance({
+      stripeRetryDelaysMs: [5, 10, 20],
+      wait: async (ms) => void waits.push(ms),
+    });
+    const result = await env.ledger.spendCredits(fan.id, 16, ledgerKeys.spend(++updateId));
+    await retrying.spendObserver.onCreditsSpent(fan.id, 25, result.balance.credits);
+    // The retries run in the background, so the spend is not held up by the backoff.
+    await vi.waitFor(() => expect(rechargeIntents(fan.id)).toHaveLength(1), { timeout: 10_000 });
+    await env.sim.control.waitForDeliveries(30_000);
+    const attempt = (await env
+      .db('auto_recharge_attempts')
+      .where('user_id', fan.id)
+      .first()) as Record<string, string>;
+    const calls = env.sim.control
+      .requests()
+      .filter(
+        (r) =>
+          r.method === 'POST' &&
+          r.path === '/v1/payment_intents' &&
+          r.idempotencyKey?.endsWith(attempt.idempotency_key!),
+      );
+    expect(calls.map((c) => c.fault)).toEqual([
+      'server_error',
+      'server_error',
+      'server_error',
+      null,
+    ]);
+    expect(new Set(calls.map((c) => c.idempotencyKey)).size).toBe(1);
+    expect(waits).toEqual([5]);
+    expect(rechargeIntents(fan.id)).toHaveLength(1);
+    expect(attempt.status).toBe('succeeded');
     expect(await fanState(env.db, fan.id)).toMatchObject({ credits: 9 + 10, grants: 2 });
   });
 

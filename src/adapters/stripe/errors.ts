@@ -38,8 +38,14 @@ export function stripeFailure(doing: string, cause: unknown): PremiumbotError {
       hint =
         'Retry in a moment; if it persists run `premiumbot doctor` and check https://status.stripe.com.';
   }
+  // Nothing happened at Stripe: the same call (same idempotency key) may be sent again.
+  const transient =
+    err.type === 'StripeConnectionError' ||
+    err.type === 'StripeRateLimitError' ||
+    (err.statusCode ?? 0) >= 500;
   return new PremiumbotError(ErrorCodes.stripe, `Stripe: ${doing} failed: ${message}`, {
     hint,
     cause,
+    ...(transient ? { details: { transient: true } } : {}),
   });
 }

@@ -3,6 +3,7 @@
  * the rules (core) and the webhook route (http). Wiring only. Used by `serve` and by
  * `payments reconcile`.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Knex } from 'knex';
 import { createLedgerStore, type DbLedgerStore } from '../../adapters/db/ledger-store.js';
@@ -28,12 +29,19 @@ import {
   type PaymentCommands,
 } from '../../core/payments/service.js';
 
+/** Auto-recharge charges that never reached Stripe: retried after 2 s, 10 s and 60 s. */
+const STRIPE_RETRY_DELAYS_MS: readonly number[] = [2_000, 10_000, 60_000];
+
 export interface PaymentsOptions {
   stripe: StripeClient;
   /** STRIPE_WEBHOOK_SECRET, split on commas. */
   webhookSecrets: readonly string[];
   /** Milliseconds clock for signature checks (tests running the simulator's clock). */
   now?: () => number;
+  /** Delays before re-sending an auto-recharge charge that never reached Stripe. */
+  stripeRetryDelaysMs?: readonly number[];
+  /** How those delays are waited (tests record them instead). */
+  wait?: (ms: number) => Promise<void>;
 }
 
 export interface PaymentsContext {
@@ -124,6 +132,10 @@ export function buildPayments(
     onEnqueued: context.wake,
     templates: context.templates,
     installId: context.installId,
+    retry: {
+      delaysMs: options.stripeRetryDelaysMs ?? STRIPE_RETRY_DELAYS_MS,
+      wait: options.wait ?? ((ms) => sleep(ms).then(() => undefined)),
+    },
   });
   const webhook = createStripeWebhook({
     secrets: options.webhookSecrets,

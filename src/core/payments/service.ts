@@ -16,7 +16,7 @@ import {
 } from './commands/auto-recharge-menu.js';
 import { billing } from './commands/billing.js';
 import { buy, buyMenu } from './commands/checkout.js';
-import type { CommandContext, CommandResult } from './commands/context.js';
+import type { CommandContext, CommandResult, StripeRetry } from './commands/context.js';
 import { cancelQuickBuy, confirmQuickBuy, quickBuy } from './commands/quick-buy.js';
 import type { PaymentGateway, PaymentStore } from './ports.js';
 
@@ -52,6 +52,8 @@ export interface PaymentServiceDeps<Tx> {
   templates: MessageCatalog;
   /** This install's id (Stripe metadata and idempotency keys). */
   installId: string;
+  /** Backoff for an auto-recharge charge that never reached Stripe (none when absent). */
+  retry?: StripeRetry;
 }
 
 /** The payment commands over their ports. */
@@ -65,6 +67,7 @@ export function createPaymentService<Tx>(deps: PaymentServiceDeps<Tx>): PaymentC
     onEnqueued: deps.onEnqueued,
     templates: deps.templates,
     installId: deps.installId,
+    retry: deps.retry,
   };
   return {
     buyMenu: (fan) => buyMenu(ctx, fan),

@@ -32,6 +32,14 @@ export interface CommandContext<Tx> {
   templates: MessageCatalog;
   /** This install's id: metadata on every Stripe object, prefix of every idempotency key. */
   installId: string;
+  /** Backoff for an auto-recharge charge that never reached Stripe (none when absent). */
+  retry?: StripeRetry;
+}
+
+/** Delays between retries of a Stripe call that never got an answer, and how to wait. */
+export interface StripeRetry {
+  delaysMs: readonly number[];
+  wait(ms: number): Promise<void>;
 }
 
 /** The metadata of a session or PaymentIntent: the purchase, and the install that made it. */
