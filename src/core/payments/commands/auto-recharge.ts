@@ -17,6 +17,7 @@ import { confirmOnSession } from './checkout.js';
 import { activeProduct, type CommandContext } from './context.js';
 import { stopWhenFrozen } from './frozen.js';
 import { chargeSavedCard, needsAuthentication } from './off-session.js';
+import { tellPackageGone } from './package-gone.js';
 import { renderReply } from './reply.js';
 
 /** An attempt still pending after this long is treated as abandoned (crash between steps). */
@@ -38,7 +39,8 @@ export async function rechargeAfterSpend<Tx>(
   if (acct.isFrozen) return stopWhenFrozen(ctx, acct);
   if (!acct.savedCard || !acct.stripeCustomerId) return;
   const product = await activeProduct(ctx, ar.productId);
-  if (!product || product.type !== 'credits') return;
+  if (!product) return tellPackageGone(ctx, acct, ar.productId);
+  if (product.type !== 'credits') return;
   const attempt = await store.startRechargeAttempt(
     fanId,
     product.id,
