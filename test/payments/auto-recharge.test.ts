@@ -304,6 +304,28 @@ describe('auto-recharge and quick-buy', () => {
     expect(none.reply?.text).toContain('/buy10');
   });
 
+  it('a card removed in the portal (payment_method.detached) is no longer offered for quick-buy', async () => {
+    const fan = newFan('Rem');
+    await buyAndPay(env, fan, env.products.credits10, { saveCard: true });
+    const before = await env.payments.service.quickBuy(fan, 10);
+    expect(before.reply?.text).toBe('Charge $5.00 to Visa •••• 4242 for 10 credits?');
+    const user = (await env.db('users').where('id', fan.id).first()) as Record<string, string>;
+    // What the portal does when the fan removes the card.
+    await env.stripe.paymentMethods.detach(user.saved_payment_method_id!);
+    await env.sim.control.waitForDeliveries(30_000);
+    const after = (await env.db('users').where('id', fan.id).first()) as Record<string, unknown>;
+    expect(after.saved_payment_method_id).toBeNull();
+    const offer = await env.payments.service.quickBuy(fan, 10);
+    expect(offer.reply?.buttons?.[0]?.[0]).toMatchObject({
+      url: expect.stringMatching(/checkout/),
+    });
+    const detached = env.sim.control
+      .deliveries()
+      .filter((d) => d.eventType === 'payment_method.detached');
+    expect(detached.length).toBeGreaterThan(0);
+    expect(detached.every((d) => d.status === 200)).toBe(true);
+  });
+
   it('/billing opens the portal, or explains when there is no billing profile yet', async () => {
     const fan = newFan('Flo');
     expect((await env.payments.service.billing(fan)).reply?.text).toContain('first purchase');
