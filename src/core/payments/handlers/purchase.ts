@@ -32,7 +32,7 @@ export async function lockPurchase<Tx>(
   await store.ensureFan(purchase.fanId, ctx.tx);
   if (purchase.paymentId !== null) {
     const own = await store.lockExisting(ctx.tx, { id: purchase.paymentId });
-    if (own && own.fanId === purchase.fanId) return linkStripeIds(ctx, own, lookup);
+    if (own && isSamePayment(own, purchase, lookup)) return linkStripeIds(ctx, own, lookup);
   }
   const init: NewPayment = {
     fanId: purchase.fanId,
@@ -41,6 +41,25 @@ export async function lockPurchase<Tx>(
     currency,
   };
   return store.lockPayment(ctx.tx, lookup, init);
+}
+
+/**
+ * The row metadata names is this payment's unless it says otherwise: ids restart after a
+ * restore, so a row of another fan, source or product, or one already tied to another session
+ * or PaymentIntent, is a different payment that reuses the id.
+ */
+function isSamePayment(
+  own: PaymentRecord,
+  purchase: PurchaseMetadata,
+  lookup: PurchaseLookup,
+): boolean {
+  if (own.fanId !== purchase.fanId || own.source !== purchase.source) return false;
+  if (own.productId !== null && purchase.productId !== null && own.productId !== purchase.productId)
+    return false;
+  if ('checkoutSessionId' in lookup) {
+    return own.checkoutSessionId === null || own.checkoutSessionId === lookup.checkoutSessionId;
+  }
+  return own.paymentIntentId === null || own.paymentIntentId === lookup.paymentIntentId;
 }
 
 /** Stores the Stripe id our own row does not know yet. */
