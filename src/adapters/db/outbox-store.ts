@@ -8,6 +8,7 @@ import { createDeliveryBookkeeping } from './outbox/delivery.js';
 import { enqueueIn } from './outbox/enqueue.js';
 import { createOutboxMaintenance } from './outbox/maintenance.js';
 import type { DbOutboxStore } from './outbox/types.js';
+import { createOutboxWakeups } from './outbox/wakeups.js';
 
 export type { DbOutboxStore, OutboxJobDetails } from './outbox/types.js';
 
@@ -19,5 +20,6 @@ export function createOutboxStore(db: Knex): DbOutboxStore {
     ...createOutboxClaims(db),
     ...createDeliveryBookkeeping(db),
     ...createOutboxMaintenance(db),
+    ...createOutboxWakeups(db),
   };
 }

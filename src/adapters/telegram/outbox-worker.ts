@@ -20,6 +20,9 @@ import { handleFailure, type WorkerControls } from './outbox/failure-actions/ind
 import { loadPauses, recoverAbandoned } from './outbox/recovery.js';
 import { ChatBusyError, sleep, type Slot } from './sender.js';
 
+/** The shortest sleep between rounds while due jobs wait for budget or a busy lane. */
+const MIN_IDLE_DELAY_MS = 10;
+
 export type { OutboxWorkerDeps } from './outbox/deps.js';
 
 /** A unique worker id: host, pid and a random suffix. */
@@ -43,6 +46,7 @@ export class OutboxWorker {
   private lastPauseRefresh = 0;
   private lastRecovery = 0;
   private renewTimer: NodeJS.Timeout | undefined;
+  private stopListening: (() => Promise<void>) | undefined;
 
   constructor(private readonly deps: OutboxWorkerDeps) {
     this.workerId = deps.workerId ?? newWorkerId();
@@ -65,6 +69,7 @@ export class OutboxWorker {
     await this.refreshPauses();
     await this.recover(this.deps.singleInstance);
     this.running = true;
+    this.stopListening = await this.deps.store.onEnqueued(() => this.wake());
     this.loopDone = this.loop();
     this.renewTimer = setInterval(
       () => void this.renewLeases(),
@@ -103,6 +108,7 @@ export class OutboxWorker {
       await Promise.race([settle, sleep(2_000)]);
     }
     if (this.renewTimer) clearInterval(this.renewTimer);
+    await this.stopListening?.();
   }
 
   private async loop(): Promise<void> {
@@ -111,12 +117,27 @@ export class OutboxWorker {
       try {
         const result = await this.tick();
         if (result.claimed > 0) continue;
-        delay = Math.min(delay, Math.max(1, result.nextDelay));
+        delay = await this.idleDelay(result.nextDelay);
       } catch (err) {
         this.deps.logger.error({ err }, 'outbox worker round failed');
       }
       await this.waitForWork(delay);
     }
+  }
+
+  /**
+   * How long to sleep after a round that claimed nothing: until the next pending job is due
+   * (an album hold, a retry's backoff) or the budget frees, never longer than `idlePollMs`.
+   * An enqueue (here, or NOTIFYed by another instance) and a finished call wake it earlier,
+   * so an idle worker costs nothing and a new job waits for nothing.
+   */
+  private async idleDelay(budgetDelay: number): Promise<number> {
+    const due = await this.deps.store.nextDueAt();
+    if (due === null) return this.idlePollMs;
+    const untilDue = due.getTime() - Date.now();
+    if (untilDue > 0) return Math.min(this.idlePollMs, untilDue);
+    // Due but not claimable now (budget, busy lanes): retry after the budget's delay.
+    return Math.min(this.idlePollMs, Math.max(MIN_IDLE_DELAY_MS, budgetDelay));
   }
 
   private waitForWork(ms: number): Promise<void> {

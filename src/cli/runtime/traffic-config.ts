@@ -17,7 +17,7 @@ export interface TrafficTuning {
   concurrency: number;
   /** Outbox lease (ms): how long a crashed instance's claimed jobs stay locked. */
   leaseMs: number;
-  /** How often the worker looks for work when idle (ms). */
+  /** Safety-net poll of an idle worker (ms): enqueues and Postgres NOTIFY wake it sooner. */
   idlePollMs: number;
   /** How often persisted pauses are reloaded (ms). */
   pauseRefreshMs: number;
@@ -31,7 +31,7 @@ export const DEFAULT_TUNING: TrafficTuning = {
   limits: DEFAULT_TRAFFIC_LIMITS,
   concurrency: 8,
   leaseMs: 60_000,
-  idlePollMs: 250,
+  idlePollMs: 5_000,
   pauseRefreshMs: 5_000,
   pollTimeoutSeconds: 25,
   shutdownGraceMs: 10_000,

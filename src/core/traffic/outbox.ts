@@ -138,6 +138,13 @@ export interface OutboxStore {
   }): Promise<{ requeued: number; attempted: OutboxJob[] }>;
   /** Queue depth by status, for /metrics. */
   depth(): Promise<Record<OutboxStatus, number>>;
+  /** When the earliest pending job may be sent (null: nothing is pending). */
+  nextDueAt(): Promise<Date | null>;
+  /**
+   * Calls `listener` when another process enqueued work (Postgres LISTEN/NOTIFY; a no-op
+   * where one process is all there is). Resolves to the function that stops listening.
+   */
+  onEnqueued(listener: () => void): Promise<() => Promise<void>>;
   /** Deletes finished jobs older than `before`. */
   purgeFinished(before: Date): Promise<number>;
   /** Points pending jobs of a migrated group to its new id. */

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { NewOutboxJob } from '../../../core/traffic/outbox.js';
 import { toInt } from '../rows.js';
 import { toNewRow } from './mapping.js';
+import { notifyEnqueued } from './wakeups.js';
 
 /** Persists jobs through `q`; a used dedupe key yields the existing job's id. */
 export async function enqueueIn(
@@ -24,5 +25,6 @@ export async function enqueueIn(
       ids.push(toInt(existing?.id));
     }
   }
+  if (jobs.length > 0) await notifyEnqueued(q);
   return ids;
 }

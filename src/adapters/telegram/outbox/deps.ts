@@ -24,7 +24,7 @@ export interface OutboxWorkerDeps {
   concurrency?: number;
   /** A claimed job not finished after this long is recovered by another worker. */
   leaseMs?: number;
-  /** How often to look for work when nothing woke the worker. */
+  /** How often to look for work when nothing woke the worker (a safety net). */
   idlePollMs?: number;
   /** How often persisted pauses (from other instances) are reloaded. */
   pauseRefreshMs?: number;
