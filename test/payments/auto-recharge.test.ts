@@ -131,6 +131,19 @@ describe('auto-recharge and quick-buy', () => {
     expect(receipts).toHaveLength(2);
   });
 
+  it('a crossing seen after its recharge landed charges nothing more', async () => {
+    const { fan } = await rechargingFan('Late');
+    const result = await env.ledger.spendCredits(fan.id, 16, ledgerKeys.spend(++updateId));
+    await env.payments.spendObserver.onCreditsSpent(fan.id, 25, result.balance.credits);
+    await env.sim.control.waitForDeliveries(30_000);
+    expect(await fanState(env.db, fan.id)).toMatchObject({ credits: 9 + 10, grants: 2 });
+    // The same crossing reported again (a slow observer, another instance): balance is 19 now.
+    await env.payments.spendObserver.onCreditsSpent(fan.id, 25, result.balance.credits);
+    await env.sim.control.waitForDeliveries(30_000);
+    expect(rechargeIntents(fan.id)).toHaveLength(1);
+    expect(await fanState(env.db, fan.id)).toMatchObject({ credits: 19, grants: 2 });
+  });
+
   it('a decline tells the fan why and grants nothing; after 3 failures auto-recharge turns off and admins are told', async () => {
     const { fan, customer } = await rechargingFan('Bo');
     env.sim.control.setCardBehavior(customer, 'card_declined');

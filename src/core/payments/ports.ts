@@ -195,12 +195,15 @@ export interface PaymentStore<Tx> {
 
   /**
    * Starts an attempt for a crossing unless the fan already has one in flight (pending or
-   * processing and newer than `staleBefore`); the fan's row is locked while deciding.
+   * processing and newer than `staleBefore`), or their balance is above `creditsAtMost` by
+   * now (an earlier recharge landed since the crossing); the fan's row is locked while
+   * deciding.
    */
   startRechargeAttempt(
     fanId: number,
     productId: number,
     staleBefore: Date,
+    creditsAtMost?: number,
   ): Promise<RechargeAttempt | null>;
   findAttempt(
     lookup: { id: number } | { paymentIntentId: string },

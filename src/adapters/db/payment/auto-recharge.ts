@@ -33,9 +33,13 @@ export function createAutoRechargeSettings(db: Knex): Pick<DbPaymentStore, 'setA
 export function createRechargeAttempts(db: Knex, installId = 'premiumbot'): RechargeAttempts {
   const locked = rowLockOf(db);
   return {
-    async startRechargeAttempt(fanId, productId, staleBefore) {
+    async startRechargeAttempt(fanId, productId, staleBefore, creditsAtMost) {
       return db.transaction(async (tx) => {
-        await locked(tx('users').where('id', fanId).select('id')).first();
+        const fan = (await locked(
+          tx('users').where('id', fanId).select('message_credits'),
+        ).first()) as { message_credits: unknown } | undefined;
+        if (creditsAtMost !== undefined && Number(fan?.message_credits) > creditsAtMost)
+          return null;
         const open = (await tx('auto_recharge_attempts')
           .where('user_id', fanId)
           .whereIn('status', ['pending', 'processing'])

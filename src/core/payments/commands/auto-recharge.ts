@@ -45,6 +45,8 @@ export async function rechargeAfterSpend<Tx>(
     fanId,
     product.id,
     new Date(ctx.now().getTime() - STALE_ATTEMPT_MS),
+    // A crossing seen late (its recharge already landed) charges nothing more.
+    threshold,
   );
   if (!attempt) return;
   const fan: FanProfile = {
