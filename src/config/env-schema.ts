@@ -210,6 +210,18 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
     schema: positiveInt(65535),
   },
   {
+    key: 'METRICS_TOKEN',
+    group: 'Server',
+    description:
+      'Bearer token for GET /metrics (16-256 of A-Z a-z 0-9 _ -); without it /metrics answers only requests from this machine.',
+    secret: true,
+    requiredFor: [],
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z, a-z, 0-9, _ and -'),
+    example: 'replace-with-a-long-random-string',
+  },
+  {
     key: 'DATABASE_URL',
     group: 'Database',
     description: 'postgres://USER:PASSWORD@HOST:5432/DB or sqlite:PATH.',

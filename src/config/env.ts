@@ -70,6 +70,8 @@ export interface AppConfig {
   publicUrl?: string;
   host: string;
   port: number;
+  /** METRICS_TOKEN: bearer token for /metrics (absent: loopback only). */
+  metricsToken?: string;
   databaseUrl: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -170,6 +172,7 @@ export function loadConfig(source: EnvSource | RawEnv, needs: readonly Need[] = 
     publicUrl: get('PUBLIC_URL') === undefined ? undefined : stripSlash(get('PUBLIC_URL')!),
     host: get('HOST')!,
     port: Number(get('PORT')),
+    metricsToken: get('METRICS_TOKEN'),
     databaseUrl: get('DATABASE_URL')!,
     logLevel: get('LOG_LEVEL') as AppConfig['logLevel'],
   };

@@ -22,6 +22,8 @@ export interface AppDeps {
   onError?: (err: Error, context: Record<string, unknown>) => Promise<void> | void;
   /** More routes (the Stripe webhook…), registered after the Telegram webhook and health routes. */
   routes?: readonly FastifyPluginAsync[];
+  /** METRICS_TOKEN for GET /metrics (absent: loopback only). */
+  metricsToken?: string;
   /** Max body size; Telegram updates are small. */
   bodyLimit?: number;
 }
@@ -63,7 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler(async (_request, reply) => reply.status(404).send({ error: 'not found' }));
 
   await app.register(healthRoute(deps.health));
-  await app.register(metricsRoute(deps.registry));
+  await app.register(metricsRoute(deps.registry, { token: deps.metricsToken }));
   if (deps.telegram)
     await app.register(telegramWebhookRoute(deps.telegram, deps.metrics, deps.logger));
   for (const route of deps.routes ?? []) await app.register(route);

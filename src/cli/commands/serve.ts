@@ -46,6 +46,7 @@ export const serveCommand: CommandModule = {
             logger,
             tuning,
             scheduleJobs: true,
+            metricsToken: config.metricsToken,
             payments: config.stripeApiKey
               ? { stripe: stripeClient(config), webhookSecrets: config.stripeWebhookSecrets }
               : undefined,

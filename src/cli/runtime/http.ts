@@ -56,5 +56,6 @@ export async function buildHttp(context: HttpContext): Promise<FastifyInstance> 
         text: `An HTTP request failed (${err.name}). See the logs.`,
       }),
     routes: [...(options.routes ?? []), ...context.extraRoutes],
+    metricsToken: options.metricsToken,
   });
 }

@@ -59,6 +59,8 @@ export interface RuntimeOptions {
   payments?: PaymentsOptions;
   routes?: readonly FastifyPluginAsync[];
   workerId?: string;
+  /** METRICS_TOKEN: bearer token for GET /metrics (absent: loopback only). */
+  metricsToken?: string;
 }
 
 /** Every store, client and service of one process, each built once. */

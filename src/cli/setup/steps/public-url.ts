@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { askSetting } from '../ask-setting.js';
 import type { SetupStep } from '../types.js';
 
@@ -19,5 +20,11 @@ export const publicUrlStep: SetupStep = {
         `Webhooks will go to ${value.replace(/\/+$/, '')}/telegram-webhook and /stripe-webhook`,
     });
     if (url) ctx.answers.set('PUBLIC_URL', url.replace(/\/+$/, ''));
+    if (!ctx.answers.get('METRICS_TOKEN')) {
+      ctx.answers.set('METRICS_TOKEN', randomBytes(24).toString('base64url'));
+      ctx.output.out(
+        '✔ Generated METRICS_TOKEN (scrape /metrics with Authorization: Bearer <token>; it is not public).',
+      );
+    }
   },
 };
