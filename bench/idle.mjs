@@ -7,44 +7,16 @@
  *
  *   npm run bench:idle
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { randomBytes } from 'node:crypto';
-import knexFactory from 'knex';
-import { createDb } from '../dist/adapters/db/knex.js';
 import { buildRuntime } from '../dist/cli/runtime/index.js';
-import { createSettingsStore } from '../dist/config/settings-store.js';
 import { silentLogger } from '../dist/core/logger.js';
-import { MESSAGE_TYPES } from '../dist/core/pricing.js';
 import { createTelegramSimulator } from '../dist/sandbox/telegram/index.js';
+import { benchDialects, freeMessages, freshDatabase } from './lib.mjs';
 
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 20);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20);
 const SECRET = 'bench-idle-secret';
-
-async function freshDatabase(dialect, serverUrl) {
-  if (dialect === 'sqlite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-idle-'));
-    const db = createDb(`sqlite:${path.join(dir, 'idle.db')}`);
-    return { db, destroy: async () => (await db.destroy(), fs.rmSync(dir, { recursive: true })) };
-  }
-  const name = `pb_idle_${randomBytes(4).toString('hex')}`;
-  const admin = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
-  await admin.raw(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const db = createDb(url.toString());
-  return {
-    db,
-    destroy: async () => {
-      await db.destroy();
-      await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.destroy();
-    },
-  };
-}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -56,8 +28,7 @@ async function bench(dialect, serverUrl) {
   const { chatId } = sim.control.createForumGroup({ title: 'Idle team', ownerId: owner.id });
   const database = await freshDatabase(dialect, serverUrl);
   await database.db.migrate.latest();
-  const settings = createSettingsStore(database.db);
-  for (const type of MESSAGE_TYPES) await settings.set(`cost.${type}`, 0);
+  await freeMessages(database.db);
   const runtime = await buildRuntime({
     botToken: sim.token,
     apiRoot: sim.apiRoot,
@@ -115,8 +86,7 @@ async function bench(dialect, serverUrl) {
   };
 }
 
-const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? '';
-const dialects = ['sqlite', ...(/^postgres/i.test(serverUrl) ? ['postgres'] : [])];
+const { serverUrl, dialects } = benchDialects();
 console.log(`premiumbot idle benchmark (node ${process.version}, ${os.cpus().length} CPUs)`);
 for (const dialect of dialects) {
   const r = await bench(dialect, serverUrl);

@@ -9,54 +9,18 @@
  *   npm run bench:relay
  *   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:relay
  */
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import knexFactory from 'knex';
-import { createDb } from '../dist/adapters/db/knex.js';
 import { buildRuntime } from '../dist/cli/runtime/index.js';
-import { createSettingsStore } from '../dist/config/settings-store.js';
-import { MESSAGE_TYPES } from '../dist/core/pricing.js';
 import { silentLogger } from '../dist/core/logger.js';
 import { createTelegramSimulator } from '../dist/sandbox/telegram/index.js';
+import { benchDialects, freeMessages, freshDatabase } from './lib.mjs';
 
 const UPDATES = Number(process.env.BENCH_UPDATES ?? 2000);
 const WEBHOOK_CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
 const JOBS = Number(process.env.BENCH_JOBS ?? 5000);
 const FANS = 200;
 const SECRET = 'bench-secret';
-
-/** A fresh database: a temp SQLite file, or a new database on the Postgres server. */
-async function freshDatabase(dialect, serverUrl) {
-  if (dialect === 'sqlite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-bench-'));
-    const url = `sqlite:${path.join(dir, 'bench.db')}`;
-    const db = createDb(url);
-    return {
-      db,
-      destroy: async () => {
-        await db.destroy();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const name = `pb_bench_${randomBytes(4).toString('hex')}`;
-  const admin = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
-  await admin.raw(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const db = createDb(url.toString(), { poolMax: 10 });
-  return {
-    db,
-    destroy: async () => {
-      await db.destroy();
-      await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.destroy();
-    },
-  };
-}
 
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -73,8 +37,7 @@ async function bench(dialect, serverUrl) {
   for (const fan of fans) sim.control.fanSendsText(fan.id, '/start');
   const database = await freshDatabase(dialect, serverUrl);
   await database.db.migrate.latest();
-  const settings = createSettingsStore(database.db);
-  for (const type of MESSAGE_TYPES) await settings.set(`cost.${type}`, 0);
+  await freeMessages(database.db);
   const runtime = await buildRuntime({
     botToken: sim.token,
     apiRoot: sim.apiRoot,
@@ -155,8 +118,7 @@ async function bench(dialect, serverUrl) {
   };
 }
 
-const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? '';
-const dialects = ['sqlite', ...(/^postgres/i.test(serverUrl) ? ['postgres'] : [])];
+const { serverUrl, dialects } = benchDialects();
 console.log(`premiumbot relay benchmark (node ${process.version}, ${os.cpus().length} CPUs)`);
 for (const dialect of dialects) {
   const r = await bench(dialect, serverUrl);
