@@ -90,8 +90,9 @@ export function renderConfigurationDoc(extras: ConfigDocExtras = {}): string {
     out.push(
       '## Runtime settings (database)',
       '',
-      'Business settings live in the `settings` table, are edited from the admin panel and are',
-      'cached briefly; a write invalidates the cache.',
+      'Business settings live in the `settings` table (a key without a row has its default) and',
+      'are cached briefly; a write invalidates the cache. There is no admin panel to edit them yet:',
+      'change a row in the table, or keep the default.',
       '',
       '| key | meaning | default |',
       '|---|---|---|',
