@@ -24,7 +24,7 @@ export const LEDGER_KINDS = [
   'refund_reversal',
   /** Pass time taken back after a refund or a lost dispute (banked, then running). */
   'pass_revoke',
-  /** Credits from a later grant used to pay off debt. */
+  /** Credits (or pass seconds) from a later purchase used to pay off debt (or time debt). */
   'debt_settle',
   /** Pass time bought and banked. */
   'pass_grant',
@@ -52,6 +52,8 @@ export interface LedgerEntry {
   secondsDelta: number;
   /** Change of `users.credit_debt`. */
   debtDelta: number;
+  /** Change of `users.time_debt_seconds` (used pass time owed after a refund). */
+  timeDebtDelta: number;
   idempotencyKey: string;
   reference: string | null;
   note: string | null;
@@ -66,6 +68,8 @@ export interface Balance {
   seconds: number;
   /** Credits owed after refunds; paid off by the next grants. */
   debt: number;
+  /** Pass seconds owed after refunds (time already used); paid off by the next pass bought. */
+  timeDebt: number;
   passStartedAt: Date | null;
   passEndsAt: Date | null;
   isFrozen: boolean;
@@ -81,6 +85,11 @@ export interface LedgerResult {
 
 export interface GrantResult extends LedgerResult {
   /** Credits of this grant that went to paying off debt (recorded as a `debt_settle` entry). */
+  debtSettled: number;
+}
+
+export interface TimeGrantResult extends LedgerResult {
+  /** Seconds of this pass that went to paying off time debt (a `debt_settle` entry). */
   debtSettled: number;
 }
 
@@ -103,7 +112,7 @@ export interface PassRevokeResult extends LedgerResult {
   banked: number;
   /** Seconds cut from the end of the running pass. */
   running: number;
-  /** Seconds that could not be taken back (already used). */
+  /** Seconds that could not be taken back (already used), added to the fan's time debt. */
   used: number;
 }
 
@@ -174,8 +183,8 @@ export interface LedgerStore<Tx = unknown> {
     trx?: Tx,
   ): Promise<RefundReversalResult | null>;
   /**
-   * Takes back up to `seconds` of pass time: banked seconds first, then the unused rest of
-   * the running pass (its end moves earlier); what was already used is only reported.
+   * Takes back `seconds` of pass time: banked seconds first, then the unused rest of the
+   * running pass (its end moves earlier); what was already used becomes time debt.
    */
   revokeTime(
     fanId: number,
@@ -185,14 +194,14 @@ export interface LedgerStore<Tx = unknown> {
     meta?: LedgerMeta,
     trx?: Tx,
   ): Promise<PassRevokeResult>;
-  /** Banks pass seconds. */
+  /** Banks pass seconds bought; time debt is paid off first. */
   grantTime(
     fanId: number,
     seconds: number,
     key: string,
     meta?: LedgerMeta,
     trx?: Tx,
-  ): Promise<LedgerResult>;
+  ): Promise<TimeGrantResult>;
   /** Turns every banked second into a running pass (extending one still running). */
   startPass(
     fanId: number,
@@ -203,7 +212,15 @@ export interface LedgerStore<Tx = unknown> {
   ): Promise<PassStartResult>;
   balance(fanId: number, trx?: Tx): Promise<Balance>;
   /** The sums of the fan's ledger (what the cached balance must equal). */
-  sumLedger(fanId: number, trx?: Tx): Promise<{ credits: number; seconds: number; debt: number }>;
+  sumLedger(fanId: number, trx?: Tx): Promise<LedgerSums>;
+}
+
+/** The sums of a fan's ledger columns, one per cached balance column. */
+export interface LedgerSums {
+  credits: number;
+  seconds: number;
+  debt: number;
+  timeDebt: number;
 }
 
 /**
@@ -314,7 +331,10 @@ export const ledgerKeys = {
   passStart: (updateId: number) => build('pass_start', [updateId, 'update id']),
   /** The credits of a paid fan message given back because it was never delivered. */
   relayRefund: (spendKey: string) => validateKey(`relay_refund:${spendKey}`),
-  /** The debt settlement that accompanies a grant. */
+  /**
+   * The debt settlement that accompanies a purchase: credits for a `grant:` key, time debt for
+   * a `pass_grant:` key (the grant key's own prefix tells them apart).
+   */
   debtSettle: (grantKey: string) => `settle:${grantKey}`,
 } as const;
 
@@ -335,7 +355,7 @@ export function splitReversal(debt: number, amount: number): { settled: number; 
 
 /**
  * How revoking `seconds` of pass time splits: banked seconds first, then what is left of the
- * running pass (`runningLeft`); the rest was already used.
+ * running pass (`runningLeft`); the rest was already used and becomes time debt.
  */
 export function splitPassRevoke(
   banked: number,
@@ -348,10 +368,15 @@ export function splitPassRevoke(
 }
 
 /**
- * How much of a purchase goes to paying off debt. Only purchases (`grant`) settle debt;
- * gifts and adjustments are deliberate admin choices and reach the balance untouched.
+ * How much of a movement goes to paying off debt. Only purchases settle debt: credits bought
+ * (`grant`) pay off credit debt, a pass bought (`pass_grant`) pays off time debt; gifts and
+ * adjustments are deliberate admin choices and reach the balance untouched.
  */
-export function debtToSettle(kind: CreditGrantKind, debt: number, granted: number): number {
-  if (kind !== 'grant') return 0;
+export function debtToSettle(
+  kind: CreditGrantKind | 'pass_grant',
+  debt: number,
+  granted: number,
+): number {
+  if (kind !== 'grant' && kind !== 'pass_grant') return 0;
   return Math.max(0, Math.min(debt, granted));
 }

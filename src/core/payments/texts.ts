@@ -13,20 +13,26 @@ export interface BalanceView {
   credits: number;
   seconds: number;
   debt: number;
+  /** Pass seconds owed (used time of a refunded pass); left out where nothing shows it. */
+  timeDebt?: number;
 }
 
-/** "12 credits", plus banked time and debt when there are any. */
+/** "12 credits", plus banked time and what is owed (credits, pass time) when there is any. */
 export function describeBalance(t: Translate, balance: BalanceView): string {
   const credits = describeAmount('credits', balance.credits);
   const text =
     balance.seconds > 0
       ? t('payment.balance.with_time', { credits, time: describeAmount('time', balance.seconds) })
       : credits;
-  if (balance.debt <= 0) return text;
-  return t('payment.balance.owing', {
-    balance: text,
-    debt: describeAmount('credits', balance.debt),
-  });
+  const timeDebt = balance.timeDebt ?? 0;
+  const owed = [
+    balance.debt > 0 ? describeAmount('credits', balance.debt) : null,
+    timeDebt > 0
+      ? t('payment.balance.time_owed', { time: describeAmount('time', timeDebt) })
+      : null,
+  ].filter((part): part is string => part !== null);
+  if (owed.length === 0) return text;
+  return t('payment.balance.owing', { balance: text, debt: owed.join(', ') });
 }
 
 /** "Visa •••• 4242". */
@@ -64,15 +70,21 @@ function lines(...parts: (string | null)[]): string {
   return parts.filter(Boolean).join('\n');
 }
 
+/** "5 credits went to the balance you owed." / "45 minutes went to the pass time you owed." */
+function settledLine(t: Translate, p: PurchaseView, settled: number): string {
+  return p.type === 'time'
+    ? t('payment.receipt.time_settled', { time: describeAmount('time', settled) })
+    : t('payment.receipt.settled', { credits: describeAmount('credits', settled) });
+}
+
 /** The fan's texts about payments; `t` translates into the fan's language. */
 export const fanTexts = {
+  /** `settled`: what of the purchase paid off debt, in its own unit (credits, or seconds). */
   receipt: (t: Translate, p: PurchaseView, balance: BalanceView, settled: number) =>
     lines(
       t('payment.receipt.title'),
       t('payment.receipt.item', { label: p.label, amount: what(p), price: moneyOf(t, p) }),
-      settled > 0
-        ? t('payment.receipt.settled', { credits: describeAmount('credits', settled) })
-        : null,
+      settled > 0 ? settledLine(t, p, settled) : null,
       t('payment.your_balance', { balance: describeBalance(t, balance) }),
     ),
   paymentProcessing: (t: Translate, p: PurchaseView) =>

@@ -48,12 +48,12 @@ describe('ledger store', () => {
   async function expectConsistent(fanId: number): Promise<void> {
     const balance = await ledger.balance(fanId);
     const sums = await ledger.sumLedger(fanId);
-    expect({ credits: balance.credits, seconds: balance.seconds, debt: balance.debt }).toEqual(
-      sums,
-    );
+    const { credits, seconds, debt, timeDebt } = balance;
+    expect({ credits, seconds, debt, timeDebt }).toEqual(sums);
     expect(balance.credits).toBeGreaterThanOrEqual(0);
     expect(balance.seconds).toBeGreaterThanOrEqual(0);
     expect(balance.debt).toBeGreaterThanOrEqual(0);
+    expect(balance.timeDebt).toBeGreaterThanOrEqual(0);
   }
 
   beforeAll(async () => {
@@ -319,6 +319,56 @@ describe('ledger store', () => {
       const fresh = await ledger.startPass(fan, afterEnd, ledgerKeys.passStart(11004));
       expect(fresh.passStartedAt.toISOString()).toBe('2026-11-27T00:00:00.000Z');
       expect(fresh.passEndsAt.toISOString()).toBe('2026-11-27T00:01:00.000Z');
+      await expectConsistent(fan);
+    });
+
+    it('takes back banked, then running time; the used rest is time debt the next pass pays off', async () => {
+      const fan = await newFan();
+      await ledger.grantTime(fan, 3600, ledgerKeys.passGrantCheckout('cs_debt_1'));
+      const start = new Date('2026-11-26T12:00:00.000Z');
+      await ledger.startPass(fan, start, ledgerKeys.passStart(12001));
+      await ledger.grantTime(fan, 600, ledgerKeys.passGrantCheckout('cs_debt_2'));
+      // 45 minutes in: 600 s banked, 900 s of the pass left, 2700 s used.
+      const now = new Date('2026-11-26T12:45:00.000Z');
+      const revoked = await ledger.revokeTime(fan, 4200, now, ledgerKeys.passRevoke('re_debt'));
+      expect(revoked).toMatchObject({ duplicate: false, banked: 600, running: 900, used: 2700 });
+      expect(revoked.entry).toMatchObject({ secondsDelta: -600, timeDebtDelta: 2700 });
+      expect(revoked.balance).toMatchObject({ seconds: 0, timeDebt: 2700, debt: 0 });
+      expect(revoked.balance.passEndsAt?.toISOString()).toBe('2026-11-26T12:45:00.000Z');
+      await expectConsistent(fan);
+      const replay = await ledger.revokeTime(fan, 4200, now, ledgerKeys.passRevoke('re_debt'));
+      expect(replay).toMatchObject({ duplicate: true, banked: 600, used: 2700 });
+      expect(replay.balance.timeDebt).toBe(2700);
+
+      // A smaller pass pays off what it can; the next pays off the rest and banks the remainder.
+      const key1 = ledgerKeys.passGrantCheckout('cs_debt_3');
+      const first = await ledger.grantTime(fan, 1800, key1);
+      expect(first).toMatchObject({ duplicate: false, debtSettled: 1800 });
+      expect(first.entry).toMatchObject({ kind: 'pass_grant', secondsDelta: 1800 });
+      expect(first.balance).toMatchObject({ seconds: 0, timeDebt: 900 });
+      const settle = await ledger.findEntry(ledgerKeys.debtSettle(key1));
+      expect(settle).toMatchObject({
+        kind: 'debt_settle',
+        creditsDelta: 0,
+        secondsDelta: -1800,
+        debtDelta: 0,
+        timeDebtDelta: -1800,
+        reference: key1,
+      });
+      expect(await ledger.grantTime(fan, 1800, key1)).toMatchObject({
+        duplicate: true,
+        debtSettled: 1800,
+      });
+      const second = await ledger.grantTime(fan, 3600, ledgerKeys.passGrantCheckout('cs_debt_4'));
+      expect(second).toMatchObject({ debtSettled: 900 });
+      expect(second.balance).toMatchObject({ seconds: 2700, timeDebt: 0 });
+      await expectConsistent(fan);
+
+      // Credit debt and time debt are separate: credits bought never pay off time.
+      await ledger.revokeTime(fan, 3000, now, ledgerKeys.passRevoke('re_debt_2'));
+      const credits = await ledger.grantCredits(fan, 10, ledgerKeys.grantCheckout('cs_debt_5'));
+      expect(credits).toMatchObject({ debtSettled: 0 });
+      expect(credits.balance).toMatchObject({ credits: 10, seconds: 0, timeDebt: 300 });
       await expectConsistent(fan);
     });
 

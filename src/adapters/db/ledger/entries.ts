@@ -21,6 +21,7 @@ export async function insertEntry(tx: DbTx, entry: NewEntry): Promise<LedgerEntr
       credits_delta: entry.creditsDelta ?? 0,
       seconds_delta: entry.secondsDelta ?? 0,
       debt_delta: entry.debtDelta ?? 0,
+      time_debt_delta: entry.timeDebtDelta ?? 0,
       idempotency_key: entry.key,
       reference: entry.meta.reference ?? null,
       note: entry.meta.note ?? null,

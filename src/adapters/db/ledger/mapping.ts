@@ -7,6 +7,7 @@ export interface UserRow {
   message_credits: number | string;
   time_credits_seconds: number | string;
   credit_debt: number | string;
+  time_debt_seconds: number | string;
   pass_started_at: unknown;
   pass_ends_at: unknown;
   is_frozen: unknown;
@@ -19,6 +20,7 @@ export interface LedgerRow {
   credits_delta: number | string;
   seconds_delta: number | string;
   debt_delta: number | string;
+  time_debt_delta: number | string;
   idempotency_key: string;
   reference: string | null;
   note: string | null;
@@ -32,6 +34,7 @@ export interface NewEntry {
   creditsDelta?: number;
   secondsDelta?: number;
   debtDelta?: number;
+  timeDebtDelta?: number;
   key: string;
   meta: LedgerMeta;
 }
@@ -41,6 +44,7 @@ export const USER_BALANCE_COLUMNS = [
   'message_credits',
   'time_credits_seconds',
   'credit_debt',
+  'time_debt_seconds',
   'pass_started_at',
   'pass_ends_at',
   'is_frozen',
@@ -53,6 +57,7 @@ export function toBalance(row: UserRow): Balance {
     credits: toInt(row.message_credits),
     seconds: toInt(row.time_credits_seconds),
     debt: toInt(row.credit_debt),
+    timeDebt: toInt(row.time_debt_seconds),
     passStartedAt: toDate(row.pass_started_at),
     passEndsAt: toDate(row.pass_ends_at),
     isFrozen: toBool(row.is_frozen),
@@ -68,6 +73,7 @@ export function toEntry(row: LedgerRow): LedgerEntry {
     creditsDelta: toInt(row.credits_delta),
     secondsDelta: toInt(row.seconds_delta),
     debtDelta: toInt(row.debt_delta),
+    timeDebtDelta: toInt(row.time_debt_delta),
     idempotencyKey: row.idempotency_key,
     reference: row.reference,
     note: row.note,

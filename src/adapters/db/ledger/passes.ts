@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { AccountFrozenError, NoBankedTimeError } from '../../../core/errors.js';
 import {
+  debtToSettle,
   splitPassRevoke,
   validateAmount,
   type Balance,
@@ -8,12 +9,14 @@ import {
 } from '../../../core/ledger.js';
 import { passAfterStart } from '../../../core/passes.js';
 import { requireBalance, shift, updateFan, withLockedFan } from './balance.js';
+import { debtSettledBy, recordDebtSettlement } from './debt.js';
 import { earlierEntry, findEntry, insertEntry } from './entries.js';
 import type { DbLedgerStore, DbTx } from './types.js';
 
 /**
- * Pass seconds: banked when bought, turned into a running pass by the fan's next message,
- * taken back (banked first, then the running pass's unused rest) after a refund.
+ * Pass seconds: banked when bought (time debt paid off first), turned into a running pass by
+ * the fan's next message, taken back after a refund (banked first, then the running pass's
+ * unused rest; what was already used becomes time debt).
  */
 export function createPasses(
   db: Knex,
@@ -30,19 +33,21 @@ export function createPasses(
           fanId,
           kind: 'pass_revoke',
           secondsDelta: -split.banked,
+          timeDebtDelta: split.used,
           key,
           meta: {
             ...meta,
-            note: `${meta.note ?? 'pass time taken back'}: ${split.banked}s banked, ${split.running}s running, ${split.used}s used`,
+            note: `${meta.note ?? 'pass time taken back'}: ${split.banked}s banked, ${split.running}s running, ${split.used}s used (owed as time debt)`,
           },
         });
         if (!entry) {
           const earlier = await earlierEntry(tx, key, fanId, ['pass_revoke']);
-          const banked = -earlier.secondsDelta;
-          return { duplicate: true, entry: earlier, banked, running: 0, used: 0, balance: fan };
+          const moved = { banked: -earlier.secondsDelta, running: 0, used: earlier.timeDebtDelta };
+          return { duplicate: true, entry: earlier, ...moved, balance: fan };
         }
         await updateFan(tx, fanId, {
           time_credits_seconds: shift(tx, 'time_credits_seconds', '-', split.banked),
+          time_debt_seconds: shift(tx, 'time_debt_seconds', '+', split.used),
           ...(split.running > 0 ? { pass_ends_at: new Date(endsAt - split.running * 1000) } : {}),
         });
         return { duplicate: false, entry, ...split, balance: await requireBalance(tx, fanId) };
@@ -52,6 +57,7 @@ export function createPasses(
     async grantTime(fanId, seconds, key, meta = {}, trx) {
       validateAmount(seconds, 'pass seconds');
       return withLockedFan(db, trx, fanId, key, async (tx, fan) => {
+        const settled = debtToSettle('pass_grant', fan.timeDebt, seconds);
         const entry = await insertEntry(tx, {
           fanId,
           kind: 'pass_grant',
@@ -62,12 +68,16 @@ export function createPasses(
         if (!entry) {
           const sameSeconds = (e: { secondsDelta: number }) => e.secondsDelta === seconds;
           const earlier = await earlierEntry(tx, key, fanId, ['pass_grant'], sameSeconds);
-          return { duplicate: true, entry: earlier, balance: fan };
+          const debtSettled = await debtSettledBy(tx, key, 'seconds');
+          return { duplicate: true, entry: earlier, debtSettled, balance: fan };
         }
+        await recordDebtSettlement(tx, fanId, key, settled, 'seconds');
         await updateFan(tx, fanId, {
-          time_credits_seconds: shift(tx, 'time_credits_seconds', '+', seconds),
+          time_credits_seconds: shift(tx, 'time_credits_seconds', '+', seconds - settled),
+          time_debt_seconds: shift(tx, 'time_debt_seconds', '-', settled),
         });
-        return { duplicate: false, entry, balance: await requireBalance(tx, fanId) };
+        const balance = await requireBalance(tx, fanId);
+        return { duplicate: false, entry, debtSettled: settled, balance };
       });
     },
 

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { LedgerEntry } from '../../../core/ledger.js';
+import type { LedgerEntry, LedgerSums } from '../../../core/ledger.js';
 import { toInt } from '../rows.js';
 import { requireBalance } from './balance.js';
 import { findEntry } from './entries.js';
@@ -10,19 +10,22 @@ type LedgerQueries = Pick<DbLedgerStore, 'balance' | 'sumLedger' | 'history' | '
 
 /** Reads: the cached balance, the ledger's sums (they must agree), history and one entry. */
 export function createLedgerQueries(db: Knex): LedgerQueries {
-  async function sumLedger(
-    fanId: number,
-    trx?: DbTx,
-  ): Promise<{ credits: number; seconds: number; debt: number }> {
+  async function sumLedger(fanId: number, trx?: DbTx): Promise<LedgerSums> {
     const row = (await (trx ?? db)('credit_ledger')
       .where('user_id', fanId)
       .select(
         db.raw('COALESCE(SUM(credits_delta), 0) AS credits'),
         db.raw('COALESCE(SUM(seconds_delta), 0) AS seconds'),
         db.raw('COALESCE(SUM(debt_delta), 0) AS debt'),
+        db.raw('COALESCE(SUM(time_debt_delta), 0) AS time_debt'),
       )
-      .first()) as { credits: unknown; seconds: unknown; debt: unknown } | undefined;
-    return { credits: toInt(row?.credits), seconds: toInt(row?.seconds), debt: toInt(row?.debt) };
+      .first()) as Record<'credits' | 'seconds' | 'debt' | 'time_debt', unknown> | undefined;
+    return {
+      credits: toInt(row?.credits),
+      seconds: toInt(row?.seconds),
+      debt: toInt(row?.debt),
+      timeDebt: toInt(row?.time_debt),
+    };
   }
 
   async function history(

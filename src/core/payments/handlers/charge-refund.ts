@@ -117,7 +117,7 @@ async function reverseShare<Tx>(
   if (!result || result.duplicate) return;
   const credits = result.returned + result.settled;
   const b = result.balance;
-  const left = { credits: b.credits, seconds: b.seconds, debt: b.debt };
+  const left = { credits: b.credits, seconds: b.seconds, debt: b.debt, timeDebt: b.timeDebt };
   await notifyFan(ctx, fanId, `refund_reversal:${refundId}`, (t) =>
     fanTexts.refundReversed(t, credits, left),
   );

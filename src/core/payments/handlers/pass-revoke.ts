@@ -1,8 +1,8 @@
 /**
  * Pass time is money too: a refund or a lost dispute of a pass purchase takes back its share
  * of the seconds bought — banked seconds first, then the unused rest of the running pass —
- * once, keyed `pass_revoke:<refund or dispute id>`. Time already used cannot be taken back
- * and is only reported.
+ * once, keyed `pass_revoke:<refund or dispute id>`. Time already used cannot be taken back:
+ * it becomes time debt, paid off by the next pass the fan buys.
  */
 import { ledgerKeys, type PassRevokeResult } from '../../ledger.js';
 import { fanTexts, teamTexts, type MoneyView } from '../texts.js';
@@ -35,7 +35,7 @@ export async function revokePassTime<Tx>(
   if (result.duplicate) return result;
   const removed = result.banked + result.running;
   const b = result.balance;
-  const left = { credits: b.credits, seconds: b.seconds, debt: b.debt };
+  const left = { credits: b.credits, seconds: b.seconds, debt: b.debt, timeDebt: b.timeDebt };
   await notifyFan(ctx, fanId, `pass_revoke:${source.id}`, (t) =>
     fanTexts.passRevoked(t, source.money, removed, result.used, left),
   );

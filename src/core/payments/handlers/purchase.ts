@@ -108,7 +108,8 @@ export async function fulfil<Tx>(
   const spend = await ctx.store.refreshSpend(fanId, ctx.thresholds, ctx.tx);
   const view = purchaseView(purchase, paid.amountCents, paid.currency);
   if (ctx.receipts) {
-    const left = { credits: balance.credits, seconds: balance.seconds, debt: balance.debt };
+    const { credits, seconds, debt, timeDebt } = balance;
+    const left = { credits, seconds, debt, timeDebt };
     await notifyFan(ctx, fanId, `receipt:${reference}`, (t) =>
       fanTexts.receipt(t, view, left, settled),
     );
@@ -124,7 +125,10 @@ export async function fulfil<Tx>(
   );
 }
 
-/** The ledger movement of a purchase: credits (paying off debt first) or banked pass time. */
+/**
+ * The ledger movement of a purchase: credits (paying off debt first) or banked pass time
+ * (paying off time debt first); `settled` is in the purchase's own unit.
+ */
 async function grant<Tx>(
   ctx: HandlerContext<Tx>,
   purchase: PurchaseMetadata,
@@ -139,7 +143,7 @@ async function grant<Tx>(
   };
   if (purchase.productType === 'time') {
     const result = await ctx.ledger.grantTime(fanId, amount, key, meta, ctx.tx);
-    return { balance: result.balance, settled: 0 };
+    return { balance: result.balance, settled: result.duplicate ? 0 : result.debtSettled };
   }
   const result = await ctx.ledger.grantCredits(fanId, amount, key, meta, ctx.tx);
   return { balance: result.balance, settled: result.duplicate ? 0 : result.debtSettled };
