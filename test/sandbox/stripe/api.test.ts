@@ -338,8 +338,14 @@ describe('the simulator as stripe-node 23.1.0 sees it', () => {
       livemode: false,
     });
     expect((await stripe.events.retrieve(first.id)).id).toBe(first.id);
-    const recent = await stripe.events.list({ created: { gte: first.created + 1 } });
+    // The created filter: nothing after the newest event, and `first` from its own second on
+    // (relative to the newest event, not to `first`: a slow machine spreads events over seconds).
+    const [newest] = (await stripe.events.list({ limit: 1 })).data as Stripe.Event[];
+    const recent = await stripe.events.list({ created: { gte: newest!.created + 1 } });
     expect(recent.data).toHaveLength(0);
+    const since = await stripe.events.list({ created: { gte: first.created }, limit: 100 });
+    expect(since.data.map((e) => e.id)).toContain(first.id);
+    expect(since.data.every((e) => e.created >= first.created)).toBe(true);
   });
 });
 
