@@ -29,6 +29,9 @@ import {
 
 const HOUR_MS = 3600_000;
 
+/** Fans whose card the pass notices asked to refresh (a pass that ended changes the card). */
+const cardRefreshes: number[] = [];
+
 /**
  * An "instance": its own pool (Postgres) and scheduler, with a clock shifted by `offsetMs`.
  * SQLite is single-instance by design (one connection per process), so there the two
@@ -48,6 +51,7 @@ function instance(
     templates: loadMessageCatalog(),
     products: createProductCatalog(db),
     wake: () => {},
+    cards: { request: (fanId) => cardRefreshes.push(fanId) },
   });
   const scheduler = startJobScheduler(
     [],
@@ -154,6 +158,7 @@ describe('time passes and their notices', () => {
     await sleep(300);
     expect(warnings()).toHaveLength(1);
     expect(ends()).toHaveLength(1);
+    expect(cardRefreshes).toEqual([fan.id]);
     expect((await ledger.balance(fan.id)).credits).toBe(4);
     expect(sim.control.violations()).toEqual([]);
   });

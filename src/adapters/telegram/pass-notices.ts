@@ -8,6 +8,7 @@ import { formatDuration, formatTime } from '../../core/info-card.js';
 import type { MessageCatalog } from '../../core/templates.js';
 import { PRIORITY, type NewOutboxJob } from '../../core/traffic/outbox.js';
 import { productKeyboard } from '../../core/keyboards.js';
+import type { PerFanRequest } from '../../core/relay/ports.js';
 
 export interface PassNoticesDeps {
   store: PassNoticeStore;
@@ -15,6 +16,8 @@ export interface PassNoticesDeps {
   templates: MessageCatalog;
   products: ProductCatalogPort;
   wake: () => void;
+  /** The fan cards: a pass that ended changes the card's "Pass" line. */
+  cards?: PerFanRequest;
 }
 
 /** Queues the due pass notices; returns how many of each went out. */
@@ -28,6 +31,7 @@ export function createPassNotices(deps: PassNoticesDeps): PassNotices {
       const settings = await deps.settings.getAll();
       const minutes = settings['pass.warning_minutes'];
       const products = await deps.products.activeProducts();
+      const endedFans: number[] = [];
       const notice =
         (kind: 'warning' | 'end') =>
         (fan: PassNoticeFan): NewOutboxJob[] => {
@@ -38,6 +42,7 @@ export function createPassNotices(deps: PassNoticesDeps): PassNotices {
               ? t('pass.warning', { left, ends: formatTime(fan.passEndsAt) })
               : t('pass.ended');
           const keyboard = productKeyboard(products, t, 4);
+          if (kind === 'end') endedFans.push(fan.fanId);
           return [
             {
               kind: 'notice.pass',
@@ -53,6 +58,7 @@ export function createPassNotices(deps: PassNoticesDeps): PassNotices {
       const warned = await deps.store.claimDue('warning', now, minutes, notice('warning'));
       const ended = await deps.store.claimDue('end', now, minutes, notice('end'));
       if (warned + ended > 0) deps.wake();
+      for (const fanId of endedFans) deps.cards?.request(fanId);
       return { warned, ended };
     },
   };

@@ -105,6 +105,7 @@ export function buildFanSide(context: FanContext, options: FanOptions = {}) {
       templates,
       products,
       wake,
+      cards,
     }),
     closeUndelivered: createUndeliveredHandler({
       store: stores.undelivered,

@@ -10,9 +10,11 @@ import { botIdOf, createBotApi, type BotApi } from '../../adapters/telegram/bot-
 import { loadMessageCatalog } from '../../config/message-templates.js';
 import { ErrorCodes, PremiumbotError } from '../../core/errors.js';
 import { MetricsRegistry, runtimeMetrics } from '../../core/metrics.js';
+import type { PerFanRequest } from '../../core/relay/ports.js';
 import type { MessageCatalog } from '../../core/templates.js';
 import type { JobScheduler } from '../../jobs/scheduler.js';
 import type { OutboxWorker } from '../../adapters/telegram/outbox-worker.js';
+import type { TelegramSender } from '../../adapters/telegram/sender.js';
 import { buildPayments, type Payments } from './payments.js';
 import { buildFanSide } from './fan.js';
 import { buildHttp } from './http.js';
@@ -59,22 +61,7 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
     wake,
   };
   const { sender, alerts } = buildSender(context);
-  // One message catalog per process: the fan side's texts and the payment texts.
-  const templates = loadMessageCatalog(options.fan?.templatesDir);
-  const payments = await paymentsOf(context, templates);
-  const fan = buildFanSide(
-    {
-      stores,
-      templates,
-      sender,
-      adminChatId: options.adminChatId,
-      logger: logger.child({ component: 'fan' }),
-      wake,
-      timeScale: tuning.limits.timeScale,
-      spendObserver: payments?.spendObserver,
-    },
-    options.fan,
-  );
+  const { payments, fan } = await paymentsAndFanSide(context, sender);
   const telegram = buildTelegram(context, {
     sender,
     alerts,
@@ -144,10 +131,40 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
 }
 
+/**
+ * Payments, then the fan side (payments' spend observer goes into the fan message use case;
+ * the fan cards, built second, are bound back for payments' "fans changed" hook). One
+ * message catalog serves both: the fan texts and the payment texts.
+ */
+async function paymentsAndFanSide(context: TelegramContext, sender: TelegramSender) {
+  const { options, stores, logger, tuning, wake } = context;
+  const templates = loadMessageCatalog(options.fan?.templatesDir);
+  const cardsRef: { current?: PerFanRequest } = {};
+  const payments = await paymentsOf(context, templates, (fanIds) => {
+    for (const fanId of fanIds) cardsRef.current?.request(fanId);
+  });
+  const fan = buildFanSide(
+    {
+      stores,
+      templates,
+      sender,
+      adminChatId: options.adminChatId,
+      logger: logger.child({ component: 'fan' }),
+      wake,
+      timeScale: tuning.limits.timeScale,
+      spendObserver: payments?.spendObserver,
+    },
+    options.fan,
+  );
+  cardsRef.current = fan.services.cards;
+  return { payments, fan };
+}
+
 /** Payments over the runtime's stores, when Stripe is configured. */
 async function paymentsOf(
   context: TelegramContext,
   templates: MessageCatalog,
+  onFansChanged: (fanIds: readonly number[]) => void,
 ): Promise<Payments | undefined> {
   const { options, stores } = context;
   if (!options.payments) return undefined;
@@ -167,6 +184,7 @@ async function paymentsOf(
       adminLanguage: options.fan?.adminLanguage,
       currency: options.fan?.currency,
       installId,
+      onFansChanged,
     },
     options.payments,
   );

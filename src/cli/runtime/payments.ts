@@ -51,6 +51,8 @@ export interface PaymentsContext {
   logger: Logger;
   /** Wakes the outbox worker after receipts or replies were enqueued. */
   wake?: () => void;
+  /** Refreshes the pinned cards of the fans a Stripe event touched. */
+  onFansChanged?: (fanIds: readonly number[]) => void;
   settings?: SettingsStore;
   /** The ledger (tests wrap it to make a handler fail). */
   ledger?: DbLedgerStore;
@@ -101,6 +103,7 @@ export function buildPaymentProcessor(
     templates: context.templates,
     adminLanguage: context.adminLanguage,
     installId: context.installId,
+    onFansChanged: context.onFansChanged,
   });
   const processor = withChargeLookup(core, createStripeGateway(stripe), logger);
   const handlePayload = createStripeEventApplier({ processor, logger, onProcessed: context.wake });

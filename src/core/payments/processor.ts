@@ -37,6 +37,11 @@ export interface PaymentProcessorDeps<Tx> {
   adminLanguage?: string;
   /** This install's id: events whose object names another install are skipped. */
   installId: string;
+  /**
+   * Told after the commit which fans an event touched (every fan it queued a receipt, note
+   * or alert for), so their pinned cards are refreshed (coalesced by the card service).
+   */
+  onFansChanged?: (fanIds: readonly number[]) => void;
 }
 
 export interface PaymentProcessor {
@@ -72,8 +77,9 @@ export function createPaymentProcessor<Tx>(deps: PaymentProcessorDeps<Tx>): Paym
         deps.settings.receiptsEnabled(),
         deps.settings.maxRechargeFailures(),
       ]);
+      let touched: readonly number[] = [];
       try {
-        return await store.transaction(async (tx) => {
+        const result = await store.transaction(async (tx) => {
           if (!(await store.claimEvent(tx, envelope))) return 'duplicate' as const;
           const ctx: HandlerContext<Tx> = {
             store,
@@ -90,14 +96,24 @@ export function createPaymentProcessor<Tx>(deps: PaymentProcessorDeps<Tx>): Paym
           };
           if (received.event) await applyPaymentEvent(ctx, received.event);
           if (ctx.jobs.length > 0) await store.enqueue(ctx.jobs, tx);
+          touched = fansOf(ctx.jobs);
           return 'processed' as const;
         });
+        if (touched.length > 0) deps.onFansChanged?.(touched);
+        return result;
       } catch (err) {
         await recordFailure(deps, team, envelope, errorText(err));
         throw err;
       }
     },
   };
+}
+
+/** The fans an event's jobs are about. */
+function fansOf(jobs: readonly NewOutboxJob[]): number[] {
+  const ids = new Set<number>();
+  for (const job of jobs) if (job.fanId !== undefined) ids.add(job.fanId);
+  return [...ids];
 }
 
 /**
