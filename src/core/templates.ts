@@ -2,6 +2,9 @@
  * Message templates: every text a fan sees comes from editable files in `templates/messages/`
  * (one per locale). Placeholders are `{name}`; values are inserted as plain text, and texts
  * are always sent without parse_mode, so a fan's name can never break or inject markup.
+ * Counted words use the ICU plural form `{count, plural, one {# credit} other {# credits}}`
+ * (`=0 {…}` for an exact number; `#` is the number), chosen by `Intl.PluralRules` for the
+ * template file's language — never "credit(s)".
  */
 
 /** Values for placeholders. */
@@ -23,9 +26,35 @@ export interface MessageCatalog {
   forLanguage(languageCode: string | null | undefined): Translate;
 }
 
-/** Replaces `{name}` placeholders; unknown placeholders are left as they are. */
-export function renderTemplate(template: string, vars: TemplateVars = {}): string {
-  return template.replace(/\{([a-z_][a-z0-9_]*)\}/gi, (whole, name: string) =>
+const PLURAL =
+  /\{([a-z_][a-z0-9_]*), plural,((?:\s*(?:=\d+|zero|one|two|few|many|other)\s*\{[^{}]*\})+)\s*\}/gi;
+const PLURAL_FORM = /(=\d+|zero|one|two|few|many|other)\s*\{([^{}]*)\}/gi;
+
+/** Picks the plural form of `{name, plural, …}` for `value` in `locale`. */
+function pluralForm(forms: string, value: number, locale: string): string | undefined {
+  const byKey = new Map<string, string>();
+  for (const match of forms.matchAll(PLURAL_FORM)) byKey.set(match[1]!.toLowerCase(), match[2]!);
+  let rules: Intl.PluralRules;
+  try {
+    rules = new Intl.PluralRules(locale);
+  } catch {
+    rules = new Intl.PluralRules('en');
+  }
+  const form = byKey.get(`=${value}`) ?? byKey.get(rules.select(value)) ?? byKey.get('other');
+  return form?.replace(/#/g, String(value));
+}
+
+/**
+ * Replaces `{name}` placeholders and `{name, plural, …}` forms (in `locale`, the template's
+ * language); unknown placeholders are left as they are.
+ */
+export function renderTemplate(template: string, vars: TemplateVars = {}, locale = 'en'): string {
+  const counted = template.replace(PLURAL, (whole, name: string, forms: string) => {
+    const value = Number(vars[name]);
+    if (!Object.hasOwn(vars, name) || !Number.isFinite(value)) return whole;
+    return pluralForm(forms, value, locale) ?? whole;
+  });
+  return counted.replace(/\{([a-z_][a-z0-9_]*)\}/gi, (whole, name: string) =>
     Object.hasOwn(vars, name) ? String(vars[name]) : whole,
   );
 }
@@ -61,7 +90,7 @@ export function createMessageCatalog(
       const render = (key: string, vars?: TemplateVars) => {
         for (const file of chain) {
           const template = tables[file]![key];
-          if (template !== undefined) return renderTemplate(template, vars);
+          if (template !== undefined) return renderTemplate(template, vars, file);
         }
         return key;
       };

@@ -82,7 +82,7 @@ describe('closing undelivered relays', () => {
     );
     const sent = await notices(fanId);
     expect(sent).toHaveLength(1);
-    expect(JSON.parse(sent[0].payload).params.text).toContain('9 credit(s) returned');
+    expect(JSON.parse(sent[0].payload).params.text).toContain('9 credits returned');
     const closed = await Promise.all(jobs.map((j) => outbox.get(j.id)));
     expect(closed.map((j) => [j!.status, j!.outcome])).toEqual(
       jobs.map(() => ['failed', 'dropped']),

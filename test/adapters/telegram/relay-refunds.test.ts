@@ -52,7 +52,7 @@ describe('relay refunds', () => {
     sim.control.fanDeletes(fan.id, photo.message_id);
 
     await sim.control.waitFor(() => refundNotices(fan.id).length === 1, 15_000, 'refund notice');
-    expect(refundNotices(fan.id)[0]!.text).toContain('3 credit(s) returned');
+    expect(refundNotices(fan.id)[0]!.text).toContain('3 credits returned');
     expect((await runtime.ledger.balance(fan.id)).credits).toBe(before);
     const sums = await runtime.ledger.sumLedger(fan.id);
     expect(sums.credits).toBe(before);

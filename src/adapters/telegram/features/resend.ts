@@ -36,7 +36,7 @@ export const resendFeature: Feature = {
           kind: 'notice.topic',
           target: { type: 'topic', chatId: deps.adminChatId, fanId },
           method: 'sendMessage',
-          params: { text: t('relay.resent', { admin: ctx.from.first_name }) },
+          params: { text: t('relay.resent', { admin: ctx.from.first_name, count: result.count }) },
           priority: PRIORITY.teamAnswer,
           fanId,
           dedupeKey: `resent:${range.fromJobId}:${range.toJobId}`,
