@@ -16,7 +16,18 @@ export type TemplateVars = Readonly<Record<string, string | number>>;
  */
 export type Translate = ((key: string, vars?: TemplateVars) => string) & {
   readonly locale?: string;
+  /**
+   * Renders the first of `keys` that the most specific locale file has (then the next file,
+   * English last), so a variant a translator has not written yet falls back to the
+   * translated main text, not to English.
+   */
+  readonly firstOf?: (keys: readonly string[], vars?: TemplateVars) => string;
 };
+
+/** `t.firstOf(keys)` when the translator has it, else the first key. */
+export function translateFirst(t: Translate, keys: readonly string[], vars?: TemplateVars): string {
+  return t.firstOf ? t.firstOf(keys, vars) : t(keys[keys.length - 1]!, vars);
+}
 
 /** The loaded templates: a translator per language (falling back to English per key). */
 export interface MessageCatalog {
@@ -87,14 +98,17 @@ export function createMessageCatalog(
       const cacheKey = `${chain.join(',')}|${locale}`;
       const cached = cache.get(cacheKey);
       if (cached) return cached;
-      const render = (key: string, vars?: TemplateVars) => {
+      const firstOf = (keys: readonly string[], vars?: TemplateVars) => {
         for (const file of chain) {
-          const template = tables[file]![key];
-          if (template !== undefined) return renderTemplate(template, vars, file);
+          for (const key of keys) {
+            const template = tables[file]![key];
+            if (template !== undefined) return renderTemplate(template, vars, file);
+          }
         }
-        return key;
+        return keys[0] ?? '';
       };
-      const translate: Translate = Object.assign(render, { locale });
+      const render = (key: string, vars?: TemplateVars) => firstOf([key], vars);
+      const translate: Translate = Object.assign(render, { locale, firstOf });
       cache.set(cacheKey, translate);
       return translate;
     },

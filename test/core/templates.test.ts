@@ -48,4 +48,16 @@ describe('message templates', () => {
       }
     }
   });
+
+  it('firstOf takes the most specific file first: an untranslated variant falls back to the translated main text', () => {
+    const catalog = createMessageCatalog({
+      en: { item: '{label}: {amount}', item_plain: '{amount}' },
+      de: { item: '{label}: {amount} (de)' },
+    });
+    const vars = { label: '10 credits', amount: '10 credits' };
+    expect(catalog.forLanguage('en').firstOf!(['item_plain', 'item'], vars)).toBe('10 credits');
+    expect(catalog.forLanguage('de').firstOf!(['item_plain', 'item'], vars)).toBe(
+      '10 credits: 10 credits (de)',
+    );
+  });
 });

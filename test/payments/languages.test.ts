@@ -51,7 +51,8 @@ describe('payment texts in the reader’s language', () => {
     expect(german.button).toBe(`💳 5,00${NBSP}$ bezahlen`);
     expect(german.receipt?.split('\n')).toEqual([
       '✅ Zahlung erhalten — danke!',
-      `10 credits: 10 credits for 5,00${NBSP}$.`,
+      // The label only repeats the amount: said once ("10 credits for …", not "10 credits: 10 credits for …").
+      `10 credits for 5,00${NBSP}$.`,
       'Your balance: 10 credits.',
     ]);
     expect(german.sale).toBe(`💰 Verkauf: 10 credits — 5,00${NBSP}$ (Checkout).`);

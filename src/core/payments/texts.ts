@@ -6,7 +6,7 @@
  */
 import { describeAmount } from '../catalog.js';
 import { formatMoney } from '../money.js';
-import type { Translate } from '../templates.js';
+import { translateFirst, type Translate } from '../templates.js';
 import type { PaymentSource } from './events.js';
 
 export interface BalanceView {
@@ -55,6 +55,11 @@ export interface MoneyView {
   currency: string;
 }
 
+/** True when a product's label only repeats its amount ("10 credits" for 10 credits). */
+export function labelRepeatsAmount(label: string, amountText: string): boolean {
+  return label.trim().toLowerCase() === amountText.trim().toLowerCase();
+}
+
 /** "10 credits" / "1 hour": what was bought. */
 function what(p: PurchaseView): string {
   return describeAmount(p.type, p.amount);
@@ -83,7 +88,13 @@ export const fanTexts = {
   receipt: (t: Translate, p: PurchaseView, balance: BalanceView, settled: number) =>
     lines(
       t('payment.receipt.title'),
-      t('payment.receipt.item', { label: p.label, amount: what(p), price: moneyOf(t, p) }),
+      translateFirst(
+        t,
+        labelRepeatsAmount(p.label, what(p))
+          ? ['payment.receipt.item_plain', 'payment.receipt.item']
+          : ['payment.receipt.item'],
+        { label: p.label, amount: what(p), price: moneyOf(t, p) },
+      ),
       settled > 0 ? settledLine(t, p, settled) : null,
       t('payment.your_balance', { balance: describeBalance(t, balance) }),
     ),
@@ -153,14 +164,20 @@ export const teamTexts = {
     total: MoneyView,
     tier: string,
   ) =>
-    t('payment.note.sale', {
-      label: p.label,
-      amount: what(p),
-      price: moneyOf(t, p),
-      source: t(SOURCE_KEYS[source]),
-      total: moneyOf(t, total),
-      tier,
-    }),
+    translateFirst(
+      t,
+      labelRepeatsAmount(p.label, what(p))
+        ? ['payment.note.sale_plain', 'payment.note.sale']
+        : ['payment.note.sale'],
+      {
+        label: p.label,
+        amount: what(p),
+        price: moneyOf(t, p),
+        source: t(SOURCE_KEYS[source]),
+        total: moneyOf(t, total),
+        tier,
+      },
+    ),
   refundNote: (t: Translate, refunded: MoneyView, credits: number, addedDebt: number) =>
     t(addedDebt > 0 ? 'payment.note.refund_with_debt' : 'payment.note.refund', {
       refunded: moneyOf(t, refunded),

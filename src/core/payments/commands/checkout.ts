@@ -4,10 +4,10 @@
  */
 import type { FanProfile } from '../../fan.js';
 import { describeAmount, type LocalProduct } from '../../catalog.js';
-import type { Translate } from '../../templates.js';
+import { translateFirst, type Translate } from '../../templates.js';
 import { rowKeyParts, stripeIdempotencyKey } from '../install.js';
 import type { PaymentFan, ReplyButton } from '../ports.js';
-import { fanTexts } from '../texts.js';
+import { fanTexts, labelRepeatsAmount } from '../texts.js';
 import {
   account,
   activeProduct,
@@ -104,13 +104,7 @@ export async function checkout<Tx>(
   await store.updatePayment(row.id, { checkoutSessionId: session.sessionId });
   const t = fanText(ctx, fan, acct);
   const price = priceOf(t, product);
-  const text = intro
-    ? intro(t)
-    : t('payment.checkout.intro', {
-        label: product.label,
-        amount: describeAmount(product.type, product.amount),
-        price,
-      });
+  const text = intro ? intro(t) : checkoutIntro(t, product, price);
   return {
     reply: {
       text,
@@ -154,4 +148,13 @@ async function expireOpenCheckouts<Tx>(
     }
     await ctx.store.updatePayment(old.id, { status: 'expired' }, { onlyIfStatus: 'pending' });
   }
+}
+
+/** "Gold pack: 10 credits for $5.00." — without the label when it only repeats the amount. */
+function checkoutIntro(t: Translate, product: LocalProduct, price: string): string {
+  const amount = describeAmount(product.type, product.amount);
+  const keys = labelRepeatsAmount(product.label, amount)
+    ? ['payment.checkout.intro_plain', 'payment.checkout.intro']
+    : ['payment.checkout.intro'];
+  return translateFirst(t, keys, { label: product.label, amount, price });
 }
