@@ -85,9 +85,15 @@ function settledLine(t: Translate, p: PurchaseView, settled: number): string {
 /** The fan's texts about payments; `t` translates into the fan's language. */
 export const fanTexts = {
   /** `settled`: what of the purchase paid off debt, in its own unit (credits, or seconds). */
-  receipt: (t: Translate, p: PurchaseView, balance: BalanceView, settled: number) =>
+  receipt: (
+    t: Translate,
+    p: PurchaseView,
+    balance: BalanceView,
+    settled: number,
+    source?: PaymentSource,
+  ) =>
     lines(
-      t('payment.receipt.title'),
+      t(source === 'auto_recharge' ? 'payment.receipt.title_automatic' : 'payment.receipt.title'),
       translateFirst(
         t,
         labelRepeatsAmount(p.label, what(p))
@@ -97,6 +103,7 @@ export const fanTexts = {
       ),
       settled > 0 ? settledLine(t, p, settled) : null,
       t('payment.your_balance', { balance: describeBalance(t, balance) }),
+      source === 'auto_recharge' ? t('payment.receipt.automatic_off') : null,
     ),
   paymentProcessing: (t: Translate, p: PurchaseView) =>
     t('payment.processing', { amount: what(p) }),

@@ -111,7 +111,7 @@ export async function fulfil<Tx>(
     const { credits, seconds, debt, timeDebt } = balance;
     const left = { credits, seconds, debt, timeDebt };
     await notifyFan(ctx, fanId, `receipt:${reference}`, (t) =>
-      fanTexts.receipt(t, view, left, settled),
+      fanTexts.receipt(t, view, left, settled, purchase.source),
     );
   }
   noteTopic(ctx, fanId, `sale:${reference}`, (t) =>
