@@ -33,9 +33,13 @@ export function progressBar(percent: number, width = BAR_WIDTH): string {
   return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}]`;
 }
 
-/** `Credits: 75/100 [████████░░] 75%`; `label` comes from the fan's templates. */
+/**
+ * `Credits: 75/100 [████████░░] 75%`; `label` comes from the fan's templates. With nothing
+ * ever held (a new fan) there is no bar to show: `Credits: 0`, never "0/0".
+ */
 export function renderBalance(figures: BalanceFigures, label = 'Credits'): string {
   const full = fullMark(figures);
+  if (full <= 0) return `${label}: ${figures.credits}`;
   const percent = balancePercent(figures.credits, full);
   return `${label}: ${figures.credits}/${full} ${progressBar(percent)} ${percent}%`;
 }

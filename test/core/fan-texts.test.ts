@@ -39,9 +39,8 @@ describe('balance bar', () => {
     expect(renderBalance({ credits: 7, lastTopUpBalance: null }, 'Crédits')).toBe(
       'Crédits: 7/7 [██████████] 100%',
     );
-    expect(renderBalance({ credits: 0, lastTopUpBalance: null })).toBe(
-      'Credits: 0/0 [░░░░░░░░░░] 0%',
-    );
+    // A new fan: no "0/0" bar.
+    expect(renderBalance({ credits: 0, lastTopUpBalance: null })).toBe('Credits: 0');
     expect(fullMark({ credits: 30, lastTopUpBalance: 10 })).toBe(30);
     expect(progressBar(5)).toBe('[█░░░░░░░░░]');
   });
