@@ -1,13 +1,16 @@
 /**
  * The compact balance update after relayed messages: one per burst. Each spend asks for an
- * update and requests close together share one, so five quick messages give the fan one `Credits: 75/100 [████████░░] 75%` line showing
- * the balance after the last of them. It is a courtesy, not paid work: kept in memory.
+ * update and requests close together share one, so five quick messages give the fan one
+ * `Credits: 75/100 [████████░░] 75%` line showing the balance after the last of them; when
+ * the burst crossed the low-balance threshold, the alert (which shows the bar) is its only
+ * balance message. It is a courtesy, not paid work: kept in memory.
  */
 import { renderBalance } from '../../core/balance.js';
 import type { FanAccounts } from '../../core/fan-account.js';
 import type { Logger } from '../../core/logger.js';
 import { passIsRunning } from '../../core/passes.js';
 import type { MessageCatalog } from '../../core/templates.js';
+import type { BalanceBarPort } from '../../core/relay/ports.js';
 import { PRIORITY, type OutboxStore } from '../../core/traffic/outbox.js';
 
 export interface BalanceBarDeps {
@@ -19,8 +22,10 @@ export interface BalanceBarDeps {
   wake: () => void;
 }
 
-export class BalanceBar {
+export class BalanceBar implements BalanceBarPort {
   private readonly timers = new Map<number, NodeJS.Timeout>();
+  /** Fans whose burst's balance was shown in a low-balance alert: the burst ends quietly. */
+  private readonly covered = new Map<number, NodeJS.Timeout>();
   private readonly firstRequest = new Map<number, number>();
   private readonly running = new Set<Promise<void>>();
 
@@ -32,6 +37,7 @@ export class BalanceBar {
    * first request of the burst.
    */
   request(fanId: number): void {
+    if (this.covered.has(fanId)) return this.shownInAlert(fanId);
     const pending = this.timers.get(fanId);
     const now = Date.now();
     const firstAt = pending ? (this.firstRequest.get(fanId) ?? now) : now;
@@ -51,6 +57,22 @@ export class BalanceBar {
     );
     timer.unref();
     this.timers.set(fanId, timer);
+  }
+
+  /**
+   * The low-balance alert showed the bar: drop the pending update, and let requests of the
+   * same burst (until the fan pauses for `delayMs`) send nothing more.
+   */
+  shownInAlert(fanId: number): void {
+    const pending = this.timers.get(fanId);
+    if (pending) clearTimeout(pending);
+    this.timers.delete(fanId);
+    this.firstRequest.delete(fanId);
+    const quiet = this.covered.get(fanId);
+    if (quiet) clearTimeout(quiet);
+    const timer = setTimeout(() => this.covered.delete(fanId), this.deps.delayMs);
+    timer.unref();
+    this.covered.set(fanId, timer);
   }
 
   /** Sends what is scheduled now (shutdown) and waits for it. */

@@ -318,7 +318,12 @@ async function afterCommit(
     } catch (err) {
       deps.logger.warn({ err, fanId: account.fanId }, 'spend observer failed');
     }
-    deps.balanceBar.request(account.fanId);
+    // The low-balance alert carries the bar: then it is the burst's only balance message.
+    if (crossedLowBalance(outcome.before, outcome.after, settings.lowBalanceThreshold)) {
+      deps.balanceBar.shownInAlert(account.fanId);
+    } else {
+      deps.balanceBar.request(account.fanId);
+    }
   }
   const tier = tierFor(account.totalSpentCents, settings.tierThresholds);
   if (tier !== account.tier) await deps.accounts.setTier(account.fanId, tier);

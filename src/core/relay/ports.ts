@@ -65,6 +65,15 @@ export interface PerFanRequest {
   request(fanId: number): void;
 }
 
+/** The per-burst balance update. */
+export interface BalanceBarPort extends PerFanRequest {
+  /**
+   * The low-balance alert (which shows the bar) just went out: no separate update for the
+   * rest of this burst — one message, not two.
+   */
+  shownInAlert(fanId: number): void;
+}
+
 /** What the fan message use case needs. */
 export interface FanMessageDeps {
   store: FanMessageStore;
@@ -78,7 +87,7 @@ export interface FanMessageDeps {
   /** Told after every committed spend (auto-recharge). */
   spendObserver: SpendObserver;
   cards: PerFanRequest;
-  balanceBar: PerFanRequest;
+  balanceBar: BalanceBarPort;
   /** Wakes the outbox worker after an enqueue. */
   wake(): void;
   logger: Logger;
