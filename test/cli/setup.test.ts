@@ -280,6 +280,48 @@ describe('premiumbot setup', () => {
     ).rejects.toThrow(/without the "Manage Topics" right/);
   });
 
+  it('a Ctrl-C while waiting for /link leaves no placeholder in .env; a re-run finishes it', async () => {
+    sims.telegram.control.reset();
+    const { ownerId, chatId } = createAdminGroup(sims);
+    const cwd = tempDir();
+    const output = captureOutput();
+    const ctx = cliContext(cwd, sims.env, output);
+    output.when('Send /link in the group', () => {
+      setTimeout(() => ctx.signals.emit('shutdown', 'SIGINT'), 50);
+    });
+    await expect(
+      runSetup(
+        ctx,
+        baseOptions(),
+        scriptedPrompter([{ kind: 'password', match: /Bot token/, answer: BOT_TOKEN }]),
+      ),
+    ).rejects.toThrow(/Stopped waiting for \/link/);
+    const envFile = path.join(cwd, '.env');
+    const saved = dotenv.parse(fs.readFileSync(envFile));
+    // Only validated answers are active; the template's examples stay commented out.
+    expect(saved.BOT_TOKEN).toBe(BOT_TOKEN);
+    for (const key of ['ADMIN_CHAT_ID', 'ADMIN_USER_IDS', 'STRIPE_API_KEY', 'METRICS_TOKEN']) {
+      expect(saved[key], key).toBeUndefined();
+    }
+    expect(fs.readFileSync(envFile, 'utf8')).toMatch(/^# ADMIN_CHAT_ID=/m);
+
+    // The interrupted step, run again, finishes: the answers saved so far are kept.
+    const again = captureOutput();
+    again.when('Send /link in the group', () => {
+      setTimeout(() => sims.telegram.control.adminSends(ownerId, chatId, '/link'), 50);
+    });
+    await runSetup(
+      cliContext(cwd, sims.env, again),
+      baseOptions(),
+      scriptedPrompter([]),
+      'admin-group',
+    );
+    expect(dotenv.parse(fs.readFileSync(envFile))).toMatchObject({
+      BOT_TOKEN,
+      ADMIN_CHAT_ID: String(chatId),
+    });
+  });
+
   it('an unknown step is a usage error naming the steps', async () => {
     const result = await runInProcess(['setup', 'nope', '--non-interactive'], { cwd: tempDir() });
     expect(result.code).toBe(2);

@@ -55,6 +55,11 @@ function preflight(steps: readonly SetupStep[], answers: Answers): void {
   }
 }
 
+/** `KEY=example` lines become `# KEY=example` (the wizard uncomments what it answers). */
+function commentedOut(template: string): string {
+  return template.replace(/^([A-Z][A-Z0-9_]*=)/gm, '# $1');
+}
+
 /** Runs the wizard (all steps, or `stepId`). */
 export async function runSetup(
   cli: CliContext,
@@ -66,7 +71,10 @@ export async function runSetup(
   const envFile = envFilePathOf(cli);
   const answers = new Answers(readEnvFile(envFile), cli.env, options.flags);
   if (options.nonInteractive) preflight(steps, answers);
-  const template = readTemplate('env.example');
+  // A new .env starts from the template with its examples commented out: only validated
+  // answers are ever active, so an interrupted wizard leaves no placeholder that a re-run
+  // (or serve) would take for a real value.
+  const template = commentedOut(readTemplate('env.example'));
   const ctx: SetupContext = {
     cli,
     output: cli.output,
