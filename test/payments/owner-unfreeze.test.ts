@@ -109,6 +109,8 @@ describe('owner unfreeze (Telegram + Stripe simulators)', () => {
       'owner alert',
     );
     expect(alert.text).not.toContain('admin panel');
+    // The owner's alert names the fan, not just an id.
+    expect(alert.text).toContain(`Dee (id ${fan.id})'s bank`);
     expect(alert.text).toContain('🧊 Unfreeze');
 
     const topic = await tg.control.waitFor(

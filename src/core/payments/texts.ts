@@ -191,21 +191,21 @@ export const teamTexts = {
       credits: describeAmount('credits', credits),
       debt: describeAmount('credits', addedDebt),
     }),
-  disputeOpened: (t: Translate, fanId: number, disputed: MoneyView, reason: string) =>
-    t('payment.note.dispute_opened', { fan_id: fanId, amount: moneyOf(t, disputed), reason }),
-  disputeWon: (t: Translate, fanId: number, disputed: MoneyView, unfrozen: boolean) =>
+  disputeOpened: (t: Translate, fan: string, disputed: MoneyView, reason: string) =>
+    t('payment.note.dispute_opened', { fan, amount: moneyOf(t, disputed), reason }),
+  disputeWon: (t: Translate, fan: string, disputed: MoneyView, unfrozen: boolean) =>
     t(unfrozen ? 'payment.note.dispute_won' : 'payment.note.dispute_won_still_frozen', {
-      fan_id: fanId,
+      fan,
       amount: moneyOf(t, disputed),
     }),
-  disputeLost: (t: Translate, fanId: number, disputed: MoneyView, credits: number) =>
+  disputeLost: (t: Translate, fan: string, disputed: MoneyView, credits: number) =>
     t('payment.note.dispute_lost', {
-      fan_id: fanId,
+      fan,
       amount: moneyOf(t, disputed),
       credits: describeAmount('credits', credits),
     }),
-  rechargeDisabledAdmin: (t: Translate, fanId: number, failures: number) =>
-    t('payment.note.recharge_disabled', { fan_id: fanId, failures }),
+  rechargeDisabledAdmin: (t: Translate, fan: string, failures: number) =>
+    t('payment.note.recharge_disabled', { fan, failures }),
   refundReversedNote: (t: Translate, chargeId: string, credits: number) =>
     t('payment.note.refund_reversed', {
       charge: chargeId,

@@ -88,6 +88,17 @@ export function alertOwners<Tx>(ctx: HandlerContext<Tx>, dedupeKey: string, rend
   }
 }
 
+/**
+ * How the team's alerts name a fan: "Ada Lovelace (@ada, id 42)" — who it is at a glance in
+ * an owner's private chat, the id to find them. Plain text, like every template value.
+ */
+export async function fanLabel<Tx>(ctx: HandlerContext<Tx>, fanId: number): Promise<string> {
+  const fan = await ctx.store.fan(fanId, ctx.tx);
+  const name = [fan?.firstName, fan?.lastName].filter(Boolean).join(' ') || 'A fan';
+  const handle = fan?.username ? `@${fan.username}, ` : '';
+  return `${name} (${handle}id ${fanId})`;
+}
+
 /** A purchase as the texts describe it. */
 export function purchaseView(
   p: PurchaseMetadata,

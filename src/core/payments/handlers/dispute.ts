@@ -11,7 +11,7 @@ import type { PaymentRecord } from '../ports.js';
 import { creditsBetween, nextDisputeStatus } from '../rules.js';
 import { RetryLaterError } from '../retry-later.js';
 import { teamTexts, type MoneyView } from '../texts.js';
-import { alertOwners, noteTopic, type HandlerContext, type Render } from './context.js';
+import { alertOwners, fanLabel, noteTopic, type HandlerContext, type Render } from './context.js';
 import { noteForeignCharge } from './foreign.js';
 import { revokePassTime } from './pass-revoke.js';
 
@@ -32,7 +32,8 @@ export async function onDisputeCreated<Tx>(
   if (status !== 'open') return;
   const fanId = row.fanId;
   await ctx.store.setFrozen(fanId, true, ctx.tx);
-  const text: Render = (t) => teamTexts.disputeOpened(t, fanId, disputed(d), d.reason);
+  const fan = await fanLabel(ctx, fanId);
+  const text: Render = (t) => teamTexts.disputeOpened(t, fan, disputed(d), d.reason);
   noteTopic(ctx, fanId, `dispute:${d.disputeId}:open`, text);
   alertOwners(ctx, `dispute:${d.disputeId}:open`, text);
 }
@@ -63,7 +64,8 @@ async function disputeWon<Tx>(
   const wasOpen = row.disputeStatus === 'open';
   const stillFrozen = await ctx.store.hasOtherFreezingDispute(fanId, row.id, ctx.tx);
   if (wasOpen && !stillFrozen) await ctx.store.setFrozen(fanId, false, ctx.tx);
-  return (t) => teamTexts.disputeWon(t, fanId, disputed(d), !stillFrozen);
+  const fan = await fanLabel(ctx, fanId);
+  return (t) => teamTexts.disputeWon(t, fan, disputed(d), !stillFrozen);
 }
 
 async function disputeLost<Tx>(
@@ -96,7 +98,8 @@ async function disputeLost<Tx>(
     );
   }
   await ctx.store.refreshSpend(fanId, ctx.thresholds, ctx.tx);
-  return (t) => teamTexts.disputeLost(t, fanId, disputed(d), credits);
+  const fan = await fanLabel(ctx, fanId);
+  return (t) => teamTexts.disputeLost(t, fan, disputed(d), credits);
 }
 
 /** The disputed amount, as the notes show it. */

@@ -3,7 +3,14 @@
  * auto-recharge turns itself off, and the fan, the fan's topic and the owners are told.
  */
 import { fanTexts, teamTexts } from '../texts.js';
-import { alertOwners, noteTopic, notifyFan, type HandlerContext, type Render } from './context.js';
+import {
+  alertOwners,
+  fanLabel,
+  noteTopic,
+  notifyFan,
+  type HandlerContext,
+  type Render,
+} from './context.js';
 
 /** Counts one failed auto-recharge charge of `fanId` (PaymentIntent `paymentIntentId`). */
 export async function countRechargeFailure<Tx>(
@@ -23,7 +30,8 @@ export async function countRechargeFailure<Tx>(
   await notifyFan(ctx, fanId, `recharge_off:${paymentIntentId}`, (t) =>
     fanTexts.rechargeDisabled(t, failures),
   );
-  const text: Render = (t) => teamTexts.rechargeDisabledAdmin(t, fanId, failures);
+  const label = await fanLabel(ctx, fanId);
+  const text: Render = (t) => teamTexts.rechargeDisabledAdmin(t, label, failures);
   noteTopic(ctx, fanId, `recharge_off:${paymentIntentId}:topic`, text);
   alertOwners(ctx, `recharge_off:${paymentIntentId}`, text);
 }
