@@ -29,6 +29,16 @@ const op = <S extends z.ZodType>(
 const none = z.object({});
 const byChat = z.object({ chatId: int });
 const byUser = z.object({ userId: int });
+const forwardFrom = z
+  .union([
+    z.object({ userId: int }),
+    z.object({ hiddenName: z.string() }),
+    z.object({ chatId: int }),
+  ])
+  .optional();
+const albumItems = z.array(
+  z.object({ kind: z.enum(['photo', 'video', 'document', 'audio']), caption: text.optional() }),
+);
 const fanMedia = z.object({ userId: int, caption: text.optional(), duration: int.optional() });
 
 export const CONTROL_OPERATIONS: Record<string, Operation> = {
@@ -91,7 +101,7 @@ export const CONTROL_OPERATIONS: Record<string, Operation> = {
     false,
     z.object({
       chatId: int,
-      status: z.enum(['administrator', 'member', 'left', 'kicked']),
+      status: z.enum(['administrator', 'member', 'restricted', 'left', 'kicked']),
       rights,
       byUserId: int.optional(),
     }),
@@ -113,11 +123,64 @@ export const CONTROL_OPERATIONS: Record<string, Operation> = {
   blockBot: op(false, byUser, (c, a) => c.blockBot(a.userId)),
   unblockBot: op(false, byUser, (c, a) => c.unblockBot(a.userId)),
   // acting as a fan
-  fanSends: op(false, z.object({ userId: int, content, replyTo: int.optional() }), (c, a) =>
-    c.fanSends(a.userId, a.content as ContentInput, { replyTo: a.replyTo }),
+  fanSends: op(
+    false,
+    z.object({ userId: int, content, replyTo: int.optional(), forwardFrom }),
+    (c, a) =>
+      c.fanSends(a.userId, a.content as ContentInput, {
+        replyTo: a.replyTo,
+        forwardFrom: a.forwardFrom,
+      }),
   ),
-  fanSendsText: op(false, z.object({ userId: int, text, replyTo: int.optional() }), (c, a) =>
-    c.fanSendsText(a.userId, a.text, { replyTo: a.replyTo }),
+  fanSendsText: op(
+    false,
+    z.object({ userId: int, text, replyTo: int.optional(), forwardFrom }),
+    (c, a) => c.fanSendsText(a.userId, a.text, { replyTo: a.replyTo, forwardFrom: a.forwardFrom }),
+  ),
+  fanSendsFields: op(
+    false,
+    z.object({ userId: int, fields: z.record(z.string(), z.unknown()), replyTo: int.optional() }),
+    (c, a) => c.fanSendsFields(a.userId, a.fields, { replyTo: a.replyTo }),
+  ),
+  fanSendsDice: op(false, z.object({ userId: int, emoji: z.string().optional() }), (c, a) =>
+    c.fanSendsDice(a.userId, a.emoji),
+  ),
+  fanSendsPoll: op(
+    false,
+    z.object({ userId: int, question: text, options: z.array(text) }),
+    (c, a) => c.fanSendsPoll(a.userId, a.question, a.options),
+  ),
+  fanSendsLiveLocation: op(
+    false,
+    z.object({
+      userId: int,
+      latitude: z.number(),
+      longitude: z.number(),
+      livePeriod: int.optional(),
+    }),
+    (c, a) =>
+      c.fanSendsLiveLocation(a.userId, a.latitude, a.longitude, { livePeriod: a.livePeriod }),
+  ),
+  fanMovesLiveLocation: op(
+    false,
+    z.object({ userId: int, messageId: int, latitude: z.number(), longitude: z.number() }),
+    (c, a) => c.fanMovesLiveLocation(a.userId, a.messageId, a.latitude, a.longitude),
+  ),
+  fanStopsLiveLocation: op(false, z.object({ userId: int, messageId: int }), (c, a) =>
+    c.fanStopsLiveLocation(a.userId, a.messageId),
+  ),
+  renameUser: op(
+    false,
+    z.object({
+      userId: int,
+      first_name: text.optional(),
+      last_name: z.union([text, z.null()]).optional(),
+      username: z.union([text, z.null()]).optional(),
+    }),
+    (c, a) => {
+      const { userId, ...input } = a;
+      return c.renameUser(userId, input);
+    },
   ),
   fanSendsPhoto: op(
     false,
@@ -160,18 +223,8 @@ export const CONTROL_OPERATIONS: Record<string, Operation> = {
         last_name: a.last_name,
       }),
   ),
-  fanSendsAlbum: op(
-    false,
-    z.object({
-      userId: int,
-      items: z.array(
-        z.object({
-          kind: z.enum(['photo', 'video', 'document', 'audio']),
-          caption: text.optional(),
-        }),
-      ),
-    }),
-    (c, a) => c.fanSendsAlbum(a.userId, a.items),
+  fanSendsAlbum: op(false, z.object({ userId: int, items: albumItems }), (c, a) =>
+    c.fanSendsAlbum(a.userId, a.items),
   ),
   fanEdits: op(false, z.object({ userId: int, messageId: int, text }), (c, a) =>
     c.fanEdits(a.userId, a.messageId, a.text),
@@ -207,6 +260,34 @@ export const CONTROL_OPERATIONS: Record<string, Operation> = {
     z.object({ adminId: int, chatId: int, threadId: int, content, replyTo: int.optional() }),
     (c, a) =>
       c.adminSendsInTopic(a.adminId, a.chatId, a.threadId, a.content as ContentInput, {
+        replyTo: a.replyTo,
+      }),
+  ),
+  adminSendsAlbumInTopic: op(
+    false,
+    z.object({ adminId: int, chatId: int, threadId: int, items: albumItems }),
+    (c, a) => c.adminSendsAlbumInTopic(a.adminId, a.chatId, a.threadId, a.items),
+  ),
+  adminEdits: op(false, z.object({ adminId: int, chatId: int, messageId: int, text }), (c, a) =>
+    c.adminEdits(a.adminId, a.chatId, a.messageId, a.text),
+  ),
+  adminEditsMedia: op(
+    false,
+    z.object({
+      adminId: int,
+      chatId: int,
+      messageId: int,
+      kind: z.enum(['photo', 'video', 'document', 'audio', 'animation']),
+      caption: text.optional(),
+    }),
+    (c, a) =>
+      c.adminEditsMedia(a.adminId, a.chatId, a.messageId, { kind: a.kind, caption: a.caption }),
+  ),
+  anonymousAdminSendsInTopic: op(
+    false,
+    z.object({ chatId: int, threadId: int, content, replyTo: int.optional() }),
+    (c, a) =>
+      c.anonymousAdminSendsInTopic(a.chatId, a.threadId, a.content as ContentInput, {
         replyTo: a.replyTo,
       }),
   ),

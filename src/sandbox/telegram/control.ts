@@ -17,7 +17,9 @@ import type { RateLimiter } from './rate-limit.js';
 import type {
   AdminRights,
   ChatMemberStatus,
+  TgChat,
   TgMessage,
+  TgMessageOrigin,
   TgMessageEntity,
   TgReactionType,
   TgUser,
@@ -26,6 +28,7 @@ import type { UpdateHub, UpdateLogEntry, WebhookDelivery } from './updates.js';
 import {
   FULL_ADMIN_RIGHTS,
   TOPIC_COLORS,
+  MEDIA_KINDS,
   World,
   mediaKindOf,
   type CallbackQueryRecord,
@@ -62,7 +65,20 @@ export type ContentInput =
 export interface SendOptions {
   /** Reply to this message of the same chat. */
   replyTo?: number;
+  /**
+   * The message is a forward: from a user (whose privacy allows a link), a user who hides
+   * their account (only a name), or a chat; becomes `forward_origin`.
+   */
+  forwardFrom?: { userId: number } | { hiddenName: string } | { chatId: number };
 }
+
+/** The id of GroupAnonymousBot, the `from` of messages an anonymous admin posts. */
+export const GROUP_ANONYMOUS_BOT_ID = 1087968824;
+
+const MEDIA_FIELDS: readonly string[] = MEDIA_KINDS;
+
+/** A live location lasts at most this long (seconds) unless shared "until I stop" (0x7FFFFFFF). */
+const DEFAULT_LIVE_PERIOD = 900;
 
 export interface CreateUserInput {
   first_name: string;
@@ -200,10 +216,16 @@ export class TelegramControl {
     return { chatId: chat.chat.id, ownerId };
   }
 
-  /** Changes the bot's status/rights in a group (promote, demote, remove) → my_chat_member. */
+  /**
+   * Changes the bot's status/rights in a group (promote, demote, restrict from sending, remove)
+   * → my_chat_member. `restricted` = a member who may not send anything.
+   */
   setBotMembership(
     chatId: number,
-    input: { status: 'administrator' | 'member' | 'left' | 'kicked'; rights?: AdminRights },
+    input: {
+      status: 'administrator' | 'member' | 'restricted' | 'left' | 'kicked';
+      rights?: AdminRights;
+    },
     byUserId?: number,
   ): void {
     const chat = this.world.chat(chatId);
@@ -587,8 +609,10 @@ export class TelegramControl {
     content: ContentInput,
     options: SendOptions,
     mediaGroupId?: string,
+    senderChat?: TgChat,
   ): TgMessage {
     const fields: Omit<TgMessage, 'message_id' | 'date' | 'chat'> = { from };
+    if (senderChat) fields.sender_chat = senderChat;
     let reply: TgMessage | undefined;
     if (options.replyTo !== undefined) {
       const target = this.world.message(chat, options.replyTo);
@@ -603,6 +627,7 @@ export class TelegramControl {
       reply ??= this.world.topicRoot(chat, threadId);
     }
     if (reply) fields.reply_to_message = shallowMessage(reply);
+    if (options.forwardFrom) fields.forward_origin = this.originOf(options.forwardFrom);
     if (mediaGroupId !== undefined) fields.media_group_id = mediaGroupId;
     Object.assign(fields, this.content(content));
     const record = this.world.addMessage(chat, fields);
@@ -653,6 +678,247 @@ export class TelegramControl {
         return out;
       }
     }
+  }
+
+  private originOf(from: NonNullable<SendOptions['forwardFrom']>): TgMessageOrigin {
+    // Forwards carry the original's date: an hour earlier reads naturally.
+    const date = this.world.unixNow() - 3600;
+    if ('userId' in from) return { type: 'user', date, sender_user: this.world.user(from.userId) };
+    if ('hiddenName' in from)
+      return { type: 'hidden_user', date, sender_user_name: from.hiddenName };
+    const chat = this.world.chat(from.chatId).chat;
+    if (chat.type === 'channel') return { type: 'channel', date, chat, message_id: 1 };
+    return { type: 'chat', date, sender_chat: chat };
+  }
+
+  // ---- more of what fans send -------------------------------------------------------------
+
+  /**
+   * The fan's private chat gets a message carrying exactly `fields` (a service message such as
+   * `message_auto_delete_timer_changed`, or content the simulator has no helper for: poll,
+   * dice, game, story, checklist, paid_media, venue…). The caller supplies spec-shaped values;
+   * the spec cross-check test validates what comes out.
+   */
+  fanSendsFields(
+    userId: number,
+    fields: Record<string, unknown>,
+    options: SendOptions = {},
+  ): TgMessage {
+    const chat = this.world.privateChat(userId);
+    if (chat.blocked) throw new Error(`user ${userId} has blocked the bot; call unblockBot first`);
+    chat.started = true;
+    const from = this.world.user(userId);
+    const base: Omit<TgMessage, 'message_id' | 'date' | 'chat'> = { from };
+    if (options.forwardFrom) base.forward_origin = this.originOf(options.forwardFrom);
+    if (options.replyTo !== undefined) {
+      const target = this.world.message(chat, options.replyTo);
+      if (!target) throw new Error(`no message ${options.replyTo} in chat ${chat.chat.id}`);
+      base.reply_to_message = shallowMessage(target.message);
+    }
+    const record = this.world.addMessage(chat, { ...base, ...fields });
+    this.deps.api.deliverIncoming(chat, record);
+    return record.message;
+  }
+
+  /** The fan throws a dice (🎲 🎯 🏀 ⚽ 🎳 🎰). */
+  fanSendsDice(userId: number, emoji = '🎲'): TgMessage {
+    const max = emoji === '🎰' ? 64 : emoji === '🏀' || emoji === '⚽' ? 5 : 6;
+    const value = 1 + (this.world.nextSeq() % max);
+    return this.fanSendsFields(userId, { dice: { emoji, value } });
+  }
+
+  /** The fan sends a native poll. */
+  fanSendsPoll(userId: number, question: string, options: string[]): TgMessage {
+    if (options.length < 2 || options.length > 12) throw new Error('a poll has 2-12 options');
+    const id = String(this.world.nextSeq() + 5_000_000_000);
+    return this.fanSendsFields(userId, {
+      poll: {
+        id,
+        question,
+        options: options.map((text, index) => ({
+          persistent_id: String(index),
+          text,
+          voter_count: 0,
+        })),
+        total_voter_count: 0,
+        is_closed: false,
+        is_anonymous: true,
+        type: 'regular',
+        allows_multiple_answers: false,
+        allows_revoting: true,
+        members_only: false,
+      },
+    });
+  }
+
+  /** The fan starts sharing a live location (Telegram then edits it as they move). */
+  fanSendsLiveLocation(
+    userId: number,
+    latitude: number,
+    longitude: number,
+    options: { livePeriod?: number } = {},
+  ): TgMessage {
+    const livePeriod = options.livePeriod ?? DEFAULT_LIVE_PERIOD;
+    return this.fanSendsFields(userId, {
+      location: { latitude, longitude, live_period: livePeriod, horizontal_accuracy: 15 },
+    });
+  }
+
+  /** The fan's live location moves → edited_message (the location keeps its live_period). */
+  fanMovesLiveLocation(
+    userId: number,
+    messageId: number,
+    latitude: number,
+    longitude: number,
+  ): TgMessage {
+    const { chat, record } = this.liveLocation(userId, messageId);
+    const location = { ...record.message.location!, latitude, longitude, heading: 90 };
+    return this.editIncoming(chat, record, { location });
+  }
+
+  /** The fan stops sharing (or the period ends) → a last edited_message without live_period. */
+  fanStopsLiveLocation(userId: number, messageId: number): TgMessage {
+    const { chat, record } = this.liveLocation(userId, messageId);
+    const { latitude, longitude } = record.message.location!;
+    return this.editIncoming(chat, record, { location: { latitude, longitude } });
+  }
+
+  private liveLocation(userId: number, messageId: number) {
+    const chat = this.world.privateChat(userId);
+    const record = this.world.message(chat, messageId);
+    if (!record || record.message.from?.id !== userId)
+      throw new Error(`no message ${messageId} of user ${userId}`);
+    if (record.message.location?.live_period === undefined)
+      throw new Error(`message ${messageId} is not a live location being shared`);
+    return { chat, record };
+  }
+
+  /** The user changes their name or username. Telegram sends no update; later ones carry it. */
+  renameUser(
+    userId: number,
+    input: { first_name?: string; last_name?: string | null; username?: string | null },
+  ): TgUser {
+    const user = this.world.user(userId);
+    if (input.first_name !== undefined) user.first_name = input.first_name;
+    if (input.last_name === null) delete user.last_name;
+    else if (input.last_name !== undefined) user.last_name = input.last_name;
+    if (input.username === null) delete user.username;
+    else if (input.username !== undefined) user.username = input.username;
+    const chat = this.world.findChat(userId);
+    if (chat && chat.chat.type === 'private') {
+      chat.chat.first_name = user.first_name;
+      if (user.last_name === undefined) delete chat.chat.last_name;
+      else chat.chat.last_name = user.last_name;
+      if (user.username === undefined) delete chat.chat.username;
+      else chat.chat.username = user.username;
+    }
+    return user;
+  }
+
+  // ---- more of what admins do -------------------------------------------------------------
+
+  /** An admin posts an album in a topic: one update per item, sharing a media_group_id. */
+  adminSendsAlbumInTopic(
+    adminId: number,
+    chatId: number,
+    threadId: number,
+    items: { kind: 'photo' | 'video' | 'document' | 'audio'; caption?: string }[],
+  ): TgMessage[] {
+    if (items.length < 2 || items.length > 10) throw new Error('an album has 2-10 items');
+    const chat = this.world.chat(chatId);
+    const topic = chat.topics.get(threadId);
+    if (!topic || topic.deleted) throw new Error(`no topic ${threadId} in chat ${chatId}`);
+    const group = this.world.newMediaGroupId();
+    const user = this.world.user(adminId);
+    const thread = threadId === 1 ? undefined : threadId;
+    return items.map((item) => this.post(chat, user, thread, item, {}, group));
+  }
+
+  /** An admin edits the text (or caption) of their message in a group → edited_message. */
+  adminEdits(adminId: number, chatId: number, messageId: number, text: string): TgMessage {
+    const { chat, record } = this.ownGroupMessage(adminId, chatId, messageId);
+    const entities = withAutoEntities(text, []);
+    if (record.message.text !== undefined) {
+      return this.editIncoming(chat, record, entities.length > 0 ? { text, entities } : { text }, [
+        'entities',
+      ]);
+    }
+    return this.editIncoming(
+      chat,
+      record,
+      entities.length > 0 ? { caption: text, caption_entities: entities } : { caption: text },
+      ['caption_entities'],
+    );
+  }
+
+  /** An admin replaces the media of their message (photo → another photo, video…) → edited_message. */
+  adminEditsMedia(
+    adminId: number,
+    chatId: number,
+    messageId: number,
+    content: { kind: 'photo' | 'video' | 'document' | 'audio' | 'animation'; caption?: string },
+  ): TgMessage {
+    const { chat, record } = this.ownGroupMessage(adminId, chatId, messageId);
+    if (!mediaKindOf(record.message)) throw new Error(`message ${messageId} has no media`);
+    const drop = [...MEDIA_FIELDS, 'caption', 'caption_entities'];
+    return this.editIncoming(chat, record, this.content(content), drop);
+  }
+
+  private ownGroupMessage(adminId: number, chatId: number, messageId: number) {
+    const chat = this.world.chat(chatId);
+    const record = this.world.message(chat, messageId);
+    if (!record || record.message.from?.id !== adminId)
+      throw new Error(`no message ${messageId} of user ${adminId} in chat ${chatId}`);
+    return { chat, record };
+  }
+
+  /**
+   * An admin who has "Remain anonymous" on posts in a topic: `from` is GroupAnonymousBot and
+   * `sender_chat` the group itself.
+   */
+  anonymousAdminSendsInTopic(
+    chatId: number,
+    threadId: number,
+    content: ContentInput,
+    options: SendOptions = {},
+  ): TgMessage {
+    const chat = this.world.chat(chatId);
+    const topic = chat.topics.get(threadId);
+    if (!topic || topic.deleted) throw new Error(`no topic ${threadId} in chat ${chatId}`);
+    const anonymous =
+      this.world.users.get(GROUP_ANONYMOUS_BOT_ID) ??
+      this.world.createUser({
+        id: GROUP_ANONYMOUS_BOT_ID,
+        first_name: 'Group',
+        username: 'GroupAnonymousBot',
+        is_bot: true,
+      });
+    const message = this.post(
+      chat,
+      anonymous,
+      threadId === 1 ? undefined : threadId,
+      content,
+      options,
+      undefined,
+      chat.chat,
+    );
+    return message;
+  }
+
+  /** Applies an edit to a message someone else sent the bot sees, and delivers edited_message. */
+  private editIncoming(
+    chat: ChatRecord,
+    record: MessageRecord,
+    patch: Partial<TgMessage>,
+    drop: readonly string[] = [],
+  ): TgMessage {
+    const message = { ...record.message } as Record<string, unknown>;
+    for (const field of drop) delete message[field];
+    Object.assign(message, patch, { edit_date: this.world.unixNow() });
+    record.message = message as unknown as TgMessage;
+    record.edited = true;
+    this.deps.api.deliverIncoming(chat, record, 'edited_message');
+    return record.message;
   }
 
   // ---- faults and limits ------------------------------------------------------------------
@@ -877,6 +1143,7 @@ function view(record: MessageRecord, botId: number): MessageView {
     out.replyToMessageId = reply.message_id;
   }
   if (message.media_group_id !== undefined) out.mediaGroupId = message.media_group_id;
-  if (message.forward_origin) out.forwardedFromUserId = message.forward_origin.sender_user.id;
+  if (message.forward_origin?.type === 'user')
+    out.forwardedFromUserId = message.forward_origin.sender_user.id;
   return out;
 }

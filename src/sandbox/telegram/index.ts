@@ -7,6 +7,7 @@ export {
 } from './simulator.js';
 export {
   TelegramControl,
+  GROUP_ANONYMOUS_BOT_ID,
   type ChatView,
   type ContentInput,
   type CreateGroupInput,

@@ -73,16 +73,17 @@ export type TgReactionType =
   | { type: 'custom_emoji'; custom_emoji_id: string }
   | { type: 'paid' };
 
-export interface TgMessageOrigin {
-  type: 'user';
-  date: number;
-  sender_user: TgUser;
-}
+export type TgMessageOrigin =
+  | { type: 'user'; date: number; sender_user: TgUser }
+  | { type: 'hidden_user'; date: number; sender_user_name: string }
+  | { type: 'chat'; date: number; sender_chat: TgChat; author_signature?: string }
+  | { type: 'channel'; date: number; chat: TgChat; message_id: number; author_signature?: string };
 
 export interface TgMessage {
   message_id: number;
   message_thread_id?: number;
   from?: TgUser;
+  sender_chat?: TgChat;
   date: number;
   chat: TgChat;
   forward_origin?: TgMessageOrigin;
@@ -114,7 +115,14 @@ export interface TgMessage {
     user_id?: number;
     vcard?: string;
   };
-  location?: { latitude: number; longitude: number; [field: string]: unknown };
+  location?: {
+    latitude: number;
+    longitude: number;
+    live_period?: number;
+    heading?: number;
+    horizontal_accuracy?: number;
+    [field: string]: unknown;
+  };
   pinned_message?: TgMessage;
   invoice?: {
     title: string;

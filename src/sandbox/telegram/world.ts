@@ -188,6 +188,7 @@ export class World {
   private fileCounter = 0;
   private mediaGroupCounter = 13_000_000_000_000_000n;
   private queryCounter = 0;
+  private seq = 0;
   private readonly now: () => number;
 
   constructor(options: WorldOptions) {
@@ -349,6 +350,12 @@ export class World {
   newMediaGroupId(): string {
     this.mediaGroupCounter += 1n;
     return String(this.mediaGroupCounter);
+  }
+
+  /** A deterministic sequence number (dice values, poll ids…). */
+  nextSeq(): number {
+    this.seq += 1;
+    return this.seq;
   }
 
   newQueryId(): string {

@@ -91,6 +91,7 @@ export interface SpecField {
   name: string;
   types: string[];
   required: boolean;
+  description?: string;
 }
 
 export interface SpecEntry {

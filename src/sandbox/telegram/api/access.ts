@@ -43,6 +43,8 @@ export function writableChat(deps: ApiDeps, ref: unknown): ChatRecord {
     return chat;
   }
   requireMembership(deps, chat);
+  if (deps.world.botMember(chat).status === 'restricted')
+    throw badRequest('not enough rights to send text messages to the chat');
   return chat;
 }
 

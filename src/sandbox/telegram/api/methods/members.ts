@@ -27,6 +27,30 @@ export function chatMemberJson(user: TgUser, member: MemberRecord): Record<strin
     }
     case 'kicked':
       return { status: 'kicked', user, until_date: 0 };
+    case 'restricted':
+      // The simulator restricts a member from sending anything (the case that matters to bots).
+      return {
+        status: 'restricted',
+        user,
+        is_member: true,
+        can_send_messages: false,
+        can_send_audios: false,
+        can_send_documents: false,
+        can_send_photos: false,
+        can_send_videos: false,
+        can_send_video_notes: false,
+        can_send_voice_notes: false,
+        can_send_polls: false,
+        can_send_other_messages: false,
+        can_add_web_page_previews: false,
+        can_react_to_messages: true,
+        can_edit_tag: false,
+        can_change_info: false,
+        can_invite_users: false,
+        can_pin_messages: false,
+        can_manage_topics: false,
+        until_date: 0,
+      };
     case 'left':
       return { status: 'left', user };
     default:
