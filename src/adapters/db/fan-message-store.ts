@@ -7,8 +7,13 @@ import type { Knex } from 'knex';
 import { UnknownFanError } from '../../core/errors.js';
 import type { FanMessageStore, FanMessageTransaction } from '../../core/relay/ports.js';
 import { readFanAccount } from './fan-account-store.js';
+import { albumOps } from './fan-message-albums.js';
 import type { DbLedgerStore } from './ledger-store.js';
 import type { DbOutboxStore } from './outbox-store.js';
+import { toDate } from './rows.js';
+
+/** Ledger kinds that top a balance up (a prompt after one of them is due again). */
+const TOP_UP_KINDS = ['grant', 'gift', 'adjust'];
 
 export interface FanMessageStoreDeps {
   ledger: DbLedgerStore;
@@ -40,6 +45,30 @@ export function createFanMessageStore(db: Knex, deps: FanMessageStoreDeps): FanM
       async enqueue(jobs) {
         await outbox.enqueueIn(trx, jobs);
       },
+      async promptState() {
+        const user = (await trx('users').where('id', fanId).first('credits_prompted_at')) as
+          { credits_prompted_at: unknown } | undefined;
+        const topUp = (await trx('credit_ledger')
+          .where('user_id', fanId)
+          .whereIn('kind', TOP_UP_KINDS)
+          .max('created_at as at')
+          .first()) as { at: unknown } | undefined;
+        return { promptedAt: toDate(user?.credits_prompted_at), toppedUpAt: toDate(topUp?.at) };
+      },
+      async markPrompted(now) {
+        await trx('users').where('id', fanId).update({ credits_prompted_at: now });
+      },
+      async topicTitle() {
+        const row = (await trx('conversations').where('user_id', fanId).first('title')) as
+          { title: string | null } | undefined;
+        return row ? (row.title ?? '') : null;
+      },
+      async setTopicTitle(title) {
+        await trx('conversations')
+          .where('user_id', fanId)
+          .update({ title, updated_at: new Date() });
+      },
+      ...albumOps(trx, fanId, ledger),
     };
   }
 

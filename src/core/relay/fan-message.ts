@@ -2,28 +2,35 @@
  * A fan's message → their topic, as one use case. It starts with the credit check
  * (`decideFanMessage`, pure): a banned fan gets a polite refusal, a running pass makes it
  * free (a banked pass starts with it), otherwise it costs the price of its type; too few
- * credits → not relayed, the fan is told the shortfall with buy buttons. The spend and the
+ * credits → not relayed, the fan is told the shortfall with buy buttons (once per burst:
+ * `promptDue`). The spend and the
  * relay (or the answer replacing it, and a low-balance alert on crossing the threshold)
  * commit in one transaction through the `FanMessageStore` port. After the commit: the
  * spend observer (auto-recharge), the balance bar, the tier and the fan card.
  *
  * Album items are held back for `albumHoldMs` after the first one, so the outbox sends
- * them in one copyMessages call.
+ * them in one copyMessages call, and an album is paid in full or not at all (album.ts).
+ * The jobs of each outcome, and the topic title that follows the fan's name, are built in
+ * fan-outcome.ts.
  */
-import { crossedLowBalance, renderBalance } from '../balance.js';
+import { crossedLowBalance } from '../balance.js';
 import { AccountFrozenError, InsufficientCreditsError } from '../errors.js';
-import type { FanAccount, ProductOffer } from '../fan-account.js';
-import { formatDuration, formatTime } from '../info-card.js';
-import { productKeyboard } from '../keyboards.js';
-import type { FanProfile } from '../fan.js';
 import { ledgerKeys } from '../ledger.js';
 import { passIsRunning, type PassTimes } from '../passes.js';
-import type { MessageType } from '../pricing.js';
-import type { Translate } from '../templates.js';
 import { tierFor } from '../tiers.js';
-import { PRIORITY, fanPriority, type NewOutboxJob } from '../traffic/outbox.js';
-import { fanNotice } from './notices.js';
+import { AlbumHold, decideAlbumItem } from './album.js';
+import {
+  jobsForOutcome,
+  titleJob,
+  type AnswerContext,
+  type FanMessageInput,
+  type FanMessageOutcome,
+  type FanMessageResult,
+} from './fan-outcome.js';
+import { promptDue } from './policy.js';
 import type { FanMessageDeps, FanMessageTransaction, RelaySettings } from './ports.js';
+
+export type { FanMessageInput, FanMessageOutcome, FanMessageResult } from './fan-outcome.js';
 
 /** What the relay knows about the fan when a message arrives. */
 export interface FanMessageState {
@@ -62,143 +69,6 @@ export function decideFanMessage(
   if (cost <= 0) return { action: 'free', reason: 'free_type' };
   if (state.credits >= cost) return { action: 'charge', cost };
   return { action: 'insufficient', cost, credits: state.credits, shortfall: cost - state.credits };
-}
-
-/** A fan message, as the Telegram feature translates it from an Update. */
-export interface FanMessageInput {
-  profile: FanProfile;
-  updateId: number;
-  messageId: number;
-  type: MessageType;
-  /** The album it belongs to, if any. */
-  mediaGroupId?: string;
-}
-
-/** What happened to a fan message. */
-export type FanMessageOutcome =
-  | {
-      kind: 'relayed';
-      /** Credits spent (0 when free). */
-      charged: number;
-      before: number;
-      after: number;
-      /** Why it was free, when it was. */
-      free?: 'pass' | 'start_pass' | 'free_type';
-      /** The pass this message started. */
-      passStarted?: { endsAt: Date; seconds: number };
-      /** The spend key was used before (a redelivered update): nothing moved this time. */
-      duplicate: boolean;
-    }
-  | { kind: 'insufficient'; cost: number; credits: number; shortfall: number }
-  | { kind: 'refused'; reason: 'banned' | 'frozen' };
-
-/** The outcome and the fan's account right after it. */
-export interface FanMessageResult {
-  outcome: FanMessageOutcome;
-  account: FanAccount;
-}
-
-/** Quick-buy buttons in alerts and prompts: credits packs first, a few at most. */
-function quickBuy(products: readonly ProductOffer[]): ProductOffer[] {
-  return [...products]
-    .sort((a, b) => (a.type === b.type ? 0 : a.type === 'credits' ? -1 : 1))
-    .slice(0, 4);
-}
-
-/** What the outbox jobs of an outcome are built from. */
-export interface AnswerContext {
-  input: FanMessageInput;
-  adminChatId: number;
-  t: Translate;
-  settings: RelaySettings;
-  products: readonly ProductOffer[];
-  notBefore: Date | undefined;
-}
-
-/** The jobs of a fan message's outcome (built inside the spend's transaction). */
-export function jobsForOutcome(
-  c: AnswerContext,
-  outcome: FanMessageOutcome,
-  account: FanAccount,
-): NewOutboxJob[] {
-  const { t } = c;
-  const { messageId } = c.input;
-  const fanId = c.input.profile.id;
-  // Keyed on the message, not the update: Telegram restarts update ids, and a later fan's
-  // message with a reused id must not find an earlier job's key.
-  const message = `${fanId}:${messageId}`;
-  if (outcome.kind === 'refused') {
-    return [fanNotice(fanId, t(outcome.reason), { dedupeKey: `refused:${message}` })];
-  }
-  if (outcome.kind === 'insufficient') {
-    const text = t('insufficient', {
-      type: t(`type.${c.input.type}`),
-      cost: outcome.cost,
-      credits: outcome.credits,
-      shortfall: outcome.shortfall,
-    });
-    return [
-      fanNotice(fanId, text, {
-        keyboard: productKeyboard(quickBuy(c.products), t),
-        dedupeKey: `prompt:${message}`,
-      }),
-    ];
-  }
-  const jobs: NewOutboxJob[] = [
-    {
-      kind: 'relay.fan',
-      target: { type: 'topic', chatId: c.adminChatId, fanId },
-      method: 'copyMessage',
-      params: { from_chat_id: fanId, message_id: messageId },
-      priority: fanPriority({ tier: account.tier, hasPaid: account.totalSpentCents > 0 }),
-      fanId,
-      dedupeKey: `relay:fan:${message}`,
-      ...(c.notBefore ? { notBefore: c.notBefore } : {}),
-      // A paid relay carries its spend, so the credits come back if it is never delivered.
-      ...(outcome.charged > 0 ? { spendKey: ledgerKeys.messageSpend(fanId, messageId) } : {}),
-    },
-  ];
-  if (outcome.passStarted) {
-    const left = formatDuration(outcome.passStarted.seconds);
-    jobs.push(
-      fanNotice(fanId, t('pass.started', { ends: formatTime(outcome.passStarted.endsAt), left }), {
-        dedupeKey: `pass_started:${message}`,
-        priority: PRIORITY.payment,
-      }),
-    );
-  }
-  if (
-    outcome.charged > 0 &&
-    crossedLowBalance(outcome.before, outcome.after, c.settings.lowBalanceThreshold)
-  ) {
-    const bar = renderBalance(
-      { credits: outcome.after, lastTopUpBalance: account.lastTopUpBalance },
-      t('balance.label'),
-    );
-    jobs.push(
-      fanNotice(fanId, t('low_balance', { bar, credits: outcome.after }), {
-        keyboard: productKeyboard(quickBuy(c.products), t),
-        dedupeKey: `low_balance:${message}`,
-        priority: PRIORITY.payment,
-      }),
-    );
-  }
-  return jobs;
-}
-
-/** Per-instance memory of albums being held: media_group_id → when the first item came. */
-class AlbumHold {
-  private readonly firstSeen = new Map<string, number>();
-  constructor(private readonly holdMs: number) {}
-
-  notBefore(groupId: string | undefined): Date | undefined {
-    if (!groupId || this.holdMs <= 0) return undefined;
-    const now = Date.now();
-    for (const [id, at] of this.firstSeen) if (now - at > 60_000) this.firstSeen.delete(id);
-    const first = this.firstSeen.get(groupId) ?? now;
-    this.firstSeen.set(groupId, first);
-    return new Date(first + this.holdMs);
-  }
 }
 
 /**
@@ -330,6 +200,27 @@ async function afterCommit(
   deps.cards.request(account.fanId);
 }
 
+/**
+ * The outcome inside the transaction: an album item is decided with its album; a message
+ * refused for want of credits is quiet when the fan was prompted earlier in the burst.
+ */
+async function recordOutcome(
+  tx: FanMessageTransaction,
+  input: FanMessageInput,
+  cost: number,
+  now: Date,
+): Promise<FanMessageOutcome> {
+  const decide = () => decideAndRecord(tx, input, cost, now);
+  const outcome = input.mediaGroupId
+    ? await decideAlbumItem(tx, input, cost, now, decide)
+    : await decide();
+  if (outcome.kind !== 'insufficient') return outcome;
+  // Under the fan's row lock: concurrent updates and other instances see this mark.
+  if (!promptDue(await tx.promptState(), now)) return { ...outcome, quiet: true };
+  await tx.markPrompted(now);
+  return outcome;
+}
+
 /** The fan message use case: decide, record and queue in one transaction, then follow up. */
 export function createFanMessageHandler(
   deps: FanMessageDeps,
@@ -350,10 +241,15 @@ export function createFanMessageHandler(
     };
     const now = deps.now();
     const result = await deps.store.inTransaction(input.profile, async (tx) => {
-      const outcome = await decideAndRecord(tx, input, settings.costs[input.type], now);
+      const outcome = await recordOutcome(tx, input, settings.costs[input.type], now);
       if (outcome.kind === 'relayed' && !outcome.duplicate) await tx.countMessage(now);
       const account = await tx.account();
       const jobs = jobsForOutcome(answer, outcome, account);
+      const retitle = titleJob(answer, await tx.topicTitle());
+      if (retitle) {
+        await tx.setTopicTitle(retitle.params.name as string);
+        jobs.push(retitle);
+      }
       if (jobs.length > 0) await tx.enqueue(jobs);
       return { outcome, account };
     });

@@ -45,3 +45,25 @@ export function chatActionFor(type: MessageType): string {
       return 'typing';
   }
 }
+
+/**
+ * How long a fan who is out of credits hears nothing more after a "not enough credits"
+ * prompt: one prompt per burst, not one per message.
+ */
+export const PROMPT_QUIET_MS = 10 * 60_000;
+
+/** When the fan was last prompted to top up, and last topped up. */
+export interface PromptState {
+  promptedAt: Date | null;
+  toppedUpAt: Date | null;
+}
+
+/**
+ * True when a refused-for-credits message gets the buy prompt: the first of a burst, the
+ * first after a top-up, or the first after `quietMs` of prompts.
+ */
+export function promptDue(state: PromptState, now: Date, quietMs = PROMPT_QUIET_MS): boolean {
+  if (!state.promptedAt) return true;
+  if (state.toppedUpAt && state.toppedUpAt >= state.promptedAt) return true;
+  return now.getTime() - state.promptedAt.getTime() >= quietMs;
+}

@@ -12,6 +12,7 @@ import type { MessageCatalog } from '../templates.js';
 import type { TierThresholds } from '../tiers.js';
 import type { FanDirectory } from '../traffic/ports.js';
 import type { NewOutboxJob, OutboxJob, OutboxOutcome, OutboxStore } from '../traffic/outbox.js';
+import type { PromptState } from './policy.js';
 
 /** The runtime settings the relay reads (from the settings table). */
 export interface RelaySettings {
@@ -50,6 +51,30 @@ export interface FanMessageTransaction {
   /** Counts a relayed message (message count, last activity). */
   countMessage(now: Date): Promise<void>;
   enqueue(jobs: readonly NewOutboxJob[]): Promise<void>;
+  /** When the fan was last sent the buy prompt, and last topped up. */
+  promptState(): Promise<PromptState>;
+  /** Remembers that the buy prompt went out now. */
+  markPrompted(now: Date): Promise<void>;
+  /** The stored title of the fan's topic (null: no topic yet). */
+  topicTitle(): Promise<string | null>;
+  setTopicTitle(title: string): Promise<void>;
+  /** The items of the fan's album `groupId` seen so far. */
+  albumItems(groupId: string): Promise<AlbumItem[]>;
+  /** Records an album item (a redelivered one changes nothing). */
+  recordAlbumItem(groupId: string, item: AlbumItem, now: Date): Promise<void>;
+  /**
+   * Cancels a relay that has not left yet (its job still pending, found by `dedupeKey`) and
+   * gives back the spend that paid for it as `refundKey`. False when it had already left.
+   */
+  cancelRelay(dedupeKey: string, spendKey: string, refundKey: string): Promise<boolean>;
+}
+
+/** One item of a fan's album and what it paid. */
+export interface AlbumItem {
+  messageId: number;
+  credits: number;
+  /** Not relayed: the album could not be paid in full. */
+  refused: boolean;
 }
 
 /** Opens the fan message's transaction. */
