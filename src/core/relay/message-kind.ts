@@ -1,24 +1,47 @@
 /**
- * What a Telegram message is to the relay: a service message (never relayed), a command
- * for the bot (`/start`, `/buy10@bot`), or content a person wrote. One helper for every
- * feature, so the fan relay, the team relay and the commands agree.
+ * What a Telegram message is to the relay: content a person wrote (relayed and charged),
+ * content the relay does not carry (the fan is told, nothing is charged), a command for the
+ * bot (`/start`, `/buy10@bot`), or a service message (never relayed, never charged, no
+ * answer). One helper for every feature, so the fan relay, the team relay and the commands
+ * agree.
+ *
+ * Classification is by an allow-list of content fields, so every other field of `Message`
+ * — the dozens of service messages Telegram has (auto-delete timer, chat background, gifts,
+ * boosts, payments, pins…) and whatever a later Bot API adds — is a service message by
+ * default and costs nothing. docs/user-guide.md ("What is charged") explains the choices.
  */
 
-/** Service messages (topic events, pins, payments…): never relayed in either direction. */
-export const SERVICE_FIELDS: readonly string[] = [
-  'forum_topic_created',
-  'forum_topic_edited',
-  'forum_topic_closed',
-  'forum_topic_reopened',
-  'pinned_message',
-  'new_chat_members',
-  'left_chat_member',
-  'new_chat_title',
-  'new_chat_photo',
-  'delete_chat_photo',
-  'successful_payment',
-  'refunded_payment',
-  'write_access_allowed',
+/** Content the relay copies into the fan's topic, charged by its type (`core/pricing.ts`). */
+export const RELAYED_CONTENT_FIELDS: readonly string[] = [
+  'text',
+  'photo',
+  'live_photo',
+  'video',
+  'video_note',
+  'voice',
+  'audio',
+  'animation',
+  'document',
+  'sticker',
+  'location',
+  'venue',
+  'contact',
+  'poll',
+];
+
+/**
+ * Content a person sends that the relay does not carry (Telegram cannot copy it, or the
+ * copy would not be what the fan sent: a dice is rolled again): refused politely, free.
+ */
+export const REFUSED_CONTENT_FIELDS: readonly string[] = [
+  'dice',
+  'game',
+  'story',
+  'paid_media',
+  'checklist',
+  'invoice',
+  'giveaway',
+  'rich_message',
 ];
 
 /** The fields of a Telegram Message this module reads (any Message fits). */
@@ -27,11 +50,20 @@ export interface MessageFields {
   entities?: ReadonlyArray<{ type: string; offset: number }>;
 }
 
-export type MessageKind = 'service' | 'command' | 'content';
+export type MessageKind = 'service' | 'command' | 'content' | 'unsupported';
 
-/** Service message, bot command (a `bot_command` entity at offset 0), or content. */
+const has = (message: object, field: string): boolean =>
+  (message as Record<string, unknown>)[field] !== undefined;
+
+/** The refused content field a message carries, if any. */
+export function unsupportedContentOf(message: object): string | null {
+  return REFUSED_CONTENT_FIELDS.find((field) => has(message, field)) ?? null;
+}
+
+/** Content, unsupported content, bot command (a `bot_command` entity at offset 0), or service. */
 export function messageKind(message: object): MessageKind {
-  if (SERVICE_FIELDS.some((field) => field in message)) return 'service';
+  if (unsupportedContentOf(message) !== null) return 'unsupported';
+  if (!RELAYED_CONTENT_FIELDS.some((field) => has(message, field))) return 'service';
   const first = (message as MessageFields).entities?.[0];
   return first?.type === 'bot_command' && first.offset === 0 ? 'command' : 'content';
 }

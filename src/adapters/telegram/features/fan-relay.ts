@@ -1,12 +1,35 @@
 /**
  * A fan's message in their private chat → the fan message use case (core/relay), which
- * charges, relays or refuses. This feature only translates the Update; commands and service
- * messages are left to the features after it.
+ * charges, relays or refuses. This feature only translates the Update: content goes to the
+ * use case, content the relay does not carry (dice, games, stories…) gets a polite free
+ * refusal, and commands and service messages are left to the features after it (service
+ * messages cost nothing and reach no one). Any message from the fan also proves they have
+ * not blocked the bot, so a stale `blocked` flag is cleared first.
  */
 import { messageTypeOf, type MessageShape } from '../../../core/pricing.js';
-import { messageKind } from '../../../core/relay/message-kind.js';
-import type { Feature } from '../bot-deps.js';
+import { messageKind, unsupportedContentOf } from '../../../core/relay/message-kind.js';
+import { unsupportedNotice } from '../../../core/relay/notices.js';
+import { PRIORITY } from '../../../core/traffic/outbox.js';
+import type { BotDeps, Feature } from '../bot-deps.js';
 import { profileOf } from '../fan-texts.js';
+
+/** The fan wrote: they are reachable again. The team hears of it once, in the fan's topic. */
+async function clearBlocked(deps: BotDeps, fanId: number, messageId: number): Promise<void> {
+  if (!(await deps.fans.setBlocked(fanId, false))) return;
+  deps.logger.info({ fanId }, 'fan wrote again: no longer blocked');
+  if (!(await deps.fans.topicOf(fanId))) return;
+  await deps.outbox.enqueue([
+    {
+      kind: 'notice.topic',
+      target: { type: 'topic', chatId: deps.adminChatId, fanId },
+      method: 'sendMessage',
+      params: { text: '✅ This fan wrote again; replies are delivered.' },
+      priority: PRIORITY.teamAnswer,
+      fanId,
+      dedupeKey: `unblocked:${fanId}:${messageId}`,
+    },
+  ]);
+}
 
 export const fanRelayFeature: Feature = {
   name: 'fan-relay',
@@ -14,7 +37,16 @@ export const fanRelayFeature: Feature = {
     bot.on('message', async (ctx, next) => {
       if (ctx.chat.type !== 'private') return next();
       const message = ctx.message as MessageShape & { message_id: number; media_group_id?: string };
-      if (messageKind(message) !== 'content') return next();
+      await clearBlocked(deps, ctx.chat.id, message.message_id);
+      const kind = messageKind(message);
+      if (kind === 'unsupported') {
+        const t = deps.fan.templates.forLanguage(ctx.from.language_code);
+        const field = unsupportedContentOf(message)!;
+        await deps.outbox.enqueue([unsupportedNotice(ctx.chat.id, message.message_id, field, t)]);
+        deps.wakeOutbox();
+        return;
+      }
+      if (kind !== 'content') return next();
       await deps.relay.fanMessage({
         profile: profileOf(ctx.from),
         updateId: ctx.update.update_id,
