@@ -86,8 +86,13 @@ describe('delivery policy', () => {
       action: 'rate_limited',
       retryAfterSeconds: 7,
     });
+    // A 5xx may have been executed: only an idempotent call is repeated.
     expect(
       decideFailure('copyMessage', { type: 'api', code: 502, description: 'Bad Gateway' }).action,
+    ).toBe('uncertain');
+    expect(
+      decideFailure('editMessageText', { type: 'api', code: 502, description: 'Bad Gateway' })
+        .action,
     ).toBe('retry');
     expect(
       decideFailure('sendMessage', { type: 'network', sent: 'no', reason: 'ECONNREFUSED' }).action,

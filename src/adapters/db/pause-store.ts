@@ -1,4 +1,4 @@
-/** Long 429 pauses, persisted so they survive restarts and every instance honours them. */
+/** Chat pauses (long 429s, a lost admin group), persisted for restarts and every instance. */
 import type { Knex } from 'knex';
 import type { PauseStore } from '../../core/traffic/ports.js';
 import { toInt, toRequiredDate } from './rows.js';
@@ -29,8 +29,10 @@ export function createPauseStore(db: Knex): PauseStore {
         .onConflict('chat_id')
         .merge(['until', 'reason']);
     },
-    async remove(chatId) {
-      await db('chat_pauses').where({ chat_id: chatId }).delete();
+    async remove(chatId, reasonPrefix) {
+      const query = db('chat_pauses').where({ chat_id: chatId });
+      if (reasonPrefix !== undefined) query.where('reason', 'like', `${reasonPrefix}%`);
+      await query.delete();
     },
   };
 }

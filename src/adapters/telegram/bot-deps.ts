@@ -19,6 +19,7 @@ import type { FanDirectory } from '../../core/traffic/ports.js';
 import type { AdminAuthorizer } from './admin-auth.js';
 import type { AlertSink } from './alerts.js';
 import type { BalanceBar } from './balance-bar.js';
+import type { GroupAvailability } from './group-access.js';
 import type { InfoCards } from './info-cards.js';
 import type { TelegramSender } from './sender.js';
 
@@ -66,6 +67,8 @@ export interface BotDeps {
   relay: RelayUseCases;
   /** Checkout, quick-buy, billing portal and auto-recharge (absent: the fallback answers). */
   payments?: PaymentCommands;
+  /** The admin group's availability (my_chat_member there; fans told while it is lost). */
+  groupAccess?: GroupAvailability;
 }
 
 /** One bot feature: registers its handlers, in the order of features/index.ts. */

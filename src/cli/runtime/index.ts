@@ -118,6 +118,7 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
       options,
       app,
       worker,
+      groupAccess: telegram.groupAccess,
       poller,
       intake,
       stores,

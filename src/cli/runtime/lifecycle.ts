@@ -1,6 +1,7 @@
 /** Starting and stopping a runtime (the order matters for a graceful shutdown). */
 import type { FastifyInstance } from 'fastify';
 import { publishFanCommands } from '../../adapters/telegram/fan-commands.js';
+import type { GroupAccess } from '../../adapters/telegram/group-access.js';
 import type { UpdateIntake } from '../../adapters/telegram/intake.js';
 import { newWorkerId, type OutboxWorker } from '../../adapters/telegram/outbox-worker.js';
 import type { Poller } from '../../adapters/telegram/polling.js';
@@ -17,6 +18,7 @@ export interface LifecycleContext {
   options: RuntimeOptions;
   app: FastifyInstance;
   worker: OutboxWorker;
+  groupAccess: GroupAccess;
   poller: Poller | undefined;
   intake: UpdateIntake;
   stores: Stores;
@@ -32,6 +34,8 @@ export function lifecycle(c: LifecycleContext) {
   return {
     /** Starts the outbox worker, polling (if chosen) and the scheduled jobs. */
     async start(): Promise<void> {
+      // An outage a previous run left pauses the admin group before the worker claims.
+      await c.groupAccess.start();
       await c.worker.start();
       await c.poller?.start();
       await publishFanCommands(
@@ -70,6 +74,7 @@ export function lifecycle(c: LifecycleContext) {
       await c.jobs()?.stop();
       await c.fan.flush();
       await c.worker.stop(c.tuning.shutdownGraceMs);
+      c.groupAccess.stop();
     },
   };
 }

@@ -8,7 +8,9 @@ import { createAdminAuthorizer } from '../../adapters/telegram/admin-auth.js';
 import { AlertReporter } from '../../adapters/telegram/alerts.js';
 import type { BotApi } from '../../adapters/telegram/bot-api.js';
 import type { FanServices, RelayUseCases } from '../../adapters/telegram/bot-deps.js';
+import { fanForAlert } from '../../adapters/telegram/alerts.js';
 import { createBot } from '../../adapters/telegram/bot.js';
+import { GroupAccess } from '../../adapters/telegram/group-access.js';
 import { UpdateIntake, type UpdateIntakeDeps } from '../../adapters/telegram/intake.js';
 import { OutboxWorker } from '../../adapters/telegram/outbox-worker.js';
 import { Poller } from '../../adapters/telegram/polling.js';
@@ -18,6 +20,7 @@ import type { Logger } from '../../core/logger.js';
 import type { RuntimeMetrics } from '../../core/metrics.js';
 import type { PaymentCommands } from '../../core/payments/service.js';
 import type { UndeliveredClose } from '../../core/relay/ports.js';
+import { simulatedSecondsToMs } from '../../core/traffic/limits.js';
 import type { OutboxJob } from '../../core/traffic/outbox.js';
 import type { Stores } from './stores.js';
 import type { TrafficTuning } from './traffic-config.js';
@@ -54,7 +57,11 @@ export function buildSender(context: TelegramContext) {
     async onLongPause(pause, retryAfterSeconds) {
       await stores.pauses.save(pause);
       const where =
-        pause.chatId === options.adminChatId ? 'the admin group' : `chat ${pause.chatId}`;
+        pause.chatId === options.adminChatId
+          ? 'the admin group'
+          : pause.chatId > 0
+            ? `the private chat of ${await fanForAlert(stores.fans, pause.chatId)}`
+            : `chat ${pause.chatId}`;
       await alerts.raise({
         key: `long_pause:${pause.chatId}`,
         severity: 'critical',
@@ -95,6 +102,18 @@ export function buildTelegram(context: TelegramContext, parts: TelegramParts) {
     logger: logger.child({ component: 'topics' }),
     onFanTopicCreated: parts.onFanTopicCreated,
   });
+  const groupAccess = new GroupAccess({
+    sender,
+    pauses: stores.pauses,
+    state: stores.state,
+    alerts,
+    adminChatId: options.adminChatId,
+    botId: context.botInfo.id,
+    logger: logger.child({ component: 'group-access' }),
+    recheckMs: simulatedSecondsToMs(tuning.groupRecheckSeconds, tuning.limits),
+    reminderMs: simulatedSecondsToMs(tuning.groupReminderSeconds, tuning.limits),
+    wake,
+  });
   const worker = new OutboxWorker({
     store: stores.outbox,
     sender,
@@ -105,6 +124,7 @@ export function buildTelegram(context: TelegramContext, parts: TelegramParts) {
     logger: logger.child({ component: 'outbox' }),
     metrics,
     adminChatId: options.adminChatId,
+    groupAccess,
     singleInstance: dialectOf(context.db) === 'sqlite',
     workerId: options.workerId,
     concurrency: tuning.concurrency,
@@ -136,6 +156,7 @@ export function buildTelegram(context: TelegramContext, parts: TelegramParts) {
     fan: parts.fan,
     relay: parts.relay,
     payments: parts.payments,
+    groupAccess,
   });
   const intake = new UpdateIntake({
     updates: stores.updates,
@@ -159,5 +180,5 @@ export function buildTelegram(context: TelegramContext, parts: TelegramParts) {
           timeoutSeconds: tuning.pollTimeoutSeconds,
         })
       : undefined;
-  return { topics, worker, admins, bot, intake, poller };
+  return { topics, worker, admins, bot, intake, poller, groupAccess };
 }

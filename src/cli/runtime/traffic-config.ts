@@ -25,6 +25,10 @@ export interface TrafficTuning {
   pollTimeoutSeconds: number;
   /** How long shutdown waits for calls in flight (ms). */
   shutdownGraceMs: number;
+  /** How often (simulated s) the bot re-checks its rights while it has lost the admin group. */
+  groupRecheckSeconds: number;
+  /** How often (simulated s) the owners hear again that the admin group is still lost. */
+  groupReminderSeconds: number;
 }
 
 export const DEFAULT_TUNING: TrafficTuning = {
@@ -35,6 +39,8 @@ export const DEFAULT_TUNING: TrafficTuning = {
   pauseRefreshMs: 5_000,
   pollTimeoutSeconds: 25,
   shutdownGraceMs: 10_000,
+  groupRecheckSeconds: 60,
+  groupReminderSeconds: 3_600,
 };
 
 const positive = z.number().positive();
@@ -59,6 +65,8 @@ const schema = z.strictObject({
   pauseRefreshMs: positive.optional(),
   pollTimeoutSeconds: z.number().int().min(0).optional(),
   shutdownGraceMs: positive.optional(),
+  groupRecheckSeconds: positive.optional(),
+  groupReminderSeconds: positive.optional(),
 });
 
 export type TrafficTuningInput = z.input<typeof schema>;

@@ -3,11 +3,15 @@
  * into a `CallFailure`, this module decides; the outbox worker carries the decision out.
  *
  * Semantics (see docs/architecture.md, "Delivery guarantees"):
- * - an error answer from Telegram (4xx/5xx) means the call had no effect: safe to retry;
- * - a network failure before the request left (connection refused, DNS) is also safe;
- * - a failure after the request may have reached Telegram (timeout, reset, lost or
- *   truncated response) is *uncertain*: only idempotent methods are retried; anything that
- *   could post a second copy is set aside as `uncertain` and reported, never resent blindly.
+ * - a 4xx answer from Telegram means the call had no effect;
+ * - a 429 and a network failure before the request left (connection refused, DNS) are safe
+ *   to retry;
+ * - a 5xx, or a failure after the request may have reached Telegram (timeout, reset, lost or
+ *   truncated response), is *uncertain*: Telegram may have executed the call before failing.
+ *   Only idempotent methods are retried; anything that could post a second copy is set aside
+ *   as `uncertain` and reported (with a Resend button for fan relays), never resent blindly;
+ * - the bot removed from a group, or without the rights to post or open topics there, is
+ *   `lost_rights`: for the admin group its lane pauses until the rights come back.
  */
 
 import type { OutboxOutcome } from './outbox.js';
@@ -39,6 +43,8 @@ export type FailureDecision =
   | { action: 'uncertain'; reason: string }
   /** The fan blocked the bot or deleted the account. */
   | { action: 'blocked'; reason: string }
+  /** The bot was removed from a group or lost the rights to post or open topics there. */
+  | { action: 'lost_rights'; reason: string }
   /** The forum topic is gone: recreate it once and resend. */
   | { action: 'thread_missing'; reason: string }
   /** The group became a supergroup with a new id. */
@@ -65,6 +71,7 @@ export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
   'answerCallbackQuery',
   'getMe',
   'getChat',
+  'getChatMember',
   'setMyCommands',
 ]);
 
@@ -72,7 +79,19 @@ const BLOCKED_PATTERNS = [
   /bot was blocked by the user/i,
   /user is deactivated/i,
   /bot can't initiate conversation/i,
-  /bot was kicked from the/i,
+];
+
+/**
+ * The bot cannot work in a group any more: removed, or an admin without the rights it needs
+ * to post or open topics. Pinning is left out: a missing pin right costs only the pin.
+ */
+const LOST_RIGHTS_PATTERNS = [
+  /bot was kicked from the (super)?group chat/i,
+  /bot is not a member of the (super)?group chat/i,
+  /not enough rights to (send|create a topic|manage topics)/i,
+  /have no rights to send a message/i,
+  /CHAT_WRITE_FORBIDDEN/i,
+  /CHAT_SEND_\w+_FORBIDDEN/i,
 ];
 
 const THREAD_MISSING_PATTERNS = [
@@ -80,6 +99,15 @@ const THREAD_MISSING_PATTERNS = [
   /TOPIC_DELETED/i,
   /TOPIC_ID_INVALID/i,
 ];
+
+/** True when Telegram's answer means the bot was removed from a group or lost its rights there. */
+export function isLostRights(failure: CallFailure): boolean {
+  return (
+    failure.type === 'api' &&
+    (failure.code === 400 || failure.code === 403) &&
+    LOST_RIGHTS_PATTERNS.some((p) => p.test(failure.description))
+  );
+}
 
 /** Decides what to do with a failed call of `method`. */
 export function decideFailure(method: string, failure: CallFailure): FailureDecision {
@@ -99,10 +127,17 @@ export function decideFailure(method: string, failure: CallFailure): FailureDeci
   if (failure.migrateToChatId !== undefined) {
     return { action: 'migrated', newChatId: failure.migrateToChatId };
   }
-  if (code >= 500) return { action: 'retry', reason: `telegram ${code}` };
+  if (code >= 500) {
+    // Telegram may have executed the call before failing: only a repeatable one is retried.
+    const reason = `telegram ${code}: ${description}`;
+    return IDEMPOTENT_METHODS.has(method)
+      ? { action: 'retry', reason }
+      : { action: 'uncertain', reason };
+  }
   if (THREAD_MISSING_PATTERNS.some((p) => p.test(description))) {
     return { action: 'thread_missing', reason: description };
   }
+  if (isLostRights(failure)) return { action: 'lost_rights', reason: description };
   if (code === 403 && BLOCKED_PATTERNS.some((p) => p.test(description))) {
     return { action: 'blocked', reason: description };
   }
@@ -112,8 +147,8 @@ export function decideFailure(method: string, failure: CallFailure): FailureDeci
 
 /**
  * What follows when jobs end without delivery. A paid fan relay that certainly did not
- * arrive (Telegram refused it, it was given up after MAX_ATTEMPTS, the bot was removed) gives
- * its credits back; one that may have arrived (`uncertain`) is offered to the team for a
+ * arrive (Telegram refused it, it was given up after MAX_ATTEMPTS) gives its credits back (a
+ * relay for an admin group the bot lost is not ended: it waits for the rights to return); one that may have arrived (`uncertain`) is offered to the team for a
  * resend instead, since refunding a message the team may have read would pay twice.
  */
 export type UndeliveredFollowUp = 'refund' | 'offer_resend' | 'none';

@@ -11,11 +11,15 @@ export interface UpdateStore {
   prune(before: Date): Promise<number>;
 }
 
-/** Long 429 pauses that must survive a restart (and be seen by every instance). */
+/**
+ * Chat pauses that must survive a restart (and be seen by every instance): long 429s, and
+ * the admin group's lane while the bot has lost it (reason `unavailable …`).
+ */
 export interface PauseStore {
   list(now: Date): Promise<ChatPause[]>;
   save(pause: ChatPause): Promise<void>;
-  remove(chatId: number): Promise<void>;
+  /** Removes the chat's pause (only when its reason starts with `reasonPrefix`, if given). */
+  remove(chatId: number, reasonPrefix?: string): Promise<void>;
 }
 
 /** A fan's topic in the admin group. */

@@ -73,18 +73,21 @@ describe('relay refunds', () => {
     expect(Number(refunds[0].credits_delta)).toBe(3);
   });
 
-  it('8 failed attempts (5xx) → dead, credits back once', async () => {
+  it('8 failed attempts (5xx opening the topic) → dead, credits back once', async () => {
     const { sim, adminChatId, testDb, runtime } = h;
-    const { fan } = await fanWithTopic('Unlucky', 10);
+    // A 5xx on the relay itself is uncertain (never repeated); one on opening the fan's topic
+    // leaves the relay unsent, so it is retried with backoff until given up.
+    const fan = sim.control.createUser({ first_name: 'Unlucky' });
+    await grantCredits(h, fan, 10, 'grant:cs_Unlucky');
     sim.control.injectFault({
       fault: { type: 'server_error', status: 502 },
       count: 8,
-      methods: ['copyMessage'],
+      methods: ['createForumTopic'],
       chatId: adminChatId,
     });
     sim.control.fanSendsText(fan.id, 'lost in the noise');
     await sim.control.waitFor(() => refundNotices(fan.id).length === 1, 30_000, 'refund notice');
-    expect((await runtime.ledger.balance(fan.id)).credits).toBe(9);
+    expect((await runtime.ledger.balance(fan.id)).credits).toBe(10);
     const job = await testDb
       .db('outbox')
       .where({ kind: 'relay.fan', fan_id: fan.id })

@@ -1,6 +1,14 @@
-/** A fan blocking or unblocking the bot (my_chat_member in a private chat). */
+/**
+ * The bot's membership: a fan blocking or unblocking it (my_chat_member in a private chat),
+ * the bot losing or regaining its rights in the admin group (my_chat_member there, handed to
+ * the group's availability), and, while the admin group is lost, a one-time notice to each
+ * fan who writes that the team is temporarily away — their message is still charged and
+ * kept, and delivered when the bot is back (docs/user-guide.md).
+ */
+import type { Context } from 'telegraf';
+import { messageKind } from '../../../core/relay/message-kind.js';
 import { PRIORITY } from '../../../core/traffic/outbox.js';
-import type { Feature } from '../bot-deps.js';
+import type { BotDeps, Feature } from '../bot-deps.js';
 import { profileOf } from '../fan-texts.js';
 
 export const membershipFeature: Feature = {
@@ -8,6 +16,10 @@ export const membershipFeature: Feature = {
   register(bot, deps) {
     bot.on('my_chat_member', async (ctx, next) => {
       const update = ctx.myChatMember;
+      if (update.chat.id === deps.adminChatId) {
+        await deps.groupAccess?.membershipChanged(update.new_chat_member);
+        return;
+      }
       if (update.chat.type !== 'private') return next();
       const fanId = update.chat.id;
       const status = update.new_chat_member.status;
@@ -35,5 +47,30 @@ export const membershipFeature: Feature = {
       ]);
       deps.wakeOutbox();
     });
+    bot.on('message', async (ctx, next) => {
+      await tellFanTeamIsAway(ctx, deps);
+      return next();
+    });
   },
 };
+
+/** While the admin group is lost, a fan's first message of the outage gets one notice. */
+async function tellFanTeamIsAway(ctx: Context, deps: BotDeps): Promise<void> {
+  const outage = deps.groupAccess?.current();
+  const message = ctx.message;
+  if (!outage || ctx.chat?.type !== 'private' || !ctx.from || !message) return;
+  if (messageKind(message) !== 'content') return;
+  const t = deps.fan.templates.forLanguage(ctx.from.language_code);
+  await deps.outbox.enqueue([
+    {
+      kind: 'notice.fan',
+      target: { type: 'chat', chatId: ctx.chat.id },
+      method: 'sendMessage',
+      params: { text: t('relay.team_unavailable') },
+      priority: PRIORITY.teamAnswer,
+      fanId: ctx.chat.id,
+      dedupeKey: `team_away:${ctx.chat.id}:${outage.since}`,
+    },
+  ]);
+  deps.wakeOutbox();
+}

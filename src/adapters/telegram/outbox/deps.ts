@@ -4,6 +4,7 @@ import type { UndeliveredClose } from '../../../core/relay/ports.js';
 import type { OutboxJob, OutboxStore } from '../../../core/traffic/outbox.js';
 import type { FanDirectory, PauseStore } from '../../../core/traffic/ports.js';
 import type { AlertSink } from '../alerts.js';
+import type { GroupAvailability } from '../group-access.js';
 import type { TelegramSender } from '../sender.js';
 import type { TopicManager } from '../topics.js';
 
@@ -17,6 +18,8 @@ export interface OutboxWorkerDeps {
   logger: Logger;
   metrics: RuntimeMetrics;
   adminChatId: number;
+  /** The admin group's availability: a lost group pauses its lane instead of dropping jobs. */
+  groupAccess?: GroupAvailability;
   /** SQLite: the only instance, so every `sending` row at startup is orphaned. */
   singleInstance: boolean;
   workerId?: string;

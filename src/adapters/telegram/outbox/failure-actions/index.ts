@@ -10,6 +10,7 @@ import type { OutboxWorkerDeps } from '../deps.js';
 import { stopForBlockedFan } from './blocked.js';
 import type { FailureAction, FailureContext, WorkerControls } from './context.js';
 import { dropRefusedJob } from './drop.js';
+import { waitForGroupRights } from './lost-rights.js';
 import { followMigratedChat } from './migrated.js';
 import { waitOutRateLimit } from './rate-limited.js';
 import { retryWithBackoff } from './retry.js';
@@ -24,6 +25,7 @@ const FAILURE_ACTIONS: { [A in FailureDecision['action']]: FailureAction<A> } = 
   retry: retryWithBackoff,
   uncertain: setAsideAsUncertain,
   blocked: stopForBlockedFan,
+  lost_rights: waitForGroupRights,
   thread_missing: recreateMissingThread,
   migrated: followMigratedChat,
   drop: dropRefusedJob,
@@ -47,7 +49,7 @@ export function handleFailure(
   const head = jobs[0]!;
   const jobIds = ids(jobs);
   const chatId = head.target.chatId;
-  const decision = decideFailure(method, failed.error.failure);
+  const decision = decide(failed);
   const log = deps.logger.child({
     jobId: head.id,
     jobs: jobIds.length,
@@ -61,4 +63,17 @@ export function handleFailure(
   // correlation through an indexed access, hence the widening.
   const action = FAILURE_ACTIONS[decision.action] as FailureAction<FailureDecision['action']>;
   return action(ctx, decision);
+}
+
+/**
+ * The policy's decision about the call that failed. A call made to prepare the jobs (opening
+ * the fan's topic) that may have gone through did not send the jobs themselves: they are
+ * retried, at worst next to an empty topic, rather than set aside as if they had been sent.
+ */
+function decide(failed: FailedCall): FailureDecision {
+  const decision = decideFailure(failed.error.method, failed.error.failure);
+  if (decision.action === 'uncertain' && failed.error.method !== failed.method) {
+    return { action: 'retry', reason: `${failed.error.method}: ${decision.reason}` };
+  }
+  return decision;
 }

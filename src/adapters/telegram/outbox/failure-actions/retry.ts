@@ -6,6 +6,7 @@ import {
 import { simulatedSecondsToMs } from '../../../../core/traffic/limits.js';
 import { finishUndelivered } from '../bookkeeping.js';
 import type { FailureAction } from './context.js';
+import { fanOfJob, gaveUpText } from './texts.js';
 
 /** Certainly not delivered: again after a backoff, or given up (`dead`) and reported. */
 export const retryWithBackoff: FailureAction<'retry'> = async (ctx, decision) => {
@@ -14,10 +15,11 @@ export const retryWithBackoff: FailureAction<'retry'> = async (ctx, decision) =>
   if (attempts >= MAX_ATTEMPTS) {
     await finishUndelivered(ctx.deps, ctx.jobs, 'dead', 'gave_up', decision.reason);
     ctx.log.error({ attempts }, 'outbox job given up');
+    const fan = await fanOfJob(ctx.deps.fans, ctx.head);
     await alerts.raise({
       key: `gave_up:${ctx.head.kind}`,
       severity: 'warning',
-      text: `Gave up sending job #${ctx.head.id} (${ctx.head.kind}) after ${attempts} attempts: ${decision.reason}.`,
+      text: gaveUpText(ctx.head, fan, attempts, decision.reason),
     });
     return;
   }

@@ -2,10 +2,14 @@ import type { OutboxJob } from '../../../../core/traffic/outbox.js';
 import { finishUndelivered } from '../bookkeeping.js';
 import type { OutboxWorkerDeps } from '../deps.js';
 import type { FailureAction } from './context.js';
+import { fanOfJob, uncertainText } from './texts.js';
 
 /** A send that may have happened: never resent (unless idempotent), always reported. */
 export async function setAsideUncertain(
-  deps: Pick<OutboxWorkerDeps, 'store' | 'closeUndelivered' | 'metrics' | 'logger' | 'alerts'>,
+  deps: Pick<
+    OutboxWorkerDeps,
+    'store' | 'closeUndelivered' | 'metrics' | 'logger' | 'alerts' | 'fans'
+  >,
   jobs: readonly OutboxJob[],
   reason: string,
 ): Promise<void> {
@@ -16,13 +20,11 @@ export async function setAsideUncertain(
     { jobId: head.id, jobs: jobs.length, kind: head.kind, reason },
     'outcome unknown: not resent',
   );
-  const fan = head.fanId === null ? '' : ` for fan ${head.fanId}`;
+  const fan = await fanOfJob(deps.fans, head);
   await deps.alerts.raise({
-    key: `uncertain:${head.kind}`,
+    key: `uncertain:${head.kind}:${head.fanId ?? ''}`,
     severity: 'warning',
-    text:
-      `Telegram did not confirm job #${head.id} (${head.kind}${fan}, ${jobs.length} message(s)): ${reason}. ` +
-      'It was not resent, to avoid a duplicate; check the chat and resend by hand if it is missing.',
+    text: uncertainText(head, jobs.length, fan, reason),
   });
 }
 
