@@ -5,6 +5,7 @@
  * ledger entries). Handlers are idempotent (dedupe keys derived from the update id), so a
  * crash between the two at worst re-runs a handler harmlessly.
  */
+import { BoundedMap } from '../../core/traffic/bounded-set.js';
 import { KeyedSerialQueue } from '../../core/traffic/keyed-queue.js';
 import type { UpdateStore } from '../../core/traffic/ports.js';
 import type { Logger } from '../../core/logger.js';
@@ -64,7 +65,11 @@ export function orderingKey(update: IncomingUpdate): string {
 export class UpdateIntake {
   private readonly queue = new KeyedSerialQueue();
   private readonly inflight = new Map<number, Promise<IntakeResult>>();
-  private readonly failures = new Map<number, number>();
+  /**
+   * Failures per update id. Bounded: an update that failed and is never redelivered (its
+   * sender gave up) would otherwise stay here for the life of the process.
+   */
+  private readonly failures = new BoundedMap<number, number>(10_000);
   private closed = false;
 
   constructor(private readonly deps: UpdateIntakeDeps) {}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { BoundedMap, BoundedSet } from '../../../src/core/traffic/bounded-set.js';
+
+describe('bounded set and map', () => {
+  it('forget their oldest entries beyond the cap; re-adding refreshes', () => {
+    const set = new BoundedSet<number>(3);
+    for (const n of [1, 2, 3]) set.add(n);
+    set.add(1);
+    set.add(4);
+    expect([...set]).toEqual([3, 1, 4]);
+    for (let i = 0; i < 10_000; i++) set.add(i + 100);
+    expect(set.size).toBe(3);
+
+    const map = new BoundedMap<string, number>(2);
+    map.set('a', 1).set('b', 2).set('a', 3).set('c', 4);
+    expect([...map]).toEqual([
+      ['a', 3],
+      ['c', 4],
+    ]);
+  });
+
+  it('the per-album memory of the relay stays bounded however many albums pass', async () => {
+    const { AlbumHold } = await import('../../../src/core/relay/album.js');
+    const hold = new AlbumHold(300);
+    const now = Date.now();
+    for (let i = 0; i < 5_000; i++) hold.notBefore(`g${i}`, now);
+    expect(hold.size).toBeLessThanOrEqual(1_000);
+    expect(hold.notBefore('g4999', now)!.getTime()).toBe(now + 300);
+  });
+});
