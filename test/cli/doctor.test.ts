@@ -55,6 +55,7 @@ describe('premiumbot doctor', () => {
       '✔ admin group',
       '✖ bot rights in the admin group',
       '⚠ owners in the admin group',
+      '⚠ owners reachable in private',
       '- Telegram webhook',
       '✔ Stripe API key',
       '- Stripe webhook endpoint',
@@ -62,7 +63,7 @@ describe('premiumbot doctor', () => {
     expect(result.output).toContain('chmod 600');
     expect(result.output).toContain('turn on "Manage Topics"');
     expect(result.output).toContain('not in the admin group: 42');
-    expect(result.output).toContain('Error [PB_ERR_CONFIG]: 2 of 13 checks failed.');
+    expect(result.output).toContain('Error [PB_ERR_CONFIG]: 2 of 14 checks failed.');
     expect(result.output).toContain('Run `premiumbot migrate` (or start `premiumbot serve`)');
   });
 

@@ -101,6 +101,8 @@ describe('premiumbot setup', () => {
   it('drives the wizard with scripted answers to a working .env; doctor then passes every check', async () => {
     sims.telegram.control.reset();
     const { ownerId, chatId } = createAdminGroup(sims);
+    // The owner pressed Start, so alerts reach them in private (doctor checks it).
+    sims.telegram.control.fanSendsText(ownerId, '/start');
     // A group without topics first: the wizard must say what is wrong and keep waiting.
     const plain = createAdminGroup(sims, { isForum: false, title: 'Old group' });
     const cwd = tempDir();
@@ -203,6 +205,7 @@ describe('premiumbot setup', () => {
   it('--non-interactive takes every answer from flags and gets the same result', async () => {
     sims.telegram.control.reset();
     const { ownerId, chatId } = createAdminGroup(sims);
+    sims.telegram.control.fanSendsText(ownerId, '/start');
     await drainUpdates(sims);
     const cwd = tempDir();
     const databaseUrl = await freshDatabaseUrl();

@@ -6,7 +6,7 @@
 import type { Context } from 'telegraf';
 import { PRIORITY, type OutboxStore } from '../../core/traffic/outbox.js';
 import type { Logger } from '../../core/logger.js';
-import type { AlertSink } from './alerts.js';
+import { personLabel, type AlertSink } from './alerts.js';
 
 export const FRIENDLY_ERROR_TEXT =
   'Sorry, something went wrong on our side. Nothing you paid for is lost; please try again in a minute.';
@@ -68,7 +68,44 @@ export function createBotErrorReporter(deps: BotErrorReporterDeps) {
     await deps.alerts.raise({
       key: `update_error:${name}`,
       severity: 'warning',
-      text: `An update failed (${name}, update ${ctx.update.update_id}, ${ctx.updateType}). See the logs for details.`,
+      text: failureText(ctx, name),
     });
   };
+}
+
+const WHAT: Record<string, string> = {
+  message: 'a message',
+  edited_message: 'an edited message',
+  callback_query: 'a button press',
+  my_chat_member: 'a membership change',
+  message_reaction: 'a reaction',
+  pre_checkout_query: 'a payment confirmation',
+};
+
+/** The alert about a failed update: who did what, where, and what to do; ids only for the logs. */
+export function failureText(ctx: Context, errorName: string): string {
+  const what = WHAT[ctx.updateType] ?? 'an update';
+  const from = ctx.from;
+  const who = from
+    ? ` from ${personLabel(
+        {
+          id: from.id,
+          firstName: from.first_name,
+          lastName: from.last_name,
+          username: from.username,
+        },
+        from.id,
+      ).replace(/^A fan/, 'someone')}`
+    : '';
+  const where =
+    ctx.chat?.type === 'private' ? ' in their private chat' : ctx.chat ? ' in the group' : '';
+  const told =
+    ctx.chat?.type === 'private'
+      ? ' They were told something went wrong and that nothing they paid for is lost.'
+      : '';
+  return (
+    `The bot could not handle ${what}${who}${where} (${errorName}).${told} ` +
+    'If it matters, ask them to try again; if it keeps happening, run `premiumbot doctor` and ' +
+    `check the logs (update ${ctx.update.update_id}).`
+  );
 }

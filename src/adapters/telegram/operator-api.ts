@@ -139,6 +139,8 @@ export interface OperatorApi {
     text: string;
     message_thread_id?: number;
   }): Promise<TgMessage>;
+  /** A chat action (a few seconds of "typing…", no message): probes that a private chat is open. */
+  sendChatAction(params: { chat_id: number; action: 'typing' }): Promise<true>;
 }
 
 /** Builds the operator client (no call is made until a method runs). */
@@ -215,5 +217,6 @@ export function createOperatorApi(options: OperatorApiOptions): OperatorApi {
         },
       ),
     sendMessage: (params) => call('sendMessage', params),
+    sendChatAction: (params) => call('sendChatAction', params),
   };
 }

@@ -8,6 +8,7 @@ import { databaseCheck } from './database.js';
 import { envFileCheck } from './env-file.js';
 import { installIdCheck } from './install-id.js';
 import { migrationsCheck } from './migrations.js';
+import { ownersStartedCheck } from './owners-started.js';
 import { productsCheck } from './products.js';
 import { stripeKeyCheck } from './stripe-key.js';
 import { stripeWebhookCheck } from './stripe-webhook.js';
@@ -25,6 +26,7 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
   adminGroupCheck,
   botRightsCheck,
   adminsCheck,
+  ownersStartedCheck,
   telegramWebhookCheck,
   stripeKeyCheck,
   stripeWebhookCheck,
