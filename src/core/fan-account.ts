@@ -98,6 +98,11 @@ export interface MessageLinks {
   byTopicMessage(topicChatId: number, topicMessageId: number): Promise<MessageLink | null>;
   /** The fan's latest message that reached the topic. */
   latestFanMessage(fanId: number): Promise<number | null>;
+  /**
+   * The topic message behind a message of the fan's chat, either way: the copy of the fan's
+   * own message, or the team's original of an answer the fan received.
+   */
+  topicMessageOf(fanId: number, fanMessageId: number): Promise<number | null>;
 }
 
 /** A fan whose pass notice is due. */

@@ -53,6 +53,13 @@ export function createMessageLinkStore(db: Knex): MessageLinks {
         .first()) as LinkRow | undefined;
       return row ? toLink(row) : null;
     },
+    async topicMessageOf(fanId, fanMessageId) {
+      const row = (await db('message_links')
+        .where({ fan_id: fanId, fan_message_id: fanMessageId })
+        .orderBy('id', 'desc')
+        .first('topic_message_id')) as { topic_message_id: unknown } | undefined;
+      return row ? toInt(row.topic_message_id) : null;
+    },
     async latestFanMessage(fanId) {
       const row = (await db('message_links')
         .where({ fan_id: fanId, direction: 'fan' })

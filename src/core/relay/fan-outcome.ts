@@ -25,6 +25,10 @@ export interface FanMessageInput {
   type: MessageType;
   /** The album it belongs to, if any. */
   mediaGroupId?: string;
+  /** The topic message the fan replied to (a team answer's original, or their own copy). */
+  replyToTopicMessageId?: number;
+  /** A forward: forwarded on (not copied), so the topic shows Telegram's "Forwarded from". */
+  forwarded?: boolean;
 }
 
 /** What happened to a fan message. */
@@ -116,8 +120,7 @@ export function jobsForOutcome(
     {
       kind: 'relay.fan',
       target: { type: 'topic', chatId: c.adminChatId, fanId },
-      method: 'copyMessage',
-      params: { from_chat_id: fanId, message_id: messageId },
+      ...relayCall(c.input),
       priority: fanPriority({ tier: account.tier, hasPaid: account.totalSpentCents > 0 }),
       fanId,
       dedupeKey: relayKey(fanId, messageId),
@@ -152,6 +155,23 @@ export function jobsForOutcome(
     );
   }
   return jobs;
+}
+
+/** How a fan message reaches the topic: forwarded (keeps its origin) or copied, maybe as a reply. */
+function relayCall(input: FanMessageInput): Pick<NewOutboxJob, 'method' | 'params'> {
+  const params: Record<string, unknown> = {
+    from_chat_id: input.profile.id,
+    message_id: input.messageId,
+  };
+  // forwardMessage takes no reply (a forward is never a reply on Telegram either).
+  if (input.forwarded) return { method: 'forwardMessage', params };
+  if (input.replyToTopicMessageId !== undefined) {
+    params.reply_parameters = {
+      message_id: input.replyToTopicMessageId,
+      allow_sending_without_reply: true,
+    };
+  }
+  return { method: 'copyMessage', params };
 }
 
 /** The dedupe key of the job that copies a fan's message into their topic. */

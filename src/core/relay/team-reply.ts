@@ -1,7 +1,8 @@
 /**
  * A team message in a fan's topic → the fan, at no cost to the fan. Messages starting with
  * `/` or `#note` stay internal. A reply to a relayed message is a reply to the original in
- * the fan's chat. With receipts on, the fan sees a chat action (typing, uploading a
+ * the fan's chat. A message the team forwarded into the topic is forwarded on, so the fan
+ * sees Telegram's own "Forwarded from …" header (a copy would drop it; no text of ours). With receipts on, the fan sees a chat action (typing, uploading a
  * photo…) while the answer is delivered. Who may answer is the Telegram feature's check.
  */
 import type { MessageType } from '../pricing.js';
@@ -19,6 +20,8 @@ export interface TeamReplyInput {
   textOrCaption: string | undefined;
   /** The message it replies to (in a topic, the topic's first message when not a real reply). */
   replyToMessageId: number | undefined;
+  /** The message is itself a forward (it carries a `forward_origin`). */
+  forwarded?: boolean;
 }
 
 /** `relayed`; `internal` (a command or #note); `not_a_fan_topic` (another handler's). */
@@ -39,7 +42,8 @@ export function createTeamReplyHandler(
     };
     const replyTo = input.replyToMessageId;
     // In a topic every message "replies" to the topic's first message; only real replies count.
-    if (replyTo !== undefined && replyTo !== input.threadId) {
+    // (forwardMessage takes no reply: a forward is never a reply on Telegram either.)
+    if (!input.forwarded && replyTo !== undefined && replyTo !== input.threadId) {
       const link = await deps.links.byTopicMessage(input.chatId, replyTo);
       if (link && link.fanId === fanId) {
         params.reply_parameters = {
@@ -63,7 +67,7 @@ export function createTeamReplyHandler(
     jobs.push({
       kind: 'relay.team',
       target: { type: 'chat', chatId: fanId },
-      method: 'copyMessage',
+      method: input.forwarded ? 'forwardMessage' : 'copyMessage',
       params,
       priority: PRIORITY.teamAnswer,
       fanId,

@@ -31,12 +31,27 @@ async function clearBlocked(deps: BotDeps, fanId: number, messageId: number): Pr
   ]);
 }
 
+/** The topic message behind the one the fan replied to (a team answer, or their own). */
+async function replyTarget(
+  deps: BotDeps,
+  fanId: number,
+  reply: { message_id: number } | undefined,
+): Promise<number | undefined> {
+  if (!reply) return undefined;
+  return (await deps.fan.links.topicMessageOf(fanId, reply.message_id)) ?? undefined;
+}
+
 export const fanRelayFeature: Feature = {
   name: 'fan-relay',
   register(bot, deps) {
     bot.on('message', async (ctx, next) => {
       if (ctx.chat.type !== 'private') return next();
-      const message = ctx.message as MessageShape & { message_id: number; media_group_id?: string };
+      const message = ctx.message as MessageShape & {
+        message_id: number;
+        media_group_id?: string;
+        reply_to_message?: { message_id: number };
+        forward_origin?: unknown;
+      };
       await clearBlocked(deps, ctx.chat.id, message.message_id);
       const kind = messageKind(message);
       if (kind === 'unsupported') {
@@ -53,6 +68,8 @@ export const fanRelayFeature: Feature = {
         messageId: message.message_id,
         type: messageTypeOf(message),
         mediaGroupId: message.media_group_id,
+        replyToTopicMessageId: await replyTarget(deps, ctx.chat.id, message.reply_to_message),
+        forwarded: message.forward_origin !== undefined,
       });
     });
   },

@@ -14,6 +14,7 @@ interface TopicMessage extends MessageShape {
   text?: string;
   caption?: string;
   reply_to_message?: { message_id: number };
+  forward_origin?: unknown;
 }
 
 export const teamRelayFeature: Feature = {
@@ -37,6 +38,7 @@ export const teamRelayFeature: Feature = {
         type: messageTypeOf(message),
         textOrCaption: message.text ?? message.caption,
         replyToMessageId: message.reply_to_message?.message_id,
+        forwarded: message.forward_origin !== undefined,
       });
       if (result === 'not_a_fan_topic') return next();
     });
