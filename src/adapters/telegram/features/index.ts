@@ -4,11 +4,14 @@ import { cardActionsFeature } from './card-actions.js';
 import { editsFeature } from './edits.js';
 import { fanRelayFeature } from './fan-relay.js';
 import { guardFeature } from './guard.js';
+import { liveLocationFeature } from './live-location.js';
 import { membershipFeature } from './membership.js';
 import { paymentsFeature } from './payments.js';
 import { paymentsFallbackFeature } from './payments-fallback.js';
+import { reactionsFeature } from './reactions.js';
 import { resendFeature } from './resend.js';
 import { startFeature } from './start.js';
+import { teamCommandsFeature } from './team-commands.js';
 import { teamRelayFeature } from './team-relay.js';
 
 /**
@@ -22,8 +25,11 @@ export const FEATURES: readonly Feature[] = [
   startFeature,
   cardActionsFeature,
   resendFeature,
+  liveLocationFeature,
   editsFeature,
+  reactionsFeature,
   fanRelayFeature,
+  teamCommandsFeature,
   teamRelayFeature,
   paymentsFallbackFeature,
 ];
