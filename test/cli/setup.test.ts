@@ -130,6 +130,10 @@ describe('premiumbot setup', () => {
     expect(prompter.remaining()).toBe(0);
     const text = output.text();
     expect(text).toContain('Telegram getMe failed: 401 Unauthorized'); // the wrong token, then asked again
+    // The wrong token is the one malformed call, made on purpose.
+    expect(sims.telegram.control.violations()).toMatchObject([
+      { method: 'getMe', error_code: 401 },
+    ]);
     expect(text).toContain('"Old group" does not have Topics enabled');
     expect(text).toContain(`Linked "Fans inbox" (id ${chatId})`);
     // The migrate step gives the install its id once; serve and doctor show the same one.

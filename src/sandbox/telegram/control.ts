@@ -111,7 +111,17 @@ export interface MessageView {
   fromId?: number;
   fromBot: boolean;
   date: number;
-  kind: 'text' | MediaKind | 'location' | 'contact' | 'invoice' | 'paid_media' | 'service';
+  kind:
+    | 'text'
+    | MediaKind
+    | 'location'
+    | 'venue'
+    | 'contact'
+    | 'poll'
+    | 'dice'
+    | 'invoice'
+    | 'paid_media'
+    | 'service';
   /** For service messages: which one (forum_topic_created, pinned_message…). */
   service?: string;
   text?: string;
@@ -1013,10 +1023,24 @@ export class TelegramControl {
     return this.deps.engine.calls.filter((call) => !method || call.method.toLowerCase() === method);
   }
 
-  /** Calls Telegram would reject as malformed; a healthy bot keeps this empty. */
+  /**
+   * Calls Telegram would reject as malformed; a healthy bot keeps this empty. Reading them
+   * marks them seen (see `unseenViolations`).
+   */
   violations(): Violation[] {
+    this.seenViolations = this.deps.engine.violations.length;
     return [...this.deps.engine.violations];
   }
+
+  /**
+   * Violations no one has read through `violations()` yet: the test suite fails any test that
+   * leaves some behind, so a malformed call never passes unnoticed.
+   */
+  unseenViolations(): Violation[] {
+    return this.deps.engine.violations.slice(this.seenViolations);
+  }
+
+  private seenViolations = 0;
 
   /** Telegram restarts its update ids: the next update is numbered `next` (ids may repeat). */
   restartUpdateIds(next: number): void {
@@ -1047,6 +1071,7 @@ export class TelegramControl {
   /** Forgets everything (users, chats, updates, calls, faults, limits, webhook); keeps the bot. */
   reset(): void {
     this.deps.resetAll();
+    this.seenViolations = 0;
   }
 
   /**
@@ -1099,8 +1124,11 @@ function view(record: MessageRecord, botId: number): MessageView {
   let kind: MessageView['kind'] = 'text';
   if (service) kind = 'service';
   else if (media) kind = media;
+  else if ('venue' in message) kind = 'venue';
   else if (message.location) kind = 'location';
   else if (message.contact) kind = 'contact';
+  else if ('poll' in message) kind = 'poll';
+  else if ('dice' in message) kind = 'dice';
   else if (message.invoice) kind = 'invoice';
   else if (message.paid_media) kind = 'paid_media';
   const out: MessageView = {

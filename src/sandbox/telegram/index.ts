@@ -1,6 +1,7 @@
 /** The Telegram Bot API simulator (DESIGN §8): see README.md in this folder. */
 export {
   createTelegramSimulator,
+  simulatorWatch,
   DEFAULT_BOT_TOKEN,
   type TelegramSimulator,
   type TelegramSimulatorOptions,

@@ -10,7 +10,7 @@
 import { silentLogger, type Logger } from '../../core/logger.js';
 import { BotApi } from './api/index.js';
 import { TelegramControl } from './control.js';
-import { Engine, type CallOutcome } from './engine.js';
+import { Engine, type CallOutcome, type Violation } from './engine.js';
 import { Faults } from './faults.js';
 import { SEND_LIKE } from './methods.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
@@ -213,6 +213,20 @@ function resetParts({ world, hub, limiter, faults, engine }: Parts): void {
   world.commands.clear();
 }
 
+const open = new Set<TelegramSimulator>();
+const closedUnseen: Violation[] = [];
+
+/**
+ * Simulators not closed yet in this process, and the unseen violations of those already closed
+ * (taken once): what a test runner checks after each test.
+ */
+export function simulatorWatch(): { open: TelegramSimulator[]; takeClosedUnseen(): Violation[] } {
+  return {
+    open: [...open],
+    takeClosedUnseen: () => closedUnseen.splice(0),
+  };
+}
+
 /** Builds a Telegram Bot API simulator (does not listen). */
 export function createTelegramSimulator(options: TelegramSimulatorOptions = {}): TelegramSimulator {
   const settings = resolveSettings(options);
@@ -239,7 +253,7 @@ export function createTelegramSimulator(options: TelegramSimulatorOptions = {}):
     }),
     settings.logger,
   );
-  return {
+  const simulator: TelegramSimulator = {
     token,
     control,
     get apiRoot() {
@@ -247,9 +261,12 @@ export function createTelegramSimulator(options: TelegramSimulatorOptions = {}):
     },
     listen: (port, host) => server.listen(port, host),
     async close() {
+      if (open.delete(simulator)) closedUnseen.push(...control.unseenViolations());
       hub.close();
       await server.close();
     },
     callApi: (method, params = {}) => callInProcess(engine, token, method, params, 'http'),
   };
+  open.add(simulator);
+  return simulator;
 }

@@ -683,6 +683,8 @@ describe('Bot API contract', () => {
       const [code, description] = testCase.error;
       expect(response.body).toEqual({ ok: false, error_code: code, description });
       expect(response.status).toBe(code);
+      // Malformed on purpose: whatever violation it recorded is this test's own.
+      sim.control.violations();
     });
   }
 });
@@ -712,6 +714,7 @@ describe('Bot API envelope and transport', () => {
     expect(wrong.body).toEqual({ ok: false, error_code: 401, description: 'Unauthorized' });
     const malformed = await callApi(sim, 'getMe', {}, { token: 'not-a-token' });
     expect(malformed.body).toEqual({ ok: false, error_code: 404, description: 'Not Found' });
+    expect(sim.control.violations().map((v) => v.error_code)).toEqual([401, 404]);
   });
 
   it('matches method names case-insensitively and accepts GET with a query string', async () => {

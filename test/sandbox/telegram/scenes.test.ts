@@ -99,6 +99,31 @@ describe('simulator scenes', () => {
     expect(specProblems(await drain(sim))).toEqual([]);
   });
 
+  it('copies a poll as a poll; a service message cannot be copied', async () => {
+    const { fan, groupId, topicId } = seedWorld(sim);
+    const poll = sim.control.fanSendsPoll(fan.id, 'Which day?', ['Mon', 'Tue']);
+    await ok(sim, 'copyMessage', {
+      chat_id: groupId,
+      message_thread_id: topicId,
+      from_chat_id: fan.id,
+      message_id: poll.message_id,
+    });
+    const copies = sim.control.messages(groupId, { threadId: topicId });
+    expect(copies.at(-1)?.kind).toBe('poll');
+    const gift = sim.control.fanSendsFields(fan.id, {
+      chat_background_set: { type: { type: 'fill' } },
+    });
+    const refused = await callApi(sim, 'copyMessage', {
+      chat_id: groupId,
+      from_chat_id: fan.id,
+      message_id: gift.message_id,
+    });
+    expect(refused.body).toMatchObject({
+      ok: false,
+      description: "Bad Request: message can't be copied",
+    });
+  });
+
   it('a live location: shared, moved (edited_message with live_period), stopped (without)', async () => {
     const { fan } = seedWorld(sim);
     const live = sim.control.fanSendsLiveLocation(fan.id, 48.85, 2.35, { livePeriod: 3600 });

@@ -8,7 +8,7 @@ import { SERVICE_FIELDS } from '../incoming.js';
 import { send, storeMessage } from '../outgoing.js';
 import { captionFields } from '../text.js';
 
-const CONTENT_FIELDS: (keyof TgMessage)[] = [
+const CONTENT_FIELDS: readonly string[] = [
   'text',
   'entities',
   'link_preview_options',
@@ -26,6 +26,9 @@ const CONTENT_FIELDS: (keyof TgMessage)[] = [
   'has_media_spoiler',
   'contact',
   'location',
+  'venue',
+  'poll',
+  'dice',
 ];
 
 function copyableContent(message: TgMessage, action: 'copied' | 'forwarded'): Partial<TgMessage> {
@@ -36,11 +39,14 @@ function copyableContent(message: TgMessage, action: 'copied' | 'forwarded'): Pa
   ) {
     throw badRequest(`message can't be ${action}`);
   }
-  const content: Partial<TgMessage> = {};
+  const source = message as unknown as Record<string, unknown>;
+  const content: Record<string, unknown> = {};
   for (const field of CONTENT_FIELDS) {
-    if (message[field] !== undefined) (content as Record<string, unknown>)[field] = message[field];
+    if (source[field] !== undefined) content[field] = source[field];
   }
-  return content;
+  // Nothing a person sent (a gift, a boost, a background…): Telegram refuses it too.
+  if (Object.keys(content).length === 0) throw badRequest(`message can't be ${action}`);
+  return content as Partial<TgMessage>;
 }
 
 const originOf = ({ world }: ApiDeps, message: TgMessage): TgMessage['forward_origin'] => ({
