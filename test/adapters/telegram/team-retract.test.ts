@@ -23,6 +23,12 @@ describe('team retract and anonymous admins (simulator over HTTP)', () => {
     const fan = sim.control.createUser({ first_name: name });
     sim.control.fanSendsText(fan.id, `hello from ${name}`);
     const topic = await topicOf(sim, adminChatId, name);
+    // The topic is stored once the fan's message is in it: only then do answers relay.
+    await sim.control.waitFor(
+      () => relayed(sim, adminChatId, topic.threadId).length > 0,
+      10_000,
+      'first message relayed',
+    );
     const answer = sim.control.adminSendsInTopic(ownerId, adminChatId, topic.threadId, text);
     const copy = await sim.control.waitFor(
       () => botMessages(sim, fan.id).find((m) => m.text === text),
