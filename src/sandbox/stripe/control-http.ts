@@ -2,11 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { formatMoney } from '../../core/money.js';
 import { SimulatorControlError } from './control-error.js';
 import type { StripeSimulatorControl } from './control.js';
-import type { CheckoutSessionObject } from './objects/index.js';
+import type { CheckoutSessionObject, PaymentMethodObject } from './objects/index.js';
 import { controlRoutes } from './control-routes.js';
 import { readBody } from './read-body.js';
 import { compileRoutes, matchRoute } from './route.js';
 import type { Sim } from './sim.js';
+import type { StripeObject } from './store.js';
 
 /**
  * `/_sim/...`: the control API over HTTP (JSON in, JSON out, CORS open) so a web page or
@@ -45,6 +46,43 @@ for (const b of document.querySelectorAll('button')) b.onclick = async () => {
 </script>`;
 }
 
+type PortalSession = StripeObject & { customer: string; return_url: string | null };
+
+/**
+ * A bare "billing portal" for a portal session: the customer's saved cards, each with a
+ * Remove button (payment_method.detached, as in Stripe's portal), and the way back.
+ */
+function portalPage(sim: Sim, id: string): string {
+  const session = sim.store.find<PortalSession>('billing_portal.session', id);
+  if (!session) throw new SimulatorControlError(`No such billing_portal.session: '${id}'`, 404);
+  const cards = sim.store
+    .all<PaymentMethodObject>('payment_method')
+    .filter((pm) => pm.customer === session.customer);
+  const rows = cards
+    .map((pm) => {
+      const card = pm.card;
+      const label = card
+        ? `${card.brand} •••• ${card.last4}, expires ${card.exp_month}/${card.exp_year}`
+        : pm.type;
+      return `<li>${escapeHtml(label)} <button data-pm="${escapeHtml(pm.id)}">Remove</button></li>`;
+    })
+    .join('');
+  const back = session.return_url
+    ? `<p><a href="${escapeHtml(session.return_url)}">Return</a></p>`
+    : '';
+  return `<!doctype html><meta charset="utf-8"><title>Stripe simulator billing portal</title>
+<h1>Payment methods</h1><p>Customer <code>${escapeHtml(session.customer)}</code></p>
+${cards.length > 0 ? `<ul>${rows}</ul>` : '<p>No saved cards.</p>'}${back}
+<pre id="out"></pre>
+<script>
+for (const b of document.querySelectorAll('button[data-pm]')) b.onclick = async () => {
+  const r = await fetch('/_sim/payment_methods/' + b.dataset.pm + '/detach', { method: 'POST' });
+  const j = await r.json();
+  if (r.ok) b.parentElement.remove(); else document.getElementById('out').textContent = JSON.stringify(j.error ?? j, null, 2);
+};
+</script>`;
+}
+
 /** The JSON body, `{}` when empty. */
 function jsonBody(text: string): unknown {
   if (text.trim() === '') return {};
@@ -64,6 +102,12 @@ export function createControlHttp(sim: Sim, control: StripeSimulatorControl) {
     if (page && method === 'GET') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(checkoutPage(sim, decodeURIComponent(page[1] as string)));
+      return;
+    }
+    const portal = /^\/_sim\/portal\/([^/]+)\/?$/.exec(url.pathname);
+    if (portal && method === 'GET') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(portalPage(sim, decodeURIComponent(portal[1] as string)));
       return;
     }
     const matched = matchRoute(routes, method, url.pathname);

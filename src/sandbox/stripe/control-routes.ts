@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeArgs } from '../describe-args.js';
 import { SimulatorControlError } from './control-error.js';
 import type { StripeSimulatorControl } from './control.js';
 import type { Sim } from './sim.js';
@@ -21,6 +22,12 @@ export interface ControlRoute {
   method: 'GET' | 'POST' | 'DELETE';
   /** `/_sim/objects/:id`; `:name` segments become `params`. */
   path: string;
+  /** One line for `GET /_sim/`: what the route does. */
+  about: string;
+  /** The JSON body it takes (listed with an example by `GET /_sim/`). */
+  body?: z.ZodType;
+  /** Query parameters a read takes. */
+  query?: string;
   handler: (ctx: ControlContext) => unknown;
 }
 
@@ -110,6 +117,19 @@ const faultSchema = z
   })
   .strict();
 
+const clockSchema = z.object({ seconds: z.number().nonnegative() }).strict();
+const cardBehaviorSchema = z.object({ target: z.string(), behavior }).strict();
+const refundSchema = z
+  .object({ target: z.string(), amount: z.number().int().positive().optional() })
+  .strict();
+const endpointSchema = z
+  .object({ url: z.string(), events: z.array(z.string()).optional() })
+  .strict();
+const settleSchema = z.object({ succeed: z.boolean() }).strict();
+const endRefundSchema = z.object({ status: z.enum(['failed', 'canceled']) }).strict();
+const closeDisputeSchema = z.object({ outcome: z.enum(['won', 'lost']) }).strict();
+const resumeSchema = z.object({ shuffleSeed: z.number().int().optional() }).strict();
+
 function getObject({ control, params }: ControlContext) {
   const obj = control.get(params.id as string);
   if (!obj) throw new SimulatorControlError(`No such object: '${params.id}'`, 404);
@@ -117,22 +137,19 @@ function getObject({ control, params }: ControlContext) {
 }
 
 function advanceClock({ control, body }: ControlContext) {
-  const { seconds } = parse(z.object({ seconds: z.number().nonnegative() }).strict(), body);
+  const { seconds } = parse(clockSchema, body);
   control.clock.advance(seconds);
   return { now: control.clock.now() };
 }
 
 function setCardBehavior({ control, body }: ControlContext) {
-  const { target, behavior: b } = parse(z.object({ target: z.string(), behavior }).strict(), body);
+  const { target, behavior: b } = parse(cardBehaviorSchema, body);
   control.setCardBehavior(target, b);
   return { target, behavior: b };
 }
 
 function refund({ control, body }: ControlContext) {
-  const { target, amount } = parse(
-    z.object({ target: z.string(), amount: z.number().int().positive().optional() }).strict(),
-    body,
-  );
+  const { target, amount } = parse(refundSchema, body);
   return control.refund(target, amount);
 }
 
@@ -142,10 +159,7 @@ function openDispute({ control, body }: ControlContext) {
 }
 
 function addEndpoint({ control, body }: ControlContext) {
-  const { url, events } = parse(
-    z.object({ url: z.string(), events: z.array(z.string()).optional() }).strict(),
-    body,
-  );
+  const { url, events } = parse(endpointSchema, body);
   return control.addEndpoint(url, events);
 }
 
@@ -179,11 +193,12 @@ function clearFaults({ control }: ControlContext) {
   return { cleared: true };
 }
 
-/** Every control route, in match order. */
-export const controlRoutes: readonly ControlRoute[] = [
+/** Every control route but the listing, in match order. */
+const routes: readonly ControlRoute[] = [
   {
     method: 'GET',
     path: '/_sim/state',
+    about: 'The clock, the API version and how many objects of each type exist.',
     handler: ({ sim, control }) => ({
       now: control.clock.now(),
       api_version: sim.apiVersion,
@@ -194,91 +209,211 @@ export const controlRoutes: readonly ControlRoute[] = [
   {
     method: 'GET',
     path: '/_sim/objects',
+    about: 'Every object of a type, newest first.',
+    query:
+      'type=customer|checkout.session|payment_intent|charge|refund|dispute|payment_method|product|price|event',
     handler: ({ control, query }) => control.list(query.get('type') ?? ''),
   },
-  { method: 'GET', path: '/_sim/objects/:id', handler: getObject },
-  { method: 'GET', path: '/_sim/events', handler: ({ control }) => control.events() },
-  { method: 'GET', path: '/_sim/requests', handler: ({ control }) => control.requests() },
-  { method: 'GET', path: '/_sim/violations', handler: ({ control }) => control.violations() },
-  { method: 'GET', path: '/_sim/deliveries', handler: ({ control }) => control.deliveries() },
-  { method: 'POST', path: '/_sim/clock/advance', handler: advanceClock },
+  { method: 'GET', path: '/_sim/objects/:id', about: 'Any object by id.', handler: getObject },
+  {
+    method: 'GET',
+    path: '/_sim/events',
+    about: 'Every event, oldest first.',
+    handler: ({ control }) => control.events(),
+  },
+  {
+    method: 'GET',
+    path: '/_sim/requests',
+    about: 'Every API request received.',
+    handler: ({ control }) => control.requests(),
+  },
+  {
+    method: 'GET',
+    path: '/_sim/violations',
+    about: 'Requests Stripe would reject as malformed.',
+    handler: ({ control }) => control.violations(),
+  },
+  {
+    method: 'GET',
+    path: '/_sim/deliveries',
+    about: 'Every webhook delivery attempt and its answer.',
+    handler: ({ control }) => control.deliveries(),
+  },
+  {
+    method: 'POST',
+    path: '/_sim/clock/advance',
+    about: 'Moves the clock forward (expires Checkout Sessions that are due).',
+    body: clockSchema,
+    handler: advanceClock,
+  },
   {
     method: 'POST',
     path: '/_sim/customers',
+    about: 'Creates a customer.',
+    body: customerSchema,
     handler: ({ control, body }) => control.createCustomer(parse(customerSchema, body)),
   },
   {
     method: 'POST',
     path: '/_sim/checkout/sessions/:id/pay',
+    about: 'Pays a Checkout Session as the fan would (or declines, or pays by bank: async).',
+    body: paySchema,
     handler: ({ control, body, params }) =>
       control.payCheckoutSession(params.id as string, parse(paySchema, body)),
   },
   {
     method: 'POST',
     path: '/_sim/checkout/sessions/:id/settle',
+    about: 'Settles an async (bank) payment: succeeded or failed.',
+    body: settleSchema,
     handler: ({ control, body, params }) =>
-      control.settleAsync(
-        params.id as string,
-        parse(z.object({ succeed: z.boolean() }).strict(), body).succeed,
-      ),
+      control.settleAsync(params.id as string, parse(settleSchema, body).succeed),
   },
   {
     method: 'POST',
     path: '/_sim/checkout/sessions/:id/expire',
+    about: 'Expires an open Checkout Session.',
     handler: ({ control, params }) => control.expireCheckoutSession(params.id as string),
   },
-  { method: 'POST', path: '/_sim/card_behaviors', handler: setCardBehavior },
+  {
+    method: 'POST',
+    path: '/_sim/card_behaviors',
+    about: 'How a saved card (or every card of a customer) behaves on the next charge.',
+    body: cardBehaviorSchema,
+    handler: setCardBehavior,
+  },
   {
     method: 'POST',
     path: '/_sim/customers/:id/payment_methods',
+    about: 'Saves a card on a customer (payment_method.attached).',
+    body: cardSchema,
     handler: ({ control, body, params }) =>
       control.attachPaymentMethod(params.id as string, parse(cardSchema, body)),
   },
-  { method: 'POST', path: '/_sim/refunds', handler: refund },
+  {
+    method: 'POST',
+    path: '/_sim/payment_methods/:id/detach',
+    about: 'Removes a saved card, as from the billing portal (payment_method.detached).',
+    handler: ({ control, params }) => control.detachPaymentMethod(params.id as string),
+  },
+  {
+    method: 'POST',
+    path: '/_sim/refunds',
+    about: 'Refunds a charge or PaymentIntent from the Dashboard (all, or `amount`).',
+    body: refundSchema,
+    handler: refund,
+  },
   {
     method: 'POST',
     path: '/_sim/refunds/:id/end',
+    about: 'A refund that failed at the bank or was cancelled (charge.refund.updated).',
+    body: endRefundSchema,
     handler: ({ control, body, params }) =>
-      control.endRefund(
-        params.id as string,
-        parse(z.object({ status: z.enum(['failed', 'canceled']) }).strict(), body).status,
-      ),
+      control.endRefund(params.id as string, parse(endRefundSchema, body).status),
   },
-  { method: 'POST', path: '/_sim/disputes', handler: openDispute },
+  {
+    method: 'POST',
+    path: '/_sim/disputes',
+    about: 'The cardholder disputes a charge (charge.dispute.created).',
+    body: disputeSchema,
+    handler: openDispute,
+  },
   {
     method: 'POST',
     path: '/_sim/disputes/:id/close',
+    about: 'The bank decides a dispute: won or lost.',
+    body: closeDisputeSchema,
     handler: ({ control, body, params }) =>
-      control.closeDispute(
-        params.id as string,
-        parse(z.object({ outcome: z.enum(['won', 'lost']) }).strict(), body).outcome,
-      ),
+      control.closeDispute(params.id as string, parse(closeDisputeSchema, body).outcome),
   },
-  { method: 'POST', path: '/_sim/webhook_endpoints', handler: addEndpoint },
-  { method: 'POST', path: '/_sim/deliveries/pause', handler: pauseDeliveries },
+  {
+    method: 'POST',
+    path: '/_sim/webhook_endpoints',
+    about: 'Registers a webhook endpoint; answers its whsec_ signing secret.',
+    body: endpointSchema,
+    handler: addEndpoint,
+  },
+  {
+    method: 'POST',
+    path: '/_sim/deliveries/pause',
+    about: 'Outage: webhook deliveries are held.',
+    handler: pauseDeliveries,
+  },
   {
     method: 'POST',
     path: '/_sim/deliveries/resume',
+    about: 'Ends the outage (a seed sends the held batch in a random order).',
+    body: resumeSchema,
     handler: ({ control, body }) => ({
-      resumed: control.resumeDeliveries(
-        parse(z.object({ shuffleSeed: z.number().int().optional() }).strict(), body),
-      ),
+      resumed: control.resumeDeliveries(parse(resumeSchema, body)),
     }),
   },
   {
     method: 'POST',
     path: '/_sim/deliveries/drop',
+    about: 'Drops the deliveries waiting (as if Stripe gave up).',
     handler: ({ control }) => ({ dropped: control.dropPendingDeliveries() }),
   },
-  { method: 'POST', path: '/_sim/deliveries/flush', handler: flushDeliveries },
-  { method: 'POST', path: '/_sim/deliveries/faults', handler: setDeliveryFaults },
+  {
+    method: 'POST',
+    path: '/_sim/deliveries/flush',
+    about: 'Sends what is due now and waits until nothing is in flight.',
+    handler: flushDeliveries,
+  },
+  {
+    method: 'POST',
+    path: '/_sim/deliveries/faults',
+    about: 'Duplicate, concurrent or delayed deliveries from now on.',
+    body: deliveryFaultsSchema,
+    handler: setDeliveryFaults,
+  },
   {
     method: 'POST',
     path: '/_sim/events/:id/redeliver',
+    about: 'Delivers an event again (several times, concurrently if asked).',
+    body: redeliverSchema,
     handler: ({ control, body, params }) => ({
       deliveries: control.redeliver(params.id as string, parse(redeliverSchema, body)),
     }),
   },
-  { method: 'POST', path: '/_sim/faults', handler: injectFault },
-  { method: 'DELETE', path: '/_sim/faults', handler: clearFaults },
+  {
+    method: 'POST',
+    path: '/_sim/faults',
+    about: 'The next matching API requests fail (lost response or a 5xx).',
+    body: faultSchema,
+    handler: injectFault,
+  },
+  {
+    method: 'DELETE',
+    path: '/_sim/faults',
+    about: 'Clears injected API faults.',
+    handler: clearFaults,
+  },
+];
+
+/** `GET /_sim/`: every route, what it does, its body and an example. */
+export function describeControlRoutes(): {
+  call: string;
+  about: string;
+  query?: string;
+  args?: string;
+  example?: unknown;
+}[] {
+  return routes.map((route) => ({
+    call: `${route.method} ${route.path}`,
+    about: route.about,
+    ...(route.query ? { query: route.query } : {}),
+    ...(route.body ? describeArgs(route.body) : {}),
+  }));
+}
+
+/** Every control route, in match order. */
+export const controlRoutes: readonly ControlRoute[] = [
+  {
+    method: 'GET',
+    path: '/_sim/',
+    about: 'This listing.',
+    handler: () => ({ routes: describeControlRoutes() }),
+  },
+  ...routes,
 ];

@@ -52,6 +52,8 @@ export interface StripeSimulatorControl {
   setCardBehavior(paymentMethodOrCustomer: string, behavior: CardBehavior): void;
   /** Saves a card on a customer (as if through the portal): `payment_method.attached`. */
   attachPaymentMethod(customer: string, card?: Partial<CardDetails>): PaymentMethodObject;
+  /** Removes a saved card (as the fan does in the portal): `payment_method.detached`. */
+  detachPaymentMethod(paymentMethod: string): PaymentMethodObject;
   /** Refunds a charge or payment intent (default: all that is left). */
   refund(chargeOrPaymentIntent: string, amount?: number): RefundObject;
   /** A refund that failed at the bank or was cancelled: `charge.refund.updated`. */
@@ -155,6 +157,18 @@ export function createControl(
           sim.store.get('customer', customer);
           const pm = createPaymentMethod(sim, 'card', card);
           attachPaymentMethod(sim, pm, customer, null);
+          return pm;
+        }),
+      ),
+    detachPaymentMethod: (id) =>
+      copy(
+        act(() => {
+          const pm = sim.store.get<PaymentMethodObject>('payment_method', id);
+          if (!pm.customer)
+            throw new SimulatorControlError(`Payment method '${id}' is not saved on a customer`);
+          const previous = { customer: pm.customer };
+          pm.customer = null;
+          sim.emit('payment_method.detached', pm, { previous, request: null });
           return pm;
         }),
       ),

@@ -4,6 +4,7 @@
  * `{ok:false,error}`. The operation names are those of TelegramControl.
  */
 import { z } from 'zod';
+import { describeArgs } from '../describe-args.js';
 import type { ContentInput, TelegramControl } from './control.js';
 import type { FaultRuleInput, RandomFaultsInput } from './faults.js';
 import type { AdminRights } from './types.js';
@@ -352,6 +353,21 @@ export interface ControlResponse {
 }
 
 /** Runs `/_sim/<name>`; `body` is the parsed JSON body (POST) or undefined. */
+/** `GET /_sim/`: every operation, how to call it, its arguments and an example body. */
+export function describeOperations(): {
+  operations: string[];
+  usage: Record<string, { call: string; args: string; example: unknown }>;
+} {
+  const usage: Record<string, { call: string; args: string; example: unknown }> = {};
+  for (const [name, operation] of Object.entries(CONTROL_OPERATIONS)) {
+    usage[name] = {
+      call: operation.read ? `GET /_sim/${name}?… or POST` : `POST /_sim/${name}`,
+      ...describeArgs(operation.schema),
+    };
+  }
+  return { operations: Object.keys(CONTROL_OPERATIONS), usage };
+}
+
 export function runControlOperation(
   control: TelegramControl,
   httpMethod: string,
@@ -359,12 +375,7 @@ export function runControlOperation(
   query: URLSearchParams,
   body: unknown,
 ): ControlResponse {
-  if (name === '') {
-    return {
-      status: 200,
-      body: { ok: true, result: { operations: Object.keys(CONTROL_OPERATIONS) } },
-    };
-  }
+  if (name === '') return { status: 200, body: { ok: true, result: describeOperations() } };
   const operation = CONTROL_OPERATIONS[name];
   if (!operation) {
     return {

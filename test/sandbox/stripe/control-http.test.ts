@@ -118,4 +118,56 @@ describe('HTTP control API (/_sim)', () => {
     expect(violations.body).toEqual([]);
     expect((await call('GET', '/_sim/nope')).status).toBe(404);
   });
+
+  it('GET /_sim/ lists every route with what it does, its body and an example it accepts', async () => {
+    const listing = await call('GET', '/_sim/');
+    const routes = listing.body.routes as {
+      call: string;
+      about: string;
+      args?: string;
+      example?: Record<string, unknown>;
+    }[];
+    expect(routes.map((r) => r.call)).toEqual(
+      expect.arrayContaining(['POST /_sim/refunds', 'POST /_sim/disputes', 'GET /_sim/objects']),
+    );
+    expect(routes.every((r) => r.about.length > 0)).toBe(true);
+    const refund = routes.find((r) => r.call === 'POST /_sim/refunds');
+    expect(refund).toMatchObject({
+      args: '{ target: string, amount?: integer }',
+      example: { target: expect.stringMatching(/^ch_/) },
+    });
+    // Every example passes its route's body check (answers anything but a 400 about the body).
+    for (const route of routes.filter((r) => r.example !== undefined)) {
+      const [method, path] = route.call.split(' ') as [string, string];
+      const res = await call(method, path.replace(':id', 'x'), route.example);
+      expect(String((res.body.error as { message?: string })?.message ?? '')).not.toMatch(
+        /: (Required|Invalid|Unrecognized)|expected/i,
+      );
+    }
+  });
+
+  it('the billing portal page lists saved cards and removes one (payment_method.detached)', async () => {
+    const customer = await stripe.customers.create({ email: 'portal@example.com' });
+    const saved = await call('POST', `/_sim/customers/${customer.id}/payment_methods`, {
+      brand: 'visa',
+      last4: '4242',
+    });
+    const portal = await stripe.billingPortal.sessions.create({
+      customer: customer.id,
+      return_url: 'https://t.me/premium_bot',
+    });
+    const page = await fetch(portal.url);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('visa •••• 4242');
+    expect(html).toContain(`data-pm="${saved.body.id as string}"`);
+    expect(html).toContain('href="https://t.me/premium_bot"');
+    const removed = await call('POST', `/_sim/payment_methods/${saved.body.id as string}/detach`);
+    expect(removed.body).toMatchObject({ id: saved.body.id, customer: null });
+    expect(await (await fetch(portal.url)).text()).toContain('No saved cards.');
+    const events = sim.control.events().map((e) => e.type);
+    expect(events).toContain('payment_method.detached');
+    const again = await call('POST', `/_sim/payment_methods/${saved.body.id as string}/detach`);
+    expect(again.status).toBe(400);
+  });
 });

@@ -4,6 +4,7 @@ import type {
   TgMessage,
   TgUpdate,
 } from '../../../src/sandbox/telegram/index.js';
+import { CONTROL_OPERATIONS } from '../../../src/sandbox/telegram/index.js';
 import { callApi, ok, seedWorld, startSimulator } from './helpers.js';
 
 describe('control API (in-process)', () => {
@@ -282,6 +283,31 @@ describe('control API over HTTP (/_sim)', () => {
     expect(((await calls.json()) as { result: { fault?: string }[] }).result[0]?.fault).toBe(
       'rate_limit',
     );
+  });
+
+  it('GET /_sim/ lists every operation with its arguments and an example its schema accepts', async () => {
+    const response = await fetch(`${sim.apiRoot}/_sim/`);
+    const { result } = (await response.json()) as {
+      result: {
+        operations: string[];
+        usage: Record<string, { call: string; args: string; example: unknown }>;
+      };
+    };
+    expect(result.operations).toEqual(Object.keys(CONTROL_OPERATIONS));
+    expect(result.usage.fanSendsText).toEqual({
+      call: 'POST /_sim/fanSendsText',
+      args: expect.stringMatching(
+        /^\{ userId: integer, text: string \| number, replyTo\?: integer/,
+      ),
+      example: { userId: 100001, text: 'Hello!' },
+    });
+    expect(result.usage.messages?.call).toMatch(/^GET/);
+    const rejected = Object.entries(result.usage).filter(
+      ([name, usage]) =>
+        usage.example !== null &&
+        !CONTROL_OPERATIONS[name]!.schema.safeParse(usage.example).success,
+    );
+    expect(rejected.map(([name]) => name)).toEqual([]);
   });
 
   it('reports unknown operations, bad arguments and GET on a write', async () => {
