@@ -75,6 +75,9 @@ async function runSandbox(ctx: CliContext, opts: SandboxOptions): Promise<void> 
     title: 'premiumbot admins',
     ownerId: creator.id,
   });
+  // The creator has pressed Start, as the guide asks every owner to, so alerts reach them in
+  // private (the /start waits in the update queue until premiumbot takes its updates).
+  telegram.control.fanSendsText(creator.id, '/start');
 
   const env: [string, string][] = [
     ['TELEGRAM_API_ROOT', telegram.apiRoot],

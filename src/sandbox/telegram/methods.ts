@@ -334,6 +334,10 @@ const table: Record<string, [returns: string, params: string[]]> = {
     'Message or Boolean',
     [...EDIT_TARGET, 'reply_markup:InlineKeyboardMarkup'],
   ],
+  editMessageMedia: [
+    'Message or Boolean',
+    [...EDIT_TARGET, 'media!:InputMedia', 'reply_markup:InlineKeyboardMarkup'],
+  ],
   deleteMessage: ['Boolean', [CHAT, 'message_id!:Integer']],
   deleteMessages: ['Boolean', [CHAT, 'message_ids!:Array of Integer']],
   answerCallbackQuery: [
@@ -458,4 +462,5 @@ export const EDIT_LIKE = new Set([
   'editMessageText',
   'editMessageCaption',
   'editMessageReplyMarkup',
+  'editMessageMedia',
 ]);

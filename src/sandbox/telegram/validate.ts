@@ -166,6 +166,16 @@ const shapeTable: Record<string, string[]> = {
     'title:String',
   ],
   InputMediaLivePhoto: [...INPUT_MEDIA_COMMON, 'photo!:String', ...MEDIA_CAPTION],
+  InputMediaAnimation: [
+    ...INPUT_MEDIA_COMMON,
+    'thumbnail:String',
+    ...MEDIA_CAPTION,
+    'show_caption_above_media:Boolean',
+    'width:Integer',
+    'height:Integer',
+    'duration:Integer',
+    'has_spoiler:Boolean',
+  ],
   InputPaidMediaPhoto: [...INPUT_MEDIA_COMMON],
   InputPaidMediaVideo: [
     ...INPUT_MEDIA_COMMON,
@@ -214,6 +224,7 @@ const INPUT_MEDIA_BY_TYPE: Record<string, string> = {
   document: 'InputMediaDocument',
   audio: 'InputMediaAudio',
   live_photo: 'InputMediaLivePhoto',
+  animation: 'InputMediaAnimation',
 };
 
 export const ENTITY_TYPES = new Set([

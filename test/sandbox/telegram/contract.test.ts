@@ -416,6 +416,33 @@ const cases: Record<string, Case> = {
     },
     error: [400, 'Bad Request: there is no caption in the message to edit'],
   },
+  editMessageMedia: {
+    valid: async (ctx) => {
+      const photo = await botPhoto(ctx);
+      return {
+        params: {
+          chat_id: ctx.fanId,
+          message_id: photo.message_id,
+          media: { type: 'document', media: 'https://example.com/a.pdf', caption: 'now a file' },
+        },
+      };
+    },
+    check: (result) => {
+      expect(result).toMatchObject({ caption: 'now a file', document: { file_name: 'a.pdf' } });
+      expect((result as { photo?: unknown }).photo).toBeUndefined();
+    },
+    invalid: async (ctx) => {
+      const message = await botMessage(ctx);
+      return {
+        params: {
+          chat_id: ctx.fanId,
+          message_id: message.message_id,
+          media: { type: 'photo', media: 'https://example.com/p.jpg' },
+        },
+      };
+    },
+    error: [400, 'Bad Request: there is no media in the message to edit'],
+  },
   editMessageReplyMarkup: {
     valid: async (ctx) => {
       const message = await botMessage(ctx);

@@ -1,9 +1,19 @@
-/** Editing the bot's messages: editMessageText, editMessageCaption, editMessageReplyMarkup. */
+/**
+ * Editing the bot's messages: editMessageText, editMessageCaption, editMessageMedia,
+ * editMessageReplyMarkup.
+ */
 import { badRequest, invalid } from '../../api-error.js';
 import type { TgMessage } from '../../types.js';
-import { mediaKindOf, type ChatRecord, type MessageRecord } from '../../world.js';
+import {
+  MEDIA_KINDS,
+  mediaKindOf,
+  type ChatRecord,
+  type MediaKind,
+  type MessageRecord,
+} from '../../world.js';
 import { memberChat, takeRate } from '../access.js';
 import type { ApiDeps, MethodTable } from '../deps.js';
+import { resolveFile } from '../media.js';
 import { captionFields, formatMessageText } from '../text.js';
 
 const NOT_MODIFIED =
@@ -17,6 +27,8 @@ const EDITABLE_FIELDS = [
   'caption_entities',
   'reply_markup',
   'show_caption_above_media',
+  'has_media_spoiler',
+  ...MEDIA_KINDS,
 ];
 
 function editTarget(
@@ -88,6 +100,28 @@ export const editMethods: MethodTable = {
       },
       params.reply_markup,
     );
+  },
+  editMessageMedia: (deps, { params, uploads }) => {
+    const target = editTarget(deps, params);
+    const old = mediaKindOf(target.record.message);
+    if (!old) throw badRequest('there is no media in the message to edit');
+    const media = params.media as Record<string, unknown>;
+    const kind = (media.type === 'live_photo' ? 'photo' : media.type) as MediaKind;
+    if (target.record.message.media_group_id !== undefined) {
+      // In an album, a document or audio can only replace one of the same kind.
+      const sameFamily = (k: string) => (k === 'document' || k === 'audio' ? k : 'visual');
+      if (sameFamily(kind) !== sameFamily(old))
+        throw badRequest("can't change media type in album");
+    }
+    const changes: Record<string, unknown> = {};
+    for (const field of MEDIA_KINDS) changes[field] = undefined;
+    Object.assign(changes, deps.world.mediaFields(resolveFile(deps, kind, media.media, uploads)));
+    const caption = captionFields(deps, media);
+    changes.caption = caption.caption;
+    changes.caption_entities = caption.caption_entities;
+    changes.show_caption_above_media = caption.show_caption_above_media;
+    changes.has_media_spoiler = media.has_spoiler === true ? true : undefined;
+    return applyEdit(deps, target, changes as Partial<TgMessage>, params.reply_markup);
   },
   editMessageReplyMarkup: (deps, { params }) =>
     applyEdit(deps, editTarget(deps, params), {}, params.reply_markup),

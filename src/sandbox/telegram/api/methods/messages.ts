@@ -33,6 +33,7 @@ const sendMediaGroup: ApiMethod = (deps, { params, uploads }) => {
   const media = params.media as Record<string, unknown>[];
   if (media.length < 2 || media.length > 10) throw invalid('media group must contain 2-10 items');
   const kinds = new Set(media.map((item) => String(item.type)));
+  if (kinds.has('animation')) throw invalid("animations can't be sent in a media group");
   const only = (kind: string) => kinds.has(kind) && kinds.size > 1;
   if (only('document') || only('audio'))
     throw invalid("documents and audio can't be mixed with other media types");
