@@ -1,5 +1,5 @@
 /**
- * Quick-buy, `/buy10`, `/buy25`…: a fan with a saved card confirms a one-tap charge; the
+ * Quick-buy, `/buy<N>` (e.g. `/buy10`): a fan with a saved card confirms a one-tap charge; the
  * prompt writes a pending payment row whose id is the charge's idempotency key, and Confirm
  * claims the row before calling Stripe, so a double tap, a retry or a Confirm days later
  * (after Stripe's 24-hour idempotency window) charges once. Without a saved card it falls
