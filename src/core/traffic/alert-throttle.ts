@@ -3,6 +3,8 @@
  * `dedupeMs` (later repeats are counted and reported with the next one), and no more
  * than `maxPerWindow` alerts go out per `windowMs` in total.
  */
+import { BoundedMap } from './bounded-set.js';
+
 export interface AlertThrottleOptions {
   dedupeMs: number;
   maxPerWindow: number;
@@ -15,10 +17,15 @@ export const DEFAULT_ALERT_THROTTLE: AlertThrottleOptions = {
   windowMs: 10 * 60_000,
 };
 
+/** Alert keys remembered at most (keys carry ids, e.g. one per fan: they must not pile up). */
+export const ALERT_KEYS_REMEMBERED = 5_000;
+
 export type AlertVerdict = { send: true; suppressedBefore: number } | { send: false };
 
 export class AlertThrottle {
-  private readonly lastSent = new Map<string, { at: number; suppressed: number }>();
+  private readonly lastSent = new BoundedMap<string, { at: number; suppressed: number }>(
+    ALERT_KEYS_REMEMBERED,
+  );
   private sentTimes: number[] = [];
 
   constructor(private readonly options: AlertThrottleOptions = DEFAULT_ALERT_THROTTLE) {}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BoundedMap, BoundedSet } from '../../../src/core/traffic/bounded-set.js';
+import { ALERT_KEYS_REMEMBERED, AlertThrottle } from '../../../src/core/traffic/alert-throttle.js';
 
 describe('bounded set and map', () => {
   it('forget their oldest entries beyond the cap; re-adding refreshes', () => {
@@ -26,5 +27,14 @@ describe('bounded set and map', () => {
     for (let i = 0; i < 5_000; i++) hold.notBefore(`g${i}`, now);
     expect(hold.size).toBeLessThanOrEqual(1_000);
     expect(hold.notBefore('g4999', now)!.getTime()).toBe(now + 300);
+  });
+});
+
+describe('alert throttle memory', () => {
+  it('remembers at most ALERT_KEYS_REMEMBERED keys: the oldest is forgotten, recent ones still deduplicated', () => {
+    const throttle = new AlertThrottle({ dedupeMs: 600_000, maxPerWindow: 1e9, windowMs: 1 });
+    for (let i = 0; i <= ALERT_KEYS_REMEMBERED; i++) throttle.check(`fan:${i}`, 0);
+    expect(throttle.check(`fan:${ALERT_KEYS_REMEMBERED}`, 1)).toEqual({ send: false });
+    expect(throttle.check('fan:0', 1)).toEqual({ send: true, suppressedBefore: 0 });
   });
 });
