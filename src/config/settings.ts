@@ -24,6 +24,22 @@ function setting<S extends z.ZodType>(
 /** Credits per message; 0 makes a type free, 1000 is a sanity cap. */
 const cost = z.number().int().min(0).max(1000);
 
+/** An IANA time zone name the runtime's Intl knows (`Europe/Paris`, `UTC`). */
+const timeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine(isTimeZone, { message: 'not an IANA time zone name (e.g. UTC, Europe/Paris)' });
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const tierThresholds = z
   .object({
     regular: z.number().int().min(0),
@@ -82,6 +98,16 @@ export const SETTINGS = {
     z.array(z.number().int().min(1).max(100_000)).min(1).max(6),
     [5, 10, 25, 50],
     'Credit amounts offered by the 🎁 Gift credits button of the fan card.',
+  ),
+  'display.time_zone': setting(
+    timeZone,
+    'UTC',
+    'Time zone (IANA name, e.g. Europe/Paris) of every date and time shown to fans and the team; each reader sees it in their own language.',
+  ),
+  'lost_sales.window_minutes': setting(
+    z.number().int().min(0).max(1440),
+    60,
+    'A fan who writes without credits is shown to the team as one line per this many minutes (edited with the new count); 0 turns the line off.',
   ),
 } as const;
 
