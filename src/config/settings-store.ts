@@ -13,6 +13,11 @@ import {
 export interface SettingsStoreOptions {
   /** How long values are served from memory before the table is read again. */
   ttlMs?: number;
+  /**
+   * How often a cached read checks the settings revision (one small row every write bumps),
+   * so a change made by another instance is used within this time, not only after `ttlMs`.
+   */
+  revisionCheckMs?: number;
   /** Defaults that come from configuration (e.g. LOW_CREDIT_ALERT_THRESHOLD); validated. */
   defaults?: Partial<Settings>;
   /** Milliseconds clock, injectable for tests. */
@@ -33,24 +38,49 @@ export interface SettingsStore {
   setFromInput(key: string, value: unknown, options?: { updatedBy?: number }): Promise<unknown>;
   /** Removes a stored value so the default applies again. */
   reset(key: SettingKey): Promise<void>;
+  /**
+   * Sets (a value) or resets (`null`) one setting from untyped input, in one transaction
+   * that reads what it replaces: returns the effective value before and after. A bad value
+   * throws SettingError and writes nothing.
+   */
+  change(
+    key: string,
+    value: unknown,
+    options?: { updatedBy?: number },
+  ): Promise<{ key: SettingKey; before: unknown; after: unknown }>;
+  /** Every value as stored right now (no cache), with who last changed each stored one. */
+  snapshot(): Promise<SettingsSnapshot>;
   /** Drops the cache; the next read goes to the database. */
   invalidate(): void;
+}
+
+/** The effective values, and for each key that has a row: who changed it and when. */
+export interface SettingsSnapshot {
+  values: Settings;
+  defaults: Settings;
+  overridden: Partial<Record<SettingKey, { updatedBy: number | null; updatedAt: Date | null }>>;
 }
 
 interface SettingRow {
   key: string;
   value: string;
+  updated_by?: unknown;
+  updated_at?: unknown;
 }
 
 export const DEFAULT_SETTINGS_TTL_MS = 30_000;
+export const DEFAULT_REVISION_CHECK_MS = 1_000;
 
 /**
  * Settings backed by the `settings` table with a small in-memory cache. Writes through this
- * store invalidate its own cache at once; other instances (other processes) see a change
- * after their TTL or an explicit `invalidate()`.
+ * store invalidate its own cache at once and bump `settings_revision` in the same
+ * transaction; every other instance (process) checks that revision at most every
+ * `revisionCheckMs` while serving from its cache, and reloads when it moved. The TTL stays
+ * as a backstop for rows changed by hand.
  */
 export function createSettingsStore(db: Knex, options: SettingsStoreOptions = {}): SettingsStore {
   const ttlMs = options.ttlMs ?? DEFAULT_SETTINGS_TTL_MS;
+  const revisionCheckMs = options.revisionCheckMs ?? DEFAULT_REVISION_CHECK_MS;
   const now = options.now ?? Date.now;
   const logger = options.logger ?? silentLogger;
   const defaults = defaultSettings();
@@ -59,7 +89,12 @@ export function createSettingsStore(db: Knex, options: SettingsStoreOptions = {}
     (defaults as Record<string, unknown>)[key] = checked;
   }
 
-  let cache: { values: Settings; loadedAt: number } | null = null;
+  let cache: {
+    values: Settings;
+    loadedAt: number;
+    checkedAt: number;
+    revision: number | null;
+  } | null = null;
   let loading: Promise<Settings> | null = null;
   // Bumped by every invalidation, so a read that started before a write cannot refill the
   // cache with the old value.
@@ -67,36 +102,30 @@ export function createSettingsStore(db: Knex, options: SettingsStoreOptions = {}
 
   async function readTable(): Promise<Settings> {
     const rows = (await db('settings').select('key', 'value')) as SettingRow[];
-    const values = structuredClone(defaults);
-    for (const row of rows) {
-      if (!isSettingKey(row.key)) continue;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(row.value);
-      } catch {
-        logger.warn({ key: row.key }, 'stored setting is not JSON; using its default');
-        continue;
-      }
-      const result = validateSetting(row.key, parsed);
-      if (result.ok) {
-        (values as Record<string, unknown>)[row.key] = result.value;
-      } else {
-        logger.warn(
-          { key: row.key, problems: result.problems },
-          'stored setting is invalid; using its default',
-        );
-      }
-    }
-    return values;
+    return valuesFrom(rows, defaults, logger);
+  }
+
+  /** True when the cache may still be served (its revision unchanged, checked if due). */
+  async function cacheFresh(entry: NonNullable<typeof cache>): Promise<boolean> {
+    const at = now();
+    if (at - entry.loadedAt >= ttlMs) return false;
+    if (at - entry.checkedAt < revisionCheckMs) return true;
+    const revision = await readRevision(db);
+    if (revision !== entry.revision) return false;
+    entry.checkedAt = at;
+    return true;
   }
 
   async function load(): Promise<Settings> {
-    if (cache && now() - cache.loadedAt < ttlMs) return cache.values;
+    if (cache && (await cacheFresh(cache))) return cache.values;
     if (loading) return loading;
     const started = generation;
-    const pending: Promise<Settings> = readTable()
-      .then((values) => {
-        if (started === generation) cache = { values, loadedAt: now() };
+    // The revision is read first: a write landing in between makes the next check reload.
+    const pending: Promise<Settings> = readRevision(db)
+      .then(async (revision) => {
+        const values = await readTable();
+        const at = now();
+        if (started === generation) cache = { values, loadedAt: at, checkedAt: at, revision };
         return values;
       })
       .finally(() => {
@@ -112,17 +141,14 @@ export function createSettingsStore(db: Knex, options: SettingsStoreOptions = {}
     loading = null;
   }
 
-  async function write(key: SettingKey, value: unknown, updatedBy?: number): Promise<void> {
-    await db('settings')
-      .insert({
-        key,
-        value: JSON.stringify(value),
-        updated_by: updatedBy ?? null,
-        updated_at: new Date(),
-      })
-      .onConflict('key')
-      .merge(['value', 'updated_by', 'updated_at']);
+  async function change(
+    key: string,
+    value: unknown,
+    opts: { updatedBy?: number } = {},
+  ): Promise<{ key: SettingKey; before: unknown; after: unknown }> {
+    const result = await writeChange(db, { defaults, logger }, key, value, opts.updatedBy);
     invalidate();
+    return result;
   }
 
   async function setFromInput(
@@ -130,9 +156,7 @@ export function createSettingsStore(db: Knex, options: SettingsStoreOptions = {}
     value: unknown,
     opts: { updatedBy?: number } = {},
   ): Promise<unknown> {
-    const checked = checkedValue(key, value);
-    await write(key as SettingKey, checked, opts.updatedBy);
-    return checked;
+    return (await change(key, checkedValue(key, value), opts)).after;
   }
 
   return {
@@ -148,11 +172,125 @@ export function createSettingsStore(db: Knex, options: SettingsStoreOptions = {}
     },
     setFromInput,
     async reset(key) {
-      await db('settings').where('key', key).delete();
-      invalidate();
+      await change(key, null);
     },
+    change,
+    snapshot: () => readSnapshot(db, defaults, logger),
     invalidate,
   };
+}
+
+/** One set (or reset, `value` null) in a transaction that reads what it replaces. */
+async function writeChange(
+  db: Knex,
+  base: { defaults: Settings; logger: Logger },
+  key: string,
+  value: unknown,
+  updatedBy: number | undefined,
+): Promise<{ key: SettingKey; before: unknown; after: unknown }> {
+  const checked = value === null ? null : checkedValue(key, value);
+  if (!isSettingKey(key)) throw new SettingError(key, ['unknown setting']);
+  return db.transaction(async (trx) => {
+    const row = (await trx('settings').where('key', key).first('key', 'value')) as
+      SettingRow | undefined;
+    const current = valuesFrom(row ? [row] : [], base.defaults, base.logger);
+    const before = (current as Record<string, unknown>)[key];
+    if (checked === null) {
+      await trx('settings').where('key', key).delete();
+    } else {
+      await trx('settings')
+        .insert({
+          key,
+          value: JSON.stringify(checked),
+          updated_by: updatedBy ?? null,
+          updated_at: new Date(),
+        })
+        .onConflict('key')
+        .merge(['value', 'updated_by', 'updated_at']);
+    }
+    await bumpRevision(trx);
+    const after = checked === null ? structuredClone(base.defaults[key]) : checked;
+    return { key, before, after };
+  });
+}
+
+/** Every value as stored now, and who changed each stored one. */
+async function readSnapshot(
+  db: Knex,
+  defaults: Settings,
+  logger: Logger,
+): Promise<SettingsSnapshot> {
+  const rows = (await db('settings').select(
+    'key',
+    'value',
+    'updated_by',
+    'updated_at',
+  )) as SettingRow[];
+  const overridden: SettingsSnapshot['overridden'] = {};
+  for (const row of rows) {
+    if (!isSettingKey(row.key)) continue;
+    overridden[row.key] = {
+      updatedBy:
+        row.updated_by === null || row.updated_by === undefined ? null : Number(row.updated_by),
+      updatedAt: dateOf(row.updated_at),
+    };
+  }
+  return {
+    values: valuesFrom(rows, defaults, logger),
+    defaults: structuredClone(defaults),
+    overridden,
+  };
+}
+
+/** The effective values: `defaults`, overridden by every valid stored row. */
+function valuesFrom(rows: readonly SettingRow[], defaults: Settings, logger: Logger): Settings {
+  const values = structuredClone(defaults);
+  for (const row of rows) {
+    if (!isSettingKey(row.key)) continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(row.value);
+    } catch {
+      logger.warn({ key: row.key }, 'stored setting is not JSON; using its default');
+      continue;
+    }
+    const result = validateSetting(row.key, parsed);
+    if (result.ok) {
+      (values as Record<string, unknown>)[row.key] = result.value;
+    } else {
+      logger.warn(
+        { key: row.key, problems: result.problems },
+        'stored setting is invalid; using its default',
+      );
+    }
+  }
+  return values;
+}
+
+/** The settings revision (null on a database migrated before it existed: TTL only). */
+async function readRevision(db: Knex): Promise<number | null> {
+  try {
+    const row = (await db('settings_revision').where('id', 1).first('revision')) as
+      { revision: unknown } | undefined;
+    return row ? Number(row.revision) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function bumpRevision(trx: Knex.Transaction): Promise<void> {
+  if (await trx.schema.hasTable('settings_revision')) {
+    await trx('settings_revision').where('id', 1).increment('revision', 1);
+  }
+}
+
+function dateOf(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  const date = new Date(
+    typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : (value as string | number),
+  );
+  return Number.isNaN(date.getTime()) ? null : date;
 }
 
 function checkedValue(key: string, value: unknown): unknown {

@@ -103,11 +103,11 @@ describe('settings store', () => {
     expect(await t.db('settings').where('key', 'no.such.key').first()).toBeUndefined();
   });
 
-  it('caches reads; a write invalidates its own cache at once, others after TTL or invalidate()', async () => {
+  it('caches reads; a write invalidates its own cache at once, others at their next revision check', async () => {
     let clock = 1_000;
     const now = () => clock;
-    const admin = createSettingsStore(t.db, { ttlMs: 60_000, now });
-    const worker = createSettingsStore(t.db, { ttlMs: 60_000, now });
+    const admin = createSettingsStore(t.db, { ttlMs: 60_000, revisionCheckMs: 1_000, now });
+    const worker = createSettingsStore(t.db, { ttlMs: 60_000, revisionCheckMs: 1_000, now });
     await admin.set('pass.warning_minutes', 10);
     expect(await worker.get('pass.warning_minutes')).toBe(10);
 
@@ -120,11 +120,39 @@ describe('settings store', () => {
     expect(await worker.get('pass.warning_minutes')).toBe(15);
 
     await admin.set('pass.warning_minutes', 20);
-    clock += 59_999;
+    clock += 999;
     expect(await worker.get('pass.warning_minutes')).toBe(15);
-    // …or until its TTL runs out.
+    // …or until its next revision check sees the write (every instance within a second),
     clock += 1;
     expect(await worker.get('pass.warning_minutes')).toBe(20);
+
+    // …and a row changed by hand (no revision bump) after the TTL.
+    await t.db('settings').where('key', 'pass.warning_minutes').update({ value: '25' });
+    clock += 59_999;
+    expect(await worker.get('pass.warning_minutes')).toBe(20);
+    clock += 1;
+    expect(await worker.get('pass.warning_minutes')).toBe(25);
+  });
+
+  it('change() returns the effective values before and after, a reset too, and bumps the revision once each', async () => {
+    const store = createSettingsStore(t.db, { ttlMs: 0 });
+    const revision = async () =>
+      Number(
+        ((await t.db('settings_revision').first('revision')) as { revision: unknown }).revision,
+      );
+    const start = await revision();
+    expect(await store.change('cost.voice', 7, { updatedBy: 42 })).toEqual({
+      key: 'cost.voice',
+      before: 5,
+      after: 7,
+    });
+    expect(await store.change('cost.voice', null)).toEqual({
+      key: 'cost.voice',
+      before: 7,
+      after: 5,
+    });
+    await expect(store.change('cost.voice', -1)).rejects.toThrow(SettingError);
+    expect(await revision()).toBe(start + 2);
   });
 
   it('returns copies, so callers cannot change the cache', async () => {

@@ -21,6 +21,7 @@ import type { AlertSink } from './alerts.js';
 import type { BalanceBar } from './balance-bar.js';
 import type { GroupAvailability } from './group-access.js';
 import type { InfoCards } from './info-cards.js';
+import type { PanelServices } from './panel/services.js';
 import type { TelegramSender } from './sender.js';
 
 /** The fan-facing services the features read: accounts, products, texts, cards. */
@@ -69,6 +70,8 @@ export interface BotDeps {
   payments?: PaymentCommands;
   /** The admin group's availability (my_chat_member there; fans told while it is lost). */
   groupAccess?: GroupAvailability;
+  /** The admin panel's menus, audit log and settings (absent: no panel commands). */
+  panel?: PanelServices;
 }
 
 /** One bot feature: registers its handlers, in the order of features/index.ts. */

@@ -7,6 +7,8 @@
 import type { UserFromGetMe } from 'telegraf/types';
 import { ensureInstallId } from '../../adapters/db/bot-state-store.js';
 import { botIdOf, createBotApi, type BotApi } from '../../adapters/telegram/bot-api.js';
+import { PANEL_SCREENS } from '../../adapters/telegram/features/panel-screens.js';
+import { publishPanelCommands } from '../../adapters/telegram/panel/commands.js';
 import { loadMessageCatalog } from '../../config/message-templates.js';
 import { ErrorCodes, PremiumbotError } from '../../core/errors.js';
 import { MetricsRegistry, runtimeMetrics } from '../../core/metrics.js';
@@ -89,6 +91,21 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
 
   let jobs: JobScheduler | undefined;
+  const life = lifecycle({
+    options,
+    app,
+    worker,
+    groupAccess: telegram.groupAccess,
+    poller,
+    intake,
+    stores,
+    fan,
+    sender,
+    logger,
+    tuning,
+    setJobs: (scheduler) => (jobs = scheduler),
+    jobs: () => jobs,
+  });
   return {
     app,
     bot: telegram.bot,
@@ -114,21 +131,13 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
     fan: fan.services,
     passNotices: fan.passNotices,
     payments,
-    ...lifecycle({
-      options,
-      app,
-      worker,
-      groupAccess: telegram.groupAccess,
-      poller,
-      intake,
-      stores,
-      fan,
-      sender,
-      logger,
-      tuning,
-      setJobs: (scheduler) => (jobs = scheduler),
-      jobs: () => jobs,
-    }),
+    audit: stores.audit,
+    ...life,
+    async start() {
+      await life.start();
+      // The admin group's command menu (its administrators see the panel's commands).
+      await publishPanelCommands(sender, PANEL_SCREENS, options.adminChatId, logger);
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 /** Every database store of the process, each built once over the one knex instance. */
 import { createAdminStore } from '../../adapters/db/admin-store.js';
+import { createAuditStore } from '../../adapters/db/audit-store.js';
 import { createJobLock, createStateStore } from '../../adapters/db/bot-state-store.js';
 import { createFanAccountStore } from '../../adapters/db/fan-account-store.js';
 import { createFanMessageStore } from '../../adapters/db/fan-message-store.js';
@@ -10,6 +11,7 @@ import { createMessageLinkStore } from '../../adapters/db/message-link-store.js'
 import { createOutboxStore } from '../../adapters/db/outbox-store.js';
 import { createUndeliveredStore } from '../../adapters/db/outbox/undelivered.js';
 import { createPassNoticeStore } from '../../adapters/db/pass-notice-store.js';
+import { createPanelMenuStore } from '../../adapters/db/panel-menu-store.js';
 import { createPauseStore } from '../../adapters/db/pause-store.js';
 import { createProductCatalog } from '../../adapters/db/product-catalog.js';
 import { createUpdateStore } from '../../adapters/db/update-store.js';
@@ -62,6 +64,9 @@ export function buildStores(db: Db, options: StoreOptions) {
     passNoticeStore: createPassNoticeStore(db, outbox),
     products: createProductCatalog(db),
     links: createMessageLinkStore(db),
+    /** The admin panel's menus and the audit log every admin action is recorded in. */
+    panelMenus: createPanelMenuStore(db),
+    audit: createAuditStore(db),
   };
 }
 

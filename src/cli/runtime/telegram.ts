@@ -157,6 +157,7 @@ export function buildTelegram(context: TelegramContext, parts: TelegramParts) {
     relay: parts.relay,
     payments: parts.payments,
     groupAccess,
+    panel: { menus: stores.panelMenus, audit: stores.audit, settings: stores.settings },
   });
   const intake = new UpdateIntake({
     updates: stores.updates,

@@ -15,6 +15,7 @@ import type { PassNotices } from '../../adapters/telegram/pass-notices.js';
 import type { Poller } from '../../adapters/telegram/polling.js';
 import type { TelegramSender } from '../../adapters/telegram/sender.js';
 import type { SettingsStore } from '../../config/settings-store.js';
+import type { AuditLog } from '../../core/audit.js';
 import type { Logger } from '../../core/logger.js';
 import type { MetricsRegistry, RuntimeMetrics } from '../../core/metrics.js';
 import type { FanDirectory, PauseStore, UpdateStore } from '../../core/traffic/ports.js';
@@ -84,6 +85,8 @@ export interface Runtime {
   jobs: JobScheduler | undefined;
   /** The one settings store of the process (one cache). */
   settings: SettingsStore;
+  /** The audit log of admin actions (core/audit.ts). */
+  audit: AuditLog;
   ledger: DbLedgerStore;
   fan: FanServices;
   passNotices: PassNotices;

@@ -6,6 +6,7 @@ import { fanRelayFeature } from './fan-relay.js';
 import { guardFeature } from './guard.js';
 import { liveLocationFeature } from './live-location.js';
 import { membershipFeature } from './membership.js';
+import { panelMenusFeature } from './panel-menus.js';
 import { paymentsFeature } from './payments.js';
 import { paymentsFallbackFeature } from './payments-fallback.js';
 import { reactionsFeature } from './reactions.js';
@@ -24,6 +25,7 @@ export const FEATURES: readonly Feature[] = [
   paymentsFeature,
   startFeature,
   cardActionsFeature,
+  panelMenusFeature,
   resendFeature,
   liveLocationFeature,
   editsFeature,
