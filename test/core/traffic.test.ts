@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { decideAdmin, mayStayInChat, roleAtLeast } from '../../src/core/admin-auth.js';
-import { MetricsRegistry } from '../../src/core/metrics.js';
 import { AlertThrottle } from '../../src/core/traffic/alert-throttle.js';
 import { callCost } from '../../src/core/traffic/call-cost.js';
 import { backoffMs, decideFailure } from '../../src/core/traffic/delivery-policy.js';
@@ -259,16 +258,5 @@ describe('KeyedSerialQueue', () => {
     expect(log).toEqual(['b1', 'a1', 'a2']);
     await queue.drain();
     expect(queue.size).toBe(0);
-  });
-});
-
-describe('MetricsRegistry', () => {
-  it('renders Prometheus text', async () => {
-    const registry = new MetricsRegistry();
-    registry.counter('x_total', 'x').inc({ kind: 'a' }, 2);
-    registry.gauge('g', 'g').collect(async () => [{ labels: { chat_id: -1 }, value: 5 }]);
-    const text = await registry.render();
-    expect(text).toContain('x_total{kind="a"} 2');
-    expect(text).toContain('g{chat_id="-1"} 5');
   });
 });

@@ -12,7 +12,8 @@ import { STRIPE_EVENTS } from '../../src/adapters/stripe/webhook-endpoint.js';
 import { buildPayments, type Payments } from '../../src/cli/runtime/payments.js';
 import { loadMessageCatalog } from '../../src/config/message-templates.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { MetricsRegistry, runtimeMetrics } from '../../src/core/metrics.js';
+import { MetricsRegistry } from '../../src/adapters/http/prometheus.js';
+import { runtimeMetrics } from '../../src/core/metrics.js';
 import type { StripeObject } from '../../src/sandbox/stripe/store.js';
 import { createMigratedTestDb, type TestDb } from '../helpers/db.js';
 import {

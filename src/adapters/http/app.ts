@@ -5,14 +5,16 @@
  */
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Logger } from '../../core/logger.js';
-import type { RuntimeMetrics, MetricsRegistry } from '../../core/metrics.js';
+import type { RuntimeMetrics } from '../../core/metrics.js';
+import type { MetricsExposition } from './prometheus.js';
 import { healthRoute } from './routes/health.js';
 import { metricsRoute } from './routes/metrics.js';
 import { telegramWebhookRoute, type TelegramWebhookDeps } from './routes/telegram-webhook.js';
 
 export interface AppDeps {
   logger: Logger;
-  registry: MetricsRegistry;
+  /** Renders GET /metrics. */
+  registry: MetricsExposition;
   metrics: RuntimeMetrics;
   /** True when the database answers. */
   health: () => Promise<boolean>;

@@ -7,7 +7,8 @@ import type { AlertReporter } from '../../adapters/telegram/alerts.js';
 import type { UpdateIntake } from '../../adapters/telegram/intake.js';
 import type { TelegramSender } from '../../adapters/telegram/sender.js';
 import type { Logger } from '../../core/logger.js';
-import type { MetricsRegistry, RuntimeMetrics } from '../../core/metrics.js';
+import type { MetricsRegistry } from '../../adapters/http/prometheus.js';
+import type { RuntimeMetrics } from '../../core/metrics.js';
 import type { RuntimeOptions } from './types.js';
 
 export interface HttpContext {

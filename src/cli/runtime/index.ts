@@ -11,7 +11,8 @@ import { PANEL_SCREENS } from '../../adapters/telegram/features/panel-screens.js
 import { publishPanelCommands } from '../../adapters/telegram/panel/commands.js';
 import { loadMessageCatalog } from '../../config/message-templates.js';
 import { ErrorCodes, PremiumbotError } from '../../core/errors.js';
-import { MetricsRegistry, runtimeMetrics } from '../../core/metrics.js';
+import { MetricsRegistry } from '../../adapters/http/prometheus.js';
+import { runtimeMetrics } from '../../core/metrics.js';
 import type { PerFanRequest } from '../../core/relay/ports.js';
 import type { MessageCatalog } from '../../core/templates.js';
 import type { JobScheduler } from '../../jobs/scheduler.js';

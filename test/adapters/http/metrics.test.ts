@@ -5,7 +5,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/adapters/http/app.js';
 import { silentLogger } from '../../../src/core/logger.js';
-import { MetricsRegistry, runtimeMetrics } from '../../../src/core/metrics.js';
+import { MetricsRegistry } from '../../../src/adapters/http/prometheus.js';
+import { runtimeMetrics } from '../../../src/core/metrics.js';
 
 async function appWith(metricsToken?: string) {
   const registry = new MetricsRegistry();

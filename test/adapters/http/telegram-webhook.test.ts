@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/adapters/http/app.js';
 import { secretMatches } from '../../../src/adapters/http/routes/telegram-webhook.js';
 import { silentLogger } from '../../../src/core/logger.js';
-import { MetricsRegistry, runtimeMetrics } from '../../../src/core/metrics.js';
+import { MetricsRegistry } from '../../../src/adapters/http/prometheus.js';
+import { runtimeMetrics } from '../../../src/core/metrics.js';
 import { startHarness, WEBHOOK_SECRET, type Harness } from '../telegram/harness.js';
 
 function fanMessage(updateId: number, fanId = 4242) {

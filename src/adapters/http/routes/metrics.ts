@@ -5,7 +5,7 @@
  * by a reverse proxy) are answered.
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { MetricsRegistry } from '../../../core/metrics.js';
+import type { MetricsExposition } from '../prometheus.js';
 import { secretMatches } from './telegram-webhook.js';
 
 export interface MetricsAccess {
@@ -29,7 +29,7 @@ function allowed(request: FastifyRequest, access: MetricsAccess): boolean {
 }
 
 export function metricsRoute(
-  registry: MetricsRegistry,
+  registry: MetricsExposition,
   access: MetricsAccess = {},
 ): FastifyPluginAsync {
   return async (app) => {
@@ -40,9 +40,7 @@ export function metricsRoute(
           .header('www-authenticate', 'Bearer realm="premiumbot metrics"')
           .send({ error: 'set METRICS_TOKEN and scrape with Authorization: Bearer <token>' });
       }
-      return reply
-        .header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
-        .send(await registry.render());
+      return reply.header('content-type', registry.contentType).send(await registry.render());
     });
   };
 }
