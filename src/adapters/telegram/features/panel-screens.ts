@@ -2,6 +2,7 @@
  * The admin panel's screens, in the order their commands are listed in Telegram's menu.
  * Add a screen here (see src/adapters/telegram/panel/README.md).
  */
+import { settingsScreen } from '../panel/screens/settings.js';
 import type { AnyScreen } from '../panel/types.js';
 
-export const PANEL_SCREENS: readonly AnyScreen[] = [];
+export const PANEL_SCREENS: readonly AnyScreen[] = [settingsScreen];

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import {
+  categoryOf,
+  formatSettingValue,
+  parseSettingInput,
+  searchSettings,
+  settingKind,
+} from '../../src/config/settings-catalog.js';
+import { SETTING_KEYS } from '../../src/config/settings.js';
+
+describe('settings catalog (how /settings presents the settings table)', () => {
+  it('puts every setting in a named category and knows its kind from its schema', () => {
+    for (const key of SETTING_KEYS) expect(categoryOf(key).id).not.toBe('other');
+    expect(settingKind('receipts.enabled')).toEqual({ type: 'boolean' });
+    expect(settingKind('cost.text')).toEqual({ type: 'number' });
+    expect(settingKind('gift.presets')).toEqual({ type: 'numbers' });
+    expect(settingKind('tier.thresholds')).toEqual({ type: 'object', fields: ['regular', 'vip'] });
+  });
+
+  it('parses typed values, then validates them as everywhere', () => {
+    expect(parseSettingInput('cost.text', ' 2 ')).toEqual({ ok: true, value: 2 });
+    expect(parseSettingInput('receipts.enabled', 'off')).toEqual({ ok: true, value: false });
+    expect(parseSettingInput('gift.presets', '5, 10 25')).toEqual({ ok: true, value: [5, 10, 25] });
+    expect(parseSettingInput('tier.thresholds', 'regular=100 vip=900')).toEqual({
+      ok: true,
+      value: { regular: 100, vip: 900 },
+    });
+    const refused = parseSettingInput('tier.thresholds', 'regular=900 vip=100');
+    expect(refused).toEqual({ ok: false, problems: ['vip must be at least regular'] });
+    const big = parseSettingInput('cost.text', '5000');
+    expect(big.ok).toBe(false);
+    expect(parseSettingInput('cost.text', 'two').ok).toBe(false);
+    expect(parseSettingInput('cost.text', '').ok).toBe(false);
+  });
+
+  it('formats values for people and finds settings by any word', () => {
+    expect(formatSettingValue({ regular: 1, vip: 2 })).toBe('regular = 1, vip = 2');
+    expect(formatSettingValue([5, 10])).toBe('5, 10');
+    expect(formatSettingValue(true)).toBe('on');
+    expect(searchSettings('voice')).toEqual(['cost.voice']);
+    expect(searchSettings('receipt')).toEqual(expect.arrayContaining(['receipts.enabled']));
+    expect(searchSettings('')).toEqual([]);
+  });
+});
