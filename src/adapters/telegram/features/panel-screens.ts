@@ -2,7 +2,8 @@
  * The admin panel's screens, in the order their commands are listed in Telegram's menu.
  * Add a screen here (see src/adapters/telegram/panel/README.md).
  */
+import { auditScreen } from '../panel/screens/audit.js';
 import { settingsScreen } from '../panel/screens/settings.js';
 import type { AnyScreen } from '../panel/types.js';
 
-export const PANEL_SCREENS: readonly AnyScreen[] = [settingsScreen];
+export const PANEL_SCREENS: readonly AnyScreen[] = [settingsScreen, auditScreen];
