@@ -5,6 +5,7 @@
 import { BalanceBar } from '../../adapters/telegram/balance-bar.js';
 import type { FanServices, RelayUseCases } from '../../adapters/telegram/bot-deps.js';
 import { InfoCards } from '../../adapters/telegram/info-cards.js';
+import { LostSaleLines } from '../../adapters/telegram/lost-sales.js';
 import { createPassNotices } from '../../adapters/telegram/pass-notices.js';
 import { createDeliveryHook } from '../../adapters/telegram/receipts.js';
 import type { TelegramSender } from '../../adapters/telegram/sender.js';
@@ -59,6 +60,17 @@ export function buildFanSide(context: FanContext, options: FanOptions = {}) {
     delayMs: options.balanceBarDelayMs ?? scaled(3_000, 50),
     wake,
   });
+  const lostSales = new LostSaleLines({
+    store: stores.lostSales,
+    outbox,
+    accounts,
+    windowMinutes: () => settings.get('lost_sales.window_minutes'),
+    t: templates.forLanguage(adminLanguage),
+    adminChatId,
+    logger: logger.child({ component: 'lost-sales' }),
+    delayMs: options.lostSaleDelayMs ?? scaled(30_000, 100),
+    wake,
+  });
   const services: FanServices = {
     accounts,
     links,
@@ -81,6 +93,7 @@ export function buildFanSide(context: FanContext, options: FanOptions = {}) {
       adminChatId,
       cards,
       balanceBar,
+      lostSales,
       wake,
       now,
       albumHoldMs: options.albumHoldMs ?? scaled(1_500, 250),
@@ -124,7 +137,7 @@ export function buildFanSide(context: FanContext, options: FanOptions = {}) {
     }),
     /** Sends what the coalescing services still hold (shutdown). */
     async flush() {
-      await Promise.all([cards.flush(), balanceBar.flush()]);
+      await Promise.all([cards.flush(), balanceBar.flush(), lostSales.flush()]);
     },
   };
 }

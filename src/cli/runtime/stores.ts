@@ -8,6 +8,7 @@ import { createFanStore } from '../../adapters/db/fan-store.js';
 import type { Db } from '../../adapters/db/knex.js';
 import { createLedgerStore } from '../../adapters/db/ledger-store.js';
 import { createMessageLinkStore } from '../../adapters/db/message-link-store.js';
+import { createLostSalesStore } from '../../adapters/db/lost-sales-store.js';
 import { createOutboxStore } from '../../adapters/db/outbox-store.js';
 import { createUndeliveredStore } from '../../adapters/db/outbox/undelivered.js';
 import { createPassNoticeStore } from '../../adapters/db/pass-notice-store.js';
@@ -48,6 +49,7 @@ export function buildStores(db: Db, options: StoreOptions) {
         lowBalanceThreshold: all['low_balance.threshold'],
         tierThresholds: all['tier.thresholds'],
         receipts: all['relay.receipts'],
+        timeZone: all['display.time_zone'],
       };
     },
     ledger,
@@ -62,6 +64,7 @@ export function buildStores(db: Db, options: StoreOptions) {
     fanMessages: createFanMessageStore(db, { ledger, outbox }),
     undelivered: createUndeliveredStore(db, { ledger }),
     passNoticeStore: createPassNoticeStore(db, outbox),
+    lostSales: createLostSalesStore(db),
     products: createProductCatalog(db),
     links: createMessageLinkStore(db),
     /** The admin panel's menus and the audit log every admin action is recorded in. */

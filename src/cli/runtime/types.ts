@@ -38,6 +38,8 @@ export interface FanOptions {
   albumHoldMs?: number;
   balanceBarDelayMs?: number;
   cardRefreshMs?: number;
+  /** How long a fan's refused messages are gathered into one lost-sales line (default 30 s). */
+  lostSaleDelayMs?: number;
   settingsTtlMs?: number;
 }
 

@@ -255,6 +255,9 @@ export function createFanMessageHandler(
     });
     deps.wake();
     await afterCommit(deps, result, settings);
+    if (result.outcome.kind === 'insufficient') {
+      deps.lostSales?.attempted({ fanId: input.profile.id, messageId: input.messageId, at: now });
+    }
     return result;
   };
 }

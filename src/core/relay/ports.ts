@@ -12,6 +12,7 @@ import type { MessageCatalog } from '../templates.js';
 import type { TierThresholds } from '../tiers.js';
 import type { FanDirectory } from '../traffic/ports.js';
 import type { NewOutboxJob, OutboxJob, OutboxOutcome, OutboxStore } from '../traffic/outbox.js';
+import type { LostSalesPort } from './lost-sales.js';
 import type { PromptState } from './policy.js';
 
 /** The runtime settings the relay reads (from the settings table). */
@@ -21,6 +22,8 @@ export interface RelaySettings {
   tierThresholds: TierThresholds;
   /** `relay.receipts`: 👀/👍 reactions and chat actions. */
   receipts: boolean;
+  /** `display.time_zone`: the zone of the times fans read (default UTC). */
+  timeZone?: string;
 }
 
 /**
@@ -113,6 +116,8 @@ export interface FanMessageDeps {
   spendObserver: SpendObserver;
   cards: PerFanRequest;
   balanceBar: BalanceBarPort;
+  /** Told of each message refused for want of credits (the team's lost-sales line). */
+  lostSales?: LostSalesPort;
   /** Wakes the outbox worker after an enqueue. */
   wake(): void;
   logger: Logger;
