@@ -13,6 +13,7 @@ import {
   command,
   current,
   press,
+  eventually,
   startPanelEnv,
   until,
   type PanelEnv,
@@ -50,7 +51,7 @@ describe('panel access', () => {
       15_000,
       'the refusal in General',
     );
-    await env.sim.control.waitFor(
+    await eventually(
       async () => {
         const depth = await env.runtime.outbox.depth();
         return depth.pending + depth.sending === 0 ? true : undefined;
@@ -142,7 +143,7 @@ describe('panel access', () => {
   it('/audit lists entries newest first, pages, and filters by admin and by fan', async () => {
     const fan = env.sim.control.createUser({ first_name: 'Fiona' });
     env.sim.control.fanSendsText(fan.id, '/start');
-    await env.sim.control.waitFor(
+    await eventually(
       async () => (await env.runtime.fans.profile(fan.id)) ?? undefined,
       15_000,
       'the fan row',

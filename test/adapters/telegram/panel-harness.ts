@@ -124,3 +124,22 @@ export async function answerOf(env: PanelEnv, queryId: string): Promise<{ text?:
     `the answer to callback ${queryId}`,
   );
 }
+
+/**
+ * Polls an async condition until it yields a value (the simulator's `waitFor` takes
+ * synchronous predicates only: a promise is truthy at once).
+ */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline)
+      throw new Error(`eventually: ${what} not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
