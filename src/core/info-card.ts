@@ -7,6 +7,7 @@ import type { FanAccount } from './fan-account.js';
 import { formatMoney } from './money.js';
 import { passState } from './passes.js';
 import type { Translate } from './templates.js';
+import { formatDateTime, formatMoment } from './time-format.js';
 
 /** `1 h 5 min`, `42 min`, `30 s` (rounded to the minute above one minute). */
 export function formatDuration(seconds: number): string {
@@ -23,7 +24,7 @@ export function formatDuration(seconds: number): string {
   return parts.join(' ');
 }
 
-/** `2026-11-26 14:05 UTC`. */
+/** `2026-11-26 14:05 UTC`: for logs and operators; readers get `formatDateTime` (time-format.ts). */
 export function formatTime(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
@@ -34,13 +35,21 @@ export function displayName(account: Pick<FanAccount, 'fanId' | 'firstName' | 'l
   return name || `Fan ${account.fanId}`;
 }
 
-/** A one-line description of the fan's pass (running, banked or none). */
-export function describePass(account: FanAccount, now: Date, t: Translate): string {
+/**
+ * A one-line description of the fan's pass (running, banked or none); its end in the
+ * reader's language (`t.locale`) and `timeZone`.
+ */
+export function describePass(
+  account: FanAccount,
+  now: Date,
+  t: Translate,
+  timeZone?: string,
+): string {
   const state = passState({ startedAt: account.passStartedAt, endsAt: account.passEndsAt }, now, 0);
   const running =
     state.status === 'active' || state.status === 'ending_soon'
       ? t('pass.running', {
-          ends: formatTime(state.endsAt!),
+          ends: formatMoment(state.endsAt!, now, { locale: t.locale, timeZone }),
           left: formatDuration(state.remainingSeconds),
         })
       : '';
@@ -54,6 +63,8 @@ export function describePass(account: FanAccount, now: Date, t: Translate): stri
 export interface CardOptions {
   now: Date;
   currency: string;
+  /** `display.time_zone` (default UTC). */
+  timeZone?: string;
 }
 
 /** The card's text: name, @username, id, tier, balance, pass, total spent, first seen. */
@@ -65,9 +76,10 @@ export function renderCard(account: FanAccount, t: Translate, options: CardOptio
   const line = (label: string, value: string) => b.bold(`${label}: `).plain(value).newline();
   line(t('card.tier'), t(`tier.${account.tier}`));
   line(t('card.balance'), t('card.credits', { credits: account.credits }));
-  line(t('card.pass'), describePass(account, options.now, t));
+  line(t('card.pass'), describePass(account, options.now, t, options.timeZone));
   line(t('card.total_spent'), formatMoney(account.totalSpentCents, options.currency, t.locale));
-  line(t('card.first_seen'), formatTime(account.firstSeen));
+  const display = { locale: t.locale, timeZone: options.timeZone };
+  line(t('card.first_seen'), formatDateTime(account.firstSeen, display));
   const flags = [
     account.banned ? t('card.flag_banned') : '',
     account.blocked ? t('card.flag_blocked') : '',

@@ -97,14 +97,15 @@ describe('fan card', () => {
   it('shows the name literally with entities, and every figure', () => {
     const t = loadMessageCatalog().forLanguage('en');
     const card = renderCard(account, t, { now: new Date('2026-11-27T10:00:00Z'), currency: 'usd' });
-    expect(card.text.split('\n')).toEqual([
+    // Intl puts a narrow no-break space before AM/PM.
+    expect(card.text.replace(/\u202f/g, ' ').split('\n')).toEqual([
       '👤 <b>_*[x](y)',
       '@x_y · id 7',
       'Tier: ⭐ VIP',
       'Balance: 12 credits',
       'Pass: 1 h banked',
       'Total spent: $123.45',
-      'First seen: 2026-11-01 08:30 UTC',
+      'First seen: Nov 1, 2026, 8:30 AM UTC',
       'Status: 🚫 banned',
     ]);
     expect(card.entities[0]).toEqual({ type: 'bold', offset: 3, length: '<b>_*[x](y)'.length });

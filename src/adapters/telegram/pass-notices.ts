@@ -4,7 +4,8 @@
  */
 import type { SettingsStore } from '../../config/settings-store.js';
 import type { PassNoticeFan, PassNoticeStore, ProductCatalogPort } from '../../core/fan-account.js';
-import { formatDuration, formatTime } from '../../core/info-card.js';
+import { formatDuration } from '../../core/info-card.js';
+import { formatMoment } from '../../core/time-format.js';
 import type { MessageCatalog } from '../../core/templates.js';
 import { PRIORITY, type NewOutboxJob } from '../../core/traffic/outbox.js';
 import { productKeyboard } from '../../core/keyboards.js';
@@ -37,10 +38,9 @@ export function createPassNotices(deps: PassNoticesDeps): PassNotices {
         (fan: PassNoticeFan): NewOutboxJob[] => {
           const t = deps.templates.forLanguage(fan.languageCode);
           const left = formatDuration((fan.passEndsAt.getTime() - now.getTime()) / 1000);
-          const text =
-            kind === 'warning'
-              ? t('pass.warning', { left, ends: formatTime(fan.passEndsAt) })
-              : t('pass.ended');
+          const display = { locale: t.locale, timeZone: settings['display.time_zone'] };
+          const ends = formatMoment(fan.passEndsAt, now, display);
+          const text = kind === 'warning' ? t('pass.warning', { left, ends }) : t('pass.ended');
           const keyboard = productKeyboard(products, t, 4);
           if (kind === 'end') endedFans.push(fan.fanId);
           return [

@@ -7,7 +7,8 @@
 import { crossedLowBalance, renderBalance } from '../balance.js';
 import type { FanAccount, ProductOffer } from '../fan-account.js';
 import type { FanProfile } from '../fan.js';
-import { formatDuration, formatTime } from '../info-card.js';
+import { formatDuration } from '../info-card.js';
+import { formatMoment } from '../time-format.js';
 import { productKeyboard } from '../keyboards.js';
 import { ledgerKeys } from '../ledger.js';
 import type { MessageType } from '../pricing.js';
@@ -130,9 +131,12 @@ export function jobsForOutcome(
     },
   ];
   if (outcome.passStarted) {
-    const left = formatDuration(outcome.passStarted.seconds);
+    const { seconds, endsAt } = outcome.passStarted;
+    const startedAt = new Date(endsAt.getTime() - seconds * 1000);
+    const display = { locale: t.locale, timeZone: c.settings.timeZone };
+    const ends = formatMoment(endsAt, startedAt, display);
     jobs.push(
-      fanNotice(fanId, t('pass.started', { ends: formatTime(outcome.passStarted.endsAt), left }), {
+      fanNotice(fanId, t('pass.started', { ends, left: formatDuration(seconds) }), {
         dedupeKey: `pass_started:${message}`,
         priority: PRIORITY.payment,
       }),
