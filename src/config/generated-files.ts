@@ -1,4 +1,5 @@
 import { renderConfigurationDoc, renderEnvExample } from './render.js';
+import { categoryOf } from './settings-catalog.js';
 import { SETTINGS, SETTING_KEYS } from './settings.js';
 
 /** Files generated from the settings tables, by repository path; a test checks they match. */
@@ -10,6 +11,7 @@ export function generatedConfigFiles(): Record<string, string> {
         key,
         description: SETTINGS[key].description,
         default: JSON.stringify(SETTINGS[key].default),
+        category: categoryOf(key).title,
       })),
     }),
   };

@@ -45,7 +45,7 @@ export function renderEnvExample(): string {
 
 /** Extra sections appended to docs/configuration.md (runtime settings), supplied by the caller. */
 export interface ConfigDocExtras {
-  runtimeSettings?: { key: string; description: string; default: string }[];
+  runtimeSettings?: { key: string; description: string; default: string; category?: string }[];
 }
 
 /** The content of `docs/configuration.md`. */
@@ -90,15 +90,22 @@ export function renderConfigurationDoc(extras: ConfigDocExtras = {}): string {
     out.push(
       '## Runtime settings (database)',
       '',
-      'Business settings live in the `settings` table (a key without a row has its default) and',
-      'are cached briefly; a write invalidates the cache. There is no admin panel to edit them yet:',
-      'change a row in the table, or keep the default.',
+      'Business settings live in the `settings` table (a key without a row has its default).',
+      'Owners and admins see and change them from Telegram with `/settings` in the admin group',
+      '(value, default, whether it is overridden, meaning; edit, toggle, reset, search — see the',
+      'admin guide); every change is validated like everywhere else and recorded in the audit',
+      'log (`/audit`). Each process caches the values and checks a one-row revision (bumped in',
+      'the same transaction as every write) at most once a second, so a change made on one',
+      'instance is used by every other within about a second; a row changed by hand in the',
+      'database is picked up within 30 seconds.',
       '',
-      '| key | meaning | default |',
-      '|---|---|---|',
+      '| key | category | meaning | default |',
+      '|---|---|---|---|',
     );
     for (const s of extras.runtimeSettings) {
-      out.push(`| \`${s.key}\` | ${s.description.replace(/\|/g, '\\|')} | \`${s.default}\` |`);
+      out.push(
+        `| \`${s.key}\` | ${s.category ?? ''} | ${s.description.replace(/\|/g, '\\|')} | \`${s.default}\` |`,
+      );
     }
     out.push('');
   }
