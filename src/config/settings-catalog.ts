@@ -84,7 +84,7 @@ export function formatSettingValue(value: unknown): string {
   return String(value);
 }
 
-/** The keys whose name, meaning or category contains every word of `query`. */
+/** The keys whose name or meaning contains every word of `query`. */
 export function searchSettings(query: string): SettingKey[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return [];
@@ -156,7 +156,12 @@ export function parseSettingInput(key: SettingKey, text: string): ParsedInput {
   const trimmed = text.trim();
   if (trimmed.length === 0) return { ok: false, problems: ['a value is needed'] };
   const result = validateSetting(key, rawValue(key, trimmed));
-  return result.ok ? { ok: true, value: result.value } : result;
+  if (result.ok) return { ok: true, value: result.value };
+  // "1: Too small" names an array index: say which item, counting from 1.
+  const problems = result.problems.map((p) =>
+    p.replace(/^(\d+): /, (_, i: string) => `item ${Number(i) + 1}: `),
+  );
+  return { ok: false, problems };
 }
 
 /** How to type a value of `key` (the prompt's hint). */

@@ -31,6 +31,10 @@ describe('settings catalog (how /settings presents the settings table)', () => {
     expect(big.ok).toBe(false);
     expect(parseSettingInput('cost.text', 'two').ok).toBe(false);
     expect(parseSettingInput('cost.text', '').ok).toBe(false);
+    expect(parseSettingInput('gift.presets', '5, 0')).toEqual({
+      ok: false,
+      problems: ['item 2: Too small: expected number to be >=1'],
+    });
   });
 
   it('formats values for people and finds settings by any word', () => {
