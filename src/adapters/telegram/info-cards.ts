@@ -10,7 +10,7 @@ import { textParams } from '../../core/formatted-text.js';
 import { renderCard } from '../../core/info-card.js';
 import type { Logger } from '../../core/logger.js';
 import type { MessageCatalog } from '../../core/templates.js';
-import { PRIORITY, type OutboxStore } from '../../core/traffic/outbox.js';
+import { PRIORITY, messageLane, type OutboxStore } from '../../core/traffic/outbox.js';
 import { cardKeyboard, type InlineKeyboard } from '../../core/keyboards.js';
 import type { TelegramSender } from './sender.js';
 
@@ -34,6 +34,7 @@ export class InfoCards {
   private readonly shown = new Map<number, string>();
   private readonly running = new Set<Promise<void>>();
   private readonly now: () => Date;
+  private readonly closing = new AbortController();
 
   constructor(private readonly deps: InfoCardsDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -52,7 +53,13 @@ export class InfoCards {
    */
   async post(fanId: number, topicId: number, isNewTopic = true): Promise<void> {
     // One card per topic, whichever instance gets here first (0 marks "being posted").
-    if (!(await this.deps.accounts.claimCard(fanId, topicId, isNewTopic))) return;
+    const claimed = await this.deps.accounts
+      .claimCard(fanId, topicId, isNewTopic)
+      .catch((err: unknown) => {
+        this.deps.logger.warn({ err, fanId, topicId }, 'could not claim the fan card');
+        return false;
+      });
+    if (!claimed) return;
     let posted = false;
     try {
       const account = await this.deps.accounts.get(fanId);
@@ -63,7 +70,7 @@ export class InfoCards {
       const sent = await this.deps.sender.send<{ message_id: number }>(
         'sendMessage',
         { chat_id: chatId, message_thread_id: topicId, ...params, disable_notification: true },
-        { maxAttempts: 3, maxWaitMs },
+        { maxAttempts: 3, maxWaitMs, signal: this.closing.signal },
       );
       await this.deps.accounts.setCardMessage(fanId, topicId, sent.message_id);
       posted = true;
@@ -71,7 +78,7 @@ export class InfoCards {
       await this.deps.sender.send(
         'pinChatMessage',
         { chat_id: chatId, message_id: sent.message_id, disable_notification: true },
-        { maxAttempts: 3, maxWaitMs },
+        { maxAttempts: 3, maxWaitMs, signal: this.closing.signal },
       );
     } catch (err) {
       this.deps.logger.warn({ err, fanId, topicId }, 'could not post the fan card');
@@ -81,7 +88,8 @@ export class InfoCards {
 
   /** Asks for the card to be brought up to date (coalesced). */
   request(fanId: number): void {
-    if (this.timers.has(fanId)) return;
+    // After the shutdown flush: the next start refreshes what changed.
+    if (this.timers.has(fanId) || this.closing.signal.aborted) return;
     const timer = setTimeout(() => {
       this.timers.delete(fanId);
       this.track(this.refreshNow(fanId));
@@ -90,8 +98,12 @@ export class InfoCards {
     this.timers.set(fanId, timer);
   }
 
-  /** Queues an edit of the card now (after an admin action), if it changed. */
-  async refreshNow(fanId: number): Promise<void> {
+  /**
+   * Queues an edit of the card now (after an admin action, at `priority`), if it changed.
+   * Never waits for the group's budget, so an update's handler may await it: a card that
+   * still has to be posted is posted in the background.
+   */
+  async refreshNow(fanId: number, priority: number = PRIORITY.background): Promise<void> {
     const pending = this.timers.get(fanId);
     if (pending) {
       clearTimeout(pending);
@@ -103,7 +115,7 @@ export class InfoCards {
       if (!account || !account.topic || messageId === 0 || messageId === undefined) return;
       if (messageId === null) {
         // The card could not be posted when the topic was created: post it now.
-        return await this.post(fanId, account.topic.topicId, false);
+        return this.track(this.post(fanId, account.topic.topicId, false));
       }
       const params = this.render(account);
       const key = JSON.stringify(params);
@@ -113,9 +125,10 @@ export class InfoCards {
         {
           kind: 'card.edit',
           target: { type: 'chat', chatId: account.topic.chatId },
+          lane: messageLane(account.topic.chatId, messageId),
           method: 'editMessageText',
           params: { message_id: messageId, ...params },
-          priority: PRIORITY.background,
+          priority,
           fanId,
         },
       ]);
@@ -130,8 +143,12 @@ export class InfoCards {
     this.shown.delete(fanId);
   }
 
-  /** Sends pending refreshes now and waits for them (shutdown). */
+  /**
+   * Shutdown: queues pending refreshes now and waits for them. A card post waiting for the
+   * group's budget gives up (the card is posted by a later refresh).
+   */
   async flush(): Promise<void> {
+    this.closing.abort(new Error('shutting down'));
     for (const [fanId, timer] of this.timers) {
       clearTimeout(timer);
       this.timers.delete(fanId);

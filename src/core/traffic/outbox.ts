@@ -44,6 +44,8 @@ export interface NewOutboxJob {
   notBefore?: Date;
   /** The ledger key of the spend that paid for this relay: given back if it is never delivered. */
   spendKey?: string;
+  /** A lane of its own instead of the target's (see `messageLane`). */
+  lane?: string;
 }
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'dead';
@@ -156,6 +158,14 @@ export function laneOf(target: OutboxTarget): string {
   if (target.type === 'topic') return `${target.chatId}:fan:${target.fanId}`;
   if (target.chatId < 0) return `${target.chatId}:thread:${target.threadId ?? 0}`;
   return String(target.chatId);
+}
+
+/**
+ * The lane of the edits of one message (a fan card): they keep their order among themselves
+ * but do not queue behind the other work of the chat's lane (alerts, other cards).
+ */
+export function messageLane(chatId: number, messageId: number): string {
+  return `${chatId}:message:${messageId}`;
 }
 
 /**

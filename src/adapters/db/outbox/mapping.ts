@@ -65,7 +65,7 @@ export function toNewRow(job: NewOutboxJob): Record<string, unknown> {
     payload: JSON.stringify(payload),
     dedupe_key: job.dedupeKey ?? null,
     spend_key: job.spendKey ?? null,
-    lane: laneOf(job.target),
+    lane: job.lane ?? laneOf(job.target),
     available_at: job.notBefore ?? new Date(),
     created_at: new Date(),
     updated_at: new Date(),

@@ -3,12 +3,16 @@
  * of the card in the topic), 🎁 Gift credits (preset amounts, one `gift_menu:<query id>`
  * ledger entry per opened menu), 🚫 Ban / ✅ Unban, 🧊 Unfreeze (a dispute freeze; owners
  * only, noted in the topic). Agents may look; gifts and bans need the admin role.
+ *
+ * Nothing here waits for the admin group's budget (20/min, shared by every topic): every
+ * tap is answered at once, and what it changes in the group (the card's keyboard or text,
+ * a note in the topic) is queued in the outbox. A toast says so when the group is busy.
  */
 import { roleAtLeast, type AdminRoleName } from '../../../core/admin-auth.js';
 import { parseCardCallback, type CardAction } from '../../../core/info-card.js';
 import { ErrorCodes, hasCode } from '../../../core/errors.js';
 import { ledgerKeys } from '../../../core/ledger.js';
-import { PRIORITY } from '../../../core/traffic/outbox.js';
+import { PRIORITY, messageLane } from '../../../core/traffic/outbox.js';
 import type { BotDeps } from '../bot-deps.js';
 import { fanNotice } from '../../../core/relay/notices.js';
 import { cardKeyboard, giftKeyboard } from '../../../core/keyboards.js';
@@ -46,6 +50,36 @@ async function topicNotice(deps: BotDeps, fanId: number, text: string, key: stri
       dedupeKey: key,
     },
   ]);
+}
+
+/**
+ * Queues a new keyboard for a card message (one job per tap, in the card's own lane). What
+ * the card shows is not forgotten: a background refresh that changes nothing in its text
+ * then leaves an open gift menu alone.
+ */
+async function queueKeyboard(
+  deps: BotDeps,
+  card: { fanId: number; messageId: number | undefined; queryId: string },
+  keyboard: unknown,
+): Promise<void> {
+  if (card.messageId === undefined) return;
+  await deps.outbox.enqueue([
+    {
+      kind: 'card.keyboard',
+      target: { type: 'chat', chatId: deps.adminChatId },
+      lane: messageLane(deps.adminChatId, card.messageId),
+      method: 'editMessageReplyMarkup',
+      params: { message_id: card.messageId, reply_markup: keyboard },
+      priority: PRIORITY.teamAnswer,
+      fanId: card.fanId,
+      dedupeKey: `card_keyboard:${card.queryId}`,
+    },
+  ]);
+}
+
+/** True when what a tap queued for the admin group cannot be sent right now. */
+function groupBusy(deps: BotDeps): boolean {
+  return deps.sender.scheduler.capacity(deps.adminChatId, deps.sender.clock()) === 0;
 }
 
 /**
@@ -114,19 +148,13 @@ export const cardActionsFeature: Feature = {
       if (!account) return answer(deps, query.id);
       const updateId = ctx.update.update_id;
       const admin = ctx.from.first_name;
-      const cardMessageId = query.message?.message_id;
-      const setKeyboard = async (keyboard: unknown) => {
-        if (cardMessageId === undefined) return;
-        fx.cards.forget(fanId);
-        await deps.sender
-          .send(
-            'editMessageReplyMarkup',
-            { chat_id: deps.adminChatId, message_id: cardMessageId, reply_markup: keyboard },
-            { maxAttempts: 3 },
-          )
-          .catch((err: unknown) =>
-            deps.logger.warn({ err, fanId }, 'could not change the card keyboard'),
-          );
+      const card = { fanId, messageId: query.message?.message_id, queryId: query.id };
+      const setKeyboard = (keyboard: unknown) => queueKeyboard(deps, card, keyboard);
+      const refreshCard = () => fx.cards.refreshNow(fanId, PRIORITY.teamAnswer);
+      /** Answers the tap; `text`, or a word that the group is busy and the card follows. */
+      const done = (text?: string) => {
+        deps.wakeOutbox();
+        return answer(deps, query.id, text ?? (groupBusy(deps) ? t('card.queued') : undefined));
       };
       switch (action.action) {
         case 'info': {
@@ -144,24 +172,23 @@ export const cardActionsFeature: Feature = {
           ]);
           // The pinned card too: its flags and buttons (🧊 Unfreeze) may be behind.
           fx.cards.forget(fanId);
-          await fx.cards.refreshNow(fanId);
-          deps.wakeOutbox();
-          return answer(deps, query.id);
+          await refreshCard();
+          return done();
         }
         case 'gift_menu': {
           const settings = await fx.settings.getAll();
           await setKeyboard(giftKeyboard(fanId, settings['gift.presets'], t, query.id));
-          return answer(deps, query.id);
+          return done();
         }
         case 'back':
           await setKeyboard(cardKeyboard(account, t));
-          return answer(deps, query.id);
+          return done();
         case 'gift': {
           const presets = (await fx.settings.getAll())['gift.presets'];
           if (action.menu === null || !presets.includes(action.amount)) {
             // A stale menu (presets changed, or made before menus were keyed): show the current one.
             await setKeyboard(giftKeyboard(fanId, presets, t, query.id));
-            return answer(deps, query.id, t('card.gift_stale'));
+            return done(t('card.gift_stale'));
           }
           const text = await giftFromMenu(deps, {
             fanId,
@@ -171,9 +198,8 @@ export const cardActionsFeature: Feature = {
             languageCode: account.languageCode,
           });
           await setKeyboard(cardKeyboard(account, t));
-          await fx.cards.refreshNow(fanId);
-          deps.wakeOutbox();
-          return answer(deps, query.id, text);
+          await refreshCard();
+          return done(text);
         }
         case 'unfreeze': {
           const { changed, disputes } = await fx.accounts.unfreeze(fanId);
@@ -182,9 +208,8 @@ export const cardActionsFeature: Feature = {
             const note = t('card.unfrozen', { admin, admin_id: ctx.from.id, disputes });
             await topicNotice(deps, fanId, note, `unfreeze:${query.id}`);
           }
-          await fx.cards.refreshNow(fanId);
-          deps.wakeOutbox();
-          return answer(deps, query.id);
+          await refreshCard();
+          return done();
         }
         case 'ban':
         case 'unban': {
@@ -197,9 +222,8 @@ export const cardActionsFeature: Feature = {
               `ban:${updateId}`,
             );
           }
-          await fx.cards.refreshNow(fanId);
-          deps.wakeOutbox();
-          return answer(deps, query.id);
+          await refreshCard();
+          return done();
         }
       }
     });
