@@ -42,7 +42,8 @@ export class OutboxWorker {
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
   private wakeUp: (() => void) | undefined;
-  private readonly abort = new AbortController();
+  /** Aborted when the worker stops: what only waits (budget, a topic, a backoff) gives up. */
+  private abort = new AbortController();
   private lastPauseRefresh = 0;
   private lastRecovery = 0;
   private renewTimer: NodeJS.Timeout | undefined;
@@ -55,10 +56,13 @@ export class OutboxWorker {
     this.idlePollMs = deps.idlePollMs ?? 250;
     this.pauseRefreshMs = deps.pauseRefreshMs ?? 5_000;
     this.claimer = { deps, workerId: this.workerId, leaseMs: this.leaseMs };
+    const currentSignal = () => this.abort.signal;
     this.controls = {
       random: deps.random ?? Math.random,
       recreatedFor: new Set<number>(),
-      signal: this.abort.signal,
+      get signal() {
+        return currentSignal();
+      },
       wake: () => this.wake(),
     };
   }
@@ -66,6 +70,7 @@ export class OutboxWorker {
   /** Recovers what a crashed run left, loads persisted pauses, and starts the loop. */
   async start(): Promise<void> {
     if (this.running) return;
+    if (this.abort.signal.aborted) this.abort = new AbortController();
     await this.refreshPauses();
     await this.recover(this.deps.singleInstance);
     this.running = true;
@@ -89,24 +94,22 @@ export class OutboxWorker {
   }
 
   /**
-   * Stops claiming, lets calls in flight finish (up to `graceMs`), and puts back every job
-   * that was claimed but not attempted.
+   * Stops claiming and puts back at once every job that only waits (for the budget, its
+   * topic, a backoff): they were never attempted. Calls already on the wire get up to
+   * `graceMs` to be answered and written down; one that takes longer stays `sending` and is
+   * recovered (as uncertain, unless idempotent) by the next start.
    */
-  async stop(graceMs = 10_000): Promise<void> {
+  async stop(graceMs = 3_000): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.abort.abort(new Error('shutdown'));
     this.wake();
     await this.loopDone;
     const settle = Promise.all([...this.inflight].map((d) => d.promise));
-    const timedOut = await Promise.race([
-      settle.then(() => false),
-      sleep(graceMs).then(() => true),
-    ]);
-    if (timedOut) {
-      // Waits for budget or a topic abort now; their jobs go back to pending (not attempted).
-      this.abort.abort(new Error('shutdown'));
-      await Promise.race([settle, sleep(2_000)]);
-    }
+    const grace = new AbortController();
+    await Promise.race([settle, sleep(graceMs, grace.signal).catch(() => {})]);
+    // The grace timer must not keep the process alive once everything settled.
+    grace.abort();
     if (this.renewTimer) clearInterval(this.renewTimer);
     await this.stopListening?.();
   }
@@ -241,7 +244,7 @@ export class OutboxWorker {
         this.deps.store,
         jobs,
         err instanceof Error ? err.message : 'not prepared',
-        err instanceof ChatBusyError ? 0 : 1000,
+        err instanceof ChatBusyError || !this.running ? 0 : 1000,
       );
       return;
     }

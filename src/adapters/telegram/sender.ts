@@ -61,6 +61,8 @@ export class TelegramSender {
   readonly scheduler: RateScheduler;
   readonly limits: TrafficLimits;
   private readonly now: () => number;
+  /** Aborted at shutdown: nothing waits for budget any more (see `stopWaiting`). */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly deps: SenderDeps) {
     this.limits = deps.limits;
@@ -78,8 +80,17 @@ export class TelegramSender {
   }
 
   /**
+   * Shutdown: every wait for budget, now or later, ends at once with ChatBusyError (the
+   * outbox puts its job back untouched); calls already made are not touched.
+   */
+  stopWaiting(): void {
+    this.stopping.abort(new Error('shutting down'));
+  }
+
+  /**
    * Waits until `cost` sends to `chatId` fit, then takes them. Throws ChatBusyError instead
-   * of waiting longer than `maxWaitMs` (a long 429 pause, a saturated group).
+   * of waiting longer than `maxWaitMs` (a long 429 pause, a saturated group), or at all once
+   * `stopWaiting` was called.
    */
   async acquire(
     chatId: number,
@@ -95,7 +106,19 @@ export class TelegramSender {
       const wait = Math.max(1, this.scheduler.delay(chatId, now, cost));
       if (options.maxWaitMs !== undefined && wait > options.maxWaitMs)
         throw new ChatBusyError(chatId);
-      await sleep(wait, options.signal);
+      await this.pause(wait, options.signal, chatId);
+    }
+  }
+
+  /** Sleeps `ms` unless `signal` aborts (rejects with its reason) or shutdown begins. */
+  private async pause(ms: number, signal: AbortSignal | undefined, chatId?: number): Promise<void> {
+    const stopping = this.stopping.signal;
+    if (stopping.aborted) throw new ChatBusyError(chatId ?? 0);
+    try {
+      await sleep(ms, signal ? AbortSignal.any([signal, stopping]) : stopping);
+    } catch (err) {
+      if (stopping.aborted && !signal?.aborted) throw new ChatBusyError(chatId ?? 0);
+      throw err;
     }
   }
 
@@ -161,7 +184,11 @@ export class TelegramSender {
           continue; // acquire() waits for the pause
         }
         if (decision.action !== 'retry') throw err;
-        await sleep(simulatedSecondsToMs(2 ** attempt / 2, this.limits), options.signal);
+        await this.pause(
+          simulatedSecondsToMs(2 ** attempt / 2, this.limits),
+          options.signal,
+          chatId,
+        );
       }
     }
   }

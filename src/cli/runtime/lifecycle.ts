@@ -30,6 +30,9 @@ export interface LifecycleContext {
   setJobs(jobs: JobScheduler): void;
 }
 
+/** How long the answers of the last accepted updates get to leave before connections close. */
+const ANSWER_GRACE_MS = 250;
+
 export function lifecycle(c: LifecycleContext) {
   return {
     /** Starts the outbox worker, polling (if chosen) and the scheduled jobs. */
@@ -59,21 +62,30 @@ export function lifecycle(c: LifecycleContext) {
         ),
       );
     },
-    /** Graceful: stop intake, let queued updates and calls in flight finish, put back the rest. */
+    /**
+     * Graceful and fast (Docker kills after 10 s): nothing waits for Telegram's budget any
+     * more; accepted updates finish (their work is persisted), then the jobs waiting for
+     * budget go back to the queue at once and only calls already on the wire are waited for
+     * (`shutdownGraceMs`, 3 s by default).
+     */
     async stop(): Promise<void> {
+      c.sender.stopWaiting();
       await c.poller?.stop();
       // close() ends idle keep-alive connections only once; one that finishes a request
-      // afterwards would hold the server open until keepAliveTimeout (72 s), so after a
-      // short grace every remaining connection is closed (their updates are idempotent).
+      // afterwards would hold the server open until keepAliveTimeout (72 s). So once the
+      // accepted updates are done (later ones are answered 503), their answers get a moment
+      // to go out and every remaining connection is closed (their updates are idempotent).
       const closing = c.app.close();
-      const grace = new Promise((resolve) => setTimeout(resolve, 2_000).unref());
+      await c.intake.close();
+      const worker = c.worker.stop(c.tuning.shutdownGraceMs);
+      const grace = new Promise((resolve) => setTimeout(resolve, ANSWER_GRACE_MS).unref());
       await Promise.race([closing, grace]);
       c.app.server.closeAllConnections();
       await closing;
-      await c.intake.close();
       await c.jobs()?.stop();
+      // Pending balance updates and card edits are queued (durable), sent after a restart.
       await c.fan.flush();
-      await c.worker.stop(c.tuning.shutdownGraceMs);
+      await worker;
       c.groupAccess.stop();
     },
   };

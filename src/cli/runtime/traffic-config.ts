@@ -23,7 +23,7 @@ export interface TrafficTuning {
   pauseRefreshMs: number;
   /** getUpdates long-poll timeout (s). */
   pollTimeoutSeconds: number;
-  /** How long shutdown waits for calls in flight (ms). */
+  /** How long shutdown waits for calls already on the wire (ms); jobs waiting for budget go back at once. */
   shutdownGraceMs: number;
   /** How often (simulated s) the bot re-checks its rights while it has lost the admin group. */
   groupRecheckSeconds: number;
@@ -38,7 +38,7 @@ export const DEFAULT_TUNING: TrafficTuning = {
   idlePollMs: 5_000,
   pauseRefreshMs: 5_000,
   pollTimeoutSeconds: 25,
-  shutdownGraceMs: 10_000,
+  shutdownGraceMs: 3_000,
   groupRecheckSeconds: 60,
   groupReminderSeconds: 3_600,
 };
