@@ -55,7 +55,12 @@ interface SchemaDef {
 
 /** The kind of `key`, read from its zod schema. */
 export function settingKind(key: SettingKey): SettingKind {
-  const def = (SETTINGS[key].schema as z.ZodType & { def: SchemaDef }).def;
+  return kindOfSchema(SETTINGS[key].schema);
+}
+
+/** The kind of value a zod schema accepts (booleans, enums, numbers, number lists, objects). */
+export function kindOfSchema(schema: z.ZodType): SettingKind {
+  const def = (schema as z.ZodType & { def: SchemaDef }).def;
   switch (def.type) {
     case 'boolean':
       return { type: 'boolean' };

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   categoryOf,
   formatSettingValue,
+  kindOfSchema,
   parseSettingInput,
   searchSettings,
   settingKind,
@@ -15,6 +17,12 @@ describe('settings catalog (how /settings presents the settings table)', () => {
     expect(settingKind('cost.text')).toEqual({ type: 'number' });
     expect(settingKind('gift.presets')).toEqual({ type: 'numbers' });
     expect(settingKind('tier.thresholds')).toEqual({ type: 'object', fields: ['regular', 'vip'] });
+    // A setting with a fixed list of values (e.g. payments.rails) gets one ✅ button per value.
+    expect(kindOfSchema(z.enum(['stripe', 'stars', 'both']))).toEqual({
+      type: 'choice',
+      options: ['stripe', 'stars', 'both'],
+    });
+    expect(kindOfSchema(z.string().min(1))).toEqual({ type: 'text' });
   });
 
   it('parses typed values, then validates them as everywhere', () => {
