@@ -1076,7 +1076,8 @@ export class TelegramControl {
 
   /**
    * Resolves with the first truthy value of `predicate`, re-checked after every change in the
-   * simulator (and every 25 ms); rejects after `timeoutMs` real milliseconds.
+   * simulator (and every 25 ms); rejects after `timeoutMs` real milliseconds. The predicate
+   * must be synchronous (a Promise is refused: it would always look truthy).
    */
   waitFor<T>(
     predicate: () => T | undefined | null | false,
@@ -1093,6 +1094,17 @@ export class TelegramControl {
         } catch (error) {
           finish();
           reject(error as Error);
+          return;
+        }
+        if (value && typeof (value as { then?: unknown }).then === 'function') {
+          // An async predicate is always truthy (a Promise): it would pass at once, whatever
+          // it checks. Refuse it loudly instead.
+          finish();
+          reject(
+            new Error(
+              `waitFor: ${what}: the predicate returned a Promise; pass a synchronous check`,
+            ),
+          );
           return;
         }
         if (value) {

@@ -227,4 +227,10 @@ describe('simulator scenes', () => {
     expect(statuses.slice(-2)).toEqual(['restricted', 'administrator']);
     expect(specProblems(updates)).toEqual([]);
   });
+
+  it('waitFor refuses an async predicate instead of passing at once', async () => {
+    await expect(sim.control.waitFor(async () => false, 200, 'never')).rejects.toThrow(
+      /returned a Promise/,
+    );
+  });
 });
