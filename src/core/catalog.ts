@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { isSupportedCurrency, parseMoney, unsupportedCurrencyProblem } from './money.js';
+import type { Translate } from './templates.js';
 
 /** Kinds of product: message credits, or pass time in seconds. */
 export type ProductType = 'credits' | 'time';
@@ -65,21 +66,20 @@ export function parsePrice(value: string, currency: string): number | undefined 
   return parsed.ok && parsed.minor > 0 ? parsed.minor : undefined;
 }
 
-/** "10 credits", "1 hour", "90 minutes", "2 days". */
-export function describeAmount(type: ProductType, amount: number): string {
-  if (type === 'credits') return `${amount} credit${amount === 1 ? '' : 's'}`;
-  const units: [number, string][] = [
-    [86_400, 'day'],
-    [3_600, 'hour'],
-    [60, 'minute'],
+/** "10 credits", "1 hour", "90 minutes", "2 days": in English, or in `t`'s language (`amount.*`). */
+export function describeAmount(type: ProductType, amount: number, t?: Translate): string {
+  const say = (unit: string, count: number, english: string) =>
+    t ? t(`amount.${unit}`, { count }) : `${count} ${english}${count === 1 ? '' : 's'}`;
+  if (type === 'credits') return say('credits', amount, 'credit');
+  const units: [number, string, string][] = [
+    [86_400, 'days', 'day'],
+    [3_600, 'hours', 'hour'],
+    [60, 'minutes', 'minute'],
   ];
-  for (const [seconds, name] of units) {
-    if (amount % seconds === 0) {
-      const n = amount / seconds;
-      return `${n} ${name}${n === 1 ? '' : 's'}`;
-    }
+  for (const [seconds, unit, english] of units) {
+    if (amount % seconds === 0) return say(unit, amount / seconds, english);
   }
-  return `${amount} seconds`;
+  return t ? t('amount.seconds', { count: amount }) : `${amount} seconds`;
 }
 
 const itemSchema = z

@@ -1,22 +1,36 @@
 /**
  * Counted words read like a person wrote them: ICU plural forms chosen by the template's
- * language, never "credit(s)" — checked on every shipped template for 0, 1, 2 and 5.
+ * language, never "credit(s)" — checked on every shipped template for 0, 1, 2 and 5, in
+ * English and in the shipped French file (where 0 is singular: "0 crédit").
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { MESSAGES_DIR } from '../../src/config/message-templates.js';
+import { loadMessageCatalog, MESSAGES_DIR } from '../../src/config/message-templates.js';
 import { createMessageCatalog, renderTemplate } from '../../src/core/templates.js';
 
-const english = parse(fs.readFileSync(path.join(MESSAGES_DIR, 'en.yaml'), 'utf8')) as Record<
-  string,
-  string
->;
+const readLocale = (locale: string) =>
+  parse(fs.readFileSync(path.join(MESSAGES_DIR, `${locale}.yaml`), 'utf8')) as Record<
+    string,
+    string
+  >;
+const english = readLocale('en');
+/** The second locale shipped with the product: it must stay complete. */
+const french = readLocale('fr');
+
+/** Words that must agree with a count, per language: [singular, plural]. */
+const COUNTED: Record<string, Array<[string, string]>> = {
+  en: [['credit', 'credits']],
+  fr: [['crédit', 'crédits']],
+};
 
 /** Every placeholder name of a template (plain or plural). */
 function placeholders(template: string): string[] {
-  return [...template.matchAll(/\{([a-z_][a-z0-9_]*)(?:\}|, plural,)/gi)].map((m) => m[1]!);
+  // Not a plural form's text ("one {once}"): that is a word, not a placeholder.
+  const names =
+    /(?<!(?:=\d+|zero|one|two|few|many|other)\s*)\{([a-z_][a-z0-9_]*)(?:\}|, plural,)/gi;
+  return [...template.matchAll(names)].map((m) => m[1]!);
 }
 
 describe('message templates', () => {
@@ -36,17 +50,69 @@ describe('message templates', () => {
     expect(renderTemplate(credits, {})).toBe(credits);
   });
 
-  it('never print "(s)" nor a raw plural form, for 0, 1, 2 and 5 of every number', () => {
-    const t = createMessageCatalog({ en: english }).forLanguage('en');
-    for (const count of [0, 1, 2, 5]) {
-      for (const [key, template] of Object.entries(english)) {
-        const vars = Object.fromEntries(placeholders(template).map((name) => [name, count]));
-        const text = t(key, vars);
-        expect(text, key).not.toContain('(s)');
-        expect(text, key).not.toMatch(/, plural,/);
-        expect(text, key).not.toMatch(/\b1 credits\b|\b[02-9] credit\b/);
+  for (const [locale, table] of [
+    ['en', english],
+    ['fr', french],
+  ] as const) {
+    it(`${locale}: never prints "(s)", a raw plural form or a repeated word, for 0, 1, 2 and 5`, () => {
+      const t = createMessageCatalog({ en: english, [locale]: table }).forLanguage(locale);
+      const rules = new Intl.PluralRules(locale);
+      for (const count of [0, 1, 2, 5]) {
+        const wrong = COUNTED[locale]!.map(([one, other]) =>
+          rules.select(count) === 'one' ? `${count} ${other}` : `${count} ${one}`,
+        );
+        for (const [key, template] of Object.entries(table)) {
+          const vars = Object.fromEntries(placeholders(template).map((name) => [name, count]));
+          const text = t(key, vars);
+          expect(text, key).not.toContain('(s)');
+          expect(text, key).not.toMatch(/, plural,|\{[a-z_]+\}/);
+          for (const phrase of wrong) expect(` ${text} `, key).not.toContain(` ${phrase} `);
+          expect(text, key).not.toMatch(/(?<![\p{L}])(\p{L}{2,})[\s:]+\1(?![\p{L}])/iu);
+          // "10 credits: 10 credits": a label that only repeats what follows it.
+          expect(text, key).not.toMatch(
+            /(?<![\p{L}\d])([\p{L}\d ]*\p{L}[\p{L}\d ]*): \1(?![\p{L}\d])/iu,
+          );
+        }
       }
+    });
+  }
+
+  it('the shipped French file has every key of en.yaml, with the same placeholders', () => {
+    const missing = Object.keys(english).filter((key) => !Object.hasOwn(french, key));
+    expect(missing, 'keys of en.yaml missing in fr.yaml').toEqual([]);
+    for (const [key, template] of Object.entries(english)) {
+      const names = (text: string) => [...new Set(placeholders(text))].sort();
+      expect(names(french[key]!), key).toEqual(names(template));
     }
+    expect(Object.keys(french).filter((key) => !Object.hasOwn(english, key))).toEqual([]);
+  });
+
+  it('French follows its own plural rules: 0 and 1 are singular', () => {
+    const fr = loadMessageCatalog().forLanguage('fr');
+    expect(fr('card.credits', { credits: 0 })).toBe('0 crédit');
+    expect(fr('card.credits', { credits: 1 })).toBe('1 crédit');
+    expect(fr('card.credits', { credits: 2 })).toBe('2 crédits');
+    expect(fr('card.credits', { credits: 1_000_000 })).toBe('1000000 de crédits');
+    const en = loadMessageCatalog().forLanguage('en');
+    expect(en('card.credits', { credits: 0 })).toBe('0 credits');
+  });
+
+  it("picks the file by the fan's language_code, and falls back to English per key", () => {
+    const catalog = loadMessageCatalog();
+    expect(catalog.locales).toContain('fr');
+    for (const code of ['fr', 'fr-CA', 'FR_be']) {
+      expect(catalog.forLanguage(code)('start_button'), code).toBe('▶️ Démarrer');
+    }
+    for (const code of ['de', '', null, undefined, 'not a code']) {
+      expect(catalog.forLanguage(code)('start_button'), String(code)).toBe('▶️ Start');
+    }
+    // A key the locale file lacks (a community file, or one not yet translated) is English.
+    const partial = createMessageCatalog({
+      en: { hello: 'Hello {name}', bye: 'Bye {count, plural, one {# time} other {# times}}' },
+      fr: { hello: 'Bonjour {name}' },
+    }).forLanguage('fr');
+    expect(partial('hello', { name: 'Ana' })).toBe('Bonjour Ana');
+    expect(partial('bye', { count: 2 })).toBe('Bye 2 times');
   });
 
   it('firstOf takes the most specific file first: an untranslated variant falls back to the translated main text', () => {

@@ -19,16 +19,19 @@ export interface BalanceView {
 
 /** "12 credits", plus banked time and what is owed (credits, pass time) when there is any. */
 export function describeBalance(t: Translate, balance: BalanceView): string {
-  const credits = describeAmount('credits', balance.credits);
+  const credits = describeAmount('credits', balance.credits, t);
   const text =
     balance.seconds > 0
-      ? t('payment.balance.with_time', { credits, time: describeAmount('time', balance.seconds) })
+      ? t('payment.balance.with_time', {
+          credits,
+          time: describeAmount('time', balance.seconds, t),
+        })
       : credits;
   const timeDebt = balance.timeDebt ?? 0;
   const owed = [
-    balance.debt > 0 ? describeAmount('credits', balance.debt) : null,
+    balance.debt > 0 ? describeAmount('credits', balance.debt, t) : null,
     timeDebt > 0
-      ? t('payment.balance.time_owed', { time: describeAmount('time', timeDebt) })
+      ? t('payment.balance.time_owed', { time: describeAmount('time', timeDebt, t) })
       : null,
   ].filter((part): part is string => part !== null);
   if (owed.length === 0) return text;
@@ -61,8 +64,13 @@ export function labelRepeatsAmount(label: string, amountText: string): boolean {
 }
 
 /** "10 credits" / "1 hour": what was bought. */
-function what(p: PurchaseView): string {
-  return describeAmount(p.type, p.amount);
+function what(p: PurchaseView, t?: Translate): string {
+  return describeAmount(p.type, p.amount, t);
+}
+
+/** True when the label only repeats the amount, in the reader's words or in English. */
+function labelIsAmount(p: PurchaseView, t: Translate): boolean {
+  return labelRepeatsAmount(p.label, what(p, t)) || labelRepeatsAmount(p.label, what(p));
 }
 
 /** "$5.00" / "¥500" / "12,50 €": what was paid, refunded or disputed, in the reader's locale. */
@@ -78,8 +86,8 @@ function lines(...parts: (string | null)[]): string {
 /** "5 credits went to the balance you owed." / "45 minutes went to the pass time you owed." */
 function settledLine(t: Translate, p: PurchaseView, settled: number): string {
   return p.type === 'time'
-    ? t('payment.receipt.time_settled', { time: describeAmount('time', settled) })
-    : t('payment.receipt.settled', { credits: describeAmount('credits', settled) });
+    ? t('payment.receipt.time_settled', { time: describeAmount('time', settled, t) })
+    : t('payment.receipt.settled', { credits: describeAmount('credits', settled, t) });
 }
 
 /** The fan's texts about payments; `t` translates into the fan's language. */
@@ -96,22 +104,22 @@ export const fanTexts = {
       t(source === 'auto_recharge' ? 'payment.receipt.title_automatic' : 'payment.receipt.title'),
       translateFirst(
         t,
-        labelRepeatsAmount(p.label, what(p))
+        labelIsAmount(p, t)
           ? ['payment.receipt.item_plain', 'payment.receipt.item']
           : ['payment.receipt.item'],
-        { label: p.label, amount: what(p), price: moneyOf(t, p) },
+        { label: p.label, amount: what(p, t), price: moneyOf(t, p) },
       ),
       settled > 0 ? settledLine(t, p, settled) : null,
       t('payment.your_balance', { balance: describeBalance(t, balance) }),
       source === 'auto_recharge' ? t('payment.receipt.automatic_off') : null,
     ),
   paymentProcessing: (t: Translate, p: PurchaseView) =>
-    t('payment.processing', { amount: what(p) }),
-  asyncFailed: (t: Translate, p: PurchaseView) => t('payment.async_failed', { amount: what(p) }),
+    t('payment.processing', { amount: what(p, t) }),
+  asyncFailed: (t: Translate, p: PurchaseView) => t('payment.async_failed', { amount: what(p, t) }),
   chargeDeclined: (t: Translate, p: PurchaseView, reason: string) =>
-    t('payment.declined', { amount: what(p), reason }),
+    t('payment.declined', { amount: what(p, t), reason }),
   confirmOnSession: (t: Translate, p: PurchaseView) =>
-    t('payment.confirm_on_session', { amount: what(p), price: moneyOf(t, p) }),
+    t('payment.confirm_on_session', { amount: what(p, t), price: moneyOf(t, p) }),
   cardSaved: (t: Translate, brand: string | null, last4: string | null) =>
     t('payment.card_saved', { card: cardName(t, brand, last4) }),
   refund: (
@@ -124,10 +132,10 @@ export const fanTexts = {
     lines(
       t('payment.refund.title', { refunded: moneyOf(t, refunded) }),
       credits > 0
-        ? t('payment.refund.removed', { credits: describeAmount('credits', credits) })
+        ? t('payment.refund.removed', { credits: describeAmount('credits', credits, t) })
         : null,
       addedDebt > 0
-        ? t('payment.refund.debt', { credits: describeAmount('credits', addedDebt) })
+        ? t('payment.refund.debt', { credits: describeAmount('credits', addedDebt, t) })
         : null,
       t('payment.your_balance', { balance: describeBalance(t, balance) }),
     ),
@@ -135,7 +143,7 @@ export const fanTexts = {
     t('payment.recharge_disabled', { failures }),
   refundReversed: (t: Translate, credits: number, balance: BalanceView) =>
     lines(
-      t('payment.refund.reversed', { credits: describeAmount('credits', credits) }),
+      t('payment.refund.reversed', { credits: describeAmount('credits', credits, t) }),
       t('payment.your_balance', { balance: describeBalance(t, balance) }),
     ),
   passRevoked: (
@@ -148,9 +156,9 @@ export const fanTexts = {
     lines(
       t('payment.refund.title', { refunded: moneyOf(t, refunded) }),
       removed > 0
-        ? t('payment.refund.time_removed', { time: describeAmount('time', removed) })
+        ? t('payment.refund.time_removed', { time: describeAmount('time', removed, t) })
         : null,
-      used > 0 ? t('payment.refund.time_used', { time: describeAmount('time', used) }) : null,
+      used > 0 ? t('payment.refund.time_used', { time: describeAmount('time', used, t) }) : null,
       t('payment.your_balance', { balance: describeBalance(t, balance) }),
     ),
 } as const;
@@ -173,12 +181,12 @@ export const teamTexts = {
   ) =>
     translateFirst(
       t,
-      labelRepeatsAmount(p.label, what(p))
+      labelIsAmount(p, t)
         ? ['payment.note.sale_plain', 'payment.note.sale']
         : ['payment.note.sale'],
       {
         label: p.label,
-        amount: what(p),
+        amount: what(p, t),
         price: moneyOf(t, p),
         source: t(SOURCE_KEYS[source]),
         total: moneyOf(t, total),
@@ -188,8 +196,8 @@ export const teamTexts = {
   refundNote: (t: Translate, refunded: MoneyView, credits: number, addedDebt: number) =>
     t(addedDebt > 0 ? 'payment.note.refund_with_debt' : 'payment.note.refund', {
       refunded: moneyOf(t, refunded),
-      credits: describeAmount('credits', credits),
-      debt: describeAmount('credits', addedDebt),
+      credits: describeAmount('credits', credits, t),
+      debt: describeAmount('credits', addedDebt, t),
     }),
   disputeOpened: (t: Translate, fan: string, disputed: MoneyView, reason: string) =>
     t('payment.note.dispute_opened', { fan, amount: moneyOf(t, disputed), reason }),
@@ -202,20 +210,20 @@ export const teamTexts = {
     t('payment.note.dispute_lost', {
       fan,
       amount: moneyOf(t, disputed),
-      credits: describeAmount('credits', credits),
+      credits: describeAmount('credits', credits, t),
     }),
   rechargeDisabledAdmin: (t: Translate, fan: string, failures: number) =>
     t('payment.note.recharge_disabled', { fan, failures }),
   refundReversedNote: (t: Translate, chargeId: string, credits: number) =>
     t('payment.note.refund_reversed', {
       charge: chargeId,
-      credits: describeAmount('credits', credits),
+      credits: describeAmount('credits', credits, t),
     }),
   passRevokedNote: (t: Translate, money: MoneyView, removed: number, used: number) =>
     t('payment.note.pass_revoked', {
       amount: moneyOf(t, money),
-      time: describeAmount('time', removed),
-      used: describeAmount('time', used),
+      time: describeAmount('time', removed, t),
+      used: describeAmount('time', used, t),
     }),
   foreignCharge: (t: Translate, what: 'refund' | 'dispute', chargeId: string, money: MoneyView) =>
     t(what === 'refund' ? 'payment.note.foreign_refund' : 'payment.note.foreign_dispute', {

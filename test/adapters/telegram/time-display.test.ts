@@ -46,4 +46,33 @@ describe('times shown to fans and the team', () => {
     expect(plain(ends)).toMatch(/^(\w{3} \d{1,2}, \d{4}, )?\d{1,2}:\d{2} [AP]M E[SD]T$/);
     expect(h.sim.control.violations()).toEqual([]);
   });
+
+  it('a French fan reads it in French, with the same zone', async () => {
+    const fan = h.sim.control.createUser({ first_name: 'Léa', language_code: 'fr' });
+    const text = await startPass(fan);
+    const balance = await h.runtime.ledger.balance(fan.id);
+    const ends = formatMoment(balance.passEndsAt!, balance.passStartedAt!, {
+      locale: 'fr',
+      timeZone: 'America/New_York',
+    });
+    expect(text).toBe(
+      `⏳ Votre pass temps a démarré : les messages sont gratuits jusqu'à ${ends} (1 h).`,
+    );
+    expect(plain(ends)).toMatch(/^(\d{1,2} \S+ \d{4}, )?\d{2}:\d{2} UTC−[45]$/);
+  });
+
+  it('a French fan without credits gets the French prompt', async () => {
+    const { sim } = h;
+    const fan = sim.control.createUser({ first_name: 'Hugo', language_code: 'fr-CA' });
+    sim.control.fanSendsText(fan.id, 'bonjour');
+    const prompt = await sim.control.waitFor(
+      () => botMessages(sim, fan.id).find((m) => m.text?.startsWith('Crédits insuffisants')),
+      10_000,
+      'prompt',
+    );
+    expect(prompt.text).toBe(
+      "Crédits insuffisants : ce message (texte) coûte 1 crédit et vous en avez 0, il vous en manque donc 1. Votre message n'a pas été envoyé. Rechargez pour continuer à discuter :",
+    );
+    expect(sim.control.violations()).toEqual([]);
+  });
 });

@@ -152,9 +152,11 @@ async function expireOpenCheckouts<Tx>(
 
 /** "Gold pack: 10 credits for $5.00." — without the label when it only repeats the amount. */
 function checkoutIntro(t: Translate, product: LocalProduct, price: string): string {
-  const amount = describeAmount(product.type, product.amount);
-  const keys = labelRepeatsAmount(product.label, amount)
-    ? ['payment.checkout.intro_plain', 'payment.checkout.intro']
-    : ['payment.checkout.intro'];
+  const amount = describeAmount(product.type, product.amount, t);
+  const english = describeAmount(product.type, product.amount);
+  const keys =
+    labelRepeatsAmount(product.label, amount) || labelRepeatsAmount(product.label, english)
+      ? ['payment.checkout.intro_plain', 'payment.checkout.intro']
+      : ['payment.checkout.intro'];
   return translateFirst(t, keys, { label: product.label, amount, price });
 }

@@ -55,7 +55,7 @@ export async function quickBuy<Tx>(
       text: t('payment.quick_buy.prompt', {
         price: priceOf(t, product),
         card: cardName(t, acct.savedCard.brand, acct.savedCard.last4),
-        amount: describeAmount(product.type, product.amount),
+        amount: describeAmount(product.type, product.amount, t),
       }),
       buttons: [
         [
