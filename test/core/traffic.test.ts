@@ -85,6 +85,13 @@ describe('delivery policy', () => {
       action: 'rate_limited',
       retryAfterSeconds: 7,
     });
+    expect(
+      decideFailure('editMessageText', {
+        type: 'api',
+        code: 400,
+        description: 'Bad Request: message is not modified: specified new message content …',
+      }),
+    ).toEqual({ action: 'unchanged' });
     // A 5xx may have been executed: only an idempotent call is repeated.
     expect(
       decideFailure('copyMessage', { type: 'api', code: 502, description: 'Bad Gateway' }).action,

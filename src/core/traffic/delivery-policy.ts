@@ -49,6 +49,8 @@ export type FailureDecision =
   | { action: 'thread_missing'; reason: string }
   /** The group became a supergroup with a new id. */
   | { action: 'migrated'; newChatId: number }
+  /** An edit that changes nothing ("message is not modified"): the message already reads so. */
+  | { action: 'unchanged' }
   /** Telegram refused it for good (bad request, message to copy deleted…). */
   | { action: 'drop'; reason: string };
 
@@ -137,6 +139,7 @@ export function decideFailure(method: string, failure: CallFailure): FailureDeci
   if (THREAD_MISSING_PATTERNS.some((p) => p.test(description))) {
     return { action: 'thread_missing', reason: description };
   }
+  if (code === 400 && /message is not modified/i.test(description)) return { action: 'unchanged' };
   if (isLostRights(failure)) return { action: 'lost_rights', reason: description };
   if (code === 403 && BLOCKED_PATTERNS.some((p) => p.test(description))) {
     return { action: 'blocked', reason: description };

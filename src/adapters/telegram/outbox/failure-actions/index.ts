@@ -16,6 +16,7 @@ import { waitOutRateLimit } from './rate-limited.js';
 import { retryWithBackoff } from './retry.js';
 import { recreateMissingThread } from './thread-missing.js';
 import { setAsideAsUncertain } from './uncertain.js';
+import { acceptUnchanged } from './unchanged.js';
 
 export { setAsideUncertain } from './uncertain.js';
 export type { WorkerControls } from './context.js';
@@ -28,6 +29,7 @@ const FAILURE_ACTIONS: { [A in FailureDecision['action']]: FailureAction<A> } = 
   lost_rights: waitForGroupRights,
   thread_missing: recreateMissingThread,
   migrated: followMigratedChat,
+  unchanged: acceptUnchanged,
   drop: dropRefusedJob,
 };
 
