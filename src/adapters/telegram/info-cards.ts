@@ -26,6 +26,8 @@ export interface InfoCardsDeps {
   refreshDelayMs: number;
   wake: () => void;
   now?: () => Date;
+  /** `display.time_zone`: the zone of the card's dates (default UTC). */
+  timeZone?: () => Promise<string>;
 }
 
 export class InfoCards {
@@ -35,6 +37,8 @@ export class InfoCards {
   private readonly running = new Set<Promise<void>>();
   private readonly now: () => Date;
   private readonly closing = new AbortController();
+  /** The zone of the latest async render (`render` itself stays synchronous). */
+  private timeZone: string | undefined;
 
   constructor(private readonly deps: InfoCardsDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -43,8 +47,14 @@ export class InfoCards {
   /** The card's text, entities and keyboard. */
   render(account: FanAccount): Record<string, unknown> & { reply_markup: InlineKeyboard } {
     const t = this.deps.templates.forLanguage(this.deps.adminLanguage);
-    const text = renderCard(account, t, { now: this.now(), currency: this.deps.currency });
+    const options = { now: this.now(), currency: this.deps.currency, timeZone: this.timeZone };
+    const text = renderCard(account, t, options);
     return { ...textParams(text), reply_markup: cardKeyboard(account, t) };
+  }
+
+  /** Reads `display.time_zone` for the next render (a failed read keeps the last zone). */
+  private async readTimeZone(): Promise<void> {
+    this.timeZone = (await this.deps.timeZone?.().catch(() => undefined)) ?? this.timeZone;
   }
 
   /**
@@ -64,6 +74,7 @@ export class InfoCards {
     try {
       const account = await this.deps.accounts.get(fanId);
       if (!account) return;
+      await this.readTimeZone();
       const params = this.render(account);
       const chatId = this.deps.adminChatId;
       const maxWaitMs = this.deps.sender.scheduler.rules.group.windowMs * 2;
@@ -117,6 +128,7 @@ export class InfoCards {
         // The card could not be posted when the topic was created: post it now.
         return this.track(this.post(fanId, account.topic.topicId, false));
       }
+      await this.readTimeZone();
       const params = this.render(account);
       const key = JSON.stringify(params);
       if (this.shown.get(fanId) === key) return;

@@ -51,6 +51,7 @@ export function buildFanSide(context: FanContext, options: FanOptions = {}) {
     logger: logger.child({ component: 'cards' }),
     refreshDelayMs: options.cardRefreshMs ?? scaled(30_000, 100),
     wake,
+    timeZone: () => settings.get('display.time_zone'),
   });
   const balanceBar = new BalanceBar({
     accounts,

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMoment } from '../../../src/core/time-format.js';
 import type { Harness } from './harness.js';
-import { botMessages, startFanHarness } from './fan-harness.js';
+import { botMessages, startFanHarness, topicOf } from './fan-harness.js';
 
 /** Intl puts narrow no-break spaces before AM/PM in some ICU versions. */
 const plain = (text: string | undefined) => (text ?? '').replace(/[\u202f\u00a0]/g, ' ');
@@ -45,6 +45,32 @@ describe('times shown to fans and the team', () => {
     expect(text).toBe(`⏳ Your time pass has started: messages are free until ${ends} (1 h).`);
     expect(plain(ends)).toMatch(/^(\w{3} \d{1,2}, \d{4}, )?\d{1,2}:\d{2} [AP]M E[SD]T$/);
     expect(h.sim.control.violations()).toEqual([]);
+  });
+
+  it("the fan card gives first seen and the pass's end in the admin language and the zone", async () => {
+    const { sim, adminChatId } = h;
+    const fan = sim.control.createUser({ first_name: 'Cara', language_code: 'fr' });
+    await startPass(fan);
+    const topic = await topicOf(sim, adminChatId, 'Cara');
+    const card = await sim.control.waitFor(
+      () =>
+        sim.control
+          .messages(adminChatId, { threadId: topic.threadId })
+          .find((m) => m.pinned && m.text?.startsWith('👤 ') && m.text.includes('running until')),
+      10_000,
+      'the card with the running pass',
+    );
+    const lines = plain(card.text).split('\n');
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^First seen: \w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]M E[SD]T$/),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^Pass: running until (\w{3} \d{1,2}, \d{4}, )?\d{1,2}:\d{2} [AP]M E[SD]T \(/,
+      ),
+    );
+    expect(card.text).not.toContain('UTC');
+    expect(sim.control.violations()).toEqual([]);
   });
 
   it('a French fan reads it in French, with the same zone', async () => {
