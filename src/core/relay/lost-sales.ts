@@ -103,7 +103,7 @@ function postJob(deps: LostSalesDeps, account: FanAccount, attempts: number, sta
   const job: NewOutboxJob = account.topic
     ? {
         kind: 'notice.topic',
-        target: { type: 'topic', chatId: deps.adminChatId, fanId: account.fanId },
+        target: { type: 'topic', chatId: account.topic.chatId, fanId: account.fanId },
         method: 'sendMessage',
         params,
         priority: PRIORITY.background,
@@ -127,7 +127,8 @@ function postJob(deps: LostSalesDeps, account: FanAccount, attempts: number, sta
 function editJob(deps: LostSalesDeps, account: FanAccount, attempts: number, start: Date) {
   const job: NewOutboxJob = {
     kind: 'lost_sale.edit',
-    target: { type: 'chat', chatId: deps.adminChatId },
+    // Where the line is: the fan's topic's group (overflow groups), else the main one.
+    target: { type: 'chat', chatId: account.topic?.chatId ?? deps.adminChatId },
     method: 'editMessageText',
     params: {
       text: lostSaleText(account, attempts, deps.t),
