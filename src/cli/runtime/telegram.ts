@@ -20,6 +20,7 @@ import type { Logger } from '../../core/logger.js';
 import type { RuntimeMetrics } from '../../core/metrics.js';
 import type { PaymentCommands } from '../../core/payments/service.js';
 import type { UndeliveredClose } from '../../core/relay/ports.js';
+import { formatDateTime } from '../../core/time-format.js';
 import { simulatedSecondsToMs } from '../../core/traffic/limits.js';
 import type { OutboxJob } from '../../core/traffic/outbox.js';
 import type { Stores } from './stores.js';
@@ -62,11 +63,16 @@ export function buildSender(context: TelegramContext) {
           : pause.chatId > 0
             ? `the private chat of ${await fanForAlert(stores.fans, pause.chatId)}`
             : `chat ${pause.chatId}`;
+      const timeZone = await stores.settings.get('display.time_zone').catch(() => 'UTC');
+      const until = formatDateTime(new Date(pause.until), {
+        locale: options.fan?.adminLanguage,
+        timeZone,
+      });
       await alerts.raise({
         key: `long_pause:${pause.chatId}`,
         severity: 'critical',
         text:
-          `Telegram paused sends to ${where} for ${retryAfterSeconds} s (until ${new Date(pause.until).toISOString()}). ` +
+          `Telegram paused sends to ${where} for ${retryAfterSeconds} s (until ${until}). ` +
           'Messages for it are kept in the outbox and go out after the pause; other chats are not affected.',
       });
     },

@@ -60,7 +60,7 @@ describe('a very long group flood wait', () => {
     );
 
     // The alert reaches the owner privately (the group itself is paused).
-    await sim.control.waitFor(
+    const alert = await sim.control.waitFor(
       () =>
         sim.control
           .messages(ownerId)
@@ -68,6 +68,8 @@ describe('a very long group flood wait', () => {
       10_000,
       'owner alerted',
     );
+    // The end of the pause in the display time zone (UTC by default), not an ISO timestamp.
+    expect(alert.text).toMatch(/\(until \w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M UTC\)/);
     const metrics = (await h.runtime.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(pauseGauge(metrics, adminChatId)).toBeGreaterThan(RETRY_AFTER * TIME_SCALE - 60);
 
