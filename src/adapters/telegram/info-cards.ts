@@ -62,6 +62,8 @@ export class InfoCards {
    * flight), so relays wait for it; a failure is logged and the next refresh posts it.
    */
   async post(fanId: number, topicId: number, isNewTopic = true): Promise<void> {
+    // Shutting down: the database may be closing; a later refresh posts the card.
+    if (this.closing.signal.aborted) return;
     // One card per topic, whichever instance gets here first (0 marks "being posted").
     const claimed = await this.deps.accounts
       .claimCard(fanId, topicId, isNewTopic)
@@ -125,7 +127,9 @@ export class InfoCards {
       const messageId = account?.topic?.cardMessageId;
       if (!account || !account.topic || messageId === 0 || messageId === undefined) return;
       if (messageId === null) {
-        // The card could not be posted when the topic was created: post it now.
+        // The card could not be posted when the topic was created: post it now (not during
+        // a shutdown: the next refresh after a restart does).
+        if (this.closing.signal.aborted) return;
         return this.track(this.post(fanId, account.topic.topicId, false));
       }
       await this.readTimeZone();
@@ -166,7 +170,8 @@ export class InfoCards {
       this.timers.delete(fanId);
       this.track(this.refreshNow(fanId));
     }
-    await Promise.all([...this.running]);
+    // A refresh may start more work (a card post) while it runs: wait until none is left.
+    while (this.running.size > 0) await Promise.all([...this.running]);
   }
 
   private track(run: Promise<void>): void {
