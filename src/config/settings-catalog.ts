@@ -22,7 +22,7 @@ export const SETTING_CATEGORIES: readonly SettingCategory[] = [
   },
   { id: 'tiers', title: '⭐ Tiers', prefixes: ['tier.'] },
   { id: 'gifts', title: '🎁 Gifts', prefixes: ['gift.'] },
-  { id: 'relay', title: '🔁 Relay', prefixes: ['relay.', 'lost_sales.'] },
+  { id: 'relay', title: '🔁 Relay', prefixes: ['relay.', 'lost_sales.', 'inbox.'] },
   { id: 'display', title: '🕒 Display', prefixes: ['display.'] },
   { id: 'other', title: '⚙️ Other', prefixes: [''] },
 ];

@@ -109,6 +109,11 @@ export const SETTINGS = {
     60,
     'A fan who writes without credits is shown to the team as one line per this many minutes (edited with the new count); 0 turns the line off.',
   ),
+  'inbox.urgent_after_minutes': setting(
+    z.number().int().min(0).max(10_080),
+    15,
+    'In /conversations, a paying fan whose message has waited this many minutes for an answer is marked 🔥 (0: as soon as they wait).',
+  ),
 } as const;
 
 type Table = typeof SETTINGS;

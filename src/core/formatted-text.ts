@@ -4,12 +4,14 @@
  * described by entities, whose offsets are UTF-16 code units (JavaScript string indices).
  */
 
-export type EntityType = 'bold' | 'italic' | 'code' | 'underline';
+export type EntityType = 'bold' | 'italic' | 'code' | 'underline' | 'text_link';
 
 export interface TextEntity {
   type: EntityType;
   offset: number;
   length: number;
+  /** The address of a `text_link`. */
+  url?: string;
 }
 
 /** A text ready for sendMessage / editMessageText (`text` + `entities`, no parse_mode). */
@@ -44,6 +46,20 @@ export class TextBuilder {
 
   italic(value: string): this {
     return this.styled('italic', value);
+  }
+
+  /** Appends text that opens `url` (a `text_link` entity; the text stays literal). */
+  link(value: string, url: string): this {
+    if (value.length > 0) {
+      this.entities.push({
+        type: 'text_link',
+        offset: this.text.length,
+        length: value.length,
+        url,
+      });
+      this.text += value;
+    }
+    return this;
   }
 
   /** Appends a line break. */

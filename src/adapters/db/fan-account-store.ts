@@ -136,8 +136,10 @@ export function createFanAccountStore(db: Knex, ledger: DbLedgerStore): FanAccou
       });
     },
     async setTier(fanId, tier) {
+      // A tier set by hand in /users wins over the spend rule until it is reset there.
       const changed = await db('users')
         .where('id', fanId)
+        .whereNull('tier_override')
         .whereNot('tier', tier)
         .update({ tier, updated_at: new Date() });
       return changed > 0;

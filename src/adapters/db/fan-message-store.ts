@@ -8,6 +8,7 @@ import { UnknownFanError } from '../../core/errors.js';
 import type { FanMessageStore, FanMessageTransaction } from '../../core/relay/ports.js';
 import { readFanAccount } from './fan-account-store.js';
 import { albumOps } from './fan-message-albums.js';
+import { markFanMessage } from './inbox-store.js';
 import type { DbLedgerStore } from './ledger-store.js';
 import type { DbOutboxStore } from './outbox-store.js';
 import { toDate } from './rows.js';
@@ -41,6 +42,7 @@ export function createFanMessageStore(db: Knex, deps: FanMessageStoreDeps): FanM
         await trx('users')
           .where('id', fanId)
           .update({ message_count: trx.raw('message_count + 1'), last_activity_at: now });
+        await markFanMessage(trx, fanId, now);
       },
       async enqueue(jobs) {
         await outbox.enqueueIn(trx, jobs);

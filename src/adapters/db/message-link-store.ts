@@ -1,6 +1,7 @@
 /** Which relayed message is the copy of which (`message_links`). */
 import type { Knex } from 'knex';
 import type { MessageLink, MessageLinks } from '../../core/fan-account.js';
+import { markTeamAnswers } from './inbox-store.js';
 import { toInt } from './rows.js';
 
 interface LinkRow {
@@ -38,6 +39,9 @@ export function createMessageLinkStore(db: Knex): MessageLinks {
         )
         .onConflict(['direction', 'fan_id', 'fan_message_id', 'topic_message_id'])
         .ignore();
+      // A team answer reached its fan: the inbox stops counting their wait.
+      const answered = links.filter((l) => l.direction === 'team').map((l) => l.fanId);
+      await markTeamAnswers(db, answered, new Date());
     },
     async topicCopyOf(fanId, fanMessageId) {
       const row = (await db('message_links')

@@ -71,6 +71,7 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
     fan: fan.services,
     relay: fan.relay,
     payments: payments?.service,
+    refunds: payments?.refunds,
     onFanTopicCreated: (fanId, topicId) => fan.services.cards.post(fanId, topicId),
     onDelivered: fan.onDelivered,
     closeUndelivered: fan.closeUndelivered,

@@ -11,6 +11,7 @@ import { createPaymentStore, type DbPaymentStore } from '../../adapters/db/payme
 import { stripeWebhookRoute } from '../../adapters/http/routes/stripe-webhook.js';
 import type { StripeClient } from '../../adapters/stripe/client.js';
 import { createStripeGateway } from '../../adapters/stripe/payments.js';
+import { createStripeRefunds } from '../../adapters/stripe/refunds.js';
 import {
   createStripeEventApplier,
   createStripeWebhook,
@@ -18,6 +19,7 @@ import {
 } from '../../adapters/stripe/webhook.js';
 import { createSettingsStore, type SettingsStore } from '../../config/settings-store.js';
 import type { SpendObserver } from '../../core/balance.js';
+import type { PaymentRefunds } from '../../core/fan-admin.js';
 import type { Logger } from '../../core/logger.js';
 import type { MessageCatalog } from '../../core/templates.js';
 import type { PaymentSettings } from '../../core/payments/ports.js';
@@ -118,6 +120,8 @@ export interface Payments {
   handlePayload: ApplyStripePayload;
   /** The auto-recharge trigger, for the fan message use case's spend observer. */
   spendObserver: SpendObserver;
+  /** Refunds asked for from /users (Stripe's refund events do the rest). */
+  refunds: PaymentRefunds;
 }
 
 /** Everything `serve` needs for payments. */
@@ -151,5 +155,6 @@ export function buildPayments(
     handlePayload,
     route: stripeWebhookRoute(webhook, logger),
     spendObserver: rechargeOnSpend(service, logger),
+    refunds: createStripeRefunds(options.stripe, context.installId),
   };
 }

@@ -5,17 +5,21 @@ import { createJobLock, createStateStore } from '../../adapters/db/bot-state-sto
 import { createFanAccountStore } from '../../adapters/db/fan-account-store.js';
 import { createFanMessageStore } from '../../adapters/db/fan-message-store.js';
 import { createFanStore } from '../../adapters/db/fan-store.js';
+import { createInboxStore } from '../../adapters/db/inbox-store.js';
 import type { Db } from '../../adapters/db/knex.js';
 import { createLedgerStore } from '../../adapters/db/ledger-store.js';
 import { createMessageLinkStore } from '../../adapters/db/message-link-store.js';
 import { createLostSalesStore } from '../../adapters/db/lost-sales-store.js';
 import { createOutboxStore } from '../../adapters/db/outbox-store.js';
 import { createUndeliveredStore } from '../../adapters/db/outbox/undelivered.js';
+import { createPanelFileStore } from '../../adapters/db/panel-file-store.js';
 import { createPassNoticeStore } from '../../adapters/db/pass-notice-store.js';
 import { createPanelMenuStore } from '../../adapters/db/panel-menu-store.js';
 import { createPauseStore } from '../../adapters/db/pause-store.js';
 import { createProductCatalog } from '../../adapters/db/product-catalog.js';
+import { createStatsStore } from '../../adapters/db/stats-store.js';
 import { createUpdateStore } from '../../adapters/db/update-store.js';
+import { createUserSearchStore } from '../../adapters/db/user-search-store.js';
 import { createSettingsStore } from '../../config/settings-store.js';
 import { messageCosts } from '../../config/settings.js';
 import type { Logger } from '../../core/logger.js';
@@ -70,6 +74,12 @@ export function buildStores(db: Db, options: StoreOptions) {
     /** The admin panel's menus and the audit log every admin action is recorded in. */
     panelMenus: createPanelMenuStore(db),
     audit: createAuditStore(db),
+    /** The /admin dashboard's figures, and files (its chart) waiting for the outbox. */
+    stats: createStatsStore(db),
+    panelFiles: createPanelFileStore(db),
+    /** /conversations and /users. */
+    inbox: createInboxStore(db),
+    fanAdmin: createUserSearchStore(db),
   };
 }
 

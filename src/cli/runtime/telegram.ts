@@ -16,6 +16,7 @@ import { OutboxWorker } from '../../adapters/telegram/outbox-worker.js';
 import { Poller } from '../../adapters/telegram/polling.js';
 import { TelegramSender } from '../../adapters/telegram/sender.js';
 import { TopicManager } from '../../adapters/telegram/topics.js';
+import type { PaymentRefunds } from '../../core/fan-admin.js';
 import type { Logger } from '../../core/logger.js';
 import type { RuntimeMetrics } from '../../core/metrics.js';
 import type { PaymentCommands } from '../../core/payments/service.js';
@@ -86,6 +87,8 @@ export interface TelegramParts {
   fan: FanServices;
   relay: RelayUseCases;
   payments?: PaymentCommands;
+  /** Refunds from /users (absent without payments). */
+  refunds?: PaymentRefunds;
   /** Posts and pins a new topic's fan card (inside the topic's single flight). */
   onFanTopicCreated: (fanId: number, topicId: number) => Promise<void>;
   onDelivered: (
@@ -163,7 +166,15 @@ export function buildTelegram(context: TelegramContext, parts: TelegramParts) {
     relay: parts.relay,
     payments: parts.payments,
     groupAccess,
-    panel: { menus: stores.panelMenus, audit: stores.audit, settings: stores.settings },
+    panel: {
+      menus: stores.panelMenus,
+      audit: stores.audit,
+      settings: stores.settings,
+      inbox: stores.inbox,
+      fanAdmin: stores.fanAdmin,
+      ledger: stores.ledger,
+      refunds: parts.refunds,
+    },
   });
   const intake = new UpdateIntake({
     updates: stores.updates,

@@ -31,11 +31,17 @@ export function createFanStanding(
         .where((q) => q.whereNull('dispute_status').orWhereNot('dispute_status', 'lost'))
         .first(tx.raw(`${NET_SPEND_SQL} AS total`))) as { total: unknown } | undefined;
       const totalSpentCents = toInt(row?.total);
-      const tier = tierFor(totalSpentCents, thresholds);
+      // A tier set by hand in /users (tier_override) wins over the spend rule until reset.
       await tx('users')
         .where('id', fanId)
-        .update({ total_spent_cents: totalSpentCents, tier, updated_at: new Date() });
-      return { totalSpentCents, currency, tier };
+        .update({
+          total_spent_cents: totalSpentCents,
+          tier: tx.raw('COALESCE(tier_override, ?)', [tierFor(totalSpentCents, thresholds)]),
+          updated_at: new Date(),
+        });
+      const stored = (await tx('users').where('id', fanId).first('tier')) as
+        { tier: string } | undefined;
+      return { totalSpentCents, currency, tier: stored?.tier ?? 'new' };
     },
   };
 }

@@ -3,7 +3,14 @@
  * Add a screen here (see src/adapters/telegram/panel/README.md).
  */
 import { auditScreen } from '../panel/screens/audit.js';
+import { conversationsScreen } from '../panel/screens/conversations.js';
 import { settingsScreen } from '../panel/screens/settings.js';
+import { usersScreen } from '../panel/screens/users.js';
 import type { AnyScreen } from '../panel/types.js';
 
-export const PANEL_SCREENS: readonly AnyScreen[] = [settingsScreen, auditScreen];
+export const PANEL_SCREENS: readonly AnyScreen[] = [
+  conversationsScreen,
+  usersScreen,
+  settingsScreen,
+  auditScreen,
+];

@@ -1,6 +1,9 @@
 /** What the panel needs besides the bot's deps (built once in src/cli/runtime). */
 import type { SettingsStore } from '../../../config/settings-store.js';
 import type { AuditLog } from '../../../core/audit.js';
+import type { FanAdminStore, PaymentRefunds } from '../../../core/fan-admin.js';
+import type { InboxStore } from '../../../core/inbox.js';
+import type { LedgerStore } from '../../../core/ledger.js';
 import type { PanelMenuStore } from '../../../core/panel/ports.js';
 
 export interface PanelServices {
@@ -11,4 +14,12 @@ export interface PanelServices {
    */
   audit: AuditLog;
   settings: SettingsStore;
+  /** /conversations: the inbox's pages and pins. */
+  inbox?: InboxStore;
+  /** /users: search, lists, payments, tier override, notes. */
+  fanAdmin?: FanAdminStore;
+  /** /users: pass-time gifts (credit gifts go through `deps.fan.accounts.gift`). */
+  ledger?: Pick<LedgerStore, 'grantTime'>;
+  /** /users: refunds through Stripe (absent without payments). */
+  refunds?: PaymentRefunds;
 }
