@@ -1,13 +1,38 @@
-/** The local `products` table: what the bot sells, mirrored from Stripe by `products sync`. */
+/**
+ * The local `products` table: what the bot sells, mirrored from Stripe by `products sync`
+ * and changed from `/products`. Every write bumps `catalog_revision` in its transaction, so
+ * every instance's shop reloads its cached list at its next read (product-catalog.ts).
+ */
 import type { Knex } from 'knex';
-import type { LocalChange, LocalProduct, ProductType } from '../../core/catalog.js';
+import type { CatalogItem, LocalChange, LocalProduct, ProductType } from '../../core/catalog.js';
+import type { ProductRows } from '../../core/products/admin.js';
 import { toBool, toInt } from './rows.js';
 
-export interface ProductStore {
+export interface ProductStore extends ProductRows {
   /** Every product row, active first, in display order. */
   list(options?: { activeOnly?: boolean }, trx?: Knex.Transaction): Promise<LocalProduct[]>;
   /** Applies the changes planned by `planLocalSync`, in one transaction. */
   apply(changes: readonly LocalChange[]): Promise<void>;
+}
+
+/** Transactions that count as a sale: paid, not refunded in full, not lost in a dispute. */
+const SOLD_STATUSES = ['paid', 'partially_refunded'];
+
+/** The catalog revision (null on a database migrated before it existed). */
+export async function readCatalogRevision(db: Knex): Promise<number | null> {
+  try {
+    const row = (await db('catalog_revision').where('id', 1).first('revision')) as
+      { revision: unknown } | undefined;
+    return row ? Number(row.revision) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function bumpRevision(trx: Knex.Transaction): Promise<void> {
+  if (await trx.schema.hasTable('catalog_revision')) {
+    await trx('catalog_revision').where('id', 1).increment('revision', 1);
+  }
 }
 
 interface ProductRow {
@@ -76,6 +101,67 @@ export function createProductStore(db: Knex): ProductStore {
             await trx('products').insert({ ...values, created_at: now });
           else await trx('products').where('id', change.id).update(values);
         }
+        await bumpRevision(trx);
+      });
+    },
+    async salesCounts() {
+      const rows = (await db('transactions')
+        .whereNotNull('product_id')
+        .whereIn('status', SOLD_STATUSES)
+        .where((q) => q.whereNull('dispute_status').orWhereNot('dispute_status', 'lost'))
+        .groupBy('product_id')
+        .select('product_id', db.raw('COUNT(*) AS sales'))) as {
+        product_id: unknown;
+        sales: unknown;
+      }[];
+      return new Map(rows.map((r) => [toInt(r.product_id), toInt(r.sales)]));
+    },
+    async insertCreated(item: CatalogItem, ids: { productId: string; priceId: string }) {
+      return db.transaction(async (trx) => {
+        const existing = (await trx('products').where('stripe_price_id', ids.priceId).first()) as
+          ProductRow | undefined;
+        if (existing) return fromRow(existing);
+        const last = (await trx('products').max({ sort: 'sort' }).first()) as
+          { sort: unknown } | undefined;
+        const now = new Date();
+        await trx('products').insert({
+          label: item.label,
+          type: item.type,
+          amount: item.amount,
+          price_cents: item.priceCents,
+          currency: item.currency,
+          stripe_product_id: ids.productId,
+          stripe_price_id: ids.priceId,
+          active: true,
+          sort: toInt(last?.sort) + 10,
+          created_at: now,
+          updated_at: now,
+        });
+        await bumpRevision(trx);
+        const row = (await trx('products')
+          .where('stripe_price_id', ids.priceId)
+          .first()) as ProductRow;
+        return fromRow(row);
+      });
+    },
+    async setActive(ids, active) {
+      if (ids.length === 0) return;
+      await db.transaction(async (trx) => {
+        await trx('products')
+          .whereIn('id', [...ids])
+          .update({ active, updated_at: new Date() });
+        await bumpRevision(trx);
+      });
+    },
+    async setOrder(ids) {
+      await db.transaction(async (trx) => {
+        const now = new Date();
+        for (const [index, id] of ids.entries()) {
+          await trx('products')
+            .where('id', id)
+            .update({ sort: (index + 1) * 10, updated_at: now });
+        }
+        await bumpRevision(trx);
       });
     },
   };

@@ -3,22 +3,27 @@
  * metadata and their one-time prices. Reads it, and applies the changes core/catalog planned.
  */
 import type Stripe from 'stripe';
-import {
-  CATALOG_METADATA,
-  readProductMetadata,
-  type RemoteProduct,
-  type StripeChange,
-} from '../../core/catalog.js';
+import { readProductMetadata, type RemoteProduct, type StripeChange } from '../../core/catalog.js';
+import { installOf, isForeignInstall } from '../../core/payments/install.js';
 import type { StripeClient } from './client.js';
 import { stripeFailure } from './errors.js';
+import { createStripeProduct, setStripePriceActive, setStripeProductActive } from './products.js';
 
-/** Every premiumbot product (active or archived) with its active one-time prices. */
-export async function fetchRemoteCatalog(stripe: StripeClient): Promise<RemoteProduct[]> {
+/**
+ * Every premiumbot product (active or archived) with its active one-time prices. With
+ * `installId`, products another install created (`premiumbot_install` metadata) are left out.
+ */
+export async function fetchRemoteCatalog(
+  stripe: StripeClient,
+  options: { installId?: string } = {},
+): Promise<RemoteProduct[]> {
   try {
     const products: RemoteProduct[] = [];
     for await (const product of stripe.products.list({ limit: 100 })) {
       const meta = readProductMetadata(product.metadata);
       if (!meta) continue;
+      const owner = installOf(product.metadata);
+      if (options.installId && isForeignInstall(owner, options.installId)) continue;
       const prices: RemoteProduct['prices'] = [];
       for await (const price of stripe.prices.list({
         product: product.id,
@@ -61,20 +66,8 @@ export async function applyStripeChange(
 ): Promise<string | undefined> {
   try {
     switch (change.kind) {
-      case 'create-product': {
-        const product = await stripe.products.create({
-          name: change.item.label,
-          metadata: {
-            [CATALOG_METADATA.type]: change.item.type,
-            [CATALOG_METADATA.amount]: String(change.item.amount),
-          },
-          default_price_data: {
-            currency: change.item.currency,
-            unit_amount: change.item.priceCents,
-          },
-        });
-        return product.id;
-      }
+      case 'create-product':
+        return (await createStripeProduct(stripe, change.item)).productId;
       case 'create-price': {
         const price = await stripe.prices.create({
           product: change.productId,
@@ -87,13 +80,13 @@ export async function applyStripeChange(
         await stripe.products.update(change.productId, { name: change.item.label });
         return undefined;
       case 'reactivate-product':
-        await stripe.products.update(change.productId, { active: true });
+        await setStripeProductActive(stripe, change.productId, true);
         return undefined;
       case 'archive-price':
-        await stripe.prices.update(change.priceId, { active: false });
+        await setStripePriceActive(stripe, change.priceId, false);
         return undefined;
       case 'archive-product':
-        await stripe.products.update(change.productId, { active: false });
+        await setStripeProductActive(stripe, change.productId, false);
         return undefined;
     }
   } catch (cause) {

@@ -1,4 +1,5 @@
 /** The catalog sync shared by `premiumbot products sync` and the setup wizard's products step. */
+import { readInstallId } from '../../adapters/db/bot-state-store.js';
 import type { Db } from '../../adapters/db/knex.js';
 import { createProductStore } from '../../adapters/db/product-store.js';
 import { applyStripeChange, fetchRemoteCatalog } from '../../adapters/stripe/catalog.js';
@@ -14,6 +15,7 @@ import {
   type StripePlan,
 } from '../../core/catalog.js';
 import { formatMoney } from '../../core/money.js';
+import { keepLocalOrder } from '../../core/products/order.js';
 import { withProgress } from '../progress.js';
 import type { Output } from '../ui.js';
 
@@ -84,10 +86,12 @@ function describeLocalChange(change: LocalChange): string {
 export async function runProductsSync(options: SyncOptions): Promise<SyncResult> {
   const { stripe, db, output } = options;
   const store = createProductStore(db);
+  // Products another install made on a shared account (`premiumbot_install`) are not ours.
+  const installId = (await readInstallId(db)) ?? undefined;
   let remote = await withProgress(
     output,
     'Reading premiumbot products from Stripe',
-    () => fetchRemoteCatalog(stripe),
+    () => fetchRemoteCatalog(stripe, { installId }),
     (r) => `Stripe has ${r.length} premiumbot product${r.length === 1 ? '' : 's'}`,
   );
   let stripeChanges: StripeChange[] = [];
@@ -106,7 +110,7 @@ export async function runProductsSync(options: SyncOptions): Promise<SyncResult>
           for (const change of plan.changes) await applyStripeChange(stripe, change);
         },
       );
-      remote = await fetchRemoteCatalog(stripe);
+      remote = await fetchRemoteCatalog(stripe, { installId });
     }
   } else {
     output.out(
@@ -114,7 +118,9 @@ export async function runProductsSync(options: SyncOptions): Promise<SyncResult>
     );
   }
   const local = await store.list();
-  const localChanges = planLocalSync(activePrices(remote), local, options.catalog ?? []);
+  const planned = planLocalSync(activePrices(remote), local, options.catalog ?? []);
+  // A file's order wins when one is pushed; otherwise the order set from /products stays.
+  const localChanges = options.catalog ? planned : keepLocalOrder(planned, local);
   output.out(`Local catalog${options.dryRun ? ' (dry run)' : ''}:`);
   for (const change of localChanges) output.out(`  ${describeLocalChange(change)}`);
   if (localChanges.length === 0) output.out('  already matches Stripe');
