@@ -20,6 +20,7 @@ import type { OutboxWorker } from '../../adapters/telegram/outbox-worker.js';
 import type { TelegramSender } from '../../adapters/telegram/sender.js';
 import { buildPayments, type Payments } from './payments.js';
 import { buildFanSide } from './fan.js';
+import { buildProductAdmin } from './products.js';
 import { buildHttp } from './http.js';
 import { lifecycle } from './lifecycle.js';
 import { buildStores } from './stores.js';
@@ -72,6 +73,7 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
     relay: fan.relay,
     payments: payments?.service,
     refunds: payments?.refunds,
+    products: await buildProductAdmin(context),
     onFanTopicCreated: (fanId, topicId) => fan.services.cards.post(fanId, topicId),
     onDelivered: fan.onDelivered,
     closeUndelivered: fan.closeUndelivered,

@@ -20,6 +20,7 @@ import type { PaymentRefunds } from '../../core/fan-admin.js';
 import type { Logger } from '../../core/logger.js';
 import type { RuntimeMetrics } from '../../core/metrics.js';
 import type { PaymentCommands } from '../../core/payments/service.js';
+import type { ProductAdmin } from '../../core/products/admin.js';
 import type { UndeliveredClose } from '../../core/relay/ports.js';
 import { formatDateTime } from '../../core/time-format.js';
 import { simulatedSecondsToMs } from '../../core/traffic/limits.js';
@@ -89,6 +90,8 @@ export interface TelegramParts {
   payments?: PaymentCommands;
   /** Refunds from /users (absent without payments). */
   refunds?: PaymentRefunds;
+  /** /products' catalog use cases. */
+  products?: ProductAdmin;
   /** Posts and pins a new topic's fan card (inside the topic's single flight). */
   onFanTopicCreated: (fanId: number, topicId: number) => Promise<void>;
   onDelivered: (
@@ -174,6 +177,7 @@ export function buildTelegram(context: TelegramContext, parts: TelegramParts) {
       fanAdmin: stores.fanAdmin,
       ledger: stores.ledger,
       refunds: parts.refunds,
+      products: parts.products,
     },
   });
   const intake = new UpdateIntake({

@@ -4,6 +4,7 @@
  */
 import { auditScreen } from '../panel/screens/audit.js';
 import { conversationsScreen } from '../panel/screens/conversations.js';
+import { productsScreen } from '../panel/screens/products.js';
 import { settingsScreen } from '../panel/screens/settings.js';
 import { usersScreen } from '../panel/screens/users.js';
 import type { AnyScreen } from '../panel/types.js';
@@ -11,6 +12,7 @@ import type { AnyScreen } from '../panel/types.js';
 export const PANEL_SCREENS: readonly AnyScreen[] = [
   conversationsScreen,
   usersScreen,
+  productsScreen,
   settingsScreen,
   auditScreen,
 ];

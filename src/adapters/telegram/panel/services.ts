@@ -5,6 +5,7 @@ import type { FanAdminStore, PaymentRefunds } from '../../../core/fan-admin.js';
 import type { InboxStore } from '../../../core/inbox.js';
 import type { LedgerStore } from '../../../core/ledger.js';
 import type { PanelMenuStore } from '../../../core/panel/ports.js';
+import type { ProductAdmin } from '../../../core/products/admin.js';
 
 export interface PanelServices {
   menus: PanelMenuStore;
@@ -22,4 +23,6 @@ export interface PanelServices {
   ledger?: Pick<LedgerStore, 'grantTime'>;
   /** /users: refunds through Stripe (absent without payments). */
   refunds?: PaymentRefunds;
+  /** /products: the catalog it shows and changes (absent: the screen says it is unavailable). */
+  products?: ProductAdmin;
 }
