@@ -116,7 +116,8 @@ export interface RefundRequest {
  * takes the credits back through the same handler as any refund (keyed `refund:<re_…>`).
  */
 export interface PaymentRefunds {
-  refund(request: RefundRequest): Promise<{ refundId: string; status: string }>;
+  /** `replayed`: Stripe had already made this refund (the same request again). */
+  refund(request: RefundRequest): Promise<{ refundId: string; status: string; replayed: boolean }>;
 }
 
 /** What can still be refunded of a payment (0: nothing, or it is disputed). */

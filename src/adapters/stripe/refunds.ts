@@ -33,7 +33,10 @@ export function createStripeRefunds(stripe: StripeClient, installId: string): Pa
           },
           { idempotencyKey: key },
         );
-        return { refundId: refund.id, status: refund.status ?? 'pending' };
+        // The same key again (a second tap before Stripe's event landed): Stripe answers with
+        // the Refund it made the first time and says so.
+        const replayed = refund.lastResponse?.headers?.['idempotent-replayed'] === 'true';
+        return { refundId: refund.id, status: refund.status ?? 'pending', replayed };
       } catch (cause) {
         throw stripeFailure(`refunding payment ${request.paymentId}`, cause);
       }

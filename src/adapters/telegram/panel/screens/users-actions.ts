@@ -256,7 +256,7 @@ const refund: Action = async (ctx, state, args) => {
   if (!ctx.panel.refunds)
     return { toast: 'Payments are not set up on this server.', state: userOf(state) };
   const amount = formatMoney(left, payment.currency, 'en');
-  let refunded: { refundId: string; status: string };
+  let refunded: { refundId: string; status: string; replayed: boolean };
   try {
     refunded = await ctx.panel.refunds.refund({
       paymentId: payment.id,
@@ -271,6 +271,12 @@ const refund: Action = async (ctx, state, args) => {
     ctx.deps.logger.warn({ err, paymentId }, 'panel refund failed');
     return {
       toast: `❌ Stripe did not refund ${amount}; nothing changed. See the logs.`,
+      state: userOf(state),
+    };
+  }
+  if (refunded.replayed) {
+    return {
+      toast: `Already refunded (${refunded.refundId}); waiting for Stripe’s confirmation.`,
       state: userOf(state),
     };
   }
