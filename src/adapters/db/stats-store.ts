@@ -20,28 +20,40 @@ const FULFILLED = `t.status IN ('paid', 'partially_refunded', 'refunded')`;
 /** What a payment still brings: 0 while disputed (open or lost), else paid minus refunded. */
 const NET = `CASE WHEN t.dispute_status IN ('open', 'lost') THEN 0
   ELSE t.amount_paid_usd_cents - t.amount_refunded_cents END`;
-/** A purchase's ledger entry and its payment (reference = Checkout Session or PaymentIntent). */
+/**
+ * A purchase's ledger entry and its payment: the entry's reference is the Checkout Session
+ * (checkout) or the PaymentIntent (quick-buy, auto-recharge). Two equi-joins, not one OR
+ * join, so the database can hash them.
+ */
 const GRANTS = `credit_ledger l
-  JOIN transactions t
-    ON (t.checkout_session_id = l.reference OR t.payment_intent_id = l.reference)
-   AND t.user_id = l.user_id
+  LEFT JOIN transactions tc ON tc.checkout_session_id = l.reference AND tc.user_id = l.user_id
+  LEFT JOIN transactions tp ON tc.id IS NULL AND tp.payment_intent_id = l.reference
+    AND tp.user_id = l.user_id
+  JOIN transactions t ON t.id = COALESCE(tc.id, tp.id)
   WHERE l.kind IN ('grant', 'pass_grant') AND l.created_at >= ? AND ${FULFILLED}`;
 
-/** SQL for a timestamp column as epoch ms and as a UTC day number, per dialect. */
-interface TimeSql {
-  ms(column: string): string;
-  day(column: string): string;
-}
-
-function timeSql(db: Knex): TimeSql {
+/** SQL for a timestamp column as a UTC day number (days since 1970-01-01), per dialect. */
+function daySql(db: Knex): (column: string) => string {
   if (dialectOf(db) === 'postgres') {
-    return {
-      ms: (c) => `(EXTRACT(EPOCH FROM ${c}) * 1000)`,
-      day: (c) => `CAST(FLOOR(EXTRACT(EPOCH FROM ${c}) / 86400) AS bigint)`,
-    };
+    // A date difference is an integer: cheaper than EXTRACT(EPOCH …), which is numeric.
+    return (c) => `((${c} AT TIME ZONE 'UTC')::date - DATE '1970-01-01')`;
   }
   // SQLite stores epoch milliseconds (integers).
-  return { ms: (c) => c, day: (c) => `CAST(${c} / 86400000 AS INTEGER)` };
+  return (c) => `CAST(${c} / 86400000 AS INTEGER)`;
+}
+
+/** SQL for the length `to - from` of two timestamps, and for that length in ms, per dialect. */
+interface LengthSql {
+  between(from: string, to: string): string;
+  ms(length: string): string;
+}
+
+function lengthSql(db: Knex): LengthSql {
+  // Postgres sorts intervals cheaply; only the median rows become (numeric) milliseconds.
+  if (dialectOf(db) === 'postgres') {
+    return { between: (f, t) => `(${t} - ${f})`, ms: (l) => `(EXTRACT(EPOCH FROM ${l}) * 1000)` };
+  }
+  return { between: (f, t) => `(${t} - ${f})`, ms: (l) => l };
 }
 
 type Row = Record<string, unknown>;
@@ -52,48 +64,55 @@ function rowsOf(result: unknown): Row[] {
   return ((result as { rows?: Row[] }).rows ?? []) as Row[];
 }
 
-/** The median of the wait lengths (see FirstResponses), in one pass of the database. */
-function firstResponsesSql(time: TimeSql): string {
-  const at = time.ms('m.created_at');
+/**
+ * The median wait (see FirstResponses), in one ordered pass over the window's links: a wait
+ * begins at a fan link that follows an answer (or opens the window), and is over at the next
+ * answer (a team link that follows a fan link). A wait opening the window began before it
+ * unless the fan's last link before the window was an answer (or there was none): one index
+ * probe per fan whose window opens that way. Window sums only, linear in the links.
+ */
+function firstResponsesSql(length: LengthSql): string {
   return `
-WITH scoped AS (
-  SELECT m.fan_id, m.direction, ${at} AS at,
-    ROW_NUMBER() OVER w AS rn,
-    LAG(m.direction) OVER w AS prev_direction,
-    MIN(CASE WHEN m.direction = 'team' THEN ${at} END) OVER (
-      PARTITION BY m.fan_id ORDER BY m.created_at, m.id
-      ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS answered_at
+WITH ordered AS (
+  SELECT m.fan_id, m.id, m.direction, m.created_at,
+    LAG(m.direction) OVER w AS prev,
+    FIRST_VALUE(m.created_at) OVER w AS first_at
   FROM message_links m
   WHERE m.created_at >= ?
-  WINDOW w AS (PARTITION BY m.fan_id ORDER BY m.created_at, m.id)
+  WINDOW w AS (PARTITION BY m.fan_id ORDER BY m.created_at, m.id ROWS UNBOUNDED PRECEDING)
+), marked AS (
+  SELECT fan_id, direction, created_at, prev, first_at,
+    MAX(CASE WHEN direction = 'fan' AND (prev IS NULL OR prev = 'team') THEN created_at END)
+      OVER (PARTITION BY fan_id ORDER BY created_at, id ROWS UNBOUNDED PRECEDING) AS began
+  FROM ordered
 ), waits AS (
-  SELECT s.answered_at - s.at AS wait
-  FROM scoped s
-  WHERE s.direction = 'fan' AND s.answered_at IS NOT NULL
-    AND COALESCE(CASE WHEN s.rn = 1 THEN (
+  SELECT ${length.between('k.began', 'k.created_at')} AS wait
+  FROM marked k
+  WHERE k.direction = 'team' AND k.prev = 'fan'
+    AND (k.began > k.first_at OR COALESCE((
       SELECT p.direction FROM message_links p
-      WHERE p.fan_id = s.fan_id AND p.created_at < ?
+      WHERE p.fan_id = k.fan_id AND p.created_at < ?
       ORDER BY p.created_at DESC, p.id DESC LIMIT 1
-    ) ELSE s.prev_direction END, 'team') <> 'fan'
+    ), 'team') = 'team')
 ), ranked AS (
   SELECT wait, ROW_NUMBER() OVER (ORDER BY wait) AS r, COUNT(*) OVER () AS n FROM waits
 )
-SELECT wait, n FROM ranked WHERE r IN ((n + 1) / 2, (n + 2) / 2)`;
+SELECT ${length.ms('wait')} AS wait, n FROM ranked WHERE r IN ((n + 1) / 2, (n + 2) / 2)`;
 }
 
 /** Builds the dashboard's store over `db` (read-only; no transaction needed). */
 export function createStatsStore(db: Knex): StatsStore {
-  const time = timeSql(db);
+  const day = daySql(db);
   const raw = async (sql: string, bindings: readonly unknown[]) =>
     rowsOf(await db.raw(sql, bindings as Knex.RawBinding[]));
 
   return {
     async revenueByDay(from): Promise<DayRevenueRow[]> {
       const rows = await raw(
-        `SELECT ${time.day('l.created_at')} AS day, t.currency AS currency, t.source AS source,
+        `SELECT ${day('l.created_at')} AS day, t.currency AS currency, t.source AS source,
            SUM(${NET}) AS net
          FROM ${GRANTS}
-         GROUP BY ${time.day('l.created_at')}, t.currency, t.source`,
+         GROUP BY ${day('l.created_at')}, t.currency, t.source`,
         [from],
       );
       return rows.map((r) => ({
@@ -113,12 +132,11 @@ export function createStatsStore(db: Knex): StatsStore {
     },
 
     async messagesByDay(from): Promise<DayMessagesRow[]> {
-      const day = time.day('created_at');
       const rows = await raw(
-        `SELECT ${day} AS day,
+        `SELECT ${day('created_at')} AS day,
            SUM(CASE WHEN direction = 'fan' THEN 1 ELSE 0 END) AS from_fans,
            SUM(CASE WHEN direction = 'team' THEN 1 ELSE 0 END) AS answers
-         FROM message_links WHERE created_at >= ? GROUP BY ${day}`,
+         FROM message_links WHERE created_at >= ? GROUP BY ${day('created_at')}`,
         [from],
       );
       return rows.map((r) => ({
@@ -142,7 +160,7 @@ export function createStatsStore(db: Knex): StatsStore {
     },
 
     async firstResponses(from): Promise<FirstResponses> {
-      const rows = await raw(firstResponsesSql(time), [from, from]);
+      const rows = await raw(firstResponsesSql(lengthSql(db)), [from, from]);
       if (rows.length === 0) return { answered: 0, medianMs: null };
       const waits = rows.map((r) => Number(r.wait));
       const median = waits.reduce((a, b) => a + b, 0) / waits.length;

@@ -13,6 +13,7 @@ import type { PaymentCommands } from '../../core/payments/service.js';
 import type { FanMessageInput, FanMessageResult } from '../../core/relay/fan-message.js';
 import type { ResendResult } from '../../core/relay/resend.js';
 import type { TeamReplyInput, TeamReplyResult } from '../../core/relay/team-reply.js';
+import type { DashboardPorts } from '../../core/stats/ports.js';
 import type { MessageCatalog } from '../../core/templates.js';
 import type { OutboxStore } from '../../core/traffic/outbox.js';
 import type { FanDirectory } from '../../core/traffic/ports.js';
@@ -72,6 +73,8 @@ export interface BotDeps {
   groupAccess?: GroupAvailability;
   /** The admin panel's menus, audit log and settings (absent: no panel commands). */
   panel?: PanelServices;
+  /** The /admin dashboard's queries and the chart's stored upload (absent: no figures). */
+  dashboard?: DashboardPorts;
 }
 
 /** One bot feature: registers its handlers, in the order of features/index.ts. */

@@ -7,6 +7,7 @@
 import type { UserFromGetMe } from 'telegraf/types';
 import { ensureInstallId } from '../../adapters/db/bot-state-store.js';
 import { botIdOf, createBotApi, type BotApi } from '../../adapters/telegram/bot-api.js';
+import { withStoredUploads } from '../../adapters/telegram/stored-uploads.js';
 import { PANEL_SCREENS } from '../../adapters/telegram/features/panel-screens.js';
 import { publishPanelCommands } from '../../adapters/telegram/panel/commands.js';
 import { loadMessageCatalog } from '../../config/message-templates.js';
@@ -56,7 +57,8 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
   const context: TelegramContext = {
     options,
     db,
-    api,
+    // Outbox jobs name stored files (the dashboard's chart); the client uploads their bytes.
+    api: withStoredUploads(api, stores.panelFiles),
     botInfo,
     stores,
     logger,

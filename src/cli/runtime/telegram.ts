@@ -179,6 +179,7 @@ export function buildTelegram(context: TelegramContext, parts: TelegramParts) {
       refunds: parts.refunds,
       products: parts.products,
     },
+    dashboard: { stats: stores.stats, files: stores.panelFiles },
   });
   const intake = new UpdateIntake({
     updates: stores.updates,

@@ -1,6 +1,7 @@
 /** Every bot feature, in the order they apply (the guard first). */
 import type { Feature } from '../bot-deps.js';
 import { cardActionsFeature } from './card-actions.js';
+import { dashboardChartFeature } from './dashboard.js';
 import { editsFeature } from './edits.js';
 import { fanRelayFeature } from './fan-relay.js';
 import { guardFeature } from './guard.js';
@@ -25,6 +26,8 @@ export const FEATURES: readonly Feature[] = [
   paymentsFeature,
   startFeature,
   cardActionsFeature,
+  // Before the panel: /admin's chart is queued above the menu the panel opens.
+  dashboardChartFeature,
   panelMenusFeature,
   resendFeature,
   liveLocationFeature,

@@ -3,6 +3,7 @@
  * Add a screen here (see src/adapters/telegram/panel/README.md).
  */
 import { auditScreen } from '../panel/screens/audit.js';
+import { dashboardScreen } from './dashboard.js';
 import { conversationsScreen } from '../panel/screens/conversations.js';
 import { productsScreen } from '../panel/screens/products.js';
 import { settingsScreen } from '../panel/screens/settings.js';
@@ -10,6 +11,7 @@ import { usersScreen } from '../panel/screens/users.js';
 import type { AnyScreen } from '../panel/types.js';
 
 export const PANEL_SCREENS: readonly AnyScreen[] = [
+  dashboardScreen,
   conversationsScreen,
   usersScreen,
   productsScreen,
