@@ -10,6 +10,7 @@ import { textParams } from '../../core/formatted-text.js';
 import { renderCard } from '../../core/info-card.js';
 import type { Logger } from '../../core/logger.js';
 import type { MessageCatalog } from '../../core/templates.js';
+import { BoundedMap } from '../../core/traffic/bounded-set.js';
 import { PRIORITY, messageLane, type OutboxStore } from '../../core/traffic/outbox.js';
 import { cardKeyboard, type InlineKeyboard } from '../../core/keyboards.js';
 import type { TelegramSender } from './sender.js';
@@ -30,10 +31,16 @@ export interface InfoCardsDeps {
   timeZone?: () => Promise<string>;
 }
 
+/** Cards whose shown content is remembered (the most recently refreshed ones). */
+const MAX_SHOWN_CARDS = 10_000;
+
 export class InfoCards {
   private readonly timers = new Map<number, NodeJS.Timeout>();
-  /** What each card shows now (text and keyboard), to skip edits that change nothing. */
-  private readonly shown = new Map<number, string>();
+  /**
+   * What each card shows now (text and keyboard), to skip edits that change nothing. Bounded:
+   * a card forgotten here only costs one edit that may change nothing.
+   */
+  private readonly shown = new BoundedMap<number, string>(MAX_SHOWN_CARDS);
   private readonly running = new Set<Promise<void>>();
   private readonly now: () => Date;
   private readonly closing = new AbortController();
