@@ -10,14 +10,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { isBatchable, shouldBatch, type OutboxJob } from '../../core/traffic/outbox.js';
+import { BoundedSet } from '../../core/traffic/bounded-set.js';
+import type { OutboxJob } from '../../core/traffic/outbox.js';
 import { BotApiError } from './bot-api.js';
 import { finishUndelivered, ids, putBack, recordDelivery } from './outbox/bookkeeping.js';
 import { callFor, resolveThread } from './outbox/call.js';
-import { batchFollowers, claimLaneHeads, type Claimer } from './outbox/claims.js';
+import { batchOf, claimLaneHeads, type Claimer } from './outbox/claims.js';
 import type { Dispatch, OutboxWorkerDeps } from './outbox/deps.js';
 import { handleFailure, type WorkerControls } from './outbox/failure-actions/index.js';
-import { loadPauses, recoverAbandoned } from './outbox/recovery.js';
+import { PersistedPauses, recoverAbandoned } from './outbox/recovery.js';
 import { ChatBusyError, sleep, type Slot } from './sender.js';
 
 /** The shortest sleep between rounds while due jobs wait for budget or a busy lane. */
@@ -39,6 +40,7 @@ export class OutboxWorker {
   private readonly inflight = new Set<Dispatch>();
   private readonly claimer: Claimer;
   private readonly controls: WorkerControls;
+  private readonly pauses: PersistedPauses;
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
   private wakeUp: (() => void) | undefined;
@@ -56,10 +58,11 @@ export class OutboxWorker {
     this.idlePollMs = deps.idlePollMs ?? 250;
     this.pauseRefreshMs = deps.pauseRefreshMs ?? 5_000;
     this.claimer = { deps, workerId: this.workerId, leaseMs: this.leaseMs };
+    this.pauses = new PersistedPauses(deps);
     const currentSignal = () => this.abort.signal;
     this.controls = {
       random: deps.random ?? Math.random,
-      recreatedFor: new Set<number>(),
+      recreatedFor: new BoundedSet<number>(10_000),
       get signal() {
         return currentSignal();
       },
@@ -212,13 +215,8 @@ export class OutboxWorker {
     let params: Record<string, unknown>;
     let slot: Slot | undefined;
     try {
-      if (
-        isBatchable(head) &&
-        shouldBatch(chatId, sender.scheduler.capacity(chatId, sender.clock()))
-      ) {
-        jobs = [head, ...(await batchFollowers(this.claimer, head))];
-        dispatch.jobs = jobs;
-      }
+      jobs = await batchOf(this.claimer, head);
+      dispatch.jobs = jobs;
       threadId = await resolveThread(this.deps, head, this.abort.signal);
       if (head.target.type === 'chat' && chatId > 0 && (await this.deps.fans.isBlocked(chatId))) {
         dispatch.acquired = true;
@@ -272,7 +270,7 @@ export class OutboxWorker {
 
   private async refreshPauses(): Promise<void> {
     this.lastPauseRefresh = this.deps.sender.clock();
-    await loadPauses(this.deps);
+    await this.pauses.reload();
   }
 
   private async recover(all: boolean): Promise<void> {

@@ -1,43 +1,15 @@
 /**
  * Albums are one unit. Telegram delivers an album as one update per item, so the use case
  * decides item by item, and this module keeps the album whole: while every item can be
- * paid, each is charged and its copy held back (`AlbumHold`) so the outbox sends them in
- * one copyMessages call; when one cannot, the copies of the items before it (still held)
- * are cancelled and their credits given back, and that item and every later one is refused
- * — the album is paid in full or not at all, with one prompt for its cost.
+ * paid, each is charged and its copy held back (`albumHoldMs`, tied to the others by its
+ * album key) so the outbox sends them in one copyMessages call; when one cannot, the copies
+ * of the items before it (still held) are cancelled and their credits given back, and that
+ * item and every later one is refused — the album is paid in full or not at all, with one
+ * prompt for its cost.
  */
 import { ledgerKeys } from '../ledger.js';
 import { relayKey, type FanMessageInput, type FanMessageOutcome } from './fan-outcome.js';
 import type { AlbumItem, FanMessageTransaction } from './ports.js';
-
-/** Most albums seen at once per instance (their first-item times are all it keeps). */
-const MAX_HELD_ALBUMS = 1_000;
-/** An album's items all arrive within seconds; its first-item time is forgotten after this. */
-const HOLD_MEMORY_MS = 60_000;
-
-/** Per-instance memory of albums being held: media_group_id → when the first item came. */
-export class AlbumHold {
-  private readonly firstSeen = new Map<string, number>();
-  constructor(private readonly holdMs: number) {}
-
-  /** When the album's copies may leave (undefined: not an album, or no hold). */
-  notBefore(groupId: string | undefined, now = Date.now()): Date | undefined {
-    if (!groupId || this.holdMs <= 0) return undefined;
-    // Insertion order is age order: drop the expired (and the oldest beyond the cap) first.
-    for (const [id, at] of this.firstSeen) {
-      if (now - at <= HOLD_MEMORY_MS && this.firstSeen.size < MAX_HELD_ALBUMS) break;
-      this.firstSeen.delete(id);
-    }
-    const first = this.firstSeen.get(groupId) ?? now;
-    this.firstSeen.set(groupId, first);
-    return new Date(first + this.holdMs);
-  }
-
-  /** Albums remembered now (bounded by MAX_HELD_ALBUMS). */
-  get size(): number {
-    return this.firstSeen.size;
-  }
-}
 
 /** The album is short: its cost so far and the credits the fan has once refunds are in. */
 async function refusal(

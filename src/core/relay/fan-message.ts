@@ -8,8 +8,9 @@
  * commit in one transaction through the `FanMessageStore` port. After the commit: the
  * spend observer (auto-recharge), the balance bar, the tier and the fan card.
  *
- * Album items are held back for `albumHoldMs` after the first one, so the outbox sends
- * them in one copyMessages call, and an album is paid in full or not at all (album.ts).
+ * Album items are held back `albumHoldMs` and carry their album's key, so the outbox sends
+ * the album in one copyMessages call once its latest item's hold is over, and an album is
+ * paid in full or not at all (album.ts).
  * The jobs of each outcome, and the topic title that follows the fan's name, are built in
  * fan-outcome.ts.
  */
@@ -18,7 +19,8 @@ import { AccountFrozenError, InsufficientCreditsError } from '../errors.js';
 import { ledgerKeys } from '../ledger.js';
 import { passIsRunning, type PassTimes } from '../passes.js';
 import { tierFor } from '../tiers.js';
-import { AlbumHold, decideAlbumItem } from './album.js';
+import { albumKey } from '../traffic/outbox.js';
+import { decideAlbumItem } from './album.js';
 import {
   jobsForOutcome,
   titleJob,
@@ -225,7 +227,6 @@ async function recordOutcome(
 export function createFanMessageHandler(
   deps: FanMessageDeps,
 ): (input: FanMessageInput) => Promise<FanMessageResult> {
-  const albums = new AlbumHold(deps.albumHoldMs);
   return async function handleFanMessage(input) {
     const [settings, products] = await Promise.all([
       deps.settings(),
@@ -237,7 +238,9 @@ export function createFanMessageHandler(
       t: deps.templates.forLanguage(input.profile.languageCode),
       settings,
       products,
-      notBefore: albums.notBefore(input.mediaGroupId),
+      // An album item waits for its siblings; the outbox holds the album until the hold of its
+      // latest item is over (items handled slowly or by other instances still join it).
+      notBefore: input.mediaGroupId ? new Date(deps.now().getTime() + deps.albumHoldMs) : undefined,
     };
     const now = deps.now();
     const result = await deps.store.inTransaction(input.profile, async (tx) => {
@@ -245,6 +248,9 @@ export function createFanMessageHandler(
       if (outcome.kind === 'relayed' && !outcome.duplicate) await tx.countMessage(now);
       const account = await tx.account();
       const jobs = jobsForOutcome(answer, outcome, account);
+      // An album item's copy carries its album's key: the outbox sends the album in one call.
+      const album = input.mediaGroupId && albumKey(input.profile.id, input.mediaGroupId);
+      for (const job of jobs) if (album && job.kind === 'relay.fan') job.albumKey = album;
       const retitle = titleJob(answer, await tx.topicTitle());
       if (retitle) {
         await tx.setTopicTitle(retitle.params.name as string);

@@ -2,11 +2,15 @@
  * A team message in a fan's topic → the fan, at no cost to the fan. Messages starting with
  * `/` or `#note` stay internal. A reply to a relayed message is a reply to the original in
  * the fan's chat. A message the team forwarded into the topic is forwarded on, so the fan
- * sees Telegram's own "Forwarded from …" header (a copy would drop it; no text of ours). With receipts on, the fan sees a chat action (typing, uploading a
- * photo…) while the answer is delivered. Who may answer is the Telegram feature's check.
+ * sees Telegram's own "Forwarded from …" header (a copy would drop it; no text of ours). With
+ * receipts on, the fan sees a chat action (typing, uploading a photo…) while the answer is
+ * delivered. An album's items (one update each, maybe on different instances) are held
+ * `albumHoldMs` and tied by their album key, so the outbox sends them in one copyMessages
+ * call and the fan gets an album, with one chat action. Who may answer is the Telegram
+ * feature's check.
  */
 import type { MessageType } from '../pricing.js';
-import { PRIORITY, type NewOutboxJob } from '../traffic/outbox.js';
+import { PRIORITY, albumKey, type NewOutboxJob } from '../traffic/outbox.js';
 import { chatActionFor, isInternalTeamMessage } from './policy.js';
 import type { TeamReplyDeps } from './ports.js';
 
@@ -22,15 +26,29 @@ export interface TeamReplyInput {
   replyToMessageId: number | undefined;
   /** The message is itself a forward (it carries a `forward_origin`). */
   forwarded?: boolean;
+  /** The album it belongs to (Telegram's media_group_id), if any. */
+  mediaGroupId?: string;
 }
+
+/** The team reply use case's dependencies. */
+export interface TeamReplyHandlerDeps extends TeamReplyDeps {
+  /** How long an album's first item waits for the rest (default 1.5 s, as for fans' albums). */
+  albumHoldMs?: number;
+  now?: () => Date;
+}
+
+/** An album's first item waits this long for the others by default. */
+const DEFAULT_ALBUM_HOLD_MS = 1_500;
 
 /** `relayed`; `internal` (a command or #note); `not_a_fan_topic` (another handler's). */
 export type TeamReplyResult = 'relayed' | 'internal' | 'not_a_fan_topic';
 
 /** The team reply use case. */
 export function createTeamReplyHandler(
-  deps: TeamReplyDeps,
+  deps: TeamReplyHandlerDeps,
 ): (input: TeamReplyInput) => Promise<TeamReplyResult> {
+  const holdMs = deps.albumHoldMs ?? DEFAULT_ALBUM_HOLD_MS;
+  const now = deps.now ?? (() => new Date());
   return async function handleTeamReply(input) {
     const fanId = await deps.fans.fanOfTopic(input.chatId, input.threadId);
     if (fanId === null) return 'not_a_fan_topic';
@@ -52,6 +70,7 @@ export function createTeamReplyHandler(
         };
       }
     }
+    const album = input.mediaGroupId ? albumKey(input.chatId, input.mediaGroupId) : undefined;
     const jobs: NewOutboxJob[] = [];
     if ((await deps.settings()).receipts) {
       jobs.push({
@@ -61,7 +80,8 @@ export function createTeamReplyHandler(
         params: { action: chatActionFor(input.type) },
         priority: PRIORITY.teamAnswer,
         fanId,
-        dedupeKey: `action:${input.updateId}`,
+        // One chat action per album: its items' duplicates are ignored.
+        dedupeKey: album ? `action:album:${album}` : `action:${input.updateId}`,
       });
     }
     jobs.push({
@@ -72,6 +92,7 @@ export function createTeamReplyHandler(
       priority: PRIORITY.teamAnswer,
       fanId,
       dedupeKey: `relay:team:${input.updateId}`,
+      ...(album ? { albumKey: album, notBefore: new Date(now().getTime() + holdMs) } : {}),
     });
     await deps.outbox.enqueue(jobs);
     deps.wake();

@@ -46,6 +46,11 @@ export interface NewOutboxJob {
   spendKey?: string;
   /** A lane of its own instead of the target's (see `messageLane`). */
   lane?: string;
+  /**
+   * The album the copied message belongs to (`albumKey`): the album's jobs leave in one
+   * copyMessages call, whatever their `notBefore`, so Telegram keeps the album.
+   */
+  albumKey?: string;
 }
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'dead';
@@ -73,6 +78,8 @@ export interface OutboxJob {
   fanId: number | null;
   /** The ledger key of the spend that paid for this job (paid relays only). */
   spendKey: string | null;
+  /** The album it copies an item of (see NewOutboxJob.albumKey). */
+  albumKey: string | null;
   status: OutboxStatus;
   attempts: number;
   availableAt: Date;
@@ -115,6 +122,11 @@ export interface OutboxStore {
     leaseMs: number,
     max: number,
   ): Promise<OutboxJob[]>;
+  /**
+   * Claims the other pending jobs of `head`'s album in its lane (any `notBefore`: the album
+   * leaves when its first item is due), in lane order.
+   */
+  claimAlbum(head: OutboxJob, workerId: string, leaseMs: number): Promise<OutboxJob[]>;
   /** Records that the call for these jobs is about to leave (an uncertain window opens). */
   markAttempt(ids: readonly number[], workerId: string): Promise<void>;
   /** The call succeeded. `messageIds[i]` is what Telegram returned for `ids[i]`, if any. */
@@ -202,19 +214,18 @@ export function isBatchable(job: Pick<OutboxJob, 'method' | 'params'>): boolean 
 
 /**
  * The consecutive jobs after `head` that can ride in one copyMessages call with it: same
- * lane, plain copies from the same chat, strictly increasing message ids.
+ * lane, plain copies from the same chat, strictly increasing message ids. An album's item
+ * ends the run: an album leaves whole, in a call of its own (`albumBatch`).
  */
-export function batchWith<T extends Pick<OutboxJob, 'method' | 'params' | 'lane'>>(
-  head: T,
-  followers: readonly T[],
-  max = MAX_BATCH,
-): T[] {
-  if (!isBatchable(head)) return [];
+export function batchWith<
+  T extends Pick<OutboxJob, 'method' | 'params' | 'lane'> & { albumKey?: string | null },
+>(head: T, followers: readonly T[], max = MAX_BATCH): T[] {
+  if (!isBatchable(head) || head.albumKey) return [];
   const batch: T[] = [];
   let lastId = head.params.message_id as number;
   for (const job of followers) {
     if (batch.length + 1 >= max) break;
-    if (job.lane !== head.lane || !isBatchable(job)) break;
+    if (job.lane !== head.lane || !isBatchable(job) || job.albumKey) break;
     if (job.params.from_chat_id !== head.params.from_chat_id) break;
     const id = job.params.message_id as number;
     if (id <= lastId) break;
@@ -222,6 +233,82 @@ export function batchWith<T extends Pick<OutboxJob, 'method' | 'params' | 'lane'
     lastId = id;
   }
   return batch;
+}
+
+/** The key that ties the jobs of one album together: its chat and Telegram's media_group_id. */
+export function albumKey(fromChatId: number, mediaGroupId: string): string {
+  return `${fromChatId}:${mediaGroupId}`;
+}
+
+/** The call that carries several messages of one method at once. */
+export const BATCH_METHODS: Readonly<Record<string, string>> = {
+  copyMessage: 'copyMessages',
+  forwardMessage: 'forwardMessages',
+};
+
+/**
+ * The jobs of `head`'s album that leave in one call: the same method (copy or forward) from
+ * the same chat, ordered by message id (Telegram wants them strictly increasing, and that is
+ * the album's order). Per-item options such as a reply do not exist in copyMessages: an album
+ * stays an album and loses the reply. Whatever cannot ride along is returned in `rest`.
+ */
+export function albumBatch<T extends Pick<OutboxJob, 'method' | 'params'>>(
+  head: T,
+  siblings: readonly T[],
+): { batch: T[]; rest: T[] } {
+  const fits = (job: T) =>
+    job.method === head.method &&
+    BATCH_METHODS[job.method] !== undefined &&
+    job.params.from_chat_id === head.params.from_chat_id &&
+    typeof job.params.message_id === 'number';
+  if (!fits(head)) return { batch: [head], rest: [...siblings] };
+  const seen = new Set<unknown>([head.params.message_id]);
+  const batch = [head];
+  const rest: T[] = [];
+  for (const job of siblings) {
+    if (!fits(job) || seen.has(job.params.message_id) || batch.length >= MAX_BATCH) {
+      rest.push(job);
+      continue;
+    }
+    seen.add(job.params.message_id);
+    batch.push(job);
+  }
+  batch.sort((a, b) => (a.params.message_id as number) - (b.params.message_id as number));
+  return { batch, rest };
+}
+
+/** What a probe found of a batch's source message after Telegram skipped some. */
+export type SourceState = 'exists' | 'gone' | 'unknown';
+
+/** What became of one job of a batch: delivered (with its copy's id when known) or skipped. */
+export type BatchItemResult = { delivered: true; messageId: number | null } | { delivered: false };
+
+/**
+ * Matches a copyMessages/forwardMessages answer to the `count` jobs of its batch. Telegram
+ * skips the sources it cannot copy (deleted meanwhile) and returns the other copies' ids in
+ * source order. A full answer maps one to one; a short one needs `sources` (null until
+ * probed). Only a source that is gone can have been skipped, so when exactly as many are gone
+ * as ids are missing, those are the skipped ones and the rest took the ids in order. When
+ * the gone ones do not account for the gap (one was deleted after it was copied, a probe
+ * failed), which item arrived is unknown: every item counts as delivered, without its copy's
+ * id — never a refund for a message the team may have, never a resend that may duplicate.
+ */
+export function matchBatchAnswer(
+  count: number,
+  returned: readonly (number | null)[],
+  sources?: readonly SourceState[],
+): BatchItemResult[] | null {
+  if (returned.length === count)
+    return returned.map((messageId) => ({ delivered: true, messageId }));
+  if (!sources) return null;
+  const gone = sources.filter((s) => s === 'gone').length;
+  if (sources.length !== count || gone !== count - returned.length) {
+    return Array.from({ length: count }, () => ({ delivered: true, messageId: null }));
+  }
+  let next = 0;
+  return sources.map((s) =>
+    s === 'gone' ? { delivered: false } : { delivered: true, messageId: returned[next++] ?? null },
+  );
 }
 
 /**

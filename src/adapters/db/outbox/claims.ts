@@ -4,14 +4,16 @@
  * LOCKED so several instances never take the same row.
  */
 import type { Knex } from 'knex';
-import type { ClaimRequest, OutboxJob } from '../../../core/traffic/outbox.js';
+import { MAX_BATCH, type ClaimRequest, type OutboxJob } from '../../../core/traffic/outbox.js';
 import { dialectOf } from '../knex.js';
 import { toInt } from '../rows.js';
 import { COLUMNS, byPriority, toJob, type OutboxRow } from './mapping.js';
 import type { DbOutboxStore } from './types.js';
 
 /** Claiming lane heads, and the followers that may ride along with a head. */
-export function createOutboxClaims(db: Knex): Pick<DbOutboxStore, 'claim' | 'claimFollowers'> {
+export function createOutboxClaims(
+  db: Knex,
+): Pick<DbOutboxStore, 'claim' | 'claimFollowers' | 'claimAlbum'> {
   const postgres = dialectOf(db) === 'postgres';
   return {
     async claim(request) {
@@ -24,6 +26,7 @@ export function createOutboxClaims(db: Knex): Pick<DbOutboxStore, 'claim' | 'cla
     },
     claimFollowers: (head, workerId, leaseMs, max) =>
       claimFollowers(db, head, workerId, leaseMs, max),
+    claimAlbum: (head, workerId, leaseMs) => claimAlbum(db, head, workerId, leaseMs),
   };
 }
 
@@ -115,6 +118,50 @@ function headsQuery(db: Knex, q: Knex.Transaction, request: ClaimRequest, now: D
   return query;
 }
 
+/** Marks `rows` sending under `workerId`'s lease; they come back as claimed jobs. */
+async function lease(
+  db: Knex,
+  rows: readonly OutboxRow[],
+  workerId: string,
+  leaseMs: number,
+  now: Date,
+): Promise<OutboxJob[]> {
+  if (rows.length === 0) return [];
+  await db('outbox')
+    .whereIn(
+      'id',
+      rows.map((r) => toInt(r.id)),
+    )
+    .where('status', 'pending')
+    .update({
+      status: 'sending',
+      locked_by: workerId,
+      locked_until: new Date(now.getTime() + leaseMs),
+      updated_at: now,
+    });
+  return rows.map((r) => ({ ...toJob(r), status: 'sending' as const }));
+}
+
+/**
+ * The album's other pending jobs in the head's lane, due or not: the head is `sending` under
+ * our lease, so no other worker claims anything of this lane meanwhile.
+ */
+async function claimAlbum(
+  db: Knex,
+  head: OutboxJob,
+  workerId: string,
+  leaseMs: number,
+): Promise<OutboxJob[]> {
+  if (!head.albumKey) return [];
+  const rows = (await db('outbox')
+    .where({ lane: head.lane, album_key: head.albumKey, status: 'pending' })
+    .whereNot('id', head.id)
+    .orderBy('id')
+    .limit(MAX_BATCH)
+    .select(COLUMNS)) as OutboxRow[];
+  return lease(db, rows, workerId, leaseMs, new Date());
+}
+
 async function claimFollowers(
   db: Knex,
   head: OutboxJob,
@@ -125,18 +172,7 @@ async function claimFollowers(
   if (max <= 0) return [];
   const now = new Date();
   const run = await followingRun(db, head, now, max);
-  if (run.length === 0) return [];
-  const ids = run.map((r) => toInt(r.id));
-  await db('outbox')
-    .whereIn('id', ids)
-    .where('status', 'pending')
-    .update({
-      status: 'sending',
-      locked_by: workerId,
-      locked_until: new Date(now.getTime() + leaseMs),
-      updated_at: now,
-    });
-  return run.map((r) => ({ ...toJob(r), status: 'sending' as const }));
+  return lease(db, run, workerId, leaseMs, now);
 }
 
 /** The ready jobs right after `head` in its lane, up to the first gap. */

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { NewOutboxJob } from '../../../core/traffic/outbox.js';
-import { toInt } from '../rows.js';
+import { toInt, toRequiredDate } from '../rows.js';
 import { toNewRow } from './mapping.js';
 import { notifyEnqueued } from './wakeups.js';
 
@@ -11,8 +11,10 @@ export async function enqueueIn(
 ): Promise<number[]> {
   const ids: number[] = [];
   for (const job of jobs) {
+    const row = toNewRow(job);
+    if (job.albumKey) await alignAlbum(q, row);
     const inserted = (await q('outbox')
-      .insert(toNewRow(job))
+      .insert(row)
       .onConflict('dedupe_key')
       .ignore()
       .returning('id')) as Array<{ id: number } | number>;
@@ -27,4 +29,21 @@ export async function enqueueIn(
   }
   if (jobs.length > 0) await notifyEnqueued(q);
   return ids;
+}
+
+/**
+ * An album leaves when the last of its items is due: a new item held longer than its queued
+ * siblings holds them with it (its update came later, or to another instance), and one held
+ * shorter waits for them. The worker then sends the album in one call (`claimAlbum`).
+ */
+async function alignAlbum(q: Knex | Knex.Transaction, row: Record<string, unknown>): Promise<void> {
+  const siblings = () =>
+    q('outbox').where({ lane: row.lane, album_key: row.album_key, status: 'pending' });
+  const latest = (await siblings().max('available_at as at').first()) as
+    { at: unknown } | undefined;
+  if (latest?.at === null || latest?.at === undefined) return;
+  const due = row.available_at as Date;
+  const theirs = toRequiredDate(latest.at);
+  if (theirs > due) row.available_at = theirs;
+  else if (theirs < due) await siblings().update({ available_at: due });
 }

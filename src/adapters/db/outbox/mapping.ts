@@ -18,6 +18,7 @@ export interface OutboxRow {
   payload: string;
   dedupe_key: string | null;
   spend_key: string | null;
+  album_key: string | null;
   status: OutboxStatus;
   attempts: number;
   available_at: unknown;
@@ -43,6 +44,7 @@ export const COLUMNS = [
   'payload',
   'dedupe_key',
   'spend_key',
+  'album_key',
   'status',
   'attempts',
   'available_at',
@@ -65,6 +67,7 @@ export function toNewRow(job: NewOutboxJob): Record<string, unknown> {
     payload: JSON.stringify(payload),
     dedupe_key: job.dedupeKey ?? null,
     spend_key: job.spendKey ?? null,
+    album_key: job.albumKey ?? null,
     lane: job.lane ?? laneOf(job.target),
     available_at: job.notBefore ?? new Date(),
     created_at: new Date(),
@@ -94,6 +97,7 @@ export function toJob(row: OutboxRow): OutboxJob {
     dedupeKey: row.dedupe_key,
     fanId,
     spendKey: row.spend_key,
+    albumKey: row.album_key ?? null,
     status: row.status,
     attempts: toInt(row.attempts),
     availableAt: toRequiredDate(row.available_at),

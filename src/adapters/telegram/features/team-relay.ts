@@ -15,6 +15,7 @@ interface TopicMessage extends MessageShape {
   caption?: string;
   reply_to_message?: { message_id: number };
   forward_origin?: unknown;
+  media_group_id?: string;
 }
 
 export const teamRelayFeature: Feature = {
@@ -39,6 +40,7 @@ export const teamRelayFeature: Feature = {
         textOrCaption: message.text ?? message.caption,
         replyToMessageId: message.reply_to_message?.message_id,
         forwarded: message.forward_origin !== undefined,
+        mediaGroupId: message.media_group_id,
       });
       if (result === 'not_a_fan_topic') return next();
     });

@@ -1,5 +1,13 @@
 /** Writing down what became of claimed jobs: put back untouched, or delivered. */
-import type { OutboxJob, OutboxOutcome, OutboxStore } from '../../../core/traffic/outbox.js';
+import {
+  matchBatchAnswer,
+  type OutboxJob,
+  type OutboxOutcome,
+  type OutboxStore,
+  type SourceState,
+} from '../../../core/traffic/outbox.js';
+import { BotApiError } from '../bot-api.js';
+import type { TelegramSender } from '../sender.js';
 import type { OutboxWorkerDeps } from './deps.js';
 
 /** The ids of `jobs`, in order. */
@@ -33,13 +41,53 @@ export async function finishUndelivered(
   else await deps.store.finish(ids(jobs), status, outcome, error);
 }
 
-/** Marks `jobs` sent with the message ids Telegram returned, tells the hook, counts relays. */
+/**
+ * Marks `jobs` sent with the message ids Telegram returned, tells the hook, counts relays. A
+ * batch Telegram answered with fewer ids skipped sources that were gone (deleted): those are
+ * found by probing (`probeSources`), the delivered items keep their copies' ids (and so
+ * their links), the skipped ones end `dropped` with their follow-ups (a paid relay's refund).
+ */
 export async function recordDelivery(
-  deps: Pick<OutboxWorkerDeps, 'store' | 'onDelivered' | 'logger' | 'metrics'>,
+  deps: Pick<
+    OutboxWorkerDeps,
+    'store' | 'onDelivered' | 'logger' | 'metrics' | 'sender' | 'closeUndelivered'
+  >,
   jobs: readonly OutboxJob[],
   result: unknown,
 ): Promise<void> {
-  const messageIds = messageIdsOf(result, jobs.length);
+  const returned = messageIdsOf(result);
+  let matched = matchBatchAnswer(jobs.length, returned);
+  if (!matched) {
+    const sources = await probeSources(deps.sender, jobs);
+    matched = matchBatchAnswer(jobs.length, returned, sources)!;
+    deps.logger.warn(
+      { jobIds: ids(jobs), returned: returned.length, sources },
+      'Telegram skipped part of a batch',
+    );
+  }
+  const delivered: OutboxJob[] = [];
+  const messageIds: (number | null)[] = [];
+  const skipped: OutboxJob[] = [];
+  for (const [i, item] of matched.entries()) {
+    if (item.delivered) {
+      delivered.push(jobs[i]!);
+      messageIds.push(item.messageId);
+    } else skipped.push(jobs[i]!);
+  }
+  if (delivered.length > 0) await markDelivered(deps, delivered, messageIds);
+  if (skipped.length > 0) {
+    await finishUndelivered(deps, skipped, 'failed', 'dropped', SKIPPED);
+  }
+}
+
+/** Why an item of a batch ended without delivery. */
+const SKIPPED = 'skipped by Telegram in a batch: the message to copy is gone';
+
+async function markDelivered(
+  deps: Pick<OutboxWorkerDeps, 'store' | 'onDelivered' | 'logger' | 'metrics'>,
+  jobs: readonly OutboxJob[],
+  messageIds: readonly (number | null)[],
+): Promise<void> {
   await deps.store.markSent(ids(jobs), messageIds);
   if (deps.onDelivered) {
     await deps
@@ -53,16 +101,38 @@ export async function recordDelivery(
   }
 }
 
-/** The message ids a send returned, one per job (null when Telegram skipped some of a batch). */
-function messageIdsOf(result: unknown, count: number): (number | null)[] {
-  if (Array.isArray(result)) {
-    if (result.length !== count) return Array.from({ length: count }, () => null);
-    return result.map((r) =>
-      typeof (r as { message_id?: unknown }).message_id === 'number'
-        ? (r as { message_id: number }).message_id
-        : null,
-    );
+/** The message ids a send returned, in order (a batch: one per source Telegram copied). */
+function messageIdsOf(result: unknown): (number | null)[] {
+  const idOf = (r: unknown) => {
+    const id = (r as { message_id?: unknown } | null)?.message_id;
+    return typeof id === 'number' ? id : null;
+  };
+  return Array.isArray(result) ? result.map(idOf) : [idOf(result)];
+}
+
+/**
+ * Which sources of a batch still exist. The Bot API cannot read a message, but it answers an
+ * edit of someone else's message with "message can't be edited" while the message exists and
+ * "message to edit not found" once it is gone; nothing is changed either way, and a refused
+ * edit spends no budget. Any other answer leaves the source `unknown`.
+ */
+async function probeSources(
+  sender: TelegramSender,
+  jobs: readonly OutboxJob[],
+): Promise<SourceState[]> {
+  const states: SourceState[] = [];
+  for (const job of jobs) {
+    const params = { chat_id: job.params.from_chat_id, message_id: job.params.message_id };
+    try {
+      await sender.attempt('editMessageReplyMarkup', params);
+      states.push('unknown');
+    } catch (err) {
+      const failure = err instanceof BotApiError ? err.failure : undefined;
+      const description = failure?.type === 'api' ? failure.description : '';
+      if (/message to edit not found/i.test(description)) states.push('gone');
+      else if (/message can't be edited/i.test(description)) states.push('exists');
+      else states.push('unknown');
+    }
   }
-  const id = (result as { message_id?: unknown } | null)?.message_id;
-  return [typeof id === 'number' ? id : null];
+  return states;
 }

@@ -1,5 +1,5 @@
 /** What claimed jobs are sent as: the topic or thread they go to, the method and its params. */
-import type { OutboxJob } from '../../../core/traffic/outbox.js';
+import { BATCH_METHODS, type OutboxJob } from '../../../core/traffic/outbox.js';
 import type { OutboxWorkerDeps } from './deps.js';
 
 /** One Bot API call. */
@@ -22,14 +22,17 @@ export async function resolveThread(
   return undefined;
 }
 
-/** The call for `jobs` (a batch rides in one copyMessages), sent to `threadId` if any. */
+/**
+ * The call for `jobs` (a batch rides in one copyMessages, or forwardMessages for an album of
+ * forwards), sent to `threadId` if any.
+ */
 export function callFor(jobs: readonly OutboxJob[], threadId: number | undefined): OutboxCall {
   const head = jobs[0]!;
   const chatId = head.target.chatId;
   const call: OutboxCall =
     jobs.length > 1
       ? {
-          method: 'copyMessages',
+          method: BATCH_METHODS[head.method] ?? 'copyMessages',
           params: {
             chat_id: chatId,
             from_chat_id: head.params.from_chat_id,

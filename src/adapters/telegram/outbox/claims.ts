@@ -1,5 +1,12 @@
 /** Claiming work the budget can take soon: lane heads, and the followers a head can batch. */
-import { MAX_BATCH, batchWith, type OutboxJob } from '../../../core/traffic/outbox.js';
+import {
+  MAX_BATCH,
+  albumBatch,
+  batchWith,
+  isBatchable,
+  shouldBatch,
+  type OutboxJob,
+} from '../../../core/traffic/outbox.js';
 import { putBack } from './bookkeeping.js';
 import type { Dispatch, OutboxWorkerDeps } from './deps.js';
 
@@ -12,7 +19,9 @@ export interface Claimer {
 
 /**
  * Claims up to `limit` lane heads: groups first, as far as the admin group's shared budget
- * allows once the calls already waiting for it are counted, then private chats.
+ * allows once the messages already waiting for it are counted (an album waiting for room
+ * for all its items holds back new claims, so it is not starved one slot at a time), then
+ * private chats.
  */
 export async function claimLaneHeads(
   claimer: Claimer,
@@ -23,7 +32,10 @@ export async function claimLaneHeads(
   const scheduler = claimer.deps.sender.scheduler;
   const blocked = scheduler.blockedChats(now);
   const admin = claimer.deps.adminChatId;
-  const adminWaiting = waiting.filter((d) => d.chatId === admin).length;
+  const perMessage = claimer.deps.sender.limits.batchCost === 'per_message';
+  const adminWaiting = waiting
+    .filter((d) => d.chatId === admin)
+    .reduce((sum, d) => sum + (perMessage ? d.jobs.length : 1), 0);
   const groupLimit = Math.min(limit, scheduler.capacity(admin, now) - adminWaiting);
   const groups = await claimSome(claimer, groupLimit, false, blocked);
   const privates = await claimSome(claimer, limit - groups.length, true, blocked);
@@ -46,8 +58,28 @@ async function claimSome(
   });
 }
 
+/**
+ * The jobs `head` is sent with (itself first, or its album in order): an album's items all
+ * leave in one call whatever the budget free now (the call waits for room for all of them,
+ * never splits the album); plain copies ride together when the chat's budget is the
+ * bottleneck (`shouldBatch`), up to the budget free now.
+ */
+export async function batchOf(claimer: Claimer, head: OutboxJob): Promise<OutboxJob[]> {
+  if (head.albumKey) {
+    const siblings = await claimer.deps.store.claimAlbum(head, claimer.workerId, claimer.leaseMs);
+    const { batch, rest } = albumBatch(head, siblings);
+    if (rest.length > 0) await putBack(claimer.deps.store, rest, 'not part of the album call');
+    return batch;
+  }
+  const sender = claimer.deps.sender;
+  const chatId = head.target.chatId;
+  if (!isBatchable(head) || !shouldBatch(chatId, sender.scheduler.capacity(chatId, sender.clock())))
+    return [head];
+  return [head, ...(await batchFollowers(claimer, head))];
+}
+
 /** Followers of a batchable head that may ride along in one copyMessages call. */
-export async function batchFollowers(claimer: Claimer, head: OutboxJob): Promise<OutboxJob[]> {
+async function batchFollowers(claimer: Claimer, head: OutboxJob): Promise<OutboxJob[]> {
   const sender = claimer.deps.sender;
   const chatId = head.target.chatId;
   const perMessage = sender.limits.batchCost === 'per_message';
