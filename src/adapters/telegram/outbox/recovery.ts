@@ -1,12 +1,37 @@
 /** What other instances (or a crashed run) left: persisted chat pauses and abandoned jobs. */
 import { IDEMPOTENT_METHODS } from '../../../core/traffic/delivery-policy.js';
+import { OUTAGE_PAUSE_PREFIX } from '../group-access.js';
 import type { OutboxWorkerDeps } from './deps.js';
 import { setAsideUncertain } from './failure-actions/index.js';
 
-/** Loads the chat pauses every instance persisted (long 429s) into the sender's scheduler. */
-export async function loadPauses(deps: Pick<OutboxWorkerDeps, 'pauses' | 'sender'>): Promise<void> {
-  const pauses = await deps.pauses.list(new Date());
-  for (const pause of pauses) deps.sender.scheduler.pause(pause.chatId, pause.until, pause.reason);
+/**
+ * The chat pauses every instance persisted (long 429s, a lost admin group), mirrored into
+ * this instance's scheduler at each reload. A pause is only ever removed from the store
+ * before its end when the admin group is back (group-access.ts): a pause seen persisted at
+ * the last reload and gone now was lifted elsewhere, so it is lifted here too — within one
+ * reload, not at this instance's own re-check a minute later.
+ */
+export class PersistedPauses {
+  /** The persisted pauses of the last reload: chat id → reason. */
+  private seen = new Map<number, string>();
+
+  constructor(private readonly deps: Pick<OutboxWorkerDeps, 'pauses' | 'sender'>) {}
+
+  async reload(): Promise<void> {
+    const pauses = await this.deps.pauses.list(new Date());
+    const scheduler = this.deps.sender.scheduler;
+    const listed = new Map(pauses.map((p) => [p.chatId, p.reason]));
+    const active = scheduler.activePauses(this.deps.sender.clock());
+    for (const [chatId, reason] of this.seen) {
+      if (listed.has(chatId)) continue;
+      const pause = active.find((p) => p.chatId === chatId);
+      // A short 429 pause of this instance's own is kept: only the lifted one goes.
+      if (pause && (pause.reason === reason || pause.reason.startsWith(OUTAGE_PAUSE_PREFIX)))
+        scheduler.unpause(chatId);
+    }
+    for (const pause of pauses) scheduler.pause(pause.chatId, pause.until, pause.reason);
+    this.seen = listed;
+  }
 }
 
 /**
