@@ -252,6 +252,19 @@ export const CONTROL_OPERATIONS: Record<string, Operation> = {
       return c.startPreCheckout(userId, input);
     },
   ),
+  fanOpensInvoiceLink: op(false, z.object({ userId: int, url: z.string() }), (c, a) =>
+    c.fanOpensInvoiceLink(a.userId, a.url),
+  ),
+  renewSubscription: op(
+    false,
+    z.object({ userId: int, telegramChargeId: z.string(), fail: z.boolean().optional() }),
+    (c, a) => c.renewSubscription(a.userId, a.telegramChargeId, { fail: a.fail }),
+  ),
+  fanCancelsSubscription: op(
+    false,
+    z.object({ userId: int, telegramChargeId: z.string() }),
+    (c, a) => c.fanCancelsSubscription(a.userId, a.telegramChargeId),
+  ),
   buyPaidMedia: op(false, z.object({ userId: int, messageId: int }), (c, a) =>
     c.buyPaidMedia(a.userId, a.messageId),
   ),

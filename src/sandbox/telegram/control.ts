@@ -563,12 +563,83 @@ export class TelegramControl {
     return id;
   }
 
+  /**
+   * The fan opens an invoice link (createInvoiceLink) and taps Pay → pre_checkout_query;
+   * returns the query id. Answering it ok produces the successful_payment (for a Star
+   * subscription, the first of its payments).
+   */
+  fanOpensInvoiceLink(userId: number, url: string): string {
+    const slug = /\/\$([^/?#]+)$/.exec(url)?.[1];
+    const link = slug === undefined ? undefined : this.world.invoiceLinks.get(slug);
+    if (!link) throw new Error(`no invoice link ${url}`);
+    const id = this.startPreCheckout(userId, {
+      currency: link.currency,
+      totalAmount: link.totalAmount,
+      payload: link.payload,
+    });
+    if (link.subscriptionPeriod !== undefined) {
+      this.world.preCheckoutQueries.get(id)!.subscriptionPeriod = link.subscriptionPeriod;
+    }
+    return id;
+  }
+
+  /**
+   * A Star subscription's period ends: Telegram charges the fan again and the bot gets a
+   * successful_payment (is_recurring, not first) with a new charge id — unless the fan or the
+   * bot cancelled it, or it was refunded, or `fail` (not enough Stars): then nothing at all
+   * reaches the bot, as on Telegram. Returns the new charge id, or null.
+   */
+  renewSubscription(
+    userId: number,
+    telegramChargeId: string,
+    options: { fail?: boolean } = {},
+  ): string | null {
+    const chain = this.world.payments.filter((p) => p.userId === userId && p.subscription);
+    const first = chain.find((p) => p.telegramChargeId === telegramChargeId);
+    if (!first?.subscription) throw new Error(`no Star subscription ${telegramChargeId}`);
+    const latest = chain.filter((p) => p.payload === first.payload).at(-1)!;
+    const sub = latest.subscription!;
+    if (sub.canceled || first.subscription.canceled || latest.refunded || options.fail) {
+      return null;
+    }
+    const next = this.world.recordPayment({
+      userId,
+      currency: latest.currency,
+      totalAmount: latest.totalAmount,
+      payload: latest.payload,
+      subscription: {
+        period: sub.period,
+        expiresAt: sub.expiresAt + sub.period,
+        canceled: false,
+        first: false,
+      },
+    });
+    this.deps.api.paymentReceived(next);
+    return next.telegramChargeId;
+  }
+
+  /** The fan cancels a Star subscription in Telegram's settings: no update reaches the bot. */
+  fanCancelsSubscription(userId: number, telegramChargeId: string): void {
+    const payment = this.world.payments.find(
+      (p) => p.userId === userId && p.telegramChargeId === telegramChargeId && p.subscription,
+    );
+    if (!payment?.subscription) throw new Error(`no Star subscription ${telegramChargeId}`);
+    payment.subscription.canceled = true;
+  }
+
   /** The fan buys a paid-media message → purchased_paid_media (when it has a payload). */
   buyPaidMedia(userId: number, messageId: number): void {
     const chat = this.world.privateChat(userId);
     const record = this.world.message(chat, messageId);
     if (!record?.message.paid_media)
       throw new Error(`no paid media ${messageId} in the chat of ${userId}`);
+    this.world.recordPayment({
+      userId,
+      currency: 'XTR',
+      totalAmount: record.message.paid_media.star_count,
+      payload: record.paidMediaPayload ?? '',
+      kind: 'paid_media_payment',
+    });
     this.deps.hub.emit(
       'purchased_paid_media',
       { from: this.world.user(userId), paid_media_payload: record.paidMediaPayload ?? '' },

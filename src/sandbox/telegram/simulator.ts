@@ -56,6 +56,8 @@ export interface TelegramSimulatorOptions {
   };
   /** How long a callback query can be answered, in real (unscaled) seconds; 0 = forever. Default 15. */
   callbackQueryTtlSeconds?: number;
+  /** How long a pre-checkout query waits for its answer, in real seconds (Telegram: 10). */
+  preCheckoutTimeoutSeconds?: number;
   /** Largest accepted request body (default 50 MB, Telegram's upload limit). */
   maxBodyBytes?: number;
   logger?: Logger;
@@ -191,6 +193,7 @@ function buildParts(
     now: () => clock.now(),
     requireHttpsWebhook: options.webhook?.requireHttps ?? false,
     callbackQueryTtlSeconds: options.callbackQueryTtlSeconds ?? 15,
+    preCheckoutTimeoutSeconds: options.preCheckoutTimeoutSeconds ?? 10,
   });
   const engine = new Engine({ token, api, faults, now: () => clock.now(), onChange: notify });
   engineRef.current = engine;

@@ -110,6 +110,8 @@ export interface PreCheckoutRecord {
   totalAmount: number;
   payload: string;
   createdAt: number;
+  /** From an invoice link with a subscription period. */
+  subscriptionPeriod?: number;
   answer?: { ok: boolean; error_message?: string; at: number };
 }
 
@@ -121,6 +123,23 @@ export interface PaymentRecord {
   telegramChargeId: string;
   providerChargeId: string;
   refunded: boolean;
+  /** Unix time of the payment (and of the refund, once refunded). */
+  date?: number;
+  refundedAt?: number;
+  /** What was bought: an invoice (default) or paid media. */
+  kind?: 'invoice_payment' | 'paid_media_payment';
+  /** A Star subscription: its period, when the paid period ends, whether it renews. */
+  subscription?: { period: number; expiresAt: number; canceled: boolean; first: boolean };
+}
+
+/** An invoice link made by createInvoiceLink (`https://t.me/$<slug>`). */
+export interface InvoiceLinkRecord {
+  slug: string;
+  title: string;
+  currency: string;
+  totalAmount: number;
+  payload: string;
+  subscriptionPeriod?: number;
 }
 
 /** Full administrator rights, used when a test doesn't say otherwise. */
@@ -182,6 +201,7 @@ export class World {
   readonly callbackQueries = new Map<string, CallbackQueryRecord>();
   readonly preCheckoutQueries = new Map<string, PreCheckoutRecord>();
   readonly payments: PaymentRecord[] = [];
+  readonly invoiceLinks = new Map<string, InvoiceLinkRecord>();
   readonly commands = new Map<string, { command: string; description: string }[]>();
   private nextUserId = FIRST_USER_ID;
   private nextSupergroupId = FIRST_SUPERGROUP_ID;
@@ -506,6 +526,7 @@ export class World {
     input: Omit<PaymentRecord, 'telegramChargeId' | 'providerChargeId' | 'refunded'>,
   ): PaymentRecord {
     const payment: PaymentRecord = {
+      date: this.unixNow(),
       ...input,
       telegramChargeId: `${input.currency === 'XTR' ? 'stxsim' : 'tgsim'}${randomBytes(12).toString('hex')}`,
       providerChargeId: input.currency === 'XTR' ? '' : `prov_${randomBytes(8).toString('hex')}`,

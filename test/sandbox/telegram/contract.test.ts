@@ -645,6 +645,84 @@ const cases: Record<string, Case> = {
     }),
     error: [400, 'Bad Request: CHARGE_NOT_FOUND'],
   },
+  createInvoiceLink: {
+    valid: () => ({
+      params: {
+        title: 'Monthly pass',
+        description: '30 days of chat',
+        payload: 'pass:1',
+        currency: 'XTR',
+        prices: [{ label: 'Pass', amount: 500 }],
+        subscription_period: 2592000,
+      },
+    }),
+    check: (result) => expect(result).toMatch(/^https:\/\/t\.me\/\$\w+$/),
+    invalid: () => ({
+      params: {
+        title: 'Monthly pass',
+        description: '30 days',
+        payload: 'pass:1',
+        currency: 'XTR',
+        prices: [{ label: 'Pass', amount: 500 }],
+        subscription_period: 86400,
+      },
+    }),
+    error: [400, 'Bad Request: subscription_period must be 2592000 (30 days)'],
+  },
+  getStarTransactions: {
+    valid: async (ctx) => {
+      const id = ctx.sim.control.startPreCheckout(ctx.fanId, {
+        currency: 'XTR',
+        totalAmount: 70,
+        payload: 'p',
+      });
+      await ok(ctx.sim, 'answerPreCheckoutQuery', { pre_checkout_query_id: id, ok: true });
+      return { params: { limit: 10 } };
+    },
+    check: (result, ctx) =>
+      expect(result).toMatchObject({
+        transactions: [
+          {
+            amount: 70,
+            source: { type: 'user', transaction_type: 'invoice_payment', user: { id: ctx.fanId } },
+          },
+        ],
+      }),
+    invalid: () => ({ params: { limit: 1000 } }),
+    error: [400, 'Bad Request: limit must be between 1 and 100'],
+  },
+  getMyStarBalance: {
+    valid: () => ({ params: {} }),
+    check: (result) => expect(result).toEqual({ amount: 0 }),
+    invalid: () => ({ params: { currency: 'XTR' } }),
+    error: [400, 'Bad Request: unknown parameter "currency" for method getMyStarBalance'],
+  },
+  editUserStarSubscription: {
+    valid: async (ctx) => {
+      const link = await ok<string>(ctx.sim, 'createInvoiceLink', {
+        title: 'Pass',
+        description: '30 days',
+        payload: 'pass:2',
+        currency: 'XTR',
+        prices: [{ label: 'Pass', amount: 300 }],
+        subscription_period: 2592000,
+      });
+      const id = ctx.sim.control.fanOpensInvoiceLink(ctx.fanId, link);
+      await ok(ctx.sim, 'answerPreCheckoutQuery', { pre_checkout_query_id: id, ok: true });
+      const payment = ctx.sim.control.payments()[0];
+      return {
+        params: {
+          user_id: ctx.fanId,
+          telegram_payment_charge_id: payment?.telegramChargeId,
+          is_canceled: true,
+        },
+      };
+    },
+    invalid: (ctx) => ({
+      params: { user_id: ctx.fanId, telegram_payment_charge_id: 'stx_unknown', is_canceled: true },
+    }),
+    error: [400, 'Bad Request: CHARGE_ID_INVALID'],
+  },
   getFile: {
     valid: (ctx) => ({ params: { file_id: ctx.photo.photo?.[0]?.file_id } }),
     check: (result) =>

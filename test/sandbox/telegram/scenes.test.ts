@@ -233,4 +233,75 @@ describe('simulator scenes', () => {
       /returned a Promise/,
     );
   });
+
+  it('Stars: a subscription paid through an invoice link, renewed, cancelled; transactions and balance', async () => {
+    const { fan } = seedWorld(sim);
+    const link = await ok<string>(sim, 'createInvoiceLink', {
+      title: 'Monthly pass',
+      description: '30 days',
+      payload: 'pass:7',
+      currency: 'XTR',
+      prices: [{ label: 'Pass', amount: 250 }],
+      subscription_period: 2592000,
+    });
+    const query = sim.control.fanOpensInvoiceLink(fan.id, link);
+    await ok(sim, 'answerPreCheckoutQuery', { pre_checkout_query_id: query, ok: true });
+    const first = sim.control.payments()[0]!;
+    const renewal = sim.control.renewSubscription(fan.id, first.telegramChargeId);
+    expect(renewal).toMatch(/^stxsim/);
+    sim.control.fanCancelsSubscription(fan.id, first.telegramChargeId);
+    expect(sim.control.renewSubscription(fan.id, first.telegramChargeId)).toBeNull();
+    await ok(sim, 'refundStarPayment', { user_id: fan.id, telegram_payment_charge_id: renewal });
+    const updates = await drain(sim);
+    const paid = updates
+      .map((u) => u.message as { successful_payment?: Record<string, unknown> } | undefined)
+      .filter((m) => m?.successful_payment)
+      .map((m) => m!.successful_payment!);
+    expect(paid).toEqual([
+      expect.objectContaining({ total_amount: 250, is_recurring: true, is_first_recurring: true }),
+      expect.objectContaining({ invoice_payload: 'pass:7', is_recurring: true }),
+    ]);
+    expect(paid[1]!.is_first_recurring).toBeUndefined();
+    expect(Number(paid[1]!.subscription_expiration_date)).toBe(
+      Number(paid[0]!.subscription_expiration_date) + 2592000,
+    );
+    expect(specProblems(updates)).toEqual([]);
+    const history = await ok<{
+      transactions: { amount: number; source?: unknown; receiver?: unknown }[];
+    }>(sim, 'getStarTransactions', {});
+    expect(history.transactions.filter((t) => t.source)).toHaveLength(2);
+    expect(history.transactions.filter((t) => t.receiver)).toHaveLength(1);
+    expect(await ok(sim, 'getMyStarBalance', {})).toEqual({ amount: 250 });
+  });
+
+  it('Stars: a pre-checkout query answered after Telegram’s deadline is refused, nothing is paid', async () => {
+    let now = 1_800_000_000_000;
+    const slow = await startSimulator({
+      rateLimits: false,
+      clock: { now: () => now },
+      preCheckoutTimeoutSeconds: 10,
+    });
+    try {
+      const fan = slow.control.createUser({ first_name: 'Late' });
+      slow.control.fanSendsText(fan.id, '/start');
+      const query = slow.control.startPreCheckout(fan.id, {
+        currency: 'XTR',
+        totalAmount: 50,
+        payload: 'x',
+      });
+      now += 10_001;
+      const late = await callApi(slow, 'answerPreCheckoutQuery', {
+        pre_checkout_query_id: query,
+        ok: true,
+      });
+      expect(late.body).toMatchObject({
+        ok: false,
+        description:
+          'Bad Request: query is too old and response timeout expired or query ID is invalid',
+      });
+      expect(slow.control.payments()).toEqual([]);
+    } finally {
+      await slow.close();
+    }
+  });
 });

@@ -24,6 +24,8 @@ export interface ApiDeps {
   requireHttpsWebhook: boolean;
   /** Seconds a callback query stays answerable (simulated; Telegram: about 15 s; 0 = forever). */
   callbackQueryTtlSeconds: number;
+  /** Real seconds a pre-checkout query waits for answerPreCheckoutQuery (Telegram: 10). */
+  preCheckoutTimeoutSeconds: number;
 }
 
 /** One Bot API method: parameters are already validated and coerced against its declaration. */

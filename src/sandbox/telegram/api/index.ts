@@ -6,8 +6,9 @@
  * changes (access.ts).
  */
 import type { TgUpdate, UpdateKind } from '../types.js';
-import type { ChatRecord, MessageRecord } from '../world.js';
+import type { ChatRecord, MessageRecord, PaymentRecord } from '../world.js';
 import type { ApiDeps, CallInput, MethodImpl } from './deps.js';
+import { postSuccessfulPayment } from './methods/payments.js';
 import { deliverIncoming } from './incoming.js';
 import { API_METHODS } from './methods/index.js';
 
@@ -38,5 +39,10 @@ export class BotApi {
     kind: UpdateKind = 'message',
   ): TgUpdate | undefined {
     return deliverIncoming(this.deps, chat, record, kind);
+  }
+
+  /** A Star subscription renewed: its successful_payment, as Telegram sends it. */
+  paymentReceived(payment: PaymentRecord): void {
+    postSuccessfulPayment(this.deps, payment);
   }
 }

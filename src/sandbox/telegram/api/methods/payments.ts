@@ -1,7 +1,17 @@
-/** Paid content and payments: sendPaidMedia, sendInvoice, answerPreCheckoutQuery, refundStarPayment. */
+/**
+ * Paid content and payments: sendPaidMedia, sendInvoice, createInvoiceLink (Star
+ * subscriptions), answerPreCheckoutQuery (within Telegram's 10 s), refundStarPayment,
+ * getStarTransactions, getMyStarBalance, editUserStarSubscription.
+ */
 import { badRequest, invalid } from '../../api-error.js';
 import type { TgInlineKeyboardMarkup, TgMessage } from '../../types.js';
-import type { ChatRecord, MediaKind, MessageRecord, PaymentRecord } from '../../world.js';
+import type {
+  ChatRecord,
+  InvoiceLinkRecord,
+  MediaKind,
+  MessageRecord,
+  PaymentRecord,
+} from '../../world.js';
 import type { ApiDeps, ApiMethod, MethodTable } from '../deps.js';
 import { deliverIncoming } from '../incoming.js';
 import { resolveFile } from '../media.js';
@@ -48,6 +58,11 @@ function invoiceContent(params: Record<string, unknown>): Partial<TgMessage> {
       throw invalid('exactly one price must be specified for payments in Telegram Stars');
     if (params.provider_token)
       throw invalid('provider_token must be empty for payments in Telegram Stars');
+    const stars = prices[0]!.amount;
+    if (!Number.isInteger(stars) || stars < 1 || stars > 10_000)
+      throw invalid('STARS_AMOUNT_INVALID');
+  } else if (params.subscription_period !== undefined) {
+    throw invalid('subscriptions can be paid only in Telegram Stars');
   } else if (!params.provider_token) {
     throw badRequest('PAYMENT_PROVIDER_INVALID');
   }
@@ -81,6 +96,24 @@ const paymentFields = (payment: PaymentRecord) => ({
   telegram_payment_charge_id: payment.telegramChargeId,
 });
 
+/** The successful_payment service message of `payment` (a subscription's first or renewal). */
+export function postSuccessfulPayment(deps: ApiDeps, payment: PaymentRecord): void {
+  const subscription = payment.subscription;
+  postFromUser(deps, payment.userId, {
+    successful_payment: {
+      ...paymentFields(payment),
+      ...(subscription
+        ? {
+            subscription_expiration_date: subscription.expiresAt,
+            is_recurring: true,
+            ...(subscription.first ? { is_first_recurring: true } : {}),
+          }
+        : {}),
+      provider_payment_charge_id: payment.providerChargeId,
+    },
+  });
+}
+
 /** A service message in the user's private chat with the bot, delivered as an update. */
 function postFromUser(deps: ApiDeps, userId: number, content: Partial<TgMessage>): void {
   const chat = deps.world.privateChat(userId);
@@ -91,7 +124,10 @@ function postFromUser(deps: ApiDeps, userId: number, content: Partial<TgMessage>
 const answerPreCheckoutQuery: ApiMethod = (deps, { params }) => {
   const { world } = deps;
   const query = world.preCheckoutQueries.get(params.pre_checkout_query_id as string);
-  if (!query || query.answer) {
+  // Telegram waits 10 s for the answer; a late one finds the query gone (the payment failed).
+  const late =
+    query !== undefined && deps.now() - query.createdAt > deps.preCheckoutTimeoutSeconds * 1000;
+  if (!query || query.answer || late) {
     throw badRequest('query is too old and response timeout expired or query ID is invalid');
   }
   const ok = params.ok as boolean;
@@ -103,18 +139,24 @@ const answerPreCheckoutQuery: ApiMethod = (deps, { params }) => {
     ...(errorMessage !== undefined ? { error_message: errorMessage } : {}),
   };
   if (ok) {
+    const period = query.subscriptionPeriod;
     const payment = world.recordPayment({
       userId: query.fromId,
       currency: query.currency,
       totalAmount: query.totalAmount,
       payload: query.payload,
+      ...(period !== undefined
+        ? {
+            subscription: {
+              period,
+              expiresAt: world.unixNow() + period,
+              canceled: false,
+              first: true,
+            },
+          }
+        : {}),
     });
-    postFromUser(deps, query.fromId, {
-      successful_payment: {
-        ...paymentFields(payment),
-        provider_payment_charge_id: payment.providerChargeId,
-      },
-    });
+    postSuccessfulPayment(deps, payment);
   }
   return true;
 };
@@ -130,13 +172,99 @@ const refundStarPayment: ApiMethod = (deps, { params }) => {
   if (!payment || payment.currency !== 'XTR') throw badRequest('CHARGE_NOT_FOUND');
   if (payment.refunded) throw badRequest('CHARGE_ALREADY_REFUNDED');
   payment.refunded = true;
+  payment.refundedAt = world.unixNow();
+  if (payment.subscription) payment.subscription.canceled = true;
   postFromUser(deps, userId, { refunded_payment: paymentFields(payment) });
+  return true;
+};
+
+const createInvoiceLink: ApiMethod = (deps, { params }) => {
+  const period = params.subscription_period as number | undefined;
+  if (period !== undefined && period !== 2_592_000)
+    throw invalid('subscription_period must be 2592000 (30 days)');
+  const content = invoiceContent(params).invoice!;
+  const slug = `sim${deps.world.nextSeq()}${Math.random().toString(36).slice(2, 10)}`;
+  const link: InvoiceLinkRecord = {
+    slug,
+    title: content.title,
+    currency: content.currency,
+    totalAmount: content.total_amount,
+    payload: params.payload as string,
+    ...(period !== undefined ? { subscriptionPeriod: period } : {}),
+  };
+  deps.world.invoiceLinks.set(slug, link);
+  return `https://t.me/$${slug}`;
+};
+
+/** The bot's Star transactions, newest first: payments in, refunds out. */
+const getStarTransactions: ApiMethod = (deps, { params }) => {
+  const { world } = deps;
+  const offset = (params.offset as number | undefined) ?? 0;
+  const limit = (params.limit as number | undefined) ?? 100;
+  if (limit < 1 || limit > 100) throw invalid('limit must be between 1 and 100');
+  const partner = (payment: PaymentRecord) => ({
+    type: 'user',
+    transaction_type: payment.kind ?? 'invoice_payment',
+    user: world.user(payment.userId),
+    ...(payment.kind === 'paid_media_payment'
+      ? { paid_media_payload: payment.payload }
+      : { invoice_payload: payment.payload }),
+    ...(payment.subscription ? { subscription_period: payment.subscription.period } : {}),
+  });
+  const rows: { id: string; amount: number; date: number; [k: string]: unknown }[] = [];
+  for (const payment of world.payments) {
+    if (payment.currency !== 'XTR') continue;
+    const date = payment.date ?? 0;
+    rows.push({
+      id: payment.telegramChargeId,
+      amount: payment.totalAmount,
+      date,
+      source: partner(payment),
+    });
+    if (payment.refunded) {
+      rows.push({
+        id: payment.telegramChargeId,
+        amount: payment.totalAmount,
+        date: payment.refundedAt ?? date,
+        receiver: partner(payment),
+      });
+    }
+  }
+  rows.sort((a, b) => b.date - a.date);
+  return { transactions: rows.slice(offset, offset + limit) };
+};
+
+const getMyStarBalance: ApiMethod = ({ world }) => {
+  let amount = 0;
+  for (const payment of world.payments) {
+    if (payment.currency !== 'XTR') continue;
+    amount += payment.totalAmount;
+    if (payment.refunded) amount -= payment.totalAmount;
+  }
+  return { amount };
+};
+
+const editUserStarSubscription: ApiMethod = (deps, { params }) => {
+  const payment = deps.world.payments.find(
+    (p) =>
+      p.userId === params.user_id &&
+      p.telegramChargeId === params.telegram_payment_charge_id &&
+      p.subscription !== undefined,
+  );
+  if (!payment?.subscription) throw badRequest('CHARGE_ID_INVALID');
+  const canceled = params.is_canceled as boolean;
+  if (payment.subscription.canceled === canceled) throw badRequest('SUBSCRIPTION_NOT_MODIFIED');
+  payment.subscription.canceled = canceled;
   return true;
 };
 
 export const paymentMethods: MethodTable = {
   sendPaidMedia,
   sendInvoice,
+  createInvoiceLink,
   answerPreCheckoutQuery,
   refundStarPayment,
+  getStarTransactions,
+  getMyStarBalance,
+  editUserStarSubscription,
 };
