@@ -107,6 +107,8 @@ export function buildFanSide(context: FanContext, options: FanOptions = {}) {
       outbox,
       settings: stores.relaySettings,
       wake,
+      now,
+      albumHoldMs: options.albumHoldMs ?? scaled(1_500, 250),
     }),
     resendUncertain: createResendHandler({ store: stores.undelivered, wake }),
   };
