@@ -110,7 +110,7 @@ export interface FanMessageDeps {
   templates: MessageCatalog;
   accounts: Pick<FanAccounts, 'setTier'>;
   adminChatId: number;
-  /** How long the first item of an album waits for the rest, so they go out together. */
+  /** How long an album item is held after its latest sibling arrived, so they go out together. */
   albumHoldMs: number;
   /** Told after every committed spend (auto-recharge). */
   spendObserver: SpendObserver;
