@@ -3,10 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { loadMessageCatalog } from '../../src/config/message-templates.js';
 import { summarize, type DashboardRows } from '../../src/core/stats/dashboard.js';
 import { dashboardText, fanName } from '../../src/core/stats/dashboard-text.js';
-import { dayNumber, dayLabel, isRangeDays, windowOf } from '../../src/core/stats/ranges.js';
+import {
+  dayLabel,
+  dayMapper,
+  isRangeDays,
+  localDay,
+  localDayStart,
+  windowOf,
+} from '../../src/core/stats/ranges.js';
 
 const NOW = new Date('2026-12-07T15:30:00Z');
-const TODAY = dayNumber(NOW);
+const TODAY = localDay(NOW);
 
 function rows(overrides: Partial<DashboardRows> = {}): DashboardRows {
   return {
@@ -28,6 +35,23 @@ describe('windows', () => {
     expect(windowOf(NOW, 30).firstDay).toBe(TODAY - 29);
     expect(dayLabel(TODAY)).toBe('2026-12-07');
     expect([1, 7, 30, 90, 14].map(isRangeDays)).toEqual([true, true, true, true, false]);
+  });
+
+  it('follow the install time zone, DST and quarter-hour offsets included', () => {
+    const la = 'America/Los_Angeles';
+    // 15:30 UTC is 07:30 in Los Angeles: the same date, starting at 08:00 UTC (PST).
+    expect(windowOf(NOW, 1, la).from.toISOString()).toBe('2026-12-07T08:00:00.000Z');
+    expect(localDay(new Date('2026-12-07T07:59:00Z'), la)).toBe(TODAY - 1);
+    // 8 March 2026 starts in PST, the 9th in PDT.
+    const march8 = localDay(new Date('2026-03-08T12:00:00Z'), la);
+    expect(localDayStart(march8, la).toISOString()).toBe('2026-03-08T08:00:00.000Z');
+    expect(localDayStart(march8 + 1, la).toISOString()).toBe('2026-03-09T07:00:00.000Z');
+    expect(windowOf(NOW, 1, 'Asia/Kathmandu').from.toISOString()).toBe('2026-12-06T18:15:00.000Z');
+    // An unknown zone counts in UTC rather than failing.
+    expect(windowOf(NOW, 1, 'Mars/Olympus').from.toISOString()).toBe('2026-12-07T00:00:00.000Z');
+    const toDay = dayMapper(TODAY - 2, TODAY, la);
+    expect(toDay(Date.parse('2026-12-07T08:00:00Z'))).toBe(TODAY);
+    expect(toDay(Date.parse('2026-12-07T07:45:00Z'))).toBe(TODAY - 1);
   });
 });
 
@@ -106,6 +130,7 @@ describe('the text', () => {
     expect(fanName(fan)).toBe('<b>_*[x](y) (@ev_il)');
     expect(fanName({ ...fan, firstName: null, username: null })).toBe('Fan 7');
     const d = summarize({ now: NOW, rangeDays: 7, currency: 'usd' }, rows({ topFans: [fan] }));
+    expect(d.timeZone).toBe('UTC');
     const text = dashboardText(t, d);
     expect(text.text).toContain('1. <b>_*[x](y) (@ev_il) — $12.34');
     expect(text.text.startsWith('📊 Dashboard — last 7 days')).toBe(true);

@@ -5,13 +5,14 @@
  */
 import type { Knex } from 'knex';
 import type {
-  DayMessagesRow,
-  DayRevenueRow,
   FirstResponses,
+  MessageBucketRow,
   OpenDisputeRow,
+  RevenueRows,
   StatsStore,
   TopFanRow,
 } from '../../core/stats/ports.js';
+import { BUCKET_MS } from '../../core/stats/ranges.js';
 import { dialectOf } from './knex.js';
 import { toInt } from './rows.js';
 
@@ -32,14 +33,18 @@ const GRANTS = `credit_ledger l
   JOIN transactions t ON t.id = COALESCE(tc.id, tp.id)
   WHERE l.kind IN ('grant', 'pass_grant') AND l.created_at >= ? AND ${FULFILLED}`;
 
-/** SQL for a timestamp column as a UTC day number (days since 1970-01-01), per dialect. */
-function daySql(db: Knex): (column: string) => string {
+/**
+ * SQL for the start (epoch ms) of a timestamp's BUCKET_MS bucket, per dialect: core maps
+ * buckets to the local days of `display.time_zone`, so neither dialect needs time zones.
+ */
+function bucketSql(db: Knex): (column: string) => string {
+  const seconds = BUCKET_MS / 1000;
   if (dialectOf(db) === 'postgres') {
-    // A date difference is an integer: cheaper than EXTRACT(EPOCH …), which is numeric.
-    return (c) => `((${c} AT TIME ZONE 'UTC')::date - DATE '1970-01-01')`;
+    // Integer arithmetic on the epoch (bigint), grouped before any numeric is made.
+    return (c) => `(CAST(EXTRACT(EPOCH FROM ${c}) AS bigint) / ${seconds} * ${BUCKET_MS})`;
   }
   // SQLite stores epoch milliseconds (integers).
-  return (c) => `CAST(${c} / 86400000 AS INTEGER)`;
+  return (c) => `(${c} / ${BUCKET_MS} * ${BUCKET_MS})`;
 }
 
 /** SQL for the length `to - from` of two timestamps, and for that length in ms, per dialect. */
@@ -65,33 +70,34 @@ function rowsOf(result: unknown): Row[] {
 }
 
 /**
- * The median wait (see FirstResponses), in one ordered pass over the window's links: a wait
- * begins at a fan link that follows an answer (or opens the window), and is over at the next
- * answer (a team link that follows a fan link). A wait opening the window began before it
- * unless the fan's last link before the window was an answer (or there was none): one index
- * probe per fan whose window opens that way. Window sums only, linear in the links.
+ * The median wait (see FirstResponses). Each link of the window gets the number of answers
+ * its fan received before it in the window (`turn`, one running sum); turn k groups the
+ * fan messages after answer k with answer k + 1, so one GROUP BY gives every wait's start
+ * (its first fan message) and end (that answer). Turn 0 began before the window unless the
+ * fan's last link before it was an answer (or there was none): one index probe per fan
+ * whose window opens with an answered wait.
  */
 function firstResponsesSql(length: LengthSql): string {
   return `
-WITH ordered AS (
-  SELECT m.fan_id, m.id, m.direction, m.created_at,
-    LAG(m.direction) OVER w AS prev,
-    FIRST_VALUE(m.created_at) OVER w AS first_at
+WITH scoped AS (
+  SELECT m.fan_id, m.direction, m.created_at,
+    SUM(CASE WHEN m.direction = 'team' THEN 1 ELSE 0 END) OVER (
+      PARTITION BY m.fan_id ORDER BY m.created_at, m.id ROWS UNBOUNDED PRECEDING)
+      - CASE WHEN m.direction = 'team' THEN 1 ELSE 0 END AS turn
   FROM message_links m
   WHERE m.created_at >= ?
-  WINDOW w AS (PARTITION BY m.fan_id ORDER BY m.created_at, m.id ROWS UNBOUNDED PRECEDING)
-), marked AS (
-  SELECT fan_id, direction, created_at, prev, first_at,
-    MAX(CASE WHEN direction = 'fan' AND (prev IS NULL OR prev = 'team') THEN created_at END)
-      OVER (PARTITION BY fan_id ORDER BY created_at, id ROWS UNBOUNDED PRECEDING) AS began
-  FROM ordered
+), turns AS (
+  SELECT fan_id, turn,
+    MIN(CASE WHEN direction = 'fan' THEN created_at END) AS began,
+    MIN(CASE WHEN direction = 'team' THEN created_at END) AS answered
+  FROM scoped GROUP BY fan_id, turn
 ), waits AS (
-  SELECT ${length.between('k.began', 'k.created_at')} AS wait
-  FROM marked k
-  WHERE k.direction = 'team' AND k.prev = 'fan'
-    AND (k.began > k.first_at OR COALESCE((
+  SELECT ${length.between('w.began', 'w.answered')} AS wait
+  FROM turns w
+  WHERE w.began IS NOT NULL AND w.answered IS NOT NULL
+    AND (w.turn > 0 OR COALESCE((
       SELECT p.direction FROM message_links p
-      WHERE p.fan_id = k.fan_id AND p.created_at < ?
+      WHERE p.fan_id = w.fan_id AND p.created_at < ?
       ORDER BY p.created_at DESC, p.id DESC LIMIT 1
     ), 'team') = 'team')
 ), ranked AS (
@@ -100,47 +106,53 @@ WITH ordered AS (
 SELECT ${length.ms('wait')} AS wait, n FROM ranked WHERE r IN ((n + 1) / 2, (n + 2) / 2)`;
 }
 
+/**
+ * Revenue per bucket and the paying fans in one pass over the purchases (`paid` is
+ * materialized once, read by both halves; `kind` tells the halves apart).
+ */
+function revenueSql(bucket: (column: string) => string): string {
+  return `
+WITH paid AS MATERIALIZED (
+  SELECT l.created_at AS granted, t.user_id AS fan, t.currency AS currency, t.source AS source,
+    ${NET} AS net
+  FROM ${GRANTS}
+)
+SELECT 'bucket' AS kind, ${bucket('granted')} AS at, currency, source, SUM(net) AS value
+FROM paid GROUP BY ${bucket('granted')}, currency, source
+UNION ALL
+SELECT 'paying', NULL, NULL, NULL, COUNT(DISTINCT fan) FROM paid WHERE granted >= ? AND net > 0`;
+}
+
 /** Builds the dashboard's store over `db` (read-only; no transaction needed). */
 export function createStatsStore(db: Knex): StatsStore {
-  const day = daySql(db);
+  const bucket = bucketSql(db);
   const raw = async (sql: string, bindings: readonly unknown[]) =>
     rowsOf(await db.raw(sql, bindings as Knex.RawBinding[]));
 
   return {
-    async revenueByDay(from): Promise<DayRevenueRow[]> {
-      const rows = await raw(
-        `SELECT ${day('l.created_at')} AS day, t.currency AS currency, t.source AS source,
-           SUM(${NET}) AS net
-         FROM ${GRANTS}
-         GROUP BY ${day('l.created_at')}, t.currency, t.source`,
-        [from],
-      );
-      return rows.map((r) => ({
-        day: toInt(r.day),
-        currency: String(r.currency).toLowerCase(),
-        source: String(r.source),
-        netMinor: toInt(r.net),
-      }));
+    async revenue(from, payingFrom): Promise<RevenueRows> {
+      const rows = await raw(revenueSql(bucket), [from, payingFrom]);
+      const buckets = rows
+        .filter((r) => r.kind === 'bucket')
+        .map((r) => ({
+          at: toInt(r.at),
+          currency: String(r.currency).toLowerCase(),
+          source: String(r.source),
+          netMinor: toInt(r.value),
+        }));
+      return { buckets, payingFans: toInt(rows.find((r) => r.kind === 'paying')?.value) };
     },
 
-    async payingFans(from) {
+    async messages(from): Promise<MessageBucketRow[]> {
       const rows = await raw(
-        `SELECT COUNT(DISTINCT t.user_id) AS n FROM ${GRANTS} AND ${NET} > 0`,
-        [from],
-      );
-      return toInt(rows[0]?.n);
-    },
-
-    async messagesByDay(from): Promise<DayMessagesRow[]> {
-      const rows = await raw(
-        `SELECT ${day('created_at')} AS day,
+        `SELECT ${bucket('created_at')} AS at,
            SUM(CASE WHEN direction = 'fan' THEN 1 ELSE 0 END) AS from_fans,
            SUM(CASE WHEN direction = 'team' THEN 1 ELSE 0 END) AS answers
-         FROM message_links WHERE created_at >= ? GROUP BY ${day('created_at')}`,
+         FROM message_links WHERE created_at >= ? GROUP BY ${bucket('created_at')}`,
         [from],
       );
       return rows.map((r) => ({
-        day: toInt(r.day),
+        at: toInt(r.at),
         fromFans: toInt(r.from_fans),
         answers: toInt(r.answers),
       }));

@@ -3,9 +3,10 @@
  * language, headings in bold through entities, fan names inserted as plain text.
  */
 import { TextBuilder, type FormattedText } from '../formatted-text.js';
-import { formatDuration, formatTime } from '../info-card.js';
+import { formatDuration } from '../info-card.js';
 import { formatMoney } from '../money.js';
 import type { Translate } from '../templates.js';
+import { formatDateTime } from '../time-format.js';
 import type { Dashboard, Money } from './dashboard.js';
 import type { TopFanRow } from './ports.js';
 
@@ -40,7 +41,8 @@ export function dashboardText(t: Translate, d: Dashboard): FormattedText {
   const b = new TextBuilder();
   const range = rangeLabel(t, d.rangeDays);
   b.bold(t('dashboard.title', { range })).newline();
-  b.italic(t('dashboard.updated', { time: formatTime(d.generatedAt) })).newline();
+  const time = formatDateTime(d.generatedAt, { locale: t.locale, timeZone: d.timeZone });
+  b.italic(t('dashboard.updated', { time, zone: d.timeZone })).newline();
   revenueSection(b, t, d);
   fansSection(b, t, d, range);
   teamSection(b, t, d, range);

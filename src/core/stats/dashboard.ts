@@ -4,15 +4,15 @@
  * conversion, auto-recharge share and the chart's 30 days.
  */
 import type {
-  DayMessagesRow,
-  DayRevenueRow,
   FanCounts,
   FirstResponses,
+  MessageBucketRow,
   OpenDisputeRow,
+  RevenueBucketRow,
   StatsStore,
   TopFanRow,
 } from './ports.js';
-import { CHART_DAYS, dayNumber, windowOf, type RangeDays } from './ranges.js';
+import { CHART_DAYS, dayMapper, localDay, windowOf, type RangeDays } from './ranges.js';
 
 /** An amount in one currency's minor units. */
 export interface Money {
@@ -48,6 +48,8 @@ export interface Chart {
 
 export interface Dashboard {
   generatedAt: Date;
+  /** The zone whose calendar days the windows and the chart count (`display.time_zone`). */
+  timeZone: string;
   rangeDays: RangeDays;
   /** Net revenue per currency (install currency first); `range` is the selected range's. */
   revenue: { today: Money[]; week: Money[]; month: Money[]; range: Money[] };
@@ -70,6 +72,22 @@ export interface DashboardRequest {
   rangeDays: RangeDays;
   /** The install's CURRENCY (lower case). */
   currency: string;
+  /** `display.time_zone` (default UTC). */
+  timeZone?: string;
+}
+
+/** Revenue and messages per local day (the store's buckets, mapped to days). */
+export interface DayRevenueRow {
+  day: number;
+  currency: string;
+  source: string;
+  netMinor: number;
+}
+
+export interface DayMessagesRow {
+  day: number;
+  fromFans: number;
+  answers: number;
 }
 
 /** How many top fans the dashboard lists. */
@@ -81,27 +99,59 @@ export async function loadDashboard(
   request: DashboardRequest,
 ): Promise<Dashboard> {
   const { now, rangeDays } = request;
-  const range = windowOf(now, rangeDays);
-  const widest = windowOf(now, Math.max(rangeDays, CHART_DAYS));
-  const [revenue, payingFans, messages, fans, firstResponses, disputes, topFans] =
-    await Promise.all([
-      store.revenueByDay(widest.from),
-      store.payingFans(range.from),
-      store.messagesByDay(widest.from),
-      store.fanCounts(range.from),
-      store.firstResponses(range.from),
-      store.openDisputes(),
-      store.topFans(TOP_FANS),
-    ]);
+  const zone = request.timeZone ?? 'UTC';
+  const range = windowOf(now, rangeDays, zone);
+  const widest = windowOf(now, Math.max(rangeDays, CHART_DAYS), zone);
+  const [revenue, messages, fans, firstResponses, disputes, topFans] = await Promise.all([
+    store.revenue(widest.from, range.from),
+    store.messages(widest.from),
+    store.fanCounts(range.from),
+    store.firstResponses(range.from),
+    store.openDisputes(),
+    store.topFans(TOP_FANS),
+  ]);
+  const toDay = dayMapper(widest.firstDay, localDay(now, zone), zone);
   return summarize(request, {
-    revenue,
-    payingFans,
-    messages,
+    revenue: revenueByDay(revenue.buckets, toDay),
+    payingFans: revenue.payingFans,
+    messages: messagesByDay(messages, toDay),
     fans,
     firstResponses,
     disputes,
     topFans,
   });
+}
+
+/** Buckets added up per local day (`toDay` maps a bucket's start to its day). */
+export function revenueByDay(
+  buckets: readonly RevenueBucketRow[],
+  toDay: (at: number) => number,
+): DayRevenueRow[] {
+  const days = new Map<string, DayRevenueRow>();
+  for (const b of buckets) {
+    const day = toDay(b.at);
+    const key = `${day}|${b.currency}|${b.source}`;
+    const row = days.get(key) ?? { day, currency: b.currency, source: b.source, netMinor: 0 };
+    row.netMinor += b.netMinor;
+    days.set(key, row);
+  }
+  return [...days.values()];
+}
+
+/** Message buckets added up per local day. */
+export function messagesByDay(
+  buckets: readonly MessageBucketRow[],
+  toDay: (at: number) => number,
+): DayMessagesRow[] {
+  const days = new Map<number, DayMessagesRow>();
+  for (const b of buckets) {
+    const day = toDay(b.at);
+    const row = days.get(day) ?? { day, fromFans: 0, answers: 0 };
+    row.fromFans += b.fromFans;
+    row.answers += b.answers;
+    days.set(day, row);
+  }
+  return [...days.values()];
 }
 
 /** The rows the dashboard is computed from. */
@@ -119,12 +169,14 @@ export interface DashboardRows {
 export function summarize(request: DashboardRequest, rows: DashboardRows): Dashboard {
   const { now, rangeDays, currency } = request;
   const currency_ = currency.toLowerCase();
-  const today = dayNumber(now);
+  const timeZone = request.timeZone ?? 'UTC';
+  const today = localDay(now, timeZone);
   const since = (days: number) => today - days + 1;
   const revenueSince = (days: number) => sumByCurrency(rows.revenue, since(days), currency_);
   const inRange = rows.messages.filter((m) => m.day >= since(rangeDays));
   return {
     generatedAt: now,
+    timeZone,
     rangeDays,
     revenue: {
       today: revenueSince(1),
@@ -242,13 +294,20 @@ export function ratio(part: number, whole: number): number | null {
 
 /** Only the chart's 30 days (what the chart image needs: two queries). */
 export async function loadChart(
-  store: Pick<StatsStore, 'revenueByDay' | 'messagesByDay'>,
+  store: Pick<StatsStore, 'revenue' | 'messages'>,
   request: Omit<DashboardRequest, 'rangeDays'>,
 ): Promise<Chart> {
-  const from = windowOf(request.now, CHART_DAYS).from;
+  const zone = request.timeZone ?? 'UTC';
+  const window = windowOf(request.now, CHART_DAYS, zone);
   const [revenue, messages] = await Promise.all([
-    store.revenueByDay(from),
-    store.messagesByDay(from),
+    store.revenue(window.from, window.from),
+    store.messages(window.from),
   ]);
-  return chartOf({ revenue, messages }, dayNumber(request.now), request.currency.toLowerCase());
+  const today = localDay(request.now, zone);
+  const toDay = dayMapper(window.firstDay, today, zone);
+  const rows = {
+    revenue: revenueByDay(revenue.buckets, toDay),
+    messages: messagesByDay(messages, toDay),
+  };
+  return chartOf(rows, today, request.currency.toLowerCase());
 }

@@ -6,13 +6,15 @@
  */
 
 /**
- * Net revenue of the payments fulfilled on one UTC day, per currency and source. A payment
- * counts on the day its purchase was granted (its `grant` / `pass_grant` ledger entry), for
- * what it still brings: amount paid minus amount refunded; a payment under an open or lost
- * dispute counts 0 (its money is held or gone), a won dispute counts again.
+ * Net revenue of the payments fulfilled in one bucket (BUCKET_MS long, starting at `at`),
+ * per currency and source. A payment counts when its purchase was granted (its `grant` /
+ * `pass_grant` ledger entry), for what it still brings: amount paid minus amount refunded;
+ * a payment under an open or lost dispute counts 0 (its money is held or gone), a won
+ * dispute counts again.
  */
-export interface DayRevenueRow {
-  day: number;
+export interface RevenueBucketRow {
+  /** The bucket's start (epoch ms, a multiple of BUCKET_MS). */
+  at: number;
   /** Lower-case ISO code, as stored. */
   currency: string;
   /** checkout | quick_buy | auto_recharge */
@@ -21,9 +23,19 @@ export interface DayRevenueRow {
   netMinor: number;
 }
 
-/** Messages relayed on one UTC day: fan messages delivered to the topic, team answers to the fan. */
-export interface DayMessagesRow {
-  day: number;
+/** Revenue buckets, and the fans who pay. */
+export interface RevenueRows {
+  buckets: RevenueBucketRow[];
+  /**
+   * Fans with at least one payment granted since `payingFrom` that still brings money
+   * (net > 0).
+   */
+  payingFans: number;
+}
+
+/** Messages relayed in one bucket: fan messages delivered to the topic, team answers to the fan. */
+export interface MessageBucketRow {
+  at: number;
   fromFans: number;
   answers: number;
 }
@@ -69,12 +81,10 @@ export interface TopFanRow {
 
 /** The dashboard's queries. */
 export interface StatsStore {
-  /** Revenue per day (see DayRevenueRow) of the days from `from` on. */
-  revenueByDay(from: Date): Promise<DayRevenueRow[]>;
-  /** Fans with at least one payment granted since `from` that still brings money (net > 0). */
-  payingFans(from: Date): Promise<number>;
-  /** Messages relayed per day from `from` on (days without any are left out). */
-  messagesByDay(from: Date): Promise<DayMessagesRow[]>;
+  /** Revenue per bucket from `from` on, and the paying fans since `payingFrom` (one pass). */
+  revenue(from: Date, payingFrom: Date): Promise<RevenueRows>;
+  /** Messages relayed per bucket from `from` on (buckets without any are left out). */
+  messages(from: Date): Promise<MessageBucketRow[]>;
   fanCounts(from: Date): Promise<FanCounts>;
   firstResponses(from: Date): Promise<FirstResponses>;
   openDisputes(): Promise<OpenDisputeRow[]>;

@@ -36,17 +36,21 @@ describe('stats store', () => {
     await testDb?.destroy();
   });
 
-  it('nets refunds and disputes, per day, currency and source', async () => {
-    const rows = await store.revenueByDay(windowOf(NOW, 30).from);
-    const key = (r: { day: number; currency: string; source: string }) =>
-      `${new Date(r.day * 86_400_000).toISOString().slice(0, 10)} ${r.currency} ${r.source}`;
-    expect(Object.fromEntries(rows.map((r) => [key(r), r.netMinor]))).toEqual({
-      '2026-12-07 usd checkout': 300,
-      '2026-12-07 eur quick_buy': 700,
-      '2026-12-04 usd auto_recharge': 600,
-      '2026-11-27 usd checkout': 0,
+  it('nets refunds and disputes, per bucket, currency and source', async () => {
+    const { buckets, payingFans } = await store.revenue(
+      windowOf(NOW, 30).from,
+      windowOf(NOW, 7).from,
+    );
+    const key = (r: { at: number; currency: string; source: string }) =>
+      `${new Date(r.at).toISOString().slice(0, 16)} ${r.currency} ${r.source}`;
+    expect(Object.fromEntries(buckets.map((r) => [key(r), r.netMinor]))).toEqual({
+      '2026-12-07T01:00 usd checkout': 300,
+      '2026-12-07T02:00 eur quick_buy': 700,
+      '2026-12-04T02:00 usd auto_recharge': 0,
+      '2026-12-04T03:00 usd auto_recharge': 600,
+      '2026-11-27T02:00 usd checkout': 0,
     });
-    expect(await store.payingFans(windowOf(NOW, 7).from)).toBe(3);
+    expect(payingFans).toBe(3);
     expect(await store.openDisputes()).toEqual([{ currency: 'usd', count: 1, minor: 1000 }]);
   });
 
@@ -55,8 +59,10 @@ describe('stats store', () => {
       answered: 3,
       medianMs: 2 * MIN,
     });
-    const day = await store.messagesByDay(windowOf(NOW, 1).from);
-    expect(day).toEqual([{ day: Math.floor(NOW.getTime() / 86_400_000), fromFans: 6, answers: 5 }]);
+    const buckets = await store.messages(windowOf(NOW, 1).from);
+    const sum = (k: 'fromFans' | 'answers') => buckets.reduce((a, b) => a + b[k], 0);
+    expect([sum('fromFans'), sum('answers')]).toEqual([6, 5]);
+    expect(buckets.every((b) => b.at % 900_000 === 0)).toBe(true);
   });
 
   it('counts active, new and converted fans, and the top spenders', async () => {
@@ -489,6 +495,7 @@ async function independentDashboard(db: Knex, now: Date): Promise<Dashboard> {
   const auto = revenue(7, 'auto_recharge');
   return {
     generatedAt: now,
+    timeZone: 'UTC',
     rangeDays: 7,
     revenue: { today: revenue(1), week, month: revenue(30), range: week },
     payingFans: new Set(payments.filter((p) => p.granted >= day(7) && p.net > 0).map((p) => p.fan))

@@ -49,6 +49,12 @@ export function rangeFromArg(arg: string): RangeDays {
   return isRangeDays(days) ? days : DEFAULT_RANGE;
 }
 
+/** `display.time_zone`: the zone whose days the dashboard counts (UTC when unreadable). */
+async function timeZoneOf(deps: BotDeps): Promise<string> {
+  if (!deps.panel) return 'UTC';
+  return deps.panel.settings.get('display.time_zone').catch(() => 'UTC');
+}
+
 function adminT(deps: BotDeps): Translate {
   return deps.fan.templates.forLanguage(deps.fan.adminLanguage);
 }
@@ -101,6 +107,7 @@ export const dashboardScreen = defineScreen<DashboardState>({
       now: deps.fan.now(),
       rangeDays: range,
       currency: deps.fan.currency,
+      timeZone: await timeZoneOf(deps),
     });
     const keyboard = [...dashboardKeyboard(t, range), await drillDowns(ctx, t)];
     return { text: dashboardText(t, dashboard), keyboard };
@@ -108,13 +115,17 @@ export const dashboardScreen = defineScreen<DashboardState>({
 });
 
 /** What the chart says, in the admin language. */
-export function chartLabels(t: Translate, chart: Chart): ChartLabels & { caption: string } {
+export function chartLabels(
+  t: Translate,
+  chart: Chart,
+  zone: string,
+): ChartLabels & { caption: string } {
   const currency = chart.currency.toUpperCase();
   const others = chart.otherCurrencies.map((c) => c.toUpperCase()).join(', ');
   const caption =
     others.length > 0
-      ? t('dashboard.chart_caption_others', { currency, others })
-      : t('dashboard.chart_caption', { currency });
+      ? t('dashboard.chart_caption_others', { currency, others, zone })
+      : t('dashboard.chart_caption', { currency, zone });
   return {
     title: caption.replace(/^\p{Extended_Pictographic}\s*/u, ''),
     caption,
@@ -133,8 +144,10 @@ export async function queueChart(
   dedupeKey: string,
 ): Promise<void> {
   const t = adminT(deps);
-  const chart = await loadChart(ports.stats, { now: deps.fan.now(), currency: deps.fan.currency });
-  const labels = chartLabels(t, chart);
+  const timeZone = await timeZoneOf(deps);
+  const now = deps.fan.now();
+  const chart = await loadChart(ports.stats, { now, currency: deps.fan.currency, timeZone });
+  const labels = chartLabels(t, chart, timeZone);
   const id = await ports.files.save({
     data: renderChart(chart, labels),
     filename: 'dashboard.png',
