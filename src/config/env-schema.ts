@@ -19,6 +19,11 @@ export interface EnvSetting {
   redact?: (value: string) => string;
   /** Commands or modes that cannot run without this setting. */
   requiredFor: readonly Need[];
+  /**
+   * Required for these commands or modes only when another setting is set (a Stripe key
+   * without its webhook secret); unset together, both are simply off.
+   */
+  requiredWith?: { key: string; for: readonly Need[] };
   /** Validates the raw string (after trimming); the message says what is expected. */
   schema: z.ZodType<unknown>;
   /** Example value shown in `templates/env.example` when there is no default. */
@@ -118,9 +123,10 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   {
     key: 'STRIPE_API_KEY',
     group: 'Stripe',
-    description: 'Stripe secret key (sk_…) or restricted key (rk_…).',
+    description:
+      'Stripe secret key (sk_…) or restricted key (rk_…); leave unset to sell with Telegram Stars only (the Stripe rail is then off).',
     secret: true,
-    requiredFor: ['serve', 'stripe'],
+    requiredFor: ['stripe'],
     schema: z
       .string()
       .regex(
@@ -134,7 +140,8 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
     group: 'Stripe',
     description: 'Stripe endpoint signing secret(s), comma-separated during rotation.',
     secret: true,
-    requiredFor: ['serve'],
+    requiredFor: [],
+    requiredWith: { key: 'STRIPE_API_KEY', for: ['serve'] },
     schema: z
       .string()
       .regex(

@@ -84,6 +84,17 @@ const NEED_LABEL: Record<Need, string> = {
   stripe: 'talking to Stripe',
 };
 
+/**
+ * The needs of this command that require `setting`: its own, plus those of `requiredWith`
+ * when that other setting is set (STRIPE_WEBHOOK_SECRET goes with STRIPE_API_KEY).
+ */
+function neededBy(setting: EnvSetting, needs: readonly Need[], values: RawEnv): Need[] {
+  const own = setting.requiredFor.filter((n) => needs.includes(n));
+  const pair = setting.requiredWith;
+  if (!pair || !present(values[pair.key])) return own;
+  return [...own, ...pair.for.filter((n) => needs.includes(n) && !own.includes(n))];
+}
+
 /** Empty strings count as unset, like most dotenv users expect. */
 function present(value: string | undefined): value is string {
   return value !== undefined && value.trim() !== '';
@@ -115,8 +126,8 @@ export function loadConfig(source: EnvSource | RawEnv, needs: readonly Need[] = 
     const raw = values[setting.key];
     if (!present(raw)) {
       resolved[setting.key] = setting.default;
-      const neededBy = setting.requiredFor.filter((n) => needs.includes(n));
-      if (neededBy.length > 0 && setting.default === undefined) missing.push(setting);
+      if (neededBy(setting, needs, values).length > 0 && setting.default === undefined)
+        missing.push(setting);
       continue;
     }
     const value = raw.trim();
@@ -134,8 +145,9 @@ export function loadConfig(source: EnvSource | RawEnv, needs: readonly Need[] = 
 
   if (missing.length > 0) {
     const lines = missing.map((s) => {
-      const why = s.requiredFor.filter((n) => needs.includes(n)).map((n) => NEED_LABEL[n]);
-      return `${s.key} is missing: ${s.description.replace(/\.$/, '')}. Needed for ${why.join(' and ')}.`;
+      const why = neededBy(s, needs, values).map((n) => NEED_LABEL[n]);
+      const given = s.requiredWith ? ` when ${s.requiredWith.key} is set` : '';
+      return `${s.key} is missing: ${s.description.replace(/\.$/, '')}. Needed for ${why.join(' and ')}${given}.`;
     });
     problems.unshift(...lines);
   }

@@ -20,8 +20,8 @@ function grouped(): [EnvSetting['group'], EnvSetting[]][] {
 }
 
 function requiredLabel(s: EnvSetting): string {
-  if (s.requiredFor.length === 0) return 'optional';
-  return `required for ${s.requiredFor.join(', ')}`;
+  const needs = neededFor(s);
+  return needs === '—' ? 'optional' : `required for ${needs}`;
 }
 
 /** The content of `templates/env.example`. */
@@ -46,6 +46,14 @@ export function renderEnvExample(): string {
 /** Extra sections appended to docs/configuration.md (runtime settings), supplied by the caller. */
 export interface ConfigDocExtras {
   runtimeSettings?: { key: string; description: string; default: string; category?: string }[];
+}
+
+/** "serve (with STRIPE_API_KEY)": the needs of a setting, including those it has with another. */
+function neededFor(s: EnvSetting): string {
+  const needs: string[] = [...s.requiredFor];
+  if (s.requiredWith)
+    needs.push(...s.requiredWith.for.map((n) => `${n} (with ${s.requiredWith!.key})`));
+  return needs.length === 0 ? '—' : needs.join(', ');
 }
 
 /** The content of `docs/configuration.md`. */
@@ -74,9 +82,7 @@ export function renderConfigurationDoc(extras: ConfigDocExtras = {}): string {
     );
     for (const s of settings) {
       out.push(
-        `| \`${s.key}\` | ${s.description.replace(/\|/g, '\\|')} | ${s.default === undefined ? '—' : `\`${s.default}\``} | ${
-          s.requiredFor.length === 0 ? '—' : s.requiredFor.join(', ')
-        } | ${s.secret ? 'yes' : 'no'} |`,
+        `| \`${s.key}\` | ${s.description.replace(/\|/g, '\\|')} | ${s.default === undefined ? '—' : `\`${s.default}\``} | ${neededFor(s)} | ${s.secret ? 'yes' : 'no'} |`,
       );
     }
     out.push('');
@@ -84,6 +90,20 @@ export function renderConfigurationDoc(extras: ConfigDocExtras = {}): string {
   out.push(
     'Needed for: `serve` = `premiumbot serve`; `webhook` = serve without `--polling`;',
     '`set-webhooks` = `premiumbot set-webhooks`; `telegram`/`stripe` = any command that talks to them.',
+    '',
+    '## Payment rails: Stripe and Telegram Stars',
+    '',
+    'Fans pay with Stripe (cards, in `CURRENCY`), with Telegram Stars (`XTR`), or either; the',
+    'runtime setting `payments.rails` (below) chooses. `STRIPE_*` are optional: without',
+    '`STRIPE_API_KEY` the Stripe rail is off whatever the setting says (the environment is',
+    'checked before the settings table can be read, so the key decides), `serve` starts with no',
+    'Stripe webhook route, and `doctor` reports the Stripe checks as not used. With',
+    '`STRIPE_API_KEY` set, `STRIPE_WEBHOOK_SECRET` is required for `serve`. Telegram Stars',
+    'need no configuration (no payment provider in @BotFather). `payments.rails = auto` (the',
+    'default) offers Stars as soon as an active product has a Stars price (`stars:` in the',
+    'catalog file, `premiumbot_stars` on the Stripe product) and Stripe whenever it is',
+    'configured; `stripe`, `stars` and `both` force a choice (bounded by what is configured).',
+    'See docs/payments.md.',
     '',
   );
   if (extras.runtimeSettings && extras.runtimeSettings.length > 0) {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { MessageCosts, MessageType } from '../core/pricing.js';
+import { RAIL_SETTINGS } from '../core/payments/rails.js';
 import { tierThresholdsAreValid, type TierThresholds } from '../core/tiers.js';
 
 export interface SettingDefinition<S extends z.ZodType = z.ZodType> {
@@ -89,6 +90,11 @@ export const SETTINGS = {
     'Consecutive failed auto-recharge charges after which auto-recharge is turned off.',
   ),
   'receipts.enabled': setting(z.boolean(), true, 'Send the fan a receipt after each payment.'),
+  'payments.rails': setting(
+    z.enum(RAIL_SETTINGS),
+    'auto',
+    'How fans pay: stripe (cards), stars (Telegram Stars), both, or auto — Stars when a product on sale has a Stars price, Stripe when STRIPE_API_KEY is set. Without STRIPE_API_KEY the Stripe rail is off whatever this says.',
+  ),
   'relay.receipts': setting(
     z.boolean(),
     true,

@@ -5,13 +5,19 @@
  */
 import { z } from 'zod';
 import { isSupportedCurrency, parseMoney, unsupportedCurrencyProblem } from './money.js';
+import { STARS_MAX, STARS_MIN, isStarsPrice } from './payments/rails.js';
 import type { Translate } from './templates.js';
 
 /** Kinds of product: message credits, or pass time in seconds. */
 export type ProductType = 'credits' | 'time';
 
 /** Stripe product metadata that marks a premiumbot product. */
-export const CATALOG_METADATA = { type: 'premiumbot_type', amount: 'premiumbot_amount' } as const;
+export const CATALOG_METADATA = {
+  type: 'premiumbot_type',
+  amount: 'premiumbot_amount',
+  /** The product's Telegram Stars price (whole Stars, 1–10,000); absent: not sold for Stars. */
+  stars: 'premiumbot_stars',
+} as const;
 
 /** One wanted product, as the catalog file declares it, with the price in minor units. */
 export interface CatalogItem {
@@ -20,6 +26,8 @@ export interface CatalogItem {
   amount: number;
   priceCents: number;
   currency: string;
+  /** Price in Telegram Stars (`stars:` in the file); null or absent: not sold for Stars. */
+  stars?: number | null;
 }
 
 /** One active Stripe price of a premiumbot product. */
@@ -31,6 +39,8 @@ export interface RemotePrice {
   amount: number;
   priceCents: number;
   currency: string;
+  /** The product's `premiumbot_stars` metadata; null (or absent) when it has none. */
+  stars?: number | null;
 }
 
 /** A premiumbot product on Stripe with its active prices. */
@@ -40,6 +50,8 @@ export interface RemoteProduct {
   type: ProductType;
   amount: number;
   active: boolean;
+  /** `premiumbot_stars` metadata; null (or absent) when it has none. */
+  stars?: number | null;
   prices: { priceId: string; priceCents: number; currency: string }[];
 }
 
@@ -55,6 +67,8 @@ export interface LocalProduct {
   stripePriceId: string | null;
   active: boolean;
   sort: number;
+  /** Price in Telegram Stars; null (or absent in older callers) when not sold for Stars. */
+  stars?: number | null;
 }
 
 /**
@@ -99,6 +113,12 @@ const itemSchema = z
       .string()
       .regex(/^[a-zA-Z]{3}$/, 'currency must be a three-letter ISO code such as usd')
       .optional(),
+    stars: z
+      .number({ message: 'stars must be a whole number of Telegram Stars' })
+      .int('stars must be a whole number of Telegram Stars')
+      .min(STARS_MIN, `stars must be at least ${STARS_MIN}`)
+      .max(STARS_MAX, `stars must be at most ${STARS_MAX} (Telegram's limit per invoice)`)
+      .optional(),
   })
   .strict();
 
@@ -138,6 +158,7 @@ export function parseCatalog(document: unknown, currency: string): CatalogItem[]
     amount: p.amount,
     priceCents: prices[index] as number,
     currency: (p.currency ?? currency).toLowerCase(),
+    ...(p.stars !== undefined ? { stars: p.stars } : {}),
   }));
   const seen = new Map<string, number>();
   items.forEach((item, index) => {
@@ -181,135 +202,30 @@ export function productKey(item: { type: ProductType; amount: number }): string 
 /** Reads premiumbot metadata from a Stripe product; undefined when it is not ours or is malformed. */
 export function readProductMetadata(
   metadata: Record<string, string> | null | undefined,
-): { type: ProductType; amount: number } | undefined {
+): { type: ProductType; amount: number; stars?: number } | undefined {
   const type = metadata?.[CATALOG_METADATA.type];
   const amountText = metadata?.[CATALOG_METADATA.amount];
   if ((type !== 'credits' && type !== 'time') || amountText === undefined) return undefined;
   if (!/^\d{1,9}$/.test(amountText)) return undefined;
   const amount = Number(amountText);
-  return amount > 0 ? { type, amount } : undefined;
+  if (amount <= 0) return undefined;
+  const stars = readStars(metadata?.[CATALOG_METADATA.stars]);
+  return stars === null ? { type, amount } : { type, amount, stars };
 }
 
-/** One change `products sync` makes on Stripe. */
-export type StripeChange =
-  | { kind: 'create-product'; item: CatalogItem }
-  | { kind: 'create-price'; item: CatalogItem; productId: string }
-  | { kind: 'rename-product'; item: CatalogItem; productId: string; from: string }
-  | { kind: 'reactivate-product'; item: CatalogItem; productId: string }
-  | {
-      kind: 'archive-price';
-      productId: string;
-      priceId: string;
-      label: string;
-      priceCents: number;
-      currency: string;
-    }
-  | { kind: 'archive-product'; productId: string; label: string };
-
-/** What sync leaves alone, for the report. */
-export type StripeKept =
-  | { kind: 'unchanged'; item: CatalogItem; productId: string; priceId: string }
-  | {
-      kind: 'extra-price';
-      productId: string;
-      priceId: string;
-      label: string;
-      priceCents: number;
-      currency: string;
-    }
-  | { kind: 'extra-product'; productId: string; label: string };
-
-export interface StripePlan {
-  changes: StripeChange[];
-  kept: StripeKept[];
+/** `premiumbot_stars` as a Stars price; null when absent, empty or not a valid price (1–10,000). */
+export function readStars(text: string | undefined): number | null {
+  if (text === undefined || !/^\d{1,5}$/.test(text.trim())) return null;
+  const stars = Number(text.trim());
+  return isStarsPrice(stars) ? stars : null;
 }
 
-/**
- * Plans the Stripe side of a sync: create what the catalog lists and Stripe lacks, never
- * delete; prices and products that are not in the catalog are archived only when `archive`.
- */
-export function planStripeSync(
-  catalog: readonly CatalogItem[],
-  remote: readonly RemoteProduct[],
-  options: { archive: boolean },
-): StripePlan {
-  const changes: StripeChange[] = [];
-  const kept: StripeKept[] = [];
-  const byKey = new Map<string, RemoteProduct[]>();
-  for (const product of remote) {
-    const list = byKey.get(productKey(product)) ?? [];
-    list.push(product);
-    byKey.set(productKey(product), list);
-  }
-  const wantedKeys = new Set(catalog.map(productKey));
-  for (const item of catalog) {
-    const candidates = byKey.get(productKey(item)) ?? [];
-    // Prefer an active product that already has the wanted price, then any active one.
-    const withPrice = candidates.find((p) =>
-      p.prices.some((pr) => pr.priceCents === item.priceCents && pr.currency === item.currency),
-    );
-    const product = withPrice ?? candidates.find((p) => p.active) ?? candidates[0];
-    if (!product) {
-      changes.push({ kind: 'create-product', item });
-      continue;
-    }
-    if (!product.active)
-      changes.push({ kind: 'reactivate-product', item, productId: product.productId });
-    if (product.label !== item.label) {
-      changes.push({
-        kind: 'rename-product',
-        item,
-        productId: product.productId,
-        from: product.label,
-      });
-    }
-    const price = product.prices.find(
-      (pr) => pr.priceCents === item.priceCents && pr.currency === item.currency,
-    );
-    if (price)
-      kept.push({ kind: 'unchanged', item, productId: product.productId, priceId: price.priceId });
-    else changes.push({ kind: 'create-price', item, productId: product.productId });
-    for (const other of product.prices) {
-      if (other === price) continue;
-      const extra = {
-        productId: product.productId,
-        priceId: other.priceId,
-        label: product.label,
-        priceCents: other.priceCents,
-        currency: other.currency,
-      };
-      if (options.archive) changes.push({ kind: 'archive-price', ...extra });
-      else kept.push({ kind: 'extra-price', ...extra });
-    }
-    for (const duplicate of candidates) {
-      if (duplicate === product || !duplicate.active) continue;
-      reportExtraProduct(duplicate);
-    }
-  }
-  for (const product of remote) {
-    if (wantedKeys.has(productKey(product)) || !product.active) continue;
-    reportExtraProduct(product);
-  }
-  return { changes, kept };
-
-  function reportExtraProduct(product: RemoteProduct): void {
-    if (options.archive) {
-      for (const price of product.prices) {
-        changes.push({
-          kind: 'archive-price',
-          productId: product.productId,
-          priceId: price.priceId,
-          label: product.label,
-          priceCents: price.priceCents,
-          currency: price.currency,
-        });
-      }
-      changes.push({ kind: 'archive-product', productId: product.productId, label: product.label });
-    } else {
-      kept.push({ kind: 'extra-product', productId: product.productId, label: product.label });
-    }
-  }
-}
+export {
+  planStripeSync,
+  type StripeChange,
+  type StripeKept,
+  type StripePlan,
+} from './products/stripe-plan.js';
 
 /** One change the pull makes to the local `products` table. */
 export type LocalChange =
@@ -347,6 +263,7 @@ export function planLocalSync(
     if (row.amount !== price.amount) fields.push('amount');
     if (row.priceCents !== price.priceCents) fields.push('price');
     if (row.currency !== price.currency) fields.push('currency');
+    if ((row.stars ?? null) !== (price.stars ?? null)) fields.push('stars');
     if (row.stripeProductId !== price.productId) fields.push('product');
     if (!row.active) fields.push('active');
     if (row.sort !== sort) fields.push('sort');
@@ -391,6 +308,7 @@ export function activePrices(remote: readonly RemoteProduct[]): RemotePrice[] {
         amount: p.amount,
         priceCents: price.priceCents,
         currency: price.currency,
+        stars: p.stars ?? null,
       })),
     );
 }

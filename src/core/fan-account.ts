@@ -71,6 +71,13 @@ export interface ProductOffer {
   amount: number;
   priceCents: number;
   currency: string;
+  /**
+   * Its Stars price when it is sold for Stars now (per `payments.rails`): the shop shows
+   * "⭐ 250" (`stars:<id>`) next to or instead of the money price.
+   */
+  stars?: number;
+  /** False when it is not sold for money now (the Stripe rail off, or no Stripe price). */
+  money?: boolean;
 }
 
 /** Active products, in display order. */

@@ -5,7 +5,7 @@
  */
 import type { FanAccount, ProductOffer } from './fan-account.js';
 import { cardCallback } from './info-card.js';
-import { formatMoney } from './money.js';
+import { STARS_CURRENCY, formatMoney } from './money.js';
 import type { Translate } from './templates.js';
 
 export interface InlineButton {
@@ -30,24 +30,38 @@ export function startKeyboard(t: Translate): InlineKeyboard {
   return { inline_keyboard: [[{ text: t('start_button'), callback_data: START_CALLBACK }]] };
 }
 
-/** One buy button per product (`limit` keeps quick-buy rows short). */
+/** Callback data of a product's Telegram Stars button (the payments feature answers it). */
+export function starsCallback(productId: number): string {
+  return `stars:${productId}`;
+}
+
+/**
+ * One row per product (`limit` keeps quick-buy rows short): "10 credits — $5.00" and, when
+ * it is sold for Stars, "⭐ 250" next to it — or "10 credits — ⭐ 250" alone when it is
+ * sold for Stars only.
+ */
 export function productKeyboard(
   products: readonly ProductOffer[],
   t: Translate,
   limit = products.length,
 ): InlineKeyboard | undefined {
   if (products.length === 0) return undefined;
-  return {
-    inline_keyboard: products.slice(0, limit).map((p) => [
-      {
-        text: t('products.item', {
-          label: p.label,
-          price: formatMoney(p.priceCents, p.currency, t.locale),
-        }).slice(0, 64),
-        callback_data: buyCallback(p.id),
-      },
-    ]),
-  };
+  return { inline_keyboard: products.slice(0, limit).map((p) => productRow(p, t)) };
+}
+
+function productRow(p: ProductOffer, t: Translate): InlineButton[] {
+  const item = (price: string) => t('products.item', { label: p.label, price }).slice(0, 64);
+  const row: InlineButton[] = [];
+  const stars = p.stars === undefined ? null : formatMoney(p.stars, STARS_CURRENCY, t.locale);
+  if (p.money !== false) {
+    const price = formatMoney(p.priceCents, p.currency, t.locale);
+    row.push({ text: item(price), callback_data: buyCallback(p.id) });
+  }
+  if (stars !== null) {
+    const text = row.length > 0 ? t('payment.stars.button', { price: stars }) : item(stars);
+    row.push({ text, callback_data: starsCallback(p.id) });
+  }
+  return row;
 }
 
 /** The fan card's quick actions. */

@@ -38,10 +38,16 @@ export function unsupportedCurrencyProblem(currency: string): string {
   );
 }
 
+/**
+ * Telegram Stars (`XTR`): whole Stars, no minor unit. Not a currency Stripe charges in
+ * (`isSupportedCurrency` is false), so CURRENCY and catalog `currency` can never be it.
+ */
+export const STARS_CURRENCY = 'xtr';
+
 /** Digits after the decimal point in the currency's minor unit: 0, 2 or 3. */
 export function currencyExponent(currency: string): 0 | 2 | 3 {
   const code = currency.toLowerCase();
-  if (ZERO_DECIMAL.has(code)) return 0;
+  if (ZERO_DECIMAL.has(code) || code === STARS_CURRENCY) return 0;
   if (THREE_DECIMAL.has(code)) return 3;
   return 2;
 }
@@ -99,6 +105,10 @@ export function formatMoney(
   locale: string | null | undefined,
 ): string {
   const exponent = currencyExponent(currency);
+  if (currency.toLowerCase() === STARS_CURRENCY) {
+    // Intl knows no symbol for Stars: "⭐ 250", "⭐ 1,000" (digits grouped in the locale).
+    return `⭐ ${new Intl.NumberFormat(localeFor(locale)).format(Math.trunc(minor))}`;
+  }
   const format = new Intl.NumberFormat(localeFor(locale), {
     style: 'currency',
     currency: currency.toUpperCase(),

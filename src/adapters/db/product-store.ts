@@ -46,6 +46,7 @@ interface ProductRow {
   stripe_price_id: string | null;
   active: unknown;
   sort: number;
+  stars?: unknown;
 }
 
 function fromRow(row: ProductRow): LocalProduct {
@@ -60,6 +61,7 @@ function fromRow(row: ProductRow): LocalProduct {
     stripePriceId: row.stripe_price_id,
     active: toBool(row.active),
     sort: toInt(row.sort),
+    stars: row.stars === null || row.stars === undefined ? null : toInt(row.stars),
   };
 }
 
@@ -93,6 +95,7 @@ export function createProductStore(db: Knex): ProductStore {
             currency: change.price.currency,
             stripe_product_id: change.price.productId,
             stripe_price_id: change.price.priceId,
+            stars: change.price.stars ?? null,
             active: true,
             sort: change.sort,
             updated_at: now,
@@ -132,6 +135,7 @@ export function createProductStore(db: Knex): ProductStore {
           currency: item.currency,
           stripe_product_id: ids.productId,
           stripe_price_id: ids.priceId,
+          stars: item.stars ?? null,
           active: true,
           sort: toInt(last?.sort) + 10,
           created_at: now,

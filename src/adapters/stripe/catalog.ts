@@ -7,7 +7,12 @@ import { readProductMetadata, type RemoteProduct, type StripeChange } from '../.
 import { installOf, isForeignInstall } from '../../core/payments/install.js';
 import type { StripeClient } from './client.js';
 import { stripeFailure } from './errors.js';
-import { createStripeProduct, setStripePriceActive, setStripeProductActive } from './products.js';
+import {
+  createStripeProduct,
+  setStripePriceActive,
+  setStripeProductActive,
+  setStripeProductStars,
+} from './products.js';
 
 /**
  * Every premiumbot product (active or archived) with its active one-time prices. With
@@ -39,6 +44,7 @@ export async function fetchRemoteCatalog(
         type: meta.type,
         amount: meta.amount,
         active: product.active,
+        stars: meta.stars ?? null,
         prices,
       });
     }
@@ -81,6 +87,9 @@ export async function applyStripeChange(
         return undefined;
       case 'reactivate-product':
         await setStripeProductActive(stripe, change.productId, true);
+        return undefined;
+      case 'set-stars':
+        await setStripeProductStars(stripe, change.productId, change.item.stars ?? null);
         return undefined;
       case 'archive-price':
         await setStripePriceActive(stripe, change.priceId, false);

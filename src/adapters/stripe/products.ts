@@ -1,6 +1,7 @@
 /**
  * Premiumbot products on Stripe: one product per catalog item, carrying `premiumbot_type`
- * and `premiumbot_amount` metadata (what `products sync` pulls), with a one-time default
+ * and `premiumbot_amount` metadata (what `products sync` pulls) and, when it is sold for
+ * Telegram Stars too, `premiumbot_stars`, with a one-time default
  * price. The one place that creates them, for `products sync` and for `/products`.
  */
 import { CATALOG_METADATA, type CatalogItem } from '../../core/catalog.js';
@@ -32,6 +33,7 @@ export async function createStripeProduct(
         metadata: {
           [CATALOG_METADATA.type]: item.type,
           [CATALOG_METADATA.amount]: String(item.amount),
+          ...(item.stars != null ? { [CATALOG_METADATA.stars]: String(item.stars) } : {}),
           ...(options.installId ? { [INSTALL_METADATA_KEY]: options.installId } : {}),
         },
         default_price_data: { currency: item.currency, unit_amount: item.priceCents },
@@ -56,6 +58,21 @@ export async function setStripeProductActive(
     await stripe.products.update(productId, { active });
   } catch (cause) {
     throw stripeFailure(active ? 'reactivate product' : 'archive product', cause);
+  }
+}
+
+/** Sets the product's Stars price (`premiumbot_stars`); null removes it (Stripe unsets ''). */
+export async function setStripeProductStars(
+  stripe: StripeClient,
+  productId: string,
+  stars: number | null,
+): Promise<void> {
+  try {
+    await stripe.products.update(productId, {
+      metadata: { [CATALOG_METADATA.stars]: stars === null ? '' : String(stars) },
+    });
+  } catch (cause) {
+    throw stripeFailure('set the Stars price', cause);
   }
 }
 

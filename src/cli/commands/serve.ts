@@ -47,9 +47,11 @@ export const serveCommand: CommandModule = {
             tuning,
             scheduleJobs: true,
             metricsToken: config.metricsToken,
-            payments: config.stripeApiKey
-              ? { stripe: stripeClient(config), webhookSecrets: config.stripeWebhookSecrets }
-              : undefined,
+            // Always wired: Telegram Stars need no configuration; Stripe runs when its key is set.
+            payments: {
+              stripe: config.stripeApiKey ? stripeClient(config) : undefined,
+              webhookSecrets: config.stripeWebhookSecrets,
+            },
             fan: {
               currency: config.currency,
               lowBalanceThreshold: config.lowCreditAlertThreshold,

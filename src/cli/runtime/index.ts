@@ -49,6 +49,7 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
     logger,
     lowBalanceThreshold: options.fan?.lowBalanceThreshold,
     settingsTtlMs: options.fan?.settingsTtlMs,
+    payments: options.payments ? { stripe: options.payments.stripe !== undefined } : undefined,
   });
 
   // The worker is built after the services that enqueue; until then there is nothing to wake.
@@ -176,7 +177,7 @@ async function paymentsAndFanSide(context: TelegramContext, sender: TelegramSend
   return { payments, fan };
 }
 
-/** Payments over the runtime's stores, when Stripe is configured. */
+/** Payments over the runtime's stores, when payments are wired (Stripe and/or Stars). */
 async function paymentsOf(
   context: TelegramContext,
   templates: MessageCatalog,
@@ -201,6 +202,7 @@ async function paymentsOf(
       currency: options.fan?.currency,
       installId,
       onFansChanged,
+      rails: stores.paymentRails,
     },
     options.payments,
   );

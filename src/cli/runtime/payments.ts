@@ -1,7 +1,9 @@
 /**
  * Composition of payments: the payment store (db), the Stripe gateway and webhook (stripe),
  * the rules (core) and the webhook route (http). Wiring only. Used by `serve` and by
- * `payments reconcile`.
+ * `payments reconcile`. Without a Stripe client (STRIPE_API_KEY unset) only the Telegram
+ * Stars rail runs: no Stripe webhook route (POST /stripe-webhook answers 404), and the
+ * card-only commands answer that cards are not taken (`commands/stripe-off.ts`).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyPluginAsync } from 'fastify';
@@ -22,7 +24,9 @@ import type { SpendObserver } from '../../core/balance.js';
 import type { PaymentRefunds } from '../../core/fan-admin.js';
 import type { Logger } from '../../core/logger.js';
 import type { MessageCatalog } from '../../core/templates.js';
-import type { PaymentSettings } from '../../core/payments/ports.js';
+import { ErrorCodes, PremiumbotError } from '../../core/errors.js';
+import type { PaymentGateway, PaymentSettings } from '../../core/payments/ports.js';
+import type { PaymentRails, RailProduct } from '../../core/payments/rails.js';
 import { withChargeLookup } from '../../core/payments/charge-lookup.js';
 import { createPaymentProcessor, type PaymentProcessor } from '../../core/payments/processor.js';
 import {
@@ -35,7 +39,8 @@ import {
 const STRIPE_RETRY_DELAYS_MS: readonly number[] = [2_000, 10_000, 60_000];
 
 export interface PaymentsOptions {
-  stripe: StripeClient;
+  /** Absent: the Stripe rail is off (Telegram Stars only). */
+  stripe?: StripeClient;
   /** STRIPE_WEBHOOK_SECRET, split on commas. */
   webhookSecrets: readonly string[];
   /** Milliseconds clock for signature checks (tests running the simulator's clock). */
@@ -66,6 +71,8 @@ export interface PaymentsContext {
   currency?: string;
   /** This install's id (`ensureInstallId`): Stripe metadata, idempotency keys, foreign events. */
   installId: string;
+  /** The rails in force for the products on sale (the runtime's, shared with the shop). */
+  rails?: (products: readonly RailProduct[]) => Promise<PaymentRails>;
 }
 
 /** The settings the payment rules read, from the settings table. */
@@ -83,7 +90,7 @@ export function paymentSettings(settings: SettingsStore): PaymentSettings {
  */
 export function buildPaymentProcessor(
   context: PaymentsContext,
-  stripe: StripeClient,
+  stripe: StripeClient | undefined,
 ): {
   store: DbPaymentStore;
   processor: PaymentProcessor;
@@ -107,7 +114,8 @@ export function buildPaymentProcessor(
     installId: context.installId,
     onFansChanged: context.onFansChanged,
   });
-  const processor = withChargeLookup(core, createStripeGateway(stripe), logger);
+  // Refund and dispute events read their charge from Stripe; Stars payments need nothing more.
+  const processor = stripe ? withChargeLookup(core, createStripeGateway(stripe), logger) : core;
   const handlePayload = createStripeEventApplier({ processor, logger, onProcessed: context.wake });
   return { store, processor, handlePayload };
 }
@@ -115,6 +123,7 @@ export function buildPaymentProcessor(
 export interface Payments {
   service: PaymentCommands;
   processor: PaymentProcessor;
+  /** POST /stripe-webhook; without Stripe, no route at all (Stripe would get a 404). */
   route: FastifyPluginAsync;
   /** Parses and applies a verified webhook payload (what the webhook calls after the signature). */
   handlePayload: ApplyStripePayload;
@@ -131,9 +140,13 @@ export function buildPayments(
 ): Payments {
   const { store, processor, handlePayload } = buildPaymentProcessor(context, options.stripe);
   const logger = context.logger.child({ component: 'payments' });
+  const stripe = options.stripe;
+  const rails = context.rails;
   const service = createPaymentService({
     store,
-    gateway: createStripeGateway(options.stripe),
+    gateway: stripe ? createStripeGateway(stripe) : noStripeGateway(),
+    processor,
+    ...(rails ? { rails: async () => rails(await store.activeProducts()) } : {}),
     botUsername: context.botUsername,
     logger,
     onEnqueued: context.wake,
@@ -144,17 +157,42 @@ export function buildPayments(
       wait: options.wait ?? ((ms) => sleep(ms).then(() => undefined)),
     },
   });
-  const webhook = createStripeWebhook({
-    secrets: options.webhookSecrets,
-    now: options.now,
-    applyPayload: handlePayload,
-  });
+  const webhook = stripe
+    ? createStripeWebhook({
+        secrets: options.webhookSecrets,
+        now: options.now,
+        applyPayload: handlePayload,
+      })
+    : undefined;
   return {
     service,
     processor,
     handlePayload,
-    route: stripeWebhookRoute(webhook, logger),
+    route: webhook ? stripeWebhookRoute(webhook, logger) : async () => {},
     spendObserver: rechargeOnSpend(service, logger),
-    refunds: createStripeRefunds(options.stripe, context.installId),
+    refunds: stripe ? createStripeRefunds(stripe, context.installId) : noStripeRefunds(),
   };
+}
+
+/** Stripe off: never called (every card path checks the rails first); says so if it is. */
+function stripeOffError(): PremiumbotError {
+  return new PremiumbotError(ErrorCodes.config, 'Stripe is not configured (STRIPE_API_KEY unset)', {
+    hint: 'Set STRIPE_API_KEY and STRIPE_WEBHOOK_SECRET to take cards, or sell with Telegram Stars only.',
+  });
+}
+
+function noStripeGateway(): PaymentGateway {
+  const off = () => Promise.reject(stripeOffError());
+  return {
+    createCustomer: off,
+    createCheckout: off,
+    expireCheckout: off,
+    portalUrl: off,
+    chargeOffSession: off,
+    retrieveCharge: off,
+  };
+}
+
+function noStripeRefunds(): PaymentRefunds {
+  return { refund: () => Promise.reject(stripeOffError()) };
 }

@@ -23,6 +23,7 @@ import { createUserSearchStore } from '../../adapters/db/user-search-store.js';
 import { createSettingsStore } from '../../config/settings-store.js';
 import { messageCosts } from '../../config/settings.js';
 import type { Logger } from '../../core/logger.js';
+import { railsFor, type PaymentRails, type RailProduct } from '../../core/payments/rails.js';
 import type { RelaySettings } from '../../core/relay/ports.js';
 
 export interface StoreOptions {
@@ -31,6 +32,8 @@ export interface StoreOptions {
   /** LOW_CREDIT_ALERT_THRESHOLD: the default of `low_balance.threshold`. */
   lowBalanceThreshold?: number;
   settingsTtlMs?: number;
+  /** Payments are wired (Stripe and/or Stars); `stripe`: STRIPE_API_KEY is set. */
+  payments?: { stripe: boolean };
 }
 
 export function buildStores(db: Db, options: StoreOptions) {
@@ -43,8 +46,15 @@ export function buildStores(db: Db, options: StoreOptions) {
   });
   const ledger = createLedgerStore(db);
   const outbox = createOutboxStore(db);
+  const wired = options.payments;
+  /** The rails in force for the products on sale (`payments.rails`, bounded by configuration). */
+  const paymentRails = wired
+    ? async (products: readonly RailProduct[]): Promise<PaymentRails> =>
+        railsFor(await settings.get('payments.rails'), wired.stripe, products)
+    : undefined;
   return {
     settings,
+    paymentRails,
     /** The settings the relay reads, in core's terms. */
     async relaySettings(): Promise<RelaySettings> {
       const all = await settings.getAll();
@@ -69,7 +79,7 @@ export function buildStores(db: Db, options: StoreOptions) {
     undelivered: createUndeliveredStore(db, { ledger }),
     passNoticeStore: createPassNoticeStore(db, outbox),
     lostSales: createLostSalesStore(db),
-    products: createProductCatalog(db),
+    products: createProductCatalog(db, { rails: paymentRails }),
     links: createMessageLinkStore(db),
     /** The admin panel's menus and the audit log every admin action is recorded in. */
     panelMenus: createPanelMenuStore(db),

@@ -14,7 +14,7 @@ import {
   type StripeChange,
   type StripePlan,
 } from '../../core/catalog.js';
-import { formatMoney } from '../../core/money.js';
+import { STARS_CURRENCY, formatMoney } from '../../core/money.js';
 import { keepLocalOrder } from '../../core/products/order.js';
 import { withProgress } from '../progress.js';
 import type { Output } from '../ui.js';
@@ -39,6 +39,11 @@ function formatPrice(minor: number, currency: string): string {
   return formatMoney(minor, currency, 'en');
 }
 
+/** "⭐ 250", or "none" for a product not sold for Stars. */
+function starsText(stars: number | null): string {
+  return stars === null ? 'none' : formatMoney(stars, STARS_CURRENCY, 'en');
+}
+
 function describeStripeChange(change: StripeChange): string {
   switch (change.kind) {
     case 'create-product':
@@ -49,6 +54,8 @@ function describeStripeChange(change: StripeChange): string {
       return `~ rename "${change.from}" to "${change.item.label}" (${change.productId})`;
     case 'reactivate-product':
       return `~ reactivate archived product "${change.item.label}" (${change.productId})`;
+    case 'set-stars':
+      return `~ Stars price of "${change.item.label}": ${starsText(change.from)} → ${starsText(change.item.stars ?? null)} (${change.productId})`;
     case 'archive-price':
       return `- archive price ${formatPrice(change.priceCents, change.currency)} of "${change.label}" (${change.priceId})`;
     case 'archive-product':
@@ -73,7 +80,8 @@ function describeLocalChange(change: LocalChange): string {
   if (change.kind === 'deactivate')
     return `- deactivate "${change.label}" (no longer an active price on Stripe)`;
   const p = change.price;
-  const what = `"${p.label}" (${describeAmount(p.type, p.amount)}, ${formatPrice(p.priceCents, p.currency)}, ${p.priceId})`;
+  const stars = p.stars != null ? `, ${starsText(p.stars)}` : '';
+  const what = `"${p.label}" (${describeAmount(p.type, p.amount)}, ${formatPrice(p.priceCents, p.currency)}${stars}, ${p.priceId})`;
   return change.kind === 'insert'
     ? `+ add ${what}`
     : `~ update ${what}: ${change.fields.join(', ')}`;

@@ -3,8 +3,11 @@
  * validated at the edge (src/adapters/stripe/events.ts) before they get here.
  */
 
-/** Where a payment was started. Checkout payments are fulfilled from Checkout events only. */
-export type PaymentSource = 'checkout' | 'quick_buy' | 'auto_recharge';
+/**
+ * Where a payment was started. Checkout payments are fulfilled from Checkout events only;
+ * `stars` payments (Telegram Stars invoices) from Telegram's `successful_payment` only.
+ */
+export type PaymentSource = 'checkout' | 'quick_buy' | 'auto_recharge' | 'stars';
 
 /** What premiumbot writes into Stripe metadata, read back from events. */
 export interface PurchaseMetadata {
@@ -96,8 +99,31 @@ export interface PaymentMethodFacts {
   last4: string | null;
 }
 
-/** A Stripe event reduced to what the rules need. */
+/** A Telegram `successful_payment` in Stars, reduced to what the rules need. */
+export interface StarsPaymentFacts {
+  fanId: number;
+  /** `telegram_payment_charge_id`: what the grant is keyed on (and a Stars refund names). */
+  chargeId: string;
+  /** Stars paid (`total_amount`, XTR has no minor unit). */
+  stars: number;
+  /** Our invoice payload, decoded; null when it is not one of ours. */
+  invoice: StarsInvoicePayload | null;
+}
+
+/** What a Stars invoice carries in its payload (see `stars.ts`). */
+export interface StarsInvoicePayload {
+  /** Our `transactions` row, created before the invoice was sent. */
+  paymentId: number;
+  productId: number;
+  productType: 'credits' | 'time';
+  productAmount: number;
+  /** The Stars price the invoice was made for. */
+  stars: number;
+}
+
+/** A payment event (Stripe's, or Telegram's for Stars) reduced to what the rules need. */
 export type PaymentEvent =
+  | { kind: 'stars.paid'; payment: StarsPaymentFacts }
   | { kind: 'checkout.completed'; session: CheckoutSessionFacts }
   | { kind: 'checkout.async_succeeded'; session: CheckoutSessionFacts }
   | { kind: 'checkout.async_failed'; session: CheckoutSessionFacts }

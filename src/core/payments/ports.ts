@@ -85,6 +85,8 @@ export interface PaymentFan extends FanProfile {
   seconds: number;
   debt: number;
   isFrozen: boolean;
+  /** Banned by the team (`users.is_banned`): refused at a Stars pre-checkout. */
+  isBanned?: boolean;
   tier: string;
   totalSpentCents: number;
 }

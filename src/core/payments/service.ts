@@ -18,11 +18,23 @@ import { billing } from './commands/billing.js';
 import { buy, buyMenu } from './commands/checkout.js';
 import type { CommandContext, CommandResult, StripeRetry } from './commands/context.js';
 import { cancelQuickBuy, confirmQuickBuy, quickBuy } from './commands/quick-buy.js';
+import {
+  answerPreCheckout,
+  buyWithStars,
+  type PreCheckoutAnswer,
+  type PreCheckoutQuery,
+} from './commands/stars.js';
+import { stripeOff } from './commands/stripe-off.js';
+import type { StarsPaymentFacts } from './events.js';
 import type { PaymentGateway, PaymentStore } from './ports.js';
+import type { PaymentProcessor } from './processor.js';
+import { starsReceivedEvent } from './stars.js';
+import { railsFor, type PaymentRails } from './rails.js';
 
 export type { AutoRechargeAction } from './commands/auto-recharge-menu.js';
 export { rechargeOnSpend } from './commands/auto-recharge.js';
 export type { CommandResult } from './commands/context.js';
+export type { PreCheckoutAnswer, PreCheckoutQuery, StarsInvoice } from './commands/stars.js';
 export { renderReply } from './commands/reply.js';
 
 /** The payment commands the Telegram feature calls. */
@@ -35,6 +47,16 @@ export interface PaymentCommands {
   billing(fan: FanProfile): Promise<CommandResult>;
   autoRechargeMenu(fan: FanProfile): Promise<CommandResult>;
   autoRecharge(fan: FanProfile, action: AutoRechargeAction): Promise<CommandResult>;
+  /** A `stars:<id>` button: a Telegram Stars invoice for the product. */
+  buyWithStars(fan: FanProfile, productId: number): Promise<CommandResult>;
+  /** A pre_checkout_query: ok, or why not (answered within Telegram's 10 s; DB reads only). */
+  preCheckout(query: PreCheckoutQuery): Promise<PreCheckoutAnswer>;
+  /**
+   * A `successful_payment` in Stars: applied by the payment processor (the same as Stripe's
+   * events), once per Telegram charge. Throws when it could not be applied (the update is
+   * then not marked processed, and Telegram's redelivery applies it).
+   */
+  starsPaid(payment: StarsPaymentFacts): Promise<void>;
   /** The hook called after a spend commits: starts one off-session charge per threshold crossing. */
   onCreditsSpent(fanId: number, before: number, after: number): Promise<void>;
 }
@@ -54,6 +76,13 @@ export interface PaymentServiceDeps<Tx> {
   installId: string;
   /** Backoff for an auto-recharge charge that never reached Stripe (none when absent). */
   retry?: StripeRetry;
+  /**
+   * The rails in force (`payments.rails` bounded by configuration); without it, Stripe only
+   * plus Stars as soon as a product on sale has a Stars price (`auto`).
+   */
+  rails?: () => Promise<PaymentRails>;
+  /** The payment processor (Stars payments enter it like Stripe events). */
+  processor?: PaymentProcessor;
 }
 
 /** The payment commands over their ports. */
@@ -68,16 +97,32 @@ export function createPaymentService<Tx>(deps: PaymentServiceDeps<Tx>): PaymentC
     templates: deps.templates,
     installId: deps.installId,
     retry: deps.retry,
+    rails: deps.rails ?? (async () => railsFor('auto', true, await deps.store.activeProducts())),
   };
+  // Card-only commands answer "pay with Stars" when the Stripe rail is off.
+  const withStripe =
+    <A extends unknown[]>(run: (fan: FanProfile, ...args: A) => Promise<CommandResult>) =>
+    async (fan: FanProfile, ...args: A): Promise<CommandResult> =>
+      (await ctx.rails()).stripe ? run(fan, ...args) : stripeOff(ctx, fan);
   return {
     buyMenu: (fan) => buyMenu(ctx, fan),
     buy: (fan, productId) => buy(ctx, fan, productId),
     quickBuy: (fan, amount) => quickBuy(ctx, fan, amount),
-    confirmQuickBuy: (fan, paymentId) => confirmQuickBuy(ctx, fan, paymentId),
+    confirmQuickBuy: withStripe((fan, paymentId: number) => confirmQuickBuy(ctx, fan, paymentId)),
     cancelQuickBuy: (fan, paymentId) => cancelQuickBuy(ctx, fan, paymentId),
-    billing: (fan) => billing(ctx, fan),
-    autoRechargeMenu: (fan) => autoRechargeMenu(ctx, fan),
-    autoRecharge: (fan, action) => autoRecharge(ctx, fan, action),
-    onCreditsSpent: (fanId, before, after) => rechargeAfterSpend(ctx, fanId, before, after),
+    billing: withStripe((fan) => billing(ctx, fan)),
+    autoRechargeMenu: withStripe((fan) => autoRechargeMenu(ctx, fan)),
+    autoRecharge: withStripe((fan, action: AutoRechargeAction) => autoRecharge(ctx, fan, action)),
+    buyWithStars: (fan, productId) => buyWithStars(ctx, fan, productId),
+    preCheckout: (query) => answerPreCheckout(ctx, query),
+    async starsPaid(payment) {
+      if (!deps.processor) throw new Error('Stars payment received without a payment processor');
+      const now = Math.floor(ctx.now().getTime() / 1000);
+      await deps.processor.process(starsReceivedEvent(payment, now));
+    },
+    async onCreditsSpent(fanId, before, after) {
+      // No card to charge without the Stripe rail.
+      if ((await ctx.rails()).stripe) await rechargeAfterSpend(ctx, fanId, before, after);
+    },
   };
 }

@@ -168,6 +168,7 @@ const SOURCE_KEYS: Record<PaymentSource, string> = {
   checkout: 'payment.source.checkout',
   quick_buy: 'payment.source.quick_buy',
   auto_recharge: 'payment.source.auto_recharge',
+  stars: 'payment.source.stars',
 };
 
 /** The team's notes and alerts about payments; `t` translates into the admin language. */
@@ -224,6 +225,12 @@ export const teamTexts = {
       amount: moneyOf(t, money),
       time: describeAmount('time', removed, t),
       used: describeAmount('time', used, t),
+    }),
+  starsUnknown: (t: Translate, fan: string, stars: number, chargeId: string) =>
+    t('payment.note.stars_unknown', {
+      fan,
+      amount: moneyOf(t, { amountCents: stars, currency: 'xtr' }),
+      charge: chargeId,
     }),
   foreignCharge: (t: Translate, what: 'refund' | 'dispute', chargeId: string, money: MoneyView) =>
     t(what === 'refund' ? 'payment.note.foreign_refund' : 'payment.note.foreign_dispute', {

@@ -109,6 +109,7 @@ export function toFanAccount(row: Record<string, unknown>): PaymentFan {
     seconds: toInt(row.time_credits_seconds),
     debt: toInt(row.credit_debt),
     isFrozen: toBool(row.is_frozen),
+    isBanned: toBool(row.is_banned),
     tier: row.tier as string,
     totalSpentCents: toInt(row.total_spent_cents),
   };
@@ -126,6 +127,7 @@ export function toProduct(row: Record<string, unknown>): LocalProduct {
     stripePriceId: (row.stripe_price_id as string | null) ?? null,
     active: toBool(row.active),
     sort: toInt(row.sort),
+    stars: row.stars === null || row.stars === undefined ? null : toInt(row.stars),
   };
 }
 

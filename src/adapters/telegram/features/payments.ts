@@ -1,5 +1,6 @@
 /**
- * Payments in the fan's private chat: `buy:<productId>` buttons (Checkout), /buy<N>
+ * Payments in the fan's private chat: `buy:<productId>` buttons (Checkout), `stars:<productId>`
+ * buttons and Telegram Stars' pre-checkout and payments (`stars.ts`), /buy<N>
  * quick-buy with its one-tap confirmation (`qb:` / `qbx:`), /billing (portal) and
  * /autorecharge with its buttons (`ar:…`). Registered before the fan side's
  * fallback, so it answers first; bare /buy (the product list) is left to `start`.
@@ -17,6 +18,7 @@ import { commandOf } from '../../../core/relay/message-kind.js';
 import { PRIORITY } from '../../../core/traffic/outbox.js';
 import type { BotDeps, Feature } from '../bot-deps.js';
 import { profileOf } from '../fan-texts.js';
+import { registerStars, sendInvoiceOf } from './stars.js';
 
 async function answer(ctx: Context, deps: BotDeps, toast?: string): Promise<void> {
   const query = ctx.callbackQuery;
@@ -85,6 +87,7 @@ export const paymentsFeature: Feature = {
         const match = pattern.exec((ctx.callbackQuery as { data?: string }).data ?? '')!;
         const result = await run(profileOf(ctx.from!), match);
         await answer(ctx, deps, result.toast);
+        await sendInvoiceOf(ctx, deps, result);
         if (!result.reply) return;
         if (mode === 'edit') await editMenu(ctx, deps, result.reply);
         else await sendReply(ctx, deps, result.reply);
@@ -92,6 +95,7 @@ export const paymentsFeature: Feature = {
     };
 
     onButton(/^buy:(\d+)$/, (fan, m) => payments.buy(fan, Number(m[1])));
+    onButton(/^stars:(\d+)$/, (fan, m) => payments.buyWithStars(fan, Number(m[1])));
     onButton(/^qb:(\d+)$/, (fan, m) => payments.confirmQuickBuy(fan, Number(m[1])));
     onButton(/^qbx:(\d+)$/, (fan, m) => payments.cancelQuickBuy(fan, Number(m[1])));
     onButton(
@@ -121,7 +125,9 @@ export const paymentsFeature: Feature = {
       else if (command === 'billing') result = await payments.billing(fan);
       else if (command === 'autorecharge') result = await payments.autoRechargeMenu(fan);
       else return next();
+      await sendInvoiceOf(ctx, deps, result);
       if (result.reply) await sendReply(ctx, deps, result.reply);
     });
+    registerStars(bot, deps, payments);
   },
 };

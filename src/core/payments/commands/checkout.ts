@@ -14,33 +14,39 @@ import {
   fanText,
   frozenReply,
   priceOf,
-  productButtonText,
+  productButtons,
   purchaseMetadata,
 } from './context.js';
+import { starsInvoice, starsProduct } from './stars.js';
 import type { CommandContext, CommandResult } from './context.js';
 
-/** "Choose a package:" with one button per product on sale. */
+/** "Choose a package:" with one row per product on sale: "$5.00" and/or "⭐ 250" (per rails). */
 export async function buyMenu<Tx>(
   ctx: CommandContext<Tx>,
   fan: FanProfile,
 ): Promise<CommandResult> {
   const t = fanText(ctx, fan);
-  const products = (await ctx.store.activeProducts()).filter((p) => p.stripePriceId);
-  if (products.length === 0) return { reply: { text: t('payment.nothing_on_sale') } };
-  const buttons: ReplyButton[][] = products.map((p) => [
-    { text: productButtonText(t, p), callbackData: `buy:${p.id}` },
-  ]);
+  const rails = await ctx.rails();
+  const buttons: ReplyButton[][] = (await ctx.store.activeProducts())
+    .map((p) => productButtons(t, p, rails))
+    .filter((row) => row.length > 0);
+  if (buttons.length === 0) return { reply: { text: t('payment.nothing_on_sale') } };
   return { reply: { text: t('payment.buy.title'), buttons } };
 }
 
-/** A product button: its Checkout link, or the menu again when it is no longer on sale. */
+/**
+ * A product button: its Checkout link, or the menu again when it is no longer on sale. With
+ * the Stripe rail off (a menu sent before), a product sold for Stars gets its invoice.
+ */
 export async function buy<Tx>(
   ctx: CommandContext<Tx>,
   fan: FanProfile,
   productId: number,
 ): Promise<CommandResult> {
-  const product = await activeProduct(ctx, productId);
+  const product = (await ctx.rails()).stripe ? await activeProduct(ctx, productId) : null;
   if (!product) {
+    const forStars = await starsProduct(ctx, productId);
+    if (forStars) return starsInvoice(ctx, fan, forStars);
     const menu = await buyMenu(ctx, fan);
     return { toast: fanText(ctx, fan)('payment.package_unavailable'), reply: menu.reply };
   }

@@ -11,12 +11,18 @@ import type { MessageCatalog, Translate } from '../../templates.js';
 import type { PurchaseMetadata } from '../events.js';
 import { INSTALL_METADATA_KEY } from '../install.js';
 import { encodePurchase } from '../metadata.js';
-import type { PaymentFan, FanReply, PaymentGateway, PaymentStore } from '../ports.js';
+import type { PaymentFan, FanReply, ReplyButton, PaymentGateway, PaymentStore } from '../ports.js';
+import { productRails, type PaymentRails } from '../rails.js';
+import type { StarsInvoice } from './stars.js';
 
-/** A command's answer: a message for the fan and/or a short toast for a pressed button. */
+/**
+ * A command's answer: a message for the fan, a short toast for a pressed button, and/or a
+ * Telegram Stars invoice to send.
+ */
 export interface CommandResult {
   reply?: FanReply;
   toast?: string;
+  invoice?: StarsInvoice;
 }
 
 export interface CommandContext<Tx> {
@@ -34,6 +40,8 @@ export interface CommandContext<Tx> {
   installId: string;
   /** Backoff for an auto-recharge charge that never reached Stripe (none when absent). */
   retry?: StripeRetry;
+  /** The rails in force now (`payments.rails`, bounded by what is configured). */
+  rails(): Promise<PaymentRails>;
 }
 
 /** Delays between retries of a Stripe call that never got an answer, and how to wait. */
@@ -101,4 +109,38 @@ export async function activeProduct<Tx>(
 ): Promise<LocalProduct | null> {
   const product = await ctx.store.product(productId);
   return product && product.active && product.stripePriceId ? product : null;
+}
+
+/** "⭐ 250": a product's Stars button (`stars:<id>`). */
+export function starsButton(t: Translate, product: LocalProduct): ReplyButton {
+  return {
+    text: t('payment.stars.button', { price: formatMoney(product.stars!, 'xtr', t.locale) }),
+    callbackData: `stars:${product.id}`,
+  };
+}
+
+/** The buttons of one product under `rails`: money (Stripe) and/or "⭐ 250" (Stars). */
+export function productButtons(
+  t: Translate,
+  product: LocalProduct,
+  rails: PaymentRails,
+): ReplyButton[] {
+  const on = productRails(product, rails);
+  const row: ReplyButton[] = [];
+  if (on.stripe)
+    row.push({ text: productButtonText(t, product), callbackData: `buy:${product.id}` });
+  if (on.stars) {
+    row.push(
+      on.stripe
+        ? starsButton(t, product)
+        : {
+            text: t('payment.product_button', {
+              label: product.label,
+              price: formatMoney(product.stars!, 'xtr', t.locale),
+            }),
+            callbackData: `stars:${product.id}`,
+          },
+    );
+  }
+  return row;
 }

@@ -10,14 +10,10 @@ import { describeAmount } from '../../catalog.js';
 import { cardName } from '../texts.js';
 import { checkout, confirmOnSession } from './checkout.js';
 import { rowKeyParts } from '../install.js';
-import {
-  account,
-  activeProduct,
-  creditPackages,
-  fanText,
-  frozenReply,
-  priceOf,
-} from './context.js';
+import { account, activeProduct, fanText, frozenReply, priceOf, starsButton } from './context.js';
+import type { LocalProduct } from '../../catalog.js';
+import { productRails } from '../rails.js';
+import { starsInvoice } from './stars.js';
 import type { CommandContext, CommandResult } from './context.js';
 import { chargeSavedCard, needsAuthentication } from './off-session.js';
 
@@ -27,7 +23,11 @@ export async function quickBuy<Tx>(
   fan: FanProfile,
   amount: number,
 ): Promise<CommandResult> {
-  const products = creditPackages(await ctx.store.activeProducts());
+  const rails = await ctx.rails();
+  const products = (await ctx.store.activeProducts()).filter((p) => {
+    const on = productRails(p, rails);
+    return p.type === 'credits' && (on.stripe || on.stars);
+  });
   const product = products.find((p) => p.amount === amount);
   if (!product) {
     const t = fanText(ctx, fan);
@@ -40,6 +40,23 @@ export async function quickBuy<Tx>(
       },
     };
   }
+  const on = productRails(product, rails);
+  if (!on.stripe) return starsInvoice(ctx, fan, product);
+  const result = await quickBuyWithCard(ctx, fan, product);
+  // "⭐ 250" next to "$5.00": the Stars button under the Checkout link or the Confirm prompt.
+  if (on.stars && result.reply?.buttons) {
+    const t = fanText(ctx, fan);
+    result.reply.buttons.push([starsButton(t, product)]);
+  }
+  return result;
+}
+
+/** A saved card: the Confirm prompt; otherwise Checkout. */
+async function quickBuyWithCard<Tx>(
+  ctx: CommandContext<Tx>,
+  fan: FanProfile,
+  product: LocalProduct,
+): Promise<CommandResult> {
   const acct = await account(ctx, fan);
   if (acct.isFrozen) return frozenReply(fanText(ctx, fan, acct));
   if (!acct.savedCard || !acct.stripeCustomerId) return checkout(ctx, fan, product);

@@ -9,6 +9,7 @@ import { onDisputeClosed, onDisputeCreated } from './dispute.js';
 import { onRefund } from './charge-refund.js';
 import { onIntentFailed, onIntentSucceeded } from './payment-intent.js';
 import { onCardAttached, onCardDetached } from './payment-method.js';
+import { onStarsPaid } from './stars.js';
 
 export type { HandlerContext } from './context.js';
 
@@ -22,8 +23,13 @@ type EventHandler<E extends PaymentEvent> = <Tx>(
 
 type HandlerTable = { [K in PaymentEvent['kind']]: EventHandler<EventOf<K>> };
 
-/** Event kind → handler (the Stripe event types are mapped to kinds in src/adapters/stripe/events.ts). */
+/**
+ * Event kind → handler (the Stripe event types are mapped to kinds in
+ * src/adapters/stripe/events.ts; Telegram's `successful_payment` in Stars is `stars.paid`,
+ * built by core/payments/stars.ts).
+ */
 export const PAYMENT_EVENT_HANDLERS: HandlerTable = {
+  'stars.paid': (ctx, e) => onStarsPaid(ctx, e.payment),
   'checkout.completed': (ctx, e) => onCheckout(ctx, 'completed', e.session),
   'checkout.async_succeeded': (ctx, e) => onCheckout(ctx, 'succeeded', e.session),
   'checkout.async_failed': (ctx, e) => onCheckout(ctx, 'failed', e.session),

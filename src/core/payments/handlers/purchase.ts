@@ -7,6 +7,7 @@ import { ledgerKeys, type Balance } from '../../ledger.js';
 import type { PurchaseMetadata } from '../events.js';
 import type { NewPayment, PaymentPatch, PaymentRecord } from '../ports.js';
 import { isFulfilled } from '../rules.js';
+import { starsGrantKey } from '../stars.js';
 import { fanTexts, teamTexts } from '../texts.js';
 import { noteTopic, notifyFan, purchaseView, type HandlerContext } from './context.js';
 
@@ -19,6 +20,8 @@ export interface PaidAmount {
   currency: string;
   checkoutSessionId: string | null;
   paymentIntentId: string | null;
+  /** A Telegram Stars payment's `telegram_payment_charge_id` (the grant is keyed on it). */
+  telegramChargeId?: string | null;
 }
 
 /** The payment row of a purchase: ours by id when metadata names it, else by the Stripe id. */
@@ -87,7 +90,8 @@ export async function fulfil<Tx>(
 ): Promise<void> {
   if (isFulfilled(row.status)) return;
   const fanId = purchase.fanId;
-  const reference = paid.checkoutSessionId ?? paid.paymentIntentId ?? String(row.id);
+  const reference =
+    paid.checkoutSessionId ?? paid.paymentIntentId ?? paid.telegramChargeId ?? String(row.id);
   const { balance, settled } = await grant(ctx, purchase, paid, reference);
   await ctx.store.updatePayment(
     row.id,
@@ -100,6 +104,7 @@ export async function fulfil<Tx>(
       ...(paid.paymentIntentId && row.paymentIntentId === null
         ? { paymentIntentId: paid.paymentIntentId }
         : {}),
+      ...(paid.telegramChargeId ? { chargeId: paid.telegramChargeId } : {}),
       failureCode: null,
     },
     {},
@@ -149,8 +154,12 @@ async function grant<Tx>(
   return { balance: result.balance, settled: result.duplicate ? 0 : result.debtSettled };
 }
 
-/** The ledger key of a purchase: keyed on the Checkout Session, else on the PaymentIntent. */
+/**
+ * The ledger key of a purchase: keyed on the Checkout Session, else on the PaymentIntent, and
+ * a Stars purchase on Telegram's charge id.
+ */
 function grantKey(purchase: PurchaseMetadata, paid: PaidAmount): string {
+  if (paid.telegramChargeId) return starsGrantKey(paid.telegramChargeId, purchase.productType);
   const session = paid.checkoutSessionId;
   const intent = paid.paymentIntentId!;
   if (purchase.productType === 'credits') {

@@ -1,0 +1,112 @@
+/**
+ * Telegram Stars in the fan's private chat: `stars:<productId>` buttons send an invoice in
+ * XTR (through the outbox, like every reply); `pre_checkout_query` is answered at once from
+ * the database (Telegram waits 10 s, so nothing here waits for the outbox); a
+ * `successful_payment` goes to the payment processor, which grants once per Telegram charge;
+ * `refunded_payment` service messages are consumed so they are never relayed or charged.
+ * Registered by the payments feature, before the fan side.
+ */
+import type { Context, Telegraf } from 'telegraf';
+import type { NewOutboxJob } from '../../../core/traffic/outbox.js';
+import { PRIORITY } from '../../../core/traffic/outbox.js';
+import { STARS_INVOICE_CURRENCY, decodeStarsPayload } from '../../../core/payments/stars.js';
+import type {
+  CommandResult,
+  PaymentCommands,
+  StarsInvoice,
+} from '../../../core/payments/service.js';
+import type { BotDeps } from '../bot-deps.js';
+import { profileOf } from '../fan-texts.js';
+
+/** The `sendInvoice` job of a Stars invoice: one price in XTR, no provider token. */
+export function invoiceJob(fanId: number, invoice: StarsInvoice, dedupeKey: string): NewOutboxJob {
+  return {
+    kind: 'notice.payment',
+    target: { type: 'chat', chatId: fanId },
+    method: 'sendInvoice',
+    params: {
+      title: invoice.title,
+      description: invoice.description,
+      payload: invoice.payload,
+      currency: STARS_INVOICE_CURRENCY,
+      prices: [{ label: invoice.priceLabel, amount: invoice.stars }],
+    },
+    priority: PRIORITY.payment,
+    fanId,
+    dedupeKey,
+  };
+}
+
+/** Queues the invoice of a command's result, when it has one. */
+export async function sendInvoiceOf(
+  ctx: Context,
+  deps: BotDeps,
+  result: CommandResult,
+): Promise<void> {
+  if (!result.invoice) return;
+  const fanId = ctx.from!.id;
+  await deps.outbox.enqueue([invoiceJob(fanId, result.invoice, `invoice:${ctx.update.update_id}`)]);
+  deps.wakeOutbox();
+}
+
+interface SuccessfulPayment {
+  currency: string;
+  total_amount: number;
+  invoice_payload: string;
+  telegram_payment_charge_id: string;
+}
+
+/** Pre-checkout answers, successful payments and refund notices. */
+export function registerStars(
+  bot: Telegraf<Context>,
+  deps: BotDeps,
+  payments: PaymentCommands,
+): void {
+  bot.on('pre_checkout_query', async (ctx) => {
+    const query = ctx.preCheckoutQuery;
+    const answer = await payments.preCheckout({
+      fan: profileOf(query.from),
+      currency: query.currency,
+      totalAmount: query.total_amount,
+      payload: query.invoice_payload,
+    });
+    if (!answer.ok) {
+      deps.logger.info({ fan: query.from.id, reason: answer.reason }, 'stars pre-checkout refused');
+    }
+    await deps.sender.send(
+      'answerPreCheckoutQuery',
+      {
+        pre_checkout_query_id: query.id,
+        ok: answer.ok,
+        ...(answer.ok ? {} : { error_message: answer.errorMessage }),
+      },
+      { maxAttempts: 2 },
+    );
+  });
+
+  bot.on('message', async (ctx, next) => {
+    if (ctx.chat.type !== 'private') return next();
+    const message = ctx.message as {
+      successful_payment?: SuccessfulPayment;
+      refunded_payment?: unknown;
+    };
+    if (message.refunded_payment !== undefined) {
+      // Stars refunds are started by us (refundStarPayment); their bookkeeping comes with them.
+      deps.logger.info({ fan: ctx.from.id }, 'stars refund notice received');
+      return;
+    }
+    const paid = message.successful_payment;
+    if (!paid) return next();
+    if (paid.currency !== STARS_INVOICE_CURRENCY) {
+      deps.logger.warn({ fan: ctx.from.id, currency: paid.currency }, 'a payment not in Stars');
+      return;
+    }
+    await payments.starsPaid({
+      fanId: ctx.from.id,
+      chargeId: paid.telegram_payment_charge_id,
+      stars: paid.total_amount,
+      invoice: decodeStarsPayload(paid.invoice_payload),
+    });
+    deps.wakeOutbox();
+  });
+}

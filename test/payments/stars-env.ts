@@ -1,0 +1,155 @@
+/**
+ * The whole bot with the Telegram Stars rail, as `serve` runs it: a runtime over a fresh
+ * migrated database and the Telegram simulator over real HTTP; with `stripe`, the Stripe
+ * simulator too (both rails), else no Stripe configuration at all. One product: 10 credits
+ * for $5.00 or ⭐ 250.
+ */
+import type { Knex } from 'knex';
+import { createStripeClient } from '../../src/adapters/stripe/client.js';
+import { buildRuntime, type Runtime } from '../../src/cli/runtime/index.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { createStripeSimulator, type StripeSimulator } from '../../src/sandbox/stripe/index.js';
+import type { MessageView } from '../../src/sandbox/telegram/control.js';
+import {
+  createTelegramSimulator,
+  type TelegramSimulator,
+} from '../../src/sandbox/telegram/index.js';
+import { createMigratedTestDb, type TestDb } from '../helpers/db.js';
+import { createProduct } from './helpers.js';
+
+export interface StarsEnv {
+  tg: TelegramSimulator;
+  stripeSim?: StripeSimulator;
+  testDb: TestDb;
+  db: Knex;
+  runtime: Runtime;
+  adminChatId: number;
+  ownerId: number;
+  productId: number;
+  webhookSecret: string;
+  close(): Promise<void>;
+}
+
+/** A product row sold for Stars only (no Stripe price): what a Stars-only install sells. */
+async function insertStarsProduct(db: Knex): Promise<number> {
+  const rows = (await db('products')
+    .insert({
+      label: '10 credits',
+      type: 'credits',
+      amount: 10,
+      price_cents: 500,
+      currency: 'usd',
+      stars: 250,
+      active: true,
+      sort: 10,
+    })
+    .returning('id')) as Array<{ id: number } | number>;
+  const first = rows[0]!;
+  return typeof first === 'object' ? Number(first.id) : Number(first);
+}
+
+export async function startStarsEnv(options: { stripe: boolean }): Promise<StarsEnv> {
+  const tg = createTelegramSimulator({ timeScale: 0.01 });
+  await tg.listen(0);
+  const ownerId = tg.control.createUser({ first_name: 'Olivia' }).id;
+  const group = tg.control.createForumGroup({ title: 'Premium team', ownerId });
+  const testDb = await createMigratedTestDb();
+  const db = testDb.db;
+  let stripeSim: StripeSimulator | undefined;
+  let productId: number;
+  let payments: Parameters<typeof buildRuntime>[0]['payments'];
+  if (options.stripe) {
+    stripeSim = createStripeSimulator({ webhookRetry: { baseDelayMs: 20, maxDelayMs: 200 } });
+    await stripeSim.listen(0);
+    const stripe = createStripeClient({ apiKey: 'sk_test_stars', apiBase: stripeSim.apiBase });
+    productId = await createProduct({ stripe, db }, '10 credits', 'credits', 10, 500, 1);
+    await db('products').where('id', productId).update({ stars: 250 });
+    payments = { stripe, webhookSecrets: ['whsec_stars'] };
+  } else {
+    productId = await insertStarsProduct(db);
+    payments = { webhookSecrets: [] };
+  }
+  const webhookSecret = 'stars-secret';
+  const runtime = await buildRuntime({
+    botToken: tg.token,
+    apiRoot: tg.apiRoot,
+    adminChatId: group.chatId,
+    ownerIds: [ownerId],
+    webhookSecret,
+    mode: 'webhook',
+    db,
+    logger: silentLogger,
+    tuning: { idlePollMs: 20, pauseRefreshMs: 200, limits: { timeScale: 0.01 } },
+    fan: { cardRefreshMs: 200, balanceBarDelayMs: 150, settingsTtlMs: 0 },
+    payments,
+  });
+  await runtime.start();
+  const address = await runtime.app.listen({ host: '127.0.0.1', port: 0 });
+  await tg.callApi('setWebhook', {
+    url: `${address}/telegram-webhook`,
+    secret_token: webhookSecret,
+  });
+  return {
+    tg,
+    stripeSim,
+    testDb,
+    db,
+    runtime,
+    adminChatId: group.chatId,
+    ownerId,
+    productId,
+    webhookSecret,
+    async close() {
+      await tg.callApi('deleteWebhook', {}).catch(() => {});
+      await runtime.stop();
+      await tg.close();
+      await stripeSim?.close();
+      await testDb.destroy();
+    },
+  };
+}
+
+/** The fan opens the shop (/start, ▶️ Start) and gets the product list. */
+export async function openShop(env: StarsEnv, fanId: number): Promise<MessageView> {
+  const { control } = env.tg;
+  control.fanSendsText(fanId, '/start');
+  const welcome = await control.waitFor(
+    () =>
+      control
+        .messages(fanId)
+        .find((m) => m.buttons.flat().some((b) => b.callbackData === 'fan:start')),
+    10_000,
+    'welcome',
+  );
+  control.pressButton(fanId, fanId, welcome.messageId, 'fan:start');
+  return control.waitFor(
+    () =>
+      control
+        .messages(fanId)
+        .find((m) => m.buttons.flat().some((b) => /^(buy|stars):/.test(b.callbackData ?? ''))),
+    10_000,
+    'product list',
+  );
+}
+
+/** Taps "⭐ 250" on the shop and waits for the invoice. */
+export async function invoiceFromShop(env: StarsEnv, fanId: number): Promise<MessageView> {
+  const { control } = env.tg;
+  const shop = await openShop(env, fanId);
+  control.pressButton(fanId, fanId, shop.messageId, `stars:${env.productId}`);
+  return control.waitFor(
+    () => control.messages(fanId).find((m) => m.kind === 'invoice'),
+    10_000,
+    'invoice',
+  );
+}
+
+/** The fan's credits and the Stars grants of their ledger. */
+export async function starsState(db: Knex, fanId: number) {
+  const user = (await db('users').where('id', fanId).first('message_credits')) as
+    { message_credits: number } | undefined;
+  const grants = (await db('credit_ledger')
+    .where('user_id', fanId)
+    .where('idempotency_key', 'like', 'grant:stars:%')) as unknown[];
+  return { credits: Number(user?.message_credits ?? 0), grants: grants.length };
+}
