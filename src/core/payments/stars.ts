@@ -102,11 +102,12 @@ export function decidePreCheckout(
   if (row.status !== 'pending') return refuse('already_paid');
   if (f.fan?.isBanned) return refuse('banned');
   if (f.fan?.isFrozen) return refuse('frozen');
-  if (!f.starsOn) return refuse('stars_off');
   const product = f.product;
   if (!product || !product.active) return refuse('unavailable');
   if (product.type !== invoice.productType || product.amount !== invoice.productAmount)
     return refuse('unavailable');
   if ((product.stars ?? null) !== invoice.stars) return refuse('price_changed');
+  // Last: with `auto`, archiving the only Stars product also turns the rail off.
+  if (!f.starsOn) return refuse('stars_off');
   return { ok: true };
 }

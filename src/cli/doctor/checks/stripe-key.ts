@@ -10,7 +10,9 @@ export const stripeKeyCheck: DoctorCheck = {
   after: ['config'],
   async run(ctx) {
     const config = ctx.config!;
-    if (!config.stripeApiKey) return skip('STRIPE_API_KEY is not set');
+    if (!config.stripeApiKey) {
+      return skip('STRIPE_API_KEY is not set: Stripe not used (fans pay with Telegram Stars)');
+    }
     ctx.stripe = createStripeClient({
       apiKey: config.stripeApiKey!,
       apiBase: config.stripeApiBase,

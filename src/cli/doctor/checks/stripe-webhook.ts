@@ -6,9 +6,12 @@ import { fail, pass, skip, warn, type DoctorCheck } from '../types.js';
 export const stripeWebhookCheck: DoctorCheck = {
   id: 'stripe-webhook',
   title: 'Stripe webhook endpoint',
-  after: ['stripe-key'],
+  after: ['config'],
   async run(ctx) {
     const config = ctx.config!;
+    if (!config.stripeApiKey) return skip('not used (no STRIPE_API_KEY: Telegram Stars only)');
+    const key = ctx.results.get('stripe-key')?.status;
+    if (key !== 'pass' && key !== 'warn') return skip('skipped: "Stripe API key" did not pass');
     if (!config.publicUrl) return skip('no PUBLIC_URL: Stripe cannot reach this server');
     try {
       const verdict = await inspectStripeWebhook(
