@@ -6,7 +6,8 @@
  *
  * - `credit_ledger (kind, created_at)`: the purchases (`grant`, `pass_grant`) of a window;
  * - `message_links (created_at, direction)`: messages relayed per day (covers the count);
- * - `message_links (fan_id, created_at)`: a fan's links in order (first responses);
+ * - `message_links (fan_id, created_at, id, direction)`: every fan's links in order, covering
+ *   what first responses read (no table access, no sort);
  * - `users (created_at)`, `users (last_activity_at)`: new and active fans;
  * - `users (total_spent_cents)`: the top spenders;
  * - `transactions (dispute_status)`: open disputes.
@@ -18,7 +19,7 @@
 const INDEXES = [
   ['credit_ledger_kind_created_at_index', 'credit_ledger', 'kind, created_at'],
   ['message_links_created_at_direction_index', 'message_links', 'created_at, direction'],
-  ['message_links_fan_created_at_index', 'message_links', 'fan_id, created_at'],
+  ['message_links_fan_created_at_index', 'message_links', 'fan_id, created_at, id, direction'],
   ['users_created_at_index', 'users', 'created_at'],
   ['users_last_activity_at_index', 'users', 'last_activity_at'],
   ['users_total_spent_cents_index', 'users', 'total_spent_cents'],

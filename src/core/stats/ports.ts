@@ -42,7 +42,7 @@ export interface MessageBucketRow {
 
 /** Fans seen since a moment. */
 export interface FanCounts {
-  /** Fans whose last activity (a message, /start, a button) is at or after it. */
+  /** Fans whose last activity (`users.last_activity_at`: their latest message) is at or after it. */
   active: number;
   /** Fans first seen (pressed Start, or first wrote) at or after it. */
   new: number;
