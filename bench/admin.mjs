@@ -4,12 +4,14 @@
  * 100,000 fans, 1,000,000 ledger rows (100,000 purchases with their payments, 900,000
  * spends) and 500,000 relayed messages spread over 120 days, on SQLite and — when
  * BENCH_DATABASE_URL or TEST_DATABASE_URL points at Postgres — on Postgres too; also the
- * chart (its two queries and the PNG). Target: well under 1 s. Runs the built code in dist/.
+ * chart (its two queries and the PNG), and the first page of /conversations on the same data.
+ * Target: under 1 s. Runs the built code in dist/.
  *
  *   npm run bench:admin
  *   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:admin
  */
 import { performance } from 'node:perf_hooks';
+import { createInboxStore } from '../dist/adapters/db/inbox-store.js';
 import { createStatsStore } from '../dist/adapters/db/stats-store.js';
 import { renderChart } from '../dist/adapters/telegram/chart/render.js';
 import { loadChart, loadDashboard } from '../dist/core/stats/dashboard.js';
@@ -41,9 +43,13 @@ function seedSql(dialect, now) {
   const text = (prefix) => (pg ? `'${prefix}' || i` : `'${prefix}' || i`);
   const user = `((i * 7919) % ${FANS}) + 1`;
   return [
-    `INSERT INTO users (id, first_name, created_at, updated_at, last_activity_at, total_spent_cents, tier)
-     SELECT i, ${text('Fan ')}, ${at('i * 104729')}, ${at('i * 104729')}, ${at('i * 7')},
+    `INSERT INTO users (id, first_name, created_at, updated_at, last_activity_at, inbox_last_at,
+       inbox_waiting_since, total_spent_cents, tier)
+     SELECT i, ${text('Fan ')}, ${at('i * 104729')}, ${at('i * 104729')}, ${at('i * 7')}, ${at('i * 7')},
+       CASE WHEN i % 50 = 0 THEN ${at('i * 3')} END,
        CASE WHEN i % 10 = 0 THEN (i % 97) * 100 ELSE 0 END, 'new' ${series(FANS)}`,
+    `INSERT INTO conversations (user_id, chat_id, topic_id, title, created_at, updated_at)
+     SELECT i, -1001234567890, i, ${text('Fan ')}, ${at('i')}, ${at('i')} ${series(FANS)}`,
     `INSERT INTO transactions (id, user_id, checkout_session_id, payment_intent_id, amount_paid_usd_cents,
        amount_refunded_cents, currency, status, source, dispute_status, created_at, updated_at)
      SELECT i, ${user},
@@ -124,6 +130,14 @@ async function bench(dialect, serverUrl) {
     console.log(
       `  /admin chart (queries + PNG): median ${ms(chart.median)}, max ${ms(chart.max)} (${chart.result.length} bytes)`,
     );
+    // Another screen's query on the same data (bench/conversations.mjs has more of it).
+    const inbox = createInboxStore(database.db);
+    for (const filter of ['all', 'unanswered']) {
+      const page = await timed(() => inbox.page(filter, { offset: 0, limit: 10 }));
+      console.log(
+        `  /conversations ${filter.padEnd(10)} page 1: median ${ms(page.median)}, max ${ms(page.max)}`,
+      );
+    }
   } finally {
     await database.destroy();
   }
