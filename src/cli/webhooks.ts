@@ -95,7 +95,8 @@ export async function inspectStripeWebhook(
 
 export interface SetWebhooksOptions {
   telegram: OperatorApi;
-  stripe: StripeClient;
+  /** Absent without STRIPE_API_KEY (Telegram Stars only): no Stripe endpoint is needed. */
+  stripe?: StripeClient;
   publicUrl: string;
   telegramSecret: string;
   /** The signing secrets known locally (STRIPE_WEBHOOK_SECRET). */
@@ -138,6 +139,10 @@ export async function setWebhooks(
     () => `Telegram webhook set: ${tgUrl} (secret token, updates: ${ALLOWED_UPDATES.join(', ')})`,
   );
 
+  if (!stripe) {
+    output.out('Stripe not used (no STRIPE_API_KEY): no Stripe endpoint needed.');
+    return { createdStripeEndpoint: false };
+  }
   const stripeUrl = stripeWebhookUrl(options.publicUrl);
   const before = await inspectWebhookEndpoint(stripe, stripeUrl);
   const recreate = options.recreateStripeEndpoint === true;

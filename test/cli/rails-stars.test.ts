@@ -8,6 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/env.js';
+import { createProductStore } from '../../src/adapters/db/product-store.js';
+import { createMigratedTestDb } from '../helpers/db.js';
 import { ConfigError } from '../../src/core/errors.js';
 import {
   invoiceFromShop,
@@ -44,6 +46,48 @@ describe('STRIPE_* are optional', () => {
     expect((error as ConfigError).problems.join('\n')).toMatch(
       /STRIPE_WEBHOOK_SECRET is missing: .*Needed for `premiumbot serve` when STRIPE_API_KEY is set/,
     );
+  });
+});
+
+describe('products sync without Stripe', () => {
+  it('writes the catalog file into the local table, with its Stars prices; a second run changes nothing', async () => {
+    const t = await createMigratedTestDb();
+    try {
+      const cwd = tempDir();
+      fs.writeFileSync(
+        path.join(cwd, 'products.yaml'),
+        [
+          'products:',
+          '  - { label: 10 credits, type: credits, amount: 10, price: "5.00", stars: 250 }',
+          '  - { label: 1 hour chat, type: time, amount: 3600, price: "15.00" }',
+        ].join('\n'),
+      );
+      const env = { DATABASE_URL: t.url };
+      const sync = await runInProcess(['products', 'sync', '--catalog', 'products.yaml'], {
+        cwd,
+        env,
+      });
+      expect(sync.code).toBe(0);
+      expect(sync.output).toContain('+ add "10 credits" (10 credits, $5.00, ⭐ 250)');
+      expect(sync.output).toContain('"1 hour chat" has no Stars price');
+      const rows = await createProductStore(t.db).list();
+      expect(rows.map((r) => [r.label, r.stars, r.stripePriceId, r.active])).toEqual([
+        ['10 credits', 250, null, true],
+        ['1 hour chat', null, null, true],
+      ]);
+      const again = await runInProcess(['products', 'sync', '--catalog', 'products.yaml'], {
+        cwd,
+        env,
+      });
+      expect(again.output).toContain('Synced: 0 local change(s).');
+      const list = await runInProcess(['products', 'list'], { cwd, env });
+      expect(list.output).toMatch(/10 credits .*\$5\.00 +⭐ 250 +\/buy10/);
+      const pull = await runInProcess(['products', 'sync'], { cwd, env });
+      expect(pull.code).toBe(2);
+      expect(pull.output).toContain('Without STRIPE_API_KEY there is nothing to pull');
+    } finally {
+      await t.destroy();
+    }
   });
 });
 

@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import type { CatalogItem, LocalChange, LocalProduct, ProductType } from '../../core/catalog.js';
 import type { ProductRows } from '../../core/products/admin.js';
+import type { LocalOnlyChange } from '../../core/products/local-plan.js';
 import { toBool, toInt } from './rows.js';
 
 export interface ProductStore extends ProductRows {
@@ -13,6 +14,8 @@ export interface ProductStore extends ProductRows {
   list(options?: { activeOnly?: boolean }, trx?: Knex.Transaction): Promise<LocalProduct[]>;
   /** Applies the changes planned by `planLocalSync`, in one transaction. */
   apply(changes: readonly LocalChange[]): Promise<void>;
+  /** Applies a catalog file written without Stripe (`planLocalOnlySync`), in one transaction. */
+  applyLocalOnly(changes: readonly LocalOnlyChange[]): Promise<void>;
 }
 
 /** Transactions that count as a sale: paid, not refunded in full, not lost in a dispute. */
@@ -65,6 +68,49 @@ function fromRow(row: ProductRow): LocalProduct {
   };
 }
 
+/** Writes a catalog file made without Stripe into the table, in one transaction. */
+async function applyLocalOnly(db: Knex, changes: readonly LocalOnlyChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  await db.transaction(async (trx) => {
+    const now = new Date();
+    for (const change of changes) {
+      if (change.kind === 'deactivate') {
+        await trx('products').where('id', change.id).update({ active: false, updated_at: now });
+        continue;
+      }
+      const { item } = change;
+      if (change.kind === 'insert') {
+        await trx('products').insert({
+          label: item.label,
+          type: item.type,
+          amount: item.amount,
+          price_cents: item.priceCents,
+          currency: item.currency,
+          stars: item.stars ?? null,
+          active: true,
+          sort: change.sort,
+          created_at: now,
+          updated_at: now,
+        });
+        continue;
+      }
+      const values: Record<string, unknown> = {
+        stars: item.stars ?? null,
+        active: true,
+        sort: change.sort,
+        updated_at: now,
+      };
+      if (change.fields.includes('label')) values.label = item.label;
+      if (change.fields.includes('price')) {
+        values.price_cents = item.priceCents;
+        values.currency = item.currency;
+      }
+      await trx('products').where('id', change.id).update(values);
+    }
+    await bumpRevision(trx);
+  });
+}
+
 /** A store over the `products` table. */
 export function createProductStore(db: Knex): ProductStore {
   return {
@@ -107,6 +153,7 @@ export function createProductStore(db: Knex): ProductStore {
         await bumpRevision(trx);
       });
     },
+    applyLocalOnly: (changes) => applyLocalOnly(db, changes),
     async salesCounts() {
       const rows = (await db('transactions')
         .whereNotNull('product_id')

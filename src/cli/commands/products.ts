@@ -5,11 +5,11 @@ import type { Db } from '../../adapters/db/knex.js';
 import { createProductStore } from '../../adapters/db/product-store.js';
 import { describeAmount } from '../../core/catalog.js';
 import { UsageError } from '../../core/errors.js';
-import { formatMoney } from '../../core/money.js';
+import { STARS_CURRENCY, formatMoney } from '../../core/money.js';
 import { stripeClient } from '../clients.js';
 import { configFor, type CommandModule } from '../context.js';
 import { loadCatalogFile } from '../tasks/catalog-file.js';
-import { runProductsSync } from '../tasks/products-sync.js';
+import { runLocalCatalogSync, runProductsSync } from '../tasks/products-sync.js';
 import type { Output } from '../ui.js';
 
 /** Prints the local catalog. */
@@ -27,10 +27,11 @@ export async function printProducts(db: Db, output: Output): Promise<void> {
     p.label,
     describeAmount(p.type, p.amount),
     formatMoney(p.priceCents, p.currency, 'en'),
+    p.stars != null ? formatMoney(p.stars, STARS_CURRENCY, 'en') : '',
     p.active && p.type === 'credits' ? `/buy${p.amount}` : '',
     p.stripePriceId ?? '',
   ]);
-  const header = ['id', 'status', 'label', 'gives', 'price', 'quick buy', 'stripe price'];
+  const header = ['id', 'status', 'label', 'gives', 'price', 'stars', 'quick buy', 'stripe price'];
   const widths = header.map((h, i) =>
     Math.max(h.length, ...rows.map((r) => (r[i] as string).length)),
   );
@@ -63,7 +64,13 @@ export const productsCommand: CommandModule = {
       .option('--dry-run', 'show the diff without changing anything')
       .option('--archive', 'archive Stripe prices/products that are not in the catalog')
       .action(async (opts: { catalog?: string; dryRun?: boolean; archive?: boolean }) => {
-        const config = configFor(ctx, ['stripe']);
+        // Without STRIPE_API_KEY (Telegram Stars only) the file goes to the local table.
+        const config = configFor(ctx, []);
+        if (!config.stripeApiKey && !opts.catalog) {
+          throw new UsageError('Without STRIPE_API_KEY there is nothing to pull: pass --catalog.', {
+            hint: 'Run `premiumbot products sync --catalog products.yaml` (Stars prices: `stars:`), or set STRIPE_API_KEY.',
+          });
+        }
         if (opts.archive && !opts.catalog) {
           throw new UsageError(
             '--archive needs --catalog: it archives what the catalog does not list.',
@@ -75,9 +82,18 @@ export const productsCommand: CommandModule = {
         const catalog = opts.catalog
           ? loadCatalogFile(path.resolve(ctx.cwd, opts.catalog), config.currency)
           : undefined;
-        const stripe = stripeClient(config);
         const db = await openMigratedDatabase(config.databaseUrl);
         try {
+          if (!config.stripeApiKey) {
+            await runLocalCatalogSync({
+              db,
+              output: ctx.output,
+              catalog: catalog!,
+              dryRun: opts.dryRun,
+            });
+            return;
+          }
+          const stripe = stripeClient(config);
           await runProductsSync({
             stripe,
             db,

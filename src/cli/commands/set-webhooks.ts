@@ -34,20 +34,21 @@ export const setWebhooksCommand: CommandModule = {
         'replace the Stripe endpoint to get (and store) a new signing secret',
       )
       .action(async (opts: { check?: boolean; recreateStripeEndpoint?: boolean }) => {
-        const config = configFor(ctx, ['set-webhooks', 'stripe']);
+        // Without STRIPE_API_KEY (Telegram Stars only) only the Telegram webhook is set.
+        const config = configFor(ctx, ['set-webhooks']);
         const publicUrl = config.publicUrl as string;
         const telegram = telegramClient(config);
-        const stripe = stripeClient(config);
+        const stripe = config.stripeApiKey ? stripeClient(config) : undefined;
         if (opts.check) {
           const tg = await withProgress(ctx.output, 'Asking Telegram for the webhook status', () =>
             telegram.getWebhookInfo(),
           );
           const tgOutcome = judgeTelegramWebhook(tg, publicUrl);
-          const stOutcome = await withProgress(
-            ctx.output,
-            'Asking Stripe for the webhook endpoint',
-            () => inspectStripeWebhook(stripe, publicUrl, config.stripeWebhookSecrets),
-          );
+          const stOutcome = stripe
+            ? await withProgress(ctx.output, 'Asking Stripe for the webhook endpoint', () =>
+                inspectStripeWebhook(stripe, publicUrl, config.stripeWebhookSecrets),
+              )
+            : { summary: 'not used (no STRIPE_API_KEY)', problems: [], warnings: [] };
           printOutcome(ctx.output, 'Telegram', tgOutcome);
           if (tg.allowed_updates)
             ctx.output.out(`    allowed_updates: ${tg.allowed_updates.join(', ')}`);

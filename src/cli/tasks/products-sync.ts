@@ -15,6 +15,7 @@ import {
   type StripePlan,
 } from '../../core/catalog.js';
 import { STARS_CURRENCY, formatMoney } from '../../core/money.js';
+import { planLocalOnlySync, type LocalOnlyChange } from '../../core/products/local-plan.js';
 import { keepLocalOrder } from '../../core/products/order.js';
 import { withProgress } from '../progress.js';
 import type { Output } from '../ui.js';
@@ -85,6 +86,50 @@ function describeLocalChange(change: LocalChange): string {
   return change.kind === 'insert'
     ? `+ add ${what}`
     : `~ update ${what}: ${change.fields.join(', ')}`;
+}
+
+function describeLocalOnly(change: LocalOnlyChange): string {
+  if (change.kind === 'deactivate') return `- deactivate "${change.label}" (not in the catalog)`;
+  const { item } = change;
+  const stars = item.stars != null ? `, ${starsText(item.stars)}` : ', no Stars price';
+  const what = `"${item.label}" (${describeAmount(item.type, item.amount)}, ${formatPrice(item.priceCents, item.currency)}${stars})`;
+  return change.kind === 'insert'
+    ? `+ add ${what}`
+    : `~ update ${what}: ${change.fields.join(', ')}`;
+}
+
+/**
+ * Without Stripe (Telegram Stars only): writes `catalog` into the local table (matched by type
+ * and amount), prints the diff. Products without a Stars price are listed but cannot be
+ * bought until Stripe is configured.
+ */
+export async function runLocalCatalogSync(options: {
+  db: Db;
+  output: Output;
+  catalog: CatalogItem[];
+  dryRun?: boolean;
+}): Promise<LocalOnlyChange[]> {
+  const { db, output } = options;
+  const store = createProductStore(db);
+  const changes = planLocalOnlySync(options.catalog, await store.list());
+  output.out(
+    `No STRIPE_API_KEY: the catalog goes to the local table only (Telegram Stars)${options.dryRun ? ' (dry run)' : ''}:`,
+  );
+  for (const change of changes) output.out(`  ${describeLocalOnly(change)}`);
+  if (changes.length === 0) output.out('  already matches the catalog');
+  const unpriced = options.catalog.filter((item) => item.stars == null);
+  if (unpriced.length > 0) {
+    output.out(
+      `  ! ${unpriced.map((i) => `"${i.label}"`).join(', ')} ha${unpriced.length === 1 ? 's' : 've'} no Stars price (\`stars:\`): not for sale without Stripe`,
+    );
+  }
+  if (!options.dryRun) await store.applyLocalOnly(changes);
+  output.out(
+    options.dryRun
+      ? `Dry run: ${changes.length} local change(s) would be made.`
+      : `Synced: ${changes.length} local change(s).`,
+  );
+  return changes;
 }
 
 /**

@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fetchRemoteCatalog } from '../../../adapters/stripe/catalog.js';
 import { createStripeClient } from '../../../adapters/stripe/client.js';
-import { UsageError } from '../../../core/errors.js';
 import { loadCatalogFile } from '../../tasks/catalog-file.js';
-import { runProductsSync } from '../../tasks/products-sync.js';
+import { runLocalCatalogSync, runProductsSync } from '../../tasks/products-sync.js';
 import { openMigratedDatabase } from '../../database.js';
 import { TEMPLATES_DIR } from '../../templates.js';
 import type { SetupContext, SetupStep } from '../types.js';
@@ -23,16 +22,39 @@ function exampleCatalogFile(ctx: SetupContext): string {
   return target;
 }
 
+/**
+ * Without Stripe (Telegram Stars only): a catalog file (`--catalog`) goes straight to the local
+ * table; otherwise the example is copied for the operator to give its products `stars:` prices.
+ */
+async function localCatalog(ctx: SetupContext): Promise<void> {
+  const config = ctx.answers.config();
+  if (ctx.options.skipProducts) {
+    ctx.output.out('Skipped: run `premiumbot products sync --catalog products.yaml` when ready.');
+    return;
+  }
+  if (!ctx.options.catalog) {
+    const file = exampleCatalogFile(ctx);
+    ctx.output.out(
+      `No Stripe: add a Stars price to each product of ${file} (\`stars: 250\`, whole Stars, 1–10,000), then run \`premiumbot products sync --catalog ${file}\`.`,
+    );
+    return;
+  }
+  const catalog = loadCatalogFile(path.resolve(ctx.cli.cwd, ctx.options.catalog), config.currency);
+  const db = await openMigratedDatabase(config.databaseUrl);
+  try {
+    await runLocalCatalogSync({ db, output: ctx.output, catalog });
+  } finally {
+    await db.destroy();
+  }
+}
+
 /** The product catalog: the example catalog (or a file) pushed to Stripe, then pulled locally. */
 export const productsStep: SetupStep = {
   id: 'products',
   title: 'Products',
   async run(ctx) {
     const config = ctx.answers.config();
-    if (!config.stripeApiKey)
-      throw new UsageError('The Stripe key is not set yet.', {
-        hint: 'Run `premiumbot setup stripe` first.',
-      });
+    if (!config.stripeApiKey) return localCatalog(ctx);
     const stripe = createStripeClient({
       apiKey: config.stripeApiKey,
       apiBase: config.stripeApiBase,

@@ -26,14 +26,15 @@ export const webhooksStep: SetupStep = {
       );
       return;
     }
-    if (!config.botToken || !config.stripeApiKey || !config.telegramWebhookSecret) {
-      throw new UsageError('The bot token and the Stripe key are needed first.', {
-        hint: 'Run `premiumbot setup bot` and `premiumbot setup stripe`.',
+    if (!config.botToken || !config.telegramWebhookSecret) {
+      throw new UsageError('The bot token is needed first.', {
+        hint: 'Run `premiumbot setup bot`.',
       });
     }
+    const stripeKey = config.stripeApiKey;
     if (!ctx.options.nonInteractive) {
       const go = await ctx.prompter.confirm({
-        message: `Point the Telegram and Stripe webhooks at ${config.publicUrl} now?`,
+        message: `Point the Telegram${stripeKey ? ' and Stripe' : ''} webhooks at ${config.publicUrl} now?`,
         default: true,
       });
       if (!go) {
@@ -41,12 +42,11 @@ export const webhooksStep: SetupStep = {
         return;
       }
     }
-    const stripe = createStripeClient({
-      apiKey: config.stripeApiKey,
-      apiBase: config.stripeApiBase,
-    });
+    const stripe = stripeKey
+      ? createStripeClient({ apiKey: stripeKey, apiBase: config.stripeApiBase })
+      : undefined;
     let recreate = false;
-    if (config.stripeWebhookSecrets.length === 0) {
+    if (stripe && config.stripeWebhookSecrets.length === 0) {
       const existing = await inspectWebhookEndpoint(stripe, stripeWebhookUrl(config.publicUrl));
       if (existing.endpoint) {
         ctx.output.out(
