@@ -11,6 +11,7 @@ import {
 import { currencyExponent, formatMoney, isSupportedCurrency } from '../../src/core/money.js';
 import { effectiveRails, productRails, type RailSetting } from '../../src/core/payments/rails.js';
 import { decodeStarsPayload, encodeStarsPayload } from '../../src/core/payments/stars.js';
+import { renderCard } from '../../src/adapters/telegram/panel/screens/products-views.js';
 
 const item = (extra: Record<string, unknown> = {}) => ({
   label: '10 credits',
@@ -149,5 +150,30 @@ describe('XTR and the invoice payload', () => {
     for (const bad of ['', 'pbs1:1:2:c:10', 'pbs1:1:2:c:10:0', 'pbs1:1:2:x:10:250', 'other']) {
       expect(decodeStarsPayload(bad)).toBeNull();
     }
+  });
+});
+
+describe('/products', () => {
+  it("a product's card shows its Stars price", () => {
+    const entry = {
+      id: 1,
+      label: '10 credits',
+      type: 'credits' as const,
+      amount: 10,
+      priceCents: 500,
+      currency: 'usd',
+      stripeProductId: null,
+      stripePriceId: null,
+      active: true,
+      sort: 10,
+      stars: 250,
+      sales: 0,
+    };
+    const state = { view: 'product' as const, id: 1, from: { view: 'shop' as const, page: 0 } };
+    const withStars = renderCard([entry], state, false).text.text;
+    expect(withStars).toContain('Price: $5.00\nTelegram Stars: ⭐ 250\n');
+    expect(renderCard([{ ...entry, stars: null }], state, false).text.text).toContain(
+      'Telegram Stars: not sold for Stars',
+    );
   });
 });

@@ -5,7 +5,7 @@
  */
 import { describeAmount, type LocalProduct } from '../../../../core/catalog.js';
 import { TextBuilder } from '../../../../core/formatted-text.js';
-import { formatMoney } from '../../../../core/money.js';
+import { STARS_CURRENCY, formatMoney } from '../../../../core/money.js';
 import { pageLabel, pageOf } from '../../../../core/panel/paging.js';
 import type { CatalogEntry } from '../../../../core/products/admin.js';
 import { nextStep, type ProductDraft } from '../../../../core/products/draft.js';
@@ -27,6 +27,11 @@ export function priceOf(product: Pick<LocalProduct, 'priceCents' | 'currency'>):
   return formatMoney(product.priceCents, product.currency, 'en');
 }
 
+/** "⭐ 250": the Telegram Stars price, when the product has one. */
+export function starsOf(product: Pick<LocalProduct, 'stars'>): string | null {
+  return product.stars != null ? formatMoney(product.stars, STARS_CURRENCY, 'en') : null;
+}
+
 /** The quick-buy command of a credits product in the shop (`/buy<N>`), if it has one. */
 export function quickBuyOf(
   product: Pick<LocalProduct, 'type' | 'amount' | 'active'>,
@@ -42,6 +47,7 @@ function facts(product: CatalogEntry): string {
   const parts = [
     describeAmount(product.type, product.amount),
     priceOf(product),
+    ...(starsOf(product) !== null ? [starsOf(product)!] : []),
     `${product.sales} sale${product.sales === 1 ? '' : 's'}`,
   ];
   const quick = quickBuyOf(product);
@@ -107,7 +113,13 @@ export function renderList(
 
 /** The fingerprint of what a card's buttons act on: in the shop or not, and where. */
 function cardStamp(product: LocalProduct, position: number): string {
-  return JSON.stringify([product.id, product.active, position, product.priceCents]);
+  return JSON.stringify([
+    product.id,
+    product.active,
+    position,
+    product.priceCents,
+    product.stars ?? null,
+  ]);
 }
 
 /** One product: what fans see, its sales, its place; archive/restore and move buttons. */
@@ -141,6 +153,9 @@ export function renderCard(
     .newline()
     .bold('Price: ')
     .plain(priceOf(product))
+    .newline()
+    .bold('Telegram Stars: ')
+    .plain(starsOf(product) ?? 'not sold for Stars')
     .newline()
     .bold('Sales: ')
     .plain(String(product.sales));
