@@ -49,6 +49,17 @@ describe('STRIPE_* are optional', () => {
   });
 });
 
+describe('setup without Stripe', () => {
+  it('the Stripe step left empty (--non-interactive with no key) is skipped: Stars only', async () => {
+    const result = await runInProcess(['setup', 'stripe', '--non-interactive'], {
+      cwd: tempDir(),
+      env: {},
+    });
+    expect(result.code).toBe(0);
+    expect(result.output).toContain('Stripe skipped: fans pay with Telegram Stars only');
+  });
+});
+
 describe('products sync without Stripe', () => {
   it('writes the catalog file into the local table, with its Stars prices; a second run changes nothing', async () => {
     const t = await createMigratedTestDb();
