@@ -27,6 +27,8 @@ export interface StarsEnv {
   ownerId: number;
   productId: number;
   webhookSecret: string;
+  /** A topic of the admin group where the team opens the panel. */
+  panelThreadId: number;
   close(): Promise<void>;
 }
 
@@ -89,7 +91,9 @@ export async function startStarsEnv(options: { stripe: boolean }): Promise<Stars
     url: `${address}/telegram-webhook`,
     secret_token: webhookSecret,
   });
+  const panelThreadId = tg.control.createTopic(group.chatId, 'Panel', { byUserId: ownerId });
   return {
+    panelThreadId,
     tg,
     stripeSim,
     testDb,

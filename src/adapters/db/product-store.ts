@@ -204,6 +204,14 @@ export function createProductStore(db: Knex): ProductStore {
         await bumpRevision(trx);
       });
     },
+    async setStars(ids, stars) {
+      await db.transaction(async (trx) => {
+        await trx('products')
+          .whereIn('id', [...ids])
+          .update({ stars, updated_at: new Date() });
+        await bumpRevision(trx);
+      });
+    },
     async setOrder(ids) {
       await db.transaction(async (trx) => {
         const now = new Date();

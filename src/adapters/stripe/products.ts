@@ -95,5 +95,6 @@ export function stripeProducts(stripe: StripeClient): StripeProducts {
     create: (item, options) => createStripeProduct(stripe, item, options),
     setProductActive: (productId, active) => setStripeProductActive(stripe, productId, active),
     setPriceActive: (priceId, active) => setStripePriceActive(stripe, priceId, active),
+    setStars: (productId, stars) => setStripeProductStars(stripe, productId, stars),
   };
 }

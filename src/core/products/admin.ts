@@ -32,6 +32,8 @@ export interface ProductRows {
   setActive(ids: readonly number[], active: boolean): Promise<void>;
   /** Renumbers the display order: `ids` first, in this order. */
   setOrder(ids: readonly number[]): Promise<void>;
+  /** Sets (null: removes) the Telegram Stars price of these rows. */
+  setStars(ids: readonly number[], stars: number | null): Promise<void>;
 }
 
 /** The Stripe side (src/adapters/stripe/products.ts), shared with `products sync`. */
@@ -43,6 +45,8 @@ export interface StripeProducts {
   ): Promise<{ productId: string; priceId: string }>;
   setProductActive(productId: string, active: boolean): Promise<void>;
   setPriceActive(priceId: string, active: boolean): Promise<void>;
+  /** The product's `premiumbot_stars` metadata (null removes it). */
+  setStars(productId: string, stars: number | null): Promise<void>;
 }
 
 export type ProductChange =
@@ -60,6 +64,11 @@ export interface ProductAdmin {
   restore(id: number): Promise<ProductChange>;
   /** Moves an active product one place up (-1) or down (+1) in the shop. */
   move(id: number, by: -1 | 1): Promise<ProductChange>;
+  /**
+   * Sets (null: removes) the Telegram Stars price: on the Stripe product first when Stripe is
+   * configured (so a later pull keeps it), then in the shop. Works without Stripe too.
+   */
+  setStars(id: number, stars: number | null): Promise<ProductChange>;
 }
 
 export interface ProductAdminDeps {
@@ -155,6 +164,26 @@ export function createProductAdmin(deps: ProductAdminDeps): ProductAdmin {
       }
       await rows.setActive([id], true);
       return { ok: true, product: { ...row, active: true }, before: row };
+    },
+
+    async setStars(id, stars) {
+      const { all, row } = await find(id);
+      if (!row) return { ok: false, reason: 'This product no longer exists.' };
+      if ((row.stars ?? null) === stars) return { ok: false, reason: 'That is already its price.' };
+      try {
+        if (deps.stripe && row.stripeProductId)
+          await deps.stripe.setStars(row.stripeProductId, stars);
+      } catch (err) {
+        return stripeRefusal(err);
+      }
+      // Every price row of the Stripe product shares its metadata, hence the Stars price.
+      const ids = all
+        .filter(
+          (p) => p.id === id || (row.stripeProductId && p.stripeProductId === row.stripeProductId),
+        )
+        .map((p) => p.id);
+      await rows.setStars(ids, stars);
+      return { ok: true, product: { ...row, stars }, before: row };
     },
 
     async move(id, by) {

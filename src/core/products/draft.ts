@@ -31,7 +31,7 @@ export interface ProductDraft {
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; problems: string[] };
 
-type Field = 'label' | 'amount' | 'price';
+type Field = 'label' | 'amount' | 'price' | 'stars';
 
 /** A valid value for every field but the one checked, so only its problems are reported. */
 const FILLER = { label: 'x', type: 'credits', amount: 1, price: '1' } as const;
@@ -100,6 +100,23 @@ export function checkPrice(text: string, currency: string): Checked<number> {
   if (problems.length > 0) return { ok: false, problems };
   const [item] = parseCatalog({ products: [{ ...FILLER, price }] }, currency);
   return { ok: true, value: (item as CatalogItem).priceCents };
+}
+
+/**
+ * A Telegram Stars price typed in `/products`: a whole number of Stars by the catalog file's
+ * rules (1–10,000), "⭐ 250" accepted; 0, "none" or "-" remove it (null).
+ */
+export function checkStars(text: string): Checked<number | null> {
+  const typed = text
+    .trim()
+    .replace(/^⭐\s*/, '')
+    .replace(/[\s,]/g, '');
+  if (/^(0|none|-)$/i.test(typed)) return { ok: true, value: null };
+  const stars = /^\d{1,9}$/.test(typed) ? Number(typed) : Number.NaN;
+  const problems = Number.isNaN(stars)
+    ? ['stars must be a whole number of Telegram Stars, e.g. 250']
+    : catalogProblems({ ...FILLER, stars }, 'usd', 'stars');
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, value: stars };
 }
 
 /** The next step of a draft: what it still needs, in order. */

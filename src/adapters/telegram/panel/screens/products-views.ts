@@ -127,6 +127,8 @@ export function renderCard(
   entries: readonly CatalogEntry[],
   state: Extract<ProductsState, { view: 'product' }>,
   canChange: boolean,
+  /** May set the Stars price (no Stripe needed: Stars-only installs price here too). */
+  canPrice = canChange,
 ): ScreenView {
   const product = entries.find((p) => p.id === state.id);
   if (!product) {
@@ -199,6 +201,11 @@ export function renderCard(
       },
     ]);
   }
+  if (canPrice) {
+    keyboard.push([
+      { text: '⭐ Stars price', act: 'stars', args: { id: product.id }, permission: EDIT },
+    ]);
+  }
   keyboard.push([backButton(state.from)]);
   return { text: text.build(), keyboard, stamp: cardStamp(product, position) };
 }
@@ -219,6 +226,10 @@ export const STEP_PROMPTS = {
     },
   },
   price: { text: '💰 The price in %s, e.g. 5.00.', placeholder: '5.00' },
+  stars: {
+    text: '⭐ The price in Telegram Stars: a whole number from 1 to 10,000 (0 removes it).',
+    placeholder: '250',
+  },
 } as const;
 
 /** The new-product flow: what is answered, the next step's buttons, Create at the end. */

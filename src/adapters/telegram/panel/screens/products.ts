@@ -15,6 +15,7 @@ import {
   checkAmount,
   checkLabel,
   checkPrice,
+  checkStars,
   type Checked,
   type ProductDraft,
 } from '../../../../core/products/draft.js';
@@ -86,6 +87,7 @@ function snapshot(product: LocalProduct) {
     type: product.type,
     amount: product.amount,
     price: priceOf(product),
+    stars: product.stars ?? null,
     active: product.active,
     sort: product.sort,
     stripeProductId: product.stripeProductId,
@@ -107,9 +109,12 @@ async function recordChange(
   });
 }
 
-function refusal(problems: readonly string[]): FormattedText {
+function refusal(
+  problems: readonly string[],
+  lead = '❌ Not accepted — nothing was created:',
+): FormattedText {
   return new TextBuilder()
-    .plain('❌ Not accepted — nothing was created:')
+    .plain(lead)
     .newline()
     .plain(problems.map((p) => `• ${p}`).join('\n'))
     .newline()
@@ -167,7 +172,7 @@ export const productsScreen = defineScreen<ProductsState>({
     const entries = await admin.entries();
     const editable = admin.canChange && can(ctx.actor, 'products:edit');
     return state.view === 'product'
-      ? renderCard(entries, state, editable)
+      ? renderCard(entries, state, editable, can(ctx.actor, 'products:edit'))
       : renderList(entries, state, editable);
   },
   actions: {
@@ -220,6 +225,14 @@ export const productsScreen = defineScreen<ProductsState>({
         action: 'products:restore',
         toast: '♻️ Restored — back in the shop',
       }),
+    async stars(ctx, state, args) {
+      const allowed = editor(ctx);
+      if ('toast' in allowed) return { toast: allowed.toast };
+      if (state.view !== 'product' || idOf(args) !== state.id) return { toast: 'Unknown product.' };
+      return {
+        prompt: { ...STEP_PROMPTS.stars, input: 'stars', permission: 'products:edit' },
+      };
+    },
     move(ctx, state, args) {
       const by = (args as { by?: unknown } | null)?.by === -1 ? -1 : 1;
       return change(ctx, state, args, (admin, id) => admin.move(id, by), {
@@ -242,6 +255,18 @@ export const productsScreen = defineScreen<ProductsState>({
       return answer(state, checkAmount(type, text, currency), (draft, amount) =>
         withAnswer(draft, { amount }),
       );
+    },
+    async stars(ctx, state, _args, text) {
+      const allowed = editor(ctx);
+      if (state.view !== 'product' || 'toast' in allowed)
+        return { ok: false, reply: refusal(['this menu is no longer showing a product']) };
+      const lead = '❌ Not accepted — the Stars price is unchanged:';
+      const checked = checkStars(text);
+      if (!checked.ok) return { ok: false, reply: refusal(checked.problems, lead) };
+      const result = await allowed.admin.setStars(state.id, checked.value);
+      if (!result.ok) return { ok: false, reply: refusal([result.reason], lead) };
+      await recordChange(ctx, 'products:stars', result);
+      return { ok: true, state };
     },
     async price(_ctx, state, _args, text) {
       const currency = state.view === 'new' ? state.draft.currency : 'usd';
