@@ -71,7 +71,13 @@ export function chartSvg(chart: Chart, labels: ChartLabels): string {
   const yMessages = (v: number) => PLOT.bottom - (v / messagesMax) * height;
   const parts: string[] = [
     `<rect width="${CHART_WIDTH}" height="${CHART_HEIGHT}" fill="#ffffff"/>`,
-    text(PLOT.left, 40, labels.title, `font-size="24" font-weight="600" fill="${COLORS.text}"`),
+    text(
+      PLOT.left,
+      40,
+      labels.title,
+      // Long titles (a long zone name, other currencies) get a smaller size to stay inside.
+      `font-size="${labels.title.length > 70 ? 20 : 24}" font-weight="600" fill="${COLORS.text}"`,
+    ),
   ];
   for (let i = 0; i <= 4; i += 1) {
     const y = PLOT.bottom - (i / 4) * height;
