@@ -90,9 +90,11 @@ describe('/products: the Stars price', () => {
       stripe_product_id: string;
     };
     expect(row.stars).toBe(300);
-    const stripeProduct = env.stripeSim!.control.get<{ metadata: Record<string, string> }>(
-      row.stripe_product_id,
-    )!;
+    const stripeProduct = env.stripeSim!.control.get<{
+      id: string;
+      object: string;
+      metadata: Record<string, string>;
+    }>(row.stripe_product_id)!;
     expect(stripeProduct.metadata.premiumbot_stars).toBe('300');
     const fan = control.createUser({ first_name: 'Pia' }).id;
     const shop = await openShop(env, fan);
@@ -103,8 +105,9 @@ describe('/products: the Stars price', () => {
     await answerPrompt('⭐ The price in Telegram Stars', '0', seen);
     await cardShows(card, 'Telegram Stars: not sold for Stars');
     expect(
-      env.stripeSim!.control.get<{ metadata: Record<string, string> }>(row.stripe_product_id)!
-        .metadata.premiumbot_stars ?? '',
+      env.stripeSim!.control.get<{ id: string; object: string; metadata: Record<string, string> }>(
+        row.stripe_product_id,
+      )!.metadata.premiumbot_stars ?? '',
     ).toBe('');
     const actions = (await env.db('audit_log').select('action')) as { action: string }[];
     expect(actions.filter((a) => a.action === 'products:stars')).toHaveLength(2);
