@@ -23,14 +23,14 @@ const NET = `CASE WHEN t.dispute_status IN ('open', 'lost') THEN 0
   ELSE t.amount_paid_usd_cents - t.amount_refunded_cents END`;
 /**
  * A purchase's ledger entry and its payment: the entry's reference is the Checkout Session
- * (checkout) or the PaymentIntent (quick-buy, auto-recharge). Two equi-joins, not one OR
- * join, so the database can hash them.
+ * (checkout) or the PaymentIntent (quick-buy, auto-recharge). Joined on the fan first, then
+ * either id: both databases hash the fan's few payments, which measured faster than two
+ * equi-joins on the ids (bench:admin).
  */
 const GRANTS = `credit_ledger l
-  LEFT JOIN transactions tc ON tc.checkout_session_id = l.reference AND tc.user_id = l.user_id
-  LEFT JOIN transactions tp ON tc.id IS NULL AND tp.payment_intent_id = l.reference
-    AND tp.user_id = l.user_id
-  JOIN transactions t ON t.id = COALESCE(tc.id, tp.id)
+  JOIN transactions t
+    ON t.user_id = l.user_id
+   AND (t.checkout_session_id = l.reference OR t.payment_intent_id = l.reference)
   WHERE l.kind IN ('grant', 'pass_grant') AND l.created_at >= ? AND ${FULFILLED}`;
 
 /**
