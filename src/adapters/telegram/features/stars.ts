@@ -64,12 +64,23 @@ export function registerStars(
 ): void {
   bot.on('pre_checkout_query', async (ctx) => {
     const query = ctx.preCheckoutQuery;
-    const answer = await payments.preCheckout({
-      fan: profileOf(query.from),
-      currency: query.currency,
-      totalAmount: query.total_amount,
-      payload: query.invoice_payload,
-    });
+    const answer = await payments
+      .preCheckout({
+        fan: profileOf(query.from),
+        currency: query.currency,
+        totalAmount: query.total_amount,
+        payload: query.invoice_payload,
+      })
+      .catch((err: unknown) => {
+        // Telegram waits 10 s: a failed check is answered at once, and no Stars are taken.
+        deps.logger.error({ err, fan: query.from.id }, 'stars pre-checkout failed');
+        const t = deps.fan.templates.forLanguage(query.from.language_code);
+        return {
+          ok: false as const,
+          reason: 'error',
+          errorMessage: t('payment.stars.refused.error'),
+        };
+      });
     if (!answer.ok) {
       deps.logger.info({ fan: query.from.id, reason: answer.reason }, 'stars pre-checkout refused');
     }
