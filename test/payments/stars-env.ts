@@ -29,28 +29,34 @@ export interface StarsEnv {
   webhookSecret: string;
   /** A topic of the admin group where the team opens the panel. */
   panelThreadId: number;
+  /** The 1-hour pass sold for Stars (with `passStars`). */
+  passId?: number;
   close(): Promise<void>;
 }
 
 /** A product row sold for Stars only (no Stripe price): what a Stars-only install sells. */
-async function insertStarsProduct(db: Knex): Promise<number> {
+async function insertStarsProduct(
+  db: Knex,
+  row: { label: string; type: 'credits' | 'time'; amount: number; stars: number; sort: number } = {
+    label: '10 credits',
+    type: 'credits',
+    amount: 10,
+    stars: 250,
+    sort: 10,
+  },
+): Promise<number> {
   const rows = (await db('products')
-    .insert({
-      label: '10 credits',
-      type: 'credits',
-      amount: 10,
-      price_cents: 500,
-      currency: 'usd',
-      stars: 250,
-      active: true,
-      sort: 10,
-    })
+    .insert({ ...row, price_cents: 500, currency: 'usd', active: true })
     .returning('id')) as Array<{ id: number } | number>;
   const first = rows[0]!;
   return typeof first === 'object' ? Number(first.id) : Number(first);
 }
 
-export async function startStarsEnv(options: { stripe: boolean }): Promise<StarsEnv> {
+export async function startStarsEnv(options: {
+  stripe: boolean;
+  /** Also sell a 1-hour pass for this many Stars (Stars only); its id is `passId`. */
+  passStars?: number;
+}): Promise<StarsEnv> {
   const tg = createTelegramSimulator({ timeScale: 0.01 });
   await tg.listen(0);
   const ownerId = tg.control.createUser({ first_name: 'Olivia' }).id;
@@ -71,6 +77,16 @@ export async function startStarsEnv(options: { stripe: boolean }): Promise<Stars
     productId = await insertStarsProduct(db);
     payments = { webhookSecrets: [] };
   }
+  const passId =
+    options.passStars === undefined
+      ? undefined
+      : await insertStarsProduct(db, {
+          label: '1 hour chat',
+          type: 'time',
+          amount: 3600,
+          stars: options.passStars,
+          sort: 20,
+        });
   const webhookSecret = 'stars-secret';
   const runtime = await buildRuntime({
     botToken: tg.token,
@@ -94,6 +110,7 @@ export async function startStarsEnv(options: { stripe: boolean }): Promise<Stars
   const panelThreadId = tg.control.createTopic(group.chatId, 'Panel', { byUserId: ownerId });
   return {
     panelThreadId,
+    passId,
     tg,
     stripeSim,
     testDb,
