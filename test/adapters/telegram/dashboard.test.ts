@@ -6,8 +6,10 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toDate } from '../../../src/adapters/db/rows.js';
 import { createStripeClient } from '../../../src/adapters/stripe/client.js';
+import { BotApiError } from '../../../src/adapters/telegram/bot-api.js';
 import { CHART_HEIGHT, CHART_WIDTH } from '../../../src/adapters/telegram/chart/svg.js';
 import { PANEL_TEXTS } from '../../../src/adapters/telegram/panel/texts.js';
+import { storedFile, withStoredUploads } from '../../../src/adapters/telegram/stored-uploads.js';
 import { loadMessageCatalog } from '../../../src/config/message-templates.js';
 import type { Dashboard } from '../../../src/core/stats/dashboard.js';
 import { dashboardText } from '../../../src/core/stats/dashboard-text.js';
@@ -365,3 +367,33 @@ async function independentDashboard(db: Knex, now: Date): Promise<Dashboard> {
     chart: { currency: 'usd', otherCurrencies: [], days: [] },
   };
 }
+
+describe('stored uploads', () => {
+  const files = new Map<number, { data: Uint8Array; filename: string }>([
+    [7, { data: new Uint8Array([1, 2, 3]), filename: 'chart.png' }],
+  ]);
+  const store = {
+    save: () => Promise.resolve(0),
+    read: (id: number) => Promise.resolve(files.get(id) ?? null),
+    remove: (id: number) => Promise.resolve(void files.delete(id)),
+  };
+  const calls: Record<string, unknown>[] = [];
+  const api = withStoredUploads(
+    { call: (_method, params) => Promise.resolve(calls.push(params) as never) },
+    store,
+  );
+
+  it('swaps a stored file for its bytes, then forgets it; a file that is gone fails the call', async () => {
+    await api.call('sendPhoto', { chat_id: 1, photo: storedFile(7), caption: 'x' });
+    expect(calls[0]).toEqual({
+      chat_id: 1,
+      photo: { source: Buffer.from([1, 2, 3]), filename: 'chart.png' },
+      caption: 'x',
+    });
+    expect(files.has(7)).toBe(false);
+    const again = api.call('sendPhoto', { chat_id: 1, photo: storedFile(7) });
+    await expect(again).rejects.toBeInstanceOf(BotApiError);
+    await expect(again).rejects.toMatchObject({ failure: { type: 'api', code: 400 } });
+    expect(calls).toHaveLength(1);
+  });
+});
