@@ -50,15 +50,26 @@ function bucketSql(db: Knex): (column: string) => string {
 /** SQL for the length `to - from` of two timestamps, and for that length in ms, per dialect. */
 interface LengthSql {
   between(from: string, to: string): string;
-  ms(length: string): string;
+  /** The median of `waits(wait)` with their count (`wait` in ms, `n`), as 0 to 2 rows. */
+  median(): string;
 }
 
 function lengthSql(db: Knex): LengthSql {
-  // Postgres sorts intervals cheaply; only the median rows become (numeric) milliseconds.
   if (dialectOf(db) === 'postgres') {
-    return { between: (f, t) => `(${t} - ${f})`, ms: (l) => `(EXTRACT(EPOCH FROM ${l}) * 1000)` };
+    // Intervals sort cheaply; percentile_cont is the mean of the two middle ones, in one sort.
+    return {
+      between: (f, t) => `(${t} - ${f})`,
+      median: () =>
+        `SELECT EXTRACT(EPOCH FROM percentile_cont(0.5) WITHIN GROUP (ORDER BY wait)) * 1000
+           AS wait, COUNT(*) AS n FROM waits`,
+    };
   }
-  return { between: (f, t) => `(${t} - ${f})`, ms: (l) => l };
+  return {
+    between: (f, t) => `(${t} - ${f})`,
+    median: () => `SELECT wait, n FROM (
+        SELECT wait, ROW_NUMBER() OVER (ORDER BY wait) AS r, COUNT(*) OVER () AS n FROM waits
+      ) ranked WHERE r IN ((n + 1) / 2, (n + 2) / 2)`,
+  };
 }
 
 type Row = Record<string, unknown>;
@@ -100,10 +111,8 @@ WITH scoped AS (
       WHERE p.fan_id = w.fan_id AND p.created_at < ?
       ORDER BY p.created_at DESC, p.id DESC LIMIT 1
     ), 'team') = 'team')
-), ranked AS (
-  SELECT wait, ROW_NUMBER() OVER (ORDER BY wait) AS r, COUNT(*) OVER () AS n FROM waits
 )
-SELECT ${length.ms('wait')} AS wait, n FROM ranked WHERE r IN ((n + 1) / 2, (n + 2) / 2)`;
+${length.median()}`;
 }
 
 /**
@@ -172,7 +181,9 @@ export function createStatsStore(db: Knex): StatsStore {
     },
 
     async firstResponses(from): Promise<FirstResponses> {
-      const rows = await raw(firstResponsesSql(lengthSql(db)), [from, from]);
+      const rows = (await raw(firstResponsesSql(lengthSql(db)), [from, from])).filter(
+        (r) => r.wait !== null && r.wait !== undefined,
+      );
       if (rows.length === 0) return { answered: 0, medianMs: null };
       const waits = rows.map((r) => Number(r.wait));
       const median = waits.reduce((a, b) => a + b, 0) / waits.length;

@@ -44,6 +44,11 @@ describe('stats store', () => {
       answered: 3,
       medianMs: 2 * MIN,
     });
+    // Two days hold fan 2's wait from yesterday too: four waits, the mean of the middle two.
+    expect(await store.firstResponses(windowOf(NOW, 2).from)).toEqual({
+      answered: 4,
+      medianMs: 3.5 * MIN,
+    });
     const buckets = await store.messages(windowOf(NOW, 1).from);
     const sum = (k: 'fromFans' | 'answers') => buckets.reduce((a, b) => a + b[k], 0);
     expect([sum('fromFans'), sum('answers')]).toEqual([6, 5]);
