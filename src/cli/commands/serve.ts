@@ -30,6 +30,9 @@ export const serveCommand: CommandModule = {
         const logger = loggerFor(ctx, config);
         ctx.output.out('premiumbot serve: effective configuration');
         for (const line of describeConfig(environmentOf(ctx).values)) ctx.output.out(`  ${line}`);
+        if (!config.stripeApiKey) {
+          ctx.output.out('  (no STRIPE_API_KEY: Stripe is off; fans pay with Telegram Stars)');
+        }
 
         // A schema that is not up to date is a usage error (exit 2), as for every command.
         const db = await openMigratedDatabase(config.databaseUrl);
