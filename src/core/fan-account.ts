@@ -28,6 +28,8 @@ export interface FanAccount {
   frozen: boolean;
   /** The balance right after the latest top-up (the 100% of the balance bar). */
   lastTopUpBalance: number | null;
+  /** Auto-recharge is on (false: a spend need not be reported to payments). */
+  autoRecharge?: boolean;
   /** The fan's topic and its pinned card (0 while it is being posted), once created. */
   topic: { chatId: number; topicId: number; cardMessageId: number | null } | null;
 }

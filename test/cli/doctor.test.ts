@@ -49,6 +49,7 @@ describe('premiumbot doctor', () => {
       '✔ settings',
       '✔ database',
       '✔ database schema',
+      '✔ credit ledger',
       '⚠ install id',
       '⚠ product catalog',
       '✔ Telegram bot token',
@@ -63,7 +64,7 @@ describe('premiumbot doctor', () => {
     expect(result.output).toContain('chmod 600');
     expect(result.output).toContain('turn on "Manage Topics"');
     expect(result.output).toContain('not in the admin group: 42');
-    expect(result.output).toContain('Error [PB_ERR_CONFIG]: 2 of 14 checks failed.');
+    expect(result.output).toContain('Error [PB_ERR_CONFIG]: 2 of 15 checks failed.');
     expect(result.output).toContain('Run `premiumbot migrate` (or start `premiumbot serve`)');
   });
 

@@ -1,11 +1,11 @@
-/** Fan accounts: the card's figures, ban flag, tier and gifts. */
+/** Fan accounts: the card's figures, ban flag, tier and gifts; one row read, never the ledger. */
 import type { Knex } from 'knex';
 import type { FanAccount, FanAccounts } from '../../core/fan-account.js';
 import { TIERS, type Tier } from '../../core/tiers.js';
 import type { DbLedgerStore } from './ledger-store.js';
 import { toBool, toDate, toInt, toRequiredDate } from './rows.js';
 
-interface AccountRow {
+export interface AccountRow {
   id: unknown;
   first_name: string | null;
   last_name: string | null;
@@ -22,15 +22,42 @@ interface AccountRow {
   is_banned: unknown;
   is_blocked: unknown;
   is_frozen: unknown;
+  last_top_up_balance: unknown;
+  auto_recharge_enabled: unknown;
   chat_id: unknown;
   topic_id: unknown;
   card_message_id: unknown;
 }
 
-/** Ledger kinds that top a balance up (with the debt settlement that may follow a grant). */
-const TOP_UP_KINDS = ['grant', 'gift', 'adjust', 'debt_settle'];
+/** What a fan account is read from (`users as u` left join `conversations as c`). */
+export const ACCOUNT_COLUMNS = [
+  'u.id',
+  'u.first_name',
+  'u.last_name',
+  'u.username',
+  'u.language_code',
+  'u.tier',
+  'u.message_credits',
+  'u.time_credits_seconds',
+  'u.pass_started_at',
+  'u.pass_ends_at',
+  'u.total_spent_cents',
+  'u.message_count',
+  'u.created_at',
+  'u.is_banned',
+  'u.is_blocked',
+  'u.is_frozen',
+  'u.last_top_up_balance',
+  'u.auto_recharge_enabled',
+  'c.chat_id',
+  'c.topic_id',
+  'c.card_message_id',
+] as const;
 
-/** Reads a fan's account in `q` (a knex instance or a transaction). */
+/**
+ * Reads a fan's account in `q` (a knex instance or a transaction): one row, whatever the
+ * length of the fan's history (the last top-up is kept on the row by the ledger).
+ */
 export async function readFanAccount(
   q: Knex | Knex.Transaction,
   fanId: number,
@@ -38,43 +65,14 @@ export async function readFanAccount(
   const row = (await q('users as u')
     .leftJoin('conversations as c', 'c.user_id', 'u.id')
     .where('u.id', fanId)
-    .first(
-      'u.id',
-      'u.first_name',
-      'u.last_name',
-      'u.username',
-      'u.language_code',
-      'u.tier',
-      'u.message_credits',
-      'u.time_credits_seconds',
-      'u.pass_started_at',
-      'u.pass_ends_at',
-      'u.total_spent_cents',
-      'u.message_count',
-      'u.created_at',
-      'u.is_banned',
-      'u.is_blocked',
-      'u.is_frozen',
-      'c.chat_id',
-      'c.topic_id',
-      'c.card_message_id',
-    )) as AccountRow | undefined;
-  if (!row) return null;
-  const last = (await q('credit_ledger')
-    .where('user_id', fanId)
-    .whereIn('kind', TOP_UP_KINDS)
-    .max('id as id')
-    .first()) as { id: unknown } | undefined;
-  let lastTopUpBalance: number | null = null;
-  if (last?.id !== null && last?.id !== undefined) {
-    const sum = (await q('credit_ledger')
-      .where('user_id', fanId)
-      .where('id', '<=', toInt(last.id))
-      .sum('credits_delta as total')
-      .first()) as { total: unknown } | undefined;
-    lastTopUpBalance = toInt(sum?.total);
-  }
+    .first(...ACCOUNT_COLUMNS)) as AccountRow | undefined;
+  return row ? toFanAccount(row) : null;
+}
+
+/** A row of ACCOUNT_COLUMNS as the fan's account. */
+export function toFanAccount(row: AccountRow): FanAccount {
   const tier = (TIERS as readonly string[]).includes(row.tier) ? (row.tier as Tier) : 'new';
+  const lastTopUp = row.last_top_up_balance;
   return {
     fanId: toInt(row.id),
     firstName: row.first_name,
@@ -92,7 +90,8 @@ export async function readFanAccount(
     banned: toBool(row.is_banned),
     blocked: toBool(row.is_blocked),
     frozen: toBool(row.is_frozen),
-    lastTopUpBalance,
+    lastTopUpBalance: lastTopUp === null || lastTopUp === undefined ? null : toInt(lastTopUp),
+    autoRecharge: toBool(row.auto_recharge_enabled),
     topic:
       row.topic_id === null || row.topic_id === undefined
         ? null

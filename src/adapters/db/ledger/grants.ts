@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { debtToSettle, validateAmount, type CreditGrantKind } from '../../../core/ledger.js';
-import { requireBalance, shift, updateFan, withLockedFan } from './balance.js';
+import { requireMove, withLockedFan } from './balance.js';
 import { debtSettledBy, recordDebtSettlement } from './debt.js';
 import { earlierEntry, insertEntry } from './entries.js';
 import type { DbLedgerStore } from './types.js';
@@ -22,11 +22,11 @@ export function createCreditGrants(db: Knex): Pick<DbLedgerStore, 'grantCredits'
           return { duplicate: true, entry: earlier, debtSettled, balance: fan };
         }
         await recordDebtSettlement(tx, fanId, key, settled);
-        await updateFan(tx, fanId, {
-          message_credits: shift(tx, 'message_credits', '+', amount - settled),
-          credit_debt: shift(tx, 'credit_debt', '-', settled),
+        const balance = await requireMove(tx, fanId, {
+          credits: amount - settled,
+          debt: -settled,
+          topUp: { credits: amount, at: entry.createdAt },
         });
-        const balance = await requireBalance(tx, fanId);
         return { duplicate: false, entry, debtSettled: settled, balance };
       });
     },

@@ -8,7 +8,7 @@ import {
   type PassStartResult,
 } from '../../../core/ledger.js';
 import { passAfterStart } from '../../../core/passes.js';
-import { requireBalance, shift, updateFan, withLockedFan } from './balance.js';
+import { requireMove, withLockedFan } from './balance.js';
 import { debtSettledBy, recordDebtSettlement } from './debt.js';
 import { earlierEntry, findEntry, insertEntry } from './entries.js';
 import type { DbLedgerStore, DbTx } from './types.js';
@@ -45,12 +45,12 @@ export function createPasses(
           const moved = { banked: -earlier.secondsDelta, running: 0, used: earlier.timeDebtDelta };
           return { duplicate: true, entry: earlier, ...moved, balance: fan };
         }
-        await updateFan(tx, fanId, {
-          time_credits_seconds: shift(tx, 'time_credits_seconds', '-', split.banked),
-          time_debt_seconds: shift(tx, 'time_debt_seconds', '+', split.used),
-          ...(split.running > 0 ? { pass_ends_at: new Date(endsAt - split.running * 1000) } : {}),
+        const balance = await requireMove(tx, fanId, {
+          seconds: -split.banked,
+          timeDebt: split.used,
+          set: split.running > 0 ? { pass_ends_at: new Date(endsAt - split.running * 1000) } : {},
         });
-        return { duplicate: false, entry, ...split, balance: await requireBalance(tx, fanId) };
+        return { duplicate: false, entry, ...split, balance };
       });
     },
 
@@ -72,11 +72,12 @@ export function createPasses(
           return { duplicate: true, entry: earlier, debtSettled, balance: fan };
         }
         await recordDebtSettlement(tx, fanId, key, settled, 'seconds');
-        await updateFan(tx, fanId, {
-          time_credits_seconds: shift(tx, 'time_credits_seconds', '+', seconds - settled),
-          time_debt_seconds: shift(tx, 'time_debt_seconds', '-', settled),
+        const balance = await requireMove(tx, fanId, {
+          seconds: seconds - settled,
+          timeDebt: -settled,
+          // Its `debt_settle` entry has always marked the bar's 100% (the balance then).
+          marksTopUpBalance: settled > 0,
         });
-        const balance = await requireBalance(tx, fanId);
         return { duplicate: false, entry, debtSettled: settled, balance };
       });
     },
@@ -102,12 +103,14 @@ export function createPasses(
           now,
           seconds,
         );
-        await updateFan(tx, fanId, {
-          time_credits_seconds: shift(tx, 'time_credits_seconds', '-', seconds),
-          pass_started_at: pass.startedAt,
-          pass_ends_at: pass.endsAt,
-          pass_warning_sent_at: null,
-          pass_end_notice_sent_at: null,
+        const balance = await requireMove(tx, fanId, {
+          seconds: -seconds,
+          set: {
+            pass_started_at: pass.startedAt,
+            pass_ends_at: pass.endsAt,
+            pass_warning_sent_at: null,
+            pass_end_notice_sent_at: null,
+          },
         });
         return {
           duplicate: false,
@@ -115,7 +118,7 @@ export function createPasses(
           seconds,
           passStartedAt: pass.startedAt ?? now,
           passEndsAt: pass.endsAt ?? now,
-          balance: await requireBalance(tx, fanId),
+          balance,
         };
       });
     },

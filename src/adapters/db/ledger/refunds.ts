@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import { splitRefund, splitReversal, validateAmount, type Balance } from '../../../core/ledger.js';
-import { requireBalance, shift, updateFan, withLockedFan } from './balance.js';
+import { splitRefund, splitReversal, validateAmount } from '../../../core/ledger.js';
+import { requireMove, withLockedFan } from './balance.js';
 import { earlierEntry, findEntry, insertEntry } from './entries.js';
-import type { DbLedgerStore, DbTx } from './types.js';
+import type { DbLedgerStore } from './types.js';
 
 /**
  * Credits taken back after a Stripe refund: down to zero, the rest becomes debt; given back
@@ -29,7 +29,7 @@ export function createRefunds(db: Knex): Pick<DbLedgerStore, 'refundCredits' | '
           const moved = { removed: -earlier.creditsDelta, addedDebt: earlier.debtDelta };
           return { duplicate: true, entry: earlier, ...moved, balance: fan };
         }
-        const balance = await moveBalance(tx, fanId, -removed, addedDebt);
+        const balance = await requireMove(tx, fanId, { credits: -removed, debt: addedDebt });
         return { duplicate: false, entry, removed, addedDebt, balance };
       });
     },
@@ -53,28 +53,9 @@ export function createRefunds(db: Knex): Pick<DbLedgerStore, 'refundCredits' | '
           const moved = { returned: earlier.creditsDelta, settled: -earlier.debtDelta };
           return { duplicate: true, entry: earlier, ...moved, balance: fan };
         }
-        const balance = await moveBalance(tx, fanId, returned, -settled);
+        const balance = await requireMove(tx, fanId, { credits: returned, debt: -settled });
         return { duplicate: false, entry, returned, settled, balance };
       });
     },
   };
-}
-
-/** Moves the fan's cached credits and debt by the entry's deltas; returns the new balance. */
-async function moveBalance(
-  tx: DbTx,
-  fanId: number,
-  creditsDelta: number,
-  debtDelta: number,
-): Promise<Balance> {
-  await updateFan(tx, fanId, {
-    message_credits: shift(
-      tx,
-      'message_credits',
-      creditsDelta < 0 ? '-' : '+',
-      Math.abs(creditsDelta),
-    ),
-    credit_debt: shift(tx, 'credit_debt', debtDelta < 0 ? '-' : '+', Math.abs(debtDelta)),
-  });
-  return requireBalance(tx, fanId);
 }

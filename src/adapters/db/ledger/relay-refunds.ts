@@ -1,7 +1,7 @@
 /** The credits of a paid fan message that was never delivered, given back once. */
 import type { Knex } from 'knex';
 import { validateKey } from '../../../core/ledger.js';
-import { inTx, shift, updateFan } from './balance.js';
+import { inTx, requireMove } from './balance.js';
 import { earlierEntry, findEntry, insertEntry } from './entries.js';
 import type { DbLedgerStore } from './types.js';
 
@@ -31,7 +31,7 @@ export function createRelayRefunds(db: Knex): Pick<DbLedgerStore, 'returnSpend'>
           await earlierEntry(tx, key, fanId, ['relay_refund'], (e) => e.creditsDelta === credits);
           return { fanId, credits, duplicate: true };
         }
-        await updateFan(tx, fanId, { message_credits: shift(tx, 'message_credits', '+', credits) });
+        await requireMove(tx, fanId, { credits });
         return { fanId, credits, duplicate: false };
       });
     },

@@ -7,6 +7,7 @@ import { configCheck } from './config.js';
 import { databaseCheck } from './database.js';
 import { envFileCheck } from './env-file.js';
 import { installIdCheck } from './install-id.js';
+import { ledgerCheck } from './ledger.js';
 import { migrationsCheck } from './migrations.js';
 import { ownersStartedCheck } from './owners-started.js';
 import { productsCheck } from './products.js';
@@ -20,6 +21,7 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
   configCheck,
   databaseCheck,
   migrationsCheck,
+  ledgerCheck,
   installIdCheck,
   productsCheck,
   telegramTokenCheck,
