@@ -1,87 +1,250 @@
 /**
- * The fan message use case's transaction (core/relay/ports.ts): the fan's row is created or
- * refreshed and locked, then the use case reads, spends and queues through this object,
- * and everything commits together or not at all. It only persists; the decision is core's.
+ * The fan message use case's transaction (core/relay/ports.ts): the fan's row is read and
+ * locked once (created, or its profile refreshed, only when needed), then the use case
+ * reads, spends and queues through this object, and everything commits together or not at
+ * all. It only persists; the decision is core's.
+ *
+ * A paid text costs five statements here (issue 17): the update id's record (its unique key
+ * is the intake's duplicate check), the locked read of the fan's account
+ * (their row and conversation, the last top-up kept on the row — never a ledger scan), the
+ * spend's ledger entry (its unique key is the duplicate check), one update of the fan's row
+ * (balance, message count, inbox) and the relay job. Reads after the first come from what
+ * this transaction read and wrote.
  */
 import type { Knex } from 'knex';
 import { UnknownFanError } from '../../core/errors.js';
+import type { FanAccount } from '../../core/fan-account.js';
+import type { FanProfile } from '../../core/fan.js';
 import type { FanMessageStore, FanMessageTransaction } from '../../core/relay/ports.js';
-import { readFanAccount } from './fan-account-store.js';
+import { UpdateAlreadyProcessed } from '../../core/traffic/ports.js';
+import { ACCOUNT_COLUMNS, toFanAccount, type AccountRow } from './fan-account-store.js';
 import { albumOps } from './fan-message-albums.js';
-import { markFanMessage } from './inbox-store.js';
+import { fanMessageMarks } from './inbox-store.js';
+import { earlierEntry, findEntry } from './ledger/entries.js';
+import { spendLocked } from './ledger/spends.js';
 import type { DbLedgerStore } from './ledger-store.js';
 import type { DbOutboxStore } from './outbox-store.js';
+import type { DbUpdateStore } from './update-store.js';
 import { toDate } from './rows.js';
-
-/** Ledger kinds that top a balance up (a prompt after one of them is due again). */
-const TOP_UP_KINDS = ['grant', 'gift', 'adjust'];
 
 export interface FanMessageStoreDeps {
   ledger: DbLedgerStore;
   outbox: Pick<DbOutboxStore, 'enqueueIn'>;
+  /** Records the update as processed in the transaction (no look-up before, no write after). */
+  updates?: Pick<DbUpdateStore, 'recordIn'>;
+}
+
+interface LockedRow extends AccountRow {
+  credits_prompted_at: unknown;
+  last_top_up_at: unknown;
+  conversation_user_id: unknown;
+  title: string | null;
+}
+
+/** What the transaction knows about the fan (read once, kept up to date by its writes). */
+interface FanState {
+  account: FanAccount;
+  promptedAt: Date | null;
+  toppedUpAt: Date | null;
+  /** The topic's stored title ('' when none yet); null without a conversation row. */
+  title: string | null;
+  /** The message was counted by the spend's update. */
+  counted: boolean;
+  /** A write this object does not follow (a refund, a pass start): read again. */
+  stale: boolean;
+}
+
+/** Fan message spends keyed by update id (before `spend:<chat>:<message>`). */
+const LEGACY_SPEND_KEY = /^spend:\d+$/;
+/** Telegram redelivers an update for a day; processed update ids are kept a week. */
+const LEGACY_WINDOW_MS = 8 * 24 * 60 * 60_000;
+const LEGACY_RECHECK_MS = 60 * 60_000;
+
+function selectFan(trx: Knex.Transaction, fanId: number) {
+  return trx('users as u')
+    .leftJoin('conversations as c', 'c.user_id', 'u.id')
+    .where('u.id', fanId)
+    .first(
+      ...ACCOUNT_COLUMNS,
+      'u.credits_prompted_at',
+      'u.last_top_up_at',
+      'c.user_id as conversation_user_id',
+      'c.title',
+    );
+}
+
+function stateOf(row: LockedRow): FanState {
+  const hasConversation =
+    row.conversation_user_id !== null && row.conversation_user_id !== undefined;
+  return {
+    account: toFanAccount(row),
+    promptedAt: toDate(row.credits_prompted_at),
+    toppedUpAt: toDate(row.last_top_up_at),
+    title: hasConversation ? (row.title ?? '') : null,
+    counted: false,
+    stale: false,
+  };
+}
+
+/** The profile columns as Telegram gives them. */
+function profileColumns(profile: FanProfile) {
+  return {
+    username: profile.username ?? null,
+    first_name: profile.firstName ?? null,
+    last_name: profile.lastName ?? null,
+    language_code: profile.languageCode ?? null,
+  };
+}
+
+/**
+ * Reads and locks the fan's row (Postgres: `FOR UPDATE OF u`; SQLite's write transactions
+ * hold the file's lock). A new fan is inserted; a changed profile, or a stale `blocked` flag
+ * (the fan just wrote, so they have not blocked the bot), is written — otherwise nothing is.
+ */
+async function lockFan(trx: Knex.Transaction, profile: FanProfile): Promise<FanState> {
+  if (!Number.isSafeInteger(profile.id) || profile.id <= 0) throw new UnknownFanError(profile.id);
+  const fields = profileColumns(profile);
+  let row = (await selectFan(trx, profile.id).forUpdate('u')) as LockedRow | undefined;
+  if (!row) {
+    await trx('users')
+      .insert({ id: profile.id, ...fields })
+      .onConflict('id')
+      .ignore();
+    row = (await selectFan(trx, profile.id).forUpdate('u')) as LockedRow | undefined;
+    if (!row) throw new UnknownFanError(profile.id);
+    return stateOf(row);
+  }
+  const state = stateOf(row);
+  const changed = (Object.keys(fields) as Array<keyof typeof fields>).some(
+    (k) => (row[k] ?? null) !== fields[k],
+  );
+  if (changed || state.account.blocked) {
+    await trx('users')
+      .where('id', profile.id)
+      .update({ ...fields, is_blocked: false, updated_at: new Date() });
+  }
+  return state;
+}
+
+/** Whether spends keyed by update id were written recently enough to be redelivered. */
+function legacySpendCheck(db: Knex): () => Promise<boolean> {
+  let cached: { at: number; value: Promise<boolean> } | null = null;
+  return () => {
+    if (!cached || Date.now() - cached.at > LEGACY_RECHECK_MS) {
+      const value = db('credit_ledger')
+        .where('idempotency_key', '>=', 'spend:')
+        .where('idempotency_key', '<', 'spend;')
+        .whereNot('idempotency_key', 'like', 'spend:%:%')
+        .where('created_at', '>', new Date(Date.now() - LEGACY_WINDOW_MS))
+        .first('id')
+        .then((r: unknown) => r !== undefined);
+      cached = { at: Date.now(), value };
+      value.catch(() => (cached = null));
+    }
+    return cached.value;
+  };
 }
 
 export function createFanMessageStore(db: Knex, deps: FanMessageStoreDeps): FanMessageStore {
   const { ledger, outbox } = deps;
+  const legacySpends = legacySpendCheck(db);
 
-  function transactionOf(trx: Knex.Transaction, fanId: number): FanMessageTransaction {
+  function transactionOf(
+    trx: Knex.Transaction,
+    state: FanState,
+    legacy: boolean,
+  ): FanMessageTransaction {
+    const fanId = state.account.fanId;
+    async function account(): Promise<FanAccount> {
+      if (state.stale) {
+        const row = (await selectFan(trx, fanId)) as LockedRow | undefined;
+        if (!row) throw new UnknownFanError(fanId);
+        Object.assign(state, { ...stateOf(row), counted: state.counted });
+      }
+      return state.account;
+    }
+    const countColumns = (now: Date) => ({
+      message_count: trx.raw('message_count + 1'),
+      last_activity_at: now,
+      ...fanMessageMarks(trx, now),
+    });
     return {
-      earlierEntry: (key) => ledger.findEntry(key, trx),
-      credits: async () => (await ledger.balance(fanId, trx)).credits,
-      async account() {
-        const account = await readFanAccount(trx, fanId);
-        if (!account) throw new UnknownFanError(fanId);
-        return account;
+      async earlierEntry(key) {
+        // Keys of the old format can only exist for updates of the past week.
+        if (LEGACY_SPEND_KEY.test(key) && !legacy) return null;
+        return findEntry(trx, key);
       },
-      async spend(cost, key, meta) {
-        const spent = await ledger.spendCredits(fanId, cost, key, meta, trx);
-        return { credits: spent.balance.credits, duplicate: spent.duplicate };
+      credits: async () => (await account()).credits,
+      account,
+      async spend(cost, key, meta, now) {
+        const spent = await spendLocked(trx, fanId, cost, key, meta, now ? countColumns(now) : {});
+        if (!spent) {
+          // A redelivered message: its spend is the earlier entry (same fan, same cost).
+          await earlierEntry(trx, key, fanId, ['spend'], (e) => e.creditsDelta === -cost);
+          return { credits: (await account()).credits, duplicate: true };
+        }
+        state.account = { ...state.account, credits: spent.balance.credits };
+        if (now) {
+          state.counted = true;
+          state.account.messageCount += 1;
+        }
+        return { credits: spent.balance.credits, duplicate: false };
       },
-      startPass: (now, key, meta) => ledger.startPass(fanId, now, key, meta, trx),
+      async startPass(now, key, meta) {
+        state.stale = true;
+        return ledger.startPass(fanId, now, key, meta, trx);
+      },
       async countMessage(now) {
-        await trx('users')
-          .where('id', fanId)
-          .update({ message_count: trx.raw('message_count + 1'), last_activity_at: now });
-        await markFanMessage(trx, fanId, now);
+        if (state.counted) return;
+        await trx('users').where('id', fanId).update(countColumns(now));
+        state.counted = true;
+        if (!state.stale)
+          state.account = { ...state.account, messageCount: state.account.messageCount + 1 };
       },
       async enqueue(jobs) {
         await outbox.enqueueIn(trx, jobs);
       },
       async promptState() {
-        const user = (await trx('users').where('id', fanId).first('credits_prompted_at')) as
-          { credits_prompted_at: unknown } | undefined;
-        const topUp = (await trx('credit_ledger')
-          .where('user_id', fanId)
-          .whereIn('kind', TOP_UP_KINDS)
-          .max('created_at as at')
-          .first()) as { at: unknown } | undefined;
-        return { promptedAt: toDate(user?.credits_prompted_at), toppedUpAt: toDate(topUp?.at) };
+        await account();
+        return { promptedAt: state.promptedAt, toppedUpAt: state.toppedUpAt };
       },
       async markPrompted(now) {
         await trx('users').where('id', fanId).update({ credits_prompted_at: now });
+        state.promptedAt = now;
       },
       async topicTitle() {
-        const row = (await trx('conversations').where('user_id', fanId).first('title')) as
-          { title: string | null } | undefined;
-        return row ? (row.title ?? '') : null;
+        await account();
+        return state.title;
       },
       async setTopicTitle(title) {
         await trx('conversations')
           .where('user_id', fanId)
           .update({ title, updated_at: new Date() });
+        state.title = title;
       },
-      ...albumOps(trx, fanId, ledger),
+      ...albumOps(trx, fanId, {
+        async returnSpend(spendKey, key, tx) {
+          state.stale = true;
+          return ledger.returnSpend(spendKey, key, tx);
+        },
+      }),
     };
   }
 
   return {
-    inTransaction(profile, work) {
+    async inTransaction(profile, work, updateId) {
+      // Outside the transaction: SQLite has one connection.
+      const legacy = await legacySpends();
       return db.transaction(async (trx) => {
-        await ledger.ensureUser(profile, trx);
-        // One fan's messages are decided one at a time (a row lock on Postgres; SQLite has
-        // one writer). The ledger's conditional update guards the balance regardless.
-        await trx('users').where('id', profile.id).forUpdate().first('id');
-        return work(transactionOf(trx, profile.id));
+        // First: a redelivered update stops here, before any other statement.
+        if (
+          updateId !== undefined &&
+          deps.updates &&
+          !(await deps.updates.recordIn(trx, updateId))
+        ) {
+          throw new UpdateAlreadyProcessed(updateId);
+        }
+        return work(transactionOf(trx, await lockFan(trx, profile), legacy));
       });
     },
   };

@@ -18,15 +18,21 @@ import { TIERS, type Tier } from '../../core/tiers.js';
 import { dialectOf, type Db } from './knex.js';
 import { toBool, toDate, toInt } from './rows.js';
 
+/**
+ * The columns a relayed fan message sets: the fan waits (since their first unanswered
+ * message). The fan message transaction sets them in the statement that counts the message.
+ */
+export function fanMessageMarks(q: Knex | Knex.Transaction, now: Date): Record<string, unknown> {
+  return {
+    inbox_waiting_since: q.raw('COALESCE(inbox_waiting_since, ?)', [now]),
+    inbox_last_fan_at: now,
+    inbox_last_at: now,
+  };
+}
+
 /** A relayed fan message: the fan waits (since their first unanswered message). */
 export async function markFanMessage(trx: Knex | Knex.Transaction, fanId: number, now: Date) {
-  await trx('users')
-    .where('id', fanId)
-    .update({
-      inbox_waiting_since: trx.raw('COALESCE(inbox_waiting_since, ?)', [now]),
-      inbox_last_fan_at: now,
-      inbox_last_at: now,
-    });
+  await trx('users').where('id', fanId).update(fanMessageMarks(trx, now));
 }
 
 /** Team answers reached these fans: they wait no more. */

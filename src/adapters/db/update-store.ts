@@ -1,9 +1,28 @@
 /** Processed Telegram update ids, scoped by bot id (update ids are only unique per bot). */
 import type { Knex } from 'knex';
+import { BoundedSet } from '../../core/traffic/bounded-set.js';
 import type { UpdateStore } from '../../core/traffic/ports.js';
 
+/** The store, plus the record a handler writes inside its own transaction. */
+export interface DbUpdateStore extends UpdateStore {
+  /**
+   * Records the update as processed in `trx` (the fan message's transaction); false when it
+   * already was. The intake hears of it through `takeRecordedInHandler`.
+   */
+  recordIn(trx: Knex.Transaction, updateId: number): Promise<boolean>;
+}
+
 /** Builds the processed-updates store for the bot whose token starts with `botId`. */
-export function createUpdateStore(db: Knex, botId: number): UpdateStore {
+export function createUpdateStore(db: Knex, botId: number): DbUpdateStore {
+  // Ids recorded by handlers and not yet taken by the intake (bounded: a handler that
+  // failed after recording never has its id taken; its transaction rolled back anyway).
+  const recordedInHandler = new BoundedSet<number>(10_000);
+  const insert = (q: Knex | Knex.Transaction, updateId: number) =>
+    q('telegram_updates')
+      .insert({ bot_id: botId, update_id: updateId, processed_at: new Date() })
+      .onConflict(['bot_id', 'update_id'])
+      .ignore()
+      .returning('update_id') as Promise<unknown[]>;
   return {
     async isProcessed(updateId) {
       const row = (await db('telegram_updates')
@@ -12,12 +31,15 @@ export function createUpdateStore(db: Knex, botId: number): UpdateStore {
       return row !== undefined;
     },
     async markProcessed(updateId) {
-      const inserted = (await db('telegram_updates')
-        .insert({ bot_id: botId, update_id: updateId, processed_at: new Date() })
-        .onConflict(['bot_id', 'update_id'])
-        .ignore()
-        .returning('update_id')) as unknown[];
-      return inserted.length > 0;
+      return (await insert(db, updateId)).length > 0;
+    },
+    async recordIn(trx, updateId) {
+      const recorded = (await insert(trx, updateId)).length > 0;
+      if (recorded) recordedInHandler.add(updateId);
+      return recorded;
+    },
+    takeRecordedInHandler(updateId) {
+      return recordedInHandler.delete(updateId);
     },
     async prune(before) {
       return db('telegram_updates')

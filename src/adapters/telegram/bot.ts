@@ -7,6 +7,7 @@ import { Telegraf, type Context } from 'telegraf';
 import type { BotDeps } from './bot-deps.js';
 import { createBotErrorReporter } from './errors.js';
 import { FEATURES } from './features/index.js';
+import { UpdateAlreadyProcessed } from '../../core/traffic/ports.js';
 
 /** Builds the bot; errors are reported (log, friendly message, alert) and rethrown to the intake. */
 export function createBot(deps: BotDeps): Telegraf<Context> {
@@ -23,7 +24,8 @@ export function createBot(deps: BotDeps): Telegraf<Context> {
     onEnqueued: deps.wakeOutbox,
   });
   bot.catch(async (err, ctx) => {
-    await report(err, ctx);
+    // A redelivered update found already processed is no error: the intake answers it.
+    if (!(err instanceof UpdateAlreadyProcessed)) await report(err, ctx);
     throw err;
   });
   for (const feature of FEATURES) feature.register(bot, deps);

@@ -2,12 +2,14 @@
  * Update intake, shared by the webhook route and polling: drops update ids already
  * processed, runs the updates of one chat one after another (in arrival order), and
  * records an update as processed only after its handler committed its work (outbox rows,
- * ledger entries). Handlers are idempotent (dedupe keys derived from the update id), so a
+ * ledger entries) — or, for a fan's content, inside the handler's own transaction, whose
+ * first statement is the record (its unique key is the duplicate check: no look-up first). Handlers are idempotent (dedupe keys derived from the update id), so a
  * crash between the two at worst re-runs a handler harmlessly.
  */
 import { BoundedMap } from '../../core/traffic/bounded-set.js';
 import { KeyedSerialQueue } from '../../core/traffic/keyed-queue.js';
-import type { UpdateStore } from '../../core/traffic/ports.js';
+import { messageKind } from '../../core/relay/message-kind.js';
+import { UpdateAlreadyProcessed, type UpdateStore } from '../../core/traffic/ports.js';
 import type { Logger } from '../../core/logger.js';
 import type { RuntimeMetrics } from '../../core/metrics.js';
 
@@ -28,6 +30,18 @@ export interface UpdateIntakeDeps {
   /** After this many failures the update is acknowledged anyway (and reported) to end a poison loop. */
   maxFailures?: number;
   onGiveUp?: (update: IncomingUpdate, err: unknown) => Promise<void> | void;
+  /**
+   * Updates whose handler records them as processed in its own transaction (a fan's
+   * content, by the fan message use case): no look-up before, no record after.
+   */
+  recordedByHandler?: (update: IncomingUpdate) => boolean;
+}
+
+/** A fan's content in their private chat: the fan message use case records its update. */
+export function isFanContent(update: IncomingUpdate): boolean {
+  const message = update.message as { chat?: { type?: string } } | undefined;
+  if (message?.chat?.type !== 'private') return false;
+  return messageKind(message as Parameters<typeof messageKind>[0]) === 'content';
 }
 
 /** The chat an update belongs to (its ordering key). */
@@ -94,14 +108,14 @@ export class UpdateIntake {
 
   private async process(update: IncomingUpdate): Promise<IntakeResult> {
     const log = this.deps.logger.child({ updateId: update.update_id });
-    if (await this.deps.updates.isProcessed(update.update_id)) {
-      this.deps.metrics.updates.inc({ result: 'duplicate' });
-      log.debug('duplicate update ignored');
-      return 'duplicate';
+    const recordedByHandler = this.deps.recordedByHandler?.(update) ?? false;
+    if (!recordedByHandler && (await this.deps.updates.isProcessed(update.update_id))) {
+      return this.duplicate(log);
     }
     try {
       await this.deps.handle(update);
     } catch (err) {
+      if (err instanceof UpdateAlreadyProcessed) return this.duplicate(log);
       const failures = (this.failures.get(update.update_id) ?? 0) + 1;
       this.failures.set(update.update_id, failures);
       if (failures < (this.deps.maxFailures ?? 3)) {
@@ -116,8 +130,18 @@ export class UpdateIntake {
       return 'gave_up';
     }
     this.failures.delete(update.update_id);
-    await this.deps.updates.markProcessed(update.update_id);
+    // A handler that did not reach its transaction (a command, a refusal before it) did not
+    // record the update: it is recorded here, as for every other update.
+    if (!this.deps.updates.takeRecordedInHandler?.(update.update_id)) {
+      await this.deps.updates.markProcessed(update.update_id);
+    }
     this.deps.metrics.updates.inc({ result: 'processed' });
     return 'processed';
+  }
+
+  private duplicate(log: Logger): IntakeResult {
+    this.deps.metrics.updates.inc({ result: 'duplicate' });
+    log.debug('duplicate update ignored');
+    return 'duplicate';
   }
 }

@@ -46,6 +46,7 @@ export function buildStores(db: Db, options: StoreOptions) {
   });
   const ledger = createLedgerStore(db);
   const outbox = createOutboxStore(db);
+  const updates = createUpdateStore(db, options.botId);
   const wired = options.payments;
   /** The rails in force for the products on sale (`payments.rails`, bounded by configuration). */
   const paymentRails = wired
@@ -70,12 +71,12 @@ export function buildStores(db: Db, options: StoreOptions) {
     outbox,
     fans: createFanStore(db),
     pauses: createPauseStore(db),
-    updates: createUpdateStore(db, options.botId),
+    updates,
     state: createStateStore(db),
     jobLock: createJobLock(db),
     admins: createAdminStore(db),
     accounts: createFanAccountStore(db, ledger),
-    fanMessages: createFanMessageStore(db, { ledger, outbox }),
+    fanMessages: createFanMessageStore(db, { ledger, outbox, updates }),
     undelivered: createUndeliveredStore(db, { ledger }),
     passNoticeStore: createPassNoticeStore(db, outbox),
     lostSales: createLostSalesStore(db),

@@ -11,7 +11,11 @@ import type { FanServices, RelayUseCases } from '../../adapters/telegram/bot-dep
 import { fanForAlert } from '../../adapters/telegram/alerts.js';
 import { createBot } from '../../adapters/telegram/bot.js';
 import { GroupAccess } from '../../adapters/telegram/group-access.js';
-import { UpdateIntake, type UpdateIntakeDeps } from '../../adapters/telegram/intake.js';
+import {
+  isFanContent,
+  UpdateIntake,
+  type UpdateIntakeDeps,
+} from '../../adapters/telegram/intake.js';
 import { OutboxWorker } from '../../adapters/telegram/outbox-worker.js';
 import { Poller } from '../../adapters/telegram/polling.js';
 import { TelegramSender } from '../../adapters/telegram/sender.js';
@@ -185,6 +189,7 @@ export function buildTelegram(context: TelegramContext, parts: TelegramParts) {
     updates: stores.updates,
     // Bound, not wrapped: an update goes from the intake straight to telegraf.
     handle: bot.handleUpdate.bind(bot) as unknown as UpdateIntakeDeps['handle'],
+    recordedByHandler: isFanContent,
     logger: logger.child({ component: 'intake' }),
     metrics,
     onGiveUp: (update) =>

@@ -85,6 +85,14 @@ async function earlierSpend(
 ): Promise<{ creditsDelta: number } | null> {
   const earlier = await tx.earlierEntry(spendKey);
   if (earlier) return earlier;
+  return legacySpend(tx, input);
+}
+
+/** The spend recorded for this message under its update id (the key format of before). */
+async function legacySpend(
+  tx: FanMessageTransaction,
+  input: FanMessageInput,
+): Promise<{ creditsDelta: number } | null> {
   const legacy = await tx.earlierEntry(ledgerKeys.spend(input.updateId));
   const same = legacy?.fanId === input.profile.id && legacy.reference === referenceOf(input);
   return same ? legacy : null;
@@ -103,12 +111,6 @@ async function decideAndRecord(
   now: Date,
 ): Promise<FanMessageOutcome> {
   const spendKey = ledgerKeys.messageSpend(input.profile.id, input.messageId);
-  const earlier = await earlierSpend(tx, input, spendKey);
-  if (earlier) {
-    const after = await tx.credits();
-    const charged = -earlier.creditsDelta;
-    return { kind: 'relayed', charged, before: after + charged, after, duplicate: true };
-  }
   const account = await tx.account();
   const credits = account.credits;
   const decision = decideFanMessage(
@@ -122,6 +124,25 @@ async function decideAndRecord(
     cost,
     now,
   );
+  // A redelivered message that was paid for is relayed as before, never refused nor charged
+  // again. A charge finds its own key through the ledger's unique index (`duplicate`), so
+  // only the refusals — and the key format of before — need a look-up.
+  if (decision.action !== 'free') {
+    const earlier =
+      decision.action === 'charge'
+        ? await legacySpend(tx, input)
+        : await earlierSpend(tx, input, spendKey);
+    if (earlier) {
+      const charged = -earlier.creditsDelta;
+      return {
+        kind: 'relayed',
+        charged,
+        before: credits + charged,
+        after: credits,
+        duplicate: true,
+      };
+    }
+  }
   const reference = referenceOf(input);
   switch (decision.action) {
     case 'refuse':
@@ -156,7 +177,8 @@ async function decideAndRecord(
     }
     case 'charge':
       try {
-        const spent = await tx.spend(decision.cost, spendKey, { reference, note: input.type });
+        const meta = { reference, note: input.type };
+        const spent = await tx.spend(decision.cost, spendKey, meta, now);
         const after = spent.credits;
         return {
           kind: 'relayed',
@@ -185,10 +207,13 @@ async function afterCommit(
 ): Promise<void> {
   if (outcome.kind !== 'relayed') return;
   if (outcome.charged > 0 && !outcome.duplicate) {
-    try {
-      await deps.spendObserver.onCreditsSpent(account.fanId, outcome.before, outcome.after);
-    } catch (err) {
-      deps.logger.warn({ err, fanId: account.fanId }, 'spend observer failed');
+    // Decided from the row the transaction read: with auto-recharge off there is nothing to do.
+    if (account.autoRecharge !== false) {
+      try {
+        await deps.spendObserver.onCreditsSpent(account.fanId, outcome.before, outcome.after);
+      } catch (err) {
+        deps.logger.warn({ err, fanId: account.fanId }, 'spend observer failed');
+      }
     }
     // The low-balance alert carries the bar: then it is the burst's only balance message.
     if (crossedLowBalance(outcome.before, outcome.after, settings.lowBalanceThreshold)) {
@@ -243,22 +268,26 @@ export function createFanMessageHandler(
       notBefore: input.mediaGroupId ? new Date(deps.now().getTime() + deps.albumHoldMs) : undefined,
     };
     const now = deps.now();
-    const result = await deps.store.inTransaction(input.profile, async (tx) => {
-      const outcome = await recordOutcome(tx, input, settings.costs[input.type], now);
-      if (outcome.kind === 'relayed' && !outcome.duplicate) await tx.countMessage(now);
-      const account = await tx.account();
-      const jobs = jobsForOutcome(answer, outcome, account);
-      // An album item's copy carries its album's key: the outbox sends the album in one call.
-      const album = input.mediaGroupId && albumKey(input.profile.id, input.mediaGroupId);
-      for (const job of jobs) if (album && job.kind === 'relay.fan') job.albumKey = album;
-      const retitle = titleJob(answer, await tx.topicTitle());
-      if (retitle) {
-        await tx.setTopicTitle(retitle.params.name as string);
-        jobs.push(retitle);
-      }
-      if (jobs.length > 0) await tx.enqueue(jobs);
-      return { outcome, account };
-    });
+    const result = await deps.store.inTransaction(
+      input.profile,
+      async (tx) => {
+        const outcome = await recordOutcome(tx, input, settings.costs[input.type], now);
+        if (outcome.kind === 'relayed' && !outcome.duplicate) await tx.countMessage(now);
+        const account = await tx.account();
+        const jobs = jobsForOutcome(answer, outcome, account);
+        // An album item's copy carries its album's key: the outbox sends the album in one call.
+        const album = input.mediaGroupId && albumKey(input.profile.id, input.mediaGroupId);
+        for (const job of jobs) if (album && job.kind === 'relay.fan') job.albumKey = album;
+        const retitle = titleJob(answer, await tx.topicTitle());
+        if (retitle) {
+          await tx.setTopicTitle(retitle.params.name as string);
+          jobs.push(retitle);
+        }
+        if (jobs.length > 0) await tx.enqueue(jobs);
+        return { outcome, account };
+      },
+      input.updateId,
+    );
     deps.wake();
     await afterCommit(deps, result, settings);
     if (result.outcome.kind === 'insufficient') {

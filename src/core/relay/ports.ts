@@ -32,18 +32,26 @@ export interface RelaySettings {
  * and the outbox jobs commit together or not at all.
  */
 export interface FanMessageTransaction {
-  /** The ledger entry already written under `key` (a redelivered update). */
+  /**
+   * The ledger entry already written under `key` (a redelivered update). Looked up only where
+   * no insert would find it: a spend's own key is checked by its unique index.
+   */
   earlierEntry(
     key: string,
   ): Promise<{ fanId: number; creditsDelta: number; reference: string | null } | null>;
   /** The fan's credits now. */
   credits(): Promise<number>;
   account(): Promise<FanAccount>;
-  /** Spends credits; throws InsufficientCreditsError or AccountFrozenError when refused. */
+  /**
+   * Spends credits; throws InsufficientCreditsError or AccountFrozenError when refused. With
+   * `now`, the relayed message is counted in the same write (countMessage then does nothing).
+   * A key used before moves nothing (`duplicate`).
+   */
   spend(
     cost: number,
     key: string,
     meta: LedgerMeta,
+    now?: Date,
   ): Promise<{ credits: number; duplicate: boolean }>;
   /** Turns the banked pass seconds into a running pass. */
   startPass(
@@ -51,7 +59,7 @@ export interface FanMessageTransaction {
     key: string,
     meta: LedgerMeta,
   ): Promise<{ passEndsAt: Date; seconds: number; duplicate: boolean }>;
-  /** Counts a relayed message (message count, last activity). */
+  /** Counts a relayed message (message count, last activity, the inbox), once. */
   countMessage(now: Date): Promise<void>;
   enqueue(jobs: readonly NewOutboxJob[]): Promise<void>;
   /** When the fan was last sent the buy prompt, and last topped up. */
@@ -82,9 +90,14 @@ export interface AlbumItem {
 
 /** Opens the fan message's transaction. */
 export interface FanMessageStore {
+  /**
+   * With `updateId`, the transaction also records the update as processed — first, so a
+   * redelivered update does nothing and throws `UpdateAlreadyProcessed` (core/traffic/ports).
+   */
   inTransaction<T>(
     profile: FanProfile,
     work: (tx: FanMessageTransaction) => Promise<T>,
+    updateId?: number,
   ): Promise<T>;
 }
 

@@ -9,6 +9,22 @@ export interface UpdateStore {
   markProcessed(updateId: number): Promise<boolean>;
   /** Forgets ids processed before `before` (update ids restart after a quiet week). */
   prune(before: Date): Promise<number>;
+  /**
+   * True, once, when the update's own handler recorded it as processed inside its
+   * transaction (a fan's message): the intake then has nothing more to record.
+   */
+  takeRecordedInHandler?(updateId: number): boolean;
+}
+
+/**
+ * Thrown by a handler whose transaction found its update recorded as processed already (a
+ * redelivery): nothing was done, and the intake answers it as a duplicate.
+ */
+export class UpdateAlreadyProcessed extends Error {
+  constructor(readonly updateId: number) {
+    super(`update ${updateId} was processed already`);
+    this.name = 'UpdateAlreadyProcessed';
+  }
 }
 
 /**

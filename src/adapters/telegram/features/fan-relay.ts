@@ -4,7 +4,8 @@
  * use case, content the relay does not carry (dice, games, stories…) gets a polite free
  * refusal, and commands and service messages are left to the features after it (service
  * messages cost nothing and reach no one). Any message from the fan also proves they have
- * not blocked the bot, so a stale `blocked` flag is cleared first.
+ * not blocked the bot, so a stale `blocked` flag is cleared (for content, by the use case's
+ * transaction, with the fan's row).
  */
 import { messageTypeOf, type MessageShape } from '../../../core/pricing.js';
 import { messageKind, unsupportedContentOf } from '../../../core/relay/message-kind.js';
@@ -16,6 +17,10 @@ import { profileOf } from '../fan-texts.js';
 /** The fan wrote: they are reachable again. The team hears of it once, in the fan's topic. */
 async function clearBlocked(deps: BotDeps, fanId: number, messageId: number): Promise<void> {
   if (!(await deps.fans.setBlocked(fanId, false))) return;
+  await announceUnblocked(deps, fanId, messageId);
+}
+
+async function announceUnblocked(deps: BotDeps, fanId: number, messageId: number): Promise<void> {
   deps.logger.info({ fanId }, 'fan wrote again: no longer blocked');
   if (!(await deps.fans.topicOf(fanId))) return;
   await deps.outbox.enqueue([
@@ -52,8 +57,9 @@ export const fanRelayFeature: Feature = {
         reply_to_message?: { message_id: number };
         forward_origin?: unknown;
       };
-      await clearBlocked(deps, ctx.chat.id, message.message_id);
       const kind = messageKind(message);
+      // Content goes to the use case, whose transaction clears the flag with the fan's row.
+      if (kind !== 'content') await clearBlocked(deps, ctx.chat.id, message.message_id);
       if (kind === 'unsupported') {
         const t = deps.fan.templates.forLanguage(ctx.from.language_code);
         const field = unsupportedContentOf(message)!;
@@ -62,7 +68,7 @@ export const fanRelayFeature: Feature = {
         return;
       }
       if (kind !== 'content') return next();
-      await deps.relay.fanMessage({
+      const { account } = await deps.relay.fanMessage({
         profile: profileOf(ctx.from),
         updateId: ctx.update.update_id,
         messageId: message.message_id,
@@ -71,6 +77,7 @@ export const fanRelayFeature: Feature = {
         replyToTopicMessageId: await replyTarget(deps, ctx.chat.id, message.reply_to_message),
         forwarded: message.forward_origin !== undefined,
       });
+      if (account.blocked) await announceUnblocked(deps, ctx.chat.id, message.message_id);
     });
   },
 };
