@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { COMMANDS } from './commands/index.js';
+import { COMMANDS, commandNamed } from './commands/index.js';
 import type { CliContext } from './context.js';
 import { exitCodeFor, processOutput, renderError, type Output } from './ui.js';
 
@@ -18,8 +18,15 @@ export interface RunOptions {
   signals?: NodeJS.EventEmitter;
 }
 
-/** Builds the commander program; every command registers itself from the registry. */
-export function buildProgram(ctx: CliContext): Command {
+/**
+ * Builds the commander program from the registry. Only the command `argv` names is imported
+ * (it registers itself with its options); the others are listed by name and summary, so
+ * `premiumbot --help` starts in a fraction of the time the whole server stack takes to load.
+ */
+export async function buildProgram(
+  ctx: CliContext,
+  argv: readonly string[] = [],
+): Promise<Command> {
   const program = new Command('premiumbot')
     .description(
       'Sell a premium messaging service on Telegram, answered by your team in forum topics.',
@@ -39,7 +46,11 @@ export function buildProgram(ctx: CliContext): Command {
     ctx.verbose =
       Boolean(opts.verbose) || ctx.env.LOG_LEVEL === 'debug' || ctx.env.LOG_LEVEL === 'trace';
   });
-  for (const command of COMMANDS) command.register(program, ctx);
+  const named = commandNamed(argv);
+  for (const entry of COMMANDS) {
+    if (entry.name === named) (await entry.load()).register(program, ctx);
+    else program.command(entry.name).description(entry.summary);
+  }
   for (const sub of program.commands) sub.exitOverride();
   return program;
 }
@@ -54,7 +65,7 @@ export async function run(options: RunOptions): Promise<number> {
     verbose: false,
     signals: options.signals ?? new EventEmitter(),
   };
-  const program = buildProgram(ctx);
+  const program = await buildProgram(ctx, options.argv);
   try {
     await program.parseAsync(options.argv, { from: 'user' });
     return 0;
