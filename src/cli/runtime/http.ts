@@ -25,12 +25,29 @@ export interface HttpContext {
   extraRoutes: readonly FastifyPluginAsync[];
 }
 
+/**
+ * The outbox gauge: live jobs only (pending, sending), counted through the status index —
+ * a scrape never walks the history of sent, failed and dead jobs.
+ */
+async function liveOutboxDepth(
+  db: Db,
+): Promise<Array<{ labels: { status: string }; value: number }>> {
+  const rows = (await db('outbox')
+    .whereIn('status', LIVE_STATUSES)
+    .select('status')
+    .count({ n: '*' })
+    .groupBy('status')) as Array<{ status: string; n: number | string }>;
+  return LIVE_STATUSES.map((status) => ({
+    labels: { status },
+    value: Number(rows.find((r) => r.status === status)?.n ?? 0),
+  }));
+}
+
+const LIVE_STATUSES = ['pending', 'sending'];
+
 export async function buildHttp(context: HttpContext): Promise<FastifyInstance> {
-  const { options, db, metrics, outbox, sender, alerts, intake } = context;
-  metrics.outboxDepth.collect(async () => {
-    const depth = await outbox.depth();
-    return Object.entries(depth).map(([status, value]) => ({ labels: { status }, value }));
-  });
+  const { options, db, metrics, sender, alerts, intake } = context;
+  metrics.outboxDepth.collect(() => liveOutboxDepth(db));
   metrics.pausedChats.collect(async () => {
     const now = sender.clock();
     return sender.scheduler

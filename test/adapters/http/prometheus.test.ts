@@ -82,7 +82,7 @@ describe('GET /metrics of the runtime', () => {
       'premiumbot_relays_total{direction="fan"} 1',
       'premiumbot_telegram_sends_total{result="ok"}',
       'premiumbot_webhook_latency_seconds_bucket{le="+Inf"}',
-      'premiumbot_outbox_depth{status="sent"}',
+      'premiumbot_outbox_depth{status="pending"}',
       '# TYPE premiumbot_telegram_429_total counter',
       '# TYPE premiumbot_telegram_chat_pause_seconds gauge',
       '# TYPE premiumbot_alerts_total counter',
