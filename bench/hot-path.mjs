@@ -1,0 +1,372 @@
+// @ts-check
+/**
+ * Hot-path benchmark (issue 17; not a test). Paid fan texts through the shipped runtime in
+ * webhook mode against the Telegram simulator with every limit lifted, and in the same run a
+ * bare telegraf + fastify relay (topic per fan + copyMessage, no database) as the baseline.
+ * Each server runs in a child process of its own (its CPU, RSS and SQL are its own); this
+ * process hosts the simulator and posts the updates (closed loop, BENCH_CONCURRENCY at once).
+ *
+ * Scenarios: `many` — BENCH_FANS fans (100) writing BENCH_PER_FAN texts (30) each; `once` —
+ * BENCH_NEW_FANS fans (2,000; 10,000 in the issue) writing once; `history` — one fan with
+ * BENCH_HISTORY ledger rows (100,000) and a new fan, BENCH_SERIAL texts (200) each, one at
+ * a time. SQLite always; Postgres when BENCH_DATABASE_URL or TEST_DATABASE_URL says so.
+ * BENCH_SCENARIOS=many,once,history picks scenarios. Runs the built code in dist/.
+ *
+ *   npm run bench:hot-path
+ *   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:hot-path
+ */
+import { fork } from 'node:child_process';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+
+const env = (name, fallback) => Number(process.env[name] ?? fallback);
+const SIZES = {
+  fans: env('BENCH_FANS', 100),
+  perFan: env('BENCH_PER_FAN', 30),
+  newFans: env('BENCH_NEW_FANS', 2000),
+  history: env('BENCH_HISTORY', 100_000),
+  serial: env('BENCH_SERIAL', 200),
+  concurrency: env('BENCH_CONCURRENCY', 50),
+};
+const SECRET = 'bench-secret';
+const PREFIX = 'hp ';
+
+if (process.argv[2] === 'child') await child();
+else await main();
+
+// ---- the server under test (child process) ------------------------------------------------
+
+async function child() {
+  const config = JSON.parse(process.argv[3]);
+  let statements = 0;
+  let rssPeak = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+  }, 100);
+  const server = config.kind === 'bare' ? await bareRelay(config) : await premiumbot(config);
+  /** @type {NodeJS.CpuUsage | undefined} */
+  let cpuStart;
+  let sqlStart = 0;
+  process.on('message', async (msg) => {
+    const m = /** @type {{ type: string }} */ (msg);
+    if (m.type === 'mark') {
+      cpuStart = process.cpuUsage();
+      sqlStart = statements;
+      rssPeak = process.memoryUsage().rss;
+      process.send?.({ type: 'marked' });
+    } else if (m.type === 'report') {
+      const cpu = process.cpuUsage(cpuStart);
+      process.send?.({
+        type: 'report',
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        statements: statements - sqlStart,
+        rssPeak,
+      });
+    } else if (m.type === 'stop') {
+      clearInterval(sampler);
+      await server.stop();
+      process.exit(0);
+    }
+  });
+  if (server.db) server.db.on('query', () => statements++);
+  process.send?.({ type: 'ready', url: server.url });
+}
+
+/** The shipped runtime, fans credited through the ledger. */
+async function premiumbot(config) {
+  const { buildRuntime } = await import('../dist/cli/runtime/index.js');
+  const { silentLogger } = await import('../dist/core/logger.js');
+  const { freshDatabase } = await import('./lib.mjs');
+  const database = await freshDatabase(config.dialect, config.serverUrl);
+  const { db } = database;
+  await db.migrate.latest();
+  const runtime = await buildRuntime({
+    botToken: config.token,
+    apiRoot: config.apiRoot,
+    adminChatId: config.adminChatId,
+    ownerIds: [config.ownerId],
+    webhookSecret: SECRET,
+    mode: 'webhook',
+    db,
+    logger: silentLogger,
+    tuning: { limits: { timeScale: 0.00001 }, concurrency: 16, idlePollMs: 10 },
+  });
+  for (const fan of config.fans) {
+    await runtime.ledger.ensureUser({ id: fan.id, firstName: fan.first_name });
+    await runtime.ledger.grantCredits(fan.id, 1_000_000, `grant:bench_${fan.id}`);
+  }
+  if (config.historyFan) await seedHistory(db, runtime.ledger, config.historyFan, config.history);
+  await runtime.start();
+  const url = await runtime.app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    db,
+    url: `${url}/telegram-webhook`,
+    async stop() {
+      await runtime.stop();
+      await database.destroy();
+    },
+  };
+}
+
+/**
+ * `rows` ledger entries for one fan, written in bulk (a gift and a spend in turn, so they sum
+ * to nothing), then one real grant through the ledger so the fan's row is what the ledger says.
+ */
+async function seedHistory(db, ledger, fanId, rows) {
+  const batch = [];
+  const at = new Date();
+  for (let i = 0; i < rows; i++) {
+    const gift = i % 2 === 0;
+    batch.push({
+      user_id: fanId,
+      kind: gift ? 'gift' : 'spend',
+      credits_delta: gift ? 1 : -1,
+      idempotency_key: `bench_history:${fanId}:${i}`,
+      created_at: at,
+    });
+    if (batch.length === 500 || i === rows - 1) {
+      await db('credit_ledger').insert(batch.splice(0));
+    }
+  }
+  await ledger.grantCredits(fanId, 1_000, `grant:bench_history_${fanId}`);
+}
+
+/** A bare relay: telegraf + fastify, a topic per fan (single flight), copyMessage, no database. */
+async function bareRelay(config) {
+  const { Telegraf } = await import('telegraf');
+  const { default: Fastify } = await import('fastify');
+  const bot = new Telegraf(config.token, { telegram: { apiRoot: config.apiRoot } });
+  bot.botInfo = await bot.telegram.getMe();
+  /** @type {Map<number, Promise<number>>} */
+  const topics = new Map();
+  bot.on('message', async (ctx) => {
+    if (ctx.chat.type !== 'private') return;
+    let topic = topics.get(ctx.chat.id);
+    if (!topic) {
+      const name = ctx.from.first_name.slice(0, 128);
+      topic = bot.telegram
+        .createForumTopic(config.adminChatId, name)
+        .then((t) => t.message_thread_id);
+      topics.set(ctx.chat.id, topic);
+    }
+    const threadId = await topic;
+    await ctx.telegram.copyMessage(config.adminChatId, ctx.chat.id, ctx.message.message_id, {
+      message_thread_id: threadId,
+    });
+  });
+  const app = Fastify();
+  app.post('/telegram-webhook', async (request, reply) => {
+    if (request.headers['x-telegram-bot-api-secret-token'] !== SECRET) return reply.code(401);
+    await bot.handleUpdate(/** @type {any} */ (request.body));
+    return { ok: true };
+  });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return { db: undefined, url: `${url}/telegram-webhook`, stop: () => app.close() };
+}
+
+// ---- the driver (this process) ------------------------------------------------------------
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Starts a child server; resolves with a handle once it listens. */
+function startServer(config) {
+  const proc = fork(new URL(import.meta.url).pathname, ['child', JSON.stringify(config)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const waiting = new Map();
+  proc.on('message', (msg) => {
+    const m = /** @type {{ type: string }} */ (msg);
+    const resolve = waiting.get(m.type);
+    waiting.delete(m.type);
+    resolve?.(m);
+  });
+  const next = (type) => new Promise((resolve) => waiting.set(type, resolve));
+  const exited = new Promise((resolve) => proc.on('exit', resolve));
+  return next('ready').then((ready) => ({
+    url: /** @type {any} */ (ready).url,
+    async mark() {
+      const done = next('marked');
+      proc.send({ type: 'mark' });
+      await done;
+    },
+    async report() {
+      const done = next('report');
+      proc.send({ type: 'report' });
+      return /** @type {any} */ (await done);
+    },
+    async stop() {
+      proc.send({ type: 'stop' });
+      await exited;
+    },
+  }));
+}
+
+/** Makes the fans' texts in the simulator and takes their updates (no webhook is set). */
+async function makeUpdates(sim, plan) {
+  for (const [fan, text] of plan) sim.control.fanSendsText(fan.id, text);
+  const updates = [];
+  let offset = 0;
+  for (;;) {
+    const out = await sim.callApi('getUpdates', { offset, limit: 100, timeout: 0 });
+    const batch = /** @type {any[]} */ (out.kind === 'ok' ? out.result : []);
+    if (batch.length === 0) break;
+    // Only the texts of the plan (the group's creation brings a membership update too).
+    updates.push(...batch.filter((u) => u.message?.text?.startsWith(PREFIX)));
+    offset = batch[batch.length - 1].update_id + 1;
+  }
+  return updates;
+}
+
+/** How many of the run's texts reached the admin group. */
+function relayedCount(sim, adminChatId) {
+  let n = 0;
+  for (const m of sim.control.messages(adminChatId)) if (m.text?.startsWith(PREFIX)) n++;
+  return n;
+}
+
+/** How many of the fans' texts carry the 👀 receipt. */
+function receiptCount(sim, fans) {
+  let n = 0;
+  for (const fan of fans) {
+    for (const m of sim.control.messages(fan.id)) {
+      if (!m.fromBot && m.text?.startsWith(PREFIX) && m.reactions.length > 0) n++;
+    }
+  }
+  return n;
+}
+
+/** Posts `updates` with `concurrency` at once; returns the sorted ack latencies (ms). */
+async function post(url, updates, concurrency) {
+  const latencies = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < updates.length) {
+      const update = updates[next++];
+      const started = performance.now();
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+        body: JSON.stringify(update),
+      });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+      latencies.push(performance.now() - started);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return latencies.sort((a, b) => a - b);
+}
+
+/** One server, one scenario: a fresh simulator, fans, the load, the figures. */
+async function run(kind, dialect, serverUrl, scenario) {
+  const trace = (s) => process.env.BENCH_TRACE && console.error(`[${kind} ${dialect}] ${s}`);
+  const { createTelegramSimulator } = await import('../dist/sandbox/telegram/index.js');
+  const sim = createTelegramSimulator({ rateLimits: false });
+  await sim.listen(0);
+  const owner = sim.control.createUser({ first_name: 'Owner' });
+  const { chatId } = sim.control.createForumGroup({ title: 'Bench team', ownerId: owner.id });
+  const fans = Array.from({ length: scenario.fans }, (_, i) =>
+    sim.control.createUser({ first_name: `Fan${i}` }),
+  );
+  const historyFan = scenario.name === 'history' ? fans[0] : undefined;
+  const server = await startServer({
+    kind,
+    dialect,
+    serverUrl,
+    token: sim.token,
+    apiRoot: sim.apiRoot,
+    adminChatId: chatId,
+    ownerId: owner.id,
+    fans: fans.map((f) => ({ id: f.id, first_name: f.first_name })),
+    historyFan: historyFan?.id,
+    history: SIZES.history,
+  });
+  trace('server up');
+  const result = { kind, dialect, scenario: scenario.name };
+  if (scenario.name === 'history') {
+    // One message at a time: per-message latency of the long-history fan vs a new fan.
+    for (const [label, fan] of [
+      ['history', fans[0]],
+      ['new', fans[1]],
+    ]) {
+      const texts = Array.from({ length: SIZES.serial }, (_, i) => [fan, `${PREFIX}${label} ${i}`]);
+      const updates = await makeUpdates(sim, texts);
+      const lat = await post(server.url, updates, 1);
+      result[label] = { p50: percentile(lat, 50), p99: percentile(lat, 99) };
+    }
+  } else {
+    const plan = [];
+    for (let round = 0; round < scenario.perFan; round++) {
+      for (const fan of fans) plan.push([fan, `${PREFIX}${round}`]);
+    }
+    const updates = await makeUpdates(sim, plan);
+    await server.mark();
+    const started = performance.now();
+    const lat = await post(server.url, updates, SIZES.concurrency);
+    trace('acknowledged');
+    const ackSeconds = (performance.now() - started) / 1000;
+    const deadline = performance.now() + 300_000;
+    while (relayedCount(sim, chatId) < updates.length && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const relaySeconds = (performance.now() - started) / 1000;
+    const relayed = relayedCount(sim, chatId);
+    const report = await server.report();
+    Object.assign(result, {
+      messages: updates.length,
+      acksPerSecond: updates.length / ackSeconds,
+      ackP50: percentile(lat, 50),
+      ackP99: percentile(lat, 99),
+      relayed,
+      relaysPerSecond: relayed / relaySeconds,
+      receipts: kind === 'bare' ? undefined : receiptCount(sim, fans),
+      cpuMsPerMessage: report.cpuMs / updates.length,
+      sqlPerMessage: report.statements / updates.length,
+      rssMb: report.rssPeak / 2 ** 20,
+    });
+  }
+  await server.stop();
+  await sim.close();
+  return result;
+}
+
+function print(r) {
+  const f = (n, d = 0) => (n === undefined ? '-' : n.toFixed(d));
+  const name = `${r.scenario.padEnd(8)} ${r.kind.padEnd(11)} ${r.dialect.padEnd(8)}`;
+  if (r.scenario === 'history') {
+    console.log(
+      `${name} ack p50/p99: fan with ${SIZES.history} ledger rows ${f(r.history.p50, 1)}/${f(r.history.p99, 1)} ms, new fan ${f(r.new.p50, 1)}/${f(r.new.p99, 1)} ms (${SIZES.serial} texts each, one at a time)`,
+    );
+    return;
+  }
+  console.log(
+    `${name} ${f(r.acksPerSecond)} acks/s, ack p50 ${f(r.ackP50, 1)} / p99 ${f(r.ackP99, 1)} ms, ` +
+      `${f(r.relaysPerSecond)} relays/s (${r.relayed}/${r.messages}), ` +
+      `CPU ${f(r.cpuMsPerMessage, 2)} ms/msg, SQL ${f(r.sqlPerMessage, 1)}/msg, RSS ${f(r.rssMb)} MB` +
+      (r.receipts === undefined ? '' : `, 👀 ${r.receipts}/${r.messages}`),
+  );
+}
+
+async function main() {
+  const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? '';
+  const dialects = ['sqlite', ...(/^postgres/i.test(serverUrl) ? ['postgres'] : [])];
+  const wanted = (process.env.BENCH_SCENARIOS ?? 'many,once,history').split(',');
+  const scenarios = [
+    { name: 'many', fans: SIZES.fans, perFan: SIZES.perFan },
+    { name: 'once', fans: SIZES.newFans, perFan: 1 },
+    { name: 'history', fans: 2, perFan: 0 },
+  ].filter((s) => wanted.includes(s.name));
+  console.log(
+    `premiumbot hot-path benchmark (node ${process.version}, ${os.cpus().length} CPUs; ` +
+      `concurrency ${SIZES.concurrency}, limits lifted)`,
+  );
+  for (const scenario of scenarios) {
+    if (scenario.name !== 'history') print(await run('bare', '-', serverUrl, scenario));
+    for (const dialect of dialects) print(await run('premiumbot', dialect, serverUrl, scenario));
+  }
+  if (dialects.length === 1)
+    console.log('(set TEST_DATABASE_URL=postgres://… to include Postgres)');
+}
