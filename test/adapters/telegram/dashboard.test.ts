@@ -99,6 +99,7 @@ describe('/admin after a scripted day', () => {
       '🔄 Refresh',
       '💬 Conversations',
       '👥 Users',
+      '🛍 Products',
       '⚙️ Settings',
     ]);
   });

@@ -25,6 +25,7 @@ import { actorOf } from '../panel/actor.js';
 import { placeOf } from '../panel/commands.js';
 import { PANEL_PRIORITY, type MenuPlace } from '../panel/menus.js';
 import { conversationsScreen } from '../panel/screens/conversations.js';
+import { productsScreen } from '../panel/screens/products.js';
 import { settingsScreen } from '../panel/screens/settings.js';
 import { usersScreen } from '../panel/screens/users.js';
 import {
@@ -63,6 +64,7 @@ function adminT(deps: BotDeps): Translate {
 const DRILL_DOWNS: ReadonlyArray<[AnyScreen, string]> = [
   [conversationsScreen, 'dashboard.button_conversations'],
   [usersScreen, 'dashboard.button_users'],
+  [productsScreen, 'dashboard.button_products'],
   [settingsScreen, 'dashboard.button_settings'],
 ];
 
