@@ -220,13 +220,6 @@ export function readStars(text: string | undefined): number | null {
   return isStarsPrice(stars) ? stars : null;
 }
 
-export {
-  planStripeSync,
-  type StripeChange,
-  type StripeKept,
-  type StripePlan,
-} from './products/stripe-plan.js';
-
 /** One change the pull makes to the local `products` table. */
 export type LocalChange =
   | { kind: 'insert'; price: RemotePrice; sort: number }

@@ -8,11 +8,11 @@ import {
   parseCatalog,
   parsePrice,
   planLocalSync,
-  planStripeSync,
   readProductMetadata,
   type LocalProduct,
   type RemoteProduct,
 } from '../../src/core/catalog.js';
+import { planStripeSync } from '../../src/core/products/stripe-plan.js';
 
 const example = parse(fs.readFileSync('templates/products.example.yaml', 'utf8')) as unknown;
 

@@ -4,10 +4,10 @@ import {
   CatalogError,
   parseCatalog,
   planLocalSync,
-  planStripeSync,
   readProductMetadata,
   type LocalProduct,
 } from '../../src/core/catalog.js';
+import { planStripeSync } from '../../src/core/products/stripe-plan.js';
 import { currencyExponent, formatMoney, isSupportedCurrency } from '../../src/core/money.js';
 import { effectiveRails, productRails, type RailSetting } from '../../src/core/payments/rails.js';
 import { decodeStarsPayload, encodeStarsPayload } from '../../src/core/payments/stars.js';

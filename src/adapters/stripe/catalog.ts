@@ -3,7 +3,8 @@
  * metadata and their one-time prices. Reads it, and applies the changes core/catalog planned.
  */
 import type Stripe from 'stripe';
-import { readProductMetadata, type RemoteProduct, type StripeChange } from '../../core/catalog.js';
+import { readProductMetadata, type RemoteProduct } from '../../core/catalog.js';
+import type { StripeChange } from '../../core/products/stripe-plan.js';
 import { installOf, isForeignInstall } from '../../core/payments/install.js';
 import type { StripeClient } from './client.js';
 import { stripeFailure } from './errors.js';

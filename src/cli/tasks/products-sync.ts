@@ -5,14 +5,16 @@ import { createProductStore } from '../../adapters/db/product-store.js';
 import { applyStripeChange, fetchRemoteCatalog } from '../../adapters/stripe/catalog.js';
 import type { StripeClient } from '../../adapters/stripe/client.js';
 import {
+  planStripeSync,
+  type StripeChange,
+  type StripePlan,
+} from '../../core/products/stripe-plan.js';
+import {
   activePrices,
   describeAmount,
   planLocalSync,
-  planStripeSync,
   type CatalogItem,
   type LocalChange,
-  type StripeChange,
-  type StripePlan,
 } from '../../core/catalog.js';
 import { STARS_CURRENCY, formatMoney } from '../../core/money.js';
 import { planLocalOnlySync, type LocalOnlyChange } from '../../core/products/local-plan.js';

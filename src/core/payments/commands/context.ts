@@ -13,7 +13,6 @@ import { INSTALL_METADATA_KEY } from '../install.js';
 import { encodePurchase } from '../metadata.js';
 import type { PaymentFan, FanReply, ReplyButton, PaymentGateway, PaymentStore } from '../ports.js';
 import { productRails, type PaymentRails } from '../rails.js';
-import type { StarsInvoice } from './stars.js';
 
 /**
  * A command's answer: a message for the fan, a short toast for a pressed button, and/or a
@@ -143,4 +142,16 @@ export function productButtons(
     );
   }
   return row;
+}
+
+/** An invoice for the adapter to send (`sendInvoice`, currency XTR, no provider token). */
+export interface StarsInvoice {
+  /** 1–32 characters. */
+  title: string;
+  /** 1–255 characters. */
+  description: string;
+  payload: string;
+  /** The one price's label and amount in Stars. */
+  priceLabel: string;
+  stars: number;
 }

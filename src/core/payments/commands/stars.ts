@@ -18,17 +18,7 @@ import {
 } from '../stars.js';
 import { account, fanText, type CommandContext, type CommandResult } from './context.js';
 
-/** An invoice for the adapter to send (`sendInvoice`, currency XTR, no provider token). */
-export interface StarsInvoice {
-  /** 1–32 characters. */
-  title: string;
-  /** 1–255 characters. */
-  description: string;
-  payload: string;
-  /** The one price's label and amount in Stars. */
-  priceLabel: string;
-  stars: number;
-}
+export type { StarsInvoice } from './context.js';
 
 /** A pre_checkout_query as the rules see it. */
 export interface PreCheckoutQuery {
