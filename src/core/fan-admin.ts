@@ -63,6 +63,15 @@ export interface FanPayment {
   creditsGranted: number;
   secondsGranted: number;
   paymentIntentId: string | null;
+  /** Stripe's charge, or Telegram's `telegram_payment_charge_id` for a Stars payment. */
+  chargeId: string | null;
+  /** `stars` for a Telegram Stars payment (refunded with refundStarPayment). */
+  source: string;
+}
+
+/** A Telegram Stars payment (refunded whole with refundStarPayment, by its charge id). */
+export function isStarsPayment(payment: FanPayment): boolean {
+  return payment.source === 'stars' && payment.chargeId !== null;
 }
 
 /** What the user screen shows besides the card. */
@@ -122,7 +131,7 @@ export interface PaymentRefunds {
 
 /** What can still be refunded of a payment (0: nothing, or it is disputed). */
 export function refundableCents(payment: FanPayment): number {
-  if (!payment.paymentIntentId) return 0;
+  if (!payment.paymentIntentId && !isStarsPayment(payment)) return 0;
   if (payment.status !== 'paid' && payment.status !== 'partially_refunded') return 0;
   if (payment.disputeStatus !== null) return 0;
   return Math.max(0, payment.amountPaidCents - payment.amountRefundedCents);

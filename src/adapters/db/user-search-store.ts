@@ -56,6 +56,8 @@ function toPayment(row: Row): FanPayment & { fanId: number } {
     creditsGranted: toInt(row.credits_granted),
     secondsGranted: toInt(row.seconds_granted),
     paymentIntentId: (row.payment_intent_id as string | null) ?? null,
+    chargeId: (row.charge_id as string | null) ?? null,
+    source: String(row.source),
   };
 }
 

@@ -110,6 +110,13 @@ export interface StarsPaymentFacts {
   invoice: StarsInvoicePayload | null;
 }
 
+/** A Stars refund (`refundStarPayment`, ours or Telegram support's): the whole charge. */
+export interface StarsRefundFacts {
+  fanId: number;
+  /** `telegram_payment_charge_id` of the refunded payment. */
+  chargeId: string;
+}
+
 /** What a Stars invoice carries in its payload (see `stars.ts`). */
 export interface StarsInvoicePayload {
   /** Our `transactions` row, created before the invoice was sent. */
@@ -124,6 +131,8 @@ export interface StarsInvoicePayload {
 /** A payment event (Stripe's, or Telegram's for Stars) reduced to what the rules need. */
 export type PaymentEvent =
   | { kind: 'stars.paid'; payment: StarsPaymentFacts }
+  /** A Stars payment refunded: our panel or CLI, or Telegram's `refunded_payment` message. */
+  | { kind: 'stars.refunded'; refund: StarsRefundFacts }
   | { kind: 'checkout.completed'; session: CheckoutSessionFacts }
   | { kind: 'checkout.async_succeeded'; session: CheckoutSessionFacts }
   | { kind: 'checkout.async_failed'; session: CheckoutSessionFacts }

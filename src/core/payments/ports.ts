@@ -55,9 +55,12 @@ export type PaymentPatch = Partial<
   >
 >;
 
-/** A payment row found by the id Stripe knows it by. */
+/** A payment row found by the id Stripe (or Telegram, for Stars: the charge id) knows it by. */
 export type PaymentLookup =
-  { id: number } | { checkoutSessionId: string } | { paymentIntentId: string };
+  | { id: number }
+  | { checkoutSessionId: string }
+  | { paymentIntentId: string }
+  | { chargeId: string };
 
 export interface SavedCard {
   paymentMethodId: string;

@@ -25,10 +25,10 @@ import {
   type PreCheckoutQuery,
 } from './commands/stars.js';
 import { stripeOff } from './commands/stripe-off.js';
-import type { StarsPaymentFacts } from './events.js';
+import type { StarsPaymentFacts, StarsRefundFacts } from './events.js';
 import type { PaymentGateway, PaymentStore } from './ports.js';
 import type { PaymentProcessor } from './processor.js';
-import { starsReceivedEvent } from './stars.js';
+import { starsReceivedEvent, starsRefundEvent } from './stars.js';
 import { railsFor, type PaymentRails } from './rails.js';
 
 export type { AutoRechargeAction } from './commands/auto-recharge-menu.js';
@@ -57,6 +57,11 @@ export interface PaymentCommands {
    * then not marked processed, and Telegram's redelivery applies it).
    */
   starsPaid(payment: StarsPaymentFacts): Promise<void>;
+  /**
+   * A Stars payment refunded (after our `refundStarPayment`, or Telegram's `refunded_payment`
+   * message): applied by the processor once per charge, whichever comes first.
+   */
+  starsRefunded(refund: StarsRefundFacts): Promise<void>;
   /** The hook called after a spend commits: starts one off-session charge per threshold crossing. */
   onCreditsSpent(fanId: number, before: number, after: number): Promise<void>;
 }
@@ -119,6 +124,11 @@ export function createPaymentService<Tx>(deps: PaymentServiceDeps<Tx>): PaymentC
       if (!deps.processor) throw new Error('Stars payment received without a payment processor');
       const now = Math.floor(ctx.now().getTime() / 1000);
       await deps.processor.process(starsReceivedEvent(payment, now));
+    },
+    async starsRefunded(refund) {
+      if (!deps.processor) throw new Error('Stars refund received without a payment processor');
+      const now = Math.floor(ctx.now().getTime() / 1000);
+      await deps.processor.process(starsRefundEvent(refund, now));
     },
     async onCreditsSpent(fanId, before, after) {
       // No card to charge without the Stripe rail.

@@ -6,7 +6,12 @@
  */
 import type { LocalProduct } from '../catalog.js';
 import { validateKey } from '../ledger.js';
-import type { ReceivedEvent, StarsInvoicePayload, StarsPaymentFacts } from './events.js';
+import type {
+  ReceivedEvent,
+  StarsInvoicePayload,
+  StarsPaymentFacts,
+  StarsRefundFacts,
+} from './events.js';
 import type { PaymentFan, PaymentRecord } from './ports.js';
 import { isStarsPrice } from './rails.js';
 
@@ -59,6 +64,38 @@ export function starsReceivedEvent(payment: StarsPaymentFacts, nowSeconds: numbe
     created: nowSeconds,
     installId: null,
     event: { kind: 'stars.paid', payment },
+  };
+}
+
+/**
+ * The id a Stars refund is keyed on (`stars:<charge>`): the ledger entry `refund:stars:<charge>`
+ * (or `pass_revoke:stars:<charge>`) and the notices' dedupe keys. Telegram refunds a Stars
+ * payment whole, once, so the charge names its only refund.
+ */
+export function starsRefundId(chargeId: string): string {
+  return `stars:${chargeId}`;
+}
+
+/** The ledger keys of a Stars refund: `refund:stars:<charge>`, `pass_revoke:stars:<charge>`. */
+export function starsRefundKeys(chargeId: string): { refund: string; passRevoke: string } {
+  return {
+    refund: validateKey(`refund:${starsRefundId(chargeId)}`),
+    passRevoke: validateKey(`pass_revoke:${starsRefundId(chargeId)}`),
+  };
+}
+
+/**
+ * A Stars refund as the processor's input, claimed as `tg_stars_refund:<charge>`: the refund
+ * we apply after `refundStarPayment` and Telegram's `refunded_payment` about it are one event.
+ */
+export function starsRefundEvent(refund: StarsRefundFacts, nowSeconds: number): ReceivedEvent {
+  return {
+    id: `tg_stars_refund:${refund.chargeId}`,
+    type: 'telegram.refunded_payment',
+    objectId: refund.chargeId,
+    created: nowSeconds,
+    installId: null,
+    event: { kind: 'stars.refunded', refund },
   };
 }
 

@@ -150,5 +150,6 @@ export const PATCH_COLUMNS: Record<keyof PaymentPatch, string> = {
 export function lookupWhere(lookup: PaymentLookup): Record<string, unknown> {
   if ('id' in lookup) return { id: lookup.id };
   if ('checkoutSessionId' in lookup) return { checkout_session_id: lookup.checkoutSessionId };
+  if ('chargeId' in lookup) return { charge_id: lookup.chargeId };
   return { payment_intent_id: lookup.paymentIntentId };
 }

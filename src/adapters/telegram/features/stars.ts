@@ -3,7 +3,8 @@
  * XTR (through the outbox, like every reply); `pre_checkout_query` is answered at once from
  * the database (Telegram waits 10 s, so nothing here waits for the outbox); a
  * `successful_payment` goes to the payment processor, which grants once per Telegram charge;
- * `refunded_payment` service messages are consumed so they are never relayed or charged.
+ * a `refunded_payment` (ours, or one Telegram support made) goes to the same processor, which
+ * takes the purchase back once per charge.
  * Registered by the payments feature, before the fan side.
  */
 import type { Context, Telegraf } from 'telegraf';
@@ -99,11 +100,16 @@ export function registerStars(
     if (ctx.chat.type !== 'private') return next();
     const message = ctx.message as {
       successful_payment?: SuccessfulPayment;
-      refunded_payment?: unknown;
+      refunded_payment?: { currency?: string; telegram_payment_charge_id?: string };
     };
-    if (message.refunded_payment !== undefined) {
-      // Stars refunds are started by us (refundStarPayment); their bookkeeping comes with them.
-      deps.logger.info({ fan: ctx.from.id }, 'stars refund notice received');
+    const refunded = message.refunded_payment;
+    if (refunded !== undefined) {
+      // Ours (already applied after refundStarPayment: a duplicate) or one made elsewhere.
+      deps.logger.info({ fan: ctx.from.id }, 'stars refund received');
+      const chargeId = refunded.telegram_payment_charge_id;
+      if (refunded.currency !== STARS_INVOICE_CURRENCY || !chargeId) return;
+      await payments.starsRefunded({ fanId: ctx.from.id, chargeId });
+      deps.wakeOutbox();
       return;
     }
     const paid = message.successful_payment;

@@ -58,19 +58,34 @@ function granted(row: PaymentRecord): number {
   return row.secondsGranted > 0 ? row.secondsGranted : row.creditsGranted;
 }
 
-/** Takes back one refund's share (once, keyed on the refund) and tells fan and topic. */
-async function applyShare<Tx>(
+/** The ledger keys a refund share is taken back under. */
+export interface ShareKeys {
+  refund: string;
+  passRevoke: string;
+}
+
+/** A Stripe refund's keys: `refund:<re_…>`, `pass_revoke:<re_…>`. */
+function stripeShareKeys(refundId: string): ShareKeys {
+  return { refund: ledgerKeys.refund(refundId), passRevoke: ledgerKeys.passRevoke(refundId) };
+}
+
+/**
+ * Takes back one refund's share (once, keyed on the refund) and tells fan and topic. Stars
+ * refunds (handlers/stars-refund.ts) take the same path, keyed `stars:<charge>`.
+ */
+export async function applyShare<Tx>(
   ctx: HandlerContext<Tx>,
   row: PaymentRecord,
-  charge: ChargeFacts,
+  charge: Pick<ChargeFacts, 'chargeId' | 'currency'>,
   share: RefundShare,
+  keys: ShareKeys = stripeShareKeys(share.refundId),
 ): Promise<void> {
   const fanId = row.fanId;
   const refunded = { amountCents: share.amount, currency: charge.currency };
   if (row.secondsGranted > 0) {
     if (share.units <= 0) return;
     const source = { id: share.refundId, reference: charge.chargeId, money: refunded };
-    await revokePassTime(ctx, fanId, share.units, source);
+    await revokePassTime(ctx, fanId, share.units, source, keys.passRevoke);
     return;
   }
   let removed = 0;
@@ -80,7 +95,7 @@ async function applyShare<Tx>(
     const result = await ctx.ledger.refundCredits(
       fanId,
       share.units,
-      ledgerKeys.refund(share.refundId),
+      keys.refund,
       { reference: charge.chargeId, note: `refund of ${charge.currency} ${share.amount}` },
       ctx.tx,
     );

@@ -23,12 +23,13 @@ export async function revokePassTime<Tx>(
   fanId: number,
   seconds: number,
   source: RevokeSource,
+  key: string = ledgerKeys.passRevoke(source.id),
 ): Promise<PassRevokeResult> {
   const result = await ctx.ledger.revokeTime(
     fanId,
     seconds,
     new Date(),
-    ledgerKeys.passRevoke(source.id),
+    key,
     { reference: source.reference, note: `pass time taken back for ${source.id}` },
     ctx.tx,
   );

@@ -7,6 +7,7 @@
  */
 import { ErrorCodes, hasCode } from '../../../../core/errors.js';
 import {
+  isStarsPayment,
   MAX_GIFT_CREDITS,
   MAX_NOTE_LENGTH,
   panelGiftKeys,
@@ -20,6 +21,7 @@ import { fanNotice } from '../../../../core/relay/notices.js';
 import { tierFor } from '../../../../core/tiers.js';
 import { PRIORITY } from '../../../../core/traffic/outbox.js';
 import type { ActionResult, InputResult, ScreenContext } from '../types.js';
+import { refundStarsPayment } from './users-stars-refund.js';
 import { adminT, type UsersState } from './users-views.js';
 
 type Result = ActionResult<UsersState>;
@@ -251,6 +253,8 @@ const refund: Action = async (ctx, state, args) => {
   if (fanId === null || !payment || payment.fanId !== fanId)
     return { toast: 'No such payment.', state: userOf(state) };
   const left = refundableCents(payment);
+  if (left > 0 && isStarsPayment(payment))
+    return { toast: await refundStarsPayment(ctx, payment), state: userOf(state) };
   if (left === 0 || !payment.paymentIntentId)
     return { toast: 'Nothing left to refund on this payment.', state: userOf(state) };
   if (!ctx.panel.refunds)

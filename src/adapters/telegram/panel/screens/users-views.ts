@@ -7,6 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
   isUserSort,
+  isStarsPayment,
   lastRefundable,
   PASS_GIFT_PRESETS,
   parseUserQuery,
@@ -303,7 +304,9 @@ function subView(state: UserView, account: FanAccount, facts: FanAdminFacts, c: 
       text
         .newline()
         .plain(
-          'Stripe refunds the card; the credits or pass time it bought are taken back when Stripe confirms (debt if already used).',
+          isStarsPayment(payment)
+            ? 'Telegram gives the Stars back; the credits or pass time it bought are taken back at once (debt if already used).'
+            : 'Stripe refunds the card; the credits or pass time it bought are taken back when Stripe confirms (debt if already used).',
         );
       keyboard.push([
         {
