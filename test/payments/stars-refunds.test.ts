@@ -6,6 +6,10 @@
  * elsewhere (Telegram support) arrives only as `refunded_payment` and is applied from it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBotApi } from '../../src/adapters/telegram/bot-api.js';
+import { refundStarsPaymentCli } from '../../src/cli/commands/payments.js';
+import { loadMessageCatalog } from '../../src/config/message-templates.js';
+import { silentLogger } from '../../src/core/logger.js';
 import type { MessageView } from '../../src/sandbox/telegram/control.js';
 import { invoiceFromShop, startStarsEnv, starsState, type StarsEnv } from './stars-env.js';
 
@@ -162,4 +166,47 @@ describe('Telegram Stars refunds', () => {
     expect((await starsState(env.db, fan)).credits).toBe(0);
     expect(control.violations()).toEqual([]);
   }, 60_000);
+
+  it('premiumbot payments refund: a Stars payment refunded once, the credits taken back, the fan told; again: nothing to refund', async () => {
+    const { control } = env.tg;
+    const { fan, charge } = await buy('Cleo');
+    const row = (await env.db('transactions').where('charge_id', charge).first()) as { id: number };
+    const run = () =>
+      refundStarsPaymentCli({
+        db: env.db,
+        api: createBotApi({ token: env.tg.token, apiRoot: env.tg.apiRoot }),
+        paymentId: row.id,
+        adminChatId: env.adminChatId,
+        ownerIds: [env.ownerId],
+        logger: silentLogger,
+        templates: loadMessageCatalog(),
+        nowSeconds: Math.floor(Date.now() / 1000),
+      });
+    expect(await run()).toEqual({ outcome: 'refunded', stars: 250, fanId: fan });
+    const calls = control
+      .calls({ method: 'refundStarPayment' })
+      .filter((c) => (c.params as { user_id: number }).user_id === fan);
+    expect(calls).toHaveLength(1);
+    expect(await refundRows(fan)).toHaveLength(1);
+    expect((await starsState(env.db, fan)).credits).toBe(0);
+    await control.waitFor(() => fanTold(fan)[0], 10_000, 'fan told');
+    await expect(run()).rejects.toThrow(/is refunded: there is nothing to refund/);
+    await redeliverRefund(fan, 2);
+    expect(await refundRows(fan)).toHaveLength(1);
+    expect(control.violations()).toEqual([]);
+  }, 60_000);
+
+  it('the CLI refuses a payment that is not in Stars', async () => {
+    await expect(
+      refundStarsPaymentCli({
+        db: env.db,
+        api: createBotApi({ token: env.tg.token, apiRoot: env.tg.apiRoot }),
+        paymentId: 999_999,
+        ownerIds: [env.ownerId],
+        logger: silentLogger,
+        templates: loadMessageCatalog(),
+        nowSeconds: Math.floor(Date.now() / 1000),
+      }),
+    ).rejects.toThrow(/There is no payment #999999/);
+  });
 });

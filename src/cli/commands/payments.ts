@@ -2,6 +2,10 @@
  * `premiumbot payments reconcile [--since 72h]`: lists the Stripe events of the window and
  * applies those the database has not processed (a webhook outage, a restore from backup).
  * Idempotent: processed events are skipped, and fulfilment is keyed on the payment anyway.
+ *
+ * `premiumbot payments refund <payment>`: refunds a Telegram Stars payment whole
+ * (`refundStarPayment`), then takes its purchase back through the payment processor, once
+ * per charge — the `refunded_payment` Telegram sends to the running bot is then a duplicate.
  */
 import type { Command } from 'commander';
 import { listHandledEvents, parseStripeEvent } from '../../adapters/stripe/events.js';
@@ -18,6 +22,12 @@ import { stripeClient } from '../clients.js';
 import { configFor, loggerFor, type CommandModule } from '../context.js';
 import { openMigratedDatabase } from '../database.js';
 import { buildPaymentProcessor } from '../runtime/payments.js';
+import { createBotApi, type BotApi } from '../../adapters/telegram/bot-api.js';
+import {
+  refundStars,
+  type StarsRefundOutcome,
+} from '../../adapters/telegram/features/stars-refund.js';
+import { starsRefundEvent } from '../../core/payments/stars.js';
 import type { Output } from '../ui.js';
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
@@ -121,8 +131,106 @@ export async function reconcilePayments(options: ReconcileOptions): Promise<Reco
   return summary;
 }
 
+export interface StarsRefundCliOptions {
+  db: Db;
+  api: BotApi;
+  paymentId: number;
+  adminChatId?: number;
+  ownerIds: readonly number[];
+  logger: Logger;
+  templates: MessageCatalog;
+  currency?: string;
+  nowSeconds: number;
+}
+
+/** Refunds Stars payment `paymentId` whole and applies it once; throws a usage error for any other. */
+export async function refundStarsPaymentCli(
+  options: StarsRefundCliOptions,
+): Promise<{ outcome: StarsRefundOutcome; stars: number; fanId: number }> {
+  const { store, processor } = buildPaymentProcessor(
+    {
+      installId: await ensureInstallId(options.db),
+      db: options.db,
+      adminChatId: options.adminChatId,
+      ownerIds: options.ownerIds,
+      logger: options.logger,
+      templates: options.templates,
+      currency: options.currency,
+    },
+    undefined,
+  );
+  const id = options.paymentId;
+  const row = await store.findPayment({ id });
+  if (!row) throw new UsageError(`There is no payment #${id}.`);
+  if (row.source !== 'stars' || !row.chargeId) {
+    throw new UsageError(`Payment #${id} was not paid with Telegram Stars.`, {
+      hint: 'Refund card payments from /users in the admin group (💸 Refund last payment).',
+    });
+  }
+  if (row.status !== 'paid') {
+    throw new UsageError(`Payment #${id} is ${row.status}: there is nothing to refund.`);
+  }
+  const outcome = await refundStars(
+    {
+      sender: {
+        send: <T>(method: string, params: Record<string, unknown>) =>
+          options.api.call<T>(method, params),
+      },
+      payments: {
+        starsRefunded: async (refund) => {
+          await processor.process(starsRefundEvent(refund, options.nowSeconds));
+        },
+      },
+      wakeOutbox: () => {},
+    },
+    row.fanId,
+    row.chargeId,
+  );
+  return { outcome, stars: row.amountPaidCents, fanId: row.fanId };
+}
+
 function register(program: Command, ctx: Parameters<CommandModule['register']>[1]): void {
-  const payments = program.command('payments').description('Stripe payments: reconcile');
+  const payments = program
+    .command('payments')
+    .description('payments: reconcile Stripe events, refund Telegram Stars payments');
+  payments
+    .command('refund <payment>')
+    .description('refund a Telegram Stars payment (its number in /users) and take its credits back')
+    .action(async (payment: string) => {
+      const paymentId = Number(payment);
+      if (!Number.isSafeInteger(paymentId) || paymentId <= 0) {
+        throw new UsageError(`"${payment}" is not a payment number.`, {
+          hint: 'The number is shown in /users, e.g. "payment #12".',
+        });
+      }
+      const config = configFor(ctx, ['telegram']);
+      const logger = loggerFor(ctx, config);
+      const api = createBotApi({ token: config.botToken!, apiRoot: config.telegramApiRoot });
+      const db = await openMigratedDatabase(config.databaseUrl);
+      try {
+        const result = await refundStarsPaymentCli({
+          db,
+          api,
+          paymentId,
+          adminChatId: config.adminChatId,
+          ownerIds: config.adminUserIds,
+          logger,
+          templates: loadMessageCatalog(),
+          currency: config.currency,
+          nowSeconds: Math.floor(Date.now() / 1000),
+        });
+        ctx.output.out(
+          result.outcome === 'refunded'
+            ? `Refunded ⭐ ${result.stars} of payment #${paymentId} to fan ${result.fanId}; the credits were taken back.`
+            : `Payment #${paymentId} had already been refunded by Telegram; its credits are taken back (once).`,
+        );
+        ctx.output.out(
+          "The fan's notice and the topic note are queued; a running `premiumbot serve` sends them.",
+        );
+      } finally {
+        await db.destroy();
+      }
+    });
   payments
     .command('reconcile')
     .description('apply Stripe events the database missed (webhook outage, restore from backup)')
