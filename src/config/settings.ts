@@ -95,6 +95,16 @@ export const SETTINGS = {
     'auto',
     'How fans pay: stripe (cards), stars (Telegram Stars), both, or auto — Stars when a product on sale has a Stars price, Stripe when STRIPE_API_KEY is set. Without STRIPE_API_KEY the Stripe rail is off whatever this says.',
   ),
+  'payments.support_text': setting(
+    z.string().max(3000),
+    '',
+    'What /paysupport answers fans (plain text, at most 3000 characters); empty: the built-in text in the fan’s language. The team also gets a 🚩 note in the fan’s topic.',
+  ),
+  'payments.terms_text': setting(
+    z.string().max(3000),
+    '',
+    'What /terms answers fans: your terms of sale (plain text, at most 3000 characters); empty: the built-in text in the fan’s language.',
+  ),
   'relay.receipts': setting(
     z.boolean(),
     true,

@@ -3,7 +3,16 @@ import type { Logger } from '../../core/logger.js';
 import type { MessageCatalog } from '../../core/templates.js';
 import type { TelegramSender } from './sender.js';
 
-export const FAN_COMMANDS = ['start', 'balance', 'buy', 'billing', 'autorecharge', 'help'] as const;
+export const FAN_COMMANDS = [
+  'start',
+  'balance',
+  'buy',
+  'billing',
+  'autorecharge',
+  'paysupport',
+  'terms',
+  'help',
+] as const;
 
 /** Publishes the fan command menu; a failure is logged (the bot works without the menu). */
 export async function publishFanCommands(

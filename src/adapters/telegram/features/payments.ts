@@ -2,7 +2,7 @@
  * Payments in the fan's private chat: `buy:<productId>` buttons (Checkout), `stars:<productId>`
  * buttons and Telegram Stars' pre-checkout and payments (`stars.ts`), /buy<N>
  * quick-buy with its one-tap confirmation (`qb:` / `qbx:`), /billing (portal) and
- * /autorecharge with its buttons (`ar:…`). Registered before the fan side's
+ * /autorecharge with its buttons (`ar:…`), /paysupport and /terms (`payments-support.ts`). Registered before the fan side's
  * fallback, so it answers first; bare /buy (the product list) is left to `start`.
  * Replies go through the outbox; button toasts are answered directly.
  */
@@ -18,6 +18,7 @@ import { commandOf } from '../../../core/relay/message-kind.js';
 import { PRIORITY } from '../../../core/traffic/outbox.js';
 import type { BotDeps, Feature } from '../bot-deps.js';
 import { profileOf } from '../fan-texts.js';
+import { registerPaySupport } from './payments-support.js';
 import { registerStars, sendInvoiceOf } from './stars.js';
 
 async function answer(ctx: Context, deps: BotDeps, toast?: string): Promise<void> {
@@ -74,6 +75,8 @@ async function editMenu(ctx: Context, deps: BotDeps, reply: FanReply): Promise<v
 export const paymentsFeature: Feature = {
   name: 'payments',
   register(bot, deps) {
+    // Telegram requires both of any bot that sells; they answer even without payments.
+    registerPaySupport(bot, deps);
     const payments: PaymentCommands | undefined = deps.payments;
     if (!payments) return;
 
