@@ -11,7 +11,13 @@ import { refundStarsPaymentCli } from '../../src/cli/commands/payments.js';
 import { loadMessageCatalog } from '../../src/config/message-templates.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { MessageView } from '../../src/sandbox/telegram/control.js';
-import { invoiceFromShop, startStarsEnv, starsState, type StarsEnv } from './stars-env.js';
+import {
+  invoiceFromShop,
+  openShop,
+  startStarsEnv,
+  starsState,
+  type StarsEnv,
+} from './stars-env.js';
 
 const OUTDATED = 'This menu has moved on — use the buttons it shows now.';
 
@@ -156,14 +162,32 @@ describe('Telegram Stars refunds', () => {
     expect(control.violations()).toEqual([]);
   }, 60_000);
 
-  it('a refund made elsewhere (Telegram support) is applied from refunded_payment, once', async () => {
+  it('a refund made elsewhere (Telegram support) is applied from refunded_payment, once: credits down to zero, the used ones as debt', async () => {
     const { control } = env.tg;
     const { fan, charge } = await buy('Sam');
+    control.fanSendsText(fan, 'hello team');
+    await control.waitFor(
+      () => control.messages(env.adminChatId).find((m) => m.text === 'hello team'),
+      10_000,
+      'relayed',
+    );
+    expect((await starsState(env.db, fan)).credits).toBe(9);
     await env.tg.callApi('refundStarPayment', { user_id: fan, telegram_payment_charge_id: charge });
-    await control.waitFor(() => fanTold(fan)[0], 10_000, 'fan told');
+    const told = await control.waitFor(() => fanTold(fan)[0], 10_000, 'fan told');
+    expect(told.text).toContain('had already been used');
     await redeliverRefund(fan, 3);
     expect(await refundRows(fan)).toHaveLength(1);
     expect((await starsState(env.db, fan)).credits).toBe(0);
+    const user = (await env.db('users').where('id', fan).first('credit_debt')) as {
+      credit_debt: number;
+    };
+    expect(Number(user.credit_debt)).toBe(1);
+    await control.waitFor(
+      () =>
+        control.messages(env.adminChatId).find((m) => m.text?.startsWith('↩️ Refund of ⭐ 250')),
+      10_000,
+      'topic note',
+    );
     expect(control.violations()).toEqual([]);
   }, 60_000);
 
@@ -209,4 +233,56 @@ describe('Telegram Stars refunds', () => {
       }),
     ).rejects.toThrow(/There is no payment #999999/);
   });
+});
+
+describe('Telegram Stars refunds of a time pass', () => {
+  let env: StarsEnv;
+  beforeAll(async () => {
+    env = await startStarsEnv({ stripe: false, passStars: 750 });
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  it('a refunded pass takes its banked time back once (pass_revoke:stars:<charge>)', async () => {
+    const { control } = env.tg;
+    const fan = control.createUser({ first_name: 'Tom', language_code: 'en' }).id;
+    const shop = await openShop(env, fan);
+    control.pressButton(fan, fan, shop.messageId, `stars:${env.passId}`);
+    const invoice = await control.waitFor(
+      () => control.messages(fan).find((m) => m.kind === 'invoice'),
+      10_000,
+      'invoice',
+    );
+    control.startPreCheckout(fan, { invoiceMessageId: invoice.messageId });
+    await control.waitFor(
+      () => control.messages(fan).find((m) => m.text?.startsWith('✅ Payment received')),
+      10_000,
+      'receipt',
+    );
+    const charge = control.payments().find((p) => p.userId === fan)!.telegramChargeId;
+    await env.tg.callApi('refundStarPayment', { user_id: fan, telegram_payment_charge_id: charge });
+    const told = await control.waitFor(
+      () =>
+        control
+          .messages(fan)
+          .find((m) => m.fromBot && m.text?.startsWith('↩️ You were refunded ⭐ 750')),
+      10_000,
+      'fan told',
+    );
+    expect(told.text).toContain('1 hour');
+    const user = (await env.db('users').where('id', fan).first()) as {
+      time_credits_seconds: number;
+    };
+    expect(Number(user.time_credits_seconds)).toBe(0);
+    const revokes = await env
+      .db('credit_ledger')
+      .where('user_id', fan)
+      .where('idempotency_key', `pass_revoke:stars:${charge}`);
+    expect(revokes).toHaveLength(1);
+    expect(await env.db('transactions').where('charge_id', charge).first()).toMatchObject({
+      status: 'refunded',
+    });
+    expect(control.violations()).toEqual([]);
+  }, 60_000);
 });
