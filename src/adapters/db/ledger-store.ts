@@ -1,7 +1,9 @@
 /**
  * The credit ledger over knex: one small module per movement in `./ledger/`, composed here.
  * Every movement runs in a transaction (a savepoint inside the caller's `trx` when one is
- * given): the ledger row and the cached balance change together. Duplicate idempotency keys
+ * given; a spend needs none): the ledger row and the cached balance — with the last top-up
+ * the balance bar reads — change together, through `moveFan` (`ledger/balance.ts`), the one
+ * place a balance moves. Duplicate idempotency keys
  * are detected by the unique index (ON CONFLICT DO NOTHING), so concurrent replays are safe;
  * a duplicate returns the earlier entry and moves nothing. The store makes no network calls.
  */
