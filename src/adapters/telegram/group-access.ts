@@ -31,6 +31,8 @@ export interface GroupAvailability {
   current(): { since: number } | null;
   /** The bot cannot work in the group (`reason`, for people): pause, tell the owners once. */
   lost(reason: string): Promise<void>;
+  /** Like `lost`, from a failed call: confirmed with Telegram unless an outage is known. */
+  lostByCall(reason: string): Promise<void>;
   /** The bot's membership changed (my_chat_member): lost or restored accordingly. */
   membershipChanged(member: BotMembership): Promise<void>;
 }
@@ -87,6 +89,30 @@ export class GroupAccess implements GroupAvailability {
 
   lost(reason: string): Promise<void> {
     return this.serial(() => this.enterOutage(reason));
+  }
+
+  /**
+   * A call failed as if the bot had lost the group. When no outage is known yet it is
+   * confirmed with getChatMember first: an answer from before the bot was added back (a call
+   * still in flight at that moment) must not start a new outage.
+   */
+  lostByCall(reason: string): Promise<void> {
+    return this.serial(async () => {
+      if (!parseOutage(await this.deps.state.get(OUTAGE_KEY))) {
+        const member = await this.deps.sender
+          .send<BotMembership>(
+            'getChatMember',
+            { chat_id: this.deps.adminChatId, user_id: this.deps.botId },
+            { maxAttempts: 1 },
+          )
+          .catch(() => null);
+        if (member && groupAccessProblem(member) === null) {
+          this.deps.logger.info({ reason }, 'a stale "lost the group" answer: the bot is there');
+          return;
+        }
+      }
+      await this.enterOutage(reason);
+    });
   }
 
   private async enterOutage(reason: string): Promise<void> {

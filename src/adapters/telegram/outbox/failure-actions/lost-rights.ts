@@ -15,7 +15,7 @@ export const waitForGroupRights: FailureAction<'lost_rights'> = async (ctx, deci
   }
   ctx.log.warn({ reason: decision.reason }, 'admin group lost: the job waits for the rights');
   // Paused first, so the jobs put back are not claimed again before it is in place.
-  await access.lost(describeLostRights(decision.reason));
+  await access.lostByCall(describeLostRights(decision.reason));
   await ctx.deps.store.retry(ctx.jobIds, {
     countAttempt: false,
     availableAt: new Date(),
