@@ -66,9 +66,13 @@ export function botMessagesInTopic(env: PanelEnv): MessageView[] {
 /** Sends a command in the topic and waits for the bot's answer to it (a new message). */
 export async function command(env: PanelEnv, userId: number, text: string): Promise<MessageView> {
   const before = botMessagesInTopic(env).length;
-  env.sim.control.adminSendsInTopic(userId, env.adminChatId, env.threadId, text);
+  const sent = env.sim.control.adminSendsInTopic(userId, env.adminChatId, env.threadId, text);
+  // A late reply to an earlier input ("📝 Note saved.") is not this command's answer.
   return env.sim.control.waitFor(
-    () => botMessagesInTopic(env)[before],
+    () =>
+      botMessagesInTopic(env)
+        .slice(before)
+        .find((m) => m.replyToMessageId === undefined || m.replyToMessageId === sent.message_id),
     15_000,
     `the answer to ${text}`,
   );

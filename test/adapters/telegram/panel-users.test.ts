@@ -138,6 +138,11 @@ describe('/users', () => {
       replyTo: prompt.messageId,
     });
     const shown = await until(env.panel, menu, /📝 Notes: Likes/);
+    await env.tg.control.waitFor(
+      () => botMessagesInTopic(env.panel).some((m) => m.text === '📝 Note saved.'),
+      15_000,
+      'the note confirmation',
+    );
     expect(shown.text).toContain(`📝 Notes: ${note}`);
     const conversation = await env.testDb
       .db('conversations')
