@@ -218,6 +218,11 @@ describe('message templates', () => {
     fs.writeFileSync(path.join(dir, 'en.yaml'), 'welcome: Hi {name}\n');
     fs.writeFileSync(path.join(dir, 'de.yaml'), 'welcome: Hallo {name}\n');
     expect(loadMessageCatalog(dir).forLanguage('de')('welcome', { name: 'Zoë' })).toBe('Hallo Zoë');
+    // A feature's texts may live in a part file, merged into its locale; a key twice is refused.
+    fs.writeFileSync(path.join(dir, 'en.vault.yaml'), 'vault.title: Vault\n');
+    expect(loadMessageCatalog(dir).forLanguage('de')('vault.title')).toBe('Vault');
+    fs.writeFileSync(path.join(dir, 'en.team.yaml'), 'welcome: Again\n');
+    expect(() => loadMessageCatalog(dir)).toThrow(/"welcome" is defined twice/);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

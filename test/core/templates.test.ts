@@ -10,11 +10,15 @@ import { describe, expect, it } from 'vitest';
 import { loadMessageCatalog, MESSAGES_DIR } from '../../src/config/message-templates.js';
 import { createMessageCatalog, renderTemplate } from '../../src/core/templates.js';
 
-const readLocale = (locale: string) =>
-  parse(fs.readFileSync(path.join(MESSAGES_DIR, `${locale}.yaml`), 'utf8')) as Record<
-    string,
-    string
-  >;
+/** A shipped locale: `<locale>.yaml` merged with its parts `<locale>.<part>.yaml`. */
+const readLocale = (locale: string): Record<string, string> =>
+  Object.assign(
+    {},
+    ...fs
+      .readdirSync(MESSAGES_DIR)
+      .filter((f) => f === `${locale}.yaml` || (f.startsWith(`${locale}.`) && f.endsWith('.yaml')))
+      .map((f) => parse(fs.readFileSync(path.join(MESSAGES_DIR, f), 'utf8')) as object),
+  ) as Record<string, string>;
 const english = readLocale('en');
 /** The second locale shipped with the product: it must stay complete. */
 const french = readLocale('fr');
