@@ -14,6 +14,7 @@ import {
   seedProducts,
   startFanHarness,
   topicOf,
+  fanWithTopic as withTopic,
 } from './fan-harness.js';
 
 const LOST = 'lost access to the admin group';
@@ -56,19 +57,7 @@ describe('bot removed from the admin group', () => {
       `balance ${credits}`,
     );
 
-  async function fanWithTopic(name: string, credits: number) {
-    const { sim, adminChatId } = h;
-    const fan = sim.control.createUser({ first_name: name });
-    await grantCredits(h, fan, credits, `grant:cs_${name}`);
-    sim.control.fanSendsText(fan.id, 'hello');
-    const topic = await topicOf(sim, adminChatId, name);
-    await sim.control.waitFor(
-      () => relayed(sim, adminChatId, topic.threadId).length === 1,
-      15_000,
-      'first relay',
-    );
-    return { fan, topic };
-  }
+  const fanWithTopic = (name: string, credits: number) => withTopic(h, name, credits);
 
   it('kicked mid-burst, then re-added: every charged message delivered, owners told twice', async () => {
     const { sim, adminChatId, runtime, testDb } = h;

@@ -100,6 +100,21 @@ export function relayed(sim: TelegramSimulator, chatId: number, threadId: number
     .filter((m) => m.kind !== 'service' && !m.pinned && !m.text?.startsWith('👤 '));
 }
 
+/** A fan with credits whose topic exists (their first text relayed). */
+export async function fanWithTopic(h: Harness, name: string, credits: number, firstText = 'hello') {
+  const { sim, adminChatId } = h;
+  const fan = sim.control.createUser({ first_name: name });
+  await grantCredits(h, fan, credits, `grant:cs_${name}`);
+  sim.control.fanSendsText(fan.id, firstText);
+  const topic = await topicOf(sim, adminChatId, name);
+  await sim.control.waitFor(
+    () => relayed(sim, adminChatId, topic.threadId).length === 1,
+    15_000,
+    `${name}'s first relay`,
+  );
+  return { fan, topic };
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -11,7 +11,7 @@ import {
   relayed,
   seedProducts,
   startFanHarness,
-  topicOf,
+  fanWithTopic as withTopic,
 } from './fan-harness.js';
 
 describe('relay refunds', () => {
@@ -28,19 +28,7 @@ describe('relay refunds', () => {
   const refundNotices = (fanId: number) =>
     botMessages(h.sim, fanId).filter((m) => m.text?.includes('could not be delivered'));
 
-  async function fanWithTopic(name: string, credits: number) {
-    const { sim, adminChatId } = h;
-    const fan = sim.control.createUser({ first_name: name });
-    await grantCredits(h, fan, credits, `grant:cs_${name}`);
-    sim.control.fanSendsText(fan.id, 'hello');
-    const topic = await topicOf(sim, adminChatId, name);
-    await sim.control.waitFor(
-      () => relayed(sim, adminChatId, topic.threadId).length === 1,
-      15_000,
-      'first relay',
-    );
-    return { fan, topic };
-  }
+  const fanWithTopic = (name: string, credits: number) => withTopic(h, name, credits);
 
   it('a relay refused with 400 after the spend → balance back and one notice to the fan', async () => {
     const { sim, testDb, runtime } = h;

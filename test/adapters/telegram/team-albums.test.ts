@@ -15,11 +15,10 @@ import { testDialect } from '../../helpers/db.js';
 import { WEBHOOK_SECRET, startHarness, type Harness } from './harness.js';
 import {
   botMessages,
-  grantCredits,
+  fanWithTopic,
   relayed,
   seedProducts,
   startFanHarness,
-  topicOf,
 } from './fan-harness.js';
 
 const ALBUM = [
@@ -33,21 +32,6 @@ function batchCallsTo(sim: TelegramSimulator, chatId: number) {
   return sim.control
     .calls({ method: 'copyMessages' })
     .filter((c) => c.params.chat_id === chatId && c.outcome === 'ok');
-}
-
-/** A fan with credits whose topic exists (their first text relayed). */
-async function fanWithTopic(h: Harness, name: string, credits: number) {
-  const { sim, adminChatId } = h;
-  const fan = sim.control.createUser({ first_name: name });
-  await grantCredits(h, fan, credits, `grant:cs_${name}`);
-  sim.control.fanSendsText(fan.id, 'hi');
-  const topic = await topicOf(sim, adminChatId, name);
-  await sim.control.waitFor(
-    () => relayed(sim, adminChatId, topic.threadId).length === 1,
-    15_000,
-    `${name}'s first relay`,
-  );
-  return { fan, topic };
 }
 
 /** Waits for the team album in the fan's chat and checks it arrived as one album. */
