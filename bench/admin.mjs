@@ -16,13 +16,12 @@ import { createStatsStore } from '../dist/adapters/db/stats-store.js';
 import { renderChart } from '../dist/adapters/telegram/chart/render.js';
 import { loadChart, loadDashboard } from '../dist/core/stats/dashboard.js';
 import { formatMoney } from '../dist/core/money.js';
-import { benchDialects, freshDatabase } from './lib.mjs';
+import { benchDialects, freshDatabase, ms, timed } from './lib.mjs';
 
 const FANS = Number(process.env.BENCH_FANS ?? 100_000);
 const PURCHASES = Number(process.env.BENCH_PURCHASES ?? 100_000);
 const SPENDS = Number(process.env.BENCH_SPENDS ?? 900_000);
 const LINKS = Number(process.env.BENCH_LINKS ?? 500_000);
-const RUNS = 5;
 const DAY_MS = 86_400_000;
 const SPREAD_DAYS = 120;
 
@@ -79,21 +78,6 @@ async function seed(db, dialect, now) {
   await db.raw('ANALYZE');
   return performance.now() - started;
 }
-
-async function timed(fn) {
-  const times = [];
-  let result;
-  for (let run = 0; run <= RUNS; run += 1) {
-    const started = performance.now();
-    result = await fn();
-    // The first run warms caches and the pool; the rest are measured.
-    if (run > 0) times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)], max: times[times.length - 1], result };
-}
-
-const ms = (value) => `${value.toFixed(0).padStart(5)} ms`;
 
 async function bench(dialect, serverUrl) {
   const database = await freshDatabase(dialect, serverUrl);

@@ -11,10 +11,9 @@
 import { performance } from 'node:perf_hooks';
 import { createInboxStore } from '../dist/adapters/db/inbox-store.js';
 import { createUserSearchStore } from '../dist/adapters/db/user-search-store.js';
-import { benchDialects, freshDatabase } from './lib.mjs';
+import { benchDialects, freshDatabase, ms, timed } from './lib.mjs';
 
 const FANS = Number(process.env.BENCH_FANS ?? 100_000);
-const RUNS = 5;
 const PAGE = 10;
 
 /** Fans, each with a topic; every 50th waits for an answer (every 100th paying); 50 pinned. */
@@ -39,20 +38,6 @@ function seedSql(dialect, now) {
        CASE WHEN i % 2000 = 1 THEN ${at('i')} END ${series}`,
   ];
 }
-
-async function timed(fn) {
-  const times = [];
-  let result;
-  for (let run = 0; run <= RUNS; run += 1) {
-    const started = performance.now();
-    result = await fn();
-    if (run > 0) times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)], max: times[times.length - 1], result };
-}
-
-const ms = (value) => `${value.toFixed(0).padStart(5)} ms`;
 
 async function bench(dialect, serverUrl) {
   const database = await freshDatabase(dialect, serverUrl);

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
+import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import knexFactory from 'knex';
 import { createDb } from '../dist/adapters/db/knex.js';
@@ -50,3 +51,22 @@ export function benchDialects() {
   const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? '';
   return { serverUrl, dialects: ['sqlite', ...(/^postgres/i.test(serverUrl) ? ['postgres'] : [])] };
 }
+
+/**
+ * Runs `fn` `runs + 1` times; the first run warms caches and the pool, the rest are measured.
+ * Returns the median and the slowest measured run (ms) and the last result.
+ */
+export async function timed(fn, runs = 5) {
+  const times = [];
+  let result;
+  for (let run = 0; run <= runs; run += 1) {
+    const started = performance.now();
+    result = await fn();
+    if (run > 0) times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(times.length / 2)], max: times[times.length - 1], result };
+}
+
+/** A duration in ms, right-aligned for tables. */
+export const ms = (value) => `${value.toFixed(0).padStart(5)} ms`;
