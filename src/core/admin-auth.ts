@@ -13,7 +13,7 @@ export const NEVER_ADMIN_IDS: ReadonlySet<number> = new Set([
   TELEGRAM_SERVICE_ID,
 ]);
 
-export type AdminRoleName = 'owner' | 'admin' | 'agent';
+export type AdminRoleName = 'owner' | 'admin' | 'agent' | 'analyst';
 
 export interface AdminCheck {
   /** The chat the action happened in (a message, a button press). */
@@ -51,9 +51,9 @@ export function decideAdmin(
   return { allowed: false, reason: 'not_admin' };
 }
 
-/** True when the role may do what `needed` may (owner > admin > agent). */
+/** True when the role may do what `needed` may (owner > admin > agent > analyst). */
 export function roleAtLeast(role: AdminRoleName, needed: AdminRoleName): boolean {
-  const rank: Record<AdminRoleName, number> = { agent: 1, admin: 2, owner: 3 };
+  const rank: Record<AdminRoleName, number> = { analyst: 0, agent: 1, admin: 2, owner: 3 };
   return rank[role] >= rank[needed];
 }
 

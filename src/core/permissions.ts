@@ -1,8 +1,9 @@
 /**
- * Who may do what in the admin panel, declared once: every action is `section:action`, every
- * role a preset of actions, and `can(actor, action)` is the one check every screen and button
- * asks. Until the Team issue adds finer roles, owners (ADMIN_USER_IDS) and `admins`-table
- * admins may do everything and everyone else (agents included) nothing.
+ * Who may do what, declared once: every action is `section:action`, every role a preset of
+ * actions, and `can(actor, action)` is the one check every command, button and panel screen
+ * asks (docs/admin-guide.md shows the table). Owners (ADMIN_USER_IDS, or the role) may do
+ * everything; admins everything but managing the team and unfreezing; agents answer fans; analysts read
+ * the figures. Anyone not on the team may do nothing.
  */
 import type { AdminRoleName } from './admin-auth.js';
 
@@ -24,6 +25,12 @@ export const PERMISSIONS = {
   'settings:edit': 'Change and reset runtime settings',
   'audit:view': 'Read the audit log',
   'team:manage': 'Add and remove team members and their roles',
+  'drops:send': 'Send a vault item as a teaser to a segment of fans (drops), and cancel a drop',
+  'snippets:edit': 'Add, edit and delete saved replies',
+  'inbox:reply': 'Answer fans in their topics; take and release them; go on duty',
+  'inbox:assign': 'Assign fans to others and release anyone’s claim',
+  'inbox:resend': 'Resend fan messages Telegram never confirmed',
+  'inbox:all': 'See and answer every fan when agents see only their own',
 } as const;
 
 export type PanelAction = keyof typeof PERMISSIONS;
@@ -36,12 +43,17 @@ export interface Actor {
   role: AdminRoleName | null;
 }
 
-/** What each role may do. `agent` gets nothing until the Team issue gives it a preset. */
+/** What each role may do. */
 export const ROLE_PRESETS: Readonly<Record<AdminRoleName, readonly PanelAction[]>> = {
   owner: PANEL_ACTIONS,
-  admin: PANEL_ACTIONS,
-  agent: [],
+  // Unfreezing after a dispute stays with the owners, as on the fan card.
+  admin: PANEL_ACTIONS.filter((action) => action !== 'team:manage' && action !== 'fans:unfreeze'),
+  agent: ['conversations:view', 'fans:view', 'fans:note', 'inbox:reply'],
+  analyst: ['stats:view'],
 };
+
+/** The roles in the order /team offers them. */
+export const ROLES: readonly AdminRoleName[] = ['owner', 'admin', 'agent', 'analyst'];
 
 /** True when `actor` may do `action`. */
 export function can(actor: Actor | null | undefined, action: PanelAction): boolean {

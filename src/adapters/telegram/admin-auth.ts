@@ -1,6 +1,8 @@
 /**
  * The admin authorization helper every admin feature uses (rules in core/admin-auth):
- * owners from ADMIN_USER_IDS and the `admins` table, only inside ADMIN_CHAT_ID.
+ * owners from ADMIN_USER_IDS and the `admins` table, only inside ADMIN_CHAT_ID. `permit`
+ * is the one check of every team command and button: the role's preset of
+ * `section:action` permissions (core/permissions).
  */
 import type { Context, MiddlewareFn } from 'telegraf';
 import {
@@ -9,6 +11,7 @@ import {
   type AdminDecision,
   type AdminRoleName,
 } from '../../core/admin-auth.js';
+import { can, type Actor, type PanelAction } from '../../core/permissions.js';
 import type { AdminDirectory } from '../../core/traffic/ports.js';
 
 export interface AdminAuthorizerDeps {
@@ -20,6 +23,8 @@ export interface AdminAuthorizerDeps {
 export interface AdminAuthorizer {
   /** The decision for the update in `ctx`. */
   check(ctx: Context): Promise<AdminDecision>;
+  /** The acting team member when they may do `action` in `ctx` (null: refused). */
+  permit(ctx: Context, action: PanelAction): Promise<Actor | null>;
   /** Middleware that lets only admins of at least `role` through (others are ignored). */
   require(role?: AdminRoleName): MiddlewareFn<Context>;
 }
@@ -41,6 +46,12 @@ export function createAdminAuthorizer(deps: AdminAuthorizerDeps): AdminAuthorize
   }
   return {
     check,
+    async permit(ctx, action) {
+      const decision = await check(ctx);
+      if (!decision.allowed) return null;
+      const actor = { id: ctx.from!.id, role: decision.role };
+      return can(actor, action) ? actor : null;
+    },
     require(role = 'agent') {
       return async (ctx, next) => {
         const decision = await check(ctx);

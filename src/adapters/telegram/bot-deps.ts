@@ -20,6 +20,7 @@ import type { FanDirectory } from '../../core/traffic/ports.js';
 import type { AdminAuthorizer } from './admin-auth.js';
 import type { AlertSink } from './alerts.js';
 import type { BalanceBar } from './balance-bar.js';
+import type { TeamServices } from './features/team/services.js';
 import type { GroupAvailability } from './group-access.js';
 import type { InfoCards } from './info-cards.js';
 import type { PanelServices } from './panel/services.js';
@@ -75,6 +76,8 @@ export interface BotDeps {
   panel?: PanelServices;
   /** The /admin dashboard's queries and the chart's stored upload (absent: no figures). */
   dashboard?: DashboardPorts;
+  /** The team inbox: claims, members, held messages (absent: no /team, /take…). */
+  team?: TeamServices;
 }
 
 /** One bot feature: registers its handlers, in the order of features/index.ts. */

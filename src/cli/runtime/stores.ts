@@ -1,6 +1,7 @@
 /** Every database store of the process, each built once over the one knex instance. */
 import { createAdminStore } from '../../adapters/db/admin-store.js';
 import { createAuditStore } from '../../adapters/db/audit-store.js';
+import { createClaimStore, createHeldMessageStore } from '../../adapters/db/claim-store.js';
 import { createJobLock, createStateStore } from '../../adapters/db/bot-state-store.js';
 import { createFanAccountStore } from '../../adapters/db/fan-account-store.js';
 import { createFanMessageStore } from '../../adapters/db/fan-message-store.js';
@@ -18,6 +19,7 @@ import { createPanelMenuStore } from '../../adapters/db/panel-menu-store.js';
 import { createPauseStore } from '../../adapters/db/pause-store.js';
 import { createProductCatalog } from '../../adapters/db/product-catalog.js';
 import { createStatsStore } from '../../adapters/db/stats-store.js';
+import { createTeamStore } from '../../adapters/db/team-store.js';
 import { createUpdateStore } from '../../adapters/db/update-store.js';
 import { createUserSearchStore } from '../../adapters/db/user-search-store.js';
 import { createSettingsStore } from '../../config/settings-store.js';
@@ -91,6 +93,10 @@ export function buildStores(db: Db, options: StoreOptions) {
     /** /conversations and /users. */
     inbox: createInboxStore(db),
     fanAdmin: createUserSearchStore(db),
+    /** The team inbox: claims, members (the `admins` table), held messages. */
+    claims: createClaimStore(db),
+    team: createTeamStore(db),
+    held: createHeldMessageStore(db),
   };
 }
 

@@ -184,6 +184,7 @@ export function buildTelegram(context: TelegramContext, parts: TelegramParts) {
       products: parts.products,
     },
     dashboard: { stats: stores.stats, files: stores.panelFiles },
+    team: { claims: stores.claims, members: stores.team, held: stores.held, claimListeners: [] },
   });
   const intake = new UpdateIntake({
     updates: stores.updates,
