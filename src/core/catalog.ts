@@ -69,6 +69,8 @@ export interface LocalProduct {
   sort: number;
   /** Price in Telegram Stars; null (or absent in older callers) when not sold for Stars. */
   stars?: number | null;
+  /** A time product sold for Stars as a Star subscription (renewed every 30 days). */
+  starsSubscription?: boolean;
 }
 
 /**

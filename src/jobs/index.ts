@@ -2,12 +2,14 @@
 import { outboxCleanupJob } from './outbox-cleanup.js';
 import { passNoticesJob } from './pass-notices.js';
 import { pruneTelegramUpdatesJob } from './prune-telegram-updates.js';
+import { starsUpkeepJob } from './stars-upkeep.js';
 import type { ScheduledJob } from './types.js';
 
 export const JOBS: readonly ScheduledJob[] = [
   pruneTelegramUpdatesJob,
   outboxCleanupJob,
   passNoticesJob,
+  starsUpkeepJob,
 ];
 
-export type { JobDeps, PassNoticeRunner, ScheduledJob } from './types.js';
+export type { JobDeps, PassNoticeRunner, ScheduledJob, StarsUpkeepRunner } from './types.js';

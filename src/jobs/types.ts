@@ -8,6 +8,11 @@ export interface PassNoticeRunner {
   run(now: Date): Promise<{ warned: number; ended: number }>;
 }
 
+/** Telegram Stars upkeep: reconcile, lapsed subscriptions, unpaid invoices. */
+export interface StarsUpkeepRunner {
+  run(now: Date): Promise<{ reconciled: number; lapsed: number; expired: number }>;
+}
+
 export interface JobDeps {
   updates: UpdateStore;
   outbox: OutboxStore;
@@ -15,6 +20,7 @@ export interface JobDeps {
   logger: Logger;
   now: () => Date;
   passNotices?: PassNoticeRunner;
+  starsUpkeep?: StarsUpkeepRunner;
 }
 
 export interface ScheduledJob {

@@ -31,6 +31,8 @@ export interface StarsEnv {
   panelThreadId: number;
   /** The 1-hour pass sold for Stars (with `passStars`). */
   passId?: number;
+  /** The 30-day pass sold as a Star subscription (with `subscriptionStars`). */
+  subscriptionId?: number;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,8 @@ export async function startStarsEnv(options: {
   stripe: boolean;
   /** Also sell a 1-hour pass for this many Stars (Stars only); its id is `passId`. */
   passStars?: number;
+  /** Also sell a 30-day pass as a Star subscription for this many Stars; `subscriptionId`. */
+  subscriptionStars?: number;
 }): Promise<StarsEnv> {
   const tg = createTelegramSimulator({ timeScale: 0.01 });
   await tg.listen(0);
@@ -87,6 +91,17 @@ export async function startStarsEnv(options: {
           stars: options.passStars,
           sort: 20,
         });
+  let subscriptionId: number | undefined;
+  if (options.subscriptionStars !== undefined) {
+    subscriptionId = await insertStarsProduct(db, {
+      label: '30 days chat',
+      type: 'time',
+      amount: 2_592_000,
+      stars: options.subscriptionStars,
+      sort: 30,
+    });
+    await db('products').where('id', subscriptionId).update({ stars_subscription: true });
+  }
   const webhookSecret = 'stars-secret';
   const runtime = await buildRuntime({
     botToken: tg.token,
@@ -111,6 +126,7 @@ export async function startStarsEnv(options: {
   return {
     panelThreadId,
     passId,
+    subscriptionId,
     tg,
     stripeSim,
     testDb,

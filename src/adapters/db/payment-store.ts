@@ -11,6 +11,7 @@ import { createFanStanding } from './payment/fan-standing.js';
 import { createFanAccounts } from './payment/fans.js';
 import { createProductLookup } from './payment/products.js';
 import { createStripeEventLog } from './payment/stripe-events.js';
+import { createStarsSubscriptions } from './payment/stars.js';
 import { createPayments } from './payment/transactions.js';
 import type { DbPaymentStore } from './payment/types.js';
 
@@ -31,6 +32,7 @@ export function createPaymentStore(
     ...createAutoRechargeSettings(db),
     ...createProductLookup(db),
     ...createRechargeAttempts(db, options.installId),
+    ...createStarsSubscriptions(),
 
     async enqueue(jobs, tx) {
       if (jobs.length === 0) return;

@@ -50,6 +50,7 @@ interface ProductRow {
   active: unknown;
   sort: number;
   stars?: unknown;
+  stars_subscription?: unknown;
 }
 
 function fromRow(row: ProductRow): LocalProduct {
@@ -65,6 +66,7 @@ function fromRow(row: ProductRow): LocalProduct {
     active: toBool(row.active),
     sort: toInt(row.sort),
     stars: row.stars === null || row.stars === undefined ? null : toInt(row.stars),
+    starsSubscription: toBool(row.stars_subscription ?? false),
   };
 }
 

@@ -7,6 +7,7 @@
 import type { UserFromGetMe } from 'telegraf/types';
 import { ensureInstallId } from '../../adapters/db/bot-state-store.js';
 import { botIdOf, createBotApi, type BotApi } from '../../adapters/telegram/bot-api.js';
+import { createStarTransactionsSource } from '../../adapters/telegram/star-transactions.js';
 import { withStoredUploads } from '../../adapters/telegram/stored-uploads.js';
 import { PANEL_SCREENS } from '../../adapters/telegram/features/panel-screens.js';
 import { publishPanelCommands } from '../../adapters/telegram/panel/commands.js';
@@ -107,6 +108,7 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
     intake,
     stores,
     fan,
+    starsUpkeep: payments?.starsUpkeep,
     sender,
     logger,
     tuning,
@@ -203,6 +205,7 @@ async function paymentsOf(
       installId,
       onFansChanged,
       rails: stores.paymentRails,
+      starTransactions: createStarTransactionsSource(context.api),
     },
     options.payments,
   );

@@ -7,7 +7,7 @@ import { newWorkerId, type OutboxWorker } from '../../adapters/telegram/outbox-w
 import type { Poller } from '../../adapters/telegram/polling.js';
 import type { TelegramSender } from '../../adapters/telegram/sender.js';
 import type { Logger } from '../../core/logger.js';
-import { JOBS } from '../../jobs/index.js';
+import { JOBS, type StarsUpkeepRunner } from '../../jobs/index.js';
 import { startJobScheduler, type JobScheduler } from '../../jobs/scheduler.js';
 import type { FanSide } from './fan.js';
 import type { Stores } from './stores.js';
@@ -23,6 +23,8 @@ export interface LifecycleContext {
   intake: UpdateIntake;
   stores: Stores;
   fan: FanSide;
+  /** The Telegram Stars upkeep job's runner (with payments). */
+  starsUpkeep?: StarsUpkeepRunner;
   sender: TelegramSender;
   logger: Logger;
   tuning: TrafficTuning;
@@ -57,6 +59,7 @@ export function lifecycle(c: LifecycleContext) {
             logger: c.logger.child({ component: 'jobs' }),
             now: () => new Date(),
             passNotices: c.fan.passNotices,
+            starsUpkeep: c.starsUpkeep,
           },
           c.options.workerId ?? newWorkerId(),
         ),

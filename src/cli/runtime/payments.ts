@@ -30,6 +30,13 @@ import type { PaymentRails, RailProduct } from '../../core/payments/rails.js';
 import { withChargeLookup } from '../../core/payments/charge-lookup.js';
 import { createPaymentProcessor, type PaymentProcessor } from '../../core/payments/processor.js';
 import {
+  runStarsUpkeep,
+  type StarTransactionsSource,
+  type StarsUpkeepDeps,
+} from '../../core/payments/stars-upkeep.js';
+import { createStarsUpkeepStore } from '../../adapters/db/payment/stars.js';
+import type { StarsUpkeepRunner } from '../../jobs/index.js';
+import {
   createPaymentService,
   rechargeOnSpend,
   type PaymentCommands,
@@ -73,6 +80,8 @@ export interface PaymentsContext {
   installId: string;
   /** The rails in force for the products on sale (the runtime's, shared with the shop). */
   rails?: (products: readonly RailProduct[]) => Promise<PaymentRails>;
+  /** The bot's Star transactions (getStarTransactions), for the Stars reconcile. */
+  starTransactions?: StarTransactionsSource;
 }
 
 /** The settings the payment rules read, from the settings table. */
@@ -131,6 +140,22 @@ export interface Payments {
   spendObserver: SpendObserver;
   /** Refunds asked for from /users (Stripe's refund events do the rest). */
   refunds: PaymentRefunds;
+  /** The Stars upkeep the scheduler runs (reconcile, lapsed subscriptions, unpaid invoices). */
+  starsUpkeep: StarsUpkeepRunner;
+}
+
+/** The Stars upkeep's deps over the database (`serve`'s job and `payments reconcile`). */
+export function starsUpkeepDeps(
+  context: Pick<PaymentsContext, 'db' | 'logger' | 'starTransactions'>,
+  store: DbPaymentStore,
+  processor: PaymentProcessor,
+): StarsUpkeepDeps {
+  return {
+    store: { ...createStarsUpkeepStore(context.db), isEventProcessed: store.isEventProcessed },
+    processor,
+    transactions: context.starTransactions,
+    logger: context.logger.child({ component: 'stars-upkeep' }),
+  };
 }
 
 /** Everything `serve` needs for payments. */
@@ -171,6 +196,9 @@ export function buildPayments(
     route: webhook ? stripeWebhookRoute(webhook, logger) : async () => {},
     spendObserver: rechargeOnSpend(service, logger),
     refunds: stripe ? createStripeRefunds(stripe, context.installId) : noStripeRefunds(),
+    starsUpkeep: {
+      run: (now) => runStarsUpkeep(starsUpkeepDeps(context, store, processor), now),
+    },
   };
 }
 

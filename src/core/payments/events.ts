@@ -108,6 +108,20 @@ export interface StarsPaymentFacts {
   stars: number;
   /** Our invoice payload, decoded; null when it is not one of ours. */
   invoice: StarsInvoicePayload | null;
+  /**
+   * A Star subscription's payment (`is_recurring`): when the paid period ends (unix seconds,
+   * `subscription_expiration_date`) and whether it is the first payment or a renewal.
+   */
+  subscription?: { expiresAt: number; first: boolean } | null;
+}
+
+/** An active Star subscription whose paid period ended without a renewal payment. */
+export interface LapsedStarsSubscription {
+  id: number;
+  fanId: number;
+  productId: number | null;
+  stars: number;
+  expiresAt: Date;
 }
 
 /** A Stars refund (`refundStarPayment`, ours or Telegram support's): the whole charge. */
@@ -133,6 +147,8 @@ export type PaymentEvent =
   | { kind: 'stars.paid'; payment: StarsPaymentFacts }
   /** A Stars payment refunded: our panel or CLI, or Telegram's `refunded_payment` message. */
   | { kind: 'stars.refunded'; refund: StarsRefundFacts }
+  /** A Star subscription's period ended with no renewal (cancelled, or not enough Stars). */
+  | { kind: 'stars.subscription_lapsed'; lapse: LapsedStarsSubscription }
   | { kind: 'checkout.completed'; session: CheckoutSessionFacts }
   | { kind: 'checkout.async_succeeded'; session: CheckoutSessionFacts }
   | { kind: 'checkout.async_failed'; session: CheckoutSessionFacts }

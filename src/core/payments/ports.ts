@@ -3,7 +3,12 @@ import type { LocalProduct } from '../catalog.js';
 import type { FanProfile } from '../fan.js';
 import type { TierThresholds } from '../tiers.js';
 import type { NewOutboxJob } from '../traffic/outbox.js';
-import type { ChargeFacts, PaymentFailure, PaymentSource } from './events.js';
+import type {
+  ChargeFacts,
+  LapsedStarsSubscription,
+  PaymentFailure,
+  PaymentSource,
+} from './events.js';
 import type { DisputeStatus, TransactionStatus } from './rules.js';
 
 /** One `transactions` row: a payment, from its start (pending) to refunds and disputes. */
@@ -222,6 +227,41 @@ export interface PaymentStore<Tx> {
 
   /** Persists outgoing Telegram work (receipts, notes) in the same transaction. */
   enqueue(jobs: readonly NewOutboxJob[], tx?: Tx): Promise<void>;
+
+  /**
+   * A Star subscription's payment: the first creates its row (fan + invoice payload), a
+   * renewal names its charge and moves `expires_at` on (never back) and makes it active again.
+   */
+  recordStarsSubscription(payment: StarsSubscriptionPayment, tx: Tx): Promise<void>;
+  /**
+   * Ends the subscription as `status` — `refunded` by its last charge, or `lapsed` while it
+   * is still active and still ends at `expiresAt` (no renewal came in between). True when
+   * this call changed it (so the fan and the team are told once).
+   */
+  endStarsSubscription(
+    end:
+      { status: 'refunded'; chargeId: string } | { status: 'lapsed'; id: number; expiresAt: Date },
+    tx: Tx,
+  ): Promise<boolean>;
+}
+
+/** One payment of a Star subscription, as `recordStarsSubscription` stores it. */
+export interface StarsSubscriptionPayment {
+  fanId: number;
+  productId: number;
+  /** The invoice payload every payment of the subscription carries (its key with the fan). */
+  payload: string;
+  chargeId: string;
+  stars: number;
+  expiresAt: Date;
+}
+
+/** What the Stars upkeep job reads and sweeps outside any event (see `stars-upkeep.ts`). */
+export interface StarsUpkeepStore {
+  /** Active subscriptions whose period ended before `before` (oldest first, at most `limit`). */
+  lapsedStarsSubscriptions(before: Date, limit: number): Promise<LapsedStarsSubscription[]>;
+  /** Marks pending Stars invoices created before `before` expired; returns how many. */
+  expireStarsInvoices(before: Date): Promise<number>;
 }
 
 export interface CheckoutRequest {

@@ -20,6 +20,20 @@ export interface PaymentRails {
 export const STARS_MIN = 1;
 export const STARS_MAX = 10_000;
 
+/** A Star subscription's period: Telegram allows 30 days (2592000 s) only. */
+export const STARS_SUBSCRIPTION_PERIOD = 2_592_000;
+
+/** True when `product` is sold as a Star subscription (a time pass renewed every 30 days). */
+export function isStarsSubscription(product: {
+  type: string;
+  stars?: number | null;
+  starsSubscription?: boolean;
+}): boolean {
+  return (
+    product.starsSubscription === true && product.type === 'time' && isStarsPrice(product.stars)
+  );
+}
+
 /** True when `value` is a Stars price Telegram accepts in an invoice: a whole 1–10,000. */
 export function isStarsPrice(value: unknown): value is number {
   return (

@@ -103,6 +103,7 @@ export function starsRefundEvent(refund: StarsRefundFacts, nowSeconds: number): 
 export type PreCheckoutRefusal =
   | 'unknown_invoice'
   | 'already_paid'
+  | 'expired'
   | 'unavailable'
   | 'price_changed'
   | 'banned'
@@ -136,6 +137,8 @@ export function decidePreCheckout(
     return refuse('unknown_invoice');
   if (!row || row.fanId !== f.fanId || row.source !== 'stars') return refuse('unknown_invoice');
   if (row.productId !== invoice.productId) return refuse('unknown_invoice');
+  // Swept after a day unpaid (`stars-upkeep.ts`): the fan asks for a fresh invoice.
+  if (row.status === 'expired') return refuse('expired');
   if (row.status !== 'pending') return refuse('already_paid');
   if (f.fan?.isBanned) return refuse('banned');
   if (f.fan?.isFrozen) return refuse('frozen');

@@ -128,6 +128,7 @@ export function toProduct(row: Record<string, unknown>): LocalProduct {
     active: toBool(row.active),
     sort: toInt(row.sort),
     stars: row.stars === null || row.stars === undefined ? null : toInt(row.stars),
+    starsSubscription: toBool(row.stars_subscription ?? false),
   };
 }
 

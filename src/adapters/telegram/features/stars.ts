@@ -38,15 +38,59 @@ export function invoiceJob(fanId: number, invoice: StarsInvoice, dedupeKey: stri
   };
 }
 
+/**
+ * A Star subscription's invoice: `createInvoiceLink` with `subscription_period` (Telegram
+ * takes subscriptions through links only; the call posts nothing, so it needs no chat
+ * budget), then a message whose button opens the link, through the outbox like every reply.
+ */
+async function invoiceLinkJob(
+  deps: BotDeps,
+  fanId: number,
+  invoice: StarsInvoice,
+  dedupeKey: string,
+): Promise<NewOutboxJob> {
+  const url = await deps.sender.send<string>(
+    'createInvoiceLink',
+    {
+      title: invoice.title,
+      description: invoice.description,
+      payload: invoice.payload,
+      currency: STARS_INVOICE_CURRENCY,
+      prices: [{ label: invoice.priceLabel, amount: invoice.stars }],
+      subscription_period: invoice.subscriptionPeriod,
+    },
+    { maxAttempts: 2 },
+  );
+  const message = invoice.linkMessage ?? { text: invoice.title, button: `⭐ ${invoice.stars}` };
+  return {
+    kind: 'notice.payment',
+    target: { type: 'chat', chatId: fanId },
+    method: 'sendMessage',
+    params: {
+      text: message.text,
+      reply_markup: { inline_keyboard: [[{ text: message.button, url }]] },
+    },
+    priority: PRIORITY.payment,
+    fanId,
+    dedupeKey,
+  };
+}
+
 /** Queues the invoice of a command's result, when it has one. */
 export async function sendInvoiceOf(
   ctx: Context,
   deps: BotDeps,
   result: CommandResult,
 ): Promise<void> {
-  if (!result.invoice) return;
+  const invoice = result.invoice;
+  if (!invoice) return;
   const fanId = ctx.from!.id;
-  await deps.outbox.enqueue([invoiceJob(fanId, result.invoice, `invoice:${ctx.update.update_id}`)]);
+  const key = `invoice:${ctx.update.update_id}`;
+  const job =
+    invoice.subscriptionPeriod === undefined
+      ? invoiceJob(fanId, invoice, key)
+      : await invoiceLinkJob(deps, fanId, invoice, key);
+  await deps.outbox.enqueue([job]);
   deps.wakeOutbox();
 }
 
@@ -55,6 +99,10 @@ interface SuccessfulPayment {
   total_amount: number;
   invoice_payload: string;
   telegram_payment_charge_id: string;
+  /** A Star subscription's payment: when the paid period ends, and whether it is the first. */
+  subscription_expiration_date?: number;
+  is_recurring?: boolean;
+  is_first_recurring?: boolean;
 }
 
 /** Pre-checkout answers, successful payments and refund notices. */
@@ -123,6 +171,13 @@ export function registerStars(
       chargeId: paid.telegram_payment_charge_id,
       stars: paid.total_amount,
       invoice: decodeStarsPayload(paid.invoice_payload),
+      subscription:
+        paid.is_recurring && paid.subscription_expiration_date !== undefined
+          ? {
+              expiresAt: paid.subscription_expiration_date,
+              first: paid.is_first_recurring === true,
+            }
+          : null,
     });
     deps.wakeOutbox();
   });

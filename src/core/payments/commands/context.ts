@@ -154,4 +154,11 @@ export interface StarsInvoice {
   /** The one price's label and amount in Stars. */
   priceLabel: string;
   stars: number;
+  /**
+   * A Star subscription (30 days, `STARS_SUBSCRIPTION_PERIOD`): sent as a `createInvoiceLink`
+   * link under a button — Telegram takes subscriptions through invoice links only.
+   */
+  subscriptionPeriod?: number;
+  /** For a subscription: the message and the button that carry the invoice link. */
+  linkMessage?: { text: string; button: string };
 }

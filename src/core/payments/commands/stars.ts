@@ -9,7 +9,7 @@ import { describeAmount, type LocalProduct } from '../../catalog.js';
 import type { FanProfile } from '../../fan.js';
 import { STARS_CURRENCY } from '../../money.js';
 import type { Translate } from '../../templates.js';
-import { isStarsPrice } from '../rails.js';
+import { STARS_SUBSCRIPTION_PERIOD, isStarsPrice, isStarsSubscription } from '../rails.js';
 import {
   decidePreCheckout,
   decodeStarsPayload,
@@ -90,6 +90,15 @@ export async function starsInvoice<Tx>(
       }),
       priceLabel: clip(amount, 32),
       stars,
+      ...(isStarsSubscription(product)
+        ? {
+            subscriptionPeriod: STARS_SUBSCRIPTION_PERIOD,
+            linkMessage: {
+              text: t('payment.stars.subscription.offer', { label: product.label, stars }),
+              button: t('payment.stars.subscription.button', { stars }),
+            },
+          }
+        : {}),
     },
   };
 }

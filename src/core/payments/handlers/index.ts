@@ -11,6 +11,7 @@ import { onIntentFailed, onIntentSucceeded } from './payment-intent.js';
 import { onCardAttached, onCardDetached } from './payment-method.js';
 import { onStarsPaid } from './stars.js';
 import { onStarsRefund } from './stars-refund.js';
+import { onStarsSubscriptionLapsed } from './stars-subscription.js';
 
 export type { HandlerContext } from './context.js';
 
@@ -32,6 +33,7 @@ type HandlerTable = { [K in PaymentEvent['kind']]: EventHandler<EventOf<K>> };
 export const PAYMENT_EVENT_HANDLERS: HandlerTable = {
   'stars.paid': (ctx, e) => onStarsPaid(ctx, e.payment),
   'stars.refunded': (ctx, e) => onStarsRefund(ctx, e.refund),
+  'stars.subscription_lapsed': (ctx, e) => onStarsSubscriptionLapsed(ctx, e.lapse),
   'checkout.completed': (ctx, e) => onCheckout(ctx, 'completed', e.session),
   'checkout.async_succeeded': (ctx, e) => onCheckout(ctx, 'succeeded', e.session),
   'checkout.async_failed': (ctx, e) => onCheckout(ctx, 'failed', e.session),

@@ -33,6 +33,8 @@ export async function onStarsRefund<Tx>(
     {},
     ctx.tx,
   );
+  // A refunded subscription payment ends the subscription (Telegram stops renewing it).
+  await ctx.store.endStarsSubscription({ status: 'refunded', chargeId: refund.chargeId }, ctx.tx);
   await ctx.store.refreshSpend(row.fanId, ctx.thresholds, ctx.tx);
 }
 

@@ -9,6 +9,7 @@ import { STARS_CURRENCY } from '../../money.js';
 import type { PurchaseMetadata, StarsPaymentFacts } from '../events.js';
 import type { PaymentRecord } from '../ports.js';
 import { isFulfilled } from '../rules.js';
+import { encodeStarsPayload } from '../stars.js';
 import { teamTexts } from '../texts.js';
 import { alertOwners, fanLabel, type HandlerContext } from './context.js';
 import { fulfil } from './purchase.js';
@@ -48,6 +49,20 @@ export async function onStarsPaid<Tx>(
     paymentIntentId: null,
     telegramChargeId: payment.chargeId,
   });
+  if (payment.subscription) {
+    // Renewals repeat the first payment's payload: with the fan, it names the subscription.
+    await ctx.store.recordStarsSubscription(
+      {
+        fanId: payment.fanId,
+        productId: invoice.productId,
+        payload: encodeStarsPayload(invoice),
+        chargeId: payment.chargeId,
+        stars: payment.stars,
+        expiresAt: new Date(payment.subscription.expiresAt * 1000),
+      },
+      ctx.tx,
+    );
+  }
 }
 
 /**
