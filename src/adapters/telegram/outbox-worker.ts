@@ -169,6 +169,8 @@ export class OutboxWorker {
     const worthClaiming =
       this.inflight.size === 0 || free >= Math.max(1, Math.floor(this.concurrency / 4));
     if (free <= 0 || !worthClaiming) return { claimed: 0, nextDelay: this.idlePollMs };
+    // What the other instances sent into the admin group counts before claiming for it.
+    await this.deps.sender.syncGroup(this.deps.adminChatId, scheduler.rules.group.windowMs / 60);
     const now = this.deps.sender.clock();
     // Budget is taken right before each call; here only claim what the budget can take soon.
     const waiting = [...this.inflight].filter((d) => !d.acquired);
@@ -232,7 +234,8 @@ export class OutboxWorker {
       await this.deps.store.markAttempt(ids(jobs), this.workerId);
     } catch (err) {
       dispatch.acquired = true;
-      if (slot) sender.release(slot);
+      // Taken but never sent: the budget goes back.
+      if (slot) sender.release(slot, true);
       if (err instanceof BotApiError) return this.handleFailure(jobs, method, threadId, err);
       // Budget, shutdown, or a database hiccup: not attempted, so it goes back as it was.
       if (!(err instanceof ChatBusyError) && this.running) {

@@ -7,6 +7,8 @@
 import { callCost } from '../../core/traffic/call-cost.js';
 import { decideFailure } from '../../core/traffic/delivery-policy.js';
 import { simulatedSecondsToMs, type TrafficLimits } from '../../core/traffic/limits.js';
+import { isGroupChat } from '../../core/traffic/limits.js';
+import type { GroupBudgetStore } from '../../core/traffic/ports.js';
 import { RateScheduler, type ChatPause } from '../../core/traffic/rate-scheduler.js';
 import type { Logger } from '../../core/logger.js';
 import type { RuntimeMetrics } from '../../core/metrics.js';
@@ -20,6 +22,11 @@ export interface SenderDeps {
   now?: () => number;
   /** Called when a 429 asks for more than `limits.longPauseSeconds`. */
   onLongPause?: (pause: ChatPause, retryAfterSeconds: number) => Promise<void> | void;
+  /**
+   * Groups' budgets shared by every instance and kept across restarts (`rate_windows`).
+   * Without it each process counts its own sends in memory (tests of the sender alone).
+   */
+  groupBudget?: GroupBudgetStore;
 }
 
 /** Resolves after `ms`, or early (rejecting) when `signal` aborts. */
@@ -55,7 +62,11 @@ export interface Slot {
   at: number;
   cost: number;
   settled?: boolean;
+  /** Set when the slot was taken from the group's shared budget (its id in the log). */
+  sharedId?: string;
 }
+
+let slotCounter = 0;
 
 export class TelegramSender {
   readonly scheduler: RateScheduler;
@@ -63,6 +74,10 @@ export class TelegramSender {
   private readonly now: () => number;
   /** Aborted at shutdown: nothing waits for budget any more (see `stopWaiting`). */
   private readonly stopping = new AbortController();
+  /** Shared-budget writes (settles) still running. */
+  private readonly budgetWrites = new Set<Promise<void>>();
+  private readonly lastSync = new Map<number, number>();
+  private readonly slotPrefix = Math.random().toString(36).slice(2, 8);
 
   constructor(private readonly deps: SenderDeps) {
     this.limits = deps.limits;
@@ -98,6 +113,8 @@ export class TelegramSender {
     options: { signal?: AbortSignal; maxWaitMs?: number } = {},
   ): Promise<Slot | undefined> {
     if (cost <= 0) return undefined;
+    if (this.deps.groupBudget && isGroupChat(chatId))
+      return this.acquireShared(this.deps.groupBudget, chatId, cost, options);
     for (;;) {
       const now = this.now();
       if (this.scheduler.tryTake(chatId, now, cost)) {
@@ -108,6 +125,63 @@ export class TelegramSender {
         throw new ChatBusyError(chatId);
       await this.pause(wait, options.signal, chatId);
     }
+  }
+
+  /**
+   * `acquire` for a group whose budget every instance shares: the global window (per
+   * process, like Telegram's per-bot limit) is taken here, the group's sends in the store.
+   */
+  private async acquireShared(
+    budget: GroupBudgetStore,
+    chatId: number,
+    cost: number,
+    options: { signal?: AbortSignal; maxWaitMs?: number },
+  ): Promise<Slot> {
+    const rule = this.scheduler.rules.group;
+    for (;;) {
+      const now = this.now();
+      let wait = Math.max(
+        this.scheduler.pauseDelay(chatId, now),
+        this.scheduler.globalDelay(now, cost),
+      );
+      if (wait <= 0) {
+        const sharedId = `${this.slotPrefix}:${++slotCounter}`;
+        this.scheduler.takeGlobal(now, cost);
+        let result;
+        try {
+          result = await budget.take(chatId, cost, sharedId, now, rule);
+        } catch (err) {
+          this.scheduler.cancelGlobal(cost);
+          throw err;
+        }
+        this.scheduler.mirrorGroup(chatId, result.log);
+        this.lastSync.set(chatId, now);
+        if (result.taken) return { chatId, at: now, cost, sharedId };
+        this.scheduler.cancelGlobal(cost);
+        wait = Math.max(1, result.delay);
+      }
+      if (options.maxWaitMs !== undefined && wait > options.maxWaitMs)
+        throw new ChatBusyError(chatId);
+      await this.pause(wait, options.signal, chatId);
+    }
+  }
+
+  /**
+   * Brings this process's view of a group's shared budget up to date (what the other
+   * instances sent), at most once per `minIntervalMs`; the claim loop sizes its work by it.
+   */
+  async syncGroup(chatId: number, minIntervalMs: number): Promise<void> {
+    const budget = this.deps.groupBudget;
+    if (!budget || !isGroupChat(chatId)) return;
+    const now = this.now();
+    if (now - (this.lastSync.get(chatId) ?? -Infinity) < minIntervalMs) return;
+    this.lastSync.set(chatId, now);
+    this.scheduler.mirrorGroup(chatId, await budget.read(chatId, now, this.scheduler.rules.group));
+  }
+
+  /** Waits for the shared-budget writes still running (shutdown). */
+  async flushBudget(): Promise<void> {
+    while (this.budgetWrites.size > 0) await Promise.all([...this.budgetWrites]);
   }
 
   /** Sleeps `ms` unless `signal` aborts (rejects with its reason) or shutdown begins. */
@@ -133,6 +207,7 @@ export class TelegramSender {
     chatId?: number,
     slot?: Slot,
   ): Promise<T> {
+    let refused = false;
     try {
       const result = await this.deps.api.call<T>(method, params);
       this.deps.metrics.sends.inc({ result: 'ok' });
@@ -144,13 +219,15 @@ export class TelegramSender {
         err.failure.code === 429 &&
         chatId !== undefined
       ) {
+        // Refused: nothing was posted, so the slot goes back; the pause holds the chat.
+        refused = true;
         await this.onTooManyRequests(chatId, err.failure.retryAfterSeconds ?? 5);
       } else {
         this.deps.metrics.sends.inc({ result: 'error' });
       }
       throw err;
     } finally {
-      if (slot) this.release(slot);
+      if (slot) this.release(slot, refused);
     }
   }
 
@@ -193,11 +270,32 @@ export class TelegramSender {
     }
   }
 
-  /** Settles a slot (the call was answered, or will not be made). Idempotent. */
-  release(slot: Slot): void {
+  /**
+   * Settles a slot: the call was answered at now (counted from then), or with `refund` it
+   * posted nothing (answered 429, or never made) and its budget goes back. Idempotent.
+   */
+  release(slot: Slot, refund = false): void {
     if (slot.settled) return;
     slot.settled = true;
-    this.scheduler.settle(slot.chatId, this.now(), slot.cost);
+    const now = this.now();
+    const budget = this.deps.groupBudget;
+    if (slot.sharedId === undefined || !budget) {
+      if (refund) this.scheduler.untake(slot.chatId, slot.cost);
+      else this.scheduler.settle(slot.chatId, now, slot.cost);
+      return;
+    }
+    if (refund) this.scheduler.cancelGlobal(slot.cost);
+    else this.scheduler.settleGlobal(now, slot.cost);
+    const rule = this.scheduler.rules.group;
+    const write: Promise<void> = budget
+      .settle(slot.chatId, slot.sharedId, now, rule, refund)
+      .then((log) => this.scheduler.mirrorGroup(slot.chatId, log))
+      .catch((err: unknown) => {
+        // The send stays open in the log and expires (two windows): budget lost, never overspent.
+        this.deps.logger.warn({ err, chatId: slot.chatId }, 'could not settle the group budget');
+      })
+      .finally(() => this.budgetWrites.delete(write));
+    this.budgetWrites.add(write);
   }
 
   /** Applies a 429 to the chat: pause it, count it, report it when long. */

@@ -89,6 +89,8 @@ export function lifecycle(c: LifecycleContext) {
       // Pending balance updates and card edits are queued (durable), sent after a restart.
       await c.fan.flush();
       await worker;
+      // The group's shared budget learns when the last calls were answered.
+      await c.sender.flushBudget();
       c.groupAccess.stop();
     },
   };

@@ -4,6 +4,7 @@
  */
 import type { UserFromGetMe } from 'telegraf/types';
 import { dialectOf, type Db } from '../../adapters/db/knex.js';
+import { createGroupBudgetStore } from '../../adapters/db/group-budget-store.js';
 import { createAdminAuthorizer } from '../../adapters/telegram/admin-auth.js';
 import { AlertReporter } from '../../adapters/telegram/alerts.js';
 import type { BotApi } from '../../adapters/telegram/bot-api.js';
@@ -61,6 +62,8 @@ export function buildSender(context: TelegramContext) {
     limits: tuning.limits,
     logger: logger.child({ component: 'sender' }),
     metrics,
+    // The admin group's budget is one for every instance and survives restarts.
+    groupBudget: createGroupBudgetStore(context.db),
     async onLongPause(pause, retryAfterSeconds) {
       await stores.pauses.save(pause);
       const where =

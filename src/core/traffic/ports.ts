@@ -1,6 +1,8 @@
 /** Persistence ports of Telegram traffic (intake, outbox, topics); src/adapters/db implements them over knex. */
 import type { FanProfile } from '../fan.js';
 import type { ChatPause } from './rate-scheduler.js';
+import type { WindowRule } from './limits.js';
+import type { SharedSend, SharedTake } from './shared-window.js';
 
 /** Processed Telegram update ids (webhook/polling idempotency), kept for a retention period. */
 export interface UpdateStore {
@@ -36,6 +38,26 @@ export interface PauseStore {
   save(pause: ChatPause): Promise<void>;
   /** Removes the chat's pause (only when its reason starts with `reasonPrefix`, if given). */
   remove(chatId: number, reasonPrefix?: string): Promise<void>;
+}
+
+/**
+ * A group's send budget shared by every instance and kept across restarts (the
+ * `rate_windows` row): each operation reads the group's log, applies core/traffic/shared-window
+ * and writes it back atomically.
+ */
+export interface GroupBudgetStore {
+  /** Takes `n` sends for `slot` if they fit `rule` at `now`; returns the log either way. */
+  take(chatId: number, n: number, slot: string, now: number, rule: WindowRule): Promise<SharedTake>;
+  /** Closes (or gives back, with `refund`) the sends of `slot`; returns the log. */
+  settle(
+    chatId: number,
+    slot: string,
+    now: number,
+    rule: WindowRule,
+    refund: boolean,
+  ): Promise<SharedSend[]>;
+  /** The group's log as it stands (other instances' sends included). */
+  read(chatId: number, now: number, rule: WindowRule): Promise<SharedSend[]>;
 }
 
 /** A fan's topic in the admin group. */

@@ -10,6 +10,7 @@ import {
   type WindowRule,
   type WindowRules,
 } from './limits.js';
+import type { SharedSend } from './shared-window.js';
 
 /**
  * A sliding-window log per key. A send counts from when it is taken until it is settled
@@ -59,6 +60,25 @@ export class SlidingWindow {
     }
     for (let i = 0; i < count; i++) log.push(now);
     log.sort((a, b) => a - b);
+  }
+
+  /** Gives back `n` sends taken for `key` that were never made (or answered 429). */
+  cancel(key: string, n = 1): void {
+    const flying = (this.inflight.get(key) ?? 0) - Math.min(n, this.rule.limit);
+    if (flying > 0) this.inflight.set(key, flying);
+    else this.inflight.delete(key);
+  }
+
+  /** Replaces what is known of `key` by the shared log (closed send times, open sends). */
+  replace(key: string, closed: readonly number[], open: number): void {
+    if (closed.length > 0)
+      this.logs.set(
+        key,
+        [...closed].sort((a, b) => a - b),
+      );
+    else this.logs.delete(key);
+    if (open > 0) this.inflight.set(key, open);
+    else this.inflight.delete(key);
   }
 
   /** Keys with sends inside the window or in flight. */
@@ -153,6 +173,43 @@ export class RateScheduler {
   settle(chatId: number, now: number, n = 1): void {
     this.global.settle('*', now, n);
     this.windowOf(chatId).settle(String(chatId), now, n);
+  }
+
+  /** Gives back the `n` slots a call to `chatId` took without posting (never made, or 429). */
+  untake(chatId: number, n = 1): void {
+    this.global.cancel('*', n);
+    this.windowOf(chatId).cancel(String(chatId), n);
+  }
+
+  /** Milliseconds until `chatId`'s pause (a 429, a lost group) ends; 0 when not paused. */
+  pauseDelay(chatId: number, now: number): number {
+    const pause = this.pauses.get(chatId);
+    return pause && pause.until > now ? pause.until - now : 0;
+  }
+
+  /**
+   * The global window alone, for a group whose own window is shared with other instances
+   * (see `mirrorGroup`): take `n`, give them back unused, or settle them at `now`.
+   */
+  takeGlobal(now: number, n = 1): void {
+    this.global.record('*', now, n);
+  }
+
+  cancelGlobal(n = 1): void {
+    this.global.cancel('*', n);
+  }
+
+  settleGlobal(now: number, n = 1): void {
+    this.global.settle('*', now, n);
+  }
+
+  /**
+   * Adopts a group's shared log (every instance's sends, see shared-window.ts) as this
+   * process's view of the group's window, so its capacity counts the other instances too.
+   */
+  mirrorGroup(chatId: number, log: readonly SharedSend[]): void {
+    const closed = log.filter((s) => !s.open).map((s) => s.at);
+    this.groups.replace(String(chatId), closed, log.length - closed.length);
   }
 
   /** Stops sends to `chatId` until `until`; a later pause never shortens an existing one. */

@@ -1,7 +1,7 @@
 /** Pinned messages: pinChatMessage, unpinChatMessage, unpinAllChatMessages, unpinAllForumTopicMessages. */
 import { badRequest, forbidden } from '../../api-error.js';
 import type { ChatRecord } from '../../world.js';
-import { forumTopic, memberChat } from '../access.js';
+import { forumTopic, memberChat, takeRate } from '../access.js';
 import type { ApiDeps, MethodTable } from '../deps.js';
 import { serviceMessage, shallowMessage } from '../outgoing.js';
 
@@ -27,6 +27,8 @@ export const pinMethods: MethodTable = {
     requirePinRights(deps, chat);
     const record = deps.world.message(chat, params.message_id as number);
     if (!record) throw badRequest('message to pin not found');
+    // A pin posts a service message: in a group it spends the group's budget (DESIGN §6).
+    if (chat.chat.type !== 'private') takeRate(deps, chat, 1);
     record.pinned = true;
     const threadId = record.message.is_topic_message ? record.message.message_thread_id : undefined;
     serviceMessage(deps, chat, threadId, { pinned_message: shallowMessage(record.message) });
