@@ -6,6 +6,7 @@
 import type { Context, Telegraf } from 'telegraf';
 import type { UserFromGetMe } from 'telegraf/types';
 import type { SettingsStore } from '../../config/settings-store.js';
+import type { ContentService } from '../../core/content/service.js';
 import type { FanAccounts, MessageLinks, ProductCatalogPort } from '../../core/fan-account.js';
 import type { Logger } from '../../core/logger.js';
 import type { RuntimeMetrics } from '../../core/metrics.js';
@@ -77,6 +78,8 @@ export interface BotDeps {
   /** The /admin dashboard's queries and the chart's stored upload (absent: no figures). */
   dashboard?: DashboardPorts;
   /** The team inbox: claims, members, held messages (absent: no /team, /take…). */
+  /** Premium content: /lock, /ppv, teasers, unlocks, /library (absent: none of them). */
+  content?: ContentService;
   team?: TeamServices;
 }
 

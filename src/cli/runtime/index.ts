@@ -22,6 +22,7 @@ import type { OutboxWorker } from '../../adapters/telegram/outbox-worker.js';
 import type { TelegramSender } from '../../adapters/telegram/sender.js';
 import { buildPayments, type Payments } from './payments.js';
 import { buildFanSide } from './fan.js';
+import { buildContent } from './content.js';
 import { buildProductAdmin } from './products.js';
 import { buildHttp } from './http.js';
 import { lifecycle } from './lifecycle.js';
@@ -71,6 +72,7 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { sender, alerts } = buildSender(context);
   const { payments, fan } = await paymentsAndFanSide(context, sender);
   const telegram = buildTelegram(context, {
+  const content = buildContent(context, fan.services.templates);
     sender,
     alerts,
     fan: fan.services,
@@ -89,6 +91,7 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
     options,
     db,
     registry,
+    content,
     metrics,
     outbox: stores.outbox,
     sender,

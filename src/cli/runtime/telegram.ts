@@ -22,6 +22,7 @@ import { Poller } from '../../adapters/telegram/polling.js';
 import { TelegramSender } from '../../adapters/telegram/sender.js';
 import { TopicManager } from '../../adapters/telegram/topics.js';
 import type { PaymentRefunds } from '../../core/fan-admin.js';
+import type { ContentService } from '../../core/content/service.js';
 import type { Logger } from '../../core/logger.js';
 import type { RuntimeMetrics } from '../../core/metrics.js';
 import type { PaymentCommands } from '../../core/payments/service.js';
@@ -100,6 +101,8 @@ export interface TelegramParts {
   /** /products' catalog use cases. */
   products?: ProductAdmin;
   /** Posts and pins a new topic's fan card (inside the topic's single flight). */
+  /** Premium content (the vault, teasers, unlocks, the library). */
+  content?: ContentService;
   onFanTopicCreated: (fanId: number, topicId: number) => Promise<void>;
   onDelivered: (
     jobs: readonly OutboxJob[],
@@ -188,9 +191,11 @@ export function buildTelegram(context: TelegramContext, parts: TelegramParts) {
     },
     dashboard: { stats: stores.stats, files: stores.panelFiles },
     team: { claims: stores.claims, members: stores.team, held: stores.held, claimListeners: [] },
+      content: parts.content,
   });
   const intake = new UpdateIntake({
     updates: stores.updates,
+    content: parts.content,
     // Bound, not wrapped: an update goes from the intake straight to telegraf.
     handle: bot.handleUpdate.bind(bot) as unknown as UpdateIntakeDeps['handle'],
     recordedByHandler: isFanContent,

@@ -1,6 +1,7 @@
 /** What the panel needs besides the bot's deps (built once in src/cli/runtime). */
 import type { SettingsStore } from '../../../config/settings-store.js';
 import type { AuditLog } from '../../../core/audit.js';
+import type { ContentService } from '../../../core/content/service.js';
 import type { FanAdminStore, PaymentRefunds } from '../../../core/fan-admin.js';
 import type { InboxStore } from '../../../core/inbox.js';
 import type { LedgerStore } from '../../../core/ledger.js';
@@ -26,3 +27,5 @@ export interface PanelServices {
   /** /products: the catalog it shows and changes (absent: the screen says it is unavailable). */
   products?: ProductAdmin;
 }
+  /** /vault: the items, their figures and edits (absent: the screen says it is unavailable). */
+  content?: ContentService;
