@@ -29,6 +29,7 @@ import {
 } from '../../adapters/telegram/features/stars-refund.js';
 import { starsRefundEvent } from '../../core/payments/stars.js';
 import type { Output } from '../ui.js';
+import { reconcileStarsPayments } from '../tasks/stars-reconcile.js';
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
@@ -233,57 +234,90 @@ function register(program: Command, ctx: Parameters<CommandModule['register']>[1
     });
   payments
     .command('reconcile')
-    .description('apply Stripe events the database missed (webhook outage, restore from backup)')
+    .description(
+      'apply Stripe events and Telegram Stars payments the database missed (outage, restore from backup)',
+    )
     .option('--since <window>', 'how far back to look: 72h, 3d, 90m…', '72h')
-    .action(async (opts: { since: string }) => {
-      const sinceSeconds = parseWindow(opts.since);
-      const config = configFor(ctx, ['stripe']);
-      const logger = loggerFor(ctx, config);
-      const stripe = stripeClient(config);
-      const templates = loadMessageCatalog();
-      const db = await openMigratedDatabase(config.databaseUrl);
-      try {
-        const nowSeconds = Math.floor(Date.now() / 1000);
+    .action((opts: { since: string }) => runReconcile(ctx, opts.since));
+}
+
+type CliCtx = Parameters<CommandModule['register']>[1];
+
+/**
+ * `payments reconcile`: Stripe's events when Stripe is configured, the bot's Star
+ * transactions when BOT_TOKEN is set (both on an install with both rails).
+ */
+async function runReconcile(ctx: CliCtx, since: string): Promise<void> {
+  const sinceSeconds = parseWindow(since);
+  const env = configFor(ctx, []);
+  const stripeOn = env.stripeApiKey !== undefined;
+  const starsOn = env.botToken !== undefined;
+  // Neither configured: the usual "STRIPE_API_KEY is required" error.
+  const config = configFor(ctx, stripeOn || !starsOn ? ['stripe'] : ['telegram']);
+  const logger = loggerFor(ctx, config);
+  const templates = loadMessageCatalog();
+  const db = await openMigratedDatabase(config.databaseUrl);
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  const from = new Date((nowSeconds - sinceSeconds) * 1000).toISOString();
+  const common = {
+    db,
+    sinceSeconds,
+    nowSeconds,
+    adminChatId: config.adminChatId,
+    ownerIds: config.adminUserIds,
+    logger,
+    templates,
+    currency: config.currency,
+  };
+  try {
+    let failed = 0;
+    let applied = 0;
+    if (stripeOn) {
+      ctx.output.out(`Reconciling Stripe events since ${from}…`);
+      const summary = await reconcilePayments({
+        ...common,
+        stripe: stripeClient(config),
+        output: ctx.output,
+      });
+      ctx.output.out(
+        `${summary.listed} event(s) listed: ${summary.applied} applied, ` +
+          `${summary.alreadyProcessed} already processed, ${summary.failed} failed.`,
+      );
+      if (summary.foreign > 0) {
         ctx.output.out(
-          `Reconciling Stripe events since ${new Date((nowSeconds - sinceSeconds) * 1000).toISOString()}…`,
+          `${summary.foreign} event(s) of another premiumbot install on this Stripe account skipped.`,
         );
-        const summary = await reconcilePayments({
-          db,
-          stripe,
-          sinceSeconds,
-          nowSeconds,
-          adminChatId: config.adminChatId,
-          ownerIds: config.adminUserIds,
-          logger,
-          output: ctx.output,
-          templates,
-          currency: config.currency,
-        });
-        ctx.output.out(
-          `${summary.listed} event(s) listed: ${summary.applied} applied, ` +
-            `${summary.alreadyProcessed} already processed, ${summary.failed} failed.`,
-        );
-        if (summary.foreign > 0) {
-          ctx.output.out(
-            `${summary.foreign} event(s) of another premiumbot install on this Stripe account skipped.`,
-          );
-        }
-        if (summary.applied > 0) {
-          ctx.output.out('Receipts and notes are queued; a running `premiumbot serve` sends them.');
-        }
-        if (summary.failed > 0) {
-          throw new PremiumbotError(
-            ErrorCodes.stripe,
-            `${summary.failed} Stripe event(s) could not be applied.`,
-            {
-              hint: 'See the lines above and the logs; fix the cause and run `premiumbot payments reconcile` again (it is idempotent).',
-            },
-          );
-        }
-      } finally {
-        await db.destroy();
       }
-    });
+      failed += summary.failed;
+      applied += summary.applied;
+    }
+    if (starsOn) {
+      ctx.output.out(`Reconciling Telegram Stars transactions since ${from}…`);
+      const api = createBotApi({ token: config.botToken!, apiRoot: config.telegramApiRoot });
+      const stars = await reconcileStarsPayments({ ...common, api });
+      for (const charge of stars.appliedCharges) ctx.output.out(`  applied Stars charge ${charge}`);
+      ctx.output.out(
+        `${stars.listed} Stars transaction(s) listed: ${stars.paid} payment(s) and ` +
+          `${stars.refunded} refund(s) applied, ${stars.alreadyProcessed} already processed, ` +
+          `${stars.skipped} not premiumbot invoices.`,
+      );
+      applied += stars.paid + stars.refunded;
+    }
+    if (applied > 0) {
+      ctx.output.out('Receipts and notes are queued; a running `premiumbot serve` sends them.');
+    }
+    if (failed > 0) {
+      throw new PremiumbotError(
+        ErrorCodes.stripe,
+        `${failed} Stripe event(s) could not be applied.`,
+        {
+          hint: 'See the lines above and the logs; fix the cause and run `premiumbot payments reconcile` again (it is idempotent).',
+        },
+      );
+    }
+  } finally {
+    await db.destroy();
+  }
 }
 
 export const paymentsCommand: CommandModule = { register };
