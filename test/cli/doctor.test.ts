@@ -60,11 +60,12 @@ describe('premiumbot doctor', () => {
       '- Telegram webhook',
       '✔ Stripe API key',
       '- Stripe webhook endpoint',
+      '✔ Telegram Stars balance',
     ]);
     expect(result.output).toContain('chmod 600');
     expect(result.output).toContain('turn on "Manage Topics"');
     expect(result.output).toContain('not in the admin group: 42');
-    expect(result.output).toContain('Error [PB_ERR_CONFIG]: 2 of 15 checks failed.');
+    expect(result.output).toContain('Error [PB_ERR_CONFIG]: 2 of 16 checks failed.');
     expect(result.output).toContain('Run `premiumbot migrate` (or start `premiumbot serve`)');
   });
 

@@ -184,6 +184,8 @@ describe('payments.rails = stars with no Stripe configuration', () => {
         '- Stripe API key: STRIPE_API_KEY is not set: Stripe not used',
       );
       expect(result.output).toContain('- Stripe webhook endpoint: not used');
+      // The purchases of this file's other tests, in Stars (getMyStarBalance).
+      expect(result.output).toMatch(/✔ Telegram Stars balance: ⭐ \d+/);
       expect(result.output).not.toMatch(/^✖/m);
       expect(result.code).toBe(0);
     } finally {

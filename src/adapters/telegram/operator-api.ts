@@ -11,6 +11,8 @@ export const ALLOWED_UPDATES = [
   'edited_message',
   'callback_query',
   'my_chat_member',
+  // Members leaving the admin group lose their team role (features/team).
+  'chat_member',
   'message_reaction',
   'pre_checkout_query',
 ] as const;
@@ -141,6 +143,8 @@ export interface OperatorApi {
   }): Promise<TgMessage>;
   /** A chat action (a few seconds of "typing…", no message): probes that a private chat is open. */
   sendChatAction(params: { chat_id: number; action: 'typing' }): Promise<true>;
+  /** The bot's Telegram Stars balance (whole Stars). */
+  getMyStarBalance(): Promise<{ amount: number }>;
 }
 
 /** Builds the operator client (no call is made until a method runs). */
@@ -201,6 +205,7 @@ export function createOperatorApi(options: OperatorApiOptions): OperatorApi {
     getChat: (chatId) => call('getChat', { chat_id: chatId }),
     getChatMember: (chatId, userId) => call('getChatMember', { chat_id: chatId, user_id: userId }),
     getWebhookInfo: () => call('getWebhookInfo'),
+    getMyStarBalance: () => call('getMyStarBalance'),
     setWebhook: (params) =>
       call('setWebhook', { ...params, allowed_updates: [...params.allowed_updates] }),
     deleteWebhook: (params = {}) => call('deleteWebhook', params),

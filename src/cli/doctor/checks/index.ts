@@ -11,6 +11,7 @@ import { ledgerCheck } from './ledger.js';
 import { migrationsCheck } from './migrations.js';
 import { ownersStartedCheck } from './owners-started.js';
 import { productsCheck } from './products.js';
+import { starsBalanceCheck } from './stars-balance.js';
 import { stripeKeyCheck } from './stripe-key.js';
 import { stripeWebhookCheck } from './stripe-webhook.js';
 import { telegramTokenCheck } from './telegram-token.js';
@@ -32,4 +33,5 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
   telegramWebhookCheck,
   stripeKeyCheck,
   stripeWebhookCheck,
+  starsBalanceCheck,
 ];
