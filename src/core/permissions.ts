@@ -26,6 +26,7 @@ export const PERMISSIONS = {
   'audit:view': 'Read the audit log',
   'team:manage': 'Add and remove team members and their roles',
   'drops:send': 'Send a vault item as a teaser to a segment of fans (drops), and cancel a drop',
+  'drops:send': 'Send a vault item as a teaser to a segment of fans (drops), and cancel a drop',
   'snippets:edit': 'Add, edit and delete saved replies',
   'inbox:reply': 'Answer fans in their topics; take and release them; go on duty',
   'inbox:assign': 'Assign fans to others and release anyone’s claim',

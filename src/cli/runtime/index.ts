@@ -21,6 +21,7 @@ import type { JobScheduler } from '../../jobs/scheduler.js';
 import type { OutboxWorker } from '../../adapters/telegram/outbox-worker.js';
 import type { TelegramSender } from '../../adapters/telegram/sender.js';
 import { buildPayments, type Payments } from './payments.js';
+import { buildDrops } from './drops.js';
 import { buildFanSide } from './fan.js';
 import { buildContent } from './content.js';
 import { buildProductAdmin } from './products.js';
@@ -71,6 +72,16 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
   const { sender, alerts } = buildSender(context);
   const { payments, fan } = await paymentsAndFanSide(context, sender);
+  const drops = buildDrops({
+    db,
+    outbox: stores.outbox,
+    wakeOutbox: wake,
+    templates: fan.services.templates,
+    adminLanguage: fan.services.adminLanguage,
+    currency: fan.services.currency,
+    limits: tuning.limits,
+    logger: logger.child({ component: 'drops' }),
+  });
   const telegram = buildTelegram(context, {
   const content = buildContent(context, fan.services.templates);
     sender,
@@ -80,6 +91,7 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
     payments: payments?.service,
     refunds: payments?.refunds,
     products: await buildProductAdmin(context),
+    drops: drops.engine,
     onFanTopicCreated: (fanId, topicId) => fan.services.cards.post(fanId, topicId),
     onDelivered: fan.onDelivered,
     closeUndelivered: fan.closeUndelivered,
@@ -147,8 +159,13 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...life,
     async start() {
       await life.start();
+      drops.runner.start();
       // The admin group's command menu (its administrators see the panel's commands).
       await publishPanelCommands(sender, PANEL_SCREENS, options.adminChatId, logger);
+    },
+    async stop() {
+      await drops.runner.stop();
+      await life.stop();
     },
   };
 }

@@ -21,6 +21,7 @@ import { OutboxWorker } from '../../adapters/telegram/outbox-worker.js';
 import { Poller } from '../../adapters/telegram/polling.js';
 import { TelegramSender } from '../../adapters/telegram/sender.js';
 import { TopicManager } from '../../adapters/telegram/topics.js';
+import type { DropEngine } from '../../core/drops/engine.js';
 import type { PaymentRefunds } from '../../core/fan-admin.js';
 import type { ContentService } from '../../core/content/service.js';
 import type { Logger } from '../../core/logger.js';
@@ -100,6 +101,8 @@ export interface TelegramParts {
   refunds?: PaymentRefunds;
   /** /products' catalog use cases. */
   products?: ProductAdmin;
+  /** /drops and the drops' Cancel button. */
+  drops?: DropEngine;
   /** Posts and pins a new topic's fan card (inside the topic's single flight). */
   /** Premium content (the vault, teasers, unlocks, the library). */
   content?: ContentService;
@@ -188,6 +191,7 @@ export function buildTelegram(context: TelegramContext, parts: TelegramParts) {
       ledger: stores.ledger,
       refunds: parts.refunds,
       products: parts.products,
+      drops: parts.drops,
     },
     dashboard: { stats: stores.stats, files: stores.panelFiles },
     team: { claims: stores.claims, members: stores.team, held: stores.held, claimListeners: [] },

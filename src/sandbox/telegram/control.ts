@@ -304,6 +304,14 @@ export class TelegramControl {
     deleteTopic(chat, threadId);
   }
 
+  /**
+   * A fan who pressed Start before the scenario began (the bot's database already knows
+   * them): the bot may write to them. No update is sent — it happened in the past.
+   */
+  startedEarlier(userId: number): void {
+    this.world.privateChat(userId).started = true;
+  }
+
   /** The fan blocks the bot: sends fail with 403 and the bot gets my_chat_member (kicked). */
   blockBot(userId: number): void {
     this.setBlocked(userId, true);

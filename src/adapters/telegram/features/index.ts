@@ -2,6 +2,7 @@
 import type { Feature } from '../bot-deps.js';
 import { cardActionsFeature } from './card-actions.js';
 import { dashboardChartFeature } from './dashboard.js';
+import { dropsFeature } from './drops.js';
 import { editsFeature } from './edits.js';
 import { fanRelayFeature } from './fan-relay.js';
 import { guardFeature } from './guard.js';
@@ -29,6 +30,7 @@ export const FEATURES: readonly Feature[] = [
   // Before the panel: /admin's chart is queued above the menu the panel opens.
   dashboardChartFeature,
   panelMenusFeature,
+  dropsFeature,
   resendFeature,
   liveLocationFeature,
   editsFeature,

@@ -5,6 +5,7 @@
 import { auditScreen } from '../panel/screens/audit.js';
 import { dashboardScreen } from './dashboard.js';
 import { conversationsScreen } from '../panel/screens/conversations.js';
+import { dropsScreen } from '../panel/screens/drops.js';
 import { productsScreen } from '../panel/screens/products.js';
 import { settingsScreen } from '../panel/screens/settings.js';
 import { usersScreen } from '../panel/screens/users.js';
@@ -15,6 +16,7 @@ export const PANEL_SCREENS: readonly AnyScreen[] = [
   conversationsScreen,
   usersScreen,
   productsScreen,
+  dropsScreen,
   settingsScreen,
   auditScreen,
 ];

@@ -46,7 +46,12 @@ export async function handlePress(
   if (decision.kind === 'outdated') return PANEL_TEXTS.outdated;
   const screen = panel.screens.get(menu.screen);
   if (!screen || !can(actor, screen.permission)) return PANEL_TEXTS.refused;
-  const ctx: ScreenContext = { deps, panel: services, actor };
+  const ctx: ScreenContext = {
+    deps,
+    panel: services,
+    actor,
+    place: { chatId: menu.chatId, threadId: menu.threadId },
+  };
   const pc: PressContext = { panel, ctx, menu, messageId: message?.message_id ?? null };
   return decision.button.kind === 'go' ? go(pc, decision.button) : act(pc, decision.button);
 }

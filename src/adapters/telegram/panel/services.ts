@@ -1,6 +1,7 @@
 /** What the panel needs besides the bot's deps (built once in src/cli/runtime). */
 import type { SettingsStore } from '../../../config/settings-store.js';
 import type { AuditLog } from '../../../core/audit.js';
+import type { DropEngine } from '../../../core/drops/engine.js';
 import type { ContentService } from '../../../core/content/service.js';
 import type { FanAdminStore, PaymentRefunds } from '../../../core/fan-admin.js';
 import type { InboxStore } from '../../../core/inbox.js';
@@ -26,6 +27,8 @@ export interface PanelServices {
   refunds?: PaymentRefunds;
   /** /products: the catalog it shows and changes (absent: the screen says it is unavailable). */
   products?: ProductAdmin;
+  /** /drops: vault items sent to segments of fans (absent: the screen says it is unavailable). */
+  drops?: DropEngine;
 }
   /** /vault: the items, their figures and edits (absent: the screen says it is unavailable). */
   content?: ContentService;

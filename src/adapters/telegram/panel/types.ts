@@ -17,6 +17,8 @@ export interface ScreenContext {
   deps: BotDeps;
   panel: PanelServices;
   actor: Actor & { firstName: string };
+  /** Where the pressed menu is (absent outside a press): a drop posts its progress there. */
+  place?: { chatId: number; threadId: number | null };
 }
 
 /** A button of a view. */

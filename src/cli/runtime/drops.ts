@@ -1,0 +1,70 @@
+/**
+ * Drops (issue 18): the store, the engine over the outbox and the vault's teaser, and the
+ * runner that steps it. The progress message is edited at most every 10 (simulated) seconds,
+ * a small share of the admin group's 20 messages a minute.
+ */
+import { createDropStore } from '../../adapters/db/drop-store.js';
+import type { Db } from '../../adapters/db/knex.js';
+import { DropRunner } from '../../adapters/telegram/features/drops-runner.js';
+import { createDropEngine, type DropEngine } from '../../core/drops/engine.js';
+import type { DropTeasers } from '../../core/drops/ports.js';
+import { plainTeasers } from '../../core/drops/teasers.js';
+import type { Logger } from '../../core/logger.js';
+import { formatMoney } from '../../core/money.js';
+import type { MessageCatalog } from '../../core/templates.js';
+import { simulatedSecondsToMs, type TrafficLimits } from '../../core/traffic/limits.js';
+import type { OutboxStore } from '../../core/traffic/outbox.js';
+
+/** Teasers of one drop in the outbox at once: about a second of Telegram's overall budget. */
+const WINDOW = 30;
+const PROGRESS_EVERY_SECONDS = 10;
+
+export interface DropsContext {
+  db: Db;
+  outbox: Pick<OutboxStore, 'enqueue'>;
+  wakeOutbox: () => void;
+  templates: MessageCatalog;
+  adminLanguage: string;
+  currency: string;
+  limits: TrafficLimits;
+  logger: Logger;
+  /** The vault's teaser (a plain text one until it is given). */
+  teasers?: DropTeasers;
+}
+
+export interface Drops {
+  engine: DropEngine;
+  runner: DropRunner;
+}
+
+export function buildDrops(c: DropsContext): Drops {
+  const store = createDropStore(c.db);
+  const runnerRef: { current?: DropRunner } = {};
+  const teasers =
+    c.teasers ??
+    plainTeasers({
+      outbox: c.outbox,
+      item: (id) => store.item(id),
+      textsFor: async (fanId) => c.templates.forLanguage(await store.fanLanguage(fanId)),
+    });
+  const engine = createDropEngine({
+    store,
+    teasers,
+    outbox: c.outbox,
+    wakeOutbox: c.wakeOutbox,
+    texts: c.templates.forLanguage(c.adminLanguage),
+    money: (cents) => formatMoney(cents, c.currency, c.adminLanguage),
+    now: () => new Date(),
+    window: WINDOW,
+    progressEveryMs: simulatedSecondsToMs(PROGRESS_EVERY_SECONDS, c.limits),
+    onStarted: () => runnerRef.current?.wake(),
+  });
+  const runner = new DropRunner({
+    step: () => engine.step(),
+    logger: c.logger,
+    tickMs: Math.max(20, simulatedSecondsToMs(0.25, c.limits)),
+    idleMs: Math.max(100, simulatedSecondsToMs(5, c.limits)),
+  });
+  runnerRef.current = runner;
+  return { engine, runner };
+}
