@@ -100,14 +100,6 @@ export const SETTINGS = {
     '',
     'What /paysupport answers fans (plain text, at most 3000 characters); empty: the built-in text in the fan’s language. The team also gets a 🚩 note in the fan’s topic.',
   ),
-  'payments.stars_rate': setting(
-    z
-      .string()
-      .trim()
-      .regex(/^$|^\d{1,6}(\.\d{1,6})?$/, 'a decimal like 0.013, or empty'),
-    '',
-    'What one Telegram Star is worth in CURRENCY (a decimal like 0.013), for the estimate /admin shows next to Stars revenue; Stars are never added to money. Empty: no estimate.',
-  ),
   'payments.terms_text': setting(
     z.string().max(3000),
     '',
@@ -137,6 +129,22 @@ export const SETTINGS = {
     z.number().int().min(0).max(10_080),
     15,
     'In /conversations, a paying fan whose message has waited this many minutes for an answer is marked 🔥 (0: as soon as they wait).',
+  ),
+  'inbox.alert_after_minutes': setting(
+    z.number().int().min(0).max(10_080),
+    30,
+    'A paying fan unanswered this many minutes gets 🔥 on their topic and one reminder in the Alerts topic (mentioning who claimed them); the next team answer clears it. 0 turns the reminders off.',
+  ),
+  'inbox.quiet_hours': setting(
+    z
+      .string()
+      .trim()
+      .regex(
+        /^$|^([01]?\d|2[0-3]):[0-5]\d\s*-\s*([01]?\d|2[0-3]):[0-5]\d$/,
+        'HH:MM-HH:MM, or empty',
+      ),
+    '',
+    'No response-time reminders between these times (HH:MM-HH:MM in display.time_zone, e.g. 22:00-08:00; empty: none). Reminders due meanwhile go out when they end.',
   ),
 } as const;
 

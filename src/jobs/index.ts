@@ -2,6 +2,7 @@
 import { outboxCleanupJob } from './outbox-cleanup.js';
 import { passNoticesJob } from './pass-notices.js';
 import { pruneTelegramUpdatesJob } from './prune-telegram-updates.js';
+import { responseAlertsJob } from './response-alerts.js';
 import { starsUpkeepJob } from './stars-upkeep.js';
 import type { ScheduledJob } from './types.js';
 
@@ -9,6 +10,7 @@ export const JOBS: readonly ScheduledJob[] = [
   pruneTelegramUpdatesJob,
   outboxCleanupJob,
   passNoticesJob,
+  responseAlertsJob,
   starsUpkeepJob,
 ];
 

@@ -13,6 +13,11 @@ export interface StarsUpkeepRunner {
   run(now: Date): Promise<{ reconciled: number; lapsed: number; expired: number }>;
 }
 
+/** Response-time reminders and topic icons (features/response-alerts). */
+export interface ResponseAlertRunner {
+  run(now: Date): Promise<{ reminded: number; cleared: number }>;
+}
+
 export interface JobDeps {
   updates: UpdateStore;
   outbox: OutboxStore;
@@ -20,6 +25,7 @@ export interface JobDeps {
   logger: Logger;
   now: () => Date;
   passNotices?: PassNoticeRunner;
+  responseAlerts?: ResponseAlertRunner;
   starsUpkeep?: StarsUpkeepRunner;
 }
 

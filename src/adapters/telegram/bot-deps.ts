@@ -24,6 +24,7 @@ import type { BalanceBar } from './balance-bar.js';
 import type { TeamServices } from './features/team/services.js';
 import type { GroupAvailability } from './group-access.js';
 import type { InfoCards } from './info-cards.js';
+import type { TeamInboxServices } from './features/snippets/services.js';
 import type { PanelServices } from './panel/services.js';
 import type { TelegramSender } from './sender.js';
 
@@ -77,6 +78,8 @@ export interface BotDeps {
   panel?: PanelServices;
   /** The /admin dashboard's queries and the chart's stored upload (absent: no figures). */
   dashboard?: DashboardPorts;
+  /** Saved replies and the team's answers and figures (absent: no /s, no team page). */
+  teamInbox?: TeamInboxServices;
   /** The team inbox: claims, members, held messages (absent: no /team, /take…). */
   /** Premium content: /lock, /ppv, teasers, unlocks, /library (absent: none of them). */
   content?: ContentService;

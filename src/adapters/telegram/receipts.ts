@@ -8,6 +8,7 @@ import type { SettingsStore } from '../../config/settings-store.js';
 import type { MessageLink, MessageLinks } from '../../core/fan-account.js';
 import type { Logger } from '../../core/logger.js';
 import { RECEIPT_REACTIONS } from '../../core/relay/policy.js';
+import { snippetSourceOf } from '../../core/snippets/snippet.js';
 import {
   PRIORITY,
   type NewOutboxJob,
@@ -52,8 +53,10 @@ export function createDeliveryHook(deps: DeliveryHookDeps) {
     const answered = new Set<number>();
     for (const [i, job] of jobs.entries()) {
       const copyId = messageIds[i];
-      const sourceId = job.params.message_id;
-      const fromChat = job.params.from_chat_id;
+      // A saved reply is sent, not copied: its source is the team's `/s` message.
+      const source = snippetSourceOf(job.dedupeKey) ?? job.params;
+      const sourceId = source.message_id;
+      const fromChat = source.from_chat_id;
       if (
         typeof copyId !== 'number' ||
         typeof sourceId !== 'number' ||

@@ -9,6 +9,7 @@ import { ensureInstallId } from '../../adapters/db/bot-state-store.js';
 import { botIdOf, createBotApi, type BotApi } from '../../adapters/telegram/bot-api.js';
 import { createStarTransactionsSource } from '../../adapters/telegram/star-transactions.js';
 import { withStoredUploads } from '../../adapters/telegram/stored-uploads.js';
+import { createResponseAlerts } from '../../adapters/telegram/features/response-alerts/runner.js';
 import { PANEL_SCREENS } from '../../adapters/telegram/features/panel-screens.js';
 import { publishPanelCommands } from '../../adapters/telegram/panel/commands.js';
 import { loadMessageCatalog } from '../../config/message-templates.js';
@@ -98,6 +99,18 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
   const { worker, intake, poller } = telegram;
   workerRef.current = worker;
+  const responseAlerts = createResponseAlerts({
+    store: stores.responseAlerts,
+    claims: stores.claims,
+    members: stores.team,
+    settings: stores.settings,
+    templates: fan.services.templates,
+    adminLanguage: fan.services.adminLanguage,
+    adminChatId: options.adminChatId,
+    outbox: stores.outbox,
+    wake,
+    logger: logger.child({ component: 'response-alerts' }),
+  });
 
   const app = await buildHttp({
     options,
@@ -123,6 +136,7 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
     intake,
     stores,
     fan,
+    responseAlerts,
     starsUpkeep: payments?.starsUpkeep,
     sender,
     logger,
@@ -154,6 +168,7 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
     ledger: stores.ledger,
     fan: fan.services,
     passNotices: fan.passNotices,
+    responseAlerts,
     payments,
     audit: stores.audit,
     ...life,

@@ -9,6 +9,7 @@ import type { TelegramSender } from '../../adapters/telegram/sender.js';
 import type { Logger } from '../../core/logger.js';
 import { JOBS, type StarsUpkeepRunner } from '../../jobs/index.js';
 import { startJobScheduler, type JobScheduler } from '../../jobs/scheduler.js';
+import type { ResponseAlertRunner } from '../../jobs/types.js';
 import type { FanSide } from './fan.js';
 import type { Stores } from './stores.js';
 import type { TrafficTuning } from './traffic-config.js';
@@ -23,6 +24,8 @@ export interface LifecycleContext {
   intake: UpdateIntake;
   stores: Stores;
   fan: FanSide;
+  /** Response-time reminders and topic icons (every minute). */
+  responseAlerts?: ResponseAlertRunner;
   /** The Telegram Stars upkeep job's runner (with payments). */
   starsUpkeep?: StarsUpkeepRunner;
   sender: TelegramSender;
@@ -59,6 +62,7 @@ export function lifecycle(c: LifecycleContext) {
             logger: c.logger.child({ component: 'jobs' }),
             now: () => new Date(),
             passNotices: c.fan.passNotices,
+            responseAlerts: c.responseAlerts,
             starsUpkeep: c.starsUpkeep,
           },
           c.options.workerId ?? newWorkerId(),

@@ -22,6 +22,9 @@ import { createStatsStore } from '../../adapters/db/stats-store.js';
 import { createTeamStore } from '../../adapters/db/team-store.js';
 import { createUpdateStore } from '../../adapters/db/update-store.js';
 import { createUserSearchStore } from '../../adapters/db/user-search-store.js';
+import { createResponseAlertStore } from '../../adapters/db/response-alert-store.js';
+import { createSnippetStore } from '../../adapters/db/snippet-store.js';
+import { createTeamActivityStore } from '../../adapters/db/team-activity-store.js';
 import { createSettingsStore } from '../../config/settings-store.js';
 import { messageCosts } from '../../config/settings.js';
 import type { Logger } from '../../core/logger.js';
@@ -93,6 +96,10 @@ export function buildStores(db: Db, options: StoreOptions) {
     /** /conversations and /users. */
     inbox: createInboxStore(db),
     fanAdmin: createUserSearchStore(db),
+    /** Saved replies, the team's answers and figures, response-time alerts. */
+    snippets: createSnippetStore(db),
+    teamActivity: createTeamActivityStore(db),
+    responseAlerts: createResponseAlertStore(db),
     /** The team inbox: claims, members (the `admins` table), held messages. */
     claims: createClaimStore(db),
     team: createTeamStore(db),

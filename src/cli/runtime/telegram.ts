@@ -194,6 +194,7 @@ export function buildTelegram(context: TelegramContext, parts: TelegramParts) {
       drops: parts.drops,
     },
     dashboard: { stats: stores.stats, files: stores.panelFiles },
+    teamInbox: { snippets: stores.snippets, activity: stores.teamActivity },
     team: { claims: stores.claims, members: stores.team, held: stores.held, claimListeners: [] },
       content: parts.content,
   });

@@ -12,6 +12,7 @@ import type { FanServices } from '../../adapters/telegram/bot-deps.js';
 import type { UpdateIntake } from '../../adapters/telegram/intake.js';
 import type { OutboxWorker } from '../../adapters/telegram/outbox-worker.js';
 import type { PassNotices } from '../../adapters/telegram/pass-notices.js';
+import type { ResponseAlerts } from '../../adapters/telegram/features/response-alerts/runner.js';
 import type { Poller } from '../../adapters/telegram/polling.js';
 import type { TelegramSender } from '../../adapters/telegram/sender.js';
 import type { SettingsStore } from '../../config/settings-store.js';
@@ -93,6 +94,8 @@ export interface Runtime {
   ledger: DbLedgerStore;
   fan: FanServices;
   passNotices: PassNotices;
+  /** Response-time reminders and topic icons: `run(now)` is what the job does each minute. */
+  responseAlerts: ResponseAlerts;
   /** Payments (undefined when not configured). */
   payments: Payments | undefined;
   /** Starts the outbox worker, polling (if chosen) and the scheduled jobs. */

@@ -27,6 +27,7 @@ import { PANEL_PRIORITY, type MenuPlace } from '../panel/menus.js';
 import { conversationsScreen } from '../panel/screens/conversations.js';
 import { productsScreen } from '../panel/screens/products.js';
 import { settingsScreen } from '../panel/screens/settings.js';
+import { teamFiguresScreen } from '../panel/screens/team-figures.js';
 import { usersScreen } from '../panel/screens/users.js';
 import {
   defineScreen,
@@ -66,6 +67,7 @@ const DRILL_DOWNS: ReadonlyArray<[AnyScreen, string]> = [
   [usersScreen, 'dashboard.button_users'],
   [productsScreen, 'dashboard.button_products'],
   [settingsScreen, 'dashboard.button_settings'],
+  [teamFiguresScreen, 'dashboard.button_team'],
 ];
 
 /** A button per drill-down screen, opening it as its command with no argument would. */
@@ -110,7 +112,6 @@ export const dashboardScreen = defineScreen<DashboardState>({
       rangeDays: range,
       currency: deps.fan.currency,
       timeZone: await timeZoneOf(deps),
-      starsRate: await deps.panel?.settings.get('payments.stars_rate').catch(() => ''),
     });
     const keyboard = [...dashboardKeyboard(t, range), await drillDowns(ctx, t)];
     return { text: dashboardText(t, dashboard), keyboard };

@@ -8,6 +8,8 @@ import { conversationsScreen } from '../panel/screens/conversations.js';
 import { dropsScreen } from '../panel/screens/drops.js';
 import { productsScreen } from '../panel/screens/products.js';
 import { settingsScreen } from '../panel/screens/settings.js';
+import { snippetsScreen } from '../panel/screens/snippets.js';
+import { teamFiguresScreen } from '../panel/screens/team-figures.js';
 import { usersScreen } from '../panel/screens/users.js';
 import type { AnyScreen } from '../panel/types.js';
 
@@ -19,4 +21,6 @@ export const PANEL_SCREENS: readonly AnyScreen[] = [
   dropsScreen,
   settingsScreen,
   auditScreen,
+  snippetsScreen,
+  teamFiguresScreen,
 ];

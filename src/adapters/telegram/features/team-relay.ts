@@ -6,6 +6,7 @@
 import { messageTypeOf, type MessageShape } from '../../../core/pricing.js';
 import { messageKind } from '../../../core/relay/message-kind.js';
 import type { Feature } from '../bot-deps.js';
+import { recordTeamAnswer } from './snippets/answers.js';
 
 interface TopicMessage extends MessageShape {
   message_id: number;
@@ -43,6 +44,8 @@ export const teamRelayFeature: Feature = {
         mediaGroupId: message.media_group_id,
       });
       if (result === 'not_a_fan_topic') return next();
+      if (result === 'relayed')
+        await recordTeamAnswer(deps, ctx.from.id, threadId, ctx.update.update_id);
     });
   },
 };
