@@ -100,6 +100,14 @@ export const SETTINGS = {
     '',
     'What /paysupport answers fans (plain text, at most 3000 characters); empty: the built-in text in the fan’s language. The team also gets a 🚩 note in the fan’s topic.',
   ),
+  'payments.stars_rate': setting(
+    z
+      .string()
+      .trim()
+      .regex(/^$|^\d{1,6}(\.\d{1,6})?$/, 'a decimal like 0.013, or empty'),
+    '',
+    'What one Telegram Star is worth in CURRENCY (a decimal like 0.013), for the estimate /admin shows next to Stars revenue; Stars are never added to money. Empty: no estimate.',
+  ),
   'payments.terms_text': setting(
     z.string().max(3000),
     '',

@@ -23,14 +23,16 @@ const NET = `CASE WHEN t.dispute_status IN ('open', 'lost') THEN 0
   ELSE t.amount_paid_usd_cents - t.amount_refunded_cents END`;
 /**
  * A purchase's ledger entry and its payment: the entry's reference is the Checkout Session
- * (checkout) or the PaymentIntent (quick-buy, auto-recharge). Joined on the fan first, then
+ * (checkout) or the PaymentIntent (quick-buy, auto-recharge), or Telegram's charge id for a
+ * Stars payment (its amount in Stars, currency `xtr`: a currency of its own, never added). Joined on the fan first, then
  * either id: both databases hash the fan's few payments, which measured faster than two
  * equi-joins on the ids (bench:admin).
  */
 const GRANTS = `credit_ledger l
   JOIN transactions t
     ON t.user_id = l.user_id
-   AND (t.checkout_session_id = l.reference OR t.payment_intent_id = l.reference)
+   AND (t.checkout_session_id = l.reference OR t.payment_intent_id = l.reference
+     OR (t.source = 'stars' AND t.charge_id = l.reference))
   WHERE l.kind IN ('grant', 'pass_grant') AND l.created_at >= ? AND ${FULFILLED}`;
 
 /**

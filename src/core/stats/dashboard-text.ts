@@ -61,6 +61,19 @@ function revenueSection(b: TextBuilder, t: Translate, d: Dashboard): void {
     const amount = moneyList(t, d.revenue.range);
     b.plain(t('dashboard.revenue_days', { days: d.rangeDays, amount })).newline();
   }
+  const estimate = d.starsEstimate;
+  if (estimate) {
+    b.plain(
+      t('dashboard.stars_estimate', {
+        range: rangeLabel(t, d.rangeDays),
+        stars: formatMoney(estimate.stars, 'xtr', t.locale),
+        amount: formatMoney(estimate.minor, estimate.currency, t.locale),
+        rate: estimate.rate,
+        currency: estimate.currency.toUpperCase(),
+      }),
+    );
+    b.newline();
+  }
   const shares = d.autoRecharge.filter((s) => s.share !== null);
   if (shares.length > 0) {
     const list = shares

@@ -13,6 +13,7 @@ import type {
   TopFanRow,
 } from './ports.js';
 import { CHART_DAYS, dayMapper, localDay, windowOf, type RangeDays } from './ranges.js';
+import { starsEstimate, type StarsEstimate } from './stars-estimate.js';
 
 /** An amount in one currency's minor units. */
 export interface Money {
@@ -65,6 +66,8 @@ export interface Dashboard {
   /** Currency of the top fans' spend. */
   currency: string;
   chart: Chart;
+  /** The range's Stars at `payments.stars_rate`, labelled as an estimate (null: none). */
+  starsEstimate: StarsEstimate | null;
 }
 
 export interface DashboardRequest {
@@ -74,6 +77,8 @@ export interface DashboardRequest {
   currency: string;
   /** `display.time_zone` (default UTC). */
   timeZone?: string;
+  /** `payments.stars_rate`: one Star in CURRENCY, for the estimate (empty: none). */
+  starsRate?: string;
 }
 
 /** Revenue and messages per local day (the store's buckets, mapped to days). */
@@ -203,6 +208,7 @@ export function summarize(request: DashboardRequest, rows: DashboardRows): Dashb
     topFans: rows.topFans,
     currency: currency_,
     chart: chartOf(rows, today, currency_),
+    starsEstimate: starsEstimate(revenueSince(rangeDays), request.starsRate, currency_),
   };
 }
 

@@ -112,6 +112,7 @@ export const dashboardScreen = defineScreen<DashboardState>({
       rangeDays: range,
       currency: deps.fan.currency,
       timeZone: await timeZoneOf(deps),
+      starsRate: await deps.panel?.settings.get('payments.stars_rate').catch(() => ''),
     });
     const keyboard = [...dashboardKeyboard(t, range), await drillDowns(ctx, t)];
     return { text: dashboardText(t, dashboard), keyboard };
