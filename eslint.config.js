@@ -164,4 +164,22 @@ export default tseslint.config(
     ignores: ['src/sandbox/**'],
     rules: { 'max-lines': ['error', { max: 400 }] },
   },
+  // The sandbox page stands on the simulators' control APIs alone: no product code, and not
+  // even the simulators' own modules (it reads them over HTTP like any page would).
+  {
+    files: ['src/sandbox/ui/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../../*', '../../../*', '../telegram/*', '../stripe/*'],
+              message: 'src/sandbox/ui imports nothing from product code or the simulators.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ErrorCodes, PremiumbotError, UsageError } from '../../core/errors.js';
 import { createStripeSimulator } from '../../sandbox/stripe/index.js';
 import { createTelegramSimulator, DEFAULT_BOT_TOKEN } from '../../sandbox/telegram/index.js';
+import { startSandboxUi, type SandboxUi } from '../../sandbox/ui/server.js';
 import type { CliContext, CommandModule } from '../context.js';
 
 interface SandboxOptions {
@@ -12,6 +13,8 @@ interface SandboxOptions {
   writeEnv?: string;
   rateLimits: boolean;
   servePort: string;
+  ui: boolean;
+  uiPort: string;
 }
 
 /** The Stripe key the sandbox accepts; any sk_test_ key works, this one is printed. */
@@ -36,6 +39,8 @@ export const sandboxCommand: CommandModule = {
         'port your local `premiumbot serve` listens on (for PUBLIC_URL)',
         '8080',
       )
+      .option('--ui', 'also serve the sandbox page: fan chat, admin forum, payments, clock')
+      .option('--ui-port <port>', 'port of the sandbox page (loopback only)', '8083')
       .action((opts: SandboxOptions) => runSandbox(ctx, opts));
   },
 };
@@ -52,6 +57,7 @@ async function runSandbox(ctx: CliContext, opts: SandboxOptions): Promise<void> 
   const telegramPort = port(opts.telegramPort, '--telegram-port');
   const stripePort = port(opts.stripePort, '--stripe-port');
   port(opts.servePort, '--serve-port');
+  const uiPort = port(opts.uiPort, '--ui-port');
   const telegram = createTelegramSimulator({ rateLimits: opts.rateLimits ? undefined : false });
   const stripe = createStripeSimulator();
   try {
@@ -71,9 +77,15 @@ async function runSandbox(ctx: CliContext, opts: SandboxOptions): Promise<void> 
 
   // A ready-made world: the creator, and an admin forum group where the bot is admin.
   const creator = telegram.control.createUser({ first_name: 'Creator', username: 'creator' });
+  // Two more people in the group for the page: an administrator (an agent once the owner adds
+  // them with /team) and a plain member, whose messages the bot must not treat as the team's.
+  const agent = telegram.control.createUser({ first_name: 'Agent', username: 'agent' });
+  const member = telegram.control.createUser({ first_name: 'Member', username: 'member' });
   const group = telegram.control.createForumGroup({
     title: 'premiumbot admins',
     ownerId: creator.id,
+    admins: [agent.id],
+    members: [member.id],
   });
   // The creator has pressed Start, as the guide asks every owner to, so alerts reach them in
   // private (the /start waits in the update queue until premiumbot takes its updates).
@@ -89,11 +101,36 @@ async function runSandbox(ctx: CliContext, opts: SandboxOptions): Promise<void> 
     // Where a local `premiumbot serve` listens; plain http is accepted on loopback only.
     ['PUBLIC_URL', `http://127.0.0.1:${opts.servePort}`],
   ];
+  let ui: SandboxUi | undefined;
+  if (opts.ui) {
+    try {
+      ui = await startSandboxUi(
+        {
+          telegramApiRoot: telegram.apiRoot,
+          stripeApiBase: stripe.apiBase,
+          botToken: DEFAULT_BOT_TOKEN,
+          adminChatId: group.chatId,
+          ownerId: creator.id,
+          agentId: agent.id,
+          memberId: member.id,
+        },
+        { port: uiPort, host: opts.host },
+      );
+    } catch (cause) {
+      await Promise.allSettled([telegram.close(), stripe.close()]);
+      throw new PremiumbotError(
+        ErrorCodes.internal,
+        `The sandbox page could not start: ${(cause as Error).message}`,
+        { hint: 'Choose another port with --ui-port (or leave --host at 127.0.0.1).', cause },
+      );
+    }
+  }
   const out = ctx.output;
   out.out('premiumbot sandbox is running (Ctrl-C to stop).');
   out.out('');
   out.out(`Telegram simulator: ${telegram.apiRoot}  (control API: ${telegram.apiRoot}/_sim/)`);
   out.out(`Stripe simulator:   ${stripe.apiBase}  (control API: ${stripe.apiBase}/_sim/)`);
+  if (ui) out.out(`Sandbox page:       ${ui.url}  (open it in a browser)`);
   out.out('');
   out.out('Put these in your .env (or the environment) to point premiumbot at the sandbox:');
   out.out('');
@@ -124,6 +161,6 @@ async function runSandbox(ctx: CliContext, opts: SandboxOptions): Promise<void> 
     ctx.signals.once('shutdown', () => resolve());
   });
   out.out('Stopping the sandbox…');
-  await Promise.allSettled([telegram.close(), stripe.close()]);
+  await Promise.allSettled([telegram.close(), stripe.close(), ui?.close()]);
   out.out('Sandbox stopped.');
 }

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { silentLogger, type Logger } from '../../core/logger.js';
 import { StripeApi } from './api-server.js';
+import { serveEventStream } from '../event-stream.js';
 import { createSimClock } from './clock.js';
 import { createControl, type StripeSimulatorControl } from './control.js';
 import { createControlHttp } from './control-http.js';
@@ -62,13 +63,26 @@ export function createStripeSimulator(options: StripeSimulatorOptions = {}): Str
   };
   const publicBase = () => options.publicUrl?.replace(/\/$/, '') ?? apiBase();
 
+  // `GET /_sim/stream` listeners: told after every event and every request that may change state.
+  const listeners = new Set<() => void>();
+  const notify = () => {
+    for (const listener of [...listeners]) listener();
+  };
+  const subscribe = (listener: () => void) => {
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
+  };
   const sim = createSim({
     clock: createSimClock(options.clockStart),
     apiVersion: options.apiVersion ?? DEFAULT_API_VERSION,
     logger,
     baseUrl: publicBase,
     // Events only exist once a request or action runs, after `delivery` below is built.
-    onEvent: (event) => delivery.enqueue(event),
+    onEvent: (event) => {
+      const queued = delivery.enqueue(event);
+      notify();
+      return queued;
+    },
   });
   const delivery = new WebhookDelivery({
     sim,
@@ -92,9 +106,12 @@ export function createStripeSimulator(options: StripeSimulatorOptions = {}): Str
           JSON.stringify({ error: { type: 'api_error', message: 'An unknown error occurred' } }),
         );
       });
+    if (req.method !== 'GET' && req.method !== 'OPTIONS') res.once('finish', notify);
     if (req.method === 'OPTIONS') {
       res.writeHead(204);
       res.end();
+    } else if (url.pathname === '/_sim/stream' && req.method === 'GET') {
+      serveEventStream(req, res, { subscribe });
     } else if (url.pathname.startsWith('/_sim/')) {
       void done(handleControl(req, res, url));
     } else {

@@ -12,7 +12,15 @@ import type { AdminRights } from './types.js';
 const int = z.number().int();
 const text = z.union([z.string(), z.number()]).transform(String);
 const rights = z.record(z.string(), z.boolean()).optional();
-const content = z.union([text, z.looseObject({ kind: z.string() })]);
+// Media may carry its bytes as `dataBase64` (the sandbox page sends its sample images so).
+const content = z.union([
+  text,
+  z
+    .looseObject({ kind: z.string(), dataBase64: z.string().optional() })
+    .transform(({ dataBase64, ...rest }) =>
+      dataBase64 === undefined ? rest : { ...rest, data: Buffer.from(dataBase64, 'base64') },
+    ),
+]);
 const emoji = z.union([z.string(), z.array(z.string()), z.null()]);
 
 interface Operation {
@@ -38,7 +46,17 @@ const forwardFrom = z
   ])
   .optional();
 const albumItems = z.array(
-  z.object({ kind: z.enum(['photo', 'video', 'document', 'audio']), caption: text.optional() }),
+  z
+    .object({
+      kind: z.enum(['photo', 'video', 'document', 'audio']),
+      caption: text.optional(),
+      dataBase64: z.string().optional(),
+      width: int.optional(),
+      height: int.optional(),
+    })
+    .transform(({ dataBase64, ...rest }) =>
+      dataBase64 === undefined ? rest : { ...rest, data: Buffer.from(dataBase64, 'base64') },
+    ),
 );
 const fanMedia = z.object({ userId: int, caption: text.optional(), duration: int.optional() });
 
@@ -95,6 +113,7 @@ export const CONTROL_OPERATIONS: Record<string, Operation> = {
       bot: z
         .object({ status: z.enum(['administrator', 'member', 'left']).optional(), rights })
         .optional(),
+      members: z.array(int).optional(),
     }),
     (c, a) => c.createForumGroup(a as Parameters<TelegramControl['createForumGroup']>[0]),
   ),

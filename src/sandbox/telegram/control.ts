@@ -101,6 +101,8 @@ export interface CreateGroupInput {
   admins?: (number | { userId: number; rights?: AdminRights; customTitle?: string })[];
   /** The bot's membership (default administrator with full rights). */
   bot?: { status?: 'administrator' | 'member' | 'left'; rights?: AdminRights };
+  /** Plain members (not administrators). */
+  members?: number[];
 }
 
 export interface MessageView {
@@ -145,6 +147,8 @@ export interface TopicView {
   threadId: number;
   name: string;
   iconColor: number;
+  /** The custom emoji set as the topic's icon (createForumTopic/editForumTopic), if any. */
+  iconCustomEmojiId?: string;
   closed: boolean;
   deleted: boolean;
 }
@@ -218,6 +222,11 @@ export class TelegramControl {
       };
       if (typeof admin !== 'number' && admin.customTitle) member.customTitle = admin.customTitle;
       chat.members.set(entry.userId, member);
+    }
+    for (const userId of input.members ?? []) {
+      this.world.user(userId);
+      if (!chat.members.has(userId))
+        chat.members.set(userId, { userId, status: 'member', rights: {} });
     }
     const status = input.bot?.status ?? 'administrator';
     if (status !== 'left') {
@@ -412,7 +421,13 @@ export class TelegramControl {
   /** The fan sends an album: one message (and one update) per item, sharing a media_group_id. */
   fanSendsAlbum(
     userId: number,
-    items: { kind: 'photo' | 'video' | 'document' | 'audio'; caption?: string }[],
+    items: {
+      kind: 'photo' | 'video' | 'document' | 'audio';
+      caption?: string;
+      data?: Buffer;
+      width?: number;
+      height?: number;
+    }[],
   ): TgMessage[] {
     if (items.length < 2 || items.length > 10) throw new Error('an album has 2-10 items');
     const chat = this.world.privateChat(userId);
@@ -904,6 +919,35 @@ export class TelegramControl {
     return user;
   }
 
+  /**
+   * A member of a group leaves it (or, with `byUserId`, is removed by that admin: `kicked`)
+   * → chat_member, which Telegram sends only to a bot that administers the group and asked
+   * for it in allowed_updates. Their messages stay; sends on their behalf are refused.
+   */
+  memberLeaves(chatId: number, userId: number, options: { byUserId?: number } = {}): void {
+    const chat = this.world.chat(chatId);
+    const user = this.world.user(userId);
+    const old = chat.members.get(userId) ?? { userId, status: 'member' as const, rights: {} };
+    const next: MemberRecord = {
+      userId,
+      status: options.byUserId === undefined ? 'left' : 'kicked',
+      rights: {},
+    };
+    chat.members.set(userId, next);
+    if (this.world.botMember(chat).status !== 'administrator') return;
+    this.deps.hub.emit(
+      'chat_member',
+      {
+        chat: chat.chat,
+        from: this.world.user(options.byUserId ?? userId),
+        date: this.world.unixNow(),
+        old_chat_member: chatMemberJson(user, old),
+        new_chat_member: chatMemberJson(user, next),
+      },
+      `chat:${chatId}`,
+    );
+  }
+
   // ---- more of what admins do -------------------------------------------------------------
 
   /** An admin posts an album in a topic: one update per item, sharing a media_group_id. */
@@ -1083,9 +1127,23 @@ export class TelegramControl {
       threadId: t.threadId,
       name: t.name,
       iconColor: t.iconColor,
+      ...(t.iconCustomEmojiId !== undefined ? { iconCustomEmojiId: t.iconCustomEmojiId } : {}),
       closed: t.closed,
       deleted: t.deleted,
     }));
+  }
+
+  /** A file's bytes and type by file_id (what a chat shows; `/_sim/file/<file_id>`). */
+  file(fileId: string): { data: Buffer; mimeType: string } | undefined {
+    const file = this.world.files.get(fileId);
+    return file
+      ? { data: file.data, mimeType: file.mime_type ?? 'application/octet-stream' }
+      : undefined;
+  }
+
+  /** Calls `listener` after every change of the world; returns the unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    return this.deps.subscribe(listener);
   }
 
   users(): TgUser[] {

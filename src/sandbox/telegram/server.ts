@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from '../../core/logger.js';
+import { serveEventStream } from '../event-stream.js';
 import { BodyError, parseBody, parseQuery } from './body.js';
 import type { TelegramControl } from './control.js';
 import { runControlOperation } from './control-http.js';
@@ -129,6 +130,21 @@ function handleFile(deps: RouteDeps, res: ServerResponse, botToken: string, file
   res.end(file.data);
 }
 
+/** `/_sim/file/<file_id>`: a file's bytes by id, for pages showing chats (no getFile needed). */
+function handleSimFile(deps: RouteDeps, res: ServerResponse, fileId: string): void {
+  const file = deps.control.file(fileId);
+  if (!file) {
+    send(res, 404, { ok: false, error: `unknown file ${fileId}` });
+    return;
+  }
+  res.writeHead(200, {
+    ...CORS_HEADERS,
+    'content-type': file.mimeType,
+    'content-length': file.data.length,
+  });
+  res.end(file.data);
+}
+
 /** `/_sim/<operation>`: a control operation with a JSON body of named arguments. */
 async function handleControl(
   deps: RouteDeps,
@@ -191,6 +207,15 @@ export function createRequestHandler(deps: RouteDeps): Handler {
         decodeURIComponent(fileMatch[1] as string),
         fileMatch[2] as string,
       );
+    if (path === '/_sim/stream' && req.method === 'GET') {
+      serveEventStream(req, res, {
+        subscribe: (listener) => deps.control.onChange(listener),
+        headers: CORS_HEADERS,
+      });
+      return;
+    }
+    const simFile = /^\/_sim\/file\/([^/]+)$/.exec(path);
+    if (simFile) return handleSimFile(deps, res, decodeURIComponent(simFile[1] as string));
     const controlMatch = /^\/_sim\/?(.*)$/.exec(path);
     if (controlMatch) return handleControl(deps, req, res, url, controlMatch[1] as string);
     send(res, 404, { ok: false, error_code: 404, description: 'Not Found' });

@@ -454,8 +454,9 @@ export class World {
   }): FileRecord {
     const width = input.width ?? 1280;
     const height = input.height ?? 960;
+    // Telegram never scales up: a small photo has fewer sizes, the last one its own.
     const scales = [90, 320, 800, Math.max(width, height)].filter(
-      (v, i, all) => all.indexOf(v) === i,
+      (v, i, all) => all.indexOf(v) === i && v <= Math.max(width, height),
     );
     const ids: string[] = [];
     let largest: FileRecord | undefined;
