@@ -138,21 +138,15 @@ export const SETTINGS = {
     15,
     'In /conversations, a paying fan whose message has waited this many minutes for an answer is marked 🔥 (0: as soon as they wait).',
   ),
-  'inbox.alert_after_minutes': setting(
-    z.number().int().min(0).max(10_080),
-    30,
-    'A paying fan unanswered this many minutes gets 🔥 on their topic and one reminder in the Alerts topic (mentioning who claimed them); the next team answer clears it. 0 turns the reminders off.',
+  'inbox.agents_own_fans_only': setting(
+    z.boolean(),
+    false,
+    'Agents see and answer only the fans they hold (/take, /assign): their messages in other fans’ topics are not relayed and /conversations lists only theirs.',
   ),
-  'inbox.quiet_hours': setting(
-    z
-      .string()
-      .trim()
-      .regex(
-        /^$|^([01]?\d|2[0-3]):[0-5]\d\s*-\s*([01]?\d|2[0-3]):[0-5]\d$/,
-        'HH:MM-HH:MM, or empty',
-      ),
-    '',
-    'No response-time reminders between these times (HH:MM-HH:MM in display.time_zone, e.g. 22:00-08:00; empty: none). Reminders due meanwhile go out when they end.',
+  'inbox.auto_assign': setting(
+    z.boolean(),
+    false,
+    'Give each new paying fan to the next agent on duty (/duty on), in turn.',
   ),
 } as const;
 

@@ -7,7 +7,17 @@
 import type { Tier } from './tiers.js';
 
 /** The inbox's filters (`all`: none). */
-export const INBOX_FILTERS = ['all', 'unanswered', 'vip', 'pinned', 'frozen', 'blocked'] as const;
+export const INBOX_FILTERS = [
+  'all',
+  'unanswered',
+  'vip',
+  'pinned',
+  'frozen',
+  'blocked',
+  // The team inbox: the viewer's claimed fans, and the fans nobody claimed.
+  'mine',
+  'unassigned',
+] as const;
 
 export type InboxFilter = (typeof INBOX_FILTERS)[number];
 
@@ -53,7 +63,15 @@ export interface InboxPage {
 
 /** The inbox's port (src/adapters/db/inbox-store.ts). */
 export interface InboxStore {
-  page(filter: InboxFilter, page: { offset: number; limit: number }): Promise<InboxPage>;
+  /**
+   * A page of `filter`; `viewer`: who is looking (`mine`), and `onlyMine` to restrict every
+   * filter to their claimed fans ("agents see only their fans").
+   */
+  page(
+    filter: InboxFilter,
+    page: { offset: number; limit: number },
+    viewer?: { userId: number; onlyMine?: boolean },
+  ): Promise<InboxPage>;
   /** Pins or unpins a fan's conversation; false when nothing changed (or no conversation). */
   setPinned(fanId: number, pinned: boolean, now: Date): Promise<boolean>;
 }

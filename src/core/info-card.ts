@@ -65,6 +65,8 @@ export interface CardOptions {
   currency: string;
   /** `display.time_zone` (default UTC). */
   timeZone?: string;
+  /** The team member who holds the fan (absent or null: nobody, no line). */
+  claimedBy?: string | null;
 }
 
 /** The card's text: name, @username, id, tier, balance, pass, total spent, first seen. */
@@ -80,6 +82,7 @@ export function renderCard(account: FanAccount, t: Translate, options: CardOptio
   line(t('card.total_spent'), formatMoney(account.totalSpentCents, options.currency, t.locale));
   const display = { locale: t.locale, timeZone: options.timeZone };
   line(t('card.first_seen'), formatDateTime(account.firstSeen, display));
+  if (options.claimedBy) line(t('team.card_claimed'), `🔒 ${options.claimedBy}`);
   const flags = [
     account.banned ? t('card.flag_banned') : '',
     account.blocked ? t('card.flag_blocked') : '',

@@ -113,4 +113,52 @@ describe('/products: the Stars price', () => {
     expect(actions.filter((a) => a.action === 'products:stars')).toHaveLength(2);
     expect(control.violations()).toEqual([]);
   });
+  it('the new-product flow asks for an optional Stars price; the product is created with it', async () => {
+    const { control } = env.tg;
+    const press = (menu: MessageView, text: string) => {
+      const now = control.message(menu.chatId, menu.messageId)!;
+      const data = now.buttons.flat().find((b) => b.text === text)!.callbackData!;
+      control.pressButton(env.ownerId, env.adminChatId, menu.messageId, data);
+    };
+    let seen = topic().length;
+    control.adminSendsInTopic(env.ownerId, env.adminChatId, env.panelThreadId, '/products');
+    const menu = await control.waitFor(
+      () =>
+        topic()
+          .slice(seen)
+          .find((m) => m.buttons.flat().some((b) => b.text === '➕ New product')),
+      10_000,
+      'the shop menu',
+    );
+    seen = topic().length;
+    press(menu, '➕ New product');
+    await answerPrompt('🏷', '1 day chat', seen);
+    await cardShows(menu, 'step 2 of 4');
+    press(menu, '⏱ Pass time');
+    seen = topic().length;
+    await answerPrompt('⏱', '1d', seen);
+    await cardShows(menu, 'step 4 of 4');
+    seen = topic().length;
+    press(menu, '✏️ Price…');
+    await answerPrompt('💰', '20.00', seen);
+    await cardShows(menu, 'Telegram Stars: not sold for Stars (optional)');
+    seen = topic().length;
+    press(menu, '⭐ Stars price (optional)…');
+    await answerPrompt('⭐ The price in Telegram Stars', '1000', seen);
+    await cardShows(menu, 'Telegram Stars: ⭐ 1000');
+    press(menu, '✅ Create');
+    await cardShows(menu, 'Telegram Stars: ⭐ 1,000');
+    const row = (await env.db('products').where('label', '1 day chat').first()) as {
+      stars: number;
+      stripe_product_id: string;
+    };
+    expect(row.stars).toBe(1000);
+    const stripeProduct = env.stripeSim!.control.get<{
+      id: string;
+      object: string;
+      metadata: Record<string, string>;
+    }>(row.stripe_product_id)!;
+    expect(stripeProduct.metadata.premiumbot_stars).toBe('1000');
+    expect(control.violations()).toEqual([]);
+  });
 });

@@ -89,9 +89,26 @@ function toRow(row: Row, segment: InboxSegment): InboxRow {
   };
 }
 
-/** The filter's condition. */
-function applyFilter(q: Knex.QueryBuilder, filter: InboxFilter): Knex.QueryBuilder {
+/** Fans claimed by `userId` (any claimer when null). */
+function claimed(userId: number | null) {
+  return (sub: Knex.QueryBuilder) => {
+    sub.select('fc.fan_id').from('fan_claims as fc').whereRaw('fc.fan_id = u.id');
+    if (userId !== null) sub.where('fc.user_id', userId);
+  };
+}
+
+/** The filter's condition (`viewer`: who is looking, for the claim filters). */
+function applyFilter(
+  q: Knex.QueryBuilder,
+  filter: InboxFilter,
+  viewer?: { userId: number; onlyMine?: boolean },
+): Knex.QueryBuilder {
+  if (viewer?.onlyMine) q.whereExists(claimed(viewer.userId));
   switch (filter) {
+    case 'mine':
+      return q.whereExists(claimed(viewer?.userId ?? 0));
+    case 'unassigned':
+      return q.whereNotExists(claimed(null));
     case 'unanswered':
       return q.whereNotNull('u.inbox_waiting_since');
     case 'vip':
@@ -122,18 +139,25 @@ export function createInboxStore(db: Db): InboxStore {
   const byActivity = pg
     ? 'u.inbox_last_at DESC NULLS LAST, u.id DESC'
     : 'u.inbox_last_at DESC, u.id DESC';
-  const base = (filter: InboxFilter) =>
-    applyFilter(db('users as u').join('conversations as c', 'c.user_id', 'u.id'), filter);
+  type Viewer = Parameters<InboxStore['page']>[2];
+  const base = (filter: InboxFilter, viewer: Viewer) =>
+    applyFilter(db('users as u').join('conversations as c', 'c.user_id', 'u.id'), filter, viewer);
 
-  async function count(filter: InboxFilter, segment?: InboxSegment): Promise<number> {
-    const q = base(filter);
+  async function count(filter: InboxFilter, viewer: Viewer, segment?: InboxSegment) {
+    const q = base(filter, viewer);
     if (segment) applySegment(q, segment);
     const row = (await q.count({ n: '*' }).first()) as { n: unknown } | undefined;
     return toInt(row?.n);
   }
 
-  async function slice(filter: InboxFilter, segment: InboxSegment, offset: number, limit: number) {
-    const q = applySegment(base(filter), segment).select(COLUMNS);
+  async function slice(
+    filter: InboxFilter,
+    viewer: Viewer,
+    segment: InboxSegment,
+    offset: number,
+    limit: number,
+  ) {
+    const q = applySegment(base(filter, viewer), segment).select(COLUMNS);
     if (segment === 'urgent') q.orderBy('u.inbox_waiting_since', 'asc').orderBy('u.id', 'asc');
     else q.orderByRaw(byActivity);
     const rows = (await q.offset(offset).limit(limit)) as Row[];
@@ -141,16 +165,16 @@ export function createInboxStore(db: Db): InboxStore {
   }
 
   return {
-    async page(filter, page) {
+    async page(filter, page, viewer) {
       const [total, urgent, pinned] = await Promise.all([
-        count(filter),
-        count(filter, 'urgent'),
-        count(filter, 'pinned'),
+        count(filter, viewer),
+        count(filter, viewer, 'urgent'),
+        count(filter, viewer, 'pinned'),
       ]);
       const sizes = { urgent, pinned, rest: Math.max(0, total - urgent - pinned) };
       const rows: InboxRow[] = [];
       for (const part of planPage(sizes, page.offset, page.limit)) {
-        rows.push(...(await slice(filter, part.segment, part.offset, part.limit)));
+        rows.push(...(await slice(filter, viewer, part.segment, part.offset, part.limit)));
       }
       return { rows, total, sizes };
     },

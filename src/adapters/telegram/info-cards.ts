@@ -29,6 +29,8 @@ export interface InfoCardsDeps {
   now?: () => Date;
   /** `display.time_zone`: the zone of the card's dates (default UTC). */
   timeZone?: () => Promise<string>;
+  /** The name of the team member who holds the fan (null: nobody; the card says who). */
+  claimerOf?: (fanId: number) => Promise<string | null>;
 }
 
 /** Cards whose shown content is remembered (the most recently refreshed ones). */
@@ -51,12 +53,25 @@ export class InfoCards {
     this.now = deps.now ?? (() => new Date());
   }
 
-  /** The card's text, entities and keyboard. */
-  render(account: FanAccount): Record<string, unknown> & { reply_markup: InlineKeyboard } {
+  /** The card's text, entities and keyboard (`claimedBy`: who holds the fan). */
+  render(
+    account: FanAccount,
+    claimedBy?: string | null,
+  ): Record<string, unknown> & { reply_markup: InlineKeyboard } {
     const t = this.deps.templates.forLanguage(this.deps.adminLanguage);
-    const options = { now: this.now(), currency: this.deps.currency, timeZone: this.timeZone };
+    const options = {
+      now: this.now(),
+      currency: this.deps.currency,
+      timeZone: this.timeZone,
+      claimedBy,
+    };
     const text = renderCard(account, t, options);
     return { ...textParams(text), reply_markup: cardKeyboard(account, t) };
+  }
+
+  /** Who holds the fan, for the card (a failed read shows nobody). */
+  private async claimerOf(fanId: number): Promise<string | null> {
+    return (await this.deps.claimerOf?.(fanId).catch(() => null)) ?? null;
   }
 
   /** Reads `display.time_zone` for the next render (a failed read keeps the last zone). */
@@ -84,7 +99,7 @@ export class InfoCards {
       const account = await this.deps.accounts.get(fanId);
       if (!account) return;
       await this.readTimeZone();
-      const params = this.render(account);
+      const params = this.render(account, await this.claimerOf(fanId));
       const chatId = this.deps.adminChatId;
       const maxWaitMs = this.deps.sender.scheduler.rules.group.windowMs * 2;
       const sent = await this.deps.sender.send<{ message_id: number }>(
@@ -140,7 +155,7 @@ export class InfoCards {
         return this.track(this.post(fanId, account.topic.topicId, false));
       }
       await this.readTimeZone();
-      const params = this.render(account);
+      const params = this.render(account, await this.claimerOf(fanId));
       const key = JSON.stringify(params);
       if (this.shown.get(fanId) === key) return;
       this.shown.set(fanId, key);

@@ -52,6 +52,12 @@ export function buildFanSide(context: FanContext, options: FanOptions = {}) {
     refreshDelayMs: options.cardRefreshMs ?? scaled(30_000, 100),
     wake,
     timeZone: () => settings.get('display.time_zone'),
+    async claimerOf(fanId) {
+      const claim = await stores.claims.claimOf(fanId);
+      if (!claim) return null;
+      const names = await stores.team.namesOf([claim.userId]);
+      return names.get(claim.userId) ?? `#${claim.userId}`;
+    },
   });
   const balanceBar = new BalanceBar({
     accounts,

@@ -26,6 +26,8 @@ export interface ProductDraft {
   amount?: number;
   /** The price in the currency's minor units. */
   price?: number;
+  /** The optional Telegram Stars price (asked on the confirm step); null or absent: none. */
+  stars?: number | null;
   currency: string;
 }
 
@@ -144,6 +146,7 @@ export function checkDraft(
     amount: draft.amount as number,
     priceCents: draft.price as number,
     currency: draft.currency,
+    ...(draft.stars != null ? { stars: draft.stars } : {}),
   };
   // The price was read in the currency already (checkPrice); the rest is checked again whole.
   const problems = catalogProblems(

@@ -147,6 +147,7 @@ describe('spec cross-check', () => {
           'edited_message',
           'callback_query',
           'my_chat_member',
+          'chat_member',
           'message_reaction',
           'pre_checkout_query',
           'purchased_paid_media',
@@ -196,6 +197,7 @@ describe('spec cross-check', () => {
       });
       control.adminSendsInTopic(admin.id, group.chatId, 1, 'In General');
       control.reacts(admin.id, group.chatId, topic.message_thread_id + 1, ['🔥']);
+      control.memberLeaves(group.chatId, admin.id);
       control.blockBot(fan.id);
       control.unblockBot(fan.id);
       const invoice = await ok<TgMessage>(sim, 'sendInvoice', {
@@ -235,6 +237,7 @@ describe('spec cross-check', () => {
       expect([...kinds].sort()).toEqual(
         [
           'callback_query',
+          'chat_member',
           'edited_message',
           'message',
           'message_reaction',

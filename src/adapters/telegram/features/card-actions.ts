@@ -2,7 +2,8 @@
  * The fan card's quick actions, for admins in the admin group: 👤 User info (a fresh copy
  * of the card in the topic), 🎁 Gift credits (preset amounts, one `gift_menu:<query id>`
  * ledger entry per opened menu), 🚫 Ban / ✅ Unban, 🧊 Unfreeze (a dispute freeze; owners
- * only, noted in the topic). Agents may look; gifts and bans need the admin role.
+ * only, noted in the topic). Each button needs its permission (`NEEDED`, core/permissions):
+ * agents may look; gifts and bans need fans:gift / fans:ban (owners and admins).
  *
  * Nothing here waits for the admin group's budget (20/min, shared by every topic): every
  * tap is answered at once, and what it changes in the group (the card's keyboard or text,
@@ -12,20 +13,22 @@ import { roleAtLeast, type AdminRoleName } from '../../../core/admin-auth.js';
 import { parseCardCallback, type CardAction } from '../../../core/info-card.js';
 import { ErrorCodes, hasCode } from '../../../core/errors.js';
 import { ledgerKeys } from '../../../core/ledger.js';
+import type { PanelAction } from '../../../core/permissions.js';
 import { PRIORITY, messageLane } from '../../../core/traffic/outbox.js';
 import type { BotDeps } from '../bot-deps.js';
 import { fanNotice } from '../../../core/relay/notices.js';
 import { cardKeyboard, giftKeyboard } from '../../../core/keyboards.js';
 import type { Feature } from '../bot-deps.js';
 
-const NEEDED_ROLE: Record<CardAction['action'], AdminRoleName> = {
-  info: 'agent',
-  gift_menu: 'admin',
-  back: 'agent',
-  gift: 'admin',
-  ban: 'admin',
-  unban: 'admin',
-  unfreeze: 'owner',
+/** The permission each card button needs (core/permissions: the one check). */
+const NEEDED: Record<CardAction['action'], PanelAction> = {
+  info: 'fans:view',
+  gift_menu: 'fans:gift',
+  back: 'fans:view',
+  gift: 'fans:gift',
+  ban: 'fans:ban',
+  unban: 'fans:ban',
+  unfreeze: 'fans:unfreeze',
 };
 
 async function answer(deps: BotDeps, queryId: string, text?: string): Promise<void> {
@@ -138,9 +141,9 @@ export const cardActionsFeature: Feature = {
       const t = fx.templates.forLanguage(fx.adminLanguage);
       const query = ctx.callbackQuery;
       const action = 'data' in query ? parseCardCallback(query.data) : null;
-      const decision = await deps.admins.check(ctx);
-      if (!action || !decision.allowed || !roleAtLeast(decision.role, NEEDED_ROLE[action.action])) {
-        const ownersOnly = action !== null && NEEDED_ROLE[action.action] === 'owner';
+      const actor = action ? await deps.admins.permit(ctx, NEEDED[action.action]) : null;
+      if (!action || !actor) {
+        const ownersOnly = action !== null && NEEDED[action.action] === 'fans:unfreeze';
         return answer(deps, query.id, t(ownersOnly ? 'card.owners_only' : 'card.admins_only'));
       }
       const fanId = action.fanId;

@@ -176,8 +176,7 @@ export const editsFeature: Feature = {
         return fanEdited(deps, ctx.from, ctx.update.update_id, message);
       }
       if (ctx.chat.id !== deps.adminChatId || !message.is_topic_message) return next();
-      const decision = await deps.admins.check(ctx);
-      if (!decision.allowed) return next();
+      if (!(await deps.admins.permit(ctx, 'inbox:reply'))) return next();
       await teamEdited(deps, ctx.chat.id, ctx.update.update_id, message);
     });
   },

@@ -13,10 +13,10 @@ import { paymentsFeature } from './payments.js';
 import { paymentsFallbackFeature } from './payments-fallback.js';
 import { reactionsFeature } from './reactions.js';
 import { resendFeature } from './resend.js';
-import { snippetsFeature } from './snippets/index.js';
 import { startFeature } from './start.js';
 import { teamCommandsFeature } from './team-commands.js';
 import { teamRelayFeature } from './team-relay.js';
+import { teamFeature } from './team/index.js';
 
 /**
  * The product. Payments features go right after membership (before `start`), so they answer
@@ -25,6 +25,8 @@ import { teamRelayFeature } from './team-relay.js';
 export const FEATURES: readonly Feature[] = [
   guardFeature,
   membershipFeature,
+  // Early: it remembers who writes in the admin group; then /take, /assign, /release, /duty.
+  teamFeature,
   paymentsFeature,
   startFeature,
   cardActionsFeature,
@@ -37,7 +39,6 @@ export const FEATURES: readonly Feature[] = [
   editsFeature,
   reactionsFeature,
   fanRelayFeature,
-  snippetsFeature,
   teamCommandsFeature,
   teamRelayFeature,
   paymentsFallbackFeature,

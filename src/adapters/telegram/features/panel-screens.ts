@@ -8,8 +8,7 @@ import { conversationsScreen } from '../panel/screens/conversations.js';
 import { dropsScreen } from '../panel/screens/drops.js';
 import { productsScreen } from '../panel/screens/products.js';
 import { settingsScreen } from '../panel/screens/settings.js';
-import { snippetsScreen } from '../panel/screens/snippets.js';
-import { teamFiguresScreen } from '../panel/screens/team-figures.js';
+import { teamScreen } from '../panel/screens/team.js';
 import { usersScreen } from '../panel/screens/users.js';
 import type { AnyScreen } from '../panel/types.js';
 
@@ -21,6 +20,5 @@ export const PANEL_SCREENS: readonly AnyScreen[] = [
   dropsScreen,
   settingsScreen,
   auditScreen,
-  snippetsScreen,
-  teamFiguresScreen,
+  teamScreen,
 ];

@@ -1,5 +1,5 @@
 /**
- * 🔁 Resend, for admins in the admin group: the button posted in a fan's topic when
+ * 🔁 Resend, for the team members with `inbox:resend` (owners and admins): the button posted in a fan's topic when
  * Telegram never confirmed that their message(s) arrived (`uncertain`). A tap queues the
  * relays again (core/relay/resend.ts: once per job, whoever taps and however often) and
  * tells the topic who resent them.
@@ -22,8 +22,8 @@ export const resendFeature: Feature = {
       const t = deps.fan.templates.forLanguage(deps.fan.adminLanguage);
       const query = ctx.callbackQuery;
       const range = 'data' in query ? parseResendCallback(query.data) : null;
-      const decision = await deps.admins.check(ctx);
-      if (!range || !decision.allowed || !roleAtLeast(decision.role, 'admin')) {
+      const actor = range ? await deps.admins.permit(ctx, 'inbox:resend') : null;
+      if (!range || !actor) {
         return answer(deps, query.id, t('card.admins_only'));
       }
       const message = query.message as { message_thread_id?: number } | undefined;

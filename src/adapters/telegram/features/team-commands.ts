@@ -117,8 +117,7 @@ export const teamCommandsFeature: Feature = {
         deps.wakeOutbox();
         return next();
       }
-      const decision = await deps.admins.check(ctx);
-      if (!decision.allowed) return next();
+      if (!(await deps.admins.permit(ctx, 'inbox:reply'))) return next();
       await retract(deps, ctx, fanId, threadId, message);
     });
   },

@@ -1,12 +1,13 @@
 /**
- * A team message in a fan's topic → the team reply use case (core/relay). Only admins
- * relay (owners and the admins table, never anonymous admins, bots or the service
- * account); this feature checks who wrote and translates the Update.
+ * A team message in a fan's topic → the team reply use case (core/relay). Only team
+ * members with `inbox:reply` relay (never anonymous admins, bots or the service account);
+ * the collision guard (features/team/held.ts) may hold the message first. This feature
+ * checks who wrote and translates the Update.
  */
 import { messageTypeOf, type MessageShape } from '../../../core/pricing.js';
 import { messageKind } from '../../../core/relay/message-kind.js';
 import type { Feature } from '../bot-deps.js';
-import { recordTeamAnswer } from './snippets/answers.js';
+import { guardTeamMessage } from './team/held.js';
 
 interface TopicMessage extends MessageShape {
   message_id: number;
@@ -30,9 +31,9 @@ export const teamRelayFeature: Feature = {
       }
       if (messageKind(message) === 'service') return next();
       if (ctx.from.id === deps.botInfo.id) return;
-      const decision = await deps.admins.check(ctx);
-      if (!decision.allowed) return next();
-      const result = await deps.relay.teamReply({
+      const actor = await deps.admins.permit(ctx, 'inbox:reply');
+      if (!actor) return next();
+      const input = {
         updateId: ctx.update.update_id,
         chatId: ctx.chat.id,
         threadId,
@@ -42,10 +43,10 @@ export const teamRelayFeature: Feature = {
         replyToMessageId: message.reply_to_message?.message_id,
         forwarded: message.forward_origin !== undefined,
         mediaGroupId: message.media_group_id,
-      });
+      };
+      if (!(await guardTeamMessage(deps, actor, input))) return;
+      const result = await deps.relay.teamReply(input);
       if (result === 'not_a_fan_topic') return next();
-      if (result === 'relayed')
-        await recordTeamAnswer(deps, ctx.from.id, threadId, ctx.update.update_id);
     });
   },
 };

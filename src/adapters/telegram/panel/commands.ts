@@ -11,7 +11,7 @@ import type { TelegramSender } from '../sender.js';
 import { actorOf } from './actor.js';
 import { openMenu, queuePanelMessage, type MenuPlace, type Panel } from './menus.js';
 import { PANEL_TEXTS } from './texts.js';
-import type { AnyScreen } from './types.js';
+import type { AnyScreen, ScreenContext } from './types.js';
 
 /** Admin-group commands that are not panel screens but belong in the same menu. */
 export const OTHER_TEAM_COMMANDS: readonly { command: string; description: string }[] = [
@@ -25,6 +25,14 @@ export function placeOf(message: Message): MenuPlace {
     chatId: message.chat.id,
     threadId: topic ? (message.message_thread_id ?? null) : null,
   };
+}
+
+/** The author of the message `message` really replies to (not a topic's first message). */
+function replyAuthor(message: Message): ScreenContext['replyTo'] {
+  const reply = (message as Message & { reply_to_message?: Message }).reply_to_message;
+  const thread = 'message_thread_id' in message ? message.message_thread_id : undefined;
+  if (!reply?.from || reply.message_id === thread || 'forum_topic_created' in reply) return;
+  return { id: reply.from.id, firstName: reply.from.first_name, isBot: reply.from.is_bot };
 }
 
 /** Handles `/<screen command> [arg]` sent in the admin group. */
@@ -43,7 +51,7 @@ export async function openFromCommand(panel: Panel, tg: Context, screen: AnyScre
     );
     return;
   }
-  const ctx = { deps: panel.deps, panel: panel.services, actor };
+  const ctx = { deps: panel.deps, panel: panel.services, actor, replyTo: replyAuthor(message) };
   const arg = ((tg as { payload?: string }).payload ?? '').trim();
   const state = await screen.fromCommand(arg, ctx);
   await openMenu(

@@ -17,6 +17,8 @@ export interface ScreenContext {
   deps: BotDeps;
   panel: PanelServices;
   actor: Actor & { firstName: string };
+  /** The author of the message a command replied to (`/team` as a reply adds them). */
+  replyTo?: { id: number; firstName: string; isBot: boolean };
   /** Where the pressed menu is (absent outside a press): a drop posts its progress there. */
   place?: { chatId: number; threadId: number | null };
 }

@@ -3,7 +3,9 @@
  * waiting longer than `inbox.urgent_after_minutes` (⏳ below it), 📌 pinned conversations,
  * then the rest by last activity. Each row: name (a link to the fan's topic), tier, balance
  * or pass, wait time or last activity; filters and paging; a button per row opens the fan
- * in /users, another pins or unpins the conversation.
+ * in /users, another pins or unpins the conversation. 🔒 names who holds the fan (the team
+ * inbox's claims); "Mine" and "Unassigned" filter by claim, and with `inbox.agents_own_fans_only`
+ * an agent sees only the fans they hold.
  */
 import { createHash } from 'node:crypto';
 import { displayName, formatDuration } from '../../../../core/info-card.js';
@@ -19,6 +21,8 @@ import {
 import { pageLabel, pageOf } from '../../../../core/panel/paging.js';
 import { TextBuilder } from '../../../../core/formatted-text.js';
 import type { Translate } from '../../../../core/templates.js';
+import { limitedToOwnFans } from '../../features/team/held.js';
+import { teamNames } from '../../features/team/topic-notes.js';
 import { pagerRow } from '../keyboards.js';
 import { defineScreen, type PanelButton, type ScreenContext } from '../types.js';
 import { USERS_SCREEN } from './users-views.js';
@@ -39,6 +43,8 @@ const FILTER_LABELS: Record<InboxFilter, string> = {
   pinned: '📌 Pinned',
   frozen: '🧊 Frozen',
   blocked: '⛔ Blocked the bot',
+  mine: '🙋 Mine',
+  unassigned: '🔓 Unassigned',
 };
 
 /** `/conversations`, `/conversations unanswered` (or vip, pinned, frozen, blocked). */
@@ -84,12 +90,23 @@ function rowLine(text: TextBuilder, n: number, row: InboxRow, c: RowContext): vo
   );
   const flags = [row.frozen ? '🧊' : '', row.blocked ? '⛔' : '', row.banned ? '🚫' : ''];
   if (flags.some(Boolean)) text.plain(` ${flags.filter(Boolean).join('')}`);
+  const claimer = c.claimers.get(row.fanId);
+  if (claimer) text.plain(` · 🔒 ${claimer}`);
 }
 
 interface RowContext {
   now: Date;
   urgentAfter: number;
   t: Translate;
+  /** Who holds each shown fan (the team inbox's claims), by fan id. */
+  claimers: Map<number, string>;
+}
+
+/** The names of the team members holding these fans. */
+async function claimersOf(ctx: ScreenContext, fanIds: number[]): Promise<Map<number, string>> {
+  const claims = ctx.deps.team ? await ctx.deps.team.claims.claimsOf(fanIds) : new Map();
+  const names = await teamNames(ctx.deps, [...new Set([...claims.values()].map((c) => c.userId))]);
+  return new Map([...claims].map(([fanId, claim]) => [fanId, names.get(claim.userId)!]));
 }
 
 const MAX_BUTTON_NAME = 28;
@@ -119,7 +136,7 @@ function filterRows(state: ConversationsState): PanelButton[][] {
     text: state.filter === filter ? `✅ ${FILTER_LABELS[filter]}` : FILTER_LABELS[filter],
     go: { state: { filter, page: 0 } satisfies ConversationsState },
   }));
-  return [buttons.slice(0, 3), buttons.slice(3)];
+  return [buttons.slice(0, 3), buttons.slice(3, 6), buttons.slice(6)];
 }
 
 export const conversationsScreen = defineScreen<ConversationsState>({
@@ -139,15 +156,21 @@ export const conversationsScreen = defineScreen<ConversationsState>({
     if (!inbox)
       return { text: { text: 'The inbox is not available.', entities: [] }, keyboard: [] };
     const wanted = pageOf(Number.MAX_SAFE_INTEGER, state.page, INBOX_PAGE_SIZE);
-    let result = await inbox.page(state.filter, wanted);
+    // "Agents see only their fans": every filter shows only the fans the agent holds.
+    const viewer = { userId: ctx.actor.id, onlyMine: await limitedToOwnFans(ctx.deps, ctx.actor) };
+    let result = await inbox.page(state.filter, wanted, viewer);
     const page = pageOf(result.total, state.page, INBOX_PAGE_SIZE);
     // Fewer conversations than this page needs (a filter emptied): show the last page.
-    if (page.offset !== wanted.offset) result = await inbox.page(state.filter, page);
+    if (page.offset !== wanted.offset) result = await inbox.page(state.filter, page, viewer);
     const settings = await ctx.panel.settings.getAll();
     const c: RowContext = {
       now: ctx.deps.fan.now(),
       urgentAfter: settings['inbox.urgent_after_minutes'],
       t: adminT(ctx),
+      claimers: await claimersOf(
+        ctx,
+        result.rows.map((row) => row.fanId),
+      ),
     };
     const text = new TextBuilder().bold('📥 Conversations').plain(` — ${result.total}`);
     if (state.filter !== 'all') text.plain(` · ${FILTER_LABELS[state.filter]}`);
@@ -165,7 +188,9 @@ export const conversationsScreen = defineScreen<ConversationsState>({
     const pager = pagerRow(page, (index) => ({ ...state, page: index }));
     if (pager.length > 0) keyboard.push(pager);
     keyboard.push(...filterRows(state));
-    const shown = result.rows.map((r) => `${r.fanId}:${r.pinned ? 1 : 0}`).join(',');
+    const shown = result.rows
+      .map((r) => `${r.fanId}:${r.pinned ? 1 : 0}:${c.claimers.get(r.fanId) ?? ''}`)
+      .join(',');
     const stamp = createHash('sha256').update(shown).digest('hex');
     return { text: text.build(), keyboard, stamp };
   },

@@ -260,6 +260,12 @@ export function renderDraft(state: Extract<ProductsState, { view: 'new' }>): Scr
   if (draft.type === 'credits' && draft.amount !== undefined) {
     text.newline().bold('Quick buy: ').plain(`/buy${draft.amount}`);
   }
+  if (step === 'confirm') {
+    text
+      .newline()
+      .bold('Telegram Stars: ')
+      .plain(draft.stars != null ? `⭐ ${draft.stars}` : 'not sold for Stars (optional)');
+  }
   if (state.error) text.newline().newline().plain(`⚠️ ${state.error}`);
   const keyboard: PanelButton[][] = [];
   switch (step) {
@@ -272,6 +278,14 @@ export function renderDraft(state: Extract<ProductsState, { view: 'new' }>): Scr
     case 'confirm':
       text.newline().newline().plain('Create it on Stripe and put it in the shop?');
       keyboard.push([{ text: '✅ Create', act: 'create', permission: EDIT }]);
+      keyboard.push([
+        {
+          text: '⭐ Stars price (optional)…',
+          act: 'ask',
+          args: { step: 'stars' },
+          permission: EDIT,
+        },
+      ]);
       break;
     default:
       keyboard.push([

@@ -195,6 +195,9 @@ export const productsScreen = defineScreen<ProductsState>({
       const allowed = editor(ctx);
       if ('toast' in allowed) return { toast: allowed.toast };
       const step = (args as { step?: unknown } | null)?.step;
+      if (state.view === 'new' && step === 'stars') {
+        return { prompt: { ...STEP_PROMPTS.stars, input: 'stars', permission: 'products:edit' } };
+      }
       if (state.view !== 'new' || (step !== 'label' && step !== 'amount' && step !== 'price')) {
         return { toast: 'Unknown step.' };
       }
@@ -257,6 +260,10 @@ export const productsScreen = defineScreen<ProductsState>({
       );
     },
     async stars(ctx, state, _args, text) {
+      // The new-product flow's optional Stars price: kept in the draft, created with it.
+      if (state.view === 'new') {
+        return answer(state, checkStars(text), (draft, stars) => withAnswer(draft, { stars }));
+      }
       const allowed = editor(ctx);
       if (state.view !== 'product' || 'toast' in allowed)
         return { ok: false, reply: refusal(['this menu is no longer showing a product']) };
