@@ -4,9 +4,11 @@
  *
  * `admins` is rebuilt (SQLite cannot change a CHECK constraint in place; the copy is the same
  * on both dialects) to allow the `analyst` role and to carry:
- * - `name`: the member's first name (and @username) as last seen, for /team and /assign;
  * - `on_duty`: the agent takes new paying fans in the round-robin (`/duty on|off`);
  * - `last_assigned_at`: when the round-robin last gave them a fan (the oldest goes next).
+ *
+ * `team_names`: the name and @username of the people who wrote in the admin group, as last
+ * seen (owners and members on /team, /assign and the fan card; `/team add @username`).
  *
  * `fan_claims`: one row per claimed fan — who answers them (`/take`, `/assign`, take-over).
  * The primary key on `fan_id` makes a claim single; moves are conditional updates.
@@ -39,7 +41,6 @@ function adminsTable(knex, name, roles, team) {
     table.bigInteger('added_by').nullable();
     table.timestamp('created_at', { useTz: true }).notNullable().defaultTo(now(knex));
     if (!team) return;
-    table.string('name', 160).nullable();
     table.boolean('on_duty').notNullable().defaultTo(false);
     table.timestamp('last_assigned_at', { useTz: true }).nullable();
   });
@@ -54,6 +55,13 @@ export async function up(knex) {
   );
   await knex.schema.dropTable('admins');
   await knex.schema.renameTable('admins_next', 'admins');
+  await knex.schema.createTable('team_names', (table) => {
+    table.bigInteger('user_id').primary();
+    table.string('name', 160).notNullable();
+    table.string('username', 64).nullable();
+    table.timestamp('updated_at', { useTz: true }).notNullable();
+    table.index(['username'], 'team_names_username_index');
+  });
   await knex.schema.createTable('fan_claims', (table) => {
     table.bigInteger('fan_id').primary();
     table.bigInteger('user_id').notNullable();
@@ -80,6 +88,7 @@ export async function up(knex) {
 export async function down(knex) {
   await knex.schema.dropTableIfExists('team_held_messages');
   await knex.schema.dropTableIfExists('fan_claims');
+  await knex.schema.dropTableIfExists('team_names');
   await knex('admins').where('role', 'analyst').delete();
   await adminsTable(knex, 'admins_prev', ['owner', 'admin', 'agent'], false);
   await knex.raw(

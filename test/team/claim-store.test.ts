@@ -44,8 +44,11 @@ describe('claim and team stores', () => {
     expect(await team.setRole(101, 'agent', 1)).toBeNull();
     expect(await team.setRole(102, 'analyst', 1)).toBeNull();
     expect(await team.setRole(102, 'admin', 1)).toBe('analyst');
-    await team.rememberName(100, 'Agnes @agnes');
-    expect((await team.byUsername('AGNES'))?.userId).toBe(100);
+    await team.rememberName(100, 'Agnes', 'Agnes_X');
+    await team.rememberName(100, 'Agnès', 'Agnes_X');
+    expect(await team.byUsername('@agnes_x')).toBe(100);
+    expect((await team.get(100))?.name).toBe('Agnès');
+    expect(await team.namesOf([100, 5])).toEqual(new Map([[100, 'Agnès']]));
     expect(await team.nextOnDuty(['agent'], new Date())).toBeNull();
     await team.setDuty(100, true);
     await team.setDuty(101, true);

@@ -1,5 +1,5 @@
 /**
- * The team (core/team/members.ts) over the `admins` table: roles, remembered names, duty and
+ * The team (core/team/members.ts) over the `admins` and `team_names` tables: roles, names, duty and
  * the round-robin of new paying fans (the member on duty given a fan least recently goes
  * next; the pick is a conditional update, so two instances never give one turn twice).
  */
@@ -15,6 +15,12 @@ interface MemberRow {
   on_duty: unknown;
 }
 
+function members(db: Knex): Knex.QueryBuilder {
+  return db('admins')
+    .leftJoin('team_names', 'team_names.user_id', 'admins.user_id')
+    .select('admins.user_id', 'admins.role', 'admins.on_duty', 'team_names.name');
+}
+
 function toMember(row: MemberRow): TeamMember {
   return {
     userId: toInt(row.user_id),
@@ -24,18 +30,15 @@ function toMember(row: MemberRow): TeamMember {
   };
 }
 
-const COLUMNS = ['user_id', 'role', 'name', 'on_duty'];
-
 export function createTeamStore(db: Knex): TeamStore {
   return {
     async list() {
-      const rows = (await db('admins').select(COLUMNS).orderBy('user_id')) as MemberRow[];
+      const rows = (await members(db).orderBy('admins.user_id')) as MemberRow[];
       return rows.map(toMember);
     },
     async get(userId) {
-      const row = (await db('admins').where('user_id', userId).first(COLUMNS)) as
-        MemberRow | undefined;
-      return row ? toMember(row) : null;
+      const rows = (await members(db).where('admins.user_id', userId)) as MemberRow[];
+      return rows[0] ? toMember(rows[0]) : null;
     },
     async setRole(userId, role, addedBy) {
       return db.transaction(async (trx) => {
@@ -53,17 +56,29 @@ export function createTeamStore(db: Knex): TeamStore {
       const gone = await db('admins').where({ user_id: userId, role: row.role }).delete();
       return gone === 1 ? row.role : null;
     },
-    async rememberName(userId, name) {
-      await db('admins')
-        .where('user_id', userId)
-        .where((q) => q.whereNull('name').orWhereNot('name', name))
-        .update({ name: name.slice(0, 160) });
+    async rememberName(userId, name, username) {
+      const row = {
+        user_id: userId,
+        name: name.slice(0, 160),
+        username: username ? username.toLowerCase().slice(0, 64) : null,
+        updated_at: new Date(),
+      };
+      await db('team_names').insert(row).onConflict('user_id').merge();
+    },
+    async namesOf(userIds) {
+      const names = new Map<number, string>();
+      if (userIds.length === 0) return names;
+      const rows = (await db('team_names')
+        .whereIn('user_id', [...userIds])
+        .select('user_id', 'name')) as { user_id: unknown; name: string }[];
+      for (const row of rows) names.set(toInt(row.user_id), row.name);
+      return names;
     },
     async byUsername(username) {
-      const handle = `@${username.replace(/^@/, '').toLowerCase()}`;
-      const rows = (await db('admins').whereNotNull('name').select(COLUMNS)) as MemberRow[];
-      const row = rows.find((r) => (r.name ?? '').toLowerCase().split(' ').includes(handle));
-      return row ? toMember(row) : null;
+      const row = (await db('team_names')
+        .where('username', username.replace(/^@/, '').toLowerCase())
+        .first('user_id')) as { user_id: unknown } | undefined;
+      return row ? toInt(row.user_id) : null;
     },
     async setDuty(userId, onDuty) {
       return (await db('admins').where('user_id', userId).update({ on_duty: onDuty })) === 1;

@@ -1,7 +1,7 @@
 /**
- * The team: members of the `admins` table with their role, name and duty. Owners come from
- * ADMIN_USER_IDS as well and cannot be changed from Telegram (core/team/roster.ts decides).
- * The store is `src/adapters/db/team-store.ts`.
+ * The team: members of the `admins` table with their role and duty, and the names of the
+ * people seen in the admin group. Owners come from ADMIN_USER_IDS as well and cannot be
+ * changed from Telegram. The store is `src/adapters/db/team-store.ts`.
  */
 import type { AdminRoleName } from '../admin-auth.js';
 
@@ -9,7 +9,7 @@ import type { AdminRoleName } from '../admin-auth.js';
 export interface TeamMember {
   userId: number;
   role: AdminRoleName;
-  /** First name (and @username) as last seen; null before the bot saw them. */
+  /** First name as last seen in the admin group; null before the bot saw them write. */
   name: string | null;
   onDuty: boolean;
 }
@@ -21,14 +21,16 @@ export interface TeamStore {
   setRole(userId: number, role: AdminRoleName, addedBy: number): Promise<AdminRoleName | null>;
   /** Removes the member; the role they had (null: they were not on the team). */
   remove(userId: number): Promise<AdminRoleName | null>;
-  /** Remembers a member's name (no-op for non-members). */
-  rememberName(userId: number, name: string): Promise<void>;
-  /** A member by the @username in their remembered name (case-insensitive). */
-  byUsername(username: string): Promise<TeamMember | null>;
+  /** Remembers the name (and @username) of someone who wrote in the admin group. */
+  rememberName(userId: number, name: string, username: string | undefined): Promise<void>;
+  /** Names as last seen, by user id (unknown ids are absent). */
+  namesOf(userIds: readonly number[]): Promise<Map<number, string>>;
+  /** Who wrote in the admin group as @username (case-insensitive); null: never seen. */
+  byUsername(username: string): Promise<number | null>;
   /** Puts a member on or off duty; false when they are not on the team. */
   setDuty(userId: number, onDuty: boolean): Promise<boolean>;
   /**
-   * The next member on duty for the round-robin among `candidates` (the agent given a fan
+   * The next member on duty for the round-robin among `candidates` (the member given a fan
    * least recently), marked as just assigned at `now`; null when nobody is on duty.
    */
   nextOnDuty(candidates: readonly AdminRoleName[], now: Date): Promise<number | null>;

@@ -13,6 +13,7 @@ import { unsupportedNotice } from '../../../core/relay/notices.js';
 import { PRIORITY } from '../../../core/traffic/outbox.js';
 import type { BotDeps, Feature } from '../bot-deps.js';
 import { profileOf } from '../fan-texts.js';
+import { autoAssign } from './team/auto-assign.js';
 
 /** The fan wrote: they are reachable again. The team hears of it once, in the fan's topic. */
 async function clearBlocked(deps: BotDeps, fanId: number, messageId: number): Promise<void> {
@@ -78,6 +79,8 @@ export const fanRelayFeature: Feature = {
         forwarded: message.forward_origin !== undefined,
       });
       if (account.blocked) await announceUnblocked(deps, ctx.chat.id, message.message_id);
+      // The team inbox's round-robin: a paying fan nobody holds goes to the next on duty.
+      if (account.totalSpentCents > 0) await autoAssign(deps, ctx.chat.id);
     });
   },
 };

@@ -60,8 +60,13 @@ export async function dropClaim(
   return true;
 }
 
-/** Tells every claim listener; a failing listener is logged, never the caller's problem. */
+/**
+ * Brings the fan card up to date (it shows the claimer) and tells every claim listener; a
+ * failing listener is logged, never the caller's problem.
+ */
 export async function notify(deps: BotDeps, fanId: number, holder: number | null): Promise<void> {
+  deps.fan.cards.forget(fanId);
+  await deps.fan.cards.refreshNow(fanId);
   for (const listener of deps.team?.claimListeners ?? []) {
     try {
       await listener(fanId, holder);
