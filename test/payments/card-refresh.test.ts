@@ -1,10 +1,11 @@
 /**
- * The pinned fan card tells the truth after payments: a refund lowers its balance and a
+ * The fan card tells the truth after payments: a refund lowers its balance and a
  * dispute shows the frozen flag, without anyone touching the card (coalesced edits).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StripeObject } from '../../src/sandbox/stripe/index.js';
 import { buyTenCredits, startBotEnv, type BotEnv } from './bot-env.js';
+import { isFanCard } from '../adapters/telegram/harness.js';
 import { fanState } from './helpers.js';
 
 describe('the fan card after refunds and disputes (Telegram + Stripe simulators)', () => {
@@ -21,7 +22,7 @@ describe('the fan card after refunds and disputes (Telegram + Stripe simulators)
     await env?.close();
   });
 
-  it('a refund and a dispute refresh the pinned card by themselves', async () => {
+  it('a refund and a dispute refresh the card by themselves', async () => {
     const fan = tg.control.createUser({ first_name: 'Cara' });
     await buyTenCredits(env, fan.id);
     const topic = await tg.control.waitFor(
@@ -30,7 +31,7 @@ describe('the fan card after refunds and disputes (Telegram + Stripe simulators)
       'topic',
     );
     const card = () =>
-      tg.control.messages(adminChatId, { threadId: topic.threadId }).find((m) => m.pinned);
+      tg.control.messages(adminChatId, { threadId: topic.threadId }).find(isFanCard);
     await tg.control.waitFor(
       () => card()?.text?.includes('Balance: 10 credits'),
       10_000,

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StripeObject } from '../../src/sandbox/stripe/index.js';
 import { buyTenCredits, startBotEnv, type BotEnv } from './bot-env.js';
+import { isFanCard } from '../adapters/telegram/harness.js';
 import { fanState } from './helpers.js';
 
 describe('owner unfreeze (Telegram + Stripe simulators)', () => {
@@ -50,11 +51,11 @@ describe('owner unfreeze (Telegram + Stripe simulators)', () => {
       'topic',
     );
     const card = await tg.control.waitFor(
-      () => tg.control.messages(adminChatId, { threadId: topic.threadId }).find((m) => m.pinned),
+      () => tg.control.messages(adminChatId, { threadId: topic.threadId }).find(isFanCard),
       10_000,
       'card',
     );
-    // 👤 User info refreshes the pinned card: a frozen fan's card offers 🧊 Unfreeze.
+    // 👤 User info refreshes the card: a frozen fan's card offers 🧊 Unfreeze.
     tg.control.pressButton(ownerId, adminChatId, card.messageId, `card:info:${fan.id}`);
     const unfreeze = `card:unfreeze:${fan.id}`;
     await tg.control.waitFor(

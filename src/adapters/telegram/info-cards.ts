@@ -1,6 +1,7 @@
 /**
- * The pinned user info card in each fan topic. It is posted and pinned right after the
- * topic is created (before the first relay, so it is the topic's first message), and edited
+ * The user info card in each fan topic. It is posted right after the topic is created
+ * (before the first relay, so it is the topic's first message), pinned only when
+ * `relay.pin_card` says so (a pin costs one of the group's 20 messages a minute), and edited
  * when what it shows changes. Edits spend the admin group's shared budget, so they are
  * coalesced: at most one per fan per `refreshDelayMs`, sent at the lowest priority, and only
  * when the text actually changed.
@@ -29,6 +30,8 @@ export interface InfoCardsDeps {
   now?: () => Date;
   /** `display.time_zone`: the zone of the card's dates (default UTC). */
   timeZone?: () => Promise<string>;
+  /** `relay.pin_card`: pin a new card (a pin spends one of the group's messages). */
+  pinCard?: () => Promise<boolean>;
   /** The name of the team member who holds the fan (null: nobody; the card says who). */
   claimerOf?: (fanId: number) => Promise<string | null>;
 }
@@ -110,6 +113,7 @@ export class InfoCards {
       await this.deps.accounts.setCardMessage(fanId, topicId, sent.message_id);
       posted = true;
       this.shown.set(fanId, JSON.stringify(params));
+      if (!(await this.deps.pinCard?.().catch(() => false))) return;
       await this.deps.sender.send(
         'pinChatMessage',
         { chat_id: chatId, message_id: sent.message_id, disable_notification: true },

@@ -52,6 +52,7 @@ export function buildFanSide(context: FanContext, options: FanOptions = {}) {
     refreshDelayMs: options.cardRefreshMs ?? scaled(30_000, 100),
     wake,
     timeZone: () => settings.get('display.time_zone'),
+    pinCard: () => settings.get('relay.pin_card'),
     async claimerOf(fanId) {
       const claim = await stores.claims.claimOf(fanId);
       if (!claim) return null;

@@ -3,7 +3,7 @@
  * the Telegram simulator, on SQLite or Postgres (TEST_DATABASE_URL).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Harness } from './harness.js';
+import { isFanCard, type Harness } from './harness.js';
 import {
   botMessages,
   grantCredits,
@@ -109,10 +109,11 @@ describe('fan journey (simulator over HTTP)', () => {
       botMessages(sim, fan.id).filter((m) => m.text?.startsWith('Credits: ')).length,
     ).toBeLessThanOrEqual(3);
 
-    // The pinned card is the topic's first message.
+    // The card is the topic's first message (pinned only with relay.pin_card).
     const card = sim.control
       .messages(adminChatId, { threadId: topic.threadId })
-      .find((m) => m.pinned);
+      .find((m) => m.kind !== 'service');
+    expect(card && isFanCard(card)).toBe(true);
     expect(card?.text).toContain('Jade');
     expect(card?.text).toContain(`id ${fan.id}`);
 

@@ -4,7 +4,7 @@
  * the real bot and outbox worker against the simulator, on SQLite or Postgres.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Harness } from './harness.js';
+import { isFanCard, type Harness } from './harness.js';
 import {
   botMessages,
   grantCredits,
@@ -51,10 +51,12 @@ describe('fan relay (simulator over HTTP)', () => {
       expect(relayed(sim, adminChatId, topic.threadId).map((m) => m.text)).toEqual(
         Array.from({ length: 5 }, (_, m) => `racer ${i} msg ${m}`),
       );
-      const pinned = sim.control
+      // One card each, the topic's first message (pinned only with relay.pin_card).
+      const inTopic = sim.control
         .messages(adminChatId, { threadId: topic.threadId })
-        .filter((m) => m.pinned);
-      expect(pinned).toHaveLength(1);
+        .filter((m) => m.kind !== 'service');
+      expect(inTopic.filter(isFanCard)).toHaveLength(1);
+      expect(isFanCard(inTopic[0]!)).toBe(true);
     }
     const rows = await h.testDb.db('conversations').whereIn(
       'user_id',
@@ -104,7 +106,7 @@ describe('fan relay (simulator over HTTP)', () => {
     const topic = await topicOf(sim, adminChatId, name);
     expect(topic.name).toBe(name);
     const card = await sim.control.waitFor(
-      () => sim.control.messages(adminChatId, { threadId: topic.threadId }).find((m) => m.pinned),
+      () => sim.control.messages(adminChatId, { threadId: topic.threadId }).find(isFanCard),
       10_000,
       'card',
     );
@@ -197,7 +199,7 @@ describe('fan relay (simulator over HTTP)', () => {
     sim.control.fanSendsText(fan.id, 'hello');
     const topic = await topicOf(sim, adminChatId, 'Tapper');
     const card = await sim.control.waitFor(
-      () => sim.control.messages(adminChatId, { threadId: topic.threadId }).find((m) => m.pinned),
+      () => sim.control.messages(adminChatId, { threadId: topic.threadId }).find(isFanCard),
       10_000,
       'card',
     );
@@ -254,7 +256,7 @@ describe('fan relay (simulator over HTTP)', () => {
     sim.control.fanSendsText(fan.id, 'hello');
     const topic = await topicOf(sim, adminChatId, 'Carda');
     const card = await sim.control.waitFor(
-      () => sim.control.messages(adminChatId, { threadId: topic.threadId }).find((m) => m.pinned),
+      () => sim.control.messages(adminChatId, { threadId: topic.threadId }).find(isFanCard),
       10_000,
       'card',
     );

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMoment } from '../../../src/core/time-format.js';
-import type { Harness } from './harness.js';
+import { isFanCard, type Harness } from './harness.js';
 import { botMessages, startFanHarness, topicOf } from './fan-harness.js';
 
 /** Intl puts narrow no-break spaces before AM/PM in some ICU versions. */
@@ -56,7 +56,9 @@ describe('times shown to fans and the team', () => {
       () =>
         sim.control
           .messages(adminChatId, { threadId: topic.threadId })
-          .find((m) => m.pinned && m.text?.startsWith('👤 ') && m.text.includes('running until')),
+          .find(
+            (m) => isFanCard(m) && m.text?.startsWith('👤 ') && m.text.includes('running until'),
+          ),
       10_000,
       'the card with the running pass',
     );

@@ -30,6 +30,8 @@ export const membershipFeature: Feature = {
         { fanId, blocked },
         blocked ? 'fan blocked the bot' : 'fan unblocked the bot',
       );
+      // A visitor who never paid nor wrote has no topic: none is opened just to say so.
+      if (!(await deps.fans.topicOf(fanId))) return;
       await deps.outbox.enqueue([
         {
           kind: 'notice.topic',

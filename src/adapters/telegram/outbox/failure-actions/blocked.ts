@@ -63,6 +63,8 @@ async function markBlocked({ deps, worker }: FailureContext, fanId: number): Pro
   const changed = await deps.fans.setBlocked(fanId, true);
   if (!changed) return;
   deps.logger.info({ fanId }, 'fan blocked the bot');
+  // No topic yet (the fan never paid nor wrote): none is opened just to say so.
+  if (!(await deps.fans.topicOf(fanId))) return;
   await deps.store.enqueue([
     {
       kind: 'notice.topic',
