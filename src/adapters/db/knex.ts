@@ -65,6 +65,8 @@ export function createDbFor(target: DatabaseTarget, options: CreateDbOptions = {
             conn.pragma('foreign_keys = ON');
             conn.pragma(`busy_timeout = ${busyTimeout}`);
             conn.pragma('synchronous = NORMAL');
+            // Statistics for the planner, gathered where they are missing or stale (cheap).
+            conn.pragma('optimize = 0x10002');
             done(null, conn);
           } catch (err) {
             done(err as Error, conn);
@@ -106,6 +108,18 @@ const pgTypes = {
       : pg.types.getTypeParser(oid, 'text');
   },
 };
+
+/**
+ * Refreshes the planner's statistics: `PRAGMA optimize` on SQLite (knex never runs
+ * `ANALYZE`, and SQLite has no autovacuum to do it), `ANALYZE` on Postgres. Run after
+ * migrations; the outbox also runs it on SQLite once an hour (`OPTIMIZE_EVERY_MS`).
+ */
+export async function optimizeDatabase(db: Db): Promise<void> {
+  await db.raw(dialectOf(db) === 'sqlite' ? 'PRAGMA optimize' : 'ANALYZE');
+}
+
+/** How often a long-running SQLite process refreshes its statistics. */
+export const OPTIMIZE_EVERY_MS = 3_600_000;
 
 /** The dialect of a knex instance built by createDb. */
 export function dialectOf(db: Db): 'sqlite' | 'postgres' {

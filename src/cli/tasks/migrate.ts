@@ -1,6 +1,6 @@
 /** The migrate work shared by `premiumbot migrate` and the setup wizard's migrate step. */
 import { ensureInstallId } from '../../adapters/db/bot-state-store.js';
-import type { Db } from '../../adapters/db/knex.js';
+import { optimizeDatabase, type Db } from '../../adapters/db/knex.js';
 import { ErrorCodes, PremiumbotError } from '../../core/errors.js';
 import type { Output } from '../ui.js';
 
@@ -35,6 +35,8 @@ export async function runMigrate(
         output.out(
           `Applied ${log.length} migration${log.length === 1 ? '' : 's'} (batch ${batch}).`,
         );
+        // New tables and indexes get their statistics before the first query plans on them.
+        await optimizeDatabase(db);
       }
       // Once per database: the id that keeps this install's Stripe objects apart from others'.
       output.out(`Install id: ${await ensureInstallId(db)}`);

@@ -1,11 +1,12 @@
 /**
  * Claiming takes the oldest unsent job of each lane only, so a lane is never worked on by
  * two workers at once (strict per-lane order); on Postgres the claim uses FOR UPDATE SKIP
- * LOCKED so several instances never take the same row.
+ * LOCKED so several instances never take the same row. A claim is one statement served by
+ * a partial index in claim order (migration `20261208160000_outbox_claim_indexes`).
  */
 import type { Knex } from 'knex';
 import { MAX_BATCH, type ClaimRequest, type OutboxJob } from '../../../core/traffic/outbox.js';
-import { dialectOf } from '../knex.js';
+import { OPTIMIZE_EVERY_MS, dialectOf, optimizeDatabase } from '../knex.js';
 import { toInt } from '../rows.js';
 import { COLUMNS, byPriority, toJob, type OutboxRow } from './mapping.js';
 import type { DbOutboxStore } from './types.js';
@@ -15,14 +16,18 @@ export function createOutboxClaims(
   db: Knex,
 ): Pick<DbOutboxStore, 'claim' | 'claimFollowers' | 'claimAlbum'> {
   const postgres = dialectOf(db) === 'postgres';
+  // SQLite has no autovacuum: this process refreshes the statistics now and then.
+  let optimizedAt = Date.now();
   return {
     async claim(request) {
       if (request.limit <= 0) return [];
       const now = new Date();
+      if (!postgres && now.getTime() - optimizedAt >= OPTIMIZE_EVERY_MS) {
+        optimizedAt = now.getTime();
+        await optimizeDatabase(db);
+      }
       const lockedUntil = new Date(now.getTime() + request.leaseMs);
-      return postgres
-        ? claimOnPostgres(db, request, now, lockedUntil)
-        : claimOnSqlite(db, request, now, lockedUntil);
+      return claimHeads(db, postgres, request, now, lockedUntil);
     },
     claimFollowers: (head, workerId, leaseMs, max) =>
       claimFollowers(db, head, workerId, leaseMs, max),
@@ -30,92 +35,61 @@ export function createOutboxClaims(
   };
 }
 
-async function claimOnPostgres(
+/** The partial index that holds exactly the pending jobs of one kind of chat, in claim order. */
+function claimIndex(privateChats: boolean | undefined): string | undefined {
+  if (privateChats === true) return 'outbox_pending_private_claim_index';
+  if (privateChats === false) return 'outbox_pending_group_claim_index';
+  return undefined;
+}
+
+/**
+ * One statement: the lane heads, walked in claim order (priority, then age) through the
+ * partial index of pending jobs of that kind of chat and cut at `limit`, are marked
+ * `sending` and returned. The walk stops once it has `limit` heads, so a claim reads about
+ * what it takes (plus the queued followers of lanes in flight), whatever the backlog. On
+ * Postgres the heads are locked `SKIP LOCKED`: several instances never take the same row.
+ */
+async function claimHeads(
   db: Knex,
+  postgres: boolean,
   request: ClaimRequest,
   now: Date,
   lockedUntil: Date,
 ): Promise<OutboxJob[]> {
-  // The queue's front is read first (bounded, index order), then its lane heads are
-  // locked: the plan stays cheap even when the table's statistics are stale.
-  const scan = Math.max(500, request.limit * 20);
   const filters: string[] = [];
-  const bindings: unknown[] = [now];
+  const headBindings: unknown[] = [];
+  if (request.privateChats === true) filters.push('AND o.chat_id > 0');
+  if (request.privateChats === false) filters.push('AND o.chat_id < 0');
   if (request.excludeChatIds.length > 0) {
-    filters.push(`AND chat_id NOT IN (${request.excludeChatIds.map(() => '?').join(',')})`);
-    bindings.push(...request.excludeChatIds);
+    filters.push(`AND o.chat_id NOT IN (${request.excludeChatIds.map(() => '?').join(', ')})`);
+    headBindings.push(...request.excludeChatIds);
   }
-  if (request.privateChats === true) filters.push('AND chat_id > 0');
-  if (request.privateChats === false) filters.push('AND chat_id < 0');
-  bindings.push(scan, request.limit, request.workerId, lockedUntil, now);
-  const result = (await db.raw(
-    `WITH front AS MATERIALIZED (
-       SELECT id FROM outbox
-       WHERE status = 'pending' AND available_at <= ? ${filters.join(' ')}
-       ORDER BY priority DESC, id LIMIT ?
-     ), heads AS (
-       SELECT o.id FROM outbox o JOIN front f ON f.id = o.id
-       WHERE o.status = 'pending'
+  headBindings.push(now, request.limit);
+  const setBindings = [request.workerId, lockedUntil, now];
+  const index = claimIndex(request.privateChats);
+  // SQLite: the index is named, so the plan never depends on statistics.
+  const from = !postgres && index ? `outbox AS o INDEXED BY ${index}` : 'outbox AS o';
+  const heads = `SELECT o.id FROM ${from}
+       WHERE o.status = 'pending' ${filters.join(' ')} AND o.available_at <= ?
          AND NOT EXISTS (
-           SELECT 1 FROM outbox p
+           SELECT 1 FROM outbox AS p
            WHERE p.lane = o.lane AND p.id < o.id AND p.status IN ('pending', 'sending'))
        ORDER BY o.priority DESC, o.id
-       LIMIT ?
-       FOR UPDATE OF o SKIP LOCKED
-     )
-     UPDATE outbox SET status = 'sending', locked_by = ?, locked_until = ?, attempt_started_at = NULL, updated_at = ?
-     FROM heads WHERE outbox.id = heads.id AND outbox.status = 'pending'
-     RETURNING ${COLUMNS.map((c) => `outbox.${c}`).join(', ')}`,
-    bindings as Knex.RawBinding[],
-  )) as { rows: OutboxRow[] };
-  return result.rows.map(toJob).sort(byPriority);
-}
-
-async function claimOnSqlite(
-  db: Knex,
-  request: ClaimRequest,
-  now: Date,
-  lockedUntil: Date,
-): Promise<OutboxJob[]> {
-  const set = {
-    status: 'sending',
-    locked_by: request.workerId,
-    locked_until: lockedUntil,
-    attempt_started_at: null,
-    updated_at: now,
-  };
-  return db.transaction(async (trx) => {
-    const heads = (await headsQuery(db, trx, request, now)) as Array<{ id: number }>;
-    const ids = heads.map((r) => r.id);
-    if (ids.length === 0) return [];
-    await trx('outbox').whereIn('id', ids).update(set);
-    const rows = (await trx('outbox').whereIn('id', ids).select(COLUMNS)) as OutboxRow[];
-    return rows.map(toJob).sort(byPriority);
-  });
-}
-
-/** The "oldest unfinished job of its lane" filter. */
-function headsQuery(db: Knex, q: Knex.Transaction, request: ClaimRequest, now: Date) {
-  const query = q('outbox as o')
-    .select('o.id')
-    .where('o.status', 'pending')
-    .where('o.available_at', '<=', now)
-    .whereNotExists(function () {
-      this.select(db.raw('1'))
-        .from('outbox as p')
-        .whereRaw('p.lane = o.lane')
-        .whereRaw('p.id < o.id')
-        .whereIn('p.status', ['pending', 'sending']);
-    })
-    .orderBy([
-      { column: 'o.priority', order: 'desc' },
-      { column: 'o.id', order: 'asc' },
-    ])
-    .limit(request.limit);
-  if (request.excludeChatIds.length > 0) query.whereNotIn('o.chat_id', [...request.excludeChatIds]);
-  if (request.privateChats === true) query.where('o.chat_id', '>', 0);
-  if (request.privateChats === false) query.where('o.chat_id', '<', 0);
-  return query;
+       LIMIT ?`;
+  const set = `status = 'sending', locked_by = ?, locked_until = ?, attempt_started_at = NULL, updated_at = ?`;
+  const sql = postgres
+    ? `WITH heads AS (${heads} FOR UPDATE OF o SKIP LOCKED)
+       UPDATE outbox SET ${set}
+       FROM heads WHERE outbox.id = heads.id AND outbox.status = 'pending'
+       RETURNING ${COLUMNS.map((c) => `outbox.${c}`).join(', ')}`
+    : `UPDATE outbox SET ${set}
+       WHERE id IN (${heads})
+       RETURNING ${COLUMNS.join(', ')}`;
+  const bindings = postgres ? [...headBindings, ...setBindings] : [...setBindings, ...headBindings];
+  const result = (await db.raw(sql, bindings as Knex.RawBinding[])) as
+    { rows: OutboxRow[] } | OutboxRow[];
+  const rows = Array.isArray(result) ? result : result.rows;
+  return rows.map(toJob).sort(byPriority);
 }
 
 /** Marks `rows` sending under `workerId`'s lease; they come back as claimed jobs. */

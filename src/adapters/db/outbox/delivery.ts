@@ -13,16 +13,24 @@ const MAX_ERROR = 500;
 
 /** Builds the delivery bookkeeping of the outbox over `db`. */
 export function createDeliveryBookkeeping(db: Knex): DeliveryBookkeeping {
+  // Status writes of concurrent calls share statements (see GroupWriter).
+  const attempts = new Map<string, GroupWriter<number>>();
+  const sent = new GroupWriter<[number, number | null]>((items) => writeSent(db, items));
   return {
     async markAttempt(ids, workerId) {
       if (ids.length === 0) return;
-      await db('outbox')
-        .whereIn('id', [...ids])
-        .where('locked_by', workerId)
-        .update({ attempt_started_at: new Date(), updated_at: new Date() });
+      let writer = attempts.get(workerId);
+      if (!writer) {
+        writer = new GroupWriter<number>((batch) => writeAttempt(db, batch, workerId));
+        attempts.set(workerId, writer);
+      }
+      await writer.write(ids);
     },
 
-    markSent: (ids, messageIds) => markSent(db, ids, messageIds),
+    async markSent(ids, messageIds) {
+      if (ids.length === 0) return;
+      await sent.write(ids.map((id, i) => [id, messageIds[i] ?? null]));
+    },
 
     async retry(ids, update: RetryUpdate) {
       if (ids.length === 0) return;
@@ -74,32 +82,82 @@ export async function finishIn(
     });
 }
 
-/** Marks jobs delivered with the message id Telegram returned for each; a batch in one transaction. */
-async function markSent(
+/** Most rows one status statement carries (bound parameters stay far below the limits). */
+const MAX_ROWS_PER_STATEMENT = 400;
+
+/**
+ * Group commit for status writes: a write while none is running goes out at once; writes
+ * that arrive while one runs wait for it and then go out together, in one statement (per
+ * `MAX_ROWS_PER_STATEMENT` rows). Each caller resolves once its rows are written (or
+ * rejects with the statement's error), exactly as if it had written alone; under load the
+ * dispatches of a round share their statements.
+ */
+export class GroupWriter<T> {
+  private queue: Array<{ items: readonly T[]; done: (err?: unknown) => void }> = [];
+  private running = false;
+
+  constructor(private readonly writeAll: (items: readonly T[]) => Promise<void>) {}
+
+  write(items: readonly T[]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ items, done: (err) => (err === undefined ? resolve() : reject(err)) });
+      if (!this.running) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0);
+      const items = batch.flatMap((w) => w.items);
+      let failure: unknown;
+      try {
+        for (let i = 0; i < items.length; i += MAX_ROWS_PER_STATEMENT) {
+          await this.writeAll(items.slice(i, i + MAX_ROWS_PER_STATEMENT));
+        }
+      } catch (err) {
+        failure = err ?? new Error('status write failed');
+      }
+      for (const w of batch) w.done(failure);
+    }
+    this.running = false;
+  }
+}
+
+/** The call for these claimed jobs is about to leave: one statement. */
+async function writeAttempt(db: Knex, ids: readonly number[], workerId: string): Promise<void> {
+  const now = new Date();
+  await db('outbox')
+    .whereIn('id', [...ids])
+    .where('locked_by', workerId)
+    .update({ attempt_started_at: now, updated_at: now });
+}
+
+/**
+ * Marks jobs delivered with the message id Telegram returned for each, in one statement
+ * (the ids picked by a CASE over the job ids).
+ */
+async function writeSent(
   db: Knex,
-  ids: readonly number[],
-  messageIds: readonly (number | null)[],
+  items: readonly (readonly [number, number | null])[],
 ): Promise<void> {
   const now = new Date();
-  const sent = (q: Knex | Knex.Transaction, id: number, messageId: number | null) =>
-    q('outbox')
-      .where('id', id)
-      .update({
-        status: 'sent',
-        outcome: 'delivered',
-        sent_message_id: messageId,
-        sent_at: now,
-        attempts: db.raw('attempts + 1'),
-        locked_by: null,
-        locked_until: null,
-        last_error: null,
-        updated_at: now,
-      });
-  if (ids.length === 1) {
-    await sent(db, ids[0]!, messageIds[0] ?? null);
-    return;
-  }
-  await db.transaction(async (trx) => {
-    for (let i = 0; i < ids.length; i++) await sent(trx, ids[i]!, messageIds[i] ?? null);
-  });
+  const cases = items.map(() => 'WHEN ? THEN CAST(? AS bigint)').join(' ');
+  const ids = items.map(([id]) => id);
+  await db('outbox')
+    .whereIn('id', ids)
+    .update({
+      status: 'sent',
+      outcome: 'delivered',
+      sent_message_id: db.raw(
+        `CASE id ${cases} END`,
+        items.flatMap(([id, messageId]) => [id, messageId]),
+      ),
+      sent_at: now,
+      attempts: db.raw('attempts + 1'),
+      locked_by: null,
+      locked_until: null,
+      last_error: null,
+      updated_at: now,
+    });
 }
