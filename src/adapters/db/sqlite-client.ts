@@ -57,9 +57,78 @@ class ImmediateTransaction extends SqliteTransaction {
   }
 }
 
-/** The better-sqlite3 client whose top-level transactions begin IMMEDIATE (savepoints are unchanged). */
+/** Prepared statements kept per connection (the most recently used; the hot path needs ~20). */
+export const STATEMENT_CACHE_SIZE = 500;
+
+interface Statement {
+  reader: boolean;
+  all(bindings: unknown[]): unknown;
+  run(bindings: unknown[]): { lastInsertRowid: number | bigint; changes: number };
+}
+interface Connection {
+  prepare(sql: string): Statement;
+}
+interface QueryObject {
+  sql?: string;
+  bindings?: unknown[];
+  options?: { safeIntegers?: boolean };
+  response?: unknown;
+  context?: { lastID: number | bigint; changes: number };
+}
+
+/** The statements prepared on each connection, by SQL text, least recently used first. */
+const statementCaches = new WeakMap<Connection, Map<string, Statement>>();
+
+/**
+ * `connection.prepare(sql)`, once per connection and SQL text: knex prepares every statement
+ * anew (SQLite parses and plans it each time); a cached statement is reused, with new
+ * bindings. SQLite re-prepares a cached statement by itself when the schema changed.
+ */
+export function preparedStatement(connection: Connection, sql: string): Statement {
+  let cache = statementCaches.get(connection);
+  if (!cache) statementCaches.set(connection, (cache = new Map()));
+  const cached = cache.get(sql);
+  if (cached) {
+    cache.delete(sql);
+    cache.set(sql, cached);
+    return cached;
+  }
+  const statement = connection.prepare(sql);
+  cache.set(sql, statement);
+  if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  return statement;
+}
+
+/**
+ * The better-sqlite3 client whose top-level transactions begin IMMEDIATE (savepoints are
+ * unchanged) and whose statements are prepared once per connection (`preparedStatement`).
+ */
 export class ImmediateSqliteClient extends BetterSqliteClient {
   transaction(...args: unknown[]): KnexTransaction {
     return new ImmediateTransaction(this, ...args);
+  }
+
+  // knex's own `_query` (better-sqlite3 dialect), with the prepared statement cached.
+  async _query(connection: Connection, obj: QueryObject): Promise<QueryObject> {
+    if (!obj.sql) throw new Error('The query is empty');
+    if (!connection) throw new Error('No connection provided');
+    const self = this as unknown as {
+      _formatBindings(bindings: unknown[] | undefined): unknown[];
+      _query(connection: Connection, obj: QueryObject): Promise<QueryObject>;
+    };
+    // A per-query integer mode changes the statement: such queries keep knex's own path.
+    if (obj.options?.safeIntegers !== undefined) {
+      return (BetterSqliteClient.prototype as typeof self)._query.call(this, connection, obj);
+    }
+    const statement = preparedStatement(connection, obj.sql);
+    const bindings = self._formatBindings(obj.bindings);
+    if (statement.reader) {
+      obj.response = statement.all(bindings);
+      return obj;
+    }
+    const response = statement.run(bindings);
+    obj.response = response;
+    obj.context = { lastID: response.lastInsertRowid, changes: response.changes };
+    return obj;
   }
 }
