@@ -118,11 +118,6 @@ export const SETTINGS = {
     true,
     'React on fan messages when they reach the team (👀) and when the team answers (👍), and show a chat action while an answer is delivered.',
   ),
-  'relay.pin_card': setting(
-    z.boolean(),
-    false,
-    'Pin each new fan card in its topic. The card is the topic’s first message either way; a pin posts a service message, one more of the admin group’s 20 messages a minute for every new fan.',
-  ),
   'gift.presets': setting(
     z.array(z.number().int().min(1).max(100_000)).min(1).max(6),
     [5, 10, 25, 50],
@@ -152,6 +147,22 @@ export const SETTINGS = {
     z.boolean(),
     false,
     'Give each new paying fan to the next agent on duty (/duty on), in turn.',
+  ),
+  'inbox.alert_after_minutes': setting(
+    z.number().int().min(0).max(10_080),
+    30,
+    'A paying fan unanswered this many minutes gets 🔥 on their topic and one reminder in the Alerts topic (mentioning who claimed them); the next team answer clears it. 0 turns the reminders off.',
+  ),
+  'inbox.quiet_hours': setting(
+    z
+      .string()
+      .trim()
+      .regex(
+        /^$|^([01]?\d|2[0-3]):[0-5]\d\s*-\s*([01]?\d|2[0-3]):[0-5]\d$/,
+        'HH:MM-HH:MM, or empty',
+      ),
+    '',
+    'No response-time reminders between these times (HH:MM-HH:MM in display.time_zone, e.g. 22:00-08:00; empty: none). Reminders due meanwhile go out when they end.',
   ),
 } as const;
 

@@ -13,6 +13,7 @@ import { paymentsFeature } from './payments.js';
 import { paymentsFallbackFeature } from './payments-fallback.js';
 import { reactionsFeature } from './reactions.js';
 import { resendFeature } from './resend.js';
+import { snippetsFeature } from './snippets/index.js';
 import { startFeature } from './start.js';
 import { teamCommandsFeature } from './team-commands.js';
 import { teamRelayFeature } from './team-relay.js';
@@ -39,6 +40,7 @@ export const FEATURES: readonly Feature[] = [
   editsFeature,
   reactionsFeature,
   fanRelayFeature,
+  snippetsFeature,
   teamCommandsFeature,
   teamRelayFeature,
   paymentsFallbackFeature,

@@ -9,6 +9,8 @@ import { dropsScreen } from '../panel/screens/drops.js';
 import { productsScreen } from '../panel/screens/products.js';
 import { settingsScreen } from '../panel/screens/settings.js';
 import { teamScreen } from '../panel/screens/team.js';
+import { snippetsScreen } from '../panel/screens/snippets.js';
+import { teamFiguresScreen } from '../panel/screens/team-figures.js';
 import { usersScreen } from '../panel/screens/users.js';
 import type { AnyScreen } from '../panel/types.js';
 
@@ -21,4 +23,6 @@ export const PANEL_SCREENS: readonly AnyScreen[] = [
   settingsScreen,
   auditScreen,
   teamScreen,
+  snippetsScreen,
+  teamFiguresScreen,
 ];

@@ -8,6 +8,7 @@ import { messageTypeOf, type MessageShape } from '../../../core/pricing.js';
 import { messageKind } from '../../../core/relay/message-kind.js';
 import type { Feature } from '../bot-deps.js';
 import { guardTeamMessage } from './team/held.js';
+import { recordTeamAnswer } from './snippets/answers.js';
 
 interface TopicMessage extends MessageShape {
   message_id: number;
@@ -47,6 +48,8 @@ export const teamRelayFeature: Feature = {
       if (!(await guardTeamMessage(deps, actor, input))) return;
       const result = await deps.relay.teamReply(input);
       if (result === 'not_a_fan_topic') return next();
+      if (result === 'relayed')
+        await recordTeamAnswer(deps, ctx.from.id, threadId, ctx.update.update_id);
     });
   },
 };
