@@ -118,6 +118,11 @@ export const SETTINGS = {
     true,
     'React on fan messages when they reach the team (👀) and when the team answers (👍), and show a chat action while an answer is delivered.',
   ),
+  'relay.pin_card': setting(
+    z.boolean(),
+    false,
+    'Pin each new fan card in its topic. The card is the topic’s first message either way; a pin posts a service message, one more of the admin group’s 20 messages a minute for every new fan.',
+  ),
   'gift.presets': setting(
     z.array(z.number().int().min(1).max(100_000)).min(1).max(6),
     [5, 10, 25, 50],
