@@ -67,7 +67,7 @@ export interface Dashboard {
   currency: string;
   chart: Chart;
   /** The range's Stars at `payments.stars_rate`, labelled as an estimate (null: none). */
-  starsEstimate: StarsEstimate | null;
+  starsEstimate?: StarsEstimate | null;
 }
 
 export interface DashboardRequest {
