@@ -7,7 +7,7 @@ import type { FanServices, RelayUseCases } from '../../adapters/telegram/bot-dep
 import { InfoCards } from '../../adapters/telegram/info-cards.js';
 import { LostSaleLines } from '../../adapters/telegram/lost-sales.js';
 import { createPassNotices } from '../../adapters/telegram/pass-notices.js';
-import { createDeliveryHook } from '../../adapters/telegram/receipts.js';
+import { createDeliveryHook, ReceiptSender } from '../../adapters/telegram/receipts.js';
 import type { TelegramSender } from '../../adapters/telegram/sender.js';
 import { noSpendObserver, type SpendObserver } from '../../core/balance.js';
 import type { Logger } from '../../core/logger.js';
@@ -68,6 +68,7 @@ export function buildFanSide(context: FanContext, options: FanOptions = {}) {
     delayMs: options.balanceBarDelayMs ?? scaled(3_000, 50),
     wake,
   });
+  const receipts = new ReceiptSender({ sender, logger: logger.child({ component: 'receipts' }) });
   const lostSales = new LostSaleLines({
     store: stores.lostSales,
     outbox,
@@ -140,14 +141,13 @@ export function buildFanSide(context: FanContext, options: FanOptions = {}) {
     }),
     onDelivered: createDeliveryHook({
       links,
-      outbox,
+      receipts,
       settings,
       logger: logger.child({ component: 'receipts' }),
-      wake,
     }),
     /** Sends what the coalescing services still hold (shutdown). */
     async flush() {
-      await Promise.all([cards.flush(), balanceBar.flush(), lostSales.flush()]);
+      await Promise.all([cards.flush(), balanceBar.flush(), lostSales.flush(), receipts.flush()]);
     },
   };
 }
