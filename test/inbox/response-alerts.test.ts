@@ -7,6 +7,7 @@
  * on the /admin team page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOPIC_ICONS } from '../../src/sandbox/telegram/api/methods/topics.js';
 import type { MessageView } from '../../src/sandbox/telegram/control.js';
 import { buttonData, current, until } from '../adapters/telegram/panel-harness.js';
 import { startPanelBotEnv, type PanelBotEnv } from '../adapters/telegram/panel-bot-env.js';
@@ -36,6 +37,29 @@ describe('response-time alerts and attribution', () => {
       .messages(env.adminChatId, { threadId: topic.threadId })
       .filter((m) => m.fromBot && m.text?.startsWith('🔥'));
   };
+
+  const iconId = (emoji: string) => TOPIC_ICONS.find(([e]) => e === emoji)![1];
+
+  /** Waits until the fan's topic shows `emoji` as its icon (the runs queue the edits). */
+  async function iconBecomes(threadId: number, emoji: string) {
+    await env.tg.control.waitFor(
+      () =>
+        env.tg.control.topics(env.adminChatId).find((t) => t.threadId === threadId)
+          ?.iconCustomEmojiId === iconId(emoji),
+      15_000,
+      `the ${emoji} icon`,
+    );
+    // The edit is done once the outbox marked it sent (one pending edit per topic at most).
+    for (let i = 0; i < 300; i += 1) {
+      const open = await env.testDb
+        .db('outbox')
+        .where('kind', 'topic.icon')
+        .whereIn('status', ['pending', 'sending'])
+        .first('id');
+      if (!open) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
 
   /** The fan sends /buy10, follows the new Checkout link and pays; every webhook is delivered. */
   async function buyTenCredits(fanId: number): Promise<void> {
@@ -124,7 +148,9 @@ describe('response-time alerts and attribution', () => {
       .insert({ fan_id: fan.id, user_id: agentA, claimed_at: new Date() });
 
     expect(await run(at(29))).toEqual({ reminded: 0, cleared: 0 });
+    await iconBecomes(topic.threadId, '🔒');
     expect(await run(at(31))).toEqual({ reminded: 1, cleared: 0 });
+    await iconBecomes(topic.threadId, '🔥');
     expect(await run(at(32))).toEqual({ reminded: 0, cleared: 0 });
     expect(await run(at(90))).toEqual({ reminded: 0, cleared: 0 });
     const reminder = await env.tg.control.waitFor(
@@ -142,6 +168,7 @@ describe('response-time alerts and attribution', () => {
 
     await answer(agentA, fan.id, topic.threadId, 'Sorry for the wait!');
     expect(await run(at(95))).toEqual({ reminded: 0, cleared: 1 });
+    await iconBecomes(topic.threadId, '🔒');
     expect(await run(at(96))).toEqual({ reminded: 0, cleared: 0 });
     expect(alerts().filter((m) => m.text?.includes('Paula'))).toHaveLength(1);
     expect(env.tg.control.violations()).toEqual([]);

@@ -9,7 +9,6 @@ import { ensureInstallId } from '../../adapters/db/bot-state-store.js';
 import { botIdOf, createBotApi, type BotApi } from '../../adapters/telegram/bot-api.js';
 import { createStarTransactionsSource } from '../../adapters/telegram/star-transactions.js';
 import { withStoredUploads } from '../../adapters/telegram/stored-uploads.js';
-import { createResponseAlerts } from '../../adapters/telegram/features/response-alerts/runner.js';
 import { PANEL_SCREENS } from '../../adapters/telegram/features/panel-screens.js';
 import { publishPanelCommands } from '../../adapters/telegram/panel/commands.js';
 import { loadMessageCatalog } from '../../config/message-templates.js';
@@ -24,6 +23,7 @@ import type { TelegramSender } from '../../adapters/telegram/sender.js';
 import { buildPayments, type Payments } from './payments.js';
 import { buildDrops } from './drops.js';
 import { buildFanSide } from './fan.js';
+import { buildResponseAlerts } from './inbox.js';
 import { buildContent } from './content.js';
 import { buildProductAdmin } from './products.js';
 import { buildHttp } from './http.js';
@@ -99,17 +99,13 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
   const { worker, intake, poller } = telegram;
   workerRef.current = worker;
-  const responseAlerts = createResponseAlerts({
-    store: stores.responseAlerts,
-    claims: stores.claims,
-    members: stores.team,
-    settings: stores.settings,
-    templates: fan.services.templates,
-    adminLanguage: fan.services.adminLanguage,
+  const responseAlerts = buildResponseAlerts({
+    stores,
+    fan: fan.services,
+    sender,
     adminChatId: options.adminChatId,
-    outbox: stores.outbox,
+    logger,
     wake,
-    logger: logger.child({ component: 'response-alerts' }),
   });
 
   const app = await buildHttp({

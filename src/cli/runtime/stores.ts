@@ -25,6 +25,7 @@ import { createUserSearchStore } from '../../adapters/db/user-search-store.js';
 import { createResponseAlertStore } from '../../adapters/db/response-alert-store.js';
 import { createSnippetStore } from '../../adapters/db/snippet-store.js';
 import { createTeamActivityStore } from '../../adapters/db/team-activity-store.js';
+import { createTopicStateStore } from '../../adapters/db/topic-state-store.js';
 import { createSettingsStore } from '../../config/settings-store.js';
 import { messageCosts } from '../../config/settings.js';
 import type { Logger } from '../../core/logger.js';
@@ -100,6 +101,7 @@ export function buildStores(db: Db, options: StoreOptions) {
     snippets: createSnippetStore(db),
     teamActivity: createTeamActivityStore(db),
     responseAlerts: createResponseAlertStore(db),
+    topicStates: createTopicStateStore(db),
     /** The team inbox: claims, members (the `admins` table), held messages. */
     claims: createClaimStore(db),
     team: createTeamStore(db),

@@ -361,6 +361,7 @@ const table: Record<string, [returns: string, params: string[]]> = {
   getChatAdministrators: ['Array of ChatMember', [CHAT, 'return_bots:Boolean']],
   getChatMemberCount: ['Integer', [CHAT]],
   leaveChat: ['Boolean', [CHAT]],
+  getForumTopicIconStickers: ['Array of Sticker', []],
   createForumTopic: [
     'ForumTopic',
     [CHAT, 'name!:String', 'icon_color:Integer', 'icon_custom_emoji_id:String'],

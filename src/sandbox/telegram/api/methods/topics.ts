@@ -1,4 +1,7 @@
-/** Forum topics: createForumTopic, editForumTopic, closeForumTopic, reopenForumTopic, deleteForumTopic. */
+/**
+ * Forum topics: getForumTopicIconStickers, createForumTopic, editForumTopic, closeForumTopic,
+ * reopenForumTopic, deleteForumTopic.
+ */
 import { badRequest, invalid } from '../../api-error.js';
 import type { TgMessage } from '../../types.js';
 import { TOPIC_COLORS, type ChatRecord } from '../../world.js';
@@ -22,6 +25,36 @@ function requireTopicRights({ world }: ApiDeps, chat: ChatRecord, creatorId: num
     throw badRequest('not enough rights to manage topics in the chat');
   }
 }
+
+/**
+ * Some of Telegram's forum topic icons (custom emoji any user may set), with stable ids of
+ * the simulator's own: the emoji, then its custom_emoji_id.
+ */
+export const TOPIC_ICONS: readonly (readonly [emoji: string, id: string])[] = [
+  ['📰', '5434144690511290129'],
+  ['💡', '5312536423851630001'],
+  ['🔥', '5312241539987020022'],
+  ['💎', '5309958691854754293'],
+  ['🔒', '5296369303661067030'],
+  ['❗️', '5379748062124056162'],
+  ['✅', '5237699328843200968'],
+  ['⭐️', '5235579393115438657'],
+];
+
+/** getForumTopicIconStickers: the icons as Sticker objects (custom emoji, 512×512). */
+const getForumTopicIconStickers: ApiMethod = () =>
+  TOPIC_ICONS.map(([emoji, id], i) => ({
+    file_id: `CAACAgIAAxkBAAIcon${i}`,
+    file_unique_id: `AgADIcon${i}`,
+    type: 'custom_emoji',
+    width: 512,
+    height: 512,
+    is_animated: true,
+    is_video: false,
+    emoji,
+    set_name: 'Topics',
+    custom_emoji_id: id,
+  }));
 
 const createForumTopic: ApiMethod = (deps, { params }) => {
   const { world } = deps;
@@ -95,6 +128,7 @@ const setTopicClosed =
   };
 
 export const topicMethods: MethodTable = {
+  getForumTopicIconStickers,
   createForumTopic,
   editForumTopic,
   closeForumTopic: setTopicClosed(true),
