@@ -107,12 +107,22 @@ async function retrieveCharge(stripe: StripeClient, chargeId: string) {
 /** A `payment`-mode session for one product; the PaymentIntent carries the same metadata. */
 function checkoutSessionParams(request: CheckoutRequest): Stripe.Checkout.SessionCreateParams {
   const { product } = request;
-  if (!product.stripePriceId) throw new Error(`product ${product.id} has no Stripe price`);
+  const line: Stripe.Checkout.SessionCreateParams.LineItem = request.inlinePrice
+    ? {
+        price_data: {
+          currency: product.currency,
+          unit_amount: product.priceCents,
+          product_data: { name: product.label },
+        },
+        quantity: 1,
+      }
+    : { price: product.stripePriceId ?? undefined, quantity: 1 };
+  if (!line.price && !line.price_data) throw new Error(`product ${product.id} has no Stripe price`);
   return {
     mode: 'payment',
     customer: request.customerId,
     client_reference_id: request.clientReferenceId,
-    line_items: [{ price: product.stripePriceId, quantity: 1 }],
+    line_items: [line],
     success_url: request.successUrl,
     cancel_url: request.cancelUrl,
     metadata: request.metadata,

@@ -8,6 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Knex } from 'knex';
+import { createContentStore } from '../../adapters/db/content-store.js';
 import { createLedgerStore, type DbLedgerStore } from '../../adapters/db/ledger-store.js';
 import { createPaymentStore, type DbPaymentStore } from '../../adapters/db/payment-store.js';
 import { stripeWebhookRoute } from '../../adapters/http/routes/stripe-webhook.js';
@@ -122,6 +123,7 @@ export function buildPaymentProcessor(
     adminLanguage: context.adminLanguage,
     installId: context.installId,
     onFansChanged: context.onFansChanged,
+    content: createContentStore(context.db),
   });
   // Refund and dispute events read their charge from Stripe; Stars payments need nothing more.
   const processor = stripe ? withChargeLookup(core, createStripeGateway(stripe), logger) : core;

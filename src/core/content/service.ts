@@ -90,6 +90,17 @@ export interface ContentService {
   /** The vault screen's edits (title, prices, archive, protect, teaser mode). */
   updateItem(id: number, patch: ContentItemPatch): Promise<ContentItem | null>;
   lock(input: LockInput): Promise<LockResult>;
+  /** The vault item an admin-group message belongs to (its media, or the `/lock` command). */
+  itemOfMessage(chatId: number, messageId: number): Promise<number | null>;
+  /** Remembers an album item posted in the admin group (a later `/lock` takes the album). */
+  rememberAlbumPart(
+    chatId: number,
+    groupId: string,
+    messageId: number,
+    file: ContentFile,
+  ): Promise<void>;
+  /** The files of an album posted in the admin group, in order. */
+  albumFiles(chatId: number, groupId: string): Promise<ContentFile[]>;
   unlockWithCredits(fan: FanProfile, itemId: number): Promise<FanAnswer>;
   /** A library button, or Unlock pressed on an owned item: sent again, free. */
   resend(fan: FanProfile, itemId: number): Promise<FanAnswer>;
@@ -148,6 +159,10 @@ export function createContentService<Tx>(deps: ContentServiceDeps<Tx>): ContentS
     },
     getItem: (id) => store.getItem(id),
     listItems: (query) => store.listItems(query),
+    itemOfMessage: (chatId, messageId) => store.itemOfMessage(chatId, messageId),
+    rememberAlbumPart: (chatId, groupId, messageId, file) =>
+      store.recordAlbumPart(chatId, groupId, messageId, file, now()),
+    albumFiles: (chatId, groupId) => store.albumParts(chatId, groupId),
     updateItem: (id, patch) => store.updateItem(id, patch),
 
     async lock(input) {

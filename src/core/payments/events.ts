@@ -22,6 +22,8 @@ export interface PurchaseMetadata {
   attemptId: number | null;
   /** Our `transactions` row, when it was created before the Stripe object (checkout, quick-buy). */
   paymentId: number | null;
+  /** A vault item bought with money (a one-off Checkout): delivered, no credits granted. */
+  contentId?: number | null;
 }
 
 export interface CheckoutSessionFacts {

@@ -13,6 +13,7 @@ export const METADATA_KEYS = {
   source: 'premiumbot_source',
   attemptId: 'premiumbot_attempt_id',
   paymentId: 'premiumbot_payment_id',
+  contentId: 'premiumbot_content_id',
 } as const;
 
 /** Metadata for a purchase (Stripe metadata values are strings of at most 500 characters). */
@@ -27,6 +28,7 @@ export function encodePurchase(p: PurchaseMetadata): Record<string, string> {
   if (p.productLabel) meta[METADATA_KEYS.productLabel] = p.productLabel.slice(0, 200);
   if (p.attemptId !== null) meta[METADATA_KEYS.attemptId] = String(p.attemptId);
   if (p.paymentId !== null) meta[METADATA_KEYS.paymentId] = String(p.paymentId);
+  if (p.contentId) meta[METADATA_KEYS.contentId] = String(p.contentId);
   return meta;
 }
 
@@ -49,6 +51,7 @@ export function decodePurchase(
   if (fanId === null || amount === null) return null;
   if (type !== 'credits' && type !== 'time') return null;
   if (!source || !SOURCES.includes(source)) return null;
+  const contentId = positiveInt(meta[METADATA_KEYS.contentId]);
   return {
     fanId,
     productId: positiveInt(meta[METADATA_KEYS.productId]),
@@ -58,5 +61,6 @@ export function decodePurchase(
     source,
     attemptId: positiveInt(meta[METADATA_KEYS.attemptId]),
     paymentId: positiveInt(meta[METADATA_KEYS.paymentId]),
+    ...(contentId === null ? {} : { contentId }),
   };
 }

@@ -274,6 +274,11 @@ export interface CheckoutRequest {
   metadata: Record<string, string>;
   clientReferenceId: string;
   idempotencyKey: string;
+  /**
+   * Charge `product.priceCents` in `product.currency` as an inline price named
+   * `product.label` (a vault item has no Stripe price of its own).
+   */
+  inlinePrice?: boolean;
 }
 
 export interface OffSessionCharge {

@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js';
 import type { MessageCatalog } from '../templates.js';
 import { PRIORITY, type NewOutboxJob } from '../traffic/outbox.js';
 import type { ReceivedEvent } from './events.js';
+import type { ContentPaymentPort } from './handlers/context.js';
 import { applyPaymentEvent, type HandlerContext } from './handlers/index.js';
 import { isForeignInstall } from './install.js';
 import type { EventEnvelope, PaymentSettings, PaymentStore } from './ports.js';
@@ -42,6 +43,8 @@ export interface PaymentProcessorDeps<Tx> {
    * or alert for), so their pinned cards are refreshed (coalesced by the card service).
    */
   onFansChanged?: (fanIds: readonly number[]) => void;
+  /** The vault: a Checkout for a vault item delivers it (absent: not wired). */
+  content?: ContentPaymentPort<Tx>;
 }
 
 export interface PaymentProcessor {
@@ -93,6 +96,7 @@ export function createPaymentProcessor<Tx>(deps: PaymentProcessorDeps<Tx>): Paym
             maxFailures,
             templates,
             team,
+            content: deps.content,
           };
           if (received.event) await applyPaymentEvent(ctx, received.event);
           if (ctx.jobs.length > 0) await store.enqueue(ctx.jobs, tx);

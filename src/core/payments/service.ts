@@ -16,6 +16,8 @@ import {
 } from './commands/auto-recharge-menu.js';
 import { billing } from './commands/billing.js';
 import { buy, buyMenu } from './commands/checkout.js';
+import { contentCheckout } from './commands/content-checkout.js';
+import type { ContentItem } from '../content/items.js';
 import type { CommandContext, CommandResult, StripeRetry } from './commands/context.js';
 import { cancelQuickBuy, confirmQuickBuy, quickBuy } from './commands/quick-buy.js';
 import {
@@ -62,6 +64,8 @@ export interface PaymentCommands {
    * message): applied by the processor once per charge, whichever comes first.
    */
   starsRefunded(refund: StarsRefundFacts): Promise<void>;
+  /** A teaser's "Pay $5.00" button: a one-off Checkout for the vault item. */
+  contentCheckout(fan: FanProfile, item: ContentItem): Promise<CommandResult>;
   /** The hook called after a spend commits: starts one off-session charge per threshold crossing. */
   onCreditsSpent(fanId: number, before: number, after: number): Promise<void>;
 }
@@ -119,6 +123,7 @@ export function createPaymentService<Tx>(deps: PaymentServiceDeps<Tx>): PaymentC
     autoRechargeMenu: withStripe((fan) => autoRechargeMenu(ctx, fan)),
     autoRecharge: withStripe((fan, action: AutoRechargeAction) => autoRecharge(ctx, fan, action)),
     buyWithStars: (fan, productId) => buyWithStars(ctx, fan, productId),
+    contentCheckout: (fan, item) => contentCheckout(ctx, fan, item),
     preCheckout: (query) => answerPreCheckout(ctx, query),
     async starsPaid(payment) {
       if (!deps.processor) throw new Error('Stars payment received without a payment processor');

@@ -1,6 +1,8 @@
 /** Every bot feature, in the order they apply (the guard first). */
 import type { Feature } from '../bot-deps.js';
 import { cardActionsFeature } from './card-actions.js';
+import { contentFanFeature } from './content-fan.js';
+import { contentTeamFeature } from './content-team.js';
 import { dashboardChartFeature } from './dashboard.js';
 import { dropsFeature } from './drops.js';
 import { editsFeature } from './edits.js';
@@ -29,11 +31,15 @@ export const FEATURES: readonly Feature[] = [
   // Early: it remembers who writes in the admin group; then /take, /assign, /release, /duty.
   teamFeature,
   paymentsFeature,
+  // The teaser's buttons, /library and paid-media purchases, before the fan side's fallback.
+  contentFanFeature,
   startFeature,
   cardActionsFeature,
   // Before the panel: /admin's chart is queued above the menu the panel opens.
   dashboardChartFeature,
   panelMenusFeature,
+  // /lock and /ppv (and album parts) in the admin group, before the team relay.
+  contentTeamFeature,
   dropsFeature,
   resendFeature,
   liveLocationFeature,

@@ -55,7 +55,9 @@ export async function recordDelivery(
   jobs: readonly OutboxJob[],
   result: unknown,
 ): Promise<void> {
-  const returned = messageIdsOf(result);
+  // One sendMediaGroup job (a vault album) is answered with a message per item: it is one job.
+  const single = jobs.length === 1 && jobs[0]!.method === 'sendMediaGroup';
+  const returned = single ? messageIdsOf(result).slice(0, 1) : messageIdsOf(result);
   let matched = matchBatchAnswer(jobs.length, returned);
   if (!matched) {
     const sources = await probeSources(deps.sender, jobs);

@@ -120,7 +120,7 @@ export async function checkout<Tx>(
 }
 
 /** The fan's Stripe customer, created on the first purchase (one per fan, idempotent). */
-async function ensureCustomer<Tx>(
+export async function ensureCustomer<Tx>(
   ctx: CommandContext<Tx>,
   fan: FanProfile,
   acct: PaymentFan,

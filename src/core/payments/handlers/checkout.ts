@@ -7,6 +7,7 @@ import type { CheckoutSessionFacts } from '../events.js';
 import { isFulfilled } from '../rules.js';
 import { fanTexts } from '../texts.js';
 import { notifyFan, purchaseView, type HandlerContext } from './context.js';
+import { fulfilContent } from './content-unlock.js';
 import { fulfil, lockPurchase } from './purchase.js';
 
 /** Which of the three Checkout events arrived. */
@@ -32,7 +33,8 @@ export async function onCheckout<Tx>(
     (outcome === 'completed' &&
       (s.paymentStatus === 'paid' || s.paymentStatus === 'no_payment_required'));
   if (paid) {
-    await fulfil(ctx, row, purchase, {
+    const fulfilPurchase = purchase.contentId ? fulfilContent : fulfil;
+    await fulfilPurchase(ctx, row, purchase, {
       amountCents: s.amountTotal,
       currency: s.currency,
       checkoutSessionId: s.sessionId,

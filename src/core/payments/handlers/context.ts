@@ -4,6 +4,7 @@
  * same transaction.
  */
 import { describeAmount } from '../../catalog.js';
+import type { ContentStore } from '../../content/ports.js';
 import type { LedgerStore } from '../../ledger.js';
 import type { MessageCatalog, Translate } from '../../templates.js';
 import type { TierThresholds } from '../../tiers.js';
@@ -29,7 +30,12 @@ export interface HandlerContext<Tx> {
   templates: MessageCatalog;
   /** The team's language (topic notes, owner alerts). */
   team: Translate;
+  /** The vault (vault items bought with money are delivered); absent: not wired. */
+  content?: ContentPaymentPort<Tx>;
 }
+
+/** What a money unlock of a vault item needs of the vault. */
+export type ContentPaymentPort<Tx> = Pick<ContentStore<Tx>, 'getItem' | 'recordPurchase'>;
 
 /** A text rendered in the reader's language. */
 export type Render = (t: Translate) => string;
