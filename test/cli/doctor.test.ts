@@ -50,6 +50,7 @@ describe('premiumbot doctor', () => {
       '✔ database',
       '✔ database schema',
       '✔ credit ledger',
+      '✔ admin group budget',
       '⚠ install id',
       '⚠ product catalog',
       '✔ Telegram bot token',
@@ -63,9 +64,12 @@ describe('premiumbot doctor', () => {
       '✔ Telegram Stars balance',
     ]);
     expect(result.output).toContain('chmod 600');
+    expect(result.output).toMatch(
+      /admin group budget: planned 19\.0 of 20 messages a minute \(5 % margin\), copyMessages counted per_message; 0 sent in the last minute/,
+    );
     expect(result.output).toContain('turn on "Manage Topics"');
     expect(result.output).toContain('not in the admin group: 42');
-    expect(result.output).toContain('Error [PB_ERR_CONFIG]: 2 of 16 checks failed.');
+    expect(result.output).toContain('Error [PB_ERR_CONFIG]: 2 of 17 checks failed.');
     expect(result.output).toContain('Run `premiumbot migrate` (or start `premiumbot serve`)');
   });
 

@@ -1,7 +1,10 @@
 /** `premiumbot doctor`: one line per check; exit 1 if any fails. */
+import path from 'node:path';
 import { ErrorCodes, PremiumbotError } from '../../core/errors.js';
 import type { CommandModule } from '../context.js';
+import { DOCTOR_CHECKS } from '../doctor/checks/index.js';
 import { runDoctor } from '../doctor/run-doctor.js';
+import { readTuningFile } from '../runtime/traffic-config.js';
 
 export const doctorCommand: CommandModule = {
   register(program, ctx) {
@@ -10,8 +13,15 @@ export const doctorCommand: CommandModule = {
       .description(
         'check configuration, database, Telegram (token, admin group, rights), Stripe and webhooks',
       )
-      .action(async () => {
-        const summary = await runDoctor(ctx);
+      .option(
+        '--traffic-config <file>',
+        'the JSON file given to `serve --traffic-config` (its limits are shown)',
+      )
+      .action(async (opts: { trafficConfig?: string }) => {
+        const tuning = opts.trafficConfig
+          ? readTuningFile(path.resolve(ctx.cwd, opts.trafficConfig))
+          : undefined;
+        const summary = await runDoctor(ctx, DOCTOR_CHECKS, { tuning });
         const total = summary.results.length;
         if (summary.failed > 0) {
           throw new PremiumbotError(

@@ -2,6 +2,7 @@
 import { PremiumbotError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import { environmentOf } from '../context.js';
+import type { TrafficTuning } from '../runtime/traffic-config.js';
 import { startProgress } from '../progress.js';
 import { DOCTOR_CHECKS } from './checks/index.js';
 import type { CheckResult, DoctorCheck, DoctorContext } from './types.js';
@@ -18,8 +19,14 @@ export interface DoctorSummary {
 export async function runDoctor(
   cli: CliContext,
   checks: readonly DoctorCheck[] = DOCTOR_CHECKS,
+  options: { tuning?: TrafficTuning } = {},
 ): Promise<DoctorSummary> {
-  const ctx: DoctorContext = { cli, env: environmentOf(cli), results: new Map() };
+  const ctx: DoctorContext = {
+    cli,
+    env: environmentOf(cli),
+    results: new Map(),
+    tuning: options.tuning,
+  };
   const summary: DoctorSummary = { results: [], failed: 0, warned: 0 };
   try {
     for (const check of checks) {

@@ -4,6 +4,7 @@ import type { StripeClient } from '../../adapters/stripe/client.js';
 import type { OperatorApi, TgBotUser } from '../../adapters/telegram/operator-api.js';
 import type { AppConfig, EnvSource } from '../../config/env.js';
 import type { CliContext } from '../context.js';
+import type { TrafficTuning } from '../runtime/traffic-config.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 
@@ -27,6 +28,8 @@ export interface DoctorContext {
   telegram?: OperatorApi;
   me?: TgBotUser;
   stripe?: StripeClient;
+  /** `doctor --traffic-config FILE` (what `serve` is given); defaults otherwise. */
+  tuning?: TrafficTuning;
   /** Results so far, by check id. */
   results: Map<string, CheckResult>;
 }

@@ -6,6 +6,7 @@ import { botRightsCheck } from './bot-rights.js';
 import { configCheck } from './config.js';
 import { databaseCheck } from './database.js';
 import { envFileCheck } from './env-file.js';
+import { groupBudgetCheck } from './group-budget.js';
 import { installIdCheck } from './install-id.js';
 import { ledgerCheck } from './ledger.js';
 import { migrationsCheck } from './migrations.js';
@@ -23,6 +24,7 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
   databaseCheck,
   migrationsCheck,
   ledgerCheck,
+  groupBudgetCheck,
   installIdCheck,
   productsCheck,
   telegramTokenCheck,
