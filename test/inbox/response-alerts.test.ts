@@ -142,11 +142,12 @@ describe('response-time alerts and attribution', () => {
     const at = (minutes: number) => new Date(since.getTime() + minutes * MINUTE);
     const run = env.runtime.responseAlerts.run;
     await env.runtime.settings.set('inbox.quiet_hours', '');
-    // Agent A takes the fan (the claims API).
-    await env.testDb
-      .db('fan_claims')
-      .insert({ fan_id: fan.id, user_id: agentA, claimed_at: new Date() });
-
+    // Agent A takes the fan.
+    env.tg.control.adminSendsInTopic(agentA, env.adminChatId, topic.threadId, '/take');
+    for (let i = 0; i < 300; i += 1) {
+      if (await env.testDb.db('fan_claims').where('fan_id', fan.id).first()) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     expect(await run(at(29))).toEqual({ reminded: 0, cleared: 0 });
     await iconBecomes(topic.threadId, '🔒');
     expect(await run(at(31))).toEqual({ reminded: 1, cleared: 0 });
@@ -158,9 +159,8 @@ describe('response-time alerts and attribution', () => {
       15_000,
       'the reminder',
     );
-    expect(reminder.text).toBe(
-      '🔥 Paula has been waiting 31 min for an answer. Claimed by ' + String(agentA),
-    );
+    // The claimer's name as the team knows it (seen writing /take), a mention by id.
+    expect(reminder.text).toBe('🔥 Paula has been waiting 31 min for an answer. Claimed by Adam');
     expect(reminder.entities).toEqual([
       expect.objectContaining({ type: 'text_link', url: `tg://user?id=${agentA}` }),
     ]);
