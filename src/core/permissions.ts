@@ -29,7 +29,6 @@ export const PERMISSIONS = {
   'vault:edit': 'Lock media into the vault (/lock), edit and archive vault items',
   'vault:send': 'Offer a vault item to a fan in their topic (/ppv)',
   'drops:send': 'Send a vault item as a teaser to a segment of fans (drops), and cancel a drop',
-  'drops:send': 'Send a vault item as a teaser to a segment of fans (drops), and cancel a drop',
   'snippets:edit': 'Add, edit and delete saved replies',
   'inbox:reply': 'Answer fans in their topics; take and release them; go on duty',
   'inbox:assign': 'Assign fans to others and release anyone’s claim',

@@ -21,7 +21,13 @@ describe('drops from the panel', () => {
   let fans: number[];
   beforeAll(async () => {
     env = await startPanelEnv({ freeMessages: true });
-    await seedItem(env.testDb.db, 'Beach set', 30);
+    await seedItem(
+      env.sim,
+      env.testDb.db,
+      { chatId: env.adminChatId, threadId: env.threadId, ownerId: env.ownerId },
+      'Beach set',
+      30,
+    );
     fans = await seedFans(env.sim, env.testDb.db, 12, (i) => ({
       tier: i < 4 ? 'vip' : 'new',
       spentCents: i < 4 ? 10_000 : 0,

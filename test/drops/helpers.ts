@@ -13,20 +13,33 @@ export interface FanSeed {
   knownBlocked?: boolean;
 }
 
-/** A vault item with one photo; returns its id. */
-export async function seedItem(db: Knex, title: string, priceCredits: number): Promise<number> {
+/**
+ * A vault item holding one photo the team posted in the admin group (Telegram knows its
+ * file id), stored as /lock stores it; returns its id.
+ */
+export async function seedItem(
+  sim: TelegramSimulator,
+  db: Knex,
+  place: { chatId: number; threadId: number; ownerId: number },
+  title: string,
+  priceCredits: number,
+): Promise<number> {
+  const posted = sim.control.adminSendsInTopic(place.ownerId, place.chatId, place.threadId, {
+    kind: 'photo',
+  });
+  const fileId = posted.photo!.at(-1)!.file_id;
   const [row] = (await db('premium_content')
     .insert({
       title,
       price_credits: priceCredits,
       media_kind: 'photo',
-      file_id: `AgACAgQAAx0CdropsFile${priceCredits}`,
+      file_id: fileId,
       active: true,
       created_at: new Date(),
       updated_at: new Date(),
     })
     .returning('id')) as Array<{ id: number } | number>;
-  return Number(typeof row === 'object' ? row!.id : row);
+  return Number(typeof row === 'object' ? row.id : row);
 }
 
 /** Creates `count` fans in the simulator and the database; returns their ids in order. */

@@ -7,16 +7,17 @@
 import type { Knex } from 'knex';
 import {
   DROP_WITHDRAWN,
+  dropTeaserKey,
   recipientOutcome,
   type Drop,
   type DropCounts,
-  type DropItem,
   type DropStatus,
   type DropStore,
   type RecipientStatus,
 } from '../../core/drops/ports.js';
-import { activeSince, parseSegment, type DropSegment } from '../../core/drops/segment.js';
-import { toBool, toInt } from './rows.js';
+import { parseSegment } from '../../core/drops/segment.js';
+import { audienceQuery, itemQueries } from './drop-audience.js';
+import { toInt } from './rows.js';
 
 interface DropRow {
   id: number | string;
@@ -56,81 +57,42 @@ function toDrop(row: DropRow): Drop {
   };
 }
 
-function toItem(row: {
-  id: number | string;
-  title: string;
-  price_credits: number | string;
-  active: unknown;
-}): DropItem {
-  return {
-    id: toInt(row.id),
-    title: row.title,
-    priceCredits: toInt(row.price_credits),
-    active: toBool(row.active),
-  };
-}
-
-/** The fans of `segment` (banned fans never get a drop), as a query over `users u`. */
-function audienceQuery(db: Knex, itemId: number, segment: DropSegment, now: Date) {
-  const q = db('users as u').where('u.is_banned', false);
-  switch (segment.kind) {
-    case 'all':
-      return q;
-    case 'tier':
-      return q.whereRaw('COALESCE(u.tier_override, u.tier) = ?', [segment.tier]);
-    case 'spent':
-      return q.where('u.total_spent_cents', '>=', segment.minCents);
-    case 'active':
-      return q.where('u.last_activity_at', '>=', activeSince(segment.days, now));
-    case 'not_bought':
-      return q.whereNotExists(
-        db('content_purchases as p')
-          .select(db.raw('1'))
-          .whereRaw('p.user_id = u.id')
-          .andWhere('p.content_id', itemId),
-      );
+/**
+ * The teaser jobs of fans claimed but not marked queued (a crash between the enqueue and
+ * the mark): found by their key, so a restart neither loses nor repeats them.
+ */
+async function jobsByKey(
+  db: Knex,
+  dropId: number,
+  rows: ReadonlyArray<{ fan_id: number | string; outbox_job_id: number | string | null }>,
+): Promise<Map<number, { status: string; outcome: string | null }>> {
+  const keys = rows
+    .filter((r) => r.outbox_job_id === null)
+    .map((r) => dropTeaserKey(dropId, toInt(r.fan_id)));
+  const found = new Map<number, { status: string; outcome: string | null }>();
+  for (let i = 0; i < keys.length; i += 500) {
+    const jobs = (await db('outbox')
+      .whereIn('dedupe_key', keys.slice(i, i + 500))
+      .select('id', 'dedupe_key', 'status', 'outcome')) as Array<{
+      id: number | string;
+      dedupe_key: string;
+      status: string;
+      outcome: string | null;
+    }>;
+    for (const job of jobs) {
+      const fanId = Number(job.dedupe_key.split(':')[2]);
+      found.set(fanId, { status: job.status, outcome: job.outcome });
+      await db('drop_recipients')
+        .where({ drop_id: dropId, fan_id: fanId, status: 'queued' })
+        .whereNull('outbox_job_id')
+        .update({ outbox_job_id: toInt(job.id) });
+    }
   }
+  return found;
 }
-
-const ITEM_COLUMNS = ['id', 'title', 'price_credits', 'active'];
 
 /** The drop store, and the fan's language for the plain teaser. */
 export type DbDropStore = DropStore & { fanLanguage(fanId: number): Promise<string | null> };
-
-/** The vault items and the audience of a segment. */
-function itemQueries(db: Knex): Pick<DbDropStore, 'fanLanguage' | 'item' | 'items' | 'audience'> {
-  return {
-    async fanLanguage(fanId) {
-      const row = (await db('users').where({ id: fanId }).first('language_code')) as
-        { language_code: string | null } | undefined;
-      return row?.language_code ?? null;
-    },
-    async item(id) {
-      if (!Number.isSafeInteger(id) || id <= 0) return null;
-      const row = await db('premium_content').where({ id }).first(ITEM_COLUMNS);
-      return row ? toItem(row) : null;
-    },
-    async items(offset, limit) {
-      const active = () => db('premium_content').where('active', true);
-      const [count] = (await active().count({ n: '*' })) as Array<{ n: number | string }>;
-      const rows = await active()
-        .orderBy('id', 'desc')
-        .offset(offset)
-        .limit(limit)
-        .select(ITEM_COLUMNS);
-      return { items: rows.map(toItem), total: toInt(count?.n) };
-    },
-    async audience(itemId, segment, now) {
-      const row = (await audienceQuery(db, itemId, segment, now)
-        .select(
-          db.raw('COUNT(*) AS fans'),
-          db.raw('SUM(CASE WHEN u.is_blocked THEN 1 ELSE 0 END) AS blocked'),
-        )
-        .first()) as { fans: number | string; blocked: number | string | null } | undefined;
-      return { fans: toInt(row?.fans), blocked: toInt(row?.blocked) };
-    },
-  };
-}
 
 /** The drops themselves: created, listed, closed, their progress message and results. */
 function dropRows(
@@ -262,14 +224,18 @@ function recipientRows(
         status: string | null;
         outcome: string | null;
       }>;
+      const unqueued = await jobsByKey(db, dropId, rows);
+      const running = await db('drops').where({ id: dropId, status: 'running' }).first('id');
       const moves = new Map<RecipientStatus, number[]>();
       for (const row of rows) {
-        const next =
-          row.outbox_job_id === null
+        const job = row.outbox_job_id === null ? unqueued.get(toInt(row.fan_id)) : row;
+        const next = !job
+          ? running
             ? 'pending'
-            : row.status === null
-              ? 'failed'
-              : recipientOutcome({ status: row.status, outcome: row.outcome });
+            : 'cancelled'
+          : job.status === null
+            ? 'failed'
+            : recipientOutcome({ status: job.status, outcome: job.outcome });
         if (next === null) continue;
         const list = moves.get(next) ?? [];
         list.push(toInt(row.fan_id));

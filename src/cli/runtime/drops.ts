@@ -7,13 +7,14 @@ import { createDropStore } from '../../adapters/db/drop-store.js';
 import type { Db } from '../../adapters/db/knex.js';
 import { DropRunner } from '../../adapters/telegram/features/drops-runner.js';
 import { createDropEngine, type DropEngine } from '../../core/drops/engine.js';
+import type { ContentService } from '../../core/content/service.js';
 import type { DropTeasers } from '../../core/drops/ports.js';
 import { plainTeasers } from '../../core/drops/teasers.js';
 import type { Logger } from '../../core/logger.js';
 import { formatMoney } from '../../core/money.js';
 import type { MessageCatalog } from '../../core/templates.js';
 import { simulatedSecondsToMs, type TrafficLimits } from '../../core/traffic/limits.js';
-import type { OutboxStore } from '../../core/traffic/outbox.js';
+import { PRIORITY, type OutboxStore } from '../../core/traffic/outbox.js';
 
 /** Teasers of one drop in the outbox at once: about a second of Telegram's overall budget. */
 const WINDOW = 30;
@@ -28,8 +29,8 @@ export interface DropsContext {
   currency: string;
   limits: TrafficLimits;
   logger: Logger;
-  /** The vault's teaser (a plain text one until it is given). */
-  teasers?: DropTeasers;
+  /** The vault's teaser API (without it, a plain text teaser). */
+  content?: Pick<ContentService, 'sendTeaser'>;
 }
 
 export interface Drops {
@@ -40,13 +41,13 @@ export interface Drops {
 export function buildDrops(c: DropsContext): Drops {
   const store = createDropStore(c.db);
   const runnerRef: { current?: DropRunner } = {};
-  const teasers =
-    c.teasers ??
-    plainTeasers({
-      outbox: c.outbox,
-      item: (id) => store.item(id),
-      textsFor: async (fanId) => c.templates.forLanguage(await store.fanLanguage(fanId)),
-    });
+  const teasers = c.content
+    ? vaultTeasers(c.content)
+    : plainTeasers({
+        outbox: c.outbox,
+        item: (id) => store.item(id),
+        textsFor: async (fanId) => c.templates.forLanguage(await store.fanLanguage(fanId)),
+      });
   const engine = createDropEngine({
     store,
     teasers,
@@ -67,4 +68,22 @@ export function buildDrops(c: DropsContext): Drops {
   });
   runnerRef.current = runner;
   return { engine, runner };
+}
+
+/**
+ * The vault's teaser (the media blurred, the price, the unlock buttons) at the lowest
+ * priority; an item archived meanwhile queues nothing (null: the drop stops).
+ */
+function vaultTeasers(content: Pick<ContentService, 'sendTeaser'>): DropTeasers {
+  return {
+    async send(fanId, itemId, key) {
+      const result = await content.sendTeaser({
+        itemId,
+        fanId,
+        dedupeKey: key,
+        priority: PRIORITY.background,
+      });
+      return result.status === 'queued' ? result.jobId : null;
+    },
+  };
 }

@@ -73,6 +73,7 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
   const { sender, alerts } = buildSender(context);
   const { payments, fan } = await paymentsAndFanSide(context, sender);
+  const content = buildContent(context, fan.services.templates);
   const drops = buildDrops({
     db,
     outbox: stores.outbox,
@@ -82,9 +83,9 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
     currency: fan.services.currency,
     limits: tuning.limits,
     logger: logger.child({ component: 'drops' }),
+    content,
   });
   const telegram = buildTelegram(context, {
-  const content = buildContent(context, fan.services.templates);
     sender,
     alerts,
     fan: fan.services,

@@ -57,24 +57,30 @@ async function textContext(deps: DropEngineDeps, drop: Drop): Promise<DropTextCo
   };
 }
 
+/** Feeds the outbox up to the window. */
+async function feed(deps: DropEngineDeps, drop: Drop): Promise<void> {
+  const { store } = deps;
+  const counts = await store.counts(drop.id);
+  const room = deps.window - counts.queued;
+  if (room <= 0 || counts.pending === 0) return;
+  const fans = await store.claimPending(drop.id, room);
+  for (const fanId of fans) {
+    const jobId = await deps.teasers.send(fanId, drop.itemId, dropTeaserKey(drop.id, fanId));
+    // The item was archived meanwhile: the drop stops, like a cancel.
+    if (jobId === null) {
+      await store.cancel(drop.id);
+      break;
+    }
+    await store.markQueued(drop.id, fanId, jobId);
+  }
+  if (fans.length > 0) deps.wakeOutbox();
+}
+
 /** Builds the drop use cases over their ports. */
 export function createDropEngine(deps: DropEngineDeps) {
   const { store } = deps;
   const label = (segment: DropSegment) => segmentLabel(deps.texts, segment, deps.money);
   const context = (drop: Drop) => textContext(deps, drop);
-
-  /** Feeds the outbox up to the window. */
-  async function feed(drop: Drop): Promise<void> {
-    const counts = await store.counts(drop.id);
-    const room = deps.window - counts.queued;
-    if (room <= 0 || counts.pending === 0) return;
-    const fans = await store.claimPending(drop.id, room);
-    for (const fanId of fans) {
-      const jobId = await deps.teasers.send(fanId, drop.itemId, dropTeaserKey(drop.id, fanId));
-      await store.markQueued(drop.id, fanId, jobId);
-    }
-    if (fans.length > 0) deps.wakeOutbox();
-  }
 
   /** Edits the progress message when its figure changed and the last edit is old enough. */
   async function showProgress(drop: Drop): Promise<void> {
@@ -169,7 +175,7 @@ export function createDropEngine(deps: DropEngineDeps) {
       const open = await store.open();
       for (const drop of open) {
         await store.settle(drop.id);
-        if (drop.status === 'running') await feed(drop);
+        if (drop.status === 'running') await feed(deps, drop);
         if (!(await closeIfDone(drop))) await showProgress(drop);
       }
       return open.length > 0;

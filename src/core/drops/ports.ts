@@ -110,8 +110,11 @@ export interface DropStore {
 
 /** The vault's teaser, sent durably: one outbox job per key, whatever the retries. */
 export interface DropTeasers {
-  /** Queues item `itemId`'s teaser for `fanId` once per `key`; returns its outbox job id. */
-  send(fanId: number, itemId: number, key: string): Promise<number>;
+  /**
+   * Queues item `itemId`'s teaser for `fanId` once per `key`; returns its outbox job id, or
+   * null when the item can no longer be sent (archived, gone).
+   */
+  send(fanId: number, itemId: number, key: string): Promise<number | null>;
 }
 
 /** The teaser's key for one fan of one drop (also its outbox dedupe key). */

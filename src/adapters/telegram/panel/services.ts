@@ -27,8 +27,8 @@ export interface PanelServices {
   refunds?: PaymentRefunds;
   /** /products: the catalog it shows and changes (absent: the screen says it is unavailable). */
   products?: ProductAdmin;
+  /** /vault: the items, their figures and edits (absent: the screen says it is unavailable). */
+  content?: ContentService;
   /** /drops: vault items sent to segments of fans (absent: the screen says it is unavailable). */
   drops?: DropEngine;
 }
-  /** /vault: the items, their figures and edits (absent: the screen says it is unavailable). */
-  content?: ContentService;
