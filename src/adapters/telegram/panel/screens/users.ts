@@ -8,6 +8,7 @@
  */
 import { parseUserQuery } from '../../../../core/fan-admin.js';
 import { TextBuilder } from '../../../../core/formatted-text.js';
+import { limitedToOwnFans } from '../../features/team/held.js';
 import { defineScreen, type ActionResult, type InputResult, type ScreenContext } from '../types.js';
 import { fanActions, noteInput, giftInput } from './users-actions.js';
 import {
@@ -17,6 +18,9 @@ import {
   type UsersState,
   type UserView,
 } from './users-views.js';
+
+const NOT_YOURS =
+  '🙈 Agents see only the fans they hold here (setting inbox.agents_own_fans_only): use /conversations mine.';
 
 /** The state `/users <arg>` opens: a fan by id, or search results, or the top spenders. */
 async function openFor(arg: string, ctx: ScreenContext): Promise<UsersState> {
@@ -44,6 +48,13 @@ export const usersScreen = defineScreen<UsersState>({
   async render(ctx, state) {
     if (!ctx.panel.fanAdmin)
       return { text: { text: 'Not available.', entities: [] }, keyboard: [] };
+    // "Agents see only their fans": no list, and only the fans they hold.
+    if (await limitedToOwnFans(ctx.deps, ctx.actor)) {
+      const fanId = state?.view === 'list' ? null : (state as UserView).fanId;
+      const claim = fanId === null ? null : await ctx.deps.team?.claims.claimOf(fanId);
+      if (claim?.userId !== ctx.actor.id)
+        return { text: { text: NOT_YOURS, entities: [] }, keyboard: [] };
+    }
     if (state?.view === 'list') return renderList(ctx, state);
     return renderUser(ctx, state as UserView);
   },
