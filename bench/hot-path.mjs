@@ -9,8 +9,11 @@
  * Scenarios: `many` — BENCH_FANS fans (100) writing BENCH_PER_FAN texts (30) each; `once` —
  * BENCH_NEW_FANS fans (2,000; 10,000 in the issue) writing once; `history` — one fan with
  * BENCH_HISTORY ledger rows (100,000) and a new fan, BENCH_SERIAL texts (200) each, one at
- * a time. SQLite always; Postgres when BENCH_DATABASE_URL or TEST_DATABASE_URL says so.
- * BENCH_SCENARIOS=many,once,history picks scenarios. Runs the built code in dist/.
+ * a time; `rate` — BENCH_FANS fans writing BENCH_RATE_PER_FAN (20) texts each, posted open
+ * loop at BENCH_RATE (200) updates/s (ack latency at a given offered load). SQLite always;
+ * Postgres when BENCH_DATABASE_URL or TEST_DATABASE_URL says so. BENCH_SCENARIOS=
+ * many,once,history,rate picks scenarios (default: all). BENCH_PROF=<dir> writes a CPU
+ * profile of each premiumbot server. Runs the built code in dist/.
  *
  *   npm run bench:hot-path
  *   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:hot-path
@@ -27,6 +30,8 @@ const SIZES = {
   history: env('BENCH_HISTORY', 100_000),
   serial: env('BENCH_SERIAL', 200),
   concurrency: env('BENCH_CONCURRENCY', 50),
+  rate: env('BENCH_RATE', 200),
+  ratePerFan: env('BENCH_RATE_PER_FAN', 20),
 };
 const SECRET = 'bench-secret';
 const PREFIX = 'hp ';
@@ -175,6 +180,11 @@ function percentile(sorted, p) {
 function startServer(config) {
   const proc = fork(new URL(import.meta.url).pathname, ['child', JSON.stringify(config)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // BENCH_PROF=<dir>: a CPU profile of each premiumbot server (node --cpu-prof).
+    execArgv:
+      process.env.BENCH_PROF && config.kind !== 'bare'
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`]
+        : [],
   });
   const waiting = new Map();
   proc.on('message', (msg) => {
@@ -260,6 +270,31 @@ async function post(url, updates, concurrency) {
   return latencies.sort((a, b) => a - b);
 }
 
+/**
+ * Posts `updates` open loop: one every 1/`rate` s whatever the answers (Telegram does not
+ * wait for the previous webhook call); returns the sorted ack latencies (ms).
+ */
+async function postOpenLoop(url, updates, rate) {
+  const latencies = [];
+  const started = performance.now();
+  const calls = updates.map(async (update, i) => {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const sent = performance.now();
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+      body: JSON.stringify(update),
+    });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+    latencies.push(performance.now() - sent);
+  });
+  await Promise.all(calls);
+  return latencies.sort((a, b) => a - b);
+}
+
 /** One server, one scenario: a fresh simulator, fans, the load, the figures. */
 async function run(kind, dialect, serverUrl, scenario) {
   const trace = (s) => process.env.BENCH_TRACE && console.error(`[${kind} ${dialect}] ${s}`);
@@ -311,7 +346,10 @@ async function run(kind, dialect, serverUrl, scenario) {
     const updates = await makeUpdates(sim, plan);
     await server.mark();
     const started = performance.now();
-    const lat = await post(server.url, updates, SIZES.concurrency);
+    const lat =
+      scenario.name === 'rate'
+        ? await postOpenLoop(server.url, updates, SIZES.rate)
+        : await post(server.url, updates, SIZES.concurrency);
     trace('acknowledged');
     const ackSeconds = (performance.now() - started) / 1000;
     const deadline = performance.now() + 300_000;
@@ -320,6 +358,17 @@ async function run(kind, dialect, serverUrl, scenario) {
     }
     const relaySeconds = (performance.now() - started) / 1000;
     const relayed = relayedCount(sim, chatId);
+    const receiptsAtLastRelay = kind === 'bare' ? undefined : receiptCount(sim, fans);
+    // Receipts trail the relays: wait for them (a minute at most) and say when all were in.
+    const receiptDeadline = performance.now() + 60_000;
+    while (
+      kind !== 'bare' &&
+      receiptCount(sim, fans) < updates.length &&
+      performance.now() < receiptDeadline
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const receiptSeconds = (performance.now() - started) / 1000;
     const report = await server.report();
     Object.assign(result, {
       messages: updates.length,
@@ -328,7 +377,10 @@ async function run(kind, dialect, serverUrl, scenario) {
       ackP99: percentile(lat, 99),
       relayed,
       relaysPerSecond: relayed / relaySeconds,
+      receiptsAtLastRelay,
       receipts: kind === 'bare' ? undefined : receiptCount(sim, fans),
+      receiptSeconds,
+      relaySeconds,
       cpuMsPerMessage: report.cpuMs / updates.length,
       sqlPerMessage: report.statements / updates.length,
       rssMb: report.rssPeak / 2 ** 20,
@@ -352,22 +404,26 @@ function print(r) {
     `${name} ${f(r.acksPerSecond)} acks/s, ack p50 ${f(r.ackP50, 1)} / p99 ${f(r.ackP99, 1)} ms, ` +
       `${f(r.relaysPerSecond)} relays/s (${r.relayed}/${r.messages}), ` +
       `CPU ${f(r.cpuMsPerMessage, 2)} ms/msg, SQL ${f(r.sqlPerMessage, 1)}/msg, RSS ${f(r.rssMb)} MB` +
-      (r.receipts === undefined ? '' : `, 👀 ${r.receipts}/${r.messages}`),
+      (r.receipts === undefined
+        ? ''
+        : `, 👀 ${r.receiptsAtLastRelay}/${r.messages} at the last relay (${f(r.relaySeconds, 1)} s), ` +
+          `${r.receipts}/${r.messages} at ${f(r.receiptSeconds, 1)} s`),
   );
 }
 
 async function main() {
   const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? '';
   const dialects = ['sqlite', ...(/^postgres/i.test(serverUrl) ? ['postgres'] : [])];
-  const wanted = (process.env.BENCH_SCENARIOS ?? 'many,once,history').split(',');
+  const wanted = (process.env.BENCH_SCENARIOS ?? 'many,once,history,rate').split(',');
   const scenarios = [
     { name: 'many', fans: SIZES.fans, perFan: SIZES.perFan },
     { name: 'once', fans: SIZES.newFans, perFan: 1 },
     { name: 'history', fans: 2, perFan: 0 },
+    { name: 'rate', fans: SIZES.fans, perFan: SIZES.ratePerFan },
   ].filter((s) => wanted.includes(s.name));
   console.log(
     `premiumbot hot-path benchmark (node ${process.version}, ${os.cpus().length} CPUs; ` +
-      `concurrency ${SIZES.concurrency}, limits lifted)`,
+      `concurrency ${SIZES.concurrency}, open loop ${SIZES.rate}/s for \`rate\`, limits lifted)`,
   );
   for (const scenario of scenarios) {
     if (scenario.name !== 'history') print(await run('bare', '-', serverUrl, scenario));
