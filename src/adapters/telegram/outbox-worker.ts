@@ -123,7 +123,8 @@ export class OutboxWorker {
       try {
         const result = await this.tick();
         if (result.claimed > 0) continue;
-        delay = await this.idleDelay(result.nextDelay);
+        // Every call in flight wakes the loop when it settles: no need to look for due jobs.
+        if (!result.full) delay = await this.idleDelay(result.nextDelay);
       } catch (err) {
         this.deps.logger.error({ err }, 'outbox worker round failed');
       }
@@ -158,7 +159,7 @@ export class OutboxWorker {
     });
   }
 
-  private async tick(): Promise<{ claimed: number; nextDelay: number }> {
+  private async tick(): Promise<{ claimed: number; nextDelay: number; full?: boolean }> {
     const started = this.deps.sender.clock();
     if (started - this.lastPauseRefresh >= this.pauseRefreshMs) await this.refreshPauses();
     if (!this.deps.singleInstance && started - this.lastRecovery >= this.leaseMs / 2)
@@ -168,7 +169,7 @@ export class OutboxWorker {
     // Claim in batches: one claim query per finished job would read the queue's front each time.
     const worthClaiming =
       this.inflight.size === 0 || free >= Math.max(1, Math.floor(this.concurrency / 4));
-    if (free <= 0 || !worthClaiming) return { claimed: 0, nextDelay: this.idlePollMs };
+    if (free <= 0 || !worthClaiming) return { claimed: 0, nextDelay: this.idlePollMs, full: true };
     // What the other instances sent into the admin group counts before claiming for it.
     await this.deps.sender.syncGroup(this.deps.adminChatId, scheduler.rules.group.windowMs / 60);
     const now = this.deps.sender.clock();
