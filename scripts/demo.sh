@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole product on one machine, offline: the Telegram and Stripe simulators, a fresh
-# SQLite install configured by `premiumbot setup --non-interactive`, and `premiumbot serve`.
+# SQLite install configured by `premiumbot setup --non-interactive`, `premiumbot serve`, and the
+# sandbox page (fan chat, admin forum, payments) on http://127.0.0.1:8083/.
 # Everything lives in ./demo (delete it to start over). Ctrl-C stops it all.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -16,10 +17,12 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-[ -f "$root/dist/cli/main.js" ] || (cd "$root" && npm run build)
+if [ ! -f "$root/dist/cli/main.js" ] || [ ! -f "$root/dist/sandbox/ui/public/js/main.js" ]; then
+  (cd "$root" && npm run build)
+fi
 
 rm -f sandbox.env
-node "$bin" sandbox --write-env sandbox.env >sandbox.log 2>&1 &
+node "$bin" sandbox --ui --write-env sandbox.env >sandbox.log 2>&1 &
 pids+=($!)
 for _ in $(seq 1 100); do
   [ -f sandbox.env ] && break
@@ -42,7 +45,12 @@ for _ in $(seq 1 100); do
 done
 node "$bin" doctor || true
 echo
+page="$(sed -n 's/^Sandbox page: *\([^ ]*\).*/\1/p' sandbox.log)"
 echo "premiumbot is serving against the sandbox (Ctrl-C to stop)."
-echo "Act as a fan or an admin through the control APIs: ${TELEGRAM_API_ROOT}/_sim/ and"
+echo
+echo "Open the sandbox page: ${page}"
+echo "(a fan's chat on the left, your admin group on the right, payments below)."
+echo
+echo "Scripts can act as a fan or an admin through the control APIs: ${TELEGRAM_API_ROOT}/_sim/ and"
 echo "${STRIPE_API_BASE}/_sim/ (see docs/sandbox.md)."
 wait "${pids[-1]}"

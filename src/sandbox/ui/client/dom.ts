@@ -31,11 +31,18 @@ export function append(parent: Node, children: Child[]): void {
   }
 }
 
-/** Replaces an element's children, keeping the scroll at the bottom if it was there. */
-export function replaceLog(log: HTMLElement, children: Node[]): void {
-  const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+/**
+ * Replaces a chat log's children, keeping the scroll at the bottom if it was there (or when
+ * `toBottom`, e.g. another chat was opened), also once its images have loaded.
+ */
+export function replaceLog(log: HTMLElement, children: Node[], toBottom = false): void {
+  const stick = toBottom || log.scrollHeight - log.scrollTop - log.clientHeight < 40;
   log.replaceChildren(...children);
-  if (atBottom) log.scrollTop = log.scrollHeight;
+  if (!stick) return;
+  log.scrollTop = log.scrollHeight;
+  for (const img of log.querySelectorAll('img')) {
+    img.addEventListener('load', () => (log.scrollTop = log.scrollHeight), { once: true });
+  }
 }
 
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {

@@ -14,6 +14,7 @@ export interface FanHooks {
 
 export class FanPanel {
   fanId: number | undefined;
+  private shownFan: number | undefined;
   private readonly picker = byId<HTMLSelectElement>('fan-picker');
   private readonly log = byId<HTMLOListElement>('fan-chat');
   private readonly text = byId<HTMLInputElement>('fan-text');
@@ -148,7 +149,9 @@ export class FanPanel {
     replaceLog(
       this.log,
       messages.map((m) => renderMessage(m, ctx)),
+      this.shownFan !== this.fanId,
     );
+    this.shownFan = this.fanId;
     const pinned = latestPinned(messages);
     const bar = byId('fan-pinned');
     bar.hidden = !pinned;

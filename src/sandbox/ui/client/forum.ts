@@ -19,6 +19,9 @@ function color(iconColor: number): string {
 
 export class ForumPanel {
   threadId = 1;
+  private shownThread: number | undefined;
+  /** The message the next one replies to (a command such as /ppv or /snippet add). */
+  private replyTo: number | undefined;
   private readonly topicList = byId<HTMLUListElement>('topics');
   private readonly log = byId<HTMLOListElement>('topic-log');
   private readonly writer = byId<HTMLSelectElement>('writer');
@@ -37,7 +40,19 @@ export class ForumPanel {
       void this.send(value).then((ok) => ok && (this.text.value = ''));
     });
     byId('run-admin').addEventListener('click', () => void this.send('/admin'));
+    byId('topic-reply-cancel').addEventListener('click', () => this.setReply(undefined));
     byId('topic-photo').addEventListener('click', () => void this.sendPhoto());
+  }
+
+  private setReply(messageId: number | undefined): void {
+    this.replyTo = messageId;
+    byId('topic-replying').hidden = messageId === undefined;
+    byId('topic-reply-target').textContent = messageId === undefined ? '' : `#${messageId}`;
+    if (messageId !== undefined) this.text.focus();
+  }
+
+  private get replyArgs(): { replyTo?: number } {
+    return this.replyTo !== undefined ? { replyTo: this.replyTo } : {};
   }
 
   private get writerId(): number {
@@ -51,7 +66,9 @@ export class ForumPanel {
         chatId: config.adminChatId,
         threadId: this.threadId,
         content: text,
+        ...this.replyArgs,
       });
+      this.setReply(undefined);
       return true;
     } catch (error) {
       toast((error as Error).message, 'error');
@@ -73,8 +90,10 @@ export class ForumPanel {
           mimeType: 'image/png',
           ...(caption ? { caption } : {}),
         },
+        ...this.replyArgs,
       });
       this.text.value = '';
+      this.setReply(undefined);
     } catch (error) {
       toast((error as Error).message, 'error');
     }
@@ -86,6 +105,9 @@ export class ForumPanel {
       (t) => !t.deleted,
     );
     if (!topics.some((t) => t.threadId === this.threadId)) this.threadId = 1;
+    if (this.shownThread !== undefined && this.shownThread !== this.threadId) {
+      this.setReply(undefined);
+    }
     this.topicList.replaceChildren(
       ...topics.map((topic) =>
         h(
@@ -132,11 +154,14 @@ export class ForumPanel {
       onButton: (message, button) => this.hooks.onButton(message, button, this.writerId),
       onPayInvoice: () => toast('Invoices are paid by fans.'),
       onUnlock: () => toast('Locked posts are unlocked by fans.'),
+      onReply: (message) => this.setReply(message.messageId),
     };
     replaceLog(
       this.log,
       messages.map((m) => renderMessage(m, ctx)),
+      this.shownThread !== this.threadId,
     );
+    this.shownThread = this.threadId;
     const pinned = latestPinned(messages);
     const card = byId('topic-pinned');
     card.hidden = !pinned;

@@ -16,6 +16,8 @@ export interface RenderContext {
   onPayInvoice(message: MessageView): void;
   /** A locked (paid media) post: the fan pays Stars to unlock it. */
   onUnlock(message: MessageView): void;
+  /** Offered on each message when set: the next message replies to this one. */
+  onReply?(message: MessageView): void;
 }
 
 const MEDIA_ICONS: Record<string, string> = {
@@ -195,7 +197,23 @@ export function renderMessage(message: MessageView, ctx: RenderContext): HTMLLIE
     text ? h('p', { class: 'text' }, text) : null,
     buttons(message, ctx),
     reactions(message),
-    h('span', { class: 'meta' }, `${message.edited ? 'edited · ' : ''}${time(message.date)}`),
+    h(
+      'span',
+      { class: 'meta' },
+      ctx.onReply
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'reply-to',
+              'aria-label': `Reply to message #${message.messageId}`,
+              onclick: () => ctx.onReply?.(message),
+            },
+            '↩ Reply',
+          )
+        : null,
+      `#${message.messageId} · ${message.edited ? 'edited · ' : ''}${time(message.date)}`,
+    ),
   );
 }
 
