@@ -166,6 +166,23 @@ describe('Star subscriptions', () => {
     expect(await seconds(quitter)).toBe(DAYS_30);
     expect(control.violations()).toEqual([]);
   });
+  it('refunding a subscription’s payment ends it: no renewal, no lapse notice', async () => {
+    const { control } = env.tg;
+    const fan = control.createUser({ first_name: 'Rita', language_code: 'en' }).id;
+    const charge = await subscribe(fan);
+    await env.tg.callApi('refundStarPayment', { user_id: fan, telegram_payment_charge_id: charge });
+    await eventually(
+      async () => ((await subscription(fan))?.status === 'refunded' ? true : undefined),
+      10_000,
+      'the subscription ended by the refund',
+    );
+    expect(control.renewSubscription(fan, charge)).toBeNull();
+    expect(await seconds(fan)).toBe(0);
+    const ends = end((await subscription(fan))!.expires_at);
+    await env.runtime.payments!.starsUpkeep.run(new Date(ends + 2 * 3600 * 1000));
+    expect(texts(fan, '🔁')).toHaveLength(0);
+    expect(control.violations()).toEqual([]);
+  });
 });
 
 function end(value: unknown): number {
