@@ -1,4 +1,5 @@
 /** The team inbox's scheduled side: response-time reminders and the topics' state icons. */
+import { createMemberTags } from '../../adapters/telegram/features/response-alerts/member-tags.js';
 import { createResponseAlerts } from '../../adapters/telegram/features/response-alerts/runner.js';
 import { createTopicStates } from '../../adapters/telegram/features/response-alerts/topic-states.js';
 import type { FanServices } from '../../adapters/telegram/bot-deps.js';
@@ -11,6 +12,7 @@ export function buildResponseAlerts(deps: {
   fan: FanServices;
   sender: TelegramSender;
   adminChatId: number;
+  ownerIds: readonly number[];
   logger: Logger;
   wake: () => void;
 }) {
@@ -32,6 +34,14 @@ export function buildResponseAlerts(deps: {
       sender: deps.sender,
       adminChatId,
       logger: logger.child({ component: 'topic-states' }),
+    }),
+    memberTags: createMemberTags({
+      members: stores.team,
+      ownerIds: deps.ownerIds,
+      state: stores.state,
+      sender: deps.sender,
+      adminChatId,
+      logger: logger.child({ component: 'member-tags' }),
     }),
   });
 }

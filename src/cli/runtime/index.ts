@@ -105,6 +105,7 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
     fan: fan.services,
     sender,
     adminChatId: options.adminChatId,
+    ownerIds: options.ownerIds,
     logger,
     wake,
   });

@@ -55,3 +55,30 @@ export function iconChanges(rows: readonly TopicStateRow[], limit: number): Topi
     .sort((a, b) => (a.shownAt?.getTime() ?? 0) - (b.shownAt?.getTime() ?? 0))
     .slice(0, limit);
 }
+
+/** Each role's member tag (Bot API 9.5 tags: 0–16 characters, no emoji). */
+export const ROLE_TAGS: Readonly<Record<string, string>> = {
+  owner: 'Owner',
+  admin: 'Admin',
+  agent: 'Agent',
+  analyst: 'Analyst',
+};
+
+/**
+ * The tag edits that bring the group to the team: `wanted` (member → tag) against `applied`
+ * (what the bot set before); members no longer on the team get their tag removed ('').
+ */
+export function tagChanges(
+  wanted: ReadonlyMap<number, string>,
+  applied: Readonly<Record<string, string>>,
+): { userId: number; tag: string }[] {
+  const changes: { userId: number; tag: string }[] = [];
+  for (const [userId, tag] of wanted) {
+    if (applied[String(userId)] !== tag) changes.push({ userId, tag });
+  }
+  for (const key of Object.keys(applied)) {
+    if (!wanted.has(Number(key)) && applied[key] !== '')
+      changes.push({ userId: Number(key), tag: '' });
+  }
+  return changes;
+}

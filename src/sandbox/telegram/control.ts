@@ -140,6 +140,8 @@ export interface MessageView {
   reactions: { userId: number; reaction: TgReactionType }[];
   edited: boolean;
   deleted: boolean;
+  /** Paid media the fan has bought (before: Telegram shows them a blurred preview). */
+  paidMediaPurchased?: boolean;
   raw: TgMessage;
 }
 
@@ -656,6 +658,7 @@ export class TelegramControl {
     const record = this.world.message(chat, messageId);
     if (!record?.message.paid_media)
       throw new Error(`no paid media ${messageId} in the chat of ${userId}`);
+    record.paidMediaPurchased = true;
     this.world.recordPayment({
       userId,
       currency: 'XTR',
@@ -717,6 +720,8 @@ export class TelegramControl {
   ): TgMessage {
     const fields: Omit<TgMessage, 'message_id' | 'date' | 'chat'> = { from };
     if (senderChat) fields.sender_chat = senderChat;
+    const tag = chat.chat.type === 'supergroup' ? chat.members.get(from.id)?.tag : undefined;
+    if (tag) fields.sender_tag = tag;
     let reply: TgMessage | undefined;
     if (options.replyTo !== undefined) {
       const target = this.world.message(chat, options.replyTo);
@@ -1315,6 +1320,7 @@ function view(record: MessageRecord, botId: number): MessageView {
     }
   }
   if (record.replyKeyboard) out.replyKeyboard = record.replyKeyboard;
+  if (record.paidMediaPurchased) out.paidMediaPurchased = true;
   const reply = message.reply_to_message;
   if (reply && !(message.is_topic_message && reply.message_id === message.message_thread_id)) {
     out.replyToMessageId = reply.message_id;

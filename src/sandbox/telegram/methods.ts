@@ -360,6 +360,7 @@ const table: Record<string, [returns: string, params: string[]]> = {
   getChatMember: ['ChatMember', [CHAT, 'user_id!:Integer']],
   getChatAdministrators: ['Array of ChatMember', [CHAT, 'return_bots:Boolean']],
   getChatMemberCount: ['Integer', [CHAT]],
+  setChatMemberTag: ['Boolean', [CHAT, 'user_id!:Integer', 'tag:String']],
   leaveChat: ['Boolean', [CHAT]],
   getForumTopicIconStickers: ['Array of Sticker', []],
   createForumTopic: [

@@ -84,6 +84,8 @@ export interface TgMessage {
   message_thread_id?: number;
   from?: TgUser;
   sender_chat?: TgChat;
+  /** The sender's member tag (setChatMemberTag), supergroups only. */
+  sender_tag?: string;
   date: number;
   chat: TgChat;
   forward_origin?: TgMessageOrigin;
@@ -158,6 +160,8 @@ export interface AdminRights {
   can_delete_stories?: boolean;
   can_pin_messages?: boolean;
   can_manage_topics?: boolean;
+  /** Edit regular members' tags (Bot API 9.5); when omitted, the value of can_pin_messages. */
+  can_manage_tags?: boolean;
 }
 
 export interface TgForumTopic {

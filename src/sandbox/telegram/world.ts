@@ -62,6 +62,8 @@ export interface MemberRecord {
   status: ChatMemberStatus;
   rights: AdminRights;
   customTitle?: string;
+  /** A regular member's tag (setChatMemberTag). */
+  tag?: string;
 }
 
 export interface MessageRecord {
@@ -77,6 +79,8 @@ export interface MessageRecord {
   invoicePayload?: string;
   /** Payload of a paid-media message. */
   paidMediaPayload?: string;
+  /** The fan bought this paid-media message (buyPaidMedia): they see the media unlocked. */
+  paidMediaPurchased?: boolean;
 }
 
 export interface ChatRecord {
@@ -142,8 +146,11 @@ export interface InvoiceLinkRecord {
   subscriptionPeriod?: number;
 }
 
-/** Full administrator rights, used when a test doesn't say otherwise. */
-export const FULL_ADMIN_RIGHTS: Required<AdminRights> = {
+/**
+ * Full administrator rights, used when a test doesn't say otherwise (can_manage_tags is left
+ * out: Telegram defaults it to can_pin_messages).
+ */
+export const FULL_ADMIN_RIGHTS: Required<Omit<AdminRights, 'can_manage_tags'>> = {
   is_anonymous: false,
   can_manage_chat: true,
   can_delete_messages: true,

@@ -533,10 +533,32 @@ const cases: Record<string, Case> = {
     invalid: () => ({ params: { chat_id: '@nobody' } }),
     error: [400, 'Bad Request: chat not found'],
   },
+  setChatMemberTag: {
+    valid: (ctx) => {
+      const group = ctx.sim.control.createForumGroup({ title: 'Tags', members: [ctx.fanId] });
+      return { params: { chat_id: group.chatId, user_id: ctx.fanId, tag: 'Agent' } };
+    },
+    check: (result) => expect(result).toBe(true),
+    invalid: (ctx) => ({ params: { chat_id: ctx.groupId, user_id: ctx.adminId, tag: 'Agent' } }),
+    error: [400, "Bad Request: can't change the tag of a chat administrator"],
+  },
   leaveChat: {
     valid: (ctx) => ({ params: { chat_id: ctx.groupId } }),
     invalid: (ctx) => ({ params: { chat_id: ctx.fanId } }),
     error: [400, "Bad Request: chat member status can't be changed in private chats"],
+  },
+  getForumTopicIconStickers: {
+    valid: () => ({ params: {} }),
+    check: (result) =>
+      expect(result).toContainEqual(
+        expect.objectContaining({
+          type: 'custom_emoji',
+          emoji: '🔥',
+          custom_emoji_id: expect.any(String),
+        }),
+      ),
+    invalid: () => ({ params: { foo: 1 } }),
+    error: unknownParam('getForumTopicIconStickers'),
   },
   createForumTopic: {
     valid: (ctx) => ({ params: { chat_id: ctx.groupId, name: 'Fan_*<x>', icon_color: 16766590 } }),

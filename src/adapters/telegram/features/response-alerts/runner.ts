@@ -36,6 +36,8 @@ export interface ResponseAlertsDeps {
   members?: Pick<TeamStore, 'get'>;
   /** Brings the topics' icons up to date (🔥 waiting, 🔒 claimed, 💎 VIP). */
   topicStates?: { sync(now: Date): Promise<unknown> };
+  /** Brings the team's member tags up to date (their roles). */
+  memberTags?: { sync(now: Date): Promise<unknown> };
 }
 
 /** What one run did. */
@@ -125,11 +127,14 @@ export function createResponseAlerts(deps: ResponseAlertsDeps) {
           reminded = jobs.length;
         }
       }
-      if (deps.topicStates) {
+      for (const [part, what] of [
+        [deps.topicStates, 'the topics’ icons'],
+        [deps.memberTags, 'the member tags'],
+      ] as const) {
         try {
-          await deps.topicStates.sync(now);
+          await part?.sync(now);
         } catch (err) {
-          deps.logger.warn({ err }, 'could not update the topics’ icons');
+          deps.logger.warn({ err }, `could not update ${what}`);
         }
       }
       if (reminded > 0 || cleared.length > 0) deps.wake();

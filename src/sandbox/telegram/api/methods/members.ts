@@ -1,4 +1,7 @@
-/** Chat members: getChatMember, getChatAdministrators, getChatMemberCount, leaveChat. */
+/**
+ * Chat members: getChatMember, getChatAdministrators, getChatMemberCount, setChatMemberTag,
+ * leaveChat.
+ */
 import { badRequest } from '../../api-error.js';
 import type { TgUser } from '../../types.js';
 import { FULL_ADMIN_RIGHTS, type MemberRecord } from '../../world.js';
@@ -54,9 +57,42 @@ export function chatMemberJson(user: TgUser, member: MemberRecord): Record<strin
     case 'left':
       return { status: 'left', user };
     default:
-      return { status: 'member', user };
+      return { status: 'member', user, ...(member.tag ? { tag: member.tag } : {}) };
   }
 }
+
+/** Tags: 0–16 characters, no emoji (Bot API 9.5). */
+const TAG = /^[^\p{Extended_Pictographic}]{0,16}$/u;
+
+/**
+ * setChatMemberTag: a regular member's tag, set by an administrator bot with
+ * can_manage_tags (omitted: the value of can_pin_messages, as Telegram says). An empty or
+ * missing tag removes it. The member's later messages carry it as `sender_tag`.
+ */
+const setChatMemberTag: ApiMethod = (deps, { params }) => {
+  const { world } = deps;
+  const chat = memberChat(deps, params.chat_id);
+  if (chat.chat.type !== 'group' && chat.chat.type !== 'supergroup')
+    throw badRequest('chat member tags are available in groups only');
+  const bot = world.botMember(chat);
+  const right = bot.rights.can_manage_tags ?? bot.rights.can_pin_messages ?? false;
+  if (bot.status !== 'creator' && !(bot.status === 'administrator' && right))
+    throw badRequest('not enough rights to change chat member tags');
+  const userId = params.user_id as number;
+  if (!world.users.get(userId)) throw badRequest('user not found');
+  const member = world.member(chat, userId);
+  if (member.status === 'creator' || member.status === 'administrator')
+    throw badRequest("can't change the tag of a chat administrator");
+  if (member.status !== 'member' && member.status !== 'restricted')
+    throw badRequest('USER_NOT_PARTICIPANT');
+  const tag = (params.tag as string | undefined) ?? '';
+  if (!TAG.test(tag)) throw badRequest('TAG_INVALID');
+  const next: MemberRecord = { ...member };
+  if (tag) next.tag = tag;
+  else delete next.tag;
+  chat.members.set(userId, next);
+  return true;
+};
 
 const leaveChat: ApiMethod = (deps, { params }) => {
   const { world } = deps;
@@ -82,6 +118,7 @@ const leaveChat: ApiMethod = (deps, { params }) => {
 };
 
 export const memberMethods: MethodTable = {
+  setChatMemberTag,
   getChatMember: (deps, { params }) => {
     const { world } = deps;
     const chat = memberChat(deps, params.chat_id);
