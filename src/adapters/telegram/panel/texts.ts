@@ -1,6 +1,6 @@
 /** The framework's own words (toasts and short replies); screens keep theirs. */
 export const PANEL_TEXTS = {
-  refused: '⛔ Only the bot’s owners and admins can use this.',
+  refused: '⛔ Only team members whose role allows it can use this.',
   refusedAction: '⛔ You may not do that.',
   outdated: 'This menu has moved on — use the buttons it shows now.',
   stale: '⚠️ This changed meanwhile. The menu now shows the current data; nothing was done.',

@@ -17,6 +17,7 @@ import {
   parseHeldCallback,
 } from '../../../../core/team/collision.js';
 import type { BotDeps } from '../../bot-deps.js';
+import { recordTeamAnswer } from '../snippets/answers.js';
 import { moveClaim } from './claims.js';
 import { answerQuery, noteInTopic, settleNote, teamName, teamTexts } from './topic-notes.js';
 
@@ -116,7 +117,10 @@ export async function pressHeld(deps: BotDeps, ctx: Context): Promise<void> {
     subject: `message ${held.messageId}`,
     before: { claimedBy: held.claimerId },
   });
-  await deps.relay.teamReply(held.input);
+  // Counted like any team answer (the team's figures and attribution), once per update.
+  if ((await deps.relay.teamReply(held.input)) === 'relayed') {
+    await recordTeamAnswer(deps, held.authorId, held.threadId, held.input.updateId);
+  }
   const key = choice.choice === 'take' ? 'team.held_taken' : 'team.held_sent';
   const messageId = query.message?.message_id;
   if (messageId !== undefined) {
