@@ -32,7 +32,7 @@ describe('the library and Stars paid media', () => {
     env = await startContentEnv('library');
   });
   afterAll(async () => {
-    expectNoViolations(env);
+    if (env) expectNoViolations(env);
     await env?.close();
   });
 

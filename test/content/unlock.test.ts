@@ -39,7 +39,7 @@ describe('unlocking a vault item', () => {
     itemId = (await lockAlbum(env, '30 Beach set --usd 5')).id;
   });
   afterAll(async () => {
-    expectNoViolations(env);
+    if (env) expectNoViolations(env);
     await env?.close();
   });
 
@@ -147,10 +147,10 @@ describe('unlocking a vault item', () => {
     env.stripeSim.control.refund(String(payment.payment_intent_id));
     await env.stripeSim.control.waitForDeliveries(30_000);
     await until(async () => {
-      const row = (await env.testDb.db('transactions').where('id', payment.id).first()) as Record<
-        string,
-        unknown
-      >;
+      const row = (await env.testDb
+        .db('transactions')
+        .where('id', Number(payment.id))
+        .first()) as Record<string, unknown>;
       return row.status === 'refunded';
     }, 'the refund recorded');
     expect(await env.runtime.ledger.balance(fan.id)).toMatchObject({ credits: 0, debt: 0 });

@@ -23,7 +23,7 @@ describe('the vault and pay-per-view', () => {
     env = await startContentEnv('vault');
   });
   afterAll(async () => {
-    expectNoViolations(env);
+    if (env) expectNoViolations(env);
     await env?.close();
   });
 

@@ -72,6 +72,7 @@ const PATCH_COLUMNS: Record<keyof ContentItemPatch, string> = {
   title: 'title',
   priceCredits: 'price_credits',
   priceCents: 'price_cents',
+  currency: 'currency',
   priceStars: 'price_stars',
   active: 'active',
   protect: 'protect_content',

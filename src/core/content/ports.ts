@@ -43,7 +43,14 @@ export interface NewContentPurchase {
 export type ContentItemPatch = Partial<
   Pick<
     ContentItem,
-    'title' | 'priceCredits' | 'priceCents' | 'priceStars' | 'active' | 'protect' | 'teaser'
+    | 'title'
+    | 'priceCredits'
+    | 'priceCents'
+    | 'currency'
+    | 'priceStars'
+    | 'active'
+    | 'protect'
+    | 'teaser'
   >
 >;
 

@@ -12,6 +12,7 @@ import type { MessageCatalog } from '../templates.js';
 import type { NewOutboxJob } from '../traffic/outbox.js';
 import {
   parseLockArgs,
+  type ContentFigures,
   type ContentFile,
   type ContentItem,
   type ContentItemWithFigures,
@@ -87,6 +88,8 @@ export interface ContentService {
   getItem(id: number): Promise<ContentItem | null>;
   /** Vault items newest first, with their sales and revenue (active, or archived ones). */
   listItems(query: ListItemsQuery): Promise<ItemPage<ContentItemWithFigures>>;
+  /** An item's sales and revenue. */
+  figures(id: number): Promise<ContentFigures>;
   /** The vault screen's edits (title, prices, archive, protect, teaser mode). */
   updateItem(id: number, patch: ContentItemPatch): Promise<ContentItem | null>;
   lock(input: LockInput): Promise<LockResult>;
@@ -159,6 +162,7 @@ export function createContentService<Tx>(deps: ContentServiceDeps<Tx>): ContentS
     },
     getItem: (id) => store.getItem(id),
     listItems: (query) => store.listItems(query),
+    figures: (id) => store.figures(id),
     itemOfMessage: (chatId, messageId) => store.itemOfMessage(chatId, messageId),
     rememberAlbumPart: (chatId, groupId, messageId, file) =>
       store.recordAlbumPart(chatId, groupId, messageId, file, now()),

@@ -12,6 +12,7 @@ import { teamScreen } from '../panel/screens/team.js';
 import { snippetsScreen } from '../panel/screens/snippets.js';
 import { teamFiguresScreen } from '../panel/screens/team-figures.js';
 import { usersScreen } from '../panel/screens/users.js';
+import { vaultScreen } from '../panel/screens/vault.js';
 import type { AnyScreen } from '../panel/types.js';
 
 export const PANEL_SCREENS: readonly AnyScreen[] = [
@@ -19,6 +20,7 @@ export const PANEL_SCREENS: readonly AnyScreen[] = [
   conversationsScreen,
   usersScreen,
   productsScreen,
+  vaultScreen,
   dropsScreen,
   settingsScreen,
   auditScreen,
