@@ -16,6 +16,10 @@ import type { AnyScreen, ScreenContext } from './types.js';
 /** Admin-group commands that are not panel screens but belong in the same menu. */
 export const OTHER_TEAM_COMMANDS: readonly { command: string; description: string }[] = [
   { command: 'delete', description: 'As a reply to a team answer: take it back from the fan' },
+  { command: 'take', description: 'In a fan’s topic: this fan is yours' },
+  { command: 'release', description: 'In a fan’s topic: drop your claim' },
+  { command: 'assign', description: 'In a fan’s topic: give the fan to a team member' },
+  { command: 'duty', description: 'on|off: take new paying fans in turn' },
 ];
 
 /** The topic a message was sent in (null: General). */
