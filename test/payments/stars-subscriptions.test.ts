@@ -183,6 +183,68 @@ describe('Star subscriptions', () => {
     expect(texts(fan, '🔁')).toHaveLength(0);
     expect(control.violations()).toEqual([]);
   });
+  it('/products sells a pass as a Star subscription or once; the shop’s button follows', async () => {
+    const { control } = env.tg;
+    const flag = async () =>
+      (
+        (await env.db('products').where('id', env.subscriptionId).first('stars_subscription')) as {
+          stars_subscription: unknown;
+        }
+      ).stars_subscription;
+    const panel = () =>
+      control.messages(env.adminChatId, { threadId: env.panelThreadId }).filter((m) => m.fromBot);
+    control.adminSendsInTopic(
+      env.ownerId,
+      env.adminChatId,
+      env.panelThreadId,
+      `/products ${env.subscriptionId}`,
+    );
+    const card = await control.waitFor(
+      () => panel().find((m) => m.text?.startsWith('30 days chat')),
+      10_000,
+      'the product card',
+    );
+    expect(card.text).toContain('⭐ 900 — a Star subscription, renewed every 30 days');
+    const press = (label: string) => {
+      const now = control.message(card.chatId, card.messageId)!;
+      const data = now.buttons.flat().find((b) => b.text === label)!.callbackData!;
+      control.pressButton(env.ownerId, env.adminChatId, card.messageId, data);
+    };
+    press('🔁 Sell once, not as a subscription');
+    await control.waitFor(
+      () =>
+        control
+          .message(card.chatId, card.messageId)
+          ?.buttons.flat()
+          .some((b) => b.text === '🔁 Sell as a Star subscription'),
+      10_000,
+      'the card sold once',
+    );
+    expect(Boolean(await flag())).toBe(false);
+
+    const fan = control.createUser({ first_name: 'Once' }).id;
+    const shop = await openShop(env, fan);
+    control.pressButton(fan, fan, shop.messageId, `stars:${env.subscriptionId}`);
+    await control.waitFor(
+      () => control.messages(fan).find((m) => m.kind === 'invoice'),
+      10_000,
+      'a one-off invoice',
+    );
+
+    press('🔁 Sell as a Star subscription');
+    await control.waitFor(
+      () =>
+        control
+          .message(card.chatId, card.messageId)
+          ?.text?.includes('a Star subscription, renewed'),
+      10_000,
+      'the card sold as a subscription',
+    );
+    expect(Boolean(await flag())).toBe(true);
+    const actions = (await env.db('audit_log').select('action')) as { action: string }[];
+    expect(actions.filter((a) => a.action === 'products:stars_subscription')).toHaveLength(2);
+    expect(control.violations()).toEqual([]);
+  });
 });
 
 function end(value: unknown): number {

@@ -32,6 +32,20 @@ export async function readCatalogRevision(db: Knex): Promise<number | null> {
   }
 }
 
+/** Changes these rows (and the catalog's revision, so every instance reloads it). */
+async function updateRows(
+  db: Knex,
+  ids: readonly number[],
+  values: Record<string, unknown>,
+): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx('products')
+      .whereIn('id', [...ids])
+      .update({ ...values, updated_at: new Date() });
+    await bumpRevision(trx);
+  });
+}
+
 async function bumpRevision(trx: Knex.Transaction): Promise<void> {
   if (await trx.schema.hasTable('catalog_revision')) {
     await trx('catalog_revision').where('id', 1).increment('revision', 1);
@@ -206,14 +220,8 @@ export function createProductStore(db: Knex): ProductStore {
         await bumpRevision(trx);
       });
     },
-    async setStars(ids, stars) {
-      await db.transaction(async (trx) => {
-        await trx('products')
-          .whereIn('id', [...ids])
-          .update({ stars, updated_at: new Date() });
-        await bumpRevision(trx);
-      });
-    },
+    setStars: (ids, stars) => updateRows(db, ids, { stars }),
+    setStarsSubscription: (id, on) => updateRows(db, [id], { stars_subscription: on }),
     async setOrder(ids) {
       await db.transaction(async (trx) => {
         const now = new Date();

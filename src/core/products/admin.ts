@@ -7,6 +7,7 @@
  * creation is idempotent on the draft's id; archive/restore set a state).
  */
 import { ErrorCodes, hasCode } from '../errors.js';
+import { isStarsPrice } from '../payments/rails.js';
 import type { CatalogItem, LocalProduct } from '../catalog.js';
 import { stripeIdempotencyKey } from '../payments/install.js';
 import { checkDraft, conflictOf, type ProductDraft } from './draft.js';
@@ -34,6 +35,8 @@ export interface ProductRows {
   setOrder(ids: readonly number[]): Promise<void>;
   /** Sets (null: removes) the Telegram Stars price of these rows. */
   setStars(ids: readonly number[], stars: number | null): Promise<void>;
+  /** Sells this row as a Star subscription (renewed every 30 days) or once. */
+  setStarsSubscription(id: number, on: boolean): Promise<void>;
 }
 
 /** The Stripe side (src/adapters/stripe/products.ts), shared with `products sync`. */
@@ -69,6 +72,11 @@ export interface ProductAdmin {
    * configured (so a later pull keeps it), then in the shop. Works without Stripe too.
    */
   setStars(id: number, stars: number | null): Promise<ProductChange>;
+  /**
+   * Sells a pass with a Stars price as a Star subscription (Telegram renews it every 30
+   * days) or once. Kept in this database only: a Stripe pull leaves it as it is.
+   */
+  setStarsSubscription(id: number, on: boolean): Promise<ProductChange>;
 }
 
 export interface ProductAdminDeps {
@@ -186,6 +194,8 @@ export function createProductAdmin(deps: ProductAdminDeps): ProductAdmin {
       return { ok: true, product: { ...row, stars }, before: row };
     },
 
+    setStarsSubscription: (id, on) => setStarsSubscription(rows, id, on),
+
     async move(id, by) {
       const active = (await rows.list()).filter((p) => p.active);
       const from = active.findIndex((p) => p.id === id);
@@ -201,4 +211,20 @@ export function createProductAdmin(deps: ProductAdminDeps): ProductAdmin {
       return { ok: true, product: { ...row, sort: (to + 1) * 10 }, before: row };
     },
   };
+}
+
+/** A pass with a Stars price sold as a Star subscription, or once (this database only). */
+async function setStarsSubscription(
+  rows: ProductRows,
+  id: number,
+  on: boolean,
+): Promise<ProductChange> {
+  const row = (await rows.list()).find((p) => p.id === id);
+  if (!row) return { ok: false, reason: 'This product no longer exists.' };
+  if (on && (row.type !== 'time' || !isStarsPrice(row.stars))) {
+    return { ok: false, reason: 'Only a pass with a Stars price can be a Star subscription.' };
+  }
+  if ((row.starsSubscription === true) === on) return { ok: false, reason: 'Already so.' };
+  await rows.setStarsSubscription(id, on);
+  return { ok: true, product: { ...row, starsSubscription: on }, before: row };
 }

@@ -4,6 +4,7 @@
  * the admins' text, so they only ever go through TextBuilder (entities, never Markdown).
  */
 import { describeAmount, type LocalProduct } from '../../../../core/catalog.js';
+import { isStarsSubscription } from '../../../../core/payments/rails.js';
 import { TextBuilder } from '../../../../core/formatted-text.js';
 import { STARS_CURRENCY, formatMoney } from '../../../../core/money.js';
 import { pageLabel, pageOf } from '../../../../core/panel/paging.js';
@@ -119,6 +120,7 @@ function cardStamp(product: LocalProduct, position: number): string {
     position,
     product.priceCents,
     product.stars ?? null,
+    product.starsSubscription === true,
   ]);
 }
 
@@ -158,6 +160,7 @@ export function renderCard(
     .newline()
     .bold('Telegram Stars: ')
     .plain(starsOf(product) ?? 'not sold for Stars')
+    .plain(isStarsSubscription(product) ? ' — a Star subscription, renewed every 30 days' : '')
     .newline()
     .bold('Sales: ')
     .plain(String(product.sales));
@@ -205,6 +208,17 @@ export function renderCard(
     keyboard.push([
       { text: '⭐ Stars price', act: 'stars', args: { id: product.id }, permission: EDIT },
     ]);
+    if (product.type === 'time' && product.stars != null) {
+      const on = product.starsSubscription === true;
+      keyboard.push([
+        {
+          text: on ? '🔁 Sell once, not as a subscription' : '🔁 Sell as a Star subscription',
+          act: 'subscription',
+          args: { id: product.id, on: !on },
+          permission: EDIT,
+        },
+      ]);
+    }
   }
   keyboard.push([backButton(state.from)]);
   return { text: text.build(), keyboard, stamp: cardStamp(product, position) };

@@ -88,6 +88,7 @@ function snapshot(product: LocalProduct) {
     amount: product.amount,
     price: priceOf(product),
     stars: product.stars ?? null,
+    starsSubscription: product.starsSubscription === true,
     active: product.active,
     sort: product.sort,
     stripeProductId: product.stripeProductId,
@@ -235,6 +236,13 @@ export const productsScreen = defineScreen<ProductsState>({
       return {
         prompt: { ...STEP_PROMPTS.stars, input: 'stars', permission: 'products:edit' },
       };
+    },
+    subscription(ctx, state, args) {
+      const on = (args as { on?: unknown } | null)?.on === true;
+      return change(ctx, state, args, (admin, id) => admin.setStarsSubscription(id, on), {
+        action: 'products:stars_subscription',
+        toast: on ? '🔁 Sold as a Star subscription (every 30 days)' : '🔁 Sold once',
+      });
     },
     move(ctx, state, args) {
       const by = (args as { by?: unknown } | null)?.by === -1 ? -1 : 1;
