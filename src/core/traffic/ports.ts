@@ -1,4 +1,5 @@
 /** Persistence ports of Telegram traffic (intake, outbox, topics); src/adapters/db implements them over knex. */
+import type { AdminRoleName } from '../admin-auth.js';
 import type { FanProfile } from '../fan.js';
 import type { ChatPause } from './rate-scheduler.js';
 import type { WindowRule } from './limits.js';
@@ -87,7 +88,7 @@ export interface FanDirectory {
 }
 
 /** Admin roles stored in the `admins` table (owners come from ADMIN_USER_IDS too). */
-export type AdminRole = 'owner' | 'admin' | 'agent';
+export type AdminRole = AdminRoleName;
 
 export interface AdminDirectory {
   roleOf(userId: number): Promise<AdminRole | null>;
