@@ -44,6 +44,7 @@ export interface MessageView {
   reactions: { userId: number; reaction: { type: string; emoji?: string } }[];
   edited: boolean;
   deleted: boolean;
+  paidMediaPurchased?: boolean;
   raw: Record<string, unknown>;
 }
 

@@ -89,13 +89,14 @@ function paidMedia(message: MessageView, ctx: RenderContext): Child {
     | { star_count: number; paid_media: { type: string; photo?: { file_id: string }[] }[] }
     | undefined;
   if (!paid) return null;
+  // Until the fan buys it, Telegram shows them a blurred preview.
+  const locked = !message.paidMediaPurchased;
   const items = paid.paid_media.map((item) => {
     const sizes = item.photo;
     const largest = sizes?.[sizes.length - 1];
-    if (item.type === 'photo' && largest) return photo(largest.file_id, false);
+    if (item.type === 'photo' && largest) return photo(largest.file_id, locked);
     return h('div', { class: 'media-box locked' }, item.type === 'video' ? '🔒 Video' : '🔒 Photo');
   });
-  const locked = paid.paid_media.some((item) => item.type === 'preview');
   return h(
     'div',
     { class: 'paid-media' },
