@@ -111,6 +111,45 @@ describe('saved replies', () => {
     expect(botMessages(sim, fan.id).filter((m) => m.text?.startsWith('Hi Picker'))).toHaveLength(1);
   });
 
+  it('a fan someone else holds gets no saved reply; the sender is told', async () => {
+    const { sim, adminChatId } = env;
+    const { fan, topic } = await fanWithTopic(env, 'Held', 5);
+    sim.control.adminSendsInTopic(env.agentId, adminChatId, topic.threadId, '/take');
+    await sim.control.waitFor(
+      () =>
+        sim.control
+          .messages(adminChatId, { threadId: topic.threadId })
+          .some((m) => m.fromBot && /Agnes/.test(m.text ?? '')),
+      15_000,
+      'the claim',
+    );
+    const sent = sim.control.adminSendsInTopic(
+      env.adminId,
+      adminChatId,
+      topic.threadId,
+      '/s welcome',
+    );
+    const refusal = await sim.control.waitFor(
+      () =>
+        sim.control
+          .messages(adminChatId, { threadId: topic.threadId })
+          .find((m) => m.fromBot && m.replyToMessageId === sent.message_id),
+      15_000,
+      'the refusal',
+    );
+    expect(refusal.text).toBe(
+      '🔒 Agnes holds this fan: nothing was sent. /take the fan first, or ask Agnes.',
+    );
+    // The claimer sends it.
+    sim.control.adminSendsInTopic(env.agentId, adminChatId, topic.threadId, '/s welcome');
+    await sim.control.waitFor(
+      () => botMessages(sim, fan.id).some((m) => m.text?.startsWith('Hi Held')),
+      15_000,
+      "the claimer's snippet",
+    );
+    expect(botMessages(sim, fan.id).filter((m) => m.text?.startsWith('Hi Held'))).toHaveLength(1);
+  });
+
   it('edits and deletes are audited; agents cannot change snippets; /snippets lists them', async () => {
     const { sim, adminChatId } = env;
     const source = sim.control.adminSendsInTopic(

@@ -6,7 +6,8 @@
  * - `/s NAME` in a fan's topic sends the saved reply to the fan, placeholders filled from the
  *   fan, as a team answer (the relay's `relay.team` job, linked to the `/s` message so
  *   `/delete` and receipts work, counted in the team's figures); `/s` alone offers the saved
- *   replies as buttons.
+ *   replies as buttons. Claims apply as to any answer: a fan someone else holds (or, with
+ *   `inbox.agents_own_fans_only`, not the agent's own) gets no saved reply; the sender is told.
  */
 import type { Context } from 'telegraf';
 import { commandOf } from '../../../../core/relay/message-kind.js';
@@ -17,9 +18,12 @@ import {
   snippetName,
   type Snippet,
 } from '../../../../core/snippets/snippet.js';
+import { decideTeamMessage } from '../../../../core/team/collision.js';
 import { PRIORITY, type NewOutboxJob } from '../../../../core/traffic/outbox.js';
 import type { BotDeps, Feature } from '../../bot-deps.js';
 import { actorOf, answerPress } from '../../panel/actor.js';
+import { limitedToOwnFans } from '../team/held.js';
+import { teamName } from '../team/topic-notes.js';
 import { snippetContentOf } from './content.js';
 import type { TeamInboxServices } from './services.js';
 
@@ -66,7 +70,10 @@ function translator(deps: BotDeps) {
   return deps.fan.templates.forLanguage(deps.fan.adminLanguage);
 }
 
-/** Sends `snippet` to the fan of `threadId` as a team answer; false when it is no fan's topic. */
+/** What a send did; a refusal is worded for the sender. */
+type SendOutcome = { sent: true } | { sent: false; why: string };
+
+/** Sends `snippet` to the fan of `threadId` as a team answer, if the claims allow it. */
 async function sendSnippet(
   deps: BotDeps,
   inbox: TeamInboxServices,
@@ -74,9 +81,23 @@ async function sendSnippet(
   threadId: number,
   snippet: Snippet,
   dedupeKey: string,
-): Promise<boolean> {
+): Promise<SendOutcome> {
+  const t = translator(deps);
   const fanId = await deps.fans.fanOfTopic(deps.adminChatId, threadId);
-  if (fanId === null) return false;
+  if (fanId === null) return { sent: false, why: t('inbox.snippet.not_a_fan_topic') };
+  const claim = await deps.team?.claims.claimOf(fanId);
+  const decision = decideTeamMessage({
+    authorId: actor.id,
+    claimerId: claim?.userId ?? null,
+    ownFansOnly: await limitedToOwnFans(deps, actor),
+  });
+  if (decision === 'not_theirs') return { sent: false, why: t('inbox.snippet.not_theirs') };
+  if (decision === 'hold' && claim) {
+    return {
+      sent: false,
+      why: t('inbox.snippet.claimed', { name: await teamName(deps, claim.userId) }),
+    };
+  }
   const profile = await deps.fans.profile(fanId);
   const call = snippetCall(snippet, { id: fanId, ...profile });
   await deps.outbox.enqueue([
@@ -97,7 +118,7 @@ async function sendSnippet(
     at: deps.fan.now(),
     sourceKey: dedupeKey,
   });
-  return true;
+  return { sent: true };
 }
 
 /** `/snippet add|edit|delete NAME`. */
@@ -201,7 +222,8 @@ async function use(
     return;
   }
   const key = snippetJobKey(deps.adminChatId, message.message_id);
-  await sendSnippet(deps, inbox, actor, threadId, snippet, key);
+  const outcome = await sendSnippet(deps, inbox, actor, threadId, snippet, key);
+  if (!outcome.sent) await queue(deps, [note(deps, message, outcome.why)]);
 }
 
 /** A press on the `/s` picker: sends that saved reply (a double tap sends it once). */
@@ -229,11 +251,11 @@ async function pick(deps: BotDeps, inbox: TeamInboxServices, ctx: Context): Prom
     return;
   }
   const key = snippetJobKey(deps.adminChatId, message.message_id, snippet.id);
-  const sent = await sendSnippet(deps, inbox, actor, threadId, snippet, key);
+  const outcome = await sendSnippet(deps, inbox, actor, threadId, snippet, key);
   await answerPress(
     deps,
     query.id,
-    sent ? t('inbox.snippet.sent', { name: snippet.name }) : t('inbox.snippet.not_a_fan_topic'),
+    outcome.sent ? t('inbox.snippet.sent', { name: snippet.name }) : outcome.why,
   );
 }
 
