@@ -12,7 +12,7 @@ import {
 } from '../../../src/sandbox/telegram/index.js';
 import type { MessageView } from '../../../src/sandbox/telegram/control.js';
 import { botMessages, topicOf } from './fan-harness.js';
-import { startHarness, type Harness } from './harness.js';
+import { isFanCard, startHarness, type Harness } from './harness.js';
 
 /** A 60 s group window lasts about 3 real seconds. */
 const TIME_SCALE = 0.05;
@@ -95,7 +95,7 @@ describe('card buttons while the admin group window is full', () => {
         () =>
           sim.control
             .messages(h.adminChatId, { threadId: topic.threadId })
-            .find((m) => m.pinned && m.fromBot),
+            .find((m) => m.fromBot && isFanCard(m)),
         20_000,
         'the fan card',
       );
