@@ -9,6 +9,7 @@ export const FAN_COMMANDS = [
   'buy',
   'billing',
   'autorecharge',
+  'library',
   'paysupport',
   'terms',
   'help',
