@@ -39,7 +39,7 @@ export async function up(knex) {
     table.string('status', 16).notNullable().defaultTo('pending');
     table.bigInteger('outbox_job_id').nullable();
     table.primary(['drop_id', 'fan_id']);
-    table.index(['drop_id', 'status']);
+    table.index(['drop_id', 'status', 'fan_id']);
   });
 }
 

@@ -12,6 +12,7 @@ import { loadMessageCatalog } from '../../src/config/message-templates.js';
 import { createDropEngine, type DropEngine } from '../../src/core/drops/engine.js';
 import { dropTeaserKey, type DropTeasers } from '../../src/core/drops/ports.js';
 import { plainTeasers } from '../../src/core/drops/teasers.js';
+import { revenueText } from '../../src/core/drops/texts.js';
 import { createMigratedTestDb, type TestDb } from '../helpers/db.js';
 
 const CHAT = -1001234;
@@ -243,7 +244,7 @@ describe('the drop engine', () => {
     expect(await db('drop_recipients').where({ status: 'cancelled' })).toHaveLength(3);
   });
 
-  it('reports the unlocks and credits of the fans it reached since it started', async () => {
+  it('reports the unlocks, credits and money of the fans it reached since it started', async () => {
     const itemId = await seed(3);
     const db = testDb.db;
     const drops = engine();
@@ -265,6 +266,24 @@ describe('the drop engine', () => {
       credits: 30,
       created_at: new Date(drop.createdAt.getTime() + 1000),
     });
-    expect(await drops.results(drop)).toEqual({ unlocked: 1, revenueCredits: 30 });
+    const [payment] = (await db('transactions')
+      .insert({ user_id: 1002, amount_paid_usd_cents: 500, currency: 'usd', status: 'succeeded' })
+      .returning('id')) as Array<{ id: number } | number>;
+    await db('content_purchases').insert({
+      user_id: 1002,
+      content_id: itemId,
+      source: 'stripe',
+      payment_id: Number(typeof payment === 'object' ? payment.id : payment),
+      created_at: new Date(drop.createdAt.getTime() + 2000),
+    });
+    const results = await drops.results(drop);
+    expect(results).toEqual({
+      unlocked: 2,
+      revenueCredits: 30,
+      moneyCents: 500,
+      currency: 'usd',
+      stars: 0,
+    });
+    expect(revenueText(templates.forLanguage('en'), results)).toBe('30 credits + $5.00');
   });
 });

@@ -1,9 +1,10 @@
 /**
  * Drops' reads outside their own tables: the vault items (`premium_content`) and the fans of a
- * segment (`users`, with `content_purchases` for "never bought this item").
+ * segment (`users`, with `content_purchases` for "never bought this item"), and what the drop
+ * brought (`content_purchases`, `transactions`).
  */
 import type { Knex } from 'knex';
-import type { DropItem, DropStore } from '../../core/drops/ports.js';
+import type { Drop, DropItem, DropResults, DropStore } from '../../core/drops/ports.js';
 import { activeSince, type DropSegment } from '../../core/drops/segment.js';
 import { toBool, toInt } from './rows.js';
 
@@ -82,5 +83,42 @@ export function itemQueries(
         .first()) as { fans: number | string; blocked: number | string | null } | undefined;
       return { fans: toInt(row?.fans), blocked: toInt(row?.blocked) };
     },
+  };
+}
+
+/** The unlocks of the item, since the drop started, by the fans it reached. */
+export async function dropResults(db: Knex, drop: Drop): Promise<DropResults> {
+  const row = (await db('content_purchases as p')
+    .join('drop_recipients as r', function () {
+      this.on('r.fan_id', '=', 'p.user_id').andOn('r.drop_id', '=', db.raw('?', [drop.id]));
+    })
+    .leftJoin('transactions as t', 't.id', 'p.payment_id')
+    .where('p.content_id', drop.itemId)
+    .andWhere('r.status', 'sent')
+    .andWhere('p.created_at', '>=', drop.createdAt)
+    .select(
+      db.raw('COUNT(*) AS unlocked'),
+      db.raw('COALESCE(SUM(p.credits), 0) AS credits'),
+      db.raw('COALESCE(SUM(p.stars), 0) AS stars'),
+      db.raw(
+        'COALESCE(SUM(t.amount_paid_usd_cents), 0) - COALESCE(SUM(t.amount_refunded_cents), 0) AS money',
+      ),
+      db.raw('MAX(t.currency) AS currency'),
+    )
+    .first()) as
+    | {
+        unlocked: number | string;
+        credits: number | string;
+        stars: number | string;
+        money: number | string;
+        currency: string | null;
+      }
+    | undefined;
+  return {
+    unlocked: toInt(row?.unlocked),
+    revenueCredits: toInt(row?.credits),
+    moneyCents: toInt(row?.money),
+    currency: row?.currency ?? null,
+    stars: toInt(row?.stars),
   };
 }

@@ -16,7 +16,7 @@ import {
   type RecipientStatus,
 } from '../../core/drops/ports.js';
 import { parseSegment } from '../../core/drops/segment.js';
-import { audienceQuery, itemQueries } from './drop-audience.js';
+import { audienceQuery, dropResults, itemQueries } from './drop-audience.js';
 import { toInt } from './rows.js';
 
 interface DropRow {
@@ -190,22 +190,7 @@ function dropRows(
         });
       return changed > 0;
     },
-    async results(drop) {
-      const row = (await db('content_purchases as p')
-        .join('drop_recipients as r', function () {
-          this.on('r.fan_id', '=', 'p.user_id').andOn('r.drop_id', '=', db.raw('?', [drop.id]));
-        })
-        .leftJoin('credit_ledger as l', 'l.idempotency_key', 'p.ledger_key')
-        .where('p.content_id', drop.itemId)
-        .andWhere('r.status', 'sent')
-        .andWhere('p.created_at', '>=', drop.createdAt)
-        .select(
-          db.raw('COUNT(*) AS unlocked'),
-          db.raw('COALESCE(SUM(-l.credits_delta), 0) AS revenue'),
-        )
-        .first()) as { unlocked: number | string; revenue: number | string | null } | undefined;
-      return { unlocked: toInt(row?.unlocked), revenueCredits: toInt(row?.revenue) };
-    },
+    results: (drop) => dropResults(db, drop),
   };
 }
 

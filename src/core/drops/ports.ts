@@ -38,6 +38,11 @@ export interface DropResults {
   unlocked: number;
   /** Credits spent on the item's unlocks by the drop's fans. */
   revenueCredits: number;
+  /** Money paid for it (Stripe unlocks, net of refunds), in `currency`'s minor units. */
+  moneyCents: number;
+  currency: string | null;
+  /** Stars paid for it (Telegram paid media). */
+  stars: number;
 }
 
 /** A vault item as a drop needs it. */

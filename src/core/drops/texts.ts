@@ -5,6 +5,7 @@
  */
 import { progressBar } from '../balance.js';
 import { TextBuilder, type FormattedText } from '../formatted-text.js';
+import { formatMoney, STARS_CURRENCY } from '../money.js';
 import type { Translate } from '../templates.js';
 import type { Drop, DropCounts, DropItem, DropResults } from './ports.js';
 import type { DropSegment } from './segment.js';
@@ -78,6 +79,15 @@ export function progressText(c: DropTextContext, counts: DropCounts): FormattedT
     .build();
 }
 
+/** "1260 credits + $25.00 + ⭐ 50": what the unlocks brought, each rail in its own unit. */
+export function revenueText(t: Translate, results: DropResults): string {
+  const parts = [t('drops.revenue_credits', { credits: results.revenueCredits })];
+  if (results.moneyCents !== 0 && results.currency)
+    parts.push(formatMoney(results.moneyCents, results.currency, t.locale));
+  if (results.stars > 0) parts.push(formatMoney(results.stars, STARS_CURRENCY, t.locale));
+  return parts.join(' + ');
+}
+
 /** The last state of the progress message, and the summary posted after it. */
 export function summaryText(
   c: DropTextContext,
@@ -100,7 +110,7 @@ export function summaryText(
     .plain(
       c.t('drops.summary.results', {
         unlocked: results.unlocked,
-        revenue: results.revenueCredits,
+        revenue: revenueText(c.t, results),
       }),
     )
     .build();
