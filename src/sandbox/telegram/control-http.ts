@@ -140,6 +140,7 @@ export const CONTROL_OPERATIONS: Record<string, Operation> = {
   deleteTopic: op(false, z.object({ chatId: int, threadId: int }), (c, a) =>
     c.deleteTopic(a.chatId, a.threadId),
   ),
+  startedEarlier: op(false, byUser, (c, a) => c.startedEarlier(a.userId)),
   blockBot: op(false, byUser, (c, a) => c.blockBot(a.userId)),
   unblockBot: op(false, byUser, (c, a) => c.unblockBot(a.userId)),
   // acting as a fan
