@@ -220,7 +220,7 @@ describe('response-time alerts and attribution', () => {
       15_000,
       'the dashboard',
     );
-    const data = buttonData(current(env.tg, dashboard), '👥 Team');
+    const data = buttonData(current(env.tg, dashboard), '🤝 Team');
     env.tg.control.pressButton(env.ownerId, env.adminChatId, dashboard.messageId, data);
     const page = await until(env.panel, dashboard, /👥 Team/);
     const block = (id: number) =>

@@ -101,6 +101,7 @@ describe('/admin after a scripted day', () => {
       '👥 Users',
       '🛍 Products',
       '⚙️ Settings',
+      '🤝 Team',
     ]);
   });
 
