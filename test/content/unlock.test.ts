@@ -171,4 +171,43 @@ describe('unlocking a vault item', () => {
       'the refund notice',
     );
   });
+  it('a lost dispute of a money unlock is recorded and takes nothing delivered back', async () => {
+    const { fan, threadId } = await fanWithTopic(env, 'Dee', 0);
+    const teaser = await ppv(env, threadId, fan.id, `#${itemId}`);
+    env.tg.control.pressButton(fan.id, fan.id, teaser.messageId, `cp:${itemId}`);
+    const offer = await env.tg.control.waitFor(
+      () => sentTo(env, fan.id).find((m) => m.buttons.flat().some((b) => b.url)),
+      15_000,
+      'the Checkout link',
+    );
+    const url = offer.buttons.flat().find((b) => b.url)!.url!;
+    const sessionId = /\/checkout\/(cs_[A-Za-z0-9_]+)/.exec(url)![1]!;
+    env.stripeSim.control.payCheckoutSession(sessionId);
+    await env.stripeSim.control.waitForDeliveries(30_000);
+    await env.tg.control.waitFor(() => albumsTo(env, fan.id).length === 1, 15_000, 'the album');
+    const payment = (await env.testDb
+      .db('transactions')
+      .where('checkout_session_id', sessionId)
+      .first()) as { id: number; payment_intent_id: string };
+    const charge = env.stripeSim.control.get<{ id: string; latest_charge: string }>(
+      payment.payment_intent_id,
+    )!.latest_charge;
+    const dispute = env.stripeSim.control.openDispute(charge);
+    await env.stripeSim.control.waitForDeliveries(30_000);
+    env.stripeSim.control.closeDispute(dispute.id, 'lost');
+    await env.stripeSim.control.waitForDeliveries(30_000);
+    await until(async () => {
+      const row = (await env.testDb
+        .db('transactions')
+        .where('id', Number(payment.id))
+        .first()) as Record<string, unknown>;
+      return row.dispute_status === 'lost';
+    }, 'the lost dispute recorded');
+    expect(await env.runtime.ledger.balance(fan.id)).toMatchObject({ credits: 0, debt: 0 });
+    expect(await env.testDb.db('content_purchases').where({ user_id: fan.id })).toHaveLength(1);
+    expect(albumsTo(env, fan.id)).toHaveLength(1);
+    expect(
+      env.tg.control.calls({ method: 'deleteMessage' }).filter((c) => c.params.chat_id === fan.id),
+    ).toHaveLength(0);
+  });
 });
