@@ -20,6 +20,11 @@ export const OTHER_TEAM_COMMANDS: readonly { command: string; description: strin
   { command: 'release', description: 'In a fan’s topic: drop your claim' },
   { command: 'assign', description: 'In a fan’s topic: give the fan to a team member' },
   { command: 'duty', description: 'on|off: take new paying fans in turn' },
+  {
+    command: 's',
+    description: 'In a fan’s topic: send a saved reply (/s NAME, or /s for buttons)',
+  },
+  { command: 'snippet', description: 'add|edit|delete NAME (add/edit as a reply): saved replies' },
 ];
 
 /** The topic a message was sent in (null: General). */
