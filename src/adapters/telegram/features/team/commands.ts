@@ -6,6 +6,7 @@
  * change nothing and show nothing but a short reason.
  */
 import type { Context } from 'telegraf';
+import type { InlineKeyboardButton } from 'telegraf/types';
 import { can, ROLE_PRESETS, type Actor } from '../../../../core/permissions.js';
 import { commandOf } from '../../../../core/relay/message-kind.js';
 import { assignCallback, parseAssignCallback } from '../../../../core/team/collision.js';
@@ -38,15 +39,18 @@ interface Asked {
   key: string;
 }
 
-async function say(asked: Asked, text: string, extra: { buttons?: unknown } = {}): Promise<void> {
+/** The bot's answer, replying to the command (with buttons when there is a choice). */
+async function say(
+  asked: Asked,
+  text: string,
+  buttons?: InlineKeyboardButton.CallbackButton[][],
+): Promise<void> {
   await noteInTopic(asked.deps, {
     threadId: asked.threadId,
     replyTo: asked.messageId,
     text,
     key: asked.key,
-    ...(extra.buttons
-      ? { buttons: extra.buttons as { text: string; callback_data: string }[][] }
-      : {}),
+    ...(buttons ? { buttons } : {}),
   });
 }
 
@@ -106,7 +110,7 @@ async function assignMenu(asked: Asked, fanId: number): Promise<void> {
     },
   ]);
   buttons.push([{ text: t('team.assign_nobody'), callback_data: assignCallback(fanId, 0) }]);
-  return say(asked, t('team.assign_pick'), { buttons });
+  return say(asked, t('team.assign_pick'), buttons);
 }
 
 async function duty(asked: Asked, actor: Actor, arg: string): Promise<void> {
