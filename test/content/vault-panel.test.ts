@@ -123,6 +123,30 @@ describe('the /vault screen', () => {
       15_000,
       'restored',
     );
+    // Text-only teaser and protected delivery: the next fan gets a text teaser, then the
+    // media protected from forwarding and saving.
+    // (A Stars price would send paid media, which Telegram hides itself.)
+    press(menu, '💲 Price');
+    await answerPrompt('The new price', '40 --usd 6.50');
+    await waitText(menu, /Price: 40 credits · \$6\.50\n/);
+    press(menu, '🙈 Teaser: text only');
+    await waitText(menu, /Teaser: title and price only/);
+    press(menu, '🛡 Protect');
+    await waitText(menu, /Delivery: protected/);
+    const bob = await fanWithTopic(env, 'Bob', 50);
+    const text = await ppv(env, bob.threadId, bob.fan.id, `#${id}`);
+    expect(text.kind).toBe('text');
+    expect(text.text).toContain('Beach <b>set</b> 2');
+    env.tg.control.pressButton(bob.fan.id, bob.fan.id, text.messageId, `cu:${id}`);
+    const delivery = await env.tg.control.waitFor(
+      () =>
+        env.tg.control
+          .calls({ method: 'sendMediaGroup' })
+          .find((c) => c.params.chat_id === bob.fan.id && c.outcome === 'ok'),
+      15_000,
+      'the protected delivery',
+    );
+    expect(delivery.params.protect_content).toBe(true);
     const row = (await env.testDb.db('premium_content').where({ id }).first()) as Record<
       string,
       unknown
@@ -131,9 +155,10 @@ describe('the /vault screen', () => {
       title: 'Beach <b>set</b> 2',
       price_credits: 40,
       price_cents: 650,
-      price_stars: 70,
+      price_stars: null,
+      protect_content: expect.anything(),
     });
     const audit = await env.testDb.db('audit_log').where({ action: 'vault:edit' });
-    expect(audit.length).toBe(4);
+    expect(audit.length).toBe(7);
   });
 });
