@@ -82,6 +82,25 @@ describe('rate limits', () => {
     ).toBe(200);
   });
 
+  it('counts a pin in a group against its limit (a pin posts a service message)', async () => {
+    const { sim, groupId, topicId } = await setup();
+    const ids: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const sent = await callApi(sim, 'sendMessage', {
+        chat_id: groupId,
+        message_thread_id: topicId,
+        text: `card ${i}`,
+      });
+      ids.push((sent.body.result as { message_id: number }).message_id);
+    }
+    for (const id of ids)
+      expect(
+        (await callApi(sim, 'pinChatMessage', { chat_id: groupId, message_id: id })).status,
+      ).toBe(200);
+    const limited = await callApi(sim, 'pinChatMessage', { chat_id: groupId, message_id: ids[0] });
+    expect(limited.body).toMatchObject({ error_code: 429 });
+  });
+
   it('never answers 429 to a sender that keeps to 20 per minute in a group', async () => {
     const { sim, clock, groupId, topicId } = await setup();
     for (let i = 0; i < 60; i++) {
