@@ -13,6 +13,7 @@ import {
   dropTeaserKey,
   type Audience,
   type Drop,
+  type DropCounts,
   type DropStore,
   type DropTeasers,
 } from './ports.js';
@@ -58,22 +59,22 @@ async function textContext(deps: DropEngineDeps, drop: Drop): Promise<DropTextCo
 }
 
 /** Feeds the outbox up to the window. */
-async function feed(deps: DropEngineDeps, drop: Drop): Promise<void> {
+async function feed(deps: DropEngineDeps, drop: Drop, counts: DropCounts): Promise<DropCounts> {
   const { store } = deps;
-  const counts = await store.counts(drop.id);
   const room = deps.window - counts.queued;
-  if (room <= 0 || counts.pending === 0) return;
+  if (room <= 0 || counts.pending === 0) return counts;
   const fans = await store.claimPending(drop.id, room);
   for (const fanId of fans) {
     const jobId = await deps.teasers.send(fanId, drop.itemId, dropTeaserKey(drop.id, fanId));
     // The item was archived meanwhile: the drop stops, like a cancel.
     if (jobId === null) {
       await store.cancel(drop.id);
-      break;
+      return store.counts(drop.id);
     }
     await store.markQueued(drop.id, fanId, jobId);
   }
   if (fans.length > 0) deps.wakeOutbox();
+  return { ...counts, pending: counts.pending - fans.length, queued: counts.queued + fans.length };
 }
 
 /** Builds the drop use cases over their ports. */
@@ -83,12 +84,11 @@ export function createDropEngine(deps: DropEngineDeps) {
   const context = (drop: Drop) => textContext(deps, drop);
 
   /** Edits the progress message when its figure changed and the last edit is old enough. */
-  async function showProgress(drop: Drop): Promise<void> {
+  async function showProgress(drop: Drop, counts: DropCounts): Promise<void> {
     const now = deps.now();
     if (now.getTime() - drop.progressEditedAt.getTime() < deps.progressEveryMs) return;
     const messageId = await store.progressMessageId(drop);
     if (typeof messageId !== 'number') return;
-    const counts = await store.counts(drop.id);
     const shown = doneCount(counts);
     if (shown === drop.progressShown) return;
     if (!(await store.claimEdit(drop.id, drop.progressEdits, shown, now))) return;
@@ -99,8 +99,7 @@ export function createDropEngine(deps: DropEngineDeps) {
   }
 
   /** Closes a drop with nothing left in flight: the last edit and the summary, once. */
-  async function closeIfDone(drop: Drop): Promise<boolean> {
-    const counts = await store.counts(drop.id);
+  async function closeIfDone(drop: Drop, counts: DropCounts): Promise<boolean> {
     if (counts.queued > 0 || (drop.status === 'running' && counts.pending > 0)) return false;
     // The last state replaces the progress message: it must be out first.
     const messageId = await store.progressMessageId(drop);
@@ -175,8 +174,10 @@ export function createDropEngine(deps: DropEngineDeps) {
       const open = await store.open();
       for (const drop of open) {
         await store.settle(drop.id);
-        if (drop.status === 'running') await feed(deps, drop);
-        if (!(await closeIfDone(drop))) await showProgress(drop);
+        // One count per step: the feed adjusts it for the fans it queued.
+        let counts = await store.counts(drop.id);
+        if (drop.status === 'running') counts = await feed(deps, drop, counts);
+        if (!(await closeIfDone(drop, counts))) await showProgress(drop, counts);
       }
       return open.length > 0;
     },
