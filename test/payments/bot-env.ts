@@ -14,6 +14,7 @@ import {
 } from '../../src/sandbox/telegram/index.js';
 import { createMigratedTestDb, type TestDb } from '../helpers/db.js';
 import { createProduct } from './helpers.js';
+import { ALLOWED_UPDATES } from '../../src/adapters/telegram/operator-api.js';
 
 export interface BotEnv {
   tg: TelegramSimulator;
@@ -68,6 +69,8 @@ export async function startBotEnv(name: string): Promise<BotEnv> {
   await tg.callApi('setWebhook', {
     url: `${address}/telegram-webhook`,
     secret_token: webhookSecret,
+    // As `set-webhooks` subscribes.
+    allowed_updates: [...ALLOWED_UPDATES],
   });
   secrets.push(
     stripeSim.control.addEndpoint(`${address}/stripe-webhook`, [...STRIPE_EVENTS]).secret,

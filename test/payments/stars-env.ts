@@ -16,6 +16,7 @@ import {
 } from '../../src/sandbox/telegram/index.js';
 import { createMigratedTestDb, type TestDb } from '../helpers/db.js';
 import { createProduct } from './helpers.js';
+import { ALLOWED_UPDATES } from '../../src/adapters/telegram/operator-api.js';
 
 export interface StarsEnv {
   tg: TelegramSimulator;
@@ -121,6 +122,8 @@ export async function startStarsEnv(options: {
   await tg.callApi('setWebhook', {
     url: `${address}/telegram-webhook`,
     secret_token: webhookSecret,
+    // As `set-webhooks` subscribes.
+    allowed_updates: [...ALLOWED_UPDATES],
   });
   const panelThreadId = tg.control.createTopic(group.chatId, 'Panel', { byUserId: ownerId });
   return {

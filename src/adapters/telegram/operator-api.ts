@@ -15,6 +15,8 @@ export const ALLOWED_UPDATES = [
   'chat_member',
   'message_reaction',
   'pre_checkout_query',
+  // A fan bought a locked item sent as paid media (Stars): recorded in their library.
+  'purchased_paid_media',
 ] as const;
 
 /** The webhook path served by `premiumbot serve`. */

@@ -17,6 +17,7 @@ import {
 import type { MessageView } from '../../../src/sandbox/telegram/control.js';
 import type { RateLimitOptions } from '../../../src/sandbox/telegram/rate-limit.js';
 import { createMigratedTestDb, type TestDb } from '../../helpers/db.js';
+import { ALLOWED_UPDATES } from '../../../src/adapters/telegram/operator-api.js';
 
 export const WEBHOOK_SECRET = 'test-webhook-secret_123';
 
@@ -102,7 +103,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   if (mode === 'webhook') {
     const address = await runtime.app.listen({ host: '127.0.0.1', port: 0 });
     webhookUrl = `${address}/telegram-webhook`;
-    await sim.callApi('setWebhook', { url: webhookUrl, secret_token: WEBHOOK_SECRET });
+    // As `set-webhooks` subscribes.
+    await sim.callApi('setWebhook', {
+      url: webhookUrl,
+      secret_token: WEBHOOK_SECRET,
+      allowed_updates: [...ALLOWED_UPDATES],
+    });
   }
   let stopped = false;
   const stopRuntime = async () => {
