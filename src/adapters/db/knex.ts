@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { parseDatabaseUrl, type DatabaseTarget } from '../../config/database-url.js';
+import { PreparedPgClient } from './pg-client.js';
 import { ImmediateSqliteClient } from './sqlite-client.js';
 
 export type Db = Knex;
@@ -75,13 +76,17 @@ export function createDbFor(target: DatabaseTarget, options: CreateDbOptions = {
       },
     });
   }
-  return knexFactory({
-    client: 'pg',
+  const db = knexFactory({
+    // pg, with data statements prepared once per connection under a name (pg-client.ts).
+    client: PreparedPgClient as unknown as typeof Knex.Client,
     connection: { connectionString: target.connectionString, types: pgTypes },
     pool: { min: 0, max: options.poolMax ?? 10 },
     migrations: migrationConfig(),
     acquireConnectionTimeout: 10_000,
   });
+  // The dialect's name, as the migrations and `dialectOf` read it.
+  (db.client as { config: { client: unknown } }).config.client = 'pg';
+  return db;
 }
 
 const PG_INT8_OID = 20;
