@@ -128,11 +128,13 @@ describe('the sandbox page renders what the bot sends, generically', () => {
 
     // An inline button: the press reaches the bot; its answer shows as a notice.
     await chat.getByRole('button', { name: 'Tap me' }).click();
-    await expect.poll(() => [...telegram.control.updates()].length).toBeGreaterThan(0);
-    const query = telegram.control
-      .updates()
-      .map((u) => u.update.callback_query as { id: string } | undefined)
-      .find(Boolean);
+    const pressed = () =>
+      telegram.control
+        .updates()
+        .map((u) => u.update.callback_query as { id: string } | undefined)
+        .find(Boolean);
+    await expect.poll(pressed).toBeDefined();
+    const query = pressed();
     expect(query).toBeDefined();
     await call('answerCallbackQuery', { callback_query_id: query!.id, text: 'Done!' });
     await page.locator('#toast', { hasText: 'Done!' }).waitFor();
@@ -149,6 +151,21 @@ describe('the sandbox page renders what the bot sends, generically', () => {
     await topic.waitFor();
     expect(await topic.locator('.icon').textContent()).toBe('★');
 
+    // Its pinned card shows above its messages, with its buttons.
+    const threadId = telegram.control.topics(chatId).at(-1)!.threadId;
+    const card = await call('sendMessage', {
+      chat_id: chatId,
+      message_thread_id: threadId,
+      text: '👤 Ana\nBalance: 10 credits',
+      reply_markup: JSON.stringify({
+        inline_keyboard: [[{ text: '👤 User info', callback_data: 'card:info' }]],
+      }),
+    });
+    await call('pinChatMessage', { chat_id: chatId, message_id: card.message_id });
+    await topic.click();
+    const pinned = page.locator('#topic-pinned', { hasText: 'Balance: 10 credits' });
+    await pinned.getByRole('button', { name: '👤 User info' }).waitFor();
+
     // The clock: +1 day moves the Stripe simulator's time.
     const before = stripe.control.clock.now();
     const shown = await page.locator('#clock-now').textContent();
@@ -156,7 +173,7 @@ describe('the sandbox page renders what the bot sends, generically', () => {
     await expect.poll(() => stripe.control.clock.now() - before).toBeGreaterThanOrEqual(86_400);
     await expect.poll(() => page.locator('#clock-now').textContent()).not.toBe(shown);
     await page.screenshot({
-      path: path.join(repoRoot, 'docs/screenshots/07-stars-locked-post.png'),
+      path: path.join(repoRoot, 'docs/screenshots/09-stars-locked-post.png'),
     });
     expect(telegram.control.violations()).toEqual([]);
   });
