@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContentStore } from '../../src/adapters/db/content-store.js';
+import type { StripeObject } from '../../src/sandbox/stripe/index.js';
 import {
   expectNoViolations,
   fanWithTopic,
@@ -189,7 +190,7 @@ describe('unlocking a vault item', () => {
       .db('transactions')
       .where('checkout_session_id', sessionId)
       .first()) as { id: number; payment_intent_id: string };
-    const charge = env.stripeSim.control.get<{ id: string; latest_charge: string }>(
+    const charge = env.stripeSim.control.get<StripeObject & { latest_charge: string }>(
       payment.payment_intent_id,
     )!.latest_charge;
     const dispute = env.stripeSim.control.openDispute(charge);

@@ -119,4 +119,20 @@ describe('the vault and pay-per-view', () => {
     expect(await vaultRows(env)).toHaveLength(before);
     expect(await env.testDb.db('content_purchases')).toHaveLength(0);
   });
+  it('/teaser #ID replying to a photo: the teaser shows that photo instead of the media', async () => {
+    const { id } = await lockAlbum(env, '20 Gym set', 2);
+    const preview = env.tg.control.adminSendsInTopic(env.ownerId, env.adminChatId, 1, {
+      kind: 'photo',
+    });
+    env.tg.control.adminSendsInTopic(env.ownerId, env.adminChatId, 1, `/teaser #${id}`, {
+      replyTo: preview.message_id,
+    });
+    await answerIn(env, 1, `Teaser of #${id} "Gym set": this photo`);
+    const { fan, threadId } = await fanWithTopic(env, 'Dot', 0);
+    const teaser = await ppv(env, threadId, fan.id, `#${id}`);
+    expect(teaser.kind).toBe('photo');
+    expect(teaser.media?.fileId).toBe(preview.photo!.at(-1)!.file_id);
+    expect(teaser.raw.has_media_spoiler).toBeUndefined();
+    expect(teaser.caption).toContain('Gym set');
+  });
 });

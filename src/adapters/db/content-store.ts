@@ -48,6 +48,7 @@ function toItem(row: Row): ContentItem {
     active: toBool(row.active),
     protect: toBool(row.protect_content),
     teaser: (row.teaser as TeaserMode) ?? 'spoiler',
+    teaserFileId: (row.teaser_file_id as string | null | undefined) ?? null,
     createdBy: nullableInt(row.created_by),
     createdAt: toRequiredDate(row.created_at),
   };
@@ -77,6 +78,7 @@ const PATCH_COLUMNS: Record<keyof ContentItemPatch, string> = {
   active: 'active',
   protect: 'protect_content',
   teaser: 'teaser',
+  teaserFileId: 'teaser_file_id',
 };
 
 /** Sales and revenue per item, for `ids`. */

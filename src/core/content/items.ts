@@ -32,6 +32,8 @@ export interface ContentItem {
   /** Deliveries are sent with `protect_content` (no forwarding or saving). */
   protect: boolean;
   teaser: TeaserMode;
+  /** A photo the team chose to show on the teaser instead of the item's media. */
+  teaserFileId: string | null;
   createdBy: number | null;
   createdAt: Date;
 }

@@ -51,6 +51,7 @@ export type ContentItemPatch = Partial<
     | 'active'
     | 'protect'
     | 'teaser'
+    | 'teaserFileId'
   >
 >;
 

@@ -1,7 +1,7 @@
 /**
  * The Telegram work of premium content, as outbox jobs (pure): the teaser a fan receives
- * (the media blurred with `has_spoiler`, or its title and price only, or Telegram paid media
- * when the item has a Stars price), and the delivery of the original media once unlocked.
+ * (Telegram paid media when the item has a Stars price, else the team's teaser image, else
+ * the media blurred with `has_spoiler`, or its title and price only), and the delivery of the original media once unlocked.
  */
 import { formatMoney } from '../money.js';
 import type { Translate } from '../templates.js';
@@ -120,6 +120,9 @@ export function teaserCall(
         ...common,
       },
     };
+  }
+  if (item.teaserFileId) {
+    return { method: 'sendPhoto', params: { photo: item.teaserFileId, caption, ...common } };
   }
   const first = item.files[0];
   const spoiler = first ? SPOILER_METHODS[first.kind] : undefined;

@@ -134,6 +134,27 @@ async function ppv(
   await answer(deps, message, t('content.ppv.sent', { id: item.id, title: item.title }));
 }
 
+/** `/teaser #ID` replying to a photo: the item's teaser image; without a photo: removed. */
+async function teaserImage(
+  deps: BotDeps,
+  content: ContentService,
+  message: GroupMessage,
+  args: string,
+) {
+  const t = deps.fan.templates.forLanguage(deps.fan.adminLanguage);
+  const byId = /^#?(\d{1,9})$/.exec(args.trim());
+  const item = byId ? await content.getItem(Number(byId[1])) : null;
+  if (!byId) return answer(deps, message, t('content.teaser_image.usage'));
+  if (!item) return answer(deps, message, t('content.ppv.unknown_item', { value: byId[1]! }));
+  const reply = repliedTo(message);
+  const photo = reply ? contentFileOf(reply) : null;
+  if (reply && photo?.kind !== 'photo')
+    return answer(deps, message, t('content.teaser_image.usage'));
+  await content.updateItem(item.id, { teaserFileId: photo?.fileId ?? null });
+  const key = photo ? 'content.teaser_image.set' : 'content.teaser_image.cleared';
+  await answer(deps, message, t(key, { id: item.id, title: item.title }));
+}
+
 export const contentTeamFeature: Feature = {
   name: 'content-team',
   register(bot, deps) {
@@ -153,8 +174,12 @@ export const contentTeamFeature: Feature = {
           );
       }
       const command = commandOf(message);
-      if (command !== 'lock' && command !== 'ppv') return next();
+      if (command !== 'lock' && command !== 'ppv' && command !== 'teaser') return next();
       const args = argsOf(message.text);
+      if (command === 'teaser') {
+        if (!(await deps.admins.permit(ctx, 'vault:edit'))) return next();
+        return teaserImage(deps, content, message, args);
+      }
       if (command === 'lock') {
         if (!(await deps.admins.permit(ctx, 'vault:edit'))) return next();
         return lock(deps, content, message, args);

@@ -45,6 +45,11 @@ export function figuresOf(item: ContentItemWithFigures, currency: string): strin
   return `${plural(f.sales, 'sale')} — ${revenue.join(' + ')}${refunded}`;
 }
 
+function teaserOf(item: ContentItem): string {
+  if (item.teaserFileId) return 'a preview photo (/teaser)';
+  return item.teaser === 'spoiler' ? 'the media blurred' : 'title and price only';
+}
+
 function short(title: string, max = 32): string {
   return title.length > max ? `${title.slice(0, max - 1)}…` : title;
 }
@@ -128,7 +133,7 @@ export function renderVaultItem(
     .newline()
     .plain(`Sales: ${figuresOf(item, currency)}`)
     .newline()
-    .plain(`Teaser: ${item.teaser === 'spoiler' ? 'the media blurred' : 'title and price only'}`)
+    .plain(`Teaser: ${teaserOf(item)}`)
     .plain(` · Delivery: ${item.protect ? 'protected (no forwarding or saving)' : 'not protected'}`)
     .newline()
     .newline()
