@@ -4,31 +4,24 @@
  * a small share of the admin group's 20 messages a minute.
  */
 import { createDropStore } from '../../adapters/db/drop-store.js';
-import type { Db } from '../../adapters/db/knex.js';
+import type { FanServices } from '../../adapters/telegram/bot-deps.js';
 import { DropRunner } from '../../adapters/telegram/features/drops-runner.js';
 import { createDropEngine, type DropEngine } from '../../core/drops/engine.js';
 import type { ContentService } from '../../core/content/service.js';
 import type { DropTeasers } from '../../core/drops/ports.js';
 import { plainTeasers } from '../../core/drops/teasers.js';
-import type { Logger } from '../../core/logger.js';
 import { formatMoney } from '../../core/money.js';
-import type { MessageCatalog } from '../../core/templates.js';
-import { simulatedSecondsToMs, type TrafficLimits } from '../../core/traffic/limits.js';
-import { PRIORITY, type OutboxStore } from '../../core/traffic/outbox.js';
+import { simulatedSecondsToMs } from '../../core/traffic/limits.js';
+import { PRIORITY } from '../../core/traffic/outbox.js';
+import type { TelegramContext } from './telegram.js';
 
 /** Teasers of one drop in the outbox at once: about a second of Telegram's overall budget. */
 const WINDOW = 30;
 const PROGRESS_EVERY_SECONDS = 10;
 
-export interface DropsContext {
-  db: Db;
-  outbox: Pick<OutboxStore, 'enqueue'>;
-  wakeOutbox: () => void;
-  templates: MessageCatalog;
-  adminLanguage: string;
-  currency: string;
-  limits: TrafficLimits;
-  logger: Logger;
+/** What drops need besides the runtime's context: the fan side's texts and the vault. */
+export interface DropsParts {
+  fan: Pick<FanServices, 'templates' | 'adminLanguage' | 'currency'>;
   /** The vault's teaser API (without it, a plain text teaser). */
   content?: Pick<ContentService, 'sendTeaser'>;
 }
@@ -38,8 +31,16 @@ export interface Drops {
   runner: DropRunner;
 }
 
-export function buildDrops(c: DropsContext): Drops {
-  const store = createDropStore(c.db);
+export function buildDrops(context: TelegramContext, parts: DropsParts): Drops {
+  const c = {
+    ...parts.fan,
+    content: parts.content,
+    outbox: context.stores.outbox,
+    wakeOutbox: context.wake,
+    limits: context.tuning.limits,
+    logger: context.logger.child({ component: 'drops' }),
+  };
+  const store = createDropStore(context.db);
   const runnerRef: { current?: DropRunner } = {};
   const teasers = c.content
     ? vaultTeasers(c.content)
