@@ -74,7 +74,17 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { sender, alerts } = buildSender(context);
   const { payments, fan } = await paymentsAndFanSide(context, sender);
   const content = buildContent(context, fan.services.templates);
-  const drops = buildDrops(context, { fan: fan.services, content });
+  const drops = buildDrops({
+    db,
+    outbox: stores.outbox,
+    wakeOutbox: wake,
+    templates: fan.services.templates,
+    adminLanguage: fan.services.adminLanguage,
+    currency: fan.services.currency,
+    limits: tuning.limits,
+    logger: logger.child({ component: 'drops' }),
+    content,
+  });
   const telegram = buildTelegram(context, {
     sender,
     alerts,
@@ -83,6 +93,7 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
     payments: payments?.service,
     refunds: payments?.refunds,
     products: await buildProductAdmin(context),
+    content,
     drops: drops.engine,
     onFanTopicCreated: (fanId, topicId) => fan.services.cards.post(fanId, topicId),
     onDelivered: fan.onDelivered,
@@ -104,7 +115,6 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
     options,
     db,
     registry,
-    content,
     metrics,
     outbox: stores.outbox,
     sender,

@@ -191,16 +191,16 @@ export function buildTelegram(context: TelegramContext, parts: TelegramParts) {
       ledger: stores.ledger,
       refunds: parts.refunds,
       products: parts.products,
+      content: parts.content,
       drops: parts.drops,
     },
     dashboard: { stats: stores.stats, files: stores.panelFiles },
     teamInbox: { snippets: stores.snippets, activity: stores.teamActivity },
     team: { claims: stores.claims, members: stores.team, held: stores.held, claimListeners: [] },
-      content: parts.content,
+    content: parts.content,
   });
   const intake = new UpdateIntake({
     updates: stores.updates,
-    content: parts.content,
     // Bound, not wrapped: an update goes from the intake straight to telegraf.
     handle: bot.handleUpdate.bind(bot) as unknown as UpdateIntakeDeps['handle'],
     recordedByHandler: isFanContent,
