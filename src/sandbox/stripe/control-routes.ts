@@ -413,7 +413,15 @@ export const controlRoutes: readonly ControlRoute[] = [
     method: 'GET',
     path: '/_sim/',
     about: 'This listing.',
-    handler: () => ({ routes: describeControlRoutes() }),
+    handler: () => ({
+      routes: [
+        ...describeControlRoutes(),
+        {
+          call: 'GET /_sim/stream',
+          about: 'Server-sent events: a `change` event at once, then after every change.',
+        },
+      ],
+    }),
   },
   ...routes,
 ];

@@ -390,6 +390,7 @@ export interface ControlResponse {
 export function describeOperations(): {
   operations: string[];
   usage: Record<string, { call: string; args: string; example: unknown }>;
+  other: Record<string, string>;
 } {
   const usage: Record<string, { call: string; args: string; example: unknown }> = {};
   for (const [name, operation] of Object.entries(CONTROL_OPERATIONS)) {
@@ -398,7 +399,12 @@ export function describeOperations(): {
       ...describeArgs(operation.schema),
     };
   }
-  return { operations: Object.keys(CONTROL_OPERATIONS), usage };
+  const other = {
+    'GET /_sim/stream':
+      'Server-sent events: a `change` event at once, then after every change of the world.',
+    'GET /_sim/file/<file_id>': "A file's bytes by id (media may be sent with `dataBase64`).",
+  };
+  return { operations: Object.keys(CONTROL_OPERATIONS), usage, other };
 }
 
 export function runControlOperation(

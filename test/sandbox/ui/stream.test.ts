@@ -59,6 +59,13 @@ describe('simulator event streams', () => {
       post(`${sim.apiRoot}/_sim/fanSendsText`, { userId: fan.id, text: 'hi' }),
     );
     expect(seqs).toEqual([1, 2]);
+    const listing = (await (await fetch(`${sim.apiRoot}/_sim/`)).json()) as {
+      result: { other: Record<string, string> };
+    };
+    expect(Object.keys(listing.result.other)).toEqual([
+      'GET /_sim/stream',
+      'GET /_sim/file/<file_id>',
+    ]);
   });
 
   it('the Stripe simulator says when a request changed something', async () => {
@@ -69,6 +76,10 @@ describe('simulator event streams', () => {
       post(`${sim.apiBase}/_sim/customers`, { email: 'ana@example.com' }),
     );
     expect(seqs).toEqual([1, 2]);
+    const listing = (await (await fetch(`${sim.apiBase}/_sim/`)).json()) as {
+      routes: { call: string }[];
+    };
+    expect(listing.routes.map((r) => r.call)).toContain('GET /_sim/stream');
   });
 });
 
