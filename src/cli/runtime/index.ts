@@ -74,17 +74,7 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { sender, alerts } = buildSender(context);
   const { payments, fan } = await paymentsAndFanSide(context, sender);
   const content = buildContent(context, fan.services.templates);
-  const drops = buildDrops({
-    db,
-    outbox: stores.outbox,
-    wakeOutbox: wake,
-    templates: fan.services.templates,
-    adminLanguage: fan.services.adminLanguage,
-    currency: fan.services.currency,
-    limits: tuning.limits,
-    logger: logger.child({ component: 'drops' }),
-    content,
-  });
+  const drops = buildDrops(context, { fan: fan.services, content });
   const telegram = buildTelegram(context, {
     sender,
     alerts,
