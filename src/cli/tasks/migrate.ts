@@ -35,9 +35,9 @@ export async function runMigrate(
         output.out(
           `Applied ${log.length} migration${log.length === 1 ? '' : 's'} (batch ${batch}).`,
         );
-        // New tables and indexes get their statistics before the first query plans on them.
-        await optimizeDatabase(db);
       }
+      // Statistics for the planner, new tables and indexes included (cheap when fresh).
+      await optimizeDatabase(db);
       // Once per database: the id that keeps this install's Stripe objects apart from others'.
       output.out(`Install id: ${await ensureInstallId(db)}`);
       return;
