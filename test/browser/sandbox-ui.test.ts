@@ -42,12 +42,17 @@ function start(args: string[], cwd: string, env: Record<string, string>) {
   return { child, output: () => output };
 }
 
-async function until<T>(what: string, check: () => T | Promise<T>, ms = 20_000): Promise<T> {
+async function until<T>(
+  what: string,
+  check: () => T | Promise<T>,
+  output: () => string = () => '',
+  ms = 20_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -83,6 +88,7 @@ async function startDemo(): Promise<World> {
   const pageUrl = await until(
     'the sandbox page',
     () => /Sandbox page:\s+(\S+)/.exec(sandbox.output())?.[1],
+    sandbox.output,
   );
   const env = Object.fromEntries(
     fs
@@ -103,13 +109,17 @@ async function startDemo(): Promise<World> {
   );
   if (setup.status !== 0) throw new Error(`setup failed:\n${setup.stdout}\n${setup.stderr}`);
   const serve = start(['serve'], cwd, { ...env, PORT: String(servePort) });
-  await until('premiumbot serve', async () => {
-    if (serve.child.exitCode !== null) throw new Error(`serve exited:\n${serve.output()}`);
-    return fetch(`http://127.0.0.1:${servePort}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-  });
+  await until(
+    'premiumbot serve',
+    async () => {
+      if (serve.child.exitCode !== null) throw new Error(`serve exited:\n${serve.output()}`);
+      return fetch(`http://127.0.0.1:${servePort}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+    },
+    serve.output,
+  );
   return {
     pageUrl: pageUrl as string,
     telegram: env.TELEGRAM_API_ROOT as string,

@@ -48,10 +48,10 @@ export function defaultPublicDir(): string {
     path.join(here, 'public'),
     path.resolve(here, '../../../dist/sandbox/ui/public'),
   ];
-  return (
-    candidates.find((dir) => fs.existsSync(path.join(dir, 'js', 'main.js'))) ??
-    (candidates[0] as string)
-  );
+  const built = candidates.find((dir) => fs.existsSync(path.join(dir, 'js', 'main.js')));
+  // Not built: name the folder `npm run build` writes (the second one when run from src/).
+  const fromDist = path.basename(path.resolve(here, '../..')) === 'dist';
+  return built ?? ((fromDist ? candidates[0] : candidates[1]) as string);
 }
 
 function serveFile(res: ServerResponse, root: string, urlPath: string): void {
