@@ -24,6 +24,15 @@ export async function fanWithTopic(env: ContentEnv, name: string, credits: numbe
     15_000,
     `${name}'s topic`,
   );
+  // The topic is the fan's once their text is relayed into it (the worker records it first).
+  await env.tg.control.waitFor(
+    () =>
+      env.tg.control
+        .messages(env.adminChatId, { threadId: topic.threadId })
+        .some((m) => m.fromBot && m.text === 'hello'),
+    15_000,
+    `${name}'s text in the topic`,
+  );
   // The relay spent one credit: `credits` are left.
   await until(
     async () => (await env.runtime.ledger.balance(fan.id)).credits === credits,
