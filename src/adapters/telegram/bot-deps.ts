@@ -78,11 +78,11 @@ export interface BotDeps {
   panel?: PanelServices;
   /** The /admin dashboard's queries and the chart's stored upload (absent: no figures). */
   dashboard?: DashboardPorts;
+  /** Premium content: /lock, /ppv, teasers, unlocks, /library (absent: none of them). */
+  content?: ContentService;
   /** Saved replies and the team's answers and figures (absent: no /s, no team page). */
   teamInbox?: TeamInboxServices;
   /** The team inbox: claims, members, held messages (absent: no /team, /take…). */
-  /** Premium content: /lock, /ppv, teasers, unlocks, /library (absent: none of them). */
-  content?: ContentService;
   team?: TeamServices;
 }
 

@@ -22,8 +22,8 @@ import { Poller } from '../../adapters/telegram/polling.js';
 import { TelegramSender } from '../../adapters/telegram/sender.js';
 import { TopicManager } from '../../adapters/telegram/topics.js';
 import type { DropEngine } from '../../core/drops/engine.js';
-import type { PaymentRefunds } from '../../core/fan-admin.js';
 import type { ContentService } from '../../core/content/service.js';
+import type { PaymentRefunds } from '../../core/fan-admin.js';
 import type { Logger } from '../../core/logger.js';
 import type { RuntimeMetrics } from '../../core/metrics.js';
 import type { PaymentCommands } from '../../core/payments/service.js';
@@ -101,11 +101,11 @@ export interface TelegramParts {
   refunds?: PaymentRefunds;
   /** /products' catalog use cases. */
   products?: ProductAdmin;
+  /** Premium content (the vault, teasers, unlocks, the library). */
+  content?: ContentService;
   /** /drops and the drops' Cancel button. */
   drops?: DropEngine;
   /** Posts and pins a new topic's fan card (inside the topic's single flight). */
-  /** Premium content (the vault, teasers, unlocks, the library). */
-  content?: ContentService;
   onFanTopicCreated: (fanId: number, topicId: number) => Promise<void>;
   onDelivered: (
     jobs: readonly OutboxJob[],
@@ -195,9 +195,9 @@ export function buildTelegram(context: TelegramContext, parts: TelegramParts) {
       drops: parts.drops,
     },
     dashboard: { stats: stores.stats, files: stores.panelFiles },
+    content: parts.content,
     teamInbox: { snippets: stores.snippets, activity: stores.teamActivity },
     team: { claims: stores.claims, members: stores.team, held: stores.held, claimListeners: [] },
-    content: parts.content,
   });
   const intake = new UpdateIntake({
     updates: stores.updates,

@@ -9,7 +9,6 @@
  * tap is answered at once, and what it changes in the group (the card's keyboard or text,
  * a note in the topic) is queued in the outbox. A toast says so when the group is busy.
  */
-import { roleAtLeast, type AdminRoleName } from '../../../core/admin-auth.js';
 import { parseCardCallback, type CardAction } from '../../../core/info-card.js';
 import { ErrorCodes, hasCode } from '../../../core/errors.js';
 import { ledgerKeys } from '../../../core/ledger.js';

@@ -24,7 +24,7 @@ export const PANEL_SCREENS: readonly AnyScreen[] = [
   dropsScreen,
   settingsScreen,
   auditScreen,
-  teamScreen,
   snippetsScreen,
   teamFiguresScreen,
+  teamScreen,
 ];

@@ -4,7 +4,6 @@
  * relays again (core/relay/resend.ts: once per job, whoever taps and however often) and
  * tells the topic who resent them.
  */
-import { roleAtLeast } from '../../../core/admin-auth.js';
 import { parseResendCallback } from '../../../core/relay/undelivered.js';
 import { PRIORITY } from '../../../core/traffic/outbox.js';
 import type { BotDeps, Feature } from '../bot-deps.js';

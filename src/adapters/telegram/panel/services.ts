@@ -1,8 +1,8 @@
 /** What the panel needs besides the bot's deps (built once in src/cli/runtime). */
 import type { SettingsStore } from '../../../config/settings-store.js';
 import type { AuditLog } from '../../../core/audit.js';
-import type { DropEngine } from '../../../core/drops/engine.js';
 import type { ContentService } from '../../../core/content/service.js';
+import type { DropEngine } from '../../../core/drops/engine.js';
 import type { FanAdminStore, PaymentRefunds } from '../../../core/fan-admin.js';
 import type { InboxStore } from '../../../core/inbox.js';
 import type { LedgerStore } from '../../../core/ledger.js';
