@@ -42,35 +42,9 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
       kind: 'usage',
     });
   }
-  const tuning = resolveTuning(options.tuning ?? {});
   const { db, logger } = options;
-  const registry = new MetricsRegistry();
-  const metrics = runtimeMetrics(registry);
-  const api = createBotApi({ token: options.botToken, apiRoot: options.apiRoot });
-  const botInfo = options.botInfo ?? (await getMe(api, options.apiRoot));
-  const stores = buildStores(db, {
-    botId: botIdOf(options.botToken),
-    logger,
-    lowBalanceThreshold: options.fan?.lowBalanceThreshold,
-    settingsTtlMs: options.fan?.settingsTtlMs,
-    payments: options.payments ? { stripe: options.payments.stripe !== undefined } : undefined,
-  });
-
-  // The worker is built after the services that enqueue; until then there is nothing to wake.
-  const workerRef: { current?: OutboxWorker } = {};
-  const wake = () => workerRef.current?.wake();
-  const context: TelegramContext = {
-    options,
-    db,
-    // Outbox jobs name stored files (the dashboard's chart); the client uploads their bytes.
-    api: withStoredUploads(api, stores.panelFiles),
-    botInfo,
-    stores,
-    logger,
-    metrics,
-    tuning,
-    wake,
-  };
+  const { context, registry, metrics, api, stores, tuning, workerRef, wake } =
+    await buildContext(options);
   const { sender, alerts } = buildSender(context);
   const { payments, fan } = await paymentsAndFanSide(context, sender);
   const content = buildContent(context, fan.services.templates);
@@ -171,6 +145,43 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
       await life.stop();
     },
   };
+}
+
+/**
+ * What every part is built from: the Bot API client (getMe when `botInfo` is not given), the
+ * stores, metrics and tuning; the worker is set into `workerRef` once built.
+ */
+async function buildContext(options: RuntimeOptions) {
+  const tuning = resolveTuning(options.tuning ?? {});
+  const { db, logger } = options;
+  const registry = new MetricsRegistry();
+  const metrics = runtimeMetrics(registry);
+  const api = createBotApi({ token: options.botToken, apiRoot: options.apiRoot });
+  const botInfo = options.botInfo ?? (await getMe(api, options.apiRoot));
+  const stores = buildStores(db, {
+    botId: botIdOf(options.botToken),
+    logger,
+    lowBalanceThreshold: options.fan?.lowBalanceThreshold,
+    settingsTtlMs: options.fan?.settingsTtlMs,
+    payments: options.payments ? { stripe: options.payments.stripe !== undefined } : undefined,
+  });
+
+  // The worker is built after the services that enqueue; until then there is nothing to wake.
+  const workerRef: { current?: OutboxWorker } = {};
+  const wake = () => workerRef.current?.wake();
+  const context: TelegramContext = {
+    options,
+    db,
+    // Outbox jobs name stored files (the dashboard's chart); the client uploads their bytes.
+    api: withStoredUploads(api, stores.panelFiles),
+    botInfo,
+    stores,
+    logger,
+    metrics,
+    tuning,
+    wake,
+  };
+  return { context, registry, metrics, api, stores, tuning, workerRef, wake };
 }
 
 /**
