@@ -28,14 +28,23 @@ describe('can(actor, action)', () => {
     expect(isPanelAction('hasOwnProperty')).toBe(false);
   });
 
-  it('lets owners and admins do everything until roles come; agents and others nothing', () => {
+  it('gives each role its documented preset; anyone off the team nothing', () => {
+    const allowed = (role: 'owner' | 'admin' | 'agent' | 'analyst') =>
+      PANEL_ACTIONS.filter((action) => can({ id: 1, role }, action));
+    expect(allowed('owner')).toEqual(PANEL_ACTIONS);
+    expect(allowed('admin')).toEqual(
+      PANEL_ACTIONS.filter((a) => a !== 'team:manage' && a !== 'fans:unfreeze'),
+    );
+    expect(allowed('agent').sort()).toEqual(
+      ['conversations:view', 'fans:note', 'fans:view', 'inbox:reply'].sort(),
+    );
+    expect(allowed('analyst')).toEqual(['stats:view']);
     for (const action of PANEL_ACTIONS) {
-      expect(can({ id: 1, role: 'owner' }, action)).toBe(true);
-      expect(can({ id: 2, role: 'admin' }, action)).toBe(true);
-      expect(can({ id: 3, role: 'agent' }, action)).toBe(false);
       expect(can({ id: 4, role: null }, action)).toBe(false);
       expect(can(null, action)).toBe(false);
     }
-    expect(ROLE_PRESETS.agent).toEqual([]);
+    for (const role of ['owner', 'admin', 'agent', 'analyst'] as const) {
+      expect([...ROLE_PRESETS[role]].sort()).toEqual(allowed(role).sort());
+    }
   });
 });
