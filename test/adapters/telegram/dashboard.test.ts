@@ -100,6 +100,7 @@ describe('/admin after a scripted day', () => {
       '💬 Conversations',
       '👥 Users',
       '🛍 Products',
+      '🔐 Vault',
       '⚙️ Settings',
       '🤝 Team',
     ]);

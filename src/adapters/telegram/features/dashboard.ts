@@ -29,6 +29,7 @@ import { productsScreen } from '../panel/screens/products.js';
 import { settingsScreen } from '../panel/screens/settings.js';
 import { teamFiguresScreen } from '../panel/screens/team-figures.js';
 import { usersScreen } from '../panel/screens/users.js';
+import { vaultScreen } from '../panel/screens/vault.js';
 import {
   defineScreen,
   type AnyScreen,
@@ -66,6 +67,7 @@ const DRILL_DOWNS: ReadonlyArray<[AnyScreen, string]> = [
   [conversationsScreen, 'dashboard.button_conversations'],
   [usersScreen, 'dashboard.button_users'],
   [productsScreen, 'dashboard.button_products'],
+  [vaultScreen, 'dashboard.button_vault'],
   [settingsScreen, 'dashboard.button_settings'],
   [teamFiguresScreen, 'dashboard.button_team'],
 ];
