@@ -17,6 +17,8 @@ export const CATALOG_METADATA = {
   amount: 'premiumbot_amount',
   /** The product's Telegram Stars price (whole Stars, 1–10,000); absent: not sold for Stars. */
   stars: 'premiumbot_stars',
+  /** "true": a pass sold for Stars as a Star subscription (renewed every 30 days). */
+  starsSubscription: 'premiumbot_stars_subscription',
 } as const;
 
 /** One wanted product, as the catalog file declares it, with the price in minor units. */
@@ -28,6 +30,8 @@ export interface CatalogItem {
   currency: string;
   /** Price in Telegram Stars (`stars:` in the file); null or absent: not sold for Stars. */
   stars?: number | null;
+  /** `stars_subscription: true`: a pass sold for Stars as a Star subscription. */
+  starsSubscription?: boolean;
 }
 
 /** One active Stripe price of a premiumbot product. */
@@ -41,6 +45,8 @@ export interface RemotePrice {
   currency: string;
   /** The product's `premiumbot_stars` metadata; null (or absent) when it has none. */
   stars?: number | null;
+  /** The product's `premiumbot_stars_subscription` metadata is "true". */
+  starsSubscription?: boolean;
 }
 
 /** A premiumbot product on Stripe with its active prices. */
@@ -52,6 +58,8 @@ export interface RemoteProduct {
   active: boolean;
   /** `premiumbot_stars` metadata; null (or absent) when it has none. */
   stars?: number | null;
+  /** `premiumbot_stars_subscription` metadata is "true". */
+  starsSubscription?: boolean;
   prices: { priceId: string; priceCents: number; currency: string }[];
 }
 
@@ -121,6 +129,9 @@ const itemSchema = z
       .min(STARS_MIN, `stars must be at least ${STARS_MIN}`)
       .max(STARS_MAX, `stars must be at most ${STARS_MAX} (Telegram's limit per invoice)`)
       .optional(),
+    stars_subscription: z
+      .boolean({ message: 'stars_subscription must be true or false' })
+      .optional(),
   })
   .strict();
 
@@ -161,9 +172,16 @@ export function parseCatalog(document: unknown, currency: string): CatalogItem[]
     priceCents: prices[index] as number,
     currency: (p.currency ?? currency).toLowerCase(),
     ...(p.stars !== undefined ? { stars: p.stars } : {}),
+    ...(p.stars_subscription === true ? { starsSubscription: true } : {}),
   }));
   const seen = new Map<string, number>();
   items.forEach((item, index) => {
+    if (item.starsSubscription && (item.type !== 'time' || item.stars == null)) {
+      problems.push(
+        `products.${index}.stars_subscription: only a time pass with a Stars price (\`stars:\`) ` +
+          'can be sold as a Star subscription',
+      );
+    }
     const key = productKey(item);
     const first = seen.get(key);
     if (first !== undefined) {
@@ -204,7 +222,7 @@ export function productKey(item: { type: ProductType; amount: number }): string 
 /** Reads premiumbot metadata from a Stripe product; undefined when it is not ours or is malformed. */
 export function readProductMetadata(
   metadata: Record<string, string> | null | undefined,
-): { type: ProductType; amount: number; stars?: number } | undefined {
+): { type: ProductType; amount: number; stars?: number; starsSubscription?: boolean } | undefined {
   const type = metadata?.[CATALOG_METADATA.type];
   const amountText = metadata?.[CATALOG_METADATA.amount];
   if ((type !== 'credits' && type !== 'time') || amountText === undefined) return undefined;
@@ -212,7 +230,13 @@ export function readProductMetadata(
   const amount = Number(amountText);
   if (amount <= 0) return undefined;
   const stars = readStars(metadata?.[CATALOG_METADATA.stars]);
-  return stars === null ? { type, amount } : { type, amount, stars };
+  const subscription = metadata?.[CATALOG_METADATA.starsSubscription]?.trim() === 'true';
+  return {
+    type,
+    amount,
+    ...(stars === null ? {} : { stars }),
+    ...(subscription ? { starsSubscription: true } : {}),
+  };
 }
 
 /** `premiumbot_stars` as a Stars price; null when absent, empty or not a valid price (1–10,000). */
@@ -259,6 +283,8 @@ export function planLocalSync(
     if (row.priceCents !== price.priceCents) fields.push('price');
     if (row.currency !== price.currency) fields.push('currency');
     if ((row.stars ?? null) !== (price.stars ?? null)) fields.push('stars');
+    if ((row.starsSubscription === true) !== (price.starsSubscription === true))
+      fields.push('stars_subscription');
     if (row.stripeProductId !== price.productId) fields.push('product');
     if (!row.active) fields.push('active');
     if (row.sort !== sort) fields.push('sort');
@@ -304,6 +330,7 @@ export function activePrices(remote: readonly RemoteProduct[]): RemotePrice[] {
         priceCents: price.priceCents,
         currency: price.currency,
         stars: p.stars ?? null,
+        starsSubscription: p.starsSubscription === true,
       })),
     );
 }

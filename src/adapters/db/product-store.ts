@@ -103,6 +103,7 @@ async function applyLocalOnly(db: Knex, changes: readonly LocalOnlyChange[]): Pr
           price_cents: item.priceCents,
           currency: item.currency,
           stars: item.stars ?? null,
+          stars_subscription: item.starsSubscription === true,
           active: true,
           sort: change.sort,
           created_at: now,
@@ -112,6 +113,7 @@ async function applyLocalOnly(db: Knex, changes: readonly LocalOnlyChange[]): Pr
       }
       const values: Record<string, unknown> = {
         stars: item.stars ?? null,
+        stars_subscription: item.starsSubscription === true,
         active: true,
         sort: change.sort,
         updated_at: now,
@@ -158,6 +160,7 @@ export function createProductStore(db: Knex): ProductStore {
             stripe_product_id: change.price.productId,
             stripe_price_id: change.price.priceId,
             stars: change.price.stars ?? null,
+            stars_subscription: change.price.starsSubscription === true,
             active: true,
             sort: change.sort,
             updated_at: now,
@@ -199,6 +202,7 @@ export function createProductStore(db: Knex): ProductStore {
           stripe_product_id: ids.productId,
           stripe_price_id: ids.priceId,
           stars: item.stars ?? null,
+          stars_subscription: item.starsSubscription === true,
           active: true,
           sort: toInt(last?.sort) + 10,
           created_at: now,

@@ -13,6 +13,7 @@ import {
   setStripePriceActive,
   setStripeProductActive,
   setStripeProductStars,
+  setStripeProductStarsSubscription,
 } from './products.js';
 
 /**
@@ -46,6 +47,7 @@ export async function fetchRemoteCatalog(
         amount: meta.amount,
         active: product.active,
         stars: meta.stars ?? null,
+        starsSubscription: meta.starsSubscription === true,
         prices,
       });
     }
@@ -92,6 +94,13 @@ export async function applyStripeChange(
       case 'set-stars':
         await setStripeProductStars(stripe, change.productId, change.item.stars ?? null);
         return undefined;
+      case 'set-stars-subscription':
+        await setStripeProductStarsSubscription(
+          stripe,
+          change.productId,
+          change.item.starsSubscription === true,
+        );
+        return undefined;
       case 'archive-price':
         await setStripePriceActive(stripe, change.priceId, false);
         return undefined;
@@ -100,6 +109,6 @@ export async function applyStripeChange(
         return undefined;
     }
   } catch (cause) {
-    throw stripeFailure(`${change.kind.replace('-', ' ')}`, cause);
+    throw stripeFailure(`${change.kind.replaceAll('-', ' ')}`, cause);
   }
 }

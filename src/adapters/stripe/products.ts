@@ -1,7 +1,8 @@
 /**
  * Premiumbot products on Stripe: one product per catalog item, carrying `premiumbot_type`
  * and `premiumbot_amount` metadata (what `products sync` pulls) and, when it is sold for
- * Telegram Stars too, `premiumbot_stars`, with a one-time default
+ * Telegram Stars too, `premiumbot_stars` (and `premiumbot_stars_subscription` for a pass sold
+ * as a Star subscription), with a one-time default
  * price. The one place that creates them, for `products sync` and for `/products`.
  */
 import { CATALOG_METADATA, type CatalogItem } from '../../core/catalog.js';
@@ -34,6 +35,7 @@ export async function createStripeProduct(
           [CATALOG_METADATA.type]: item.type,
           [CATALOG_METADATA.amount]: String(item.amount),
           ...(item.stars != null ? { [CATALOG_METADATA.stars]: String(item.stars) } : {}),
+          ...(item.starsSubscription ? { [CATALOG_METADATA.starsSubscription]: 'true' } : {}),
           ...(options.installId ? { [INSTALL_METADATA_KEY]: options.installId } : {}),
         },
         default_price_data: { currency: item.currency, unit_amount: item.priceCents },
@@ -76,6 +78,21 @@ export async function setStripeProductStars(
   }
 }
 
+/** Sets (`true`) or removes the product's `premiumbot_stars_subscription` metadata. */
+export async function setStripeProductStarsSubscription(
+  stripe: StripeClient,
+  productId: string,
+  on: boolean,
+): Promise<void> {
+  try {
+    await stripe.products.update(productId, {
+      metadata: { [CATALOG_METADATA.starsSubscription]: on ? 'true' : '' },
+    });
+  } catch (cause) {
+    throw stripeFailure('set the Star subscription', cause);
+  }
+}
+
 /** Archives (false) or restores (true) a price. */
 export async function setStripePriceActive(
   stripe: StripeClient,
@@ -96,5 +113,7 @@ export function stripeProducts(stripe: StripeClient): StripeProducts {
     setProductActive: (productId, active) => setStripeProductActive(stripe, productId, active),
     setPriceActive: (priceId, active) => setStripePriceActive(stripe, priceId, active),
     setStars: (productId, stars) => setStripeProductStars(stripe, productId, stars),
+    setStarsSubscription: (productId, on) =>
+      setStripeProductStarsSubscription(stripe, productId, on),
   };
 }

@@ -59,6 +59,8 @@ function describeStripeChange(change: StripeChange): string {
       return `~ reactivate archived product "${change.item.label}" (${change.productId})`;
     case 'set-stars':
       return `~ Stars price of "${change.item.label}": ${starsText(change.from)} → ${starsText(change.item.stars ?? null)} (${change.productId})`;
+    case 'set-stars-subscription':
+      return `~ "${change.item.label}" ${change.item.starsSubscription ? 'becomes' : 'is no longer'} a Star subscription (${change.productId})`;
     case 'archive-price':
       return `- archive price ${formatPrice(change.priceCents, change.currency)} of "${change.label}" (${change.priceId})`;
     case 'archive-product':

@@ -50,6 +50,8 @@ export interface StripeProducts {
   setPriceActive(priceId: string, active: boolean): Promise<void>;
   /** The product's `premiumbot_stars` metadata (null removes it). */
   setStars(productId: string, stars: number | null): Promise<void>;
+  /** The product's `premiumbot_stars_subscription` metadata ("true", or removed). */
+  setStarsSubscription(productId: string, on: boolean): Promise<void>;
 }
 
 export type ProductChange =
@@ -74,7 +76,8 @@ export interface ProductAdmin {
   setStars(id: number, stars: number | null): Promise<ProductChange>;
   /**
    * Sells a pass with a Stars price as a Star subscription (Telegram renews it every 30
-   * days) or once. Kept in this database only: a Stripe pull leaves it as it is.
+   * days) or once: on the Stripe product first when Stripe is configured (so a later pull
+   * keeps it), then in the shop.
    */
   setStarsSubscription(id: number, on: boolean): Promise<ProductChange>;
 }
@@ -194,7 +197,7 @@ export function createProductAdmin(deps: ProductAdminDeps): ProductAdmin {
       return { ok: true, product: { ...row, stars }, before: row };
     },
 
-    setStarsSubscription: (id, on) => setStarsSubscription(rows, id, on),
+    setStarsSubscription: (id, on) => setStarsSubscription(rows, deps.stripe, id, on),
 
     async move(id, by) {
       const active = (await rows.list()).filter((p) => p.active);
@@ -213,18 +216,29 @@ export function createProductAdmin(deps: ProductAdminDeps): ProductAdmin {
   };
 }
 
-/** A pass with a Stars price sold as a Star subscription, or once (this database only). */
+/** A pass with a Stars price sold as a Star subscription, or once (Stripe first, as setStars). */
 async function setStarsSubscription(
   rows: ProductRows,
+  stripe: StripeProducts | undefined,
   id: number,
   on: boolean,
 ): Promise<ProductChange> {
-  const row = (await rows.list()).find((p) => p.id === id);
+  const all = await rows.list();
+  const row = all.find((p) => p.id === id);
   if (!row) return { ok: false, reason: 'This product no longer exists.' };
   if (on && (row.type !== 'time' || !isStarsPrice(row.stars))) {
     return { ok: false, reason: 'Only a pass with a Stars price can be a Star subscription.' };
   }
   if ((row.starsSubscription === true) === on) return { ok: false, reason: 'Already so.' };
-  await rows.setStarsSubscription(id, on);
+  try {
+    if (stripe && row.stripeProductId) await stripe.setStarsSubscription(row.stripeProductId, on);
+  } catch (err) {
+    return stripeRefusal(err);
+  }
+  // Every price row of the Stripe product shares its metadata, hence the subscription.
+  for (const p of all) {
+    if (p.id === id || (row.stripeProductId && p.stripeProductId === row.stripeProductId))
+      await rows.setStarsSubscription(p.id, on);
+  }
   return { ok: true, product: { ...row, starsSubscription: on }, before: row };
 }

@@ -2,8 +2,9 @@
  * `products sync` without Stripe (STRIPE_API_KEY unset: Telegram Stars only): the catalog file
  * is written straight into the local `products` table. Planned here without I/O; rows are
  * matched by type and amount (what fans buy, `/buy<N>`). A row that came from Stripe earlier
- * keeps its Stripe price and label (Stripe owns them) and only takes the Stars price; rows
- * of the file's own making are updated, and deactivated when the file no longer lists them.
+ * keeps its Stripe price and label (Stripe owns them) and only takes the Stars price and Star
+ * subscription; rows of the file's own making are updated, and deactivated when the file no
+ * longer lists them.
  */
 import { productKey, type CatalogItem, type LocalProduct } from '../catalog.js';
 
@@ -51,6 +52,8 @@ function changedFields(row: LocalProduct, item: CatalogItem, sort: number): stri
   if (own && (row.priceCents !== item.priceCents || row.currency !== item.currency))
     fields.push('price');
   if ((row.stars ?? null) !== (item.stars ?? null)) fields.push('stars');
+  if ((row.starsSubscription === true) !== (item.starsSubscription === true))
+    fields.push('stars_subscription');
   if (!row.active) fields.push('active');
   if (row.sort !== sort) fields.push('sort');
   return fields;

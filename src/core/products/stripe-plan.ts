@@ -1,7 +1,8 @@
 /**
  * The Stripe side of `products sync`, planned without I/O: create what the catalog lists and
  * Stripe lacks (never delete), archive only on request, and bring a product's Stars price
- * (`premiumbot_stars` metadata) in line with the catalog.
+ * (`premiumbot_stars` metadata) and Star subscription (`premiumbot_stars_subscription`) in line
+ * with the catalog.
  */
 import { productKey, type CatalogItem, type RemoteProduct } from '../catalog.js';
 
@@ -13,6 +14,8 @@ export type StripeChange =
   | { kind: 'reactivate-product'; item: CatalogItem; productId: string }
   /** The product's `premiumbot_stars` metadata set to the catalog's (null: removed). */
   | { kind: 'set-stars'; item: CatalogItem; productId: string; from: number | null }
+  /** The product's `premiumbot_stars_subscription` metadata set to the catalog's. */
+  | { kind: 'set-stars-subscription'; item: CatalogItem; productId: string }
   | {
       kind: 'archive-price';
       productId: string;
@@ -84,6 +87,8 @@ export function planStripeSync(
       const from = product.stars ?? null;
       changes.push({ kind: 'set-stars', item, productId: product.productId, from });
     }
+    if ((product.starsSubscription === true) !== (item.starsSubscription === true))
+      changes.push({ kind: 'set-stars-subscription', item, productId: product.productId });
     const price = product.prices.find(
       (pr) => pr.priceCents === item.priceCents && pr.currency === item.currency,
     );
