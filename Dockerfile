@@ -15,7 +15,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npx tsc -p tsconfig.build.json
+# The product, and the sandbox page `premiumbot sandbox --ui` serves.
+RUN npm run build
 
 # --- runtime: production dependencies only, non-root, tini as PID 1 ---------------------
 FROM node:${NODE_VERSION}-slim AS runtime
