@@ -55,6 +55,25 @@ export function createStarTransactionsSource(api: BotApi): StarTransactionsSourc
   };
 }
 
+/**
+ * `starBalance` remembered for `ttlMs` (a dashboard refresh need not ask Telegram each time);
+ * a failure is not remembered: it is thrown, and the next read asks again.
+ */
+export function cachedStarBalance(
+  api: BotApi,
+  options: { ttlMs?: number; now?: () => number } = {},
+): () => Promise<number> {
+  const ttlMs = options.ttlMs ?? 60_000;
+  const now = options.now ?? Date.now;
+  let cached: { amount: number; at: number } | undefined;
+  return async () => {
+    if (cached && now() - cached.at < ttlMs) return cached.amount;
+    const amount = await starBalance(api);
+    cached = { amount, at: now() };
+    return amount;
+  };
+}
+
 /** The bot's Star balance (`getMyStarBalance`): whole Stars. */
 export async function starBalance(api: BotApi): Promise<number> {
   const answer = z

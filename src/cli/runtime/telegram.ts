@@ -20,6 +20,7 @@ import {
 import { OutboxWorker } from '../../adapters/telegram/outbox-worker.js';
 import { Poller } from '../../adapters/telegram/polling.js';
 import { TelegramSender } from '../../adapters/telegram/sender.js';
+import { cachedStarBalance } from '../../adapters/telegram/star-transactions.js';
 import { TopicManager } from '../../adapters/telegram/topics.js';
 import type { DropEngine } from '../../core/drops/engine.js';
 import type { ContentService } from '../../core/content/service.js';
@@ -194,7 +195,11 @@ export function buildTelegram(context: TelegramContext, parts: TelegramParts) {
       content: parts.content,
       drops: parts.drops,
     },
-    dashboard: { stats: stores.stats, files: stores.panelFiles },
+    dashboard: {
+      stats: stores.stats,
+      files: stores.panelFiles,
+      starBalance: cachedStarBalance(context.api),
+    },
     content: parts.content,
     teamInbox: { snippets: stores.snippets, activity: stores.teamActivity },
     team: { claims: stores.claims, members: stores.team, held: stores.held, claimListeners: [] },

@@ -74,6 +74,12 @@ function revenueSection(b: TextBuilder, t: Translate, d: Dashboard): void {
     );
     b.newline();
   }
+  const balance = d.starBalance ?? null;
+  const hasStars = d.revenue.month.some((m) => m.currency === 'xtr');
+  if (balance !== null && (balance > 0 || hasStars)) {
+    b.plain(t('dashboard.stars_balance', { stars: formatMoney(balance, 'xtr', t.locale) }));
+    b.newline();
+  }
   const shares = d.autoRecharge.filter((s) => s.share !== null);
   if (shares.length > 0) {
     const list = shares

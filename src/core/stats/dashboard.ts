@@ -68,6 +68,8 @@ export interface Dashboard {
   chart: Chart;
   /** The range's Stars at `payments.stars_rate`, labelled as an estimate (null: none). */
   starsEstimate?: StarsEstimate | null;
+  /** The bot's Telegram Stars balance (null or absent: unknown, the line is left out). */
+  starBalance?: number | null;
 }
 
 export interface DashboardRequest {

@@ -112,4 +112,6 @@ export interface StoredFiles {
 export interface DashboardPorts {
   stats: StatsStore;
   files: StoredFiles;
+  /** The bot's Telegram Stars balance (`getMyStarBalance`, cached briefly); absent: not shown. */
+  starBalance?: () => Promise<number>;
 }

@@ -116,8 +116,15 @@ export const dashboardScreen = defineScreen<DashboardState>({
       timeZone: await timeZoneOf(deps),
       starsRate: await deps.panel?.settings.get('payments.stars_rate').catch(() => ''),
     });
+    // A failed balance call hides its line; it never breaks the dashboard.
+    const starBalance = deps.dashboard.starBalance
+      ? await deps.dashboard.starBalance().catch((err: unknown) => {
+          deps.logger.warn({ err }, 'Stars balance unavailable for the dashboard');
+          return null;
+        })
+      : null;
     const keyboard = [...dashboardKeyboard(t, range), await drillDowns(ctx, t)];
-    return { text: dashboardText(t, dashboard), keyboard };
+    return { text: dashboardText(t, { ...dashboard, starBalance }), keyboard };
   },
 });
 
