@@ -24,7 +24,7 @@ export function unlockNote(
         paid,
       }),
     },
-    priority: PRIORITY.payment,
+    priority: PRIORITY.note,
     fanId: fan.id,
     dedupeKey: `content:unlocked:${fan.id}:${item.id}`,
   };

@@ -182,8 +182,9 @@ export function messageLane(chatId: number, messageId: number): string {
 
 /**
  * Priorities. Within a lane order is strict; across lanes of one budget (the admin group
- * above all) higher priority goes first, then the oldest job:
- * alerts > payment notices > team answers > paying/VIP fans' relays > other relays.
+ * above all) higher priority goes first, then the lane that waited longest (see claims):
+ * alerts > payment notices > team answers > VIP > Regular > New fans' relays > notes in
+ * topics (sales, team notes) > card edits and background work.
  */
 export const PRIORITY = {
   alert: 100,
@@ -192,6 +193,9 @@ export const PRIORITY = {
   vipFan: 40,
   payingFan: 30,
   fan: 20,
+  /** Notes for the team in a fan's topic (a sale, an assignment…): after every relay. */
+  note: 10,
+  /** Card edits, lost-sale notes, topic titles: last. */
   background: 0,
 } as const;
 

@@ -43,11 +43,16 @@ function claimIndex(privateChats: boolean | undefined): string | undefined {
 }
 
 /**
- * One statement: the lane heads, walked in claim order (priority, then age) through the
- * partial index of pending jobs of that kind of chat and cut at `limit`, are marked
- * `sending` and returned. The walk stops once it has `limit` heads, so a claim reads about
- * what it takes (plus the queued followers of lanes in flight), whatever the backlog. On
- * Postgres the heads are locked `SKIP LOCKED`: several instances never take the same row.
+ * Round-robin within a priority (issue 20): when a group job is claimed, the next pending job
+ * of its lane becomes due "now" (trigger `outbox_claim_turn`, migration
+ * `20261208180000_outbox_claim_turns`), so it queues behind the heads of that priority that
+ * were already waiting: one fan flooding the admin group cannot starve the others.
+ *
+ * One statement: the lane heads, walked in claim order (priority, then when the head became
+ * due, then age) through the partial index of pending jobs of that kind of chat and cut at
+ * `limit`, are marked `sending` and returned. The walk stops once it has `limit` heads, so
+ * a claim reads about what it takes (plus the queued followers of lanes in flight), whatever
+ * the backlog. On Postgres the heads are locked `SKIP LOCKED`: several instances never take the same row.
  */
 async function claimHeads(
   db: Knex,
@@ -74,7 +79,7 @@ async function claimHeads(
          AND NOT EXISTS (
            SELECT 1 FROM outbox AS p
            WHERE p.lane = o.lane AND p.id < o.id AND p.status IN ('pending', 'sending'))
-       ORDER BY o.priority DESC, o.id
+       ORDER BY o.priority DESC, o.available_at, o.id
        LIMIT ?`;
   const set = `status = 'sending', locked_by = ?, locked_until = ?, attempt_started_at = NULL, updated_at = ?`;
   const sql = postgres

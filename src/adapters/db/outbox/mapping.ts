@@ -105,7 +105,9 @@ export function toJob(row: OutboxRow): OutboxJob {
   };
 }
 
-/** Claim order: highest priority first, then oldest. */
+/** Claim order: highest priority first, then the head due first (see claims.ts), then oldest. */
 export function byPriority(a: OutboxJob, b: OutboxJob): number {
-  return b.priority - a.priority || a.id - b.id;
+  return (
+    b.priority - a.priority || a.availableAt.getTime() - b.availableAt.getTime() || a.id - b.id
+  );
 }

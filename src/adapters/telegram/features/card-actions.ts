@@ -47,7 +47,7 @@ async function topicNotice(deps: BotDeps, fanId: number, text: string, key: stri
       target: { type: 'topic', chatId: deps.adminChatId, fanId },
       method: 'sendMessage',
       params: { text },
-      priority: PRIORITY.teamAnswer,
+      priority: PRIORITY.note,
       fanId,
       dedupeKey: key,
     },
@@ -152,7 +152,7 @@ export const cardActionsFeature: Feature = {
       const admin = ctx.from.first_name;
       const card = { fanId, messageId: query.message?.message_id, queryId: query.id };
       const setKeyboard = (keyboard: unknown) => queueKeyboard(deps, card, keyboard);
-      const refreshCard = () => fx.cards.refreshNow(fanId, PRIORITY.teamAnswer);
+      const refreshCard = () => fx.cards.refreshNow(fanId, PRIORITY.background);
       /** Answers the tap; `text`, or a word that the group is busy and the card follows. */
       const done = (text?: string) => {
         deps.wakeOutbox();

@@ -30,7 +30,7 @@ async function announceUnblocked(deps: BotDeps, fanId: number, messageId: number
       target: { type: 'topic', chatId: deps.adminChatId, fanId },
       method: 'sendMessage',
       params: { text: '✅ This fan wrote again; replies are delivered.' },
-      priority: PRIORITY.teamAnswer,
+      priority: PRIORITY.note,
       fanId,
       dedupeKey: `unblocked:${fanId}:${messageId}`,
     },

@@ -35,7 +35,7 @@ export async function autoAssign(deps: BotDeps, fanId: number): Promise<void> {
       target: { type: 'topic', chatId: deps.adminChatId, fanId },
       method: 'sendMessage',
       params: { text: t('team.auto_assigned', { name: await teamName(deps, next) }) },
-      priority: PRIORITY.teamAnswer,
+      priority: PRIORITY.note,
       fanId,
       dedupeKey: `team_auto:${fanId}:${next}`,
     },

@@ -38,7 +38,7 @@ export async function noteInTopic(
             }),
         ...(input.buttons ? { reply_markup: { inline_keyboard: input.buttons } } : {}),
       },
-      priority: PRIORITY.teamAnswer,
+      priority: PRIORITY.note,
       dedupeKey: input.key,
     },
   ]);
@@ -58,7 +58,7 @@ export async function settleNote(
       target: { type: 'chat', chatId: deps.adminChatId },
       method: 'editMessageText',
       params: { message_id: messageId, text },
-      priority: PRIORITY.teamAnswer,
+      priority: PRIORITY.note,
       dedupeKey: key,
     },
   ]);
