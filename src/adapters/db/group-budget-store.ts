@@ -26,12 +26,19 @@ export function createGroupBudgetStore(db: Knex): GroupBudgetStore {
     change: (log: SharedSend[]) => T,
   ): Promise<T> {
     return db.transaction(async (trx) => {
-      await trx('rate_windows')
-        .insert({ chat_id: chatId, sends: '[]' })
-        .onConflict('chat_id')
-        .ignore();
-      const query = trx('rate_windows').where({ chat_id: chatId }).first('sends');
-      const row = (await (postgres ? query.forUpdate() : query)) as { sends: string } | undefined;
+      const read = async () => {
+        const query = trx('rate_windows').where({ chat_id: chatId }).first('sends');
+        return (await (postgres ? query.forUpdate() : query)) as { sends: string } | undefined;
+      };
+      // The group's row is created once (its first send), not inserted-or-ignored each time.
+      let row = await read();
+      if (!row) {
+        await trx('rate_windows')
+          .insert({ chat_id: chatId, sends: '[]' })
+          .onConflict('chat_id')
+          .ignore();
+        row = await read();
+      }
       const result = change(decodeShared(row?.sends));
       await trx('rate_windows')
         .where({ chat_id: chatId })
