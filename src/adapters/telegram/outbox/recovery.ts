@@ -18,16 +18,24 @@ export class PersistedPauses {
   constructor(private readonly deps: Pick<OutboxWorkerDeps, 'pauses' | 'sender'>) {}
 
   async reload(): Promise<void> {
-    const pauses = await this.deps.pauses.list(new Date());
     const scheduler = this.deps.sender.scheduler;
+    // Outage pauses held before the query: always persisted, so one no longer listed was
+    // lifted elsewhere — even one this instance set and saved after its last reload (another
+    // instance saw the bot come back in between). One set while the query runs is kept.
+    const outagesBefore = new Set(
+      scheduler
+        .activePauses(this.deps.sender.clock())
+        .filter((p) => p.reason.startsWith(OUTAGE_PAUSE_PREFIX)),
+    );
+    const pauses = await this.deps.pauses.list(new Date());
     const listed = new Map(pauses.map((p) => [p.chatId, p.reason]));
     const active = scheduler.activePauses(this.deps.sender.clock());
-    for (const [chatId, reason] of this.seen) {
-      if (listed.has(chatId)) continue;
-      const pause = active.find((p) => p.chatId === chatId);
+    for (const pause of active) {
+      if (listed.has(pause.chatId)) continue;
+      const seenReason = this.seen.get(pause.chatId);
       // A short 429 pause of this instance's own is kept: only the lifted one goes.
-      if (pause && (pause.reason === reason || pause.reason.startsWith(OUTAGE_PAUSE_PREFIX)))
-        scheduler.unpause(chatId);
+      if (outagesBefore.has(pause) || (seenReason !== undefined && pause.reason === seenReason))
+        scheduler.unpause(pause.chatId);
     }
     for (const pause of pauses) scheduler.pause(pause.chatId, pause.until, pause.reason);
     this.seen = listed;
