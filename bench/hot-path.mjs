@@ -44,12 +44,6 @@ else await main();
 async function child() {
   const config = JSON.parse(process.argv[3]);
   let statements = 0;
-  // BENCH_SQL_TOP=<n>: the n statements run most often during the run, with their time.
-  /** @type {Map<string, { n: number, ms: number }>} */
-  const byText = new Map();
-  /** @type {Map<string, number>} */
-  const startedAt = new Map();
-  let counting = false;
   let rssPeak = process.memoryUsage().rss;
   const sampler = setInterval(() => {
     rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
@@ -63,8 +57,6 @@ async function child() {
     if (m.type === 'mark') {
       cpuStart = process.cpuUsage();
       sqlStart = statements;
-      byText.clear();
-      counting = true;
       rssPeak = process.memoryUsage().rss;
       process.send?.({ type: 'marked' });
     } else if (m.type === 'report') {
@@ -74,11 +66,7 @@ async function child() {
         cpuMs: (cpu.user + cpu.system) / 1000,
         statements: statements - sqlStart,
         rssPeak,
-        sqlTop: [...byText]
-          .sort((a, b) => b[1].n - a[1].n)
-          .slice(0, Number(process.env.BENCH_SQL_TOP ?? 0)),
       });
-      counting = false;
     } else if (m.type === 'stop') {
       clearInterval(sampler);
       await server.stop();
@@ -86,21 +74,6 @@ async function child() {
     }
   });
   if (server.db) server.db.on('query', () => statements++);
-  if (server.db && process.env.BENCH_SQL_TOP) {
-    const text = (q) => q.sql.replace(/\s+/g, ' ').slice(0, 160);
-    server.db.on('query', (q) => startedAt.set(q.__knexQueryUid, performance.now()));
-    const done = (q) => {
-      const t0 = startedAt.get(q.__knexQueryUid);
-      startedAt.delete(q.__knexQueryUid);
-      if (!counting || !q.sql) return;
-      const entry = byText.get(text(q)) ?? { n: 0, ms: 0 };
-      entry.n++;
-      if (t0 !== undefined) entry.ms += performance.now() - t0;
-      byText.set(text(q), entry);
-    };
-    server.db.on('query-response', (_r, q) => done(q));
-    server.db.on('query-error', (_e, q) => done(q));
-  }
   process.send?.({ type: 'ready', url: server.url });
 }
 
@@ -421,7 +394,6 @@ async function run(kind, dialect, serverUrl, scenario) {
       cpuMsPerMessage: report.cpuMs / updates.length,
       sqlPerMessage: report.statements / updates.length,
       rssMb: report.rssPeak / 2 ** 20,
-      sqlTop: report.sqlTop,
     });
   }
   await server.stop();
@@ -447,9 +419,6 @@ function print(r) {
         : `, 👀 ${r.receiptsAtLastRelay}/${r.messages} at the last relay (${f(r.relaySeconds, 1)} s), ` +
           `${r.receipts}/${r.messages} at ${f(r.receiptSeconds, 1)} s`),
   );
-  for (const [sql, { n, ms }] of r.sqlTop ?? []) {
-    console.log(`    ${(n / r.messages).toFixed(2)}/msg ${(ms / n).toFixed(2)} ms  ${sql}`);
-  }
 }
 
 async function main() {

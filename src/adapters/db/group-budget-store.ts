@@ -17,90 +17,34 @@ import {
 } from '../../core/traffic/shared-window.js';
 import { dialectOf } from './knex.js';
 
-/** One operation on a group's log, waiting for its turn. */
-interface Pending {
-  change: (log: SharedSend[]) => { log: SharedSend[] };
-  resolve: (result: { log: SharedSend[] }) => void;
-  reject: (err: unknown) => void;
-}
-
 export function createGroupBudgetStore(db: Knex): GroupBudgetStore {
   const postgres = dialectOf(db) === 'postgres';
-  /** Per group: the operations waiting while a transaction on its row runs. */
-  const queues = new Map<number, Pending[]>();
 
-  /**
-   * Runs `change` on the group's log under the row's lock and stores what it returns.
-   * Group commit: an operation while none runs on the group goes out at once; those that
-   * arrive meanwhile wait for it and then share one transaction (one read, one write), each
-   * applied in turn, in the order they were asked, and each answered with the log as it left
-   * that operation — what one transaction each would have given, in fewer statements.
-   */
-  function update<T extends { log: SharedSend[] }>(
+  /** Runs `change` on the group's log under the row's lock and stores what it returns. */
+  async function update<T extends { log: SharedSend[] }>(
     chatId: number,
     change: (log: SharedSend[]) => T,
   ): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const pending: Pending = {
-        change,
-        resolve: resolve as Pending['resolve'],
-        reject,
+    return db.transaction(async (trx) => {
+      const read = async () => {
+        const query = trx('rate_windows').where({ chat_id: chatId }).first('sends');
+        return (await (postgres ? query.forUpdate() : query)) as { sends: string } | undefined;
       };
-      const waiting = queues.get(chatId);
-      if (waiting) waiting.push(pending);
-      else {
-        queues.set(chatId, [pending]);
-        void drain(chatId);
+      // The group's row is created once (its first send), not inserted-or-ignored each time.
+      let row = await read();
+      if (!row) {
+        await trx('rate_windows')
+          .insert({ chat_id: chatId, sends: '[]' })
+          .onConflict('chat_id')
+          .ignore();
+        row = await read();
       }
-    });
-  }
-
-  /** Runs the group's waiting operations, a batch per transaction, until none is left. */
-  async function drain(chatId: number): Promise<void> {
-    for (;;) {
-      const batch = queues.get(chatId)!.splice(0);
-      if (batch.length === 0) {
-        queues.delete(chatId);
-        return;
-      }
-      try {
-        const results = await db.transaction((trx) => apply(trx, chatId, batch));
-        batch.forEach((p, i) => p.resolve(results[i]!));
-      } catch (err) {
-        for (const p of batch) p.reject(err);
-      }
-    }
-  }
-
-  async function apply(
-    trx: Knex.Transaction,
-    chatId: number,
-    batch: readonly Pending[],
-  ): Promise<{ log: SharedSend[] }[]> {
-    const read = async () => {
-      const query = trx('rate_windows').where({ chat_id: chatId }).first('sends');
-      return (await (postgres ? query.forUpdate() : query)) as { sends: string } | undefined;
-    };
-    // The group's row is created once (its first send), not inserted-or-ignored each time.
-    let row = await read();
-    if (!row) {
+      const result = change(decodeShared(row?.sends));
       await trx('rate_windows')
-        .insert({ chat_id: chatId, sends: '[]' })
-        .onConflict('chat_id')
-        .ignore();
-      row = await read();
-    }
-    let log = decodeShared(row?.sends);
-    const results = batch.map((p) => {
-      const result = p.change(log);
-      log = result.log;
+        .where({ chat_id: chatId })
+        .update({ sends: encodeShared(result.log) });
       return result;
     });
-    const sends = encodeShared(log);
-    if (sends !== row?.sends) {
-      await trx('rate_windows').where({ chat_id: chatId }).update({ sends });
-    }
-    return results;
   }
 
   return {

@@ -15,7 +15,7 @@ import type { OutboxJob } from '../../core/traffic/outbox.js';
 import { BotApiError } from './bot-api.js';
 import { finishUndelivered, ids, putBack, recordDelivery } from './outbox/bookkeeping.js';
 import { callFor, resolveThread } from './outbox/call.js';
-import { batchOf, claimLaneHeads, type Claimer } from './outbox/claims.js';
+import { batchOf, claimLaneHeads, trimmable, type Claimer } from './outbox/claims.js';
 import type { Dispatch, OutboxWorkerDeps } from './outbox/deps.js';
 import { handleFailure, type WorkerControls } from './outbox/failure-actions/index.js';
 import { PersistedPauses, recoverAbandoned } from './outbox/recovery.js';
@@ -217,6 +217,8 @@ export class OutboxWorker {
     let method = head.method;
     let params: Record<string, unknown>;
     let slot: Slot | undefined;
+    /** Claimed for the batch, left out when it was trimmed, not yet back in the queue. */
+    let trimmed: OutboxJob[] = [];
     try {
       jobs = await batchOf(this.claimer, head);
       dispatch.jobs = jobs;
@@ -227,11 +229,22 @@ export class OutboxWorker {
         return;
       }
       ({ method, params } = callFor(jobs, threadId));
-      slot = await sender.acquire(chatId, Math.max(1, sender.costOf(method, params)), {
+      const cost = Math.max(1, sender.costOf(method, params));
+      slot = await sender.acquire(chatId, cost, {
         signal: this.abort.signal,
         maxWaitMs: sender.scheduler.rules.group.windowMs * 2,
+        // A batch of copies is trimmed to the budget left when it is taken (an album never).
+        min: trimmable(jobs, cost) ? 1 : cost,
       });
       dispatch.acquired = true;
+      if (slot && slot.cost < cost) {
+        trimmed = jobs.slice(slot.cost);
+        jobs = jobs.slice(0, slot.cost);
+        dispatch.jobs = jobs;
+        ({ method, params } = callFor(jobs, threadId));
+        await putBack(this.deps.store, trimmed, 'trimmed to the group budget');
+        trimmed = [];
+      }
       await this.deps.store.markAttempt(ids(jobs), this.workerId);
     } catch (err) {
       dispatch.acquired = true;
@@ -244,7 +257,7 @@ export class OutboxWorker {
       }
       await putBack(
         this.deps.store,
-        jobs,
+        [...jobs, ...trimmed],
         err instanceof Error ? err.message : 'not prepared',
         err instanceof ChatBusyError || !this.running ? 0 : 1000,
       );

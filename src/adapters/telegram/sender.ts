@@ -10,6 +10,7 @@ import { simulatedSecondsToMs, type TrafficLimits } from '../../core/traffic/lim
 import { isGroupChat } from '../../core/traffic/limits.js';
 import type { GroupBudgetStore } from '../../core/traffic/ports.js';
 import { RateScheduler, type ChatPause } from '../../core/traffic/rate-scheduler.js';
+import { sharedDelay } from '../../core/traffic/shared-window.js';
 import type { Logger } from '../../core/logger.js';
 import type { RuntimeMetrics } from '../../core/metrics.js';
 import { BotApiError, type BotApi } from './bot-api.js';
@@ -68,6 +69,13 @@ export interface Slot {
 
 let slotCounter = 0;
 
+export interface AcquireOptions {
+  signal?: AbortSignal;
+  maxWaitMs?: number;
+  /** Fewer than the cost will do, down to this many (a batch that can be trimmed). */
+  min?: number;
+}
+
 export class TelegramSender {
   readonly scheduler: RateScheduler;
   readonly limits: TrafficLimits;
@@ -106,21 +114,28 @@ export class TelegramSender {
    * Waits until `cost` sends to `chatId` fit, then takes them. Throws ChatBusyError instead
    * of waiting longer than `maxWaitMs` (a long 429 pause, a saturated group), or at all once
    * `stopWaiting` was called.
+   *
+   * With `min` below `cost` (a batch that may be trimmed), it waits only until `min` fit and
+   * then takes as many as fit at that moment, up to `cost`: the slot's `cost` says how many
+   * were taken, and the caller sends that many. Units free now are never left unused while
+   * the whole batch waits for more.
    */
   async acquire(
     chatId: number,
     cost: number,
-    options: { signal?: AbortSignal; maxWaitMs?: number } = {},
+    options: AcquireOptions = {},
   ): Promise<Slot | undefined> {
     if (cost <= 0) return undefined;
+    const min = Math.max(1, Math.min(cost, options.min ?? cost));
     if (this.deps.groupBudget && isGroupChat(chatId))
-      return this.acquireShared(this.deps.groupBudget, chatId, cost, options);
+      return this.acquireShared(this.deps.groupBudget, chatId, cost, min, options);
     for (;;) {
       const now = this.now();
-      if (this.scheduler.tryTake(chatId, now, cost)) {
-        return { chatId, at: now, cost };
+      const take = Math.max(min, Math.min(cost, this.scheduler.capacity(chatId, now)));
+      if (this.scheduler.tryTake(chatId, now, take)) {
+        return { chatId, at: now, cost: take };
       }
-      const wait = Math.max(1, this.scheduler.delay(chatId, now, cost));
+      const wait = Math.max(1, this.scheduler.delay(chatId, now, min));
       if (options.maxWaitMs !== undefined && wait > options.maxWaitMs)
         throw new ChatBusyError(chatId);
       await this.pause(wait, options.signal, chatId);
@@ -135,30 +150,43 @@ export class TelegramSender {
     budget: GroupBudgetStore,
     chatId: number,
     cost: number,
-    options: { signal?: AbortSignal; maxWaitMs?: number },
+    min: number,
+    options: Pick<AcquireOptions, 'signal' | 'maxWaitMs'>,
   ): Promise<Slot> {
     const rule = this.scheduler.rules.group;
+    /** How many to ask for: all of `cost` unless fewer fit (as last seen), never below `min`. */
+    let room: number | undefined;
     for (;;) {
       const now = this.now();
       let wait = Math.max(
         this.scheduler.pauseDelay(chatId, now),
-        this.scheduler.globalDelay(now, cost),
+        this.scheduler.globalDelay(now, min),
       );
       if (wait <= 0) {
+        const fit =
+          min < cost ? Math.min(room ?? cost, this.scheduler.capacity(chatId, now)) : cost;
+        const take = Math.max(min, Math.min(cost, fit));
+        room = undefined;
         const sharedId = `${this.slotPrefix}:${++slotCounter}`;
-        this.scheduler.takeGlobal(now, cost);
+        this.scheduler.takeGlobal(now, take);
         let result;
         try {
-          result = await budget.take(chatId, cost, sharedId, now, rule);
+          result = await budget.take(chatId, take, sharedId, now, rule);
         } catch (err) {
-          this.scheduler.cancelGlobal(cost);
+          this.scheduler.cancelGlobal(take);
           throw err;
         }
         this.scheduler.mirrorGroup(chatId, result.log);
         this.lastSync.set(chatId, now);
-        if (result.taken) return { chatId, at: now, cost, sharedId };
-        this.scheduler.cancelGlobal(cost);
-        wait = Math.max(1, result.delay);
+        if (result.taken) return { chatId, at: now, cost: take, sharedId };
+        this.scheduler.cancelGlobal(take);
+        // Fewer fit than asked (another instance took some): ask again for what is left.
+        const left = rule.limit - result.log.length;
+        if (left >= min && left < take) {
+          room = left;
+          continue;
+        }
+        wait = Math.max(1, take > min ? sharedDelay(result.log, now, rule, min) : result.delay);
       }
       if (options.maxWaitMs !== undefined && wait > options.maxWaitMs)
         throw new ChatBusyError(chatId);

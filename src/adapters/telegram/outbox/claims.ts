@@ -97,3 +97,11 @@ async function batchFollowers(claimer: Claimer, head: OutboxJob): Promise<Outbox
   if (rest.length > 0) await putBack(claimer.deps.store, rest, 'not batched');
   return batch;
 }
+
+/**
+ * True when a batch may leave with fewer jobs than it claimed: plain copies, each costing
+ * one unit of the budget (`per_message`), the head first. An album always leaves whole.
+ */
+export function trimmable(jobs: readonly OutboxJob[], cost: number): boolean {
+  return jobs.length > 1 && cost === jobs.length && !jobs[0]!.albumKey;
+}
