@@ -229,6 +229,22 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
     example: 'replace-with-a-long-random-string',
   },
   {
+    key: 'SANDBOX_CLOCK_URL',
+    group: 'Server',
+    description:
+      'Only with `premiumbot sandbox` (which writes it): serve follows the sandbox clock at this loopback URL, so the sandbox page can move time forward (pass ends, response-time alerts). Leave it unset in production.',
+    secret: false,
+    requiredFor: [],
+    schema: z.string().refine((value) => {
+      try {
+        const url = new URL(value);
+        return /^https?:$/.test(url.protocol) && LOOPBACK.test(url.hostname);
+      } catch {
+        return false;
+      }
+    }, 'must be an http:// URL on this machine (127.0.0.1, localhost or [::1])'),
+  },
+  {
     key: 'DATABASE_URL',
     group: 'Database',
     description: 'postgres://USER:PASSWORD@HOST:5432/DB or sqlite:PATH.',

@@ -72,6 +72,8 @@ export interface AppConfig {
   port: number;
   /** METRICS_TOKEN: bearer token for /metrics (absent: loopback only). */
   metricsToken?: string;
+  /** SANDBOX_CLOCK_URL: the sandbox clock serve follows (absent: the system's). */
+  sandboxClockUrl?: string;
   databaseUrl: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -185,6 +187,7 @@ export function loadConfig(source: EnvSource | RawEnv, needs: readonly Need[] = 
     host: get('HOST')!,
     port: Number(get('PORT')),
     metricsToken: get('METRICS_TOKEN'),
+    sandboxClockUrl: get('SANDBOX_CLOCK_URL'),
     databaseUrl: get('DATABASE_URL')!,
     logLevel: get('LOG_LEVEL') as AppConfig['logLevel'],
   };

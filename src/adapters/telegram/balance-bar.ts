@@ -20,6 +20,8 @@ export interface BalanceBarDeps {
   logger: Logger;
   delayMs: number;
   wake: () => void;
+  /** The time of day (is a pass running?); the system's when absent. */
+  now?: () => Date;
 }
 
 export class BalanceBar implements BalanceBarPort {
@@ -91,7 +93,8 @@ export class BalanceBar implements BalanceBarPort {
     const account = await this.deps.accounts.get(fanId);
     if (!account) return;
     // During a pass credits do not move; the pass notices say what matters.
-    if (passIsRunning({ startedAt: account.passStartedAt, endsAt: account.passEndsAt }, new Date()))
+    const now = this.deps.now?.() ?? new Date();
+    if (passIsRunning({ startedAt: account.passStartedAt, endsAt: account.passEndsAt }, now))
       return;
     const t = this.deps.templates.forLanguage(account.languageCode);
     await this.deps.outbox.enqueue([

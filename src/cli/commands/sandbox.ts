@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCodes, PremiumbotError, UsageError } from '../../core/errors.js';
+import { createSimClock } from '../../sandbox/stripe/clock.js';
 import { createStripeSimulator } from '../../sandbox/stripe/index.js';
 import { createTelegramSimulator, DEFAULT_BOT_TOKEN } from '../../sandbox/telegram/index.js';
 import { startSandboxUi, type SandboxUi } from '../../sandbox/ui/server.js';
@@ -58,8 +59,14 @@ async function runSandbox(ctx: CliContext, opts: SandboxOptions): Promise<void> 
   const stripePort = port(opts.stripePort, '--stripe-port');
   port(opts.servePort, '--serve-port');
   const uiPort = port(opts.uiPort, '--ui-port');
-  const telegram = createTelegramSimulator({ rateLimits: opts.rateLimits ? undefined : false });
-  const stripe = createStripeSimulator();
+  // One clock for both simulators (message dates, Stripe objects and signatures), moved by the
+  // page's clock control; a `serve` given SANDBOX_CLOCK_URL follows it too.
+  const clock = createSimClock();
+  const telegram = createTelegramSimulator({
+    rateLimits: opts.rateLimits ? undefined : false,
+    clock: { now: () => clock.nowMs() },
+  });
+  const stripe = createStripeSimulator({ clock });
   try {
     await telegram.listen(telegramPort, opts.host);
     await stripe.listen(stripePort, opts.host);
@@ -100,6 +107,8 @@ async function runSandbox(ctx: CliContext, opts: SandboxOptions): Promise<void> 
     ['STRIPE_API_KEY', SANDBOX_STRIPE_KEY],
     // Where a local `premiumbot serve` listens; plain http is accepted on loopback only.
     ['PUBLIC_URL', `http://127.0.0.1:${opts.servePort}`],
+    // premiumbot's own clock follows the sandbox's (pass ends, response-time alerts).
+    ['SANDBOX_CLOCK_URL', `${stripe.apiBase}/_sim/clock/stream`],
   ];
   let ui: SandboxUi | undefined;
   if (opts.ui) {

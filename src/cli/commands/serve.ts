@@ -5,6 +5,18 @@ import { configFor, environmentOf, loggerFor, type CommandModule } from '../cont
 import { openMigratedDatabase } from '../database.js';
 import { buildRuntime, type Runtime } from '../runtime/index.js';
 import { readTuningFile } from '../runtime/traffic-config.js';
+import { followSandboxClock, type SandboxClock } from '../sandbox-clock.js';
+import { JOBS } from '../../jobs/index.js';
+
+/** The jobs driven by the time of day, run at once when the sandbox clock moves. */
+const TIMED_JOBS = new Set(['pass-notices', 'response-alerts', 'stars-upkeep']);
+
+/** The sandbox clock moved: pass ends and reminders now due go out now, not at the next minute. */
+async function runTimedJobs(runtime: Runtime, slot: string): Promise<void> {
+  for (const job of JOBS) {
+    if (TIMED_JOBS.has(job.name)) await runtime.jobs?.runOnce(job, slot);
+  }
+}
 
 interface ServeOptions {
   polling?: boolean;
@@ -37,7 +49,12 @@ export const serveCommand: CommandModule = {
         // A schema that is not up to date is a usage error (exit 2), as for every command.
         const db = await openMigratedDatabase(config.databaseUrl);
         let runtime: Runtime | undefined;
+        let sandboxClock: SandboxClock | undefined;
         try {
+          if (config.sandboxClockUrl) {
+            sandboxClock = await followSandboxClock(config.sandboxClockUrl, logger);
+            ctx.output.out(`  (following the sandbox clock at ${config.sandboxClockUrl})`);
+          }
           runtime = await buildRuntime({
             botToken: config.botToken!,
             apiRoot: config.telegramApiRoot,
@@ -50,6 +67,7 @@ export const serveCommand: CommandModule = {
             tuning,
             scheduleJobs: true,
             metricsToken: config.metricsToken,
+            clock: sandboxClock?.clock,
             // Always wired: Telegram Stars need no configuration; Stripe runs when its key is set.
             payments: {
               stripe: config.stripeApiKey ? stripeClient(config) : undefined,
@@ -62,6 +80,13 @@ export const serveCommand: CommandModule = {
           });
           const shutdown = new Promise<string>((resolve) => ctx.signals.once('shutdown', resolve));
           await runtime.start();
+          const started = runtime;
+          sandboxClock?.onAdvance(() => {
+            const slot = `moved:${Date.now()}`;
+            runTimedJobs(started, slot).catch((err: unknown) =>
+              logger.error({ err }, 'time-driven jobs after a sandbox clock move failed'),
+            );
+          });
           const address = await runtime.app.listen({ host: config.host, port: config.port });
           ctx.output.out(
             opts.polling
@@ -75,6 +100,7 @@ export const serveCommand: CommandModule = {
           runtime = undefined;
           ctx.output.out('Stopped cleanly.');
         } finally {
+          sandboxClock?.close();
           if (runtime) await runtime.stop().catch(() => {});
           await db.destroy();
         }

@@ -10,6 +10,7 @@ import { createPassNotices } from '../../adapters/telegram/pass-notices.js';
 import { createDeliveryHook, ReceiptSender } from '../../adapters/telegram/receipts.js';
 import type { TelegramSender } from '../../adapters/telegram/sender.js';
 import { noSpendObserver, type SpendObserver } from '../../core/balance.js';
+import { systemClock, type Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import { createFanMessageHandler } from '../../core/relay/fan-message.js';
 import { createResendHandler } from '../../core/relay/resend.js';
@@ -31,6 +32,8 @@ export interface FanContext {
   spendObserver?: SpendObserver;
   /** The process's message templates (loaded once, shared with payments). */
   templates: MessageCatalog;
+  /** The time of day: pass starts and ends, waiting times, the cards' "left" (core/clock.ts). */
+  clock?: Clock;
 }
 
 export function buildFanSide(context: FanContext, options: FanOptions = {}) {
@@ -38,7 +41,7 @@ export function buildFanSide(context: FanContext, options: FanOptions = {}) {
   const scaled = (ms: number, floor: number) => Math.max(floor, Math.round(ms * timeScale));
   const currency = options.currency ?? 'usd';
   const adminLanguage = options.adminLanguage ?? 'en';
-  const now = () => new Date();
+  const now = () => (context.clock ?? systemClock).now();
   const { accounts, outbox, settings, products, links } = stores;
   const cards = new InfoCards({
     sender,
@@ -51,6 +54,7 @@ export function buildFanSide(context: FanContext, options: FanOptions = {}) {
     logger: logger.child({ component: 'cards' }),
     refreshDelayMs: options.cardRefreshMs ?? scaled(30_000, 100),
     wake,
+    now,
     timeZone: () => settings.get('display.time_zone'),
     pinCard: () => settings.get('relay.pin_card'),
     async claimerOf(fanId) {
@@ -67,6 +71,7 @@ export function buildFanSide(context: FanContext, options: FanOptions = {}) {
     logger: logger.child({ component: 'balance' }),
     delayMs: options.balanceBarDelayMs ?? scaled(3_000, 50),
     wake,
+    now,
   });
   const receipts = new ReceiptSender({ sender, logger: logger.child({ component: 'receipts' }) });
   const lostSales = new LostSaleLines({
@@ -115,7 +120,7 @@ export function buildFanSide(context: FanContext, options: FanOptions = {}) {
       outbox,
       settings: stores.relaySettings,
       wake,
-      now,
+      // No clock here: its only time is the album hold, a real-time wait in the outbox.
       albumHoldMs: options.albumHoldMs ?? scaled(1_500, 250),
     }),
     resendUncertain: createResendHandler({ store: stores.undelivered, wake }),

@@ -12,6 +12,7 @@ import { withStoredUploads } from '../../adapters/telegram/stored-uploads.js';
 import { PANEL_SCREENS } from '../../adapters/telegram/features/panel-screens.js';
 import { publishPanelCommands } from '../../adapters/telegram/panel/commands.js';
 import { loadMessageCatalog } from '../../config/message-templates.js';
+import { systemClock } from '../../core/clock.js';
 import { ErrorCodes, PremiumbotError } from '../../core/errors.js';
 import { MetricsRegistry } from '../../adapters/http/prometheus.js';
 import { runtimeMetrics } from '../../core/metrics.js';
@@ -103,6 +104,7 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
     sender,
     logger,
     tuning,
+    clock: context.clock,
     setJobs: (scheduler) => (jobs = scheduler),
     jobs: () => jobs,
   });
@@ -180,6 +182,7 @@ async function buildContext(options: RuntimeOptions) {
     metrics,
     tuning,
     wake,
+    clock: options.clock ?? systemClock,
   };
   return { context, registry, metrics, api, stores, tuning, workerRef, wake };
 }
@@ -206,6 +209,7 @@ async function paymentsAndFanSide(context: TelegramContext, sender: TelegramSend
       wake,
       timeScale: tuning.limits.timeScale,
       spendObserver: payments?.spendObserver,
+      clock: context.clock,
     },
     options.fan,
   );
@@ -231,6 +235,7 @@ async function paymentsOf(
       ownerIds: options.ownerIds,
       logger: context.logger,
       wake: context.wake,
+      clock: context.clock,
       settings: stores.settings,
       ledger: stores.ledger,
       templates,

@@ -6,6 +6,7 @@ import type { UpdateIntake } from '../../adapters/telegram/intake.js';
 import { newWorkerId, type OutboxWorker } from '../../adapters/telegram/outbox-worker.js';
 import type { Poller } from '../../adapters/telegram/polling.js';
 import type { TelegramSender } from '../../adapters/telegram/sender.js';
+import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import { JOBS, type StarsUpkeepRunner } from '../../jobs/index.js';
 import { startJobScheduler, type JobScheduler } from '../../jobs/scheduler.js';
@@ -31,6 +32,8 @@ export interface LifecycleContext {
   sender: TelegramSender;
   logger: Logger;
   tuning: TrafficTuning;
+  /** The time the scheduled jobs run at (pass ends, response-time alerts, Stars upkeep). */
+  clock: Clock;
   jobs(): JobScheduler | undefined;
   setJobs(jobs: JobScheduler): void;
 }
@@ -60,7 +63,7 @@ export function lifecycle(c: LifecycleContext) {
             outbox: c.stores.outbox,
             jobLock: c.stores.jobLock,
             logger: c.logger.child({ component: 'jobs' }),
-            now: () => new Date(),
+            now: () => c.clock.now(),
             passNotices: c.fan.passNotices,
             responseAlerts: c.responseAlerts,
             starsUpkeep: c.starsUpkeep,

@@ -23,6 +23,7 @@ import {
 import { createSettingsStore, type SettingsStore } from '../../config/settings-store.js';
 import type { SpendObserver } from '../../core/balance.js';
 import type { PaymentRefunds } from '../../core/fan-admin.js';
+import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { MessageCatalog } from '../../core/templates.js';
 import { ErrorCodes, PremiumbotError } from '../../core/errors.js';
@@ -83,6 +84,8 @@ export interface PaymentsContext {
   rails?: (products: readonly RailProduct[]) => Promise<PaymentRails>;
   /** The bot's Star transactions (getStarTransactions), for the Stars reconcile. */
   starTransactions?: StarTransactionsSource;
+  /** The time of day (core/clock.ts): the system's when absent. */
+  clock?: Clock;
 }
 
 /** The settings the payment rules read, from the settings table. */
@@ -124,6 +127,7 @@ export function buildPaymentProcessor(
     installId: context.installId,
     onFansChanged: context.onFansChanged,
     content: createContentStore(context.db),
+    ...timeOf(context.clock),
   });
   // Refund and dispute events read their charge from Stripe; Stars payments need nothing more.
   const processor = stripe ? withChargeLookup(core, createStripeGateway(stripe), logger) : core;
@@ -176,6 +180,7 @@ export function buildPayments(
     ...(rails ? { rails: async () => rails(await store.activeProducts()) } : {}),
     botUsername: context.botUsername,
     logger,
+    ...timeOf(context.clock),
     onEnqueued: context.wake,
     templates: context.templates,
     installId: context.installId,
@@ -187,7 +192,8 @@ export function buildPayments(
   const webhook = stripe
     ? createStripeWebhook({
         secrets: options.webhookSecrets,
-        now: options.now,
+        // The simulator signs with its clock; ours follows it in the sandbox.
+        now: options.now ?? msOf(context.clock),
         applyPayload: handlePayload,
       })
     : undefined;
@@ -202,6 +208,16 @@ export function buildPayments(
       run: (now) => runStarsUpkeep(starsUpkeepDeps(context, store, processor), now),
     },
   };
+}
+
+/** The clock for the deps that take a `now` (none given: each keeps the system's). */
+function timeOf(clock: Clock | undefined): { now?: () => Date } {
+  return clock ? { now: () => clock.now() } : {};
+}
+
+/** The clock in milliseconds (the webhook's signature window). */
+function msOf(clock: Clock | undefined): (() => number) | undefined {
+  return clock ? () => clock.now().getTime() : undefined;
 }
 
 /** Stripe off: never called (every card path checks the rails first); says so if it is. */

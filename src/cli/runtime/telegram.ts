@@ -33,6 +33,7 @@ import type { UndeliveredClose } from '../../core/relay/ports.js';
 import { formatDateTime } from '../../core/time-format.js';
 import { simulatedSecondsToMs } from '../../core/traffic/limits.js';
 import type { OutboxJob } from '../../core/traffic/outbox.js';
+import type { Clock } from '../../core/clock.js';
 import type { Stores } from './stores.js';
 import type { TrafficTuning } from './traffic-config.js';
 import type { RuntimeOptions } from './types.js';
@@ -47,6 +48,8 @@ export interface TelegramContext {
   metrics: RuntimeMetrics;
   tuning: TrafficTuning;
   wake: () => void;
+  /** The time of day for passes, alerts and what people are shown (core/clock.ts). */
+  clock: Clock;
 }
 
 /** The sender and the alerts it raises on a long 429 pause (persisted for every instance). */

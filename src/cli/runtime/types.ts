@@ -17,6 +17,7 @@ import type { Poller } from '../../adapters/telegram/polling.js';
 import type { TelegramSender } from '../../adapters/telegram/sender.js';
 import type { SettingsStore } from '../../config/settings-store.js';
 import type { AuditLog } from '../../core/audit.js';
+import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { MetricsRegistry } from '../../adapters/http/prometheus.js';
 import type { RuntimeMetrics } from '../../core/metrics.js';
@@ -66,6 +67,8 @@ export interface RuntimeOptions {
   workerId?: string;
   /** METRICS_TOKEN: bearer token for GET /metrics (absent: loopback only). */
   metricsToken?: string;
+  /** The time of day (core/clock.ts): the system's by default; the sandbox's under `serve`. */
+  clock?: Clock;
 }
 
 /** Every store, client and service of one process, each built once. */

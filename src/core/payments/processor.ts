@@ -45,6 +45,8 @@ export interface PaymentProcessorDeps<Tx> {
   onFansChanged?: (fanIds: readonly number[]) => void;
   /** The vault: a Checkout for a vault item delivers it (absent: not wired). */
   content?: ContentPaymentPort<Tx>;
+  /** The time of day (a refunded pass's unused rest); the system's when absent. */
+  now?: () => Date;
 }
 
 export interface PaymentProcessor {
@@ -97,6 +99,7 @@ export function createPaymentProcessor<Tx>(deps: PaymentProcessorDeps<Tx>): Paym
             templates,
             team,
             content: deps.content,
+            now: deps.now ?? (() => new Date()),
           };
           if (received.event) await applyPaymentEvent(ctx, received.event);
           if (ctx.jobs.length > 0) await store.enqueue(ctx.jobs, tx);

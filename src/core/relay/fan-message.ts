@@ -265,7 +265,8 @@ export function createFanMessageHandler(
       products,
       // An album item waits for its siblings; the outbox holds the album until the hold of its
       // latest item is over (items handled slowly or by other instances still join it).
-      notBefore: input.mediaGroupId ? new Date(deps.now().getTime() + deps.albumHoldMs) : undefined,
+      // The outbox schedules in real time (a sandbox clock moved on must not hold an album).
+      notBefore: input.mediaGroupId ? new Date(Date.now() + deps.albumHoldMs) : undefined,
     };
     const now = deps.now();
     const result = await deps.store.inTransaction(

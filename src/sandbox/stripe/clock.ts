@@ -6,14 +6,20 @@ export interface SimClock {
   nowMs(): number;
   /** Moves the clock forward (never backward) by `seconds`. */
   advance(seconds: number): void;
+  /** How far ahead of real time the clock is, in milliseconds. */
+  offsetMs(): number;
+  /** Calls `listener` after every advance; returns the unsubscribe function. */
+  onAdvance(listener: () => void): () => void;
 }
 
 /** A clock that follows real time, shifted by whatever tests advanced it. */
 export function createSimClock(startAt?: number): SimClock {
   let offsetMs = startAt === undefined ? 0 : startAt * 1000 - Date.now();
+  const listeners = new Set<() => void>();
   return {
     nowMs: () => Date.now() + offsetMs,
     now: () => Math.floor((Date.now() + offsetMs) / 1000),
+    offsetMs: () => offsetMs,
     advance(seconds: number) {
       if (!Number.isFinite(seconds) || seconds < 0) {
         throw new RangeError(
@@ -21,6 +27,11 @@ export function createSimClock(startAt?: number): SimClock {
         );
       }
       offsetMs += seconds * 1000;
+      for (const listener of [...listeners]) listener();
+    },
+    onAdvance(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
     },
   };
 }

@@ -118,6 +118,8 @@ export function createControl(
   const clock: SimClock = {
     now: () => sim.clock.now(),
     nowMs: () => sim.clock.nowMs(),
+    offsetMs: () => sim.clock.offsetMs(),
+    onAdvance: (listener) => sim.clock.onAdvance(listener),
     advance(seconds) {
       sim.clock.advance(seconds);
       expireDueSessions(sim);

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { silentLogger, type Logger } from '../../core/logger.js';
 import { StripeApi } from './api-server.js';
 import { serveEventStream } from '../event-stream.js';
-import { createSimClock } from './clock.js';
+import { serveClockStream } from '../clock-stream.js';
+import { createSimClock, type SimClock } from './clock.js';
 import { createControl, type StripeSimulatorControl } from './control.js';
 import { createControlHttp } from './control-http.js';
 import { stripeRoutes } from './resources/index.js';
@@ -19,6 +20,8 @@ export interface StripeSimulatorOptions {
   apiVersion?: string;
   /** Start the clock at this Unix time (default: real time). */
   clockStart?: number;
+  /** A clock shared with other parts of the sandbox (then `clockStart` is ignored). */
+  clock?: SimClock;
   /** Webhook retries: attempts and backoff in real ms (default 6 attempts, 500 ms doubling up to 30 s). */
   webhookRetry?: Partial<RetryPolicy>;
   /** Per-attempt timeout of a webhook POST (default 10 s). */
@@ -73,7 +76,7 @@ export function createStripeSimulator(options: StripeSimulatorOptions = {}): Str
     return () => void listeners.delete(listener);
   };
   const sim = createSim({
-    clock: createSimClock(options.clockStart),
+    clock: options.clock ?? createSimClock(options.clockStart),
     apiVersion: options.apiVersion ?? DEFAULT_API_VERSION,
     logger,
     baseUrl: publicBase,
@@ -112,6 +115,8 @@ export function createStripeSimulator(options: StripeSimulatorOptions = {}): Str
       res.end();
     } else if (url.pathname === '/_sim/stream' && req.method === 'GET') {
       serveEventStream(req, res, { subscribe });
+    } else if (url.pathname === '/_sim/clock/stream' && req.method === 'GET') {
+      serveClockStream(req, res, sim.clock);
     } else if (url.pathname.startsWith('/_sim/')) {
       void done(handleControl(req, res, url));
     } else {

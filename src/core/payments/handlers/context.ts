@@ -32,6 +32,8 @@ export interface HandlerContext<Tx> {
   team: Translate;
   /** The vault (vault items bought with money are delivered); absent: not wired. */
   content?: ContentPaymentPort<Tx>;
+  /** The time of day (core/clock.ts). */
+  now: () => Date;
 }
 
 /** What a money unlock of a vault item needs of the vault. */

@@ -28,7 +28,7 @@ export async function revokePassTime<Tx>(
   const result = await ctx.ledger.revokeTime(
     fanId,
     seconds,
-    new Date(),
+    ctx.now(),
     key,
     { reference: source.reference, note: `pass time taken back for ${source.id}` },
     ctx.tx,
