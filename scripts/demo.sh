@@ -35,7 +35,9 @@ set -a
 # shellcheck disable=SC1091
 . ./sandbox.env
 set +a
-node "$bin" setup --non-interactive --example-catalog
+# The demo's catalog sells by card and in Telegram Stars (edit products.yaml, then products sync).
+[ -f products.yaml ] || cp "$root/templates/products.demo.yaml" products.yaml
+node "$bin" setup --non-interactive --catalog products.yaml
 
 node "$bin" serve &
 pids+=($!)
@@ -49,7 +51,7 @@ page="$(sed -n 's/^Sandbox page: *\([^ ]*\).*/\1/p' sandbox.log)"
 echo "premiumbot is serving against the sandbox (Ctrl-C to stop)."
 echo
 echo "Open the sandbox page: ${page}"
-echo "(a fan's chat on the left, your admin group on the right, payments below)."
+echo "(a fan's chat on the left, your admin group on the right, payments and the clock below)."
 echo
 echo "Scripts can act as a fan or an admin through the control APIs: ${TELEGRAM_API_ROOT}/_sim/ and"
 echo "${STRIPE_API_BASE}/_sim/ (see docs/sandbox.md)."

@@ -173,7 +173,7 @@ describe('the sandbox page renders what the bot sends, generically', () => {
     await expect.poll(() => stripe.control.clock.now() - before).toBeGreaterThanOrEqual(86_400);
     await expect.poll(() => page.locator('#clock-now').textContent()).not.toBe(shown);
     await page.screenshot({
-      path: path.join(repoRoot, 'docs/screenshots/09-stars-locked-post.png'),
+      path: path.join(repoRoot, 'docs/screenshots/11-stars-locked-post.png'),
     });
     expect(telegram.control.violations()).toEqual([]);
   });

@@ -1,7 +1,7 @@
 /**
  * The sandbox page in a real browser (playwright-core driving Debian's chromium): the journey
  * a newcomer clicks through after `npm run demo`, against the built CLI exactly as the demo runs
- * it (`sandbox --ui`, `setup --non-interactive --example-catalog`, `serve`). Each step writes a
+ * it (`sandbox --ui`, `setup --non-interactive --catalog` with the demo catalog, `serve`). Each step writes a
  * screenshot to docs/screenshots/ (used by the README and the admin guide).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -98,9 +98,14 @@ async function startDemo(): Promise<World> {
       .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
   );
   const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env };
+  // As scripts/demo.sh: the demo catalog (card and Telegram Stars prices).
+  fs.copyFileSync(
+    path.join(repoRoot, 'templates/products.demo.yaml'),
+    path.join(cwd, 'products.yaml'),
+  );
   const setup = spawnSync(
     process.execPath,
-    [binPath, 'setup', '--non-interactive', '--example-catalog'],
+    [binPath, 'setup', '--non-interactive', '--catalog', 'products.yaml'],
     {
       cwd,
       env: base,
@@ -160,7 +165,7 @@ describe('the sandbox page in a browser', () => {
     );
   });
 
-  it('a fan buys, writes, the team answers, a locked photo is unlocked, /admin, a refund', async () => {
+  it('a fan buys, writes, the team answers, a locked photo is unlocked, pays in Stars, time moves on, /admin, a refund', async () => {
     // A new fan starts the bot.
     await page.getByLabel("New fan's name").fill('Zoë');
     await page.getByRole('button', { name: 'New fan' }).click();
@@ -228,6 +233,43 @@ describe('the sandbox page in a browser', () => {
       .poll(() => topicLog(page).locator('img[alt="Photo"]').count(), { timeout: 20_000 })
       .toBeGreaterThan(photos);
 
+    // A time pass paid in Telegram Stars: the shop's ⭐ button, the invoice, Pay (pre-checkout).
+    const receipts = await fanChat(page).getByText('Payment received').count();
+    await fanChat(page)
+      .getByRole('button', { name: /⭐\s*900/ })
+      .first()
+      .click();
+    const invoice = fanChat(page)
+      .locator('li.msg', { has: page.locator('.invoice') })
+      .last();
+    await invoice.getByRole('button', { name: /Pay.*900/ }).click();
+    await expect
+      .poll(() => fanChat(page).getByText('Payment received').count(), { timeout: 20_000 })
+      .toBeGreaterThan(receipts);
+    await fanChat(page).getByText('1 hour chat: 1 hour for ⭐ 900').waitFor();
+    await expect
+      .poll(() => topicLog(page).textContent(), { timeout: 20_000 })
+      .toMatch(/1 hour chat.*⭐ 900 via Telegram Stars/);
+    await expect.poll(() => page.locator('#stars').textContent()).toContain('900');
+    await shot(page, '07-stars-payment');
+
+    // The fan writes (the pass starts); nobody answers. The page's clock control moves the
+    // sandbox's time, premiumbot's included: the pass ends for the fan, and the team gets a
+    // response-time reminder (a paying fan waiting more than 30 minutes) in ⚠️ Alerts.
+    await page.getByLabel('Message from the fan').fill('Let me know when you are back.');
+    await page.getByLabel('Message from the fan').press('Enter');
+    await fanChat(page).getByText('Your time pass has started').waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: '+1 hour' }).click();
+    await fanChat(page).getByText('Your time pass has ended').waitFor({ timeout: 20_000 });
+    await page
+      .getByRole('navigation', { name: 'Topics' })
+      .getByRole('button', { name: /Alerts/ })
+      .click();
+    await topicLog(page)
+      .getByText(/Zoë has been waiting \d+ min/)
+      .waitFor({ timeout: 20_000 });
+    await shot(page, '08-clock-pass-ended-alert');
+
     // /admin in General: the dashboard and its chart.
     await page
       .getByRole('navigation', { name: 'Topics' })
@@ -246,7 +288,7 @@ describe('the sandbox page in a browser', () => {
       chart.scrollIntoView({ block: 'center' });
       return true;
     })()`);
-    await shot(page, '07-admin-dashboard');
+    await shot(page, '09-admin-dashboard');
 
     // Refund from the payments strip: the charge shows refunded and the fan's credits go back.
     await page.locator('#charges').getByRole('button', { name: 'Refund' }).first().click();
@@ -259,7 +301,7 @@ describe('the sandbox page in a browser', () => {
       .poll(() => page.locator('#topic-log').textContent(), { timeout: 20_000 })
       .toMatch(/refund/i);
     await expect.poll(() => fanChat(page).textContent(), { timeout: 20_000 }).toMatch(/refunded/i);
-    await shot(page, '08-refund');
+    await shot(page, '10-refund');
 
     const violations = (await (await fetch(`${world.telegram}/_sim/violations`)).json()) as {
       result: unknown[];
