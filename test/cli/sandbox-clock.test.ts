@@ -4,6 +4,8 @@
  * and the product's clock reads real time plus that offset.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/env.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { followSandboxClock, type SandboxClock } from '../../src/cli/sandbox-clock.js';
 import { createSimClock } from '../../src/sandbox/stripe/clock.js';
@@ -45,5 +47,23 @@ describe('the sandbox clock followed by serve', () => {
     await expect(
       followSandboxClock('http://127.0.0.1:9/_sim/clock/stream', silentLogger),
     ).rejects.toThrow(/127\.0\.0\.1:9/);
+  });
+
+  it('SANDBOX_CLOCK_URL is read from the environment and only accepts this machine', () => {
+    const url = 'http://127.0.0.1:8082/_sim/clock/stream';
+    expect(loadConfig({ SANDBOX_CLOCK_URL: url }).sandboxClockUrl).toBe(url);
+    expect(loadConfig({}).sandboxClockUrl).toBeUndefined();
+    for (const wrong of ['https://clock.example.com/_sim/clock/stream', 'not a url']) {
+      let error: unknown;
+      try {
+        loadConfig({ SANDBOX_CLOCK_URL: wrong });
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems.join('\n')).toContain(
+        'SANDBOX_CLOCK_URL must be an http:// URL on this machine',
+      );
+    }
   });
 });
