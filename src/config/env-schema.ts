@@ -24,6 +24,8 @@ export interface EnvSetting {
    * without its webhook secret); unset together, both are simply off.
    */
   requiredWith?: { key: string; for: readonly Need[] };
+  /** Not required when this other setting is set (ADMIN_CHAT_IDS names the primary group too). */
+  unlessSet?: string;
   /** Validates the raw string (after trimming); the message says what is expected. */
   schema: z.ZodType<unknown>;
   /** Example value shown in `templates/env.example` when there is no default. */
@@ -33,6 +35,18 @@ export interface EnvSetting {
 }
 
 const telegramId = z.string().regex(/^-?\d{1,20}$/, 'must be a numeric Telegram id');
+
+/** Comma-separated group ids (negative), each listed once. */
+const groupIdList = z
+  .string()
+  .regex(
+    /^\s*-\d{1,20}(\s*,\s*-\d{1,20})*\s*$/,
+    'must be comma-separated group ids (negative, e.g. -1001234567890,-1009876543210)',
+  )
+  .refine((v) => {
+    const ids = v.split(',').map((s) => s.trim());
+    return new Set(ids).size === ids.length;
+  }, 'must list each group once');
 
 /** Loopback hosts, where plain http is acceptable (the local sandbox). */
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
@@ -79,14 +93,25 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   {
     key: 'ADMIN_CHAT_ID',
     group: 'Telegram',
-    description: 'Id of the private admin forum supergroup (starts with -100).',
+    description:
+      'Id of the private admin forum supergroup (starts with -100): the primary group (alerts, panel, owner commands).',
     secret: false,
     requiredFor: ['serve'],
+    unlessSet: 'ADMIN_CHAT_IDS',
     schema: telegramId.refine(
       (v) => v.startsWith('-'),
       'must be a group id (negative, e.g. -1001234567890)',
     ),
     example: '-1001234567890',
+  },
+  {
+    key: 'ADMIN_CHAT_IDS',
+    group: 'Telegram',
+    description:
+      'Comma-separated ids of overflow admin forum supergroups with the same team; new fans go to the group with the most budget left and stay there. Without ADMIN_CHAT_ID the first is the primary group; with it, ADMIN_CHAT_ID comes first or is left out.',
+    secret: false,
+    requiredFor: [],
+    schema: groupIdList,
   },
   {
     key: 'ADMIN_USER_IDS',

@@ -58,7 +58,10 @@ export function readEnvironment(options: ReadEnvOptions): EnvSource {
 /** The validated configuration the rest of the program receives. */
 export interface AppConfig {
   botToken?: string;
+  /** The primary admin group: alerts, the panel, owner commands (ADMIN_CHAT_ID or the first of ADMIN_CHAT_IDS). */
   adminChatId?: number;
+  /** Every admin group, the primary first (one entry without ADMIN_CHAT_IDS; empty when unset). */
+  adminChatIds: number[];
   adminUserIds: number[];
   telegramWebhookSecret?: string;
   telegramApiRoot: string;
@@ -91,6 +94,7 @@ const NEED_LABEL: Record<Need, string> = {
  * when that other setting is set (STRIPE_WEBHOOK_SECRET goes with STRIPE_API_KEY).
  */
 function neededBy(setting: EnvSetting, needs: readonly Need[], values: RawEnv): Need[] {
+  if (setting.unlessSet !== undefined && present(values[setting.unlessSet])) return [];
   const own = setting.requiredFor.filter((n) => needs.includes(n));
   const pair = setting.requiredWith;
   if (!pair || !present(values[pair.key])) return own;
@@ -153,6 +157,7 @@ export function loadConfig(source: EnvSource | RawEnv, needs: readonly Need[] = 
     });
     problems.unshift(...lines);
   }
+  problems.push(...adminGroupProblems(resolved));
   for (const key of unknownFileKeys) {
     problems.push(`${key} in ${file ?? '.env'} is not a premiumbot setting${suggest(key)}.`);
   }
@@ -171,10 +176,11 @@ export function loadConfig(source: EnvSource | RawEnv, needs: readonly Need[] = 
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
-  const adminChat = get('ADMIN_CHAT_ID');
+  const adminChatIds = adminGroups(get('ADMIN_CHAT_ID'), list('ADMIN_CHAT_IDS'));
   return {
     botToken: get('BOT_TOKEN'),
-    adminChatId: adminChat === undefined ? undefined : Number(adminChat),
+    adminChatId: adminChatIds[0],
+    adminChatIds,
     adminUserIds: list('ADMIN_USER_IDS').map(Number),
     telegramWebhookSecret: get('TELEGRAM_WEBHOOK_SECRET'),
     telegramApiRoot: stripSlash(get('TELEGRAM_API_ROOT')!),
@@ -191,6 +197,25 @@ export function loadConfig(source: EnvSource | RawEnv, needs: readonly Need[] = 
     databaseUrl: get('DATABASE_URL')!,
     logLevel: get('LOG_LEVEL') as AppConfig['logLevel'],
   };
+}
+
+/** The admin groups, primary first: ADMIN_CHAT_ID (if set), then ADMIN_CHAT_IDS without it. */
+function adminGroups(primary: string | undefined, listed: readonly string[]): number[] {
+  const ids = primary === undefined ? [...listed] : [primary, ...listed];
+  return [...new Set(ids.map(Number))];
+}
+
+/** ADMIN_CHAT_ID may open ADMIN_CHAT_IDS (it is the primary group) but not sit further down. */
+function adminGroupProblems(resolved: Record<string, string | undefined>): string[] {
+  const primary = resolved.ADMIN_CHAT_ID;
+  const listed = resolved.ADMIN_CHAT_IDS;
+  if (primary === undefined || listed === undefined) return [];
+  const ids = listed.split(',').map((s) => s.trim());
+  const at = ids.findIndex((id) => Number(id) === Number(primary));
+  if (at <= 0) return [];
+  return [
+    `ADMIN_CHAT_IDS lists ADMIN_CHAT_ID (${primary}) at position ${at + 1}: the primary group must come first, or be left out of the list.`,
+  ];
 }
 
 function stripSlash(url: string): string {

@@ -53,7 +53,8 @@ function neededFor(s: EnvSetting): string {
   const needs: string[] = [...s.requiredFor];
   if (s.requiredWith)
     needs.push(...s.requiredWith.for.map((n) => `${n} (with ${s.requiredWith!.key})`));
-  return needs.length === 0 ? '—' : needs.join(', ');
+  if (needs.length === 0) return '—';
+  return needs.join(', ') + (s.unlessSet ? ` (unless ${s.unlessSet} is set)` : '');
 }
 
 /** The content of `docs/configuration.md`. */
@@ -90,6 +91,22 @@ export function renderConfigurationDoc(extras: ConfigDocExtras = {}): string {
   out.push(
     'Needed for: `serve` = `premiumbot serve`; `webhook` = serve without `--polling`;',
     '`set-webhooks` = `premiumbot set-webhooks`; `telegram`/`stripe` = any command that talks to them.',
+    '',
+    '## Overflow admin groups',
+    '',
+    'Telegram lets a bot post about 20 messages a minute into one group, all topics together.',
+    'When one group is not enough, create more forum supergroups with the same team, add the',
+    'bot as an admin with the Manage Topics right in each, and list them in `ADMIN_CHAT_IDS`',
+    '(for example `ADMIN_CHAT_ID=-1001111111111` and `ADMIN_CHAT_IDS=-1002222222222`, or only',
+    '`ADMIN_CHAT_IDS=-1001111111111,-1002222222222`). The primary group (`ADMIN_CHAT_ID`, else',
+    'the first of `ADMIN_CHAT_IDS`) holds the alerts topic and is where the panel is published',
+    'and owner-wide commands are meant to be used. A new fan is assigned to the group with the',
+    'most budget left at that moment (the shared budget of the last minute, less the work',
+    'already queued for it) and stays there: their topic, card, notes and history live in that',
+    'group. Team members answer and run commands in whichever group the fan lives in;',
+    '`/conversations` and the panel list fans of every group. An id listed twice, an id that is',
+    'not a group, or `ADMIN_CHAT_ID` listed anywhere but first is a configuration error. Do not',
+    'remove a group that already holds fans: they stay assigned to it. See the operator guide.',
     '',
     '## Payment rails: Stripe and Telegram Stars',
     '',
