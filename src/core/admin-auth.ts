@@ -28,6 +28,8 @@ export interface AdminCheck {
 
 export interface AdminPolicy {
   adminChatId: number;
+  /** The overflow admin groups (ADMIN_CHAT_IDS): the same team acts in them too. */
+  adminChatIds?: readonly number[];
   ownerIds: readonly number[];
 }
 
@@ -41,7 +43,10 @@ export function decideAdmin(
   policy: AdminPolicy,
   storedRole: AdminRoleName | null,
 ): AdminDecision {
-  if (check.chatId !== policy.adminChatId) return { allowed: false, reason: 'wrong_chat' };
+  const inAdminGroup =
+    check.chatId === policy.adminChatId ||
+    (check.chatId !== undefined && !!policy.adminChatIds?.includes(check.chatId));
+  if (!inAdminGroup) return { allowed: false, reason: 'wrong_chat' };
   if (check.userId === undefined) return { allowed: false, reason: 'no_user' };
   if (NEVER_ADMIN_IDS.has(check.userId) || check.isBot || check.senderChatId !== undefined) {
     return { allowed: false, reason: 'never_admin' };
@@ -57,7 +62,11 @@ export function roleAtLeast(role: AdminRoleName, needed: AdminRoleName): boolean
   return rank[role] >= rank[needed];
 }
 
-/** The bot may stay only in the admin group (and private chats). */
-export function mayStayInChat(chat: { id: number; type: string }, adminChatId: number): boolean {
-  return chat.type === 'private' || chat.id === adminChatId;
+/** The bot may stay only in the admin groups (and private chats). */
+export function mayStayInChat(
+  chat: { id: number; type: string },
+  adminChatId: number,
+  adminChatIds: readonly number[] = [],
+): boolean {
+  return chat.type === 'private' || chat.id === adminChatId || adminChatIds.includes(chat.id);
 }

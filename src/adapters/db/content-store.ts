@@ -18,6 +18,7 @@ import type {
   UnlockSource,
 } from '../../core/content/ports.js';
 import { enqueueIn } from './outbox/enqueue.js';
+import type { FanGroupPlacer } from './outbox/fan-groups.js';
 import { toBool, toInt, toRequiredDate } from './rows.js';
 
 /** Album parts older than this are pruned: an album's items arrive within seconds. */
@@ -235,7 +236,8 @@ function itemOps(db: Knex): ItemOps {
   };
 }
 
-export function createContentStore(db: Knex): Store {
+/** Builds the content store; with several admin groups, `groups` places topic notes. */
+export function createContentStore(db: Knex, groups?: FanGroupPlacer): Store {
   const q = (tx?: Knex.Transaction) => tx ?? db;
   return {
     ...itemOps(db),
@@ -293,6 +295,6 @@ export function createContentStore(db: Knex): Store {
       return (row?.language_code as string | null | undefined) ?? null;
     },
 
-    enqueue: (jobs, tx) => enqueueIn(q(tx), jobs),
+    enqueue: (jobs, tx) => enqueueIn(q(tx), jobs, groups),
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { Knex } from 'knex';
 import { createOutboxStore } from './outbox-store.js';
+import type { FanGroupPlacer } from './outbox/fan-groups.js';
 import { createAutoRechargeSettings, createRechargeAttempts } from './payment/auto-recharge.js';
 import { createFanStanding } from './payment/fan-standing.js';
 import { createFanAccounts } from './payment/fans.js';
@@ -20,9 +21,9 @@ export type { DbPaymentStore } from './payment/types.js';
 /** Builds the payment store for `db`; `currency` is CURRENCY, the one spend and tiers count. */
 export function createPaymentStore(
   db: Knex,
-  options: { currency?: string; installId?: string } = {},
+  options: { currency?: string; installId?: string; groups?: FanGroupPlacer } = {},
 ): DbPaymentStore {
-  const outbox = createOutboxStore(db);
+  const outbox = createOutboxStore(db, options.groups);
   return {
     transaction: (fn) => db.transaction(fn),
     ...createStripeEventLog(db),

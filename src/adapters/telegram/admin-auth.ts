@@ -16,6 +16,8 @@ import type { AdminDirectory } from '../../core/traffic/ports.js';
 
 export interface AdminAuthorizerDeps {
   adminChatId: number;
+  /** Every admin group (ADMIN_CHAT_IDS), the primary first. */
+  adminChatIds?: readonly number[];
   ownerIds: readonly number[];
   admins: AdminDirectory;
 }
@@ -30,7 +32,11 @@ export interface AdminAuthorizer {
 }
 
 export function createAdminAuthorizer(deps: AdminAuthorizerDeps): AdminAuthorizer {
-  const policy = { adminChatId: deps.adminChatId, ownerIds: deps.ownerIds };
+  const policy = {
+    adminChatId: deps.adminChatId,
+    adminChatIds: deps.adminChatIds,
+    ownerIds: deps.ownerIds,
+  };
   async function check(ctx: Context): Promise<AdminDecision> {
     const message = ctx.msg as { sender_chat?: { id: number } } | undefined;
     const input = {

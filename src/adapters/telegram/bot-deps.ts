@@ -57,7 +57,13 @@ export interface BotDeps {
   apiRoot: string;
   /** getMe's answer, fetched once at startup (telegraf would otherwise call getMe itself). */
   botInfo: UserFromGetMe;
+  /** The primary admin group: alerts, the panel, owner commands. */
   adminChatId: number;
+  /**
+   * Every admin group, the primary first (ADMIN_CHAT_IDS): the team works in the topics of
+   * each; absent: the primary only. See `isAdminGroup`.
+   */
+  adminChatIds?: readonly number[];
   ownerIds: readonly number[];
   outbox: Pick<OutboxStore, 'enqueue'>;
   sender: TelegramSender;
@@ -90,4 +96,19 @@ export interface BotDeps {
 export interface Feature {
   name: string;
   register(bot: Telegraf<Context>, deps: BotDeps): void;
+}
+
+/**
+ * `deps` as seen from the admin group `chatId`: the same deps in the primary group; in an
+ * overflow group (ADMIN_CHAT_IDS) a copy whose `adminChatId` is that group, so a team
+ * feature answers, looks topics up and replies where the update came from. Null when
+ * `chatId` is not an admin group.
+ */
+export function inAdminGroup<T extends Pick<BotDeps, 'adminChatId' | 'adminChatIds'>>(
+  deps: T,
+  chatId: number | undefined,
+): T | null {
+  if (chatId === deps.adminChatId) return deps;
+  if (chatId === undefined || !deps.adminChatIds?.includes(chatId)) return null;
+  return { ...deps, adminChatId: chatId };
 }

@@ -103,7 +103,8 @@ export class InfoCards {
       if (!account) return;
       await this.readTimeZone();
       const params = this.render(account, await this.claimerOf(fanId));
-      const chatId = this.deps.adminChatId;
+      // The topic's own group (with several admin groups, the fan's).
+      const chatId = account.topic?.chatId ?? this.deps.adminChatId;
       const maxWaitMs = this.deps.sender.scheduler.rules.group.windowMs * 2;
       const sent = await this.deps.sender.send<{ message_id: number }>(
         'sendMessage',

@@ -16,7 +16,7 @@ import { BotApiError } from './bot-api.js';
 import { finishUndelivered, ids, putBack, recordDelivery } from './outbox/bookkeeping.js';
 import { callFor, resolveThread } from './outbox/call.js';
 import { batchOf, claimLaneHeads, trimmable, type Claimer } from './outbox/claims.js';
-import type { Dispatch, OutboxWorkerDeps } from './outbox/deps.js';
+import { adminGroupsOf, type Dispatch, type OutboxWorkerDeps } from './outbox/deps.js';
 import { handleFailure, type WorkerControls } from './outbox/failure-actions/index.js';
 import { PersistedPauses, recoverAbandoned } from './outbox/recovery.js';
 import { ChatBusyError, sleep, type Slot } from './sender.js';
@@ -170,8 +170,10 @@ export class OutboxWorker {
     const worthClaiming =
       this.inflight.size === 0 || free >= Math.max(1, Math.floor(this.concurrency / 4));
     if (free <= 0 || !worthClaiming) return { claimed: 0, nextDelay: this.idlePollMs, full: true };
-    // What the other instances sent into the admin group counts before claiming for it.
-    await this.deps.sender.syncGroup(this.deps.adminChatId, scheduler.rules.group.windowMs / 60);
+    // What the other instances sent into each admin group counts before claiming for it.
+    const groups = adminGroupsOf(this.deps);
+    for (const group of groups)
+      await this.deps.sender.syncGroup(group, scheduler.rules.group.windowMs / 60);
     const now = this.deps.sender.clock();
     // Budget is taken right before each call; here only claim what the budget can take soon.
     const waiting = [...this.inflight].filter((d) => !d.acquired);
@@ -180,12 +182,13 @@ export class OutboxWorker {
     const limit = Math.min(free, globalRoom);
     const claimed = await claimLaneHeads(this.claimer, now, limit, waiting);
     for (const job of claimed) this.launch(job);
-    const admin = this.deps.adminChatId;
     const nextDelay = Math.min(
       this.idlePollMs,
-      scheduler.isPaused(admin, now)
-        ? this.idlePollMs
-        : Math.max(1, scheduler.chatDelay(admin, now)),
+      ...groups.map((group) =>
+        scheduler.isPaused(group, now)
+          ? this.idlePollMs
+          : Math.max(1, scheduler.chatDelay(group, now)),
+      ),
     );
     return { claimed: claimed.length, nextDelay };
   }

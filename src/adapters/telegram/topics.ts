@@ -15,6 +15,7 @@ export interface TopicManagerDeps {
   sender: TelegramSender;
   fans: FanDirectory;
   state: StateStore;
+  /** The primary admin group: the alerts topic, and fans' topics unless a job names another. */
   adminChatId: number;
   logger: Logger;
   /**
@@ -36,38 +37,45 @@ export class TopicManager {
 
   constructor(private readonly deps: TopicManagerDeps) {}
 
-  /** The fan's topic id, creating the topic if the fan has none yet. */
-  topicFor(fanId: number, signal?: AbortSignal): Promise<number> {
+  /**
+   * The fan's topic id, creating the topic in `chatId` (the fan's admin group, which their
+   * jobs name) if the fan has none yet.
+   */
+  topicFor(
+    fanId: number,
+    signal?: AbortSignal,
+    chatId: number = this.deps.adminChatId,
+  ): Promise<number> {
     return this.singleFlight(`fan:${fanId}`, async () => {
       const existing = await this.deps.fans.topicOf(fanId);
       if (existing) return existing.topicId;
-      const { topicId, title } = await this.create(fanId, signal);
-      const stored = await this.deps.fans.saveTopic(
-        fanId,
-        { chatId: this.deps.adminChatId, topicId },
-        title,
-      );
-      if (stored.topicId !== topicId) await this.discard(topicId);
+      const { topicId, title } = await this.create(fanId, chatId, signal);
+      const stored = await this.deps.fans.saveTopic(fanId, { chatId, topicId }, title);
+      if (stored.topicId !== topicId) await this.discard(chatId, topicId);
       else await this.deps.onFanTopicCreated?.(fanId, topicId);
       return stored.topicId;
     });
   }
 
-  /** Replaces a deleted topic (once: if someone already replaced it, their topic is used). */
-  recreate(fanId: number, deletedTopicId: number, signal?: AbortSignal): Promise<number> {
+  /**
+   * Replaces a deleted topic (once: if someone already replaced it, their topic is used), in
+   * the fan's group (the deleted topic's, else `chatId`).
+   */
+  recreate(
+    fanId: number,
+    deletedTopicId: number,
+    signal?: AbortSignal,
+    chatId: number = this.deps.adminChatId,
+  ): Promise<number> {
     return this.singleFlight(`fan:${fanId}`, async () => {
       const current = await this.deps.fans.topicOf(fanId);
       if (current && current.topicId !== deletedTopicId) return current.topicId;
-      const { topicId, title } = await this.create(fanId, signal);
+      const group = current?.chatId ?? chatId;
+      const { topicId, title } = await this.create(fanId, group, signal);
       const stored = current
-        ? await this.deps.fans.saveTopic(
-            fanId,
-            { chatId: this.deps.adminChatId, topicId },
-            title,
-            deletedTopicId,
-          )
-        : await this.deps.fans.saveTopic(fanId, { chatId: this.deps.adminChatId, topicId }, title);
-      if (stored.topicId !== topicId) await this.discard(topicId);
+        ? await this.deps.fans.saveTopic(fanId, { chatId: group, topicId }, title, deletedTopicId)
+        : await this.deps.fans.saveTopic(fanId, { chatId: group, topicId }, title);
+      if (stored.topicId !== topicId) await this.discard(group, topicId);
       else await this.deps.onFanTopicCreated?.(fanId, topicId);
       this.deps.logger.info(
         { fanId, deletedTopicId, topicId: stored.topicId },
@@ -82,7 +90,7 @@ export class TopicManager {
     return this.singleFlight('alerts', async () => {
       const stored = await this.deps.state.get(ALERTS_TOPIC_KEY);
       if (stored) return Number(stored);
-      const topic = await this.createTopic('⚠️ Alerts', signal);
+      const topic = await this.createTopic(this.deps.adminChatId, '⚠️ Alerts', signal);
       await this.deps.state.set(ALERTS_TOPIC_KEY, String(topic));
       return topic;
     });
@@ -96,14 +104,14 @@ export class TopicManager {
 
   private async create(
     fanId: number,
+    chatId: number,
     signal?: AbortSignal,
   ): Promise<{ topicId: number; title: string }> {
     const title = topicTitle(await this.deps.fans.profile(fanId), fanId);
-    return { topicId: await this.createTopic(title, signal), title };
+    return { topicId: await this.createTopic(chatId, title, signal), title };
   }
 
-  private async createTopic(name: string, signal?: AbortSignal): Promise<number> {
-    const chatId = this.deps.adminChatId;
+  private async createTopic(chatId: number, name: string, signal?: AbortSignal): Promise<number> {
     // Topic creation spends the group's budget; a job does not wait out a long pause for it.
     const topic = await this.deps.sender.send<{ message_thread_id: number }>(
       'createForumTopic',
@@ -113,14 +121,10 @@ export class TopicManager {
     return topic.message_thread_id;
   }
 
-  private async discard(topicId: number): Promise<void> {
+  private async discard(chatId: number, topicId: number): Promise<void> {
     // Another instance stored its topic first; ours stays empty, so remove it.
     await this.deps.sender
-      .send(
-        'deleteForumTopic',
-        { chat_id: this.deps.adminChatId, message_thread_id: topicId },
-        { maxAttempts: 2 },
-      )
+      .send('deleteForumTopic', { chat_id: chatId, message_thread_id: topicId }, { maxAttempts: 2 })
       .catch(() => {});
   }
 

@@ -61,6 +61,8 @@ export interface ReconcileOptions {
   sinceSeconds: number;
   nowSeconds: number;
   adminChatId?: number;
+  /** Every admin group (ADMIN_CHAT_IDS): topic notes go to each fan's group. */
+  adminChatIds?: readonly number[];
   ownerIds: readonly number[];
   logger: Logger;
   output: Output;
@@ -77,6 +79,7 @@ export async function reconcilePayments(options: ReconcileOptions): Promise<Reco
       installId: await ensureInstallId(options.db),
       db: options.db,
       adminChatId: options.adminChatId,
+      adminChatIds: options.adminChatIds,
       ownerIds: options.ownerIds,
       logger: options.logger,
       templates: options.templates,
@@ -137,6 +140,8 @@ export interface StarsRefundCliOptions {
   api: BotApi;
   paymentId: number;
   adminChatId?: number;
+  /** Every admin group (ADMIN_CHAT_IDS): topic notes go to each fan's group. */
+  adminChatIds?: readonly number[];
   ownerIds: readonly number[];
   logger: Logger;
   templates: MessageCatalog;
@@ -153,6 +158,7 @@ export async function refundStarsPaymentCli(
       installId: await ensureInstallId(options.db),
       db: options.db,
       adminChatId: options.adminChatId,
+      adminChatIds: options.adminChatIds,
       ownerIds: options.ownerIds,
       logger: options.logger,
       templates: options.templates,
@@ -214,6 +220,7 @@ function register(program: Command, ctx: Parameters<CommandModule['register']>[1
           api,
           paymentId,
           adminChatId: config.adminChatId,
+          adminChatIds: config.adminChatIds,
           ownerIds: config.adminUserIds,
           logger,
           templates: loadMessageCatalog(),
@@ -264,6 +271,7 @@ async function runReconcile(ctx: CliCtx, since: string): Promise<void> {
     sinceSeconds,
     nowSeconds,
     adminChatId: config.adminChatId,
+    adminChatIds: config.adminChatIds,
     ownerIds: config.adminUserIds,
     logger,
     templates,

@@ -59,6 +59,7 @@ export const serveCommand: CommandModule = {
             botToken: config.botToken!,
             apiRoot: config.telegramApiRoot,
             adminChatId: config.adminChatId!,
+            adminChatIds: config.adminChatIds,
             ownerIds: config.adminUserIds,
             webhookSecret: config.telegramWebhookSecret,
             mode: opts.polling ? 'polling' : 'webhook',

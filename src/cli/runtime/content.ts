@@ -9,7 +9,7 @@ export function buildContent(context: TelegramContext, templates: MessageCatalog
   const { db, options, stores, logger, wake } = context;
   const rails = stores.paymentRails;
   return createContentService({
-    store: createContentStore(db),
+    store: createContentStore(db, stores.fanGroups),
     ledger: stores.ledger,
     templates,
     adminChatId: options.adminChatId,

@@ -18,6 +18,7 @@ import { MetricsRegistry } from '../../adapters/http/prometheus.js';
 import { runtimeMetrics } from '../../core/metrics.js';
 import type { PerFanRequest } from '../../core/relay/ports.js';
 import type { MessageCatalog } from '../../core/templates.js';
+import { windowRules } from '../../core/traffic/limits.js';
 import type { JobScheduler } from '../../jobs/scheduler.js';
 import type { OutboxWorker } from '../../adapters/telegram/outbox-worker.js';
 import type { TelegramSender } from '../../adapters/telegram/sender.js';
@@ -32,7 +33,7 @@ import { lifecycle } from './lifecycle.js';
 import { buildStores } from './stores.js';
 import { buildSender, buildTelegram, type TelegramContext } from './telegram.js';
 import { resolveTuning } from './traffic-config.js';
-import type { Runtime, RuntimeOptions } from './types.js';
+import { adminGroupsOf, type Runtime, type RuntimeOptions } from './types.js';
 
 export type { FanOptions, Runtime, RuntimeOptions } from './types.js';
 
@@ -166,6 +167,7 @@ async function buildContext(options: RuntimeOptions) {
     lowBalanceThreshold: options.fan?.lowBalanceThreshold,
     settingsTtlMs: options.fan?.settingsTtlMs,
     payments: options.payments ? { stripe: options.payments.stripe !== undefined } : undefined,
+    adminGroups: { chatIds: adminGroupsOf(options), rule: windowRules(tuning.limits).group },
   });
 
   // The worker is built after the services that enqueue; until then there is nothing to wake.
@@ -232,6 +234,7 @@ async function paymentsOf(
       db: context.db,
       botUsername: context.botInfo.username,
       adminChatId: options.adminChatId,
+      fanGroups: stores.fanGroups,
       ownerIds: options.ownerIds,
       logger: context.logger,
       wake: context.wake,

@@ -8,6 +8,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Knex } from 'knex';
+import { fanGroupPlacer, type FanGroupPlacer } from '../../adapters/db/outbox/fan-groups.js';
+import { DEFAULT_TRAFFIC_LIMITS, windowRules } from '../../core/traffic/limits.js';
 import { createContentStore } from '../../adapters/db/content-store.js';
 import { createLedgerStore, type DbLedgerStore } from '../../adapters/db/ledger-store.js';
 import { createPaymentStore, type DbPaymentStore } from '../../adapters/db/payment-store.js';
@@ -63,6 +65,10 @@ export interface PaymentsOptions {
 export interface PaymentsContext {
   db: Knex;
   adminChatId?: number;
+  /** Places fans' topic notes in their admin group (several groups; see stores.fanGroups). */
+  fanGroups?: FanGroupPlacer;
+  /** Every admin group, the primary first: a placer is built when `fanGroups` is not given (CLI). */
+  adminChatIds?: readonly number[];
   ownerIds: readonly number[];
   logger: Logger;
   /** Wakes the outbox worker after receipts or replies were enqueued. */
@@ -109,9 +115,16 @@ export function buildPaymentProcessor(
   processor: PaymentProcessor;
   handlePayload: ApplyStripePayload;
 } {
+  const fanGroups =
+    context.fanGroups ??
+    fanGroupPlacer({
+      chatIds: context.adminChatIds ?? [],
+      rule: windowRules(DEFAULT_TRAFFIC_LIMITS).group,
+    });
   const store = createPaymentStore(context.db, {
     currency: context.currency,
     installId: context.installId,
+    groups: fanGroups,
   });
   const settings = context.settings ?? createSettingsStore(context.db);
   const logger = context.logger.child({ component: 'payments' });
@@ -126,7 +139,7 @@ export function buildPaymentProcessor(
     adminLanguage: context.adminLanguage,
     installId: context.installId,
     onFansChanged: context.onFansChanged,
-    content: createContentStore(context.db),
+    content: createContentStore(context.db, fanGroups),
     ...timeOf(context.clock),
   });
   // Refund and dispute events read their charge from Stripe; Stars payments need nothing more.

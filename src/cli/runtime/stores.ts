@@ -12,6 +12,7 @@ import { createLedgerStore } from '../../adapters/db/ledger-store.js';
 import { createMessageLinkStore } from '../../adapters/db/message-link-store.js';
 import { createLostSalesStore } from '../../adapters/db/lost-sales-store.js';
 import { createOutboxStore } from '../../adapters/db/outbox-store.js';
+import { fanGroupPlacer, type FanGroupOptions } from '../../adapters/db/outbox/fan-groups.js';
 import { createUndeliveredStore } from '../../adapters/db/outbox/undelivered.js';
 import { createPanelFileStore } from '../../adapters/db/panel-file-store.js';
 import { createPassNoticeStore } from '../../adapters/db/pass-notice-store.js';
@@ -40,6 +41,8 @@ export interface StoreOptions {
   settingsTtlMs?: number;
   /** Payments are wired (Stripe and/or Stars); `stripe`: STRIPE_API_KEY is set. */
   payments?: { stripe: boolean };
+  /** Every admin group (ADMIN_CHAT_IDS) and their budget rule: fans' topic jobs are placed. */
+  adminGroups?: FanGroupOptions;
 }
 
 export function buildStores(db: Db, options: StoreOptions) {
@@ -51,7 +54,8 @@ export function buildStores(db: Db, options: StoreOptions) {
       : { defaults: { 'low_balance.threshold': options.lowBalanceThreshold } }),
   });
   const ledger = createLedgerStore(db);
-  const outbox = createOutboxStore(db);
+  const fanGroups = options.adminGroups ? fanGroupPlacer(options.adminGroups) : undefined;
+  const outbox = createOutboxStore(db, fanGroups);
   const updates = createUpdateStore(db, options.botId);
   const wired = options.payments;
   /** The rails in force for the products on sale (`payments.rails`, bounded by configuration). */
@@ -75,6 +79,8 @@ export function buildStores(db: Db, options: StoreOptions) {
     },
     ledger,
     outbox,
+    /** Places fans' topic jobs in their admin group (absent with one group). */
+    fanGroups,
     fans: createFanStore(db),
     pauses: createPauseStore(db),
     updates,
@@ -83,7 +89,7 @@ export function buildStores(db: Db, options: StoreOptions) {
     admins: createAdminStore(db),
     accounts: createFanAccountStore(db, ledger),
     fanMessages: createFanMessageStore(db, { ledger, outbox, updates }),
-    undelivered: createUndeliveredStore(db, { ledger }),
+    undelivered: createUndeliveredStore(db, { ledger, groups: fanGroups }),
     passNoticeStore: createPassNoticeStore(db, outbox),
     lostSales: createLostSalesStore(db),
     products: createProductCatalog(db, { rails: paymentRails }),

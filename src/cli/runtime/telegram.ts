@@ -36,7 +36,7 @@ import type { OutboxJob } from '../../core/traffic/outbox.js';
 import type { Clock } from '../../core/clock.js';
 import type { Stores } from './stores.js';
 import type { TrafficTuning } from './traffic-config.js';
-import type { RuntimeOptions } from './types.js';
+import { adminGroupsOf, type RuntimeOptions } from './types.js';
 
 export interface TelegramContext {
   options: RuntimeOptions;
@@ -153,6 +153,7 @@ export function buildTelegram(context: TelegramContext, parts: TelegramParts) {
     logger: logger.child({ component: 'outbox' }),
     metrics,
     adminChatId: options.adminChatId,
+    adminChatIds: adminGroupsOf(options),
     groupAccess,
     singleInstance: dialectOf(context.db) === 'sqlite',
     workerId: options.workerId,
@@ -165,6 +166,7 @@ export function buildTelegram(context: TelegramContext, parts: TelegramParts) {
   });
   const admins = createAdminAuthorizer({
     adminChatId: options.adminChatId,
+    adminChatIds: adminGroupsOf(options),
     ownerIds: options.ownerIds,
     admins: stores.admins,
   });
@@ -173,6 +175,7 @@ export function buildTelegram(context: TelegramContext, parts: TelegramParts) {
     apiRoot: options.apiRoot,
     botInfo: context.botInfo,
     adminChatId: options.adminChatId,
+    adminChatIds: adminGroupsOf(options),
     ownerIds: options.ownerIds,
     outbox: stores.outbox,
     sender,

@@ -48,7 +48,13 @@ export interface FanOptions {
 export interface RuntimeOptions {
   botToken: string;
   apiRoot: string;
+  /** The primary admin group: alerts, the panel, owner commands. */
   adminChatId: number;
+  /**
+   * Every admin group (ADMIN_CHAT_IDS), the primary first; new fans are spread over them.
+   * Absent or one entry: the primary only.
+   */
+  adminChatIds?: readonly number[];
   ownerIds: readonly number[];
   /** Required in webhook mode. */
   webhookSecret?: string;
@@ -69,6 +75,13 @@ export interface RuntimeOptions {
   metricsToken?: string;
   /** The time of day (core/clock.ts): the system's by default; the sandbox's under `serve`. */
   clock?: Clock;
+}
+
+/** Every admin group of `options`, the primary first, each once. */
+export function adminGroupsOf(
+  options: Pick<RuntimeOptions, 'adminChatId' | 'adminChatIds'>,
+): number[] {
+  return [...new Set([options.adminChatId, ...(options.adminChatIds ?? [])])];
 }
 
 /** Every store, client and service of one process, each built once. */

@@ -19,6 +19,8 @@ export interface StarsReconcileOptions {
   sinceSeconds: number;
   nowSeconds: number;
   adminChatId?: number;
+  /** Every admin group (ADMIN_CHAT_IDS): topic notes go to each fan's group. */
+  adminChatIds?: readonly number[];
   ownerIds: readonly number[];
   logger: Logger;
   templates: MessageCatalog;
@@ -33,6 +35,7 @@ export async function reconcileStarsPayments(
     installId: await ensureInstallId(options.db),
     db: options.db,
     adminChatId: options.adminChatId,
+    adminChatIds: options.adminChatIds,
     ownerIds: options.ownerIds,
     logger: options.logger,
     templates: options.templates,

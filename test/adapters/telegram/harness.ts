@@ -32,6 +32,11 @@ export interface HarnessOptions {
   /** Reuse a simulator (restart scenarios). */
   sim?: TelegramSimulator;
   admin?: { chatId: number; ownerId: number };
+  /**
+   * Overflow admin groups (ADMIN_CHAT_IDS) besides the primary: a number creates that many
+   * forum groups with the same owner; ids reuse existing ones (restart scenarios).
+   */
+  overflowGroups?: number | readonly number[];
   poolMax?: number;
   /** The fan side's options (coalescing windows, currency…). */
   fan?: FanOptions;
@@ -47,6 +52,8 @@ export interface Harness {
   runtime: Runtime;
   testDb: TestDb;
   adminChatId: number;
+  /** Every admin group, the primary first (one entry without `overflowGroups`). */
+  adminChatIds?: number[];
   ownerId: number;
   webhookUrl?: string;
   /** Stops the runtime (graceful) without touching the simulator or database. */
@@ -68,6 +75,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const group = sim.control.createForumGroup({ title: 'Premium team', ownerId: owner.id });
     admin = { chatId: group.chatId, ownerId: owner.id };
   }
+  const overflow =
+    typeof options.overflowGroups === 'number'
+      ? Array.from(
+          { length: options.overflowGroups },
+          (_, i) =>
+            sim.control.createForumGroup({
+              title: `Premium team ${i + 2}`,
+              ownerId: admin.ownerId,
+            }).chatId,
+        )
+      : [...(options.overflowGroups ?? [])];
+  const adminChatIds = [admin.chatId, ...overflow];
   const testDb = options.testDb ?? (await createMigratedTestDb({ poolMax: options.poolMax }));
   const mode = options.mode ?? 'webhook';
   if (options.freeMessages ?? true) await setFreeMessages(testDb);
@@ -75,6 +94,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     botToken: sim.token,
     apiRoot: sim.apiRoot,
     adminChatId: admin.chatId,
+    ...(overflow.length > 0 ? { adminChatIds } : {}),
     ownerIds: [admin.ownerId],
     webhookSecret: WEBHOOK_SECRET,
     mode: mode === 'polling' ? 'polling' : 'webhook',
@@ -124,6 +144,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     runtime,
     testDb,
     adminChatId: admin.chatId,
+    adminChatIds,
     ownerId: admin.ownerId,
     webhookUrl,
     stopRuntime,

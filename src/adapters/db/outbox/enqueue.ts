@@ -1,16 +1,21 @@
 import type { Knex } from 'knex';
 import type { NewOutboxJob } from '../../../core/traffic/outbox.js';
 import { toInt, toRequiredDate } from '../rows.js';
+import type { FanGroupPlacer } from './fan-groups.js';
 import { toNewRow } from './mapping.js';
 import { notifyEnqueued } from './wakeups.js';
 
-/** Persists jobs through `q`; a used dedupe key yields the existing job's id. */
+/**
+ * Persists jobs through `q`; a used dedupe key yields the existing job's id. With several
+ * admin groups, `groups` first places each topic job in its fan's group.
+ */
 export async function enqueueIn(
   q: Knex | Knex.Transaction,
   jobs: readonly NewOutboxJob[],
+  groups?: FanGroupPlacer,
 ): Promise<number[]> {
   const ids: number[] = [];
-  for (const job of jobs) {
+  for (const job of groups ? await groups.place(q, jobs) : jobs) {
     const row = toNewRow(job);
     if (job.albumKey) await alignAlbum(q, row);
     const inserted = (await q('outbox')

@@ -14,10 +14,13 @@ import type { DbLedgerStore } from '../ledger-store.js';
 import { toInt } from '../rows.js';
 import { finishIn } from './delivery.js';
 import { enqueueIn } from './enqueue.js';
+import type { FanGroupPlacer } from './fan-groups.js';
 import { COLUMNS, toJob, toNewRow, type OutboxRow } from './mapping.js';
 
 export interface UndeliveredStoreDeps {
   ledger: Pick<DbLedgerStore, 'returnSpend'>;
+  /** Places notices for a fan's topic in the fan's admin group (several groups). */
+  groups?: FanGroupPlacer;
 }
 
 /** Builds the store of undelivered jobs over `db`. */
@@ -35,7 +38,7 @@ export function createUndeliveredStore(
         return row?.language_code ?? null;
       },
       async enqueue(jobs) {
-        await enqueueIn(trx, jobs);
+        await enqueueIn(trx, jobs, deps.groups);
       },
     };
   }

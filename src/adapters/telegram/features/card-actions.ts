@@ -17,7 +17,7 @@ import { PRIORITY, messageLane } from '../../../core/traffic/outbox.js';
 import type { BotDeps } from '../bot-deps.js';
 import { fanNotice } from '../../../core/relay/notices.js';
 import { cardKeyboard, giftKeyboard } from '../../../core/keyboards.js';
-import type { Feature } from '../bot-deps.js';
+import { inAdminGroup, type Feature } from '../bot-deps.js';
 
 /** The permission each card button needs (core/permissions: the one check). */
 const NEEDED: Record<CardAction['action'], PanelAction> = {
@@ -134,8 +134,10 @@ async function giftFromMenu(
 
 export const cardActionsFeature: Feature = {
   name: 'card-actions',
-  register(bot, deps) {
+  register(bot, shared) {
     bot.action(/^card:/, async (ctx) => {
+      // The card's own group (a fan in an overflow group has their card there).
+      const deps = inAdminGroup(shared, ctx.chat?.id) ?? shared;
       const fx = deps.fan;
       const t = fx.templates.forLanguage(fx.adminLanguage);
       const query = ctx.callbackQuery;

@@ -14,7 +14,7 @@ import type { ContentFile } from '../../../core/content/items.js';
 import type { ContentService } from '../../../core/content/service.js';
 import { commandOf } from '../../../core/relay/message-kind.js';
 import { PRIORITY } from '../../../core/traffic/outbox.js';
-import type { BotDeps, Feature } from '../bot-deps.js';
+import { inAdminGroup, type BotDeps, type Feature } from '../bot-deps.js';
 import { contentFileOf, type MediaMessage } from './content-media.js';
 
 interface GroupMessage extends MediaMessage {
@@ -157,11 +157,13 @@ async function teaserImage(
 
 export const contentTeamFeature: Feature = {
   name: 'content-team',
-  register(bot, deps) {
-    const content = deps.content;
+  register(bot, shared) {
+    const content = shared.content;
     if (!content) return;
     bot.on('message', async (ctx: Context, next) => {
-      if (ctx.chat?.id !== deps.adminChatId) return next();
+      // Seen from the admin group the message was sent in (/ppv in an overflow group's topic).
+      const deps = inAdminGroup(shared, ctx.chat?.id);
+      if (!deps) return next();
       const message = ctx.message as GroupMessage;
       if (message.media_group_id) {
         const file = contentFileOf(message);

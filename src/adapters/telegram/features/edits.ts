@@ -18,7 +18,7 @@ import { editNoticeParts, type AnyEntity } from '../../../core/relay/edit-notice
 import { messageKind } from '../../../core/relay/message-kind.js';
 import { isInternalTeamMessage } from '../../../core/relay/policy.js';
 import { PRIORITY, type NewOutboxJob } from '../../../core/traffic/outbox.js';
-import type { BotDeps, Feature } from '../bot-deps.js';
+import { inAdminGroup, type BotDeps, type Feature } from '../bot-deps.js';
 import { profileOf } from '../fan-texts.js';
 
 interface FileRef {
@@ -175,7 +175,7 @@ export const editsFeature: Feature = {
       if (ctx.chat.type === 'private') {
         return fanEdited(deps, ctx.from, ctx.update.update_id, message);
       }
-      if (ctx.chat.id !== deps.adminChatId || !message.is_topic_message) return next();
+      if (!inAdminGroup(deps, ctx.chat.id) || !message.is_topic_message) return next();
       if (!(await deps.admins.permit(ctx, 'inbox:reply'))) return next();
       await teamEdited(deps, ctx.chat.id, ctx.update.update_id, message);
     });

@@ -10,7 +10,7 @@ export const guardFeature: Feature = {
   register(bot, deps) {
     bot.use(async (ctx, next) => {
       const chat = ctx.chat;
-      if (!chat || mayStayInChat(chat, deps.adminChatId)) return next();
+      if (!chat || mayStayInChat(chat, deps.adminChatId, deps.adminChatIds)) return next();
       const member = ctx.myChatMember?.new_chat_member.status;
       if (member === 'left' || member === 'kicked') return;
       deps.logger.warn(

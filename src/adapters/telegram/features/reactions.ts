@@ -30,7 +30,8 @@ export const reactionsFeature: Feature = {
       await deps.outbox.enqueue([
         {
           kind: 'receipt',
-          target: { type: 'chat', chatId: deps.adminChatId },
+          // The topic's own group (a fan may live in an overflow group).
+          target: { type: 'chat', chatId: account.topic?.chatId ?? deps.adminChatId },
           method: 'setMessageReaction',
           params: {
             message_id: target,

@@ -6,7 +6,7 @@
  */
 import { parseResendCallback } from '../../../core/relay/undelivered.js';
 import { PRIORITY } from '../../../core/traffic/outbox.js';
-import type { BotDeps, Feature } from '../bot-deps.js';
+import { inAdminGroup, type BotDeps, type Feature } from '../bot-deps.js';
 
 async function answer(deps: BotDeps, queryId: string, text: string): Promise<void> {
   await deps.sender
@@ -16,8 +16,10 @@ async function answer(deps: BotDeps, queryId: string, text: string): Promise<voi
 
 export const resendFeature: Feature = {
   name: 'resend',
-  register(bot, deps) {
+  register(bot, shared) {
     bot.action(/^resend:/, async (ctx) => {
+      // The topic's own group (a fan in an overflow group is resent from there).
+      const deps = inAdminGroup(shared, ctx.chat?.id) ?? shared;
       const t = deps.fan.templates.forLanguage(deps.fan.adminLanguage);
       const query = ctx.callbackQuery;
       const range = 'data' in query ? parseResendCallback(query.data) : null;

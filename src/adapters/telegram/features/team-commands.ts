@@ -12,7 +12,7 @@ import { commandOf } from '../../../core/relay/message-kind.js';
 import { retractOutcome, type RetractOutcome } from '../../../core/relay/team-retract.js';
 import { PRIORITY, type NewOutboxJob } from '../../../core/traffic/outbox.js';
 import { BotApiError } from '../bot-api.js';
-import type { BotDeps, Feature } from '../bot-deps.js';
+import { inAdminGroup, type BotDeps, type Feature } from '../bot-deps.js';
 
 interface TopicMessage {
   message_id: number;
@@ -101,24 +101,36 @@ export const teamCommandsFeature: Feature = {
     bot.on('message', async (ctx, next) => {
       const message = ctx.message as TopicMessage;
       const threadId = message.message_thread_id;
-      if (ctx.chat.id !== deps.adminChatId || !message.is_topic_message || threadId === undefined)
-        return next();
-      const anonymous =
-        message.from?.id === ANONYMOUS_ADMIN_ID && message.sender_chat?.id === deps.adminChatId;
-      const delete_ = !anonymous && commandOf(message) === 'delete';
-      if (!anonymous && !delete_) return next();
-      const fanId = await deps.fans.fanOfTopic(deps.adminChatId, threadId);
-      if (fanId === null) return next();
-      if (anonymous) {
-        const t = deps.fan.templates.forLanguage(deps.fan.adminLanguage);
-        // Once per group: the dedupe key makes every later enqueue a no-op.
-        const key = `hint:anonymous:${deps.adminChatId}`;
-        await deps.outbox.enqueue([topicNote(deps, threadId, t('topic.anonymous_admin'), key)]);
-        deps.wakeOutbox();
-        return next();
-      }
-      if (!(await deps.admins.permit(ctx, 'inbox:reply'))) return next();
-      await retract(deps, ctx, fanId, threadId, message);
+      // Seen from the group the message was sent in (one of the admin groups).
+      const here = inAdminGroup(deps, ctx.chat.id);
+      if (!here || !message.is_topic_message || threadId === undefined) return next();
+      return commandInTopic(here, ctx, message, threadId, next);
     });
   },
 };
+
+/** A message in a fan's topic of the admin group of `deps` (the hint, or `/delete`). */
+async function commandInTopic(
+  deps: BotDeps,
+  ctx: Context,
+  message: TopicMessage,
+  threadId: number,
+  next: () => Promise<void>,
+): Promise<void> {
+  const anonymous =
+    message.from?.id === ANONYMOUS_ADMIN_ID && message.sender_chat?.id === deps.adminChatId;
+  const delete_ = !anonymous && commandOf(message) === 'delete';
+  if (!anonymous && !delete_) return next();
+  const fanId = await deps.fans.fanOfTopic(deps.adminChatId, threadId);
+  if (fanId === null) return next();
+  if (anonymous) {
+    const t = deps.fan.templates.forLanguage(deps.fan.adminLanguage);
+    // Once per group: the dedupe key makes every later enqueue a no-op.
+    const key = `hint:anonymous:${deps.adminChatId}`;
+    await deps.outbox.enqueue([topicNote(deps, threadId, t('topic.anonymous_admin'), key)]);
+    deps.wakeOutbox();
+    return next();
+  }
+  if (!(await deps.admins.permit(ctx, 'inbox:reply'))) return next();
+  await retract(deps, ctx, fanId, threadId, message);
+}

@@ -6,7 +6,7 @@
  */
 import { messageTypeOf, type MessageShape } from '../../../core/pricing.js';
 import { messageKind } from '../../../core/relay/message-kind.js';
-import type { Feature } from '../bot-deps.js';
+import { inAdminGroup, type Feature } from '../bot-deps.js';
 import { guardTeamMessage } from './team/held.js';
 import { recordTeamAnswer } from './snippets/answers.js';
 
@@ -27,7 +27,8 @@ export const teamRelayFeature: Feature = {
     bot.on('message', async (ctx, next) => {
       const message = ctx.message as TopicMessage;
       const threadId = message.message_thread_id;
-      if (ctx.chat.id !== deps.adminChatId || !message.is_topic_message || threadId === undefined) {
+      // Any admin group: a fan in an overflow group is answered from there.
+      if (!inAdminGroup(deps, ctx.chat.id) || !message.is_topic_message || threadId === undefined) {
         return next();
       }
       if (messageKind(message) === 'service') return next();

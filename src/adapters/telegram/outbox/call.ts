@@ -14,7 +14,8 @@ export async function resolveThread(
   job: OutboxJob,
   signal: AbortSignal,
 ): Promise<number | undefined> {
-  if (job.target.type === 'topic') return deps.topics.topicFor(job.target.fanId, signal);
+  if (job.target.type === 'topic')
+    return deps.topics.topicFor(job.target.fanId, signal, job.target.chatId);
   if (job.target.threadId !== undefined) return job.target.threadId;
   if (job.kind === 'alert' && job.target.chatId === deps.adminChatId) {
     return deps.topics.alertsTopic(signal);

@@ -8,20 +8,20 @@ import {
   type OutboxJob,
 } from '../../../core/traffic/outbox.js';
 import { putBack } from './bookkeeping.js';
-import type { Dispatch, OutboxWorkerDeps } from './deps.js';
+import { adminGroupsOf, type Dispatch, type OutboxWorkerDeps } from './deps.js';
 
 /** Who claims, for how long, from which store. */
 export interface Claimer {
-  deps: Pick<OutboxWorkerDeps, 'store' | 'sender' | 'adminChatId'>;
+  deps: Pick<OutboxWorkerDeps, 'store' | 'sender' | 'adminChatId' | 'adminChatIds'>;
   workerId: string;
   leaseMs: number;
 }
 
 /**
- * Claims up to `limit` lane heads: groups first, as far as the admin group's shared budget
- * allows once the messages already waiting for it are counted (an album waiting for room
- * for all its items holds back new claims, so it is not starved one slot at a time), then
- * private chats.
+ * Claims up to `limit` lane heads: groups first, as far as the admin groups' shared budgets
+ * allow once the messages already waiting for each are counted (an album waiting for room
+ * for all its items holds back new claims, so it is not starved one slot at a time; a full
+ * group is left out so another group's heads are claimed), then private chats.
  */
 export async function claimLaneHeads(
   claimer: Claimer,
@@ -31,12 +31,17 @@ export async function claimLaneHeads(
 ): Promise<OutboxJob[]> {
   const scheduler = claimer.deps.sender.scheduler;
   const blocked = scheduler.blockedChats(now);
-  const admin = claimer.deps.adminChatId;
   const perMessage = claimer.deps.sender.limits.batchCost === 'per_message';
-  const adminWaiting = waiting
-    .filter((d) => d.chatId === admin)
-    .reduce((sum, d) => sum + (perMessage ? d.jobs.length : 1), 0);
-  const groupLimit = Math.min(limit, scheduler.capacity(admin, now) - adminWaiting);
+  let room = 0;
+  for (const admin of adminGroupsOf(claimer.deps)) {
+    const adminWaiting = waiting
+      .filter((d) => d.chatId === admin)
+      .reduce((sum, d) => sum + (perMessage ? d.jobs.length : 1), 0);
+    const free = scheduler.capacity(admin, now) - adminWaiting;
+    if (free > 0) room += free;
+    else if (!blocked.includes(admin)) blocked.push(admin);
+  }
+  const groupLimit = Math.min(limit, room);
   const groups = await claimSome(claimer, groupLimit, false, blocked);
   const privates = await claimSome(claimer, limit - groups.length, true, blocked);
   return [...groups, ...privates];

@@ -18,6 +18,8 @@ export interface OutboxWorkerDeps {
   logger: Logger;
   metrics: RuntimeMetrics;
   adminChatId: number;
+  /** Every admin group, the primary first (ADMIN_CHAT_IDS); absent: the primary only. */
+  adminChatIds?: readonly number[];
   /** The admin group's availability: a lost group pauses its lane instead of dropping jobs. */
   groupAccess?: GroupAvailability;
   /** SQLite: the only instance, so every `sending` row at startup is orphaned. */
@@ -46,6 +48,13 @@ export interface OutboxWorkerDeps {
     jobs: readonly OutboxJob[],
     messageIds: readonly (number | null)[],
   ) => Promise<void>;
+}
+
+/** Every admin group the worker sends into, the primary first. */
+export function adminGroupsOf(
+  deps: Pick<OutboxWorkerDeps, 'adminChatId' | 'adminChatIds'>,
+): number[] {
+  return [...new Set([deps.adminChatId, ...(deps.adminChatIds ?? [])])];
 }
 
 /** One call in flight: the jobs it carries and where it stands with the chat's budget. */

@@ -139,7 +139,10 @@ async function waitForLink(
   );
 }
 
-/** The admin forum group: found by `/link`, verified to be a forum where the bot manages topics. */
+/**
+ * The admin forum group: found by `/link`, verified to be a forum where the bot manages
+ * topics; then each overflow group of ADMIN_CHAT_IDS is verified the same way.
+ */
 export const adminGroupStep: SetupStep = {
   id: 'admin-group',
   title: 'Admin group',
@@ -147,66 +150,100 @@ export const adminGroupStep: SetupStep = {
   async run(ctx) {
     const api = apiOf(ctx);
     const me = await identity(ctx, api);
-    const existing = ctx.answers.get('ADMIN_CHAT_ID');
-    const verifyExisting = async (value: string) => {
-      const verdict = await withProgress(ctx.output, `Checking the admin group ${value}`, () =>
-        verifyAdminGroup(api, me, Number(value)),
-      );
-      if (!verdict.ok)
-        throw new PremiumbotError(ErrorCodes.telegram, verdict.reason, {
-          hint: 'Fix it in Telegram, or run `premiumbot setup admin-group` to link another group.',
-        });
-      return `Admin group "${verdict.chat.title ?? value}" is a forum and the bot manages topics`;
-    };
-    if (ctx.options.nonInteractive) {
-      await askSetting(ctx, 'ADMIN_CHAT_ID', { check: verifyExisting });
-      return;
-    }
-    if (existing) {
-      const keep = await ctx.prompter.confirm({
-        message: `Keep the admin group ${existing}?`,
-        default: true,
-      });
-      if (keep) {
-        try {
-          ctx.output.out(`✔ ${await verifyExisting(existing)}`);
-          return;
-        } catch (err) {
-          if (!(err instanceof PremiumbotError)) throw err;
-          ctx.output.out(`✖ ${err.message}`);
-          ctx.output.out('  Link it again (or another group) with /link.');
-        }
-      }
-    }
-    const webhook = await api.getWebhookInfo();
-    if (webhook.url !== '') {
-      const remove = await ctx.prompter.confirm({
-        message: `The bot has a webhook (${webhook.url}), so setup cannot read /link. Remove it while waiting? (the webhooks step sets it back)`,
-        default: true,
-      });
-      if (!remove) {
-        throw new UsageError('Cannot wait for /link while a webhook is set.', {
-          hint: 'Pass the group id instead: `premiumbot setup admin-group --non-interactive --admin-chat-id -100…`.',
-        });
-      }
-      await api.deleteWebhook();
-    }
-    const handle = me.username ? `@${me.username}` : 'the bot';
-    ctx.output.out('Link the admin group, where your team will answer fans (one topic per fan):');
-    ctx.output.out('  1. In Telegram, create a group (or open an existing private one).');
-    ctx.output.out('  2. Group settings → turn on Topics.');
-    ctx.output.out(
-      `  3. Add ${handle} to the group and make it an admin with the "Manage Topics" right.`,
-    );
-    ctx.output.out('  4. Send /link in the group.');
-    const linked = await waitForLink(ctx, api, me);
-    ctx.answers.set('ADMIN_CHAT_ID', String(linked.chat.id));
-    if (linked.from !== undefined) ctx.facts.linkedBy = linked.from;
-    await api
-      .sendMessage({
-        chat_id: linked.chat.id,
-        text: '✅ premiumbot is linked: this is the admin group. Each fan will get a topic here.',
-      })
-      .catch(() => undefined);
+    await primaryGroup(ctx, api, me);
+    await overflowGroups(ctx, api, me);
   },
 };
+
+/**
+ * Each overflow group (ADMIN_CHAT_IDS, when set) must be a forum where the bot manages
+ * topics, like the primary: the first that is not stops setup, naming it.
+ */
+async function overflowGroups(ctx: SetupContext, api: OperatorApi, me: TgBotUser): Promise<void> {
+  const primary = ctx.answers.get('ADMIN_CHAT_ID');
+  const listed = (ctx.answers.get('ADMIN_CHAT_IDS') ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '' && id !== primary);
+  for (const id of listed) {
+    const verdict = await withProgress(ctx.output, `Checking the overflow admin group ${id}`, () =>
+      verifyAdminGroup(api, me, Number(id)),
+    );
+    if (!verdict.ok)
+      throw new PremiumbotError(
+        ErrorCodes.telegram,
+        verdict.reason.replace(/, then send \/link again\.$/, '.'),
+        {
+          hint: `Fix it in Telegram, or remove ${id} from ADMIN_CHAT_IDS.`,
+        },
+      );
+    ctx.output.out(
+      `✔ Overflow admin group "${verdict.chat.title ?? id}" is a forum and the bot manages topics`,
+    );
+  }
+}
+
+/** The primary admin group: kept (verified), or linked with `/link`. */
+async function primaryGroup(ctx: SetupContext, api: OperatorApi, me: TgBotUser): Promise<void> {
+  const existing = ctx.answers.get('ADMIN_CHAT_ID');
+  const verifyExisting = async (value: string) => {
+    const verdict = await withProgress(ctx.output, `Checking the admin group ${value}`, () =>
+      verifyAdminGroup(api, me, Number(value)),
+    );
+    if (!verdict.ok)
+      throw new PremiumbotError(ErrorCodes.telegram, verdict.reason, {
+        hint: 'Fix it in Telegram, or run `premiumbot setup admin-group` to link another group.',
+      });
+    return `Admin group "${verdict.chat.title ?? value}" is a forum and the bot manages topics`;
+  };
+  if (ctx.options.nonInteractive) {
+    await askSetting(ctx, 'ADMIN_CHAT_ID', { check: verifyExisting });
+    return;
+  }
+  if (existing) {
+    const keep = await ctx.prompter.confirm({
+      message: `Keep the admin group ${existing}?`,
+      default: true,
+    });
+    if (keep) {
+      try {
+        ctx.output.out(`✔ ${await verifyExisting(existing)}`);
+        return;
+      } catch (err) {
+        if (!(err instanceof PremiumbotError)) throw err;
+        ctx.output.out(`✖ ${err.message}`);
+        ctx.output.out('  Link it again (or another group) with /link.');
+      }
+    }
+  }
+  const webhook = await api.getWebhookInfo();
+  if (webhook.url !== '') {
+    const remove = await ctx.prompter.confirm({
+      message: `The bot has a webhook (${webhook.url}), so setup cannot read /link. Remove it while waiting? (the webhooks step sets it back)`,
+      default: true,
+    });
+    if (!remove) {
+      throw new UsageError('Cannot wait for /link while a webhook is set.', {
+        hint: 'Pass the group id instead: `premiumbot setup admin-group --non-interactive --admin-chat-id -100…`.',
+      });
+    }
+    await api.deleteWebhook();
+  }
+  const handle = me.username ? `@${me.username}` : 'the bot';
+  ctx.output.out('Link the admin group, where your team will answer fans (one topic per fan):');
+  ctx.output.out('  1. In Telegram, create a group (or open an existing private one).');
+  ctx.output.out('  2. Group settings → turn on Topics.');
+  ctx.output.out(
+    `  3. Add ${handle} to the group and make it an admin with the "Manage Topics" right.`,
+  );
+  ctx.output.out('  4. Send /link in the group.');
+  const linked = await waitForLink(ctx, api, me);
+  ctx.answers.set('ADMIN_CHAT_ID', String(linked.chat.id));
+  if (linked.from !== undefined) ctx.facts.linkedBy = linked.from;
+  await api
+    .sendMessage({
+      chat_id: linked.chat.id,
+      text: '✅ premiumbot is linked: this is the admin group. Each fan will get a topic here.',
+    })
+    .catch(() => undefined);
+}

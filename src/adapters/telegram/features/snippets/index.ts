@@ -20,7 +20,7 @@ import {
 } from '../../../../core/snippets/snippet.js';
 import { decideTeamMessage } from '../../../../core/team/collision.js';
 import { PRIORITY, type NewOutboxJob } from '../../../../core/traffic/outbox.js';
-import type { BotDeps, Feature } from '../../bot-deps.js';
+import { inAdminGroup, type BotDeps, type Feature } from '../../bot-deps.js';
 import { actorOf, answerPress } from '../../panel/actor.js';
 import { limitedToOwnFans } from '../team/held.js';
 import { teamName } from '../team/topic-notes.js';
@@ -261,12 +261,14 @@ async function pick(deps: BotDeps, inbox: TeamInboxServices, ctx: Context): Prom
 
 export const snippetsFeature: Feature = {
   name: 'snippets',
-  register(bot, deps) {
-    const inbox = deps.teamInbox;
+  register(bot, shared) {
+    const inbox = shared.teamInbox;
     if (!inbox) return;
-    bot.action(CALLBACK, (ctx) => pick(deps, inbox, ctx));
+    bot.action(CALLBACK, (ctx) => pick(inAdminGroup(shared, ctx.chat?.id) ?? shared, inbox, ctx));
     bot.on('message', async (ctx, next) => {
-      if (ctx.chat.id !== deps.adminChatId) return next();
+      // Seen from the admin group the command was sent in.
+      const deps = inAdminGroup(shared, ctx.chat.id);
+      if (!deps) return next();
       const command = commandOf(ctx.message);
       if (command !== 's' && command !== 'snippet') return next();
       const message = ctx.message as GroupMessage;

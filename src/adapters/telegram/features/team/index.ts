@@ -5,7 +5,7 @@
  */
 import type { Context } from 'telegraf';
 import { BoundedMap } from '../../../../core/traffic/bounded-set.js';
-import type { BotDeps, Feature } from '../../bot-deps.js';
+import { inAdminGroup, type BotDeps, type Feature } from '../../bot-deps.js';
 import { claimCommand, pressAssign } from './commands.js';
 import { pressHeld } from './held.js';
 import { memberLeft } from './roster.js';
@@ -15,7 +15,7 @@ const REMEMBERED = 5_000;
 
 async function rememberName(deps: BotDeps, ctx: Context, seen: BoundedMap<number, string>) {
   const from = ctx.from;
-  if (!deps.team || !from || from.is_bot || ctx.chat?.id !== deps.adminChatId) return;
+  if (!deps.team || !from || from.is_bot || !inAdminGroup(deps, ctx.chat?.id)) return;
   const name = [from.first_name, from.last_name].filter(Boolean).join(' ');
   const key = `${name}\n${from.username ?? ''}`;
   if (seen.get(from.id) === key) return;
@@ -35,12 +35,14 @@ export const teamFeature: Feature = {
       return next();
     });
     bot.on('message', async (ctx, next) => {
-      if (await claimCommand(deps, ctx)) return;
+      const here = inAdminGroup(deps, ctx.chat.id);
+      if (here && (await claimCommand(here, ctx))) return;
       return next();
     });
-    bot.action(/^tm:/, (ctx) => pressHeld(deps, ctx));
-    bot.action(/^ta:/, (ctx) => pressAssign(deps, ctx));
+    bot.action(/^tm:/, (ctx) => pressHeld(inAdminGroup(deps, ctx.chat?.id) ?? deps, ctx));
+    bot.action(/^ta:/, (ctx) => pressAssign(inAdminGroup(deps, ctx.chat?.id) ?? deps, ctx));
     bot.on('chat_member', async (ctx, next) => {
+      // Roles are the team's: leaving the primary group is leaving the team.
       if (ctx.chat.id !== deps.adminChatId) return next();
       await memberLeft(deps, ctx.chatMember);
     });

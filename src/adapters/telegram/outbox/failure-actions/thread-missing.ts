@@ -12,7 +12,12 @@ export const recreateMissingThread: FailureAction<'thread_missing'> = async (ctx
   if (head.target.type === 'topic' && threadId !== undefined && fresh) {
     for (const j of jobs) recreatedFor.add(j.id);
     try {
-      await ctx.deps.topics.recreate(head.target.fanId, threadId, ctx.worker.signal);
+      await ctx.deps.topics.recreate(
+        head.target.fanId,
+        threadId,
+        ctx.worker.signal,
+        head.target.chatId,
+      );
     } catch (cause) {
       ctx.log.warn({ err: cause }, 'topic recreation failed; will retry');
       for (const j of jobs) recreatedFor.delete(j.id);

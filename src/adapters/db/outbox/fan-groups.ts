@@ -1,0 +1,111 @@
+/**
+ * Which admin group each fan's topic jobs go to when there are several (ADMIN_CHAT_IDS): the
+ * group of their topic (`conversations.chat_id`), else the one they were assigned before
+ * their topic existed (`users.admin_chat_id`), else a new assignment (core's
+ * pickAdminGroup over each group's shared budget and queued work), stored once. Jobs are
+ * placed when they are enqueued, so each group's lane and budget are the fan's group's.
+ */
+import type { Knex } from 'knex';
+import type { NewOutboxJob } from '../../../core/traffic/outbox.js';
+import type { WindowRule } from '../../../core/traffic/limits.js';
+import { budgetLeft, moveLane, pickAdminGroup } from '../../../core/traffic/overflow-groups.js';
+import { decodeShared } from '../../../core/traffic/shared-window.js';
+import { toInt } from '../rows.js';
+
+/** Places topic jobs in their fan's admin group. */
+export interface FanGroupPlacer {
+  place(q: Knex | Knex.Transaction, jobs: readonly NewOutboxJob[]): Promise<NewOutboxJob[]>;
+}
+
+export interface FanGroupOptions {
+  /** Every admin group, the primary first. */
+  chatIds: readonly number[];
+  /** The group window (budget) rule, as the sender applies it. */
+  rule: WindowRule;
+  now?: () => number;
+}
+
+/** Queued work counted per group, at most (the count stays cheap on a long queue). */
+const QUEUED_CAP = 1000;
+
+/** A placer, or undefined when there is one group (nothing to choose: jobs keep their chat). */
+export function fanGroupPlacer(options: FanGroupOptions): FanGroupPlacer | undefined {
+  if (options.chatIds.length <= 1) return undefined;
+  const now = options.now ?? Date.now;
+
+  async function loads(q: Knex | Knex.Transaction) {
+    const at = now();
+    const found = [];
+    for (const chatId of options.chatIds) {
+      const row = (await q('rate_windows').where({ chat_id: chatId }).first('sends')) as
+        { sends: string } | undefined;
+      const queued = (await q
+        .count({ n: '*' })
+        .from(
+          q('outbox')
+            .where({ chat_id: chatId, status: 'pending' })
+            .select('id')
+            .limit(QUEUED_CAP)
+            .as('queued'),
+        )
+        .first()) as { n: number | string } | undefined;
+      found.push({
+        chatId,
+        left: budgetLeft(decodeShared(row?.sends), at, options.rule),
+        queued: toInt(queued?.n ?? 0),
+      });
+    }
+    return found;
+  }
+
+  async function assign(q: Knex | Knex.Transaction, fanId: number): Promise<number | null> {
+    const chosen = pickAdminGroup(await loads(q));
+    await q('users').where({ id: fanId }).whereNull('admin_chat_id').update({
+      admin_chat_id: chosen,
+    });
+    // Another instance may have assigned the fan first: theirs stands.
+    const row = (await q('users').where({ id: fanId }).first('admin_chat_id')) as
+      { admin_chat_id: number | string | null } | undefined;
+    return row?.admin_chat_id === null || row?.admin_chat_id === undefined
+      ? null
+      : toInt(row.admin_chat_id);
+  }
+
+  return {
+    async place(q, jobs) {
+      const fanIds = [
+        ...new Set(jobs.flatMap((j) => (j.target.type === 'topic' ? [j.target.fanId] : []))),
+      ];
+      if (fanIds.length === 0) return [...jobs];
+      const rows = (await q('users as u')
+        .leftJoin('conversations as c', 'c.user_id', 'u.id')
+        .whereIn('u.id', fanIds)
+        .select('u.id', 'u.admin_chat_id', 'c.chat_id')) as Array<{
+        id: number | string;
+        admin_chat_id: number | string | null;
+        chat_id: number | string | null;
+      }>;
+      const groups = new Map<number, number>();
+      for (const row of rows) {
+        const stored = row.chat_id ?? row.admin_chat_id;
+        if (stored !== null) groups.set(toInt(row.id), toInt(stored));
+      }
+      for (const fanId of fanIds) {
+        if (groups.has(fanId) || !rows.some((r) => toInt(r.id) === fanId)) continue;
+        const assigned = await assign(q, fanId);
+        if (assigned !== null) groups.set(fanId, assigned);
+      }
+      return jobs.map((job) => {
+        if (job.target.type !== 'topic') return job;
+        const chatId = groups.get(job.target.fanId);
+        const from = job.target.chatId;
+        if (chatId === undefined || chatId === from) return job;
+        return {
+          ...job,
+          target: { ...job.target, chatId },
+          ...(job.lane === undefined ? {} : { lane: moveLane(job.lane, from, chatId) }),
+        };
+      });
+    },
+  };
+}

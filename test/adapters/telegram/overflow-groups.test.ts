@@ -1,0 +1,158 @@
+/**
+ * Acceptance (issue 20, overflow admin groups): with two admin groups configured
+ * (ADMIN_CHAT_IDS), new fans are split between them by the budget each has left, each fan's
+ * topic, card and relays live in one group, each group stays within its own budget, and the
+ * team answers a fan from the group the fan lives in. The real runtime against the Telegram
+ * simulator, on SQLite or Postgres.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallRecord } from '../../../src/sandbox/telegram/engine.js';
+import type { TgUser } from '../../../src/sandbox/telegram/types.js';
+import { isFanCard, type Harness } from './harness.js';
+import { botMessages, relayed, startFanHarness } from './fan-harness.js';
+
+/** A minute in 1.2 s: 60 new fans take a few windows of two groups. */
+const TIME_SCALE = 0.02;
+const GROUP_PER_MINUTE = 20;
+
+/** The successful calls into `chatId` and the busiest 60-s window of them. */
+function groupTraffic(calls: readonly CallRecord[], chatId: number) {
+  const windowMs = 60_000 * TIME_SCALE;
+  const group = calls.filter((c) => c.params.chat_id === chatId);
+  const ok = group
+    .filter((c) => c.outcome === 'ok')
+    .map((c) => c.time)
+    .sort((a, b) => a - b);
+  let busiest = 0;
+  for (let i = 0, start = 0; i < ok.length; i++) {
+    while (ok[start]! <= ok[i]! - windowMs) start++;
+    busiest = Math.max(busiest, i - start + 1);
+  }
+  const tooMany = group.filter((c) => c.error?.error_code === 429).length;
+  return { ok: ok.length, busiest, tooMany };
+}
+
+describe('overflow admin groups', () => {
+  let h: Harness;
+  let groups: number[];
+  beforeAll(async () => {
+    h = await startFanHarness({ freeMessages: true, overflowGroups: 1, timeScale: TIME_SCALE });
+    groups = h.adminChatIds!;
+  });
+  afterAll(async () => {
+    expect(h.sim.control.violations()).toEqual([]);
+    await h?.close();
+  });
+
+  /** The group holding the fan's topic and the topic, once it exists. */
+  function homeOf(fan: TgUser) {
+    for (const chatId of groups) {
+      const topic = h.sim.control.topics(chatId).find((t) => t.name.startsWith(fan.first_name));
+      if (topic) return { chatId, threadId: topic.threadId };
+    }
+    return undefined;
+  }
+
+  /** The fan's home once `text` was relayed into their topic. */
+  async function relayedHome(fan: TgUser, text: string) {
+    return h.sim.control.waitFor(
+      () => {
+        const home = homeOf(fan);
+        const texts = home ? relayed(h.sim, home.chatId, home.threadId).map((m) => m.text) : [];
+        return home && texts.includes(text) ? home : undefined;
+      },
+      60_000,
+      `${fan.first_name}'s text relayed`,
+    );
+  }
+
+  it(
+    '60 new fans are split between two groups, each within its own budget',
+    { timeout: 120_000 },
+    async () => {
+      const { sim } = h;
+      expect(groups).toHaveLength(2);
+      const fans = Array.from({ length: 60 }, (_, i) =>
+        sim.control.createUser({ first_name: `Split${String(i).padStart(2, '0')}` }),
+      );
+      for (const fan of fans) sim.control.fanSendsText(fan.id, `hello from ${fan.first_name}`);
+      const homes = new Map<number, { chatId: number; threadId: number }>();
+      for (const fan of fans)
+        homes.set(fan.id, await relayedHome(fan, `hello from ${fan.first_name}`));
+
+      // Split: both groups took a fair share of the newcomers.
+      const perGroup = groups.map((g) => [...homes.values()].filter((x) => x.chatId === g).length);
+      expect(perGroup[0]! + perGroup[1]!).toBe(60);
+      for (const count of perGroup) expect(count).toBeGreaterThanOrEqual(20);
+
+      // Each fan lives in one group: one topic there and none in the other, the card in it, and
+      // the group stored for them (their topic's row and their assignment agree).
+      for (const fan of fans) {
+        const home = homes.get(fan.id)!;
+        const topics = groups.flatMap((g) =>
+          sim.control.topics(g).filter((t) => t.name.startsWith(fan.first_name)),
+        );
+        expect(topics).toHaveLength(1);
+        await sim.control.waitFor(
+          () => sim.control.messages(home.chatId, { threadId: home.threadId }).some(isFanCard),
+          30_000,
+          `${fan.first_name}'s card`,
+        );
+      }
+      const rows = (await h.testDb
+        .db('users as u')
+        .join('conversations as c', 'c.user_id', 'u.id')
+        .whereIn(
+          'u.id',
+          fans.map((f) => f.id),
+        )
+        .select('u.id', 'u.admin_chat_id', 'c.chat_id', 'c.topic_id')) as Array<
+        Record<string, number | string>
+      >;
+      expect(rows).toHaveLength(60);
+      for (const row of rows) {
+        const home = homes.get(Number(row.id))!;
+        expect([Number(row.chat_id), Number(row.admin_chat_id), Number(row.topic_id)]).toEqual([
+          home.chatId,
+          home.chatId,
+          home.threadId,
+        ]);
+      }
+
+      // Each group kept to its own budget: no 429, no 60-s window above the plan.
+      const calls = sim.control.calls();
+      for (const chatId of groups) {
+        const traffic = groupTraffic(calls, chatId);
+        expect(traffic.tooMany).toBe(0);
+        expect(traffic.busiest).toBeLessThanOrEqual(GROUP_PER_MINUTE);
+        expect(traffic.ok).toBeGreaterThanOrEqual(2 * perGroup[groups.indexOf(chatId)]!);
+      }
+    },
+  );
+
+  it(
+    'a team answer from the second group reaches the fan who lives there',
+    { timeout: 60_000 },
+    async () => {
+      const { sim, ownerId } = h;
+      let found: { fan: TgUser; home: { chatId: number; threadId: number } } | undefined;
+      for (let i = 0; i < 6 && !found; i++) {
+        const fan = sim.control.createUser({ first_name: `Bee${i}` });
+        sim.control.fanSendsText(fan.id, `hi ${i}`);
+        const home = await relayedHome(fan, `hi ${i}`);
+        if (home.chatId === groups[1]) found = { fan, home };
+      }
+      expect(found).toBeDefined();
+      const { fan, home } = found!;
+      sim.control.adminSendsInTopic(ownerId, home.chatId, home.threadId, 'answer from group two');
+      await sim.control.waitFor(
+        () => botMessages(sim, fan.id).some((m) => m.text === 'answer from group two'),
+        30_000,
+        'the answer in the fan chat',
+      );
+      // The fan's next message goes to the same topic in the same group.
+      sim.control.fanSendsText(fan.id, 'thanks');
+      expect(await relayedHome(fan, 'thanks')).toEqual(home);
+    },
+  );
+});
