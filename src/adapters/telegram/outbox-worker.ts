@@ -15,7 +15,14 @@ import type { OutboxJob } from '../../core/traffic/outbox.js';
 import { BotApiError } from './bot-api.js';
 import { finishUndelivered, ids, putBack, recordDelivery } from './outbox/bookkeeping.js';
 import { callFor, resolveThread } from './outbox/call.js';
-import { batchOf, claimLaneHeads, trimmable, type Claimer } from './outbox/claims.js';
+import {
+  BACKGROUND_RETRY_WINDOWS,
+  batchOf,
+  claimLaneHeads,
+  trimmable,
+  yieldsToRelays,
+  type Claimer,
+} from './outbox/claims.js';
 import { adminGroupsOf, type Dispatch, type OutboxWorkerDeps } from './outbox/deps.js';
 import { handleFailure, type WorkerControls } from './outbox/failure-actions/index.js';
 import { PersistedPauses, recoverAbandoned } from './outbox/recovery.js';
@@ -223,6 +230,17 @@ export class OutboxWorker {
     /** Claimed for the batch, left out when it was trimmed, not yet back in the queue. */
     let trimmed: OutboxJob[] = [];
     try {
+      if (await yieldsToRelays(this.deps.store, head, dispatch, this.inflight)) {
+        dispatch.acquired = true;
+        const windowMs = sender.scheduler.rules.group.windowMs;
+        await putBack(
+          this.deps.store,
+          jobs,
+          'waits for the relays queued for the group',
+          Math.ceil(windowMs * BACKGROUND_RETRY_WINDOWS),
+        );
+        return;
+      }
       jobs = await batchOf(this.claimer, head);
       dispatch.jobs = jobs;
       threadId = await resolveThread(this.deps, head, this.abort.signal);

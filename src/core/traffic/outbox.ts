@@ -127,6 +127,13 @@ export interface OutboxStore {
    * leaves when its first item is due), in lane order.
    */
   claimAlbum(head: OutboxJob, workerId: string, leaseMs: number): Promise<OutboxJob[]>;
+  /**
+   * True when `head`'s chat has unsent jobs (pending or sending) above `head`'s priority in
+   * other lanes that nothing of `head`'s priority or less holds back in their own lane:
+   * background work for a group waits while relays for it are queued (issue 20), and two
+   * background jobs never wait for each other's followers.
+   */
+  hasQueuedAbove?(head: OutboxJob): Promise<boolean>;
   /** Records that the call for these jobs is about to leave (an uncertain window opens). */
   markAttempt(ids: readonly number[], workerId: string): Promise<void>;
   /** The call succeeded. `messageIds[i]` is what Telegram returned for `ids[i]`, if any. */

@@ -129,6 +129,9 @@ describe('card buttons while the admin group window is full', () => {
         'the card keyboard back',
       );
       expect((await h.runtime.ledger.balance(fan.id)).credits).toBe(10);
+      // That edit is background work: it waited for the backlog to drain (issue 20). A new
+      // backlog fills the window again.
+      for (let i = 0; i < BACKLOG; i++) sim.control.fanSendsText(fan.id, `backlog again ${i}`);
 
       // ⬅️ on a menu opened again.
       await pressWhileFull(card.messageId, `card:giftmenu:${fan.id}`);

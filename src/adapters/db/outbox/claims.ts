@@ -14,7 +14,7 @@ import type { DbOutboxStore } from './types.js';
 /** Claiming lane heads, and the followers that may ride along with a head. */
 export function createOutboxClaims(
   db: Knex,
-): Pick<DbOutboxStore, 'claim' | 'claimFollowers' | 'claimAlbum'> {
+): Pick<DbOutboxStore, 'claim' | 'claimFollowers' | 'claimAlbum' | 'hasQueuedAbove'> {
   const postgres = dialectOf(db) === 'postgres';
   // SQLite has no autovacuum: this process refreshes the statistics now and then.
   let optimizedAt = Date.now();
@@ -32,6 +32,23 @@ export function createOutboxClaims(
     claimFollowers: (head, workerId, leaseMs, max) =>
       claimFollowers(db, head, workerId, leaseMs, max),
     claimAlbum: (head, workerId, leaseMs) => claimAlbum(db, head, workerId, leaseMs),
+    async hasQueuedAbove(head) {
+      // Index-backed (outbox_claim_index on both sides): reads the queued jobs above the
+      // head's priority until one counts, and the queued background jobs once (EXPLAIN in
+      // docs/architecture.md, "Scale").
+      const rows = (await db.raw(
+        `SELECT j.id FROM outbox AS j
+         WHERE j.status IN ('pending', 'sending') AND j.priority > ? AND j.chat_id = ?
+           AND j.lane <> ?
+           AND NOT EXISTS (
+             SELECT 1 FROM outbox AS p
+             WHERE p.lane = j.lane AND p.id < j.id AND p.status IN ('pending', 'sending')
+               AND p.priority <= ?)
+         LIMIT 1`,
+        [head.priority, head.target.chatId, head.lane, head.priority],
+      )) as { rows: unknown[] } | unknown[];
+      return (Array.isArray(rows) ? rows : rows.rows).length > 0;
+    },
   };
 }
 

@@ -1,11 +1,13 @@
 /** Claiming work the budget can take soon: lane heads, and the followers a head can batch. */
 import {
   MAX_BATCH,
+  PRIORITY,
   albumBatch,
   batchWith,
   isBatchable,
   shouldBatch,
   type OutboxJob,
+  type OutboxStore,
 } from '../../../core/traffic/outbox.js';
 import { putBack } from './bookkeeping.js';
 import { adminGroupsOf, type Dispatch, type OutboxWorkerDeps } from './deps.js';
@@ -110,3 +112,27 @@ async function batchFollowers(claimer: Claimer, head: OutboxJob): Promise<Outbox
 export function trimmable(jobs: readonly OutboxJob[], cost: number): boolean {
   return jobs.length > 1 && cost === jobs.length && !jobs[0]!.albumKey;
 }
+
+/**
+ * True when `head` is background work (a card edit, a lost-sale line, a topic title) for a
+ * group that has relays or notes queued or in flight (here or in another instance): their
+ * lanes have more to send, so the edit must not take a unit of the group's budget they
+ * could use. It goes back to the queue for a moment (`BACKGROUND_RETRY_WINDOWS`) and leaves
+ * once they are done.
+ */
+export async function yieldsToRelays(
+  store: Pick<OutboxStore, 'hasQueuedAbove'>,
+  head: OutboxJob,
+  self: Dispatch,
+  inflight: Iterable<Dispatch>,
+): Promise<boolean> {
+  const chatId = head.target.chatId;
+  if (chatId >= 0 || head.priority > PRIORITY.background) return false;
+  for (const d of inflight)
+    if (d !== self && d.chatId === chatId && d.jobs.some((j) => j.priority > PRIORITY.background))
+      return true;
+  return (await store.hasQueuedAbove?.(head)) ?? false;
+}
+
+/** How long (in group windows) background work that yielded waits before it is claimed again. */
+export const BACKGROUND_RETRY_WINDOWS = 1 / 12;
