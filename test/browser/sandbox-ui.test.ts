@@ -299,7 +299,7 @@ describe('the sandbox page in a browser', () => {
       .click();
     await expect
       .poll(() => page.locator('#topic-log').textContent(), { timeout: 20_000 })
-      .toMatch(/refund/i);
+      .toMatch(/Refund of \$5\.00/);
     await expect.poll(() => fanChat(page).textContent(), { timeout: 20_000 }).toMatch(/refunded/i);
     await shot(page, '10-refund');
 
