@@ -15,6 +15,12 @@
  * many,once,history,rate picks scenarios (default: all). BENCH_PROF=<dir> writes a CPU
  * profile of each premiumbot server. Runs the built code in dist/.
  *
+ * Only Telegram's limits are lifted (the traffic time scale): the product's own coalescing
+ * delays — the balance bar after a burst (3 s) and the card refresh (30 s) — keep their
+ * production values, as a creator's server runs them. BENCH_SCALED_DELAYS=1 scales them down
+ * with the limits (50 / 100 ms floors: a bar and a card edit per message, as the tables of
+ * docs/architecture.md before 2026-12-07 measured).
+ *
  *   npm run bench:hot-path
  *   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:hot-path
  */
@@ -44,6 +50,12 @@ else await main();
 async function child() {
   const config = JSON.parse(process.argv[3]);
   let statements = 0;
+  // BENCH_SQL_TOP=<n>: the n statements run most often during the run, with their time.
+  /** @type {Map<string, { n: number, ms: number }>} */
+  const byText = new Map();
+  /** @type {Map<string, number>} */
+  const startedAt = new Map();
+  let counting = false;
   let rssPeak = process.memoryUsage().rss;
   const sampler = setInterval(() => {
     rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
@@ -57,6 +69,8 @@ async function child() {
     if (m.type === 'mark') {
       cpuStart = process.cpuUsage();
       sqlStart = statements;
+      byText.clear();
+      counting = true;
       rssPeak = process.memoryUsage().rss;
       process.send?.({ type: 'marked' });
     } else if (m.type === 'report') {
@@ -66,7 +80,11 @@ async function child() {
         cpuMs: (cpu.user + cpu.system) / 1000,
         statements: statements - sqlStart,
         rssPeak,
+        sqlTop: [...byText]
+          .sort((a, b) => b[1].n - a[1].n)
+          .slice(0, Number(process.env.BENCH_SQL_TOP ?? 0)),
       });
+      counting = false;
     } else if (m.type === 'stop') {
       clearInterval(sampler);
       await server.stop();
@@ -74,6 +92,21 @@ async function child() {
     }
   });
   if (server.db) server.db.on('query', () => statements++);
+  if (server.db && process.env.BENCH_SQL_TOP) {
+    const text = (q) => q.sql.replace(/\s+/g, ' ').slice(0, 160);
+    server.db.on('query', (q) => startedAt.set(q.__knexQueryUid, performance.now()));
+    const done = (q) => {
+      const t0 = startedAt.get(q.__knexQueryUid);
+      startedAt.delete(q.__knexQueryUid);
+      if (!counting || !q.sql) return;
+      const entry = byText.get(text(q)) ?? { n: 0, ms: 0 };
+      entry.n++;
+      if (t0 !== undefined) entry.ms += performance.now() - t0;
+      byText.set(text(q), entry);
+    };
+    server.db.on('query-response', (_r, q) => done(q));
+    server.db.on('query-error', (_e, q) => done(q));
+  }
   process.send?.({ type: 'ready', url: server.url });
 }
 
@@ -95,6 +128,7 @@ async function premiumbot(config) {
     db,
     logger: silentLogger,
     tuning: { limits: { timeScale: 0.00001 }, concurrency: 16, idlePollMs: 10 },
+    ...(config.scaledDelays ? {} : { fan: { balanceBarDelayMs: 3_000, cardRefreshMs: 30_000 } }),
   });
   for (const fan of config.fans) {
     await runtime.ledger.ensureUser({ id: fan.id, firstName: fan.first_name });
@@ -326,6 +360,7 @@ async function run(kind, dialect, serverUrl, scenario) {
     fans: fans.map((f) => ({ id: f.id, first_name: f.first_name })),
     historyFan: historyFan?.id,
     history: SIZES.history,
+    scaledDelays: process.env.BENCH_SCALED_DELAYS === '1',
   });
   trace('server up');
   const result = { kind, dialect, scenario: scenario.name };
@@ -394,6 +429,7 @@ async function run(kind, dialect, serverUrl, scenario) {
       cpuMsPerMessage: report.cpuMs / updates.length,
       sqlPerMessage: report.statements / updates.length,
       rssMb: report.rssPeak / 2 ** 20,
+      sqlTop: report.sqlTop,
     });
   }
   await server.stop();
@@ -419,6 +455,9 @@ function print(r) {
         : `, 👀 ${r.receiptsAtLastRelay}/${r.messages} at the last relay (${f(r.relaySeconds, 1)} s), ` +
           `${r.receipts}/${r.messages} at ${f(r.receiptSeconds, 1)} s`),
   );
+  for (const [sql, { n, ms }] of r.sqlTop ?? []) {
+    console.log(`    ${(n / r.messages).toFixed(2)}/msg ${(ms / n).toFixed(2)} ms  ${sql}`);
+  }
 }
 
 async function main() {
