@@ -57,6 +57,12 @@ describe('doctor with overflow admin groups', () => {
     expect(line('bot rights in the admin group')).toBe(
       '✔ bot rights in the admin group: 2 groups: admin with Manage Topics; admin with Manage Topics',
     );
+    // Each group has its own budget.
+    expect(line('admin group budget')).toMatch(
+      new RegExp(
+        `^✔ admin group budget: planned 19\\.0 of 20 messages a minute .*, per group; sent in the last minute \\(every instance together\\): 0 into ${a.chatId}, 0 into ${b.chatId}$`,
+      ),
+    );
   });
 
   it('names the overflow group that is not a forum, or where the bot cannot manage topics', async () => {

@@ -155,4 +155,42 @@ describe('overflow admin groups', () => {
       expect(await relayedHome(fan, 'thanks')).toEqual(home);
     },
   );
+  it(
+    "the bot losing an overflow group: its fans' messages wait, the owners are told, then they go out",
+    { timeout: 60_000 },
+    async () => {
+      const { sim, ownerId, testDb } = h;
+      sim.control.fanSendsText(ownerId, '/start');
+      let found: { fan: TgUser; home: { chatId: number; threadId: number } } | undefined;
+      for (let i = 0; i < 6 && !found; i++) {
+        const fan = sim.control.createUser({ first_name: `Cid${i}` });
+        sim.control.fanSendsText(fan.id, `hey ${i}`);
+        const home = await relayedHome(fan, `hey ${i}`);
+        if (home.chatId === groups[1]) found = { fan, home };
+      }
+      expect(found).toBeDefined();
+      const { fan, home } = found!;
+      sim.control.setBotMembership(home.chatId, { status: 'kicked' });
+      sim.control.fanSendsText(fan.id, 'while you were away');
+      await sim.control.waitFor(
+        () =>
+          botMessages(sim, ownerId).some((m) =>
+            m.text?.includes(`cannot post in the overflow admin group ${home.chatId}`),
+          ),
+        30_000,
+        'the owner alerted',
+      );
+      // Kept, not dropped: the relay is still queued (or being tried again) while the group is lost.
+      const open = (await testDb
+        .db('outbox')
+        .where({ kind: 'relay.fan', fan_id: fan.id })
+        .whereNot({ status: 'sent' })
+        .select('status', 'outcome')) as Array<{ status: string; outcome: string | null }>;
+      expect(open).toHaveLength(1);
+      expect(['pending', 'sending']).toContain(open[0]!.status);
+      expect(open[0]!.outcome).toBeNull();
+      sim.control.setBotMembership(home.chatId, { status: 'administrator' });
+      expect(await relayedHome(fan, 'while you were away')).toEqual(home);
+    },
+  );
 });
