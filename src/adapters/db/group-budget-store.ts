@@ -31,6 +31,43 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
+/** Applies `batch` to `log`, in order; the results and the log they leave. */
+function run(log: SharedSend[], batch: readonly Pending[]) {
+  const results = batch.map((p) => {
+    const result = p.change(log);
+    log = result.log;
+    return result;
+  });
+  return { results, sends: encodeShared(log) };
+}
+
+/** The locked read-modify-write of the group's row (created on its first send). */
+async function apply(
+  trx: Knex.Transaction,
+  postgres: boolean,
+  chatId: number,
+  batch: readonly Pending[],
+): Promise<{ results: { log: SharedSend[] }[]; sends: string }> {
+  const read = async () => {
+    const query = trx('rate_windows').where({ chat_id: chatId }).first('sends');
+    return (await (postgres ? query.forUpdate() : query)) as { sends: string } | undefined;
+  };
+  // The group's row is created once (its first send), not inserted-or-ignored each time.
+  let row = await read();
+  if (!row) {
+    await trx('rate_windows')
+      .insert({ chat_id: chatId, sends: '[]' })
+      .onConflict('chat_id')
+      .ignore();
+    row = await read();
+  }
+  const { results, sends } = run(decodeShared(row?.sends), batch);
+  if (sends !== row?.sends) {
+    await trx('rate_windows').where({ chat_id: chatId }).update({ sends });
+  }
+  return { results, sends };
+}
+
 export function createGroupBudgetStore(db: Knex): GroupBudgetStore {
   const postgres = dialectOf(db) === 'postgres';
   /** Per group: the operations waiting while a transaction on its row runs. */
@@ -75,7 +112,8 @@ export function createGroupBudgetStore(db: Knex): GroupBudgetStore {
       try {
         let results = await swap(chatId, batch);
         if (!results) {
-          const done = await db.transaction((trx) => apply(trx, chatId, batch));
+          seen.delete(chatId);
+          const done = await db.transaction((trx) => apply(trx, postgres, chatId, batch));
           // Known once committed (a rolled-back write is not the row's content).
           seen.set(chatId, done.sends);
           results = done.results;
@@ -85,16 +123,6 @@ export function createGroupBudgetStore(db: Knex): GroupBudgetStore {
         for (const p of batch) p.reject(err);
       }
     }
-  }
-
-  /** Applies `batch` to `log`, in order; the results and the log they leave. */
-  function run(log: SharedSend[], batch: readonly Pending[]) {
-    const results = batch.map((p) => {
-      const result = p.change(log);
-      log = result.log;
-      return result;
-    });
-    return { results, sends: encodeShared(log) };
   }
 
   /**
@@ -119,32 +147,6 @@ export function createGroupBudgetStore(db: Knex): GroupBudgetStore {
     }
     seen.set(chatId, sends);
     return results;
-  }
-
-  async function apply(
-    trx: Knex.Transaction,
-    chatId: number,
-    batch: readonly Pending[],
-  ): Promise<{ results: { log: SharedSend[] }[]; sends: string }> {
-    const read = async () => {
-      const query = trx('rate_windows').where({ chat_id: chatId }).first('sends');
-      return (await (postgres ? query.forUpdate() : query)) as { sends: string } | undefined;
-    };
-    // The group's row is created once (its first send), not inserted-or-ignored each time.
-    let row = await read();
-    if (!row) {
-      await trx('rate_windows')
-        .insert({ chat_id: chatId, sends: '[]' })
-        .onConflict('chat_id')
-        .ignore();
-      row = await read();
-    }
-    seen.delete(chatId);
-    const { results, sends } = run(decodeShared(row?.sends), batch);
-    if (sends !== row?.sends) {
-      await trx('rate_windows').where({ chat_id: chatId }).update({ sends });
-    }
-    return { results, sends };
   }
 
   return {
