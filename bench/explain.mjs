@@ -153,11 +153,10 @@ function queries() {
        WHERE j.status IN ('pending', 'sending') AND j.priority > 0 AND j.chat_id = ?
          AND j.lane <> ?
          AND NOT EXISTS (
-           SELECT 1 FROM outbox AS p
-           WHERE p.lane = j.lane AND p.id < j.id AND p.status IN ('pending', 'sending')
-             AND p.priority <= 0)
+           SELECT 1 FROM outbox AS q
+           WHERE q.lane = ? AND q.id > ? AND q.status = 'pending' AND q.priority > 0)
        LIMIT 1`,
-      [ADMIN, `${ADMIN}:message:1`],
+      [ADMIN, `${ADMIN}:message:1`, `${ADMIN}:message:1`, 0],
     ],
     [
       "spend of the group budget: the group's log, locked",

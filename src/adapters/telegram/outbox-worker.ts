@@ -230,7 +230,7 @@ export class OutboxWorker {
     /** Claimed for the batch, left out when it was trimmed, not yet back in the queue. */
     let trimmed: OutboxJob[] = [];
     try {
-      if (await yieldsToRelays(this.deps.store, head, dispatch, this.inflight)) {
+      if (await yieldsToRelays(this.deps.store, head)) {
         dispatch.acquired = true;
         const windowMs = sender.scheduler.rules.group.windowMs;
         await putBack(

@@ -129,9 +129,8 @@ export interface OutboxStore {
   claimAlbum(head: OutboxJob, workerId: string, leaseMs: number): Promise<OutboxJob[]>;
   /**
    * True when `head`'s chat has unsent jobs (pending or sending) above `head`'s priority in
-   * other lanes that nothing of `head`'s priority or less holds back in their own lane:
-   * background work for a group waits while relays for it are queued (issue 20), and two
-   * background jobs never wait for each other's followers.
+   * other lanes, and nothing above it waits behind it in its own lane: background work for
+   * a group waits while relays for it are queued (issue 20), never for its own lane's.
    */
   hasQueuedAbove?(head: OutboxJob): Promise<boolean>;
   /** Records that the call for these jobs is about to leave (an uncertain window opens). */

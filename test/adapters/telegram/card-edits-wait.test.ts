@@ -5,6 +5,8 @@
  * of them.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { createOutboxStore } from '../../../src/adapters/db/outbox-store.js';
+import { PRIORITY } from '../../../src/core/traffic/outbox.js';
 import { startHarness, type Harness } from './harness.js';
 
 /** A simulated minute in 1.2 s. */
@@ -87,6 +89,55 @@ describe('background card edits wait while relays for the group are queued', () 
       const edit = sim.control.calls({ method: 'editMessageText' })[editsBefore]!;
       expect(edit.params.text).toContain('Coralie');
       expect(Math.max(...copies().map((c) => c.seq))).toBeLessThan(edit.seq);
+    },
+  );
+  it(
+    "a fan's relays never wait behind their own topic's background work",
+    {
+      timeout: 120_000,
+    },
+    async () => {
+      h = await startHarness({ timeScale: TIME_SCALE, fan: { cardRefreshMs: 50 } });
+      const { sim, adminChatId } = h;
+      const [ada, bea] = [
+        sim.control.createUser({ first_name: 'Ada' }),
+        sim.control.createUser({ first_name: 'Bea' }),
+      ];
+      for (const fan of [ada, bea]) sim.control.fanSendsText(fan.id, `hello ${fan.id}`);
+      await sim.control.waitFor(
+        () =>
+          sim.control.messages(adminChatId).filter((m) => m.text?.startsWith('hello ')).length ===
+          2,
+        30_000,
+        'both topics',
+      );
+      await h.runtime.worker.stop();
+      for (let i = 0; i < MESSAGES; i++) sim.control.fanSendsText(bea.id, `bea ${i}`);
+      await waitQueued(h, 'relay.fan', MESSAGES);
+      // Background work in Ada's topic (a lost-sale line, say) queued before her message.
+      await createOutboxStore(h.testDb.db).enqueue([
+        {
+          kind: 'notice.topic',
+          target: { type: 'topic', chatId: adminChatId, fanId: ada.id },
+          method: 'sendMessage',
+          params: { text: 'background line' },
+          priority: PRIORITY.background,
+          fanId: ada.id,
+        },
+      ]);
+      sim.control.fanSendsText(ada.id, 'ada writes');
+      await waitQueued(h, 'relay.fan', MESSAGES + 1);
+      await h.runtime.worker.start();
+
+      const arrival = (text: string) =>
+        sim.control.messages(adminChatId).find((m) => m.text === text)?.messageId;
+      await sim.control.waitFor(
+        () => arrival('ada writes') !== undefined && arrival(`bea ${MESSAGES - 1}`) !== undefined,
+        60_000,
+        'both backlogs',
+      );
+      // Round-robin: Ada's turn comes long before Bea's backlog is drained.
+      expect(arrival('ada writes')!).toBeLessThan(arrival(`bea ${MESSAGES - 1}`)!);
     },
   );
 });

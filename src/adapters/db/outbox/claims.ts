@@ -33,19 +33,20 @@ export function createOutboxClaims(
       claimFollowers(db, head, workerId, leaseMs, max),
     claimAlbum: (head, workerId, leaseMs) => claimAlbum(db, head, workerId, leaseMs),
     async hasQueuedAbove(head) {
-      // Index-backed (outbox_claim_index on both sides): reads the queued jobs above the
-      // head's priority until one counts, and the queued background jobs once (EXPLAIN in
-      // docs/architecture.md, "Scale").
+      // Index-backed: outbox_claim_index (status, priority DESC, id) finds the jobs above
+      // the head's priority, outbox_live_lane_index the head's own lane (EXPLAIN in
+      // docs/architecture.md, "Scale"). A head with more important jobs queued behind it in
+      // its own lane never waits: they would wait with it (and so no background job ever
+      // waits for another).
       const rows = (await db.raw(
         `SELECT j.id FROM outbox AS j
          WHERE j.status IN ('pending', 'sending') AND j.priority > ? AND j.chat_id = ?
            AND j.lane <> ?
            AND NOT EXISTS (
-             SELECT 1 FROM outbox AS p
-             WHERE p.lane = j.lane AND p.id < j.id AND p.status IN ('pending', 'sending')
-               AND p.priority <= ?)
+             SELECT 1 FROM outbox AS q
+             WHERE q.lane = ? AND q.id > ? AND q.status = 'pending' AND q.priority > ?)
          LIMIT 1`,
-        [head.priority, head.target.chatId, head.lane, head.priority],
+        [head.priority, head.target.chatId, head.lane, head.lane, head.id, head.priority],
       )) as { rows: unknown[] } | unknown[];
       return (Array.isArray(rows) ? rows : rows.rows).length > 0;
     },

@@ -115,22 +115,16 @@ export function trimmable(jobs: readonly OutboxJob[], cost: number): boolean {
 
 /**
  * True when `head` is background work (a card edit, a lost-sale line, a topic title) for a
- * group that has relays or notes queued or in flight (here or in another instance): their
- * lanes have more to send, so the edit must not take a unit of the group's budget they
- * could use. It goes back to the queue for a moment (`BACKGROUND_RETRY_WINDOWS`) and leaves
- * once they are done.
+ * group that has relays or notes queued or in flight (in any instance): their lanes have
+ * more to send, so it must not take a unit of the group's budget they could use. It goes
+ * back to the queue for a moment (`BACKGROUND_RETRY_WINDOWS`) and leaves once they are done
+ * — at once when relays of its own lane wait behind it (`OutboxStore.hasQueuedAbove`).
  */
 export async function yieldsToRelays(
   store: Pick<OutboxStore, 'hasQueuedAbove'>,
   head: OutboxJob,
-  self: Dispatch,
-  inflight: Iterable<Dispatch>,
 ): Promise<boolean> {
-  const chatId = head.target.chatId;
-  if (chatId >= 0 || head.priority > PRIORITY.background) return false;
-  for (const d of inflight)
-    if (d !== self && d.chatId === chatId && d.jobs.some((j) => j.priority > PRIORITY.background))
-      return true;
+  if (head.target.chatId >= 0 || head.priority > PRIORITY.background) return false;
   return (await store.hasQueuedAbove?.(head)) ?? false;
 }
 
