@@ -73,7 +73,6 @@ describe('fairness in the admin group', () => {
         "the others' messages",
       );
       const floodMeanwhile = arrivals(sim, adminChatId, 'flood ') - floodBefore;
-      console.log('FAIR', floodBefore, floodMeanwhile, Date.now());
       // Two windows of budget, less one slot for each other fan.
       expect(floodMeanwhile).toBeLessThanOrEqual(2 * GROUP_PER_MINUTE - OTHERS);
       expect(floodBefore + floodMeanwhile).toBeLessThan(FLOOD);
