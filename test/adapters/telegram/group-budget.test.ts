@@ -8,8 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../../../src/adapters/db/knex.js';
 import { createOutboxStore } from '../../../src/adapters/db/outbox-store.js';
 import type { NewOutboxJob } from '../../../src/core/traffic/outbox.js';
-import type { CallRecord } from '../../../src/sandbox/telegram/engine.js';
 import { testDialect } from '../../helpers/db.js';
+import { groupTraffic } from './group-traffic.js';
 import { startHarness, type Harness } from './harness.js';
 
 /**
@@ -32,24 +32,6 @@ function groupJobs(chatId: number, count: number, lanes: number, tag: string): N
     params: { text: `${tag} ${i}` },
     dedupeKey: `${tag}:${i}`,
   }));
-}
-
-/** The calls into the group and the busiest 60-s window of the successful ones. */
-function groupTraffic(calls: readonly CallRecord[], chatId: number, timeScale: number) {
-  /** Telegram's window (60 simulated s) in real milliseconds. */
-  const windowMs = 60_000 * timeScale;
-  const group = calls.filter((c) => c.params.chat_id === chatId);
-  const ok = group
-    .filter((c) => c.outcome === 'ok')
-    .map((c) => c.time)
-    .sort((a, b) => a - b);
-  let busiest = 0;
-  for (let i = 0, start = 0; i < ok.length; i++) {
-    while (ok[start]! <= ok[i]! - windowMs) start++;
-    busiest = Math.max(busiest, i - start + 1);
-  }
-  const tooMany = group.filter((c) => c.error?.error_code === 429).length;
-  return { ok: ok.length, busiest, tooMany };
 }
 
 async function waitSent(h: Harness, texts: number, tag: string, timeoutMs: number): Promise<void> {

@@ -6,31 +6,14 @@
  * simulator, on SQLite or Postgres.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallRecord } from '../../../src/sandbox/telegram/engine.js';
 import type { TgUser } from '../../../src/sandbox/telegram/types.js';
+import { groupTraffic } from './group-traffic.js';
 import { isFanCard, type Harness } from './harness.js';
 import { botMessages, relayed, startFanHarness } from './fan-harness.js';
 
 /** A minute in 1.2 s: 60 new fans take a few windows of two groups. */
 const TIME_SCALE = 0.02;
 const GROUP_PER_MINUTE = 20;
-
-/** The successful calls into `chatId` and the busiest 60-s window of them. */
-function groupTraffic(calls: readonly CallRecord[], chatId: number) {
-  const windowMs = 60_000 * TIME_SCALE;
-  const group = calls.filter((c) => c.params.chat_id === chatId);
-  const ok = group
-    .filter((c) => c.outcome === 'ok')
-    .map((c) => c.time)
-    .sort((a, b) => a - b);
-  let busiest = 0;
-  for (let i = 0, start = 0; i < ok.length; i++) {
-    while (ok[start]! <= ok[i]! - windowMs) start++;
-    busiest = Math.max(busiest, i - start + 1);
-  }
-  const tooMany = group.filter((c) => c.error?.error_code === 429).length;
-  return { ok: ok.length, busiest, tooMany };
-}
 
 describe('overflow admin groups', () => {
   let h: Harness;
@@ -122,7 +105,7 @@ describe('overflow admin groups', () => {
       // Each group kept to its own budget: no 429, no 60-s window above the plan.
       const calls = sim.control.calls();
       for (const chatId of groups) {
-        const traffic = groupTraffic(calls, chatId);
+        const traffic = groupTraffic(calls, chatId, TIME_SCALE);
         expect(traffic.tooMany).toBe(0);
         expect(traffic.busiest).toBeLessThanOrEqual(GROUP_PER_MINUTE);
         expect(traffic.ok).toBeGreaterThanOrEqual(2 * perGroup[groups.indexOf(chatId)]!);
