@@ -67,9 +67,14 @@ export interface CardOptions {
   timeZone?: string;
   /** The team member who holds the fan (absent or null: nobody, no line). */
   claimedBy?: string | null;
+  /** The fan's latest purchase, already described (absent or null: none, no line). */
+  latestPurchase?: string | null;
 }
 
-/** The card's text: name, @username, id, tier, balance, pass, total spent, first seen. */
+/**
+ * The card's text: name, @username, id, tier, balance, pass, total spent, latest purchase,
+ * first seen.
+ */
 export function renderCard(account: FanAccount, t: Translate, options: CardOptions): FormattedText {
   const b = new TextBuilder();
   b.plain('👤 ').bold(displayName(account)).newline();
@@ -80,6 +85,7 @@ export function renderCard(account: FanAccount, t: Translate, options: CardOptio
   line(t('card.balance'), t('card.credits', { credits: account.credits }));
   line(t('card.pass'), describePass(account, options.now, t, options.timeZone));
   line(t('card.total_spent'), formatMoney(account.totalSpentCents, options.currency, t.locale));
+  if (options.latestPurchase) line(t('capacity.card.latest_purchase'), options.latestPurchase);
   const display = { locale: t.locale, timeZone: options.timeZone };
   line(t('card.first_seen'), formatDateTime(account.firstSeen, display));
   if (options.claimedBy) line(t('team.card_claimed'), `🔒 ${options.claimedBy}`);

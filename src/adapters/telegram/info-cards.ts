@@ -14,6 +14,7 @@ import type { MessageCatalog } from '../../core/templates.js';
 import { BoundedMap } from '../../core/traffic/bounded-set.js';
 import { PRIORITY, messageLane, type OutboxStore } from '../../core/traffic/outbox.js';
 import { cardKeyboard, type InlineKeyboard } from '../../core/keyboards.js';
+import { teamTexts, type SaleView } from '../../core/payments/texts.js';
 import type { TelegramSender } from './sender.js';
 
 export interface InfoCardsDeps {
@@ -34,6 +35,11 @@ export interface InfoCardsDeps {
   pinCard?: () => Promise<boolean>;
   /** The name of the team member who holds the fan (null: nobody; the card says who). */
   claimerOf?: (fanId: number) => Promise<string | null>;
+  /**
+   * The fan's latest purchase (null: none), shown on the card: the sale note of a fan's first
+   * purchase is folded into the card that opens their topic (issue 20).
+   */
+  latestPurchase?: (fanId: number) => Promise<SaleView | null>;
 }
 
 /** Cards whose shown content is remembered (the most recently refreshed ones). */
@@ -46,7 +52,7 @@ export class InfoCards {
    * a card forgotten here only costs one edit that may change nothing.
    */
   private readonly shown = new BoundedMap<number, string>(MAX_SHOWN_CARDS);
-  private readonly running = new Set<Promise<void>>();
+  private readonly running = new Set<Promise<unknown>>();
   private readonly now: () => Date;
   private readonly closing = new AbortController();
   /** The zone of the latest async render (`render` itself stays synchronous). */
@@ -56,10 +62,14 @@ export class InfoCards {
     this.now = deps.now ?? (() => new Date());
   }
 
-  /** The card's text, entities and keyboard (`claimedBy`: who holds the fan). */
+  /**
+   * The card's text, entities and keyboard (`claimedBy`: who holds the fan; `sale`: their
+   * latest purchase).
+   */
   render(
     account: FanAccount,
     claimedBy?: string | null,
+    sale?: SaleView | null,
   ): Record<string, unknown> & { reply_markup: InlineKeyboard } {
     const t = this.deps.templates.forLanguage(this.deps.adminLanguage);
     const options = {
@@ -67,6 +77,7 @@ export class InfoCards {
       currency: this.deps.currency,
       timeZone: this.timeZone,
       claimedBy,
+      latestPurchase: sale ? teamTexts.cardPurchase(t, sale) : null,
     };
     const text = renderCard(account, t, options);
     return { ...textParams(text), reply_markup: cardKeyboard(account, t) };
@@ -77,6 +88,11 @@ export class InfoCards {
     return (await this.deps.claimerOf?.(fanId).catch(() => null)) ?? null;
   }
 
+  /** The fan's latest purchase, for the card (a failed read shows none). */
+  private async saleOf(fanId: number): Promise<SaleView | null> {
+    return (await this.deps.latestPurchase?.(fanId).catch(() => null)) ?? null;
+  }
+
   /** Reads `display.time_zone` for the next render (a failed read keeps the last zone). */
   private async readTimeZone(): Promise<void> {
     this.timeZone = (await this.deps.timeZone?.().catch(() => undefined)) ?? this.timeZone;
@@ -85,10 +101,11 @@ export class InfoCards {
   /**
    * Posts and pins the card of a topic just created. Called inside topic creation (single
    * flight), so relays wait for it; a failure is logged and the next refresh posts it.
+   * Resolves to true when the card was posted (it shows the fan's latest purchase).
    */
-  async post(fanId: number, topicId: number, isNewTopic = true): Promise<void> {
+  async post(fanId: number, topicId: number, isNewTopic = true): Promise<boolean> {
     // Shutting down: the database may be closing; a later refresh posts the card.
-    if (this.closing.signal.aborted) return;
+    if (this.closing.signal.aborted) return false;
     // One card per topic, whichever instance gets here first (0 marks "being posted").
     const claimed = await this.deps.accounts
       .claimCard(fanId, topicId, isNewTopic)
@@ -96,13 +113,13 @@ export class InfoCards {
         this.deps.logger.warn({ err, fanId, topicId }, 'could not claim the fan card');
         return false;
       });
-    if (!claimed) return;
+    if (!claimed) return false;
     let posted = false;
     try {
       const account = await this.deps.accounts.get(fanId);
-      if (!account) return;
+      if (!account) return false;
       await this.readTimeZone();
-      const params = this.render(account, await this.claimerOf(fanId));
+      const params = this.render(account, await this.claimerOf(fanId), await this.saleOf(fanId));
       // The topic's own group (with several admin groups, the fan's).
       const chatId = account.topic?.chatId ?? this.deps.adminChatId;
       const maxWaitMs = this.deps.sender.scheduler.rules.group.windowMs * 2;
@@ -114,7 +131,7 @@ export class InfoCards {
       await this.deps.accounts.setCardMessage(fanId, topicId, sent.message_id);
       posted = true;
       this.shown.set(fanId, JSON.stringify(params));
-      if (!(await this.deps.pinCard?.().catch(() => false))) return;
+      if (!(await this.deps.pinCard?.().catch(() => false))) return true;
       await this.deps.sender.send(
         'pinChatMessage',
         { chat_id: chatId, message_id: sent.message_id, disable_notification: true },
@@ -124,6 +141,7 @@ export class InfoCards {
       this.deps.logger.warn({ err, fanId, topicId }, 'could not post the fan card');
       if (!posted) await this.deps.accounts.setCardMessage(fanId, topicId, null).catch(() => {});
     }
+    return posted;
   }
 
   /** Asks for the card to be brought up to date (coalesced). */
@@ -160,7 +178,7 @@ export class InfoCards {
         return this.track(this.post(fanId, account.topic.topicId, false));
       }
       await this.readTimeZone();
-      const params = this.render(account, await this.claimerOf(fanId));
+      const params = this.render(account, await this.claimerOf(fanId), await this.saleOf(fanId));
       const key = JSON.stringify(params);
       if (this.shown.get(fanId) === key) return;
       this.shown.set(fanId, key);
@@ -201,7 +219,7 @@ export class InfoCards {
     while (this.running.size > 0) await Promise.all([...this.running]);
   }
 
-  private track(run: Promise<void>): void {
+  private track(run: Promise<unknown>): void {
     const tracked = run.finally(() => this.running.delete(tracked));
     this.running.add(tracked);
   }

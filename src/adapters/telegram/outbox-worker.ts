@@ -14,7 +14,7 @@ import { BoundedSet } from '../../core/traffic/bounded-set.js';
 import type { OutboxJob } from '../../core/traffic/outbox.js';
 import { BotApiError } from './bot-api.js';
 import { finishUndelivered, ids, putBack, recordDelivery } from './outbox/bookkeeping.js';
-import { callFor, resolveThread } from './outbox/call.js';
+import { callFor, openThread } from './outbox/call.js';
 import {
   BACKGROUND_RETRY_WINDOWS,
   batchOf,
@@ -243,7 +243,14 @@ export class OutboxWorker {
       }
       jobs = await batchOf(this.claimer, head);
       dispatch.jobs = jobs;
-      threadId = await resolveThread(this.deps, head, this.abort.signal);
+      const thread = await openThread(this.deps, head, this.abort.signal);
+      threadId = thread.threadId;
+      if (thread.shownByCard && jobs.length === 1) {
+        // A first sale's note: the card that opened the topic shows it; nothing to send.
+        dispatch.acquired = true;
+        await this.deps.store.markSent(ids(jobs), [null]);
+        return;
+      }
       if (head.target.type === 'chat' && chatId > 0 && (await this.deps.fans.isBlocked(chatId))) {
         dispatch.acquired = true;
         await finishUndelivered(this.deps, jobs, 'failed', 'blocked', 'fan has blocked the bot');

@@ -20,9 +20,10 @@ export interface TopicManagerDeps {
   logger: Logger;
   /**
    * Runs right after a fan topic was created (or recreated) and stored, before any job is
-   * sent into it (the fan card is posted and pinned here). Failures are the hook's own.
+   * sent into it (the fan card is posted and pinned here). Failures are the hook's own; it
+   * resolves to true when the card was posted (it shows the fan's latest purchase).
    */
-  onFanTopicCreated?: (fanId: number, topicId: number) => Promise<void>;
+  onFanTopicCreated?: (fanId: number, topicId: number) => Promise<boolean | void>;
 }
 
 const ALERTS_TOPIC_KEY = 'alerts_topic_id';
@@ -32,8 +33,14 @@ export function topicTitle(profile: FanProfile | null, fanId: number): string {
   return safeTopicTitle(profile, fanId);
 }
 
+/** A topic id, and whether the call that got it opened the topic with its card. */
+interface Opened {
+  topicId: number;
+  withCard: boolean;
+}
+
 export class TopicManager {
-  private readonly inflight = new Map<string, Promise<number>>();
+  private readonly inflight = new Map<string, Promise<Opened>>();
 
   constructor(private readonly deps: TopicManagerDeps) {}
 
@@ -41,19 +48,35 @@ export class TopicManager {
    * The fan's topic id, creating the topic in `chatId` (the fan's admin group, which their
    * jobs name) if the fan has none yet.
    */
-  topicFor(
+  async topicFor(
     fanId: number,
     signal?: AbortSignal,
     chatId: number = this.deps.adminChatId,
   ): Promise<number> {
+    return (await this.openTopic(fanId, signal, chatId)).topicId;
+  }
+
+  /**
+   * As `topicFor`, and whether this call opened the topic with its card posted (`withCard`):
+   * a job waiting on that creation (the sale note of a first purchase) is then already shown
+   * by the card.
+   */
+  openTopic(
+    fanId: number,
+    signal?: AbortSignal,
+    chatId: number = this.deps.adminChatId,
+  ): Promise<{ topicId: number; withCard: boolean }> {
     return this.singleFlight(`fan:${fanId}`, async () => {
       const existing = await this.deps.fans.topicOf(fanId);
-      if (existing) return existing.topicId;
+      if (existing) return { topicId: existing.topicId, withCard: false };
       const { topicId, title } = await this.create(fanId, chatId, signal);
       const stored = await this.deps.fans.saveTopic(fanId, { chatId, topicId }, title);
-      if (stored.topicId !== topicId) await this.discard(chatId, topicId);
-      else await this.deps.onFanTopicCreated?.(fanId, topicId);
-      return stored.topicId;
+      if (stored.topicId !== topicId) {
+        await this.discard(chatId, topicId);
+        return { topicId: stored.topicId, withCard: false };
+      }
+      const withCard = (await this.deps.onFanTopicCreated?.(fanId, topicId)) === true;
+      return { topicId, withCard };
     });
   }
 
@@ -67,7 +90,7 @@ export class TopicManager {
     signal?: AbortSignal,
     chatId: number = this.deps.adminChatId,
   ): Promise<number> {
-    return this.singleFlight(`fan:${fanId}`, async () => {
+    return this.flight(`fan:${fanId}`, async () => {
       const current = await this.deps.fans.topicOf(fanId);
       if (current && current.topicId !== deletedTopicId) return current.topicId;
       const group = current?.chatId ?? chatId;
@@ -87,7 +110,7 @@ export class TopicManager {
 
   /** The alerts topic of the admin group, created on first use. */
   alertsTopic(signal?: AbortSignal): Promise<number> {
-    return this.singleFlight('alerts', async () => {
+    return this.flight('alerts', async () => {
       const stored = await this.deps.state.get(ALERTS_TOPIC_KEY);
       if (stored) return Number(stored);
       const topic = await this.createTopic(this.deps.adminChatId, '⚠️ Alerts', signal);
@@ -128,9 +151,19 @@ export class TopicManager {
       .catch(() => {});
   }
 
-  private singleFlight(key: string, task: () => Promise<number>): Promise<number> {
+  /** A single flight whose answer is a topic id. */
+  private async flight(key: string, task: () => Promise<number>): Promise<number> {
+    return (await this.singleFlight(key, async () => ({ topicId: await task(), withCard: false })))
+      .topicId;
+  }
+
+  /**
+   * One creation per key at a time; a caller joining a running flight gets its answer with
+   * `withCard` false (the topic was opened for the caller that started it).
+   */
+  private singleFlight(key: string, task: () => Promise<Opened>): Promise<Opened> {
     const running = this.inflight.get(key);
-    if (running) return running;
+    if (running) return running.then((opened) => ({ ...opened, withCard: false }));
     const promise = task().finally(() => this.inflight.delete(key));
     this.inflight.set(key, promise);
     return promise;

@@ -36,6 +36,14 @@ export interface FanContext {
   clock?: Clock;
 }
 
+/** The name of the team member who holds the fan, for the card (null: nobody). */
+async function claimerOf(stores: Stores, fanId: number): Promise<string | null> {
+  const claim = await stores.claims.claimOf(fanId);
+  if (!claim) return null;
+  const names = await stores.team.namesOf([claim.userId]);
+  return names.get(claim.userId) ?? `#${claim.userId}`;
+}
+
 export function buildFanSide(context: FanContext, options: FanOptions = {}) {
   const { stores, sender, adminChatId, logger, wake, timeScale, templates } = context;
   const scaled = (ms: number, floor: number) => Math.max(floor, Math.round(ms * timeScale));
@@ -57,12 +65,8 @@ export function buildFanSide(context: FanContext, options: FanOptions = {}) {
     now,
     timeZone: () => settings.get('display.time_zone'),
     pinCard: () => settings.get('relay.pin_card'),
-    async claimerOf(fanId) {
-      const claim = await stores.claims.claimOf(fanId);
-      if (!claim) return null;
-      const names = await stores.team.namesOf([claim.userId]);
-      return names.get(claim.userId) ?? `#${claim.userId}`;
-    },
+    latestPurchase: stores.latestSale,
+    claimerOf: (fanId) => claimerOf(stores, fanId),
   });
   const balanceBar = new BalanceBar({
     accounts,

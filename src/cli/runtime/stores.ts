@@ -9,6 +9,7 @@ import { createFanStore } from '../../adapters/db/fan-store.js';
 import { createInboxStore } from '../../adapters/db/inbox-store.js';
 import type { Db } from '../../adapters/db/knex.js';
 import { createLedgerStore } from '../../adapters/db/ledger-store.js';
+import { readLatestSale } from '../../adapters/db/payment/latest-sale.js';
 import { createMessageLinkStore } from '../../adapters/db/message-link-store.js';
 import { createLostSalesStore } from '../../adapters/db/lost-sales-store.js';
 import { createOutboxStore } from '../../adapters/db/outbox-store.js';
@@ -88,6 +89,8 @@ export function buildStores(db: Db, options: StoreOptions) {
     jobLock: createJobLock(db),
     admins: createAdminStore(db),
     accounts: createFanAccountStore(db, ledger),
+    /** A fan's latest purchase, shown on their card. */
+    latestSale: (fanId: number) => readLatestSale(db, fanId),
     fanMessages: createFanMessageStore(db, { ledger, outbox, updates }),
     undelivered: createUndeliveredStore(db, { ledger, groups: fanGroups }),
     passNoticeStore: createPassNoticeStore(db, outbox),

@@ -52,6 +52,12 @@ export interface PurchaseView {
   currency: string;
 }
 
+/** A sale as the fan's card shows it: what was bought, and through what. */
+export interface SaleView {
+  purchase: PurchaseView;
+  source: PaymentSource;
+}
+
 /** A refunded or disputed amount. */
 export interface MoneyView {
   amountCents: number;
@@ -192,6 +198,20 @@ export const teamTexts = {
         source: t(SOURCE_KEYS[source]),
         total: moneyOf(t, total),
         tier,
+      },
+    ),
+  /** The card's "Latest purchase" value: "10 credits — $5.00 via Checkout". */
+  cardPurchase: (t: Translate, sale: SaleView) =>
+    translateFirst(
+      t,
+      labelIsAmount(sale.purchase, t)
+        ? ['capacity.card.purchase_plain', 'capacity.card.purchase']
+        : ['capacity.card.purchase'],
+      {
+        label: sale.purchase.label,
+        amount: what(sale.purchase, t),
+        price: moneyOf(t, sale.purchase),
+        source: t(SOURCE_KEYS[sale.source]),
       },
     ),
   refundNote: (t: Translate, refunded: MoneyView, credits: number, addedDebt: number) =>

@@ -15,6 +15,11 @@ export type OutboxKind =
   | 'notice.payment'
   /** A notice for the team in a fan's topic (blocked, topic recreated…). */
   | 'notice.topic'
+  /**
+   * A sale note in a fan's topic: not sent when it is what opens the topic, whose card then
+   * shows the purchase (issue 20: a paying new fan costs the topic and the card).
+   */
+  | 'notice.sale'
   /** A message to a fan that is not a relay (help, errors). */
   | 'notice.fan'
   /** An operational alert for the admins. */

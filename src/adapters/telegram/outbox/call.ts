@@ -24,6 +24,22 @@ export async function resolveThread(
 }
 
 /**
+ * The thread a job goes to, and whether it is already shown (`shownByCard`): a sale note
+ * (`notice.sale`) whose dispatch opened the fan's topic, whose card shows the purchase.
+ */
+export async function openThread(
+  deps: Pick<OutboxWorkerDeps, 'topics' | 'adminChatId'>,
+  job: OutboxJob,
+  signal: AbortSignal,
+): Promise<{ threadId: number | undefined; shownByCard: boolean }> {
+  if (job.kind !== 'notice.sale' || job.target.type !== 'topic') {
+    return { threadId: await resolveThread(deps, job, signal), shownByCard: false };
+  }
+  const opened = await deps.topics.openTopic(job.target.fanId, signal, job.target.chatId);
+  return { threadId: opened.topicId, shownByCard: opened.withCard };
+}
+
+/**
  * The call for `jobs` (a batch rides in one copyMessages, or forwardMessages for an album of
  * forwards), sent to `threadId` if any.
  */

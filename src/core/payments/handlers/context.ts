@@ -62,16 +62,20 @@ export async function notifyFan<Tx>(
   });
 }
 
-/** A note in the fan's topic of the admin group (skipped without an admin group). */
+/**
+ * A note in the fan's topic of the admin group (skipped without an admin group). `kind`
+ * `notice.sale`: a sale note, folded into the card when it is what opens the topic.
+ */
 export function noteTopic<Tx>(
   ctx: HandlerContext<Tx>,
   fanId: number,
   dedupeKey: string,
   render: Render,
+  kind: 'notice.topic' | 'notice.sale' = 'notice.topic',
 ): void {
   if (ctx.adminChatId === undefined) return;
   ctx.jobs.push({
-    kind: 'notice.topic',
+    kind,
     target: { type: 'topic', chatId: ctx.adminChatId, fanId },
     method: 'sendMessage',
     params: { text: render(ctx.team) },

@@ -81,7 +81,10 @@ async function linkStripeIds<Tx>(
   return { ...own, ...patch };
 }
 
-/** Grants what was bought (once), marks the row paid, and queues the receipt and sale note. */
+/**
+ * Grants what was bought (once), marks the row paid, and queues the receipt and sale note
+ * (`notice.sale`: not sent when the topic it opens shows the purchase on its card).
+ */
 export async function fulfil<Tx>(
   ctx: HandlerContext<Tx>,
   row: PaymentRecord,
@@ -119,14 +122,20 @@ export async function fulfil<Tx>(
       fanTexts.receipt(t, view, left, settled, purchase.source),
     );
   }
-  noteTopic(ctx, fanId, `sale:${reference}`, (t) =>
-    teamTexts.saleNote(
-      t,
-      view,
-      purchase.source,
-      { amountCents: spend.totalSpentCents, currency: spend.currency },
-      spend.tier,
-    ),
+  // Folded into the card when it is what opens the fan's topic (the card then shows it).
+  noteTopic(
+    ctx,
+    fanId,
+    `sale:${reference}`,
+    (t) =>
+      teamTexts.saleNote(
+        t,
+        view,
+        purchase.source,
+        { amountCents: spend.totalSpentCents, currency: spend.currency },
+        spend.tier,
+      ),
+    'notice.sale',
   );
 }
 

@@ -11,6 +11,7 @@ const KIND_NAMES: Record<string, string> = {
   'notice.fan': 'a notice of the bot',
   'notice.payment': 'a payment notice',
   'notice.topic': 'a note in a fan topic',
+  'notice.sale': 'a sale note in a fan topic',
   'notice.balance': 'a balance update',
   'notice.pass': 'a pass notice',
   'card.edit': "an update of a fan's card",
