@@ -208,23 +208,28 @@ describe.each(CASES)('a $currency install, catalog to receipt', (c) => {
       [c.unitAmount, c.currency],
     ]);
 
-    // The team's sale notes: the price, and the total spent in the install's currency.
+    // The team's view: the first sale opened the topic, so its card shows it (no note); the
+    // second is a sale note with the price and the total spent in the install's currency.
     const topic = await tg.waitFor(
       () => tg.topics(adminChatId).find((t) => t.name.startsWith('Kenji')),
       10_000,
       'fan topic',
     );
-    const sales = await tg.waitFor(
-      () => {
-        const notes = tg
-          .messages(adminChatId, { threadId: topic.threadId })
-          .filter((m) => m.text?.startsWith('💰 Sale'));
-        return notes.length === 2 ? notes : undefined;
-      },
+    const inTopic = () => tg.messages(adminChatId, { threadId: topic.threadId });
+    const card = await tg.waitFor(
+      () =>
+        inTopic().find((m) => m.buttons.flat().some((b) => b.callbackData?.startsWith('card:'))),
       10_000,
-      'two sale notes',
+      'fan card',
     );
-    expect(sales[1]!.text).toContain(`— ${c.shown} via quick-buy. Total spent ${c.total}`);
+    expect(card.text).toContain(`Latest purchase: Ten (10 credits) — ${c.shown} via`);
+    const sale = await tg.waitFor(
+      () => inTopic().find((m) => m.text?.startsWith('💰 Sale')),
+      10_000,
+      'the second sale note',
+    );
+    expect(sale.text).toContain(`— ${c.shown} via quick-buy. Total spent ${c.total}`);
+    expect(inTopic().filter((m) => m.text?.startsWith('💰 Sale'))).toHaveLength(1);
     expect(tg.violations()).toEqual([]);
     expect(stripeSim.violations()).toEqual([]);
   });

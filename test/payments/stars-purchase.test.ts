@@ -50,7 +50,7 @@ describe('Telegram Stars purchase', () => {
     ]);
   });
 
-  it('invoice → pre-checkout ok → successful payment: +10 credits, one receipt, one sale note; 20 redeliveries credit nothing more', async () => {
+  it('invoice → pre-checkout ok → successful payment: +10 credits, one receipt, the sale on the card; 20 redeliveries credit nothing more', async () => {
     const { control } = env.tg;
     const fan = control.createUser({ first_name: 'Stella', language_code: 'en' }).id;
     const invoice = await invoiceFromShop(env, fan);
@@ -85,12 +85,20 @@ describe('Telegram Stars purchase', () => {
       'receipt',
     );
     expect(receipt.text).toContain('⭐ 250');
-    const note = await control.waitFor(
-      () => control.messages(env.adminChatId).find((m) => m.text?.startsWith('💰 Sale')),
+    // The payment opened the fan's topic: the sale is on its card (issue 20), not in a note.
+    const card = await control.waitFor(
+      () =>
+        control
+          .messages(env.adminChatId)
+          .find(
+            (m) =>
+              m.text?.includes(`id ${fan}`) &&
+              m.buttons.flat().some((b) => b.callbackData?.startsWith('card:')),
+          ),
       10_000,
-      'sale note',
+      'fan card',
     );
-    expect(note.text).toContain('⭐ 250 via Telegram Stars');
+    expect(card.text).toContain('Latest purchase: 10 credits — ⭐ 250 via Telegram Stars');
     expect(await starsState(env.db, fan)).toEqual({ credits: 10, grants: 1 });
     const [charge] = control.payments().filter((p) => p.userId === fan);
     const paid = (await env.db('transactions').where('id', payload.paymentId).first()) as Record<
@@ -127,7 +135,11 @@ describe('Telegram Stars purchase', () => {
     const jobs = (await env.db('outbox').where('fan_id', fan)) as { dedupe_key: string | null }[];
     const keys = jobs.map((j) => j.dedupe_key ?? '');
     expect(keys.filter((k) => k.startsWith('receipt:'))).toHaveLength(1);
+    // One sale note job, folded into the card (sent: nothing to send).
     expect(keys.filter((k) => k.startsWith('sale:'))).toHaveLength(1);
+    expect(control.messages(env.adminChatId).filter((m) => m.text?.startsWith('💰 Sale'))).toEqual(
+      [],
+    );
     const paidRows = await env.db('transactions').where({ user_id: fan, status: 'paid' });
     expect(paidRows).toHaveLength(1);
     expect(control.violations()).toEqual([]);

@@ -71,7 +71,7 @@ describe('payments in the bot (Telegram + Stripe simulators)', () => {
     await testDb?.destroy();
   });
 
-  it('buy button → Checkout → paid: one receipt for the fan, one sale note in the topic', async () => {
+  it('buy button → Checkout → paid: one receipt for the fan, the sale on the card of the topic it opens', async () => {
     const fan = tg.control.createUser({ first_name: 'Zoë_<b>', username: 'zoe_fan' });
     tg.control.fanSendsText(fan.id, '/autorecharge');
     const menu = await tg.control.waitFor(
@@ -111,14 +111,16 @@ describe('payments in the bot (Telegram + Stripe simulators)', () => {
       10_000,
       'fan topic',
     );
-    await tg.control.waitFor(
+    // The payment opened the fan's topic: its card shows the sale (issue 20), no note.
+    const card = await tg.control.waitFor(
       () =>
         tg.control
           .messages(adminChatId, { threadId: topic.threadId })
-          .some((m) => m.text?.startsWith('💰 Sale')),
+          .find((m) => m.buttons.flat().some((b) => b.callbackData?.startsWith('card:'))),
       10_000,
-      'sale note',
+      'fan card',
     );
+    expect(card.text).toContain('Latest purchase: 10 credits — $5.00 via checkout');
     // Auto-recharge was on: the card was saved for off-session use, and the fan told.
     await tg.control.waitFor(
       () =>
@@ -134,7 +136,7 @@ describe('payments in the bot (Telegram + Stripe simulators)', () => {
     const sales = tg.control
       .messages(adminChatId, { threadId: topic.threadId })
       .filter((m) => m.text?.startsWith('💰 Sale'));
-    expect(sales).toHaveLength(1);
+    expect(sales).toHaveLength(0);
 
     tg.control.fanSendsText(fan.id, '/billing');
     await tg.control.waitFor(
