@@ -83,6 +83,16 @@ export class InfoCards {
     return { ...textParams(text), reply_markup: cardKeyboard(account, t) };
   }
 
+  /** The card as it stands now (who holds the fan, their latest purchase), for a fresh copy. */
+  async renderNow(account: FanAccount): Promise<ReturnType<InfoCards['render']>> {
+    await this.readTimeZone();
+    return this.render(
+      account,
+      await this.claimerOf(account.fanId),
+      await this.saleOf(account.fanId),
+    );
+  }
+
   /** Who holds the fan, for the card (a failed read shows nobody). */
   private async claimerOf(fanId: number): Promise<string | null> {
     return (await this.deps.claimerOf?.(fanId).catch(() => null)) ?? null;

@@ -74,6 +74,17 @@ describe('a new fan who pays first (Stripe Checkout)', () => {
     expect(beforeFirstRelay(tg, adminChatId, start)).toEqual(['createForumTopic', 'sendMessage']);
     const shown = card(tg, adminChatId, topic.threadId)!;
     expect(shown.text).toContain('Latest purchase: 10 credits — $5.00 via checkout');
+    // 👤 User info posts a fresh copy of the card: with the purchase too.
+    tg.control.pressButton(env.ownerId, adminChatId, shown.messageId, `card:info:${fan.id}`);
+    const copy = await tg.control.waitFor(
+      () =>
+        tg.control
+          .messages(adminChatId, { threadId: topic.threadId })
+          .find((m) => m.messageId !== shown.messageId && m.text?.startsWith('👤 Payer')),
+      10_000,
+      'card copy',
+    );
+    expect(copy.text).toContain('Latest purchase: 10 credits — $5.00 via checkout');
     expect(
       tg.control
         .messages(adminChatId, { threadId: topic.threadId })

@@ -162,7 +162,7 @@ export const cardActionsFeature: Feature = {
       };
       switch (action.action) {
         case 'info': {
-          const { reply_markup: _keyboard, ...card } = fx.cards.render(account);
+          const { reply_markup: _keyboard, ...card } = await fx.cards.renderNow(account);
           await deps.outbox.enqueue([
             {
               kind: 'notice.topic',
