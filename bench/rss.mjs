@@ -31,7 +31,8 @@ const CLI = new URL('../bin/premiumbot', import.meta.url).pathname;
 /** Seeded fans' ids and topic ids: far from the simulator's own. */
 const SEED_ID = 7_000_000_000;
 const SEED_TOPIC = 1_000_000;
-const BATCH = 1000;
+/** Rows per insert: SQLite allows at most 500 terms in a compound SELECT (knex's multi-row insert). */
+const BATCH = 400;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const mb = (kb) => `${(kb / 1024).toFixed(0).padStart(4)} MB`;
