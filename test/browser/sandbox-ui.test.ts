@@ -280,14 +280,16 @@ describe('the sandbox page in a browser', () => {
       .poll(() => topicLog(page).locator('img[alt="Photo"]').count(), { timeout: 20_000 })
       .toBeGreaterThan(0);
     // The chart: wait for its bytes, then show it (the page re-renders on changes, so in-page).
-    // (A string: this file is typed for Node, the function runs in the page.)
-    await page.waitForFunction(`(() => {
+    // (A string: this file is typed for Node, the function runs in the page. Polled from here:
+    // waitForFunction re-evaluates a string with eval() in the page, which its CSP forbids.)
+    const chartShown = `(() => {
       const imgs = document.querySelectorAll('#topic-log img[alt="Photo"]');
       const chart = imgs[imgs.length - 1];
       if (!chart || !chart.complete || chart.naturalWidth === 0) return false;
       chart.scrollIntoView({ block: 'center' });
       return true;
-    })()`);
+    })()`;
+    await expect.poll(() => page.evaluate<boolean>(chartShown), { timeout: 20_000 }).toBe(true);
     await shot(page, '09-admin-dashboard');
 
     // Refund from the payments strip: the charge shows refunded and the fan's credits go back.
