@@ -5,6 +5,7 @@
  * clock control moves the product's time too (pass ends, response-time alerts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { serveEventStream } from './event-stream.js';
 
 /** What the stream reads of a clock. */
 export interface StreamedClock {
@@ -20,22 +21,11 @@ export function serveClockStream(
   clock: StreamedClock,
   heartbeatMs = 15_000,
 ): void {
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-store',
-    connection: 'keep-alive',
-  });
-  const write = () =>
-    res.write(
-      `event: clock\ndata: ${JSON.stringify({ offsetMs: clock.offsetMs(), nowMs: clock.nowMs() })}\n\n`,
-    );
-  res.write('retry: 1000\n\n');
-  write();
-  const unsubscribe = clock.onAdvance(write);
-  const heartbeat = setInterval(() => res.write(': ping\n\n'), heartbeatMs);
-  heartbeat.unref();
-  req.on('close', () => {
-    unsubscribe();
-    clearInterval(heartbeat);
+  serveEventStream(req, res, {
+    event: 'clock',
+    data: () => ({ offsetMs: clock.offsetMs(), nowMs: clock.nowMs() }),
+    subscribe: (listener) => clock.onAdvance(listener),
+    coalesceMs: 0,
+    heartbeatMs,
   });
 }
