@@ -1,7 +1,8 @@
 /**
  * The local `products` table: what the bot sells, mirrored from Stripe by `products sync`
  * and changed from `/products`. Every write bumps `catalog_revision` in its transaction, so
- * every instance's shop reloads its cached list at its next read (product-catalog.ts).
+ * every instance's shop reloads its cached list within a second (product-catalog.ts), and
+ * this process's own shop at its next read (`localCatalogWrites`).
  */
 import type { Knex } from 'knex';
 import type { CatalogItem, LocalChange, LocalProduct, ProductType } from '../../core/catalog.js';
@@ -46,10 +47,25 @@ async function updateRows(
   });
 }
 
+/** Product writes made by this process (bumped before and after each commits). */
+let localWrites = 0;
+
+/** A count that moves with every product write of this process: its catalogs reload at once. */
+export function localCatalogWrites(): number {
+  return localWrites;
+}
+
 async function bumpRevision(trx: Knex.Transaction): Promise<void> {
   if (await trx.schema.hasTable('catalog_revision')) {
     await trx('catalog_revision').where('id', 1).increment('revision', 1);
   }
+  // Now and once committed: a read in between may have cached the rows before the commit.
+  localWrites += 1;
+  const committed = (trx as { executionPromise?: Promise<unknown> }).executionPromise;
+  committed?.then(
+    () => (localWrites += 1),
+    () => {},
+  );
 }
 
 interface ProductRow {
