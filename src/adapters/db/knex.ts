@@ -5,7 +5,7 @@ import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { parseDatabaseUrl, type DatabaseTarget } from '../../config/database-url.js';
 import { PreparedPgClient } from './pg-client.js';
-import { ImmediateSqliteClient } from './sqlite-client.js';
+import { ImmediateSqliteClient, type SqliteClientConfig } from './sqlite-client.js';
 
 export type Db = Knex;
 export type { Knex };
@@ -21,6 +21,11 @@ export interface CreateDbOptions {
   poolMax?: number;
   /** Milliseconds SQLite waits on a locked database before failing. */
   busyTimeoutMs?: number;
+  /**
+   * SQLite files: how long after opening the connection its checkpoints move to a thread of
+   * their own (`startCheckpointer` in sqlite-client.ts), or false to leave them to SQLite.
+   */
+  backgroundCheckpointAfterMs?: number | false;
 }
 
 /** Knex options shared by both dialects: where migrations live and how they load. */
@@ -48,10 +53,12 @@ export function createDbFor(target: DatabaseTarget, options: CreateDbOptions = {
       fs.mkdirSync(path.dirname(target.filename), { recursive: true });
     }
     const busyTimeout = options.busyTimeoutMs ?? 5000;
-    return knexFactory({
-      // better-sqlite3, with write transactions that begin IMMEDIATE (sqlite-client.ts).
+    const config: Knex.Config & SqliteClientConfig = {
+      // better-sqlite3, with write transactions that begin IMMEDIATE and checkpoints in a
+      // thread of their own (sqlite-client.ts).
       client: ImmediateSqliteClient as unknown as typeof Knex.Client,
       connection: { filename: target.filename },
+      backgroundCheckpointAfterMs: options.backgroundCheckpointAfterMs,
       useNullAsDefault: true,
       migrations: migrationConfig(),
       pool: {
@@ -74,7 +81,8 @@ export function createDbFor(target: DatabaseTarget, options: CreateDbOptions = {
           }
         },
       },
-    });
+    };
+    return knexFactory(config);
   }
   const db = knexFactory({
     // pg, with data statements prepared once per connection under a name (pg-client.ts).
