@@ -2,11 +2,17 @@
  * Fan topics in the admin group: created on first need, recreated once when Telegram says
  * the thread is gone. Both are single flight per fan, so a burst of jobs for a fan whose
  * topic was deleted creates exactly one new topic.
+ *
+ * The topics this process read or created are kept in memory (bounded, least recently used
+ * dropped first), so a relay into a known topic reads nothing from the database. Only this
+ * manager writes a fan's topic (`saveTopic`); another instance changes it only by recreating
+ * a deleted topic, which this process learns from the send into the old one failing with
+ * "message thread not found": `recreate` then reads the stored topic before creating one.
  */
 import type { Logger } from '../../core/logger.js';
 import { topicTitle as safeTopicTitle } from '../../core/topic-title.js';
 import type { FanProfile } from '../../core/fan.js';
-import type { FanDirectory, StateStore } from '../../core/traffic/ports.js';
+import type { FanDirectory, FanTopic, StateStore } from '../../core/traffic/ports.js';
 import type { TelegramSender } from './sender.js';
 
 export { ChatBusyError } from './sender.js';
@@ -24,9 +30,14 @@ export interface TopicManagerDeps {
    * resolves to true when the card was posted (it shows the fan's latest purchase).
    */
   onFanTopicCreated?: (fanId: number, topicId: number) => Promise<boolean | void>;
+  /** Fans' topics kept in memory at most (default 50,000). */
+  maxCachedTopics?: number;
 }
 
 const ALERTS_TOPIC_KEY = 'alerts_topic_id';
+
+/** Fans' topics kept in memory at most (a few dozen bytes each). */
+const MAX_CACHED_TOPICS = 50_000;
 
 /** A topic title from the fan's names: plain text, at most 128 characters (core/topic-title). */
 export function topicTitle(profile: FanProfile | null, fanId: number): string {
@@ -41,8 +52,16 @@ interface Opened {
 
 export class TopicManager {
   private readonly inflight = new Map<string, Promise<Opened>>();
+  private readonly known: TopicCache;
 
-  constructor(private readonly deps: TopicManagerDeps) {}
+  constructor(private readonly deps: TopicManagerDeps) {
+    this.known = new TopicCache(deps.maxCachedTopics ?? MAX_CACHED_TOPICS);
+  }
+
+  /** The fan's topic as this process last read or stored it (tests, diagnostics). */
+  cachedTopic(fanId: number): FanTopic | undefined {
+    return this.known.peek(fanId);
+  }
 
   /**
    * The fan's topic id, creating the topic in `chatId` (the fan's admin group, which their
@@ -66,11 +85,17 @@ export class TopicManager {
     signal?: AbortSignal,
     chatId: number = this.deps.adminChatId,
   ): Promise<{ topicId: number; withCard: boolean }> {
+    const cached = this.known.get(fanId);
+    if (cached) return Promise.resolve({ topicId: cached.topicId, withCard: false });
     return this.singleFlight(`fan:${fanId}`, async () => {
       const existing = await this.deps.fans.topicOf(fanId);
-      if (existing) return { topicId: existing.topicId, withCard: false };
+      if (existing) {
+        this.known.set(fanId, existing);
+        return { topicId: existing.topicId, withCard: false };
+      }
       const { topicId, title } = await this.create(fanId, chatId, signal);
       const stored = await this.deps.fans.saveTopic(fanId, { chatId, topicId }, title);
+      this.known.set(fanId, stored);
       if (stored.topicId !== topicId) {
         await this.discard(chatId, topicId);
         return { topicId: stored.topicId, withCard: false };
@@ -91,13 +116,20 @@ export class TopicManager {
     chatId: number = this.deps.adminChatId,
   ): Promise<number> {
     return this.flight(`fan:${fanId}`, async () => {
+      // What this process knew is stale: the stored topic decides (another instance may
+      // have replaced the deleted one already).
+      this.known.delete(fanId);
       const current = await this.deps.fans.topicOf(fanId);
-      if (current && current.topicId !== deletedTopicId) return current.topicId;
+      if (current && current.topicId !== deletedTopicId) {
+        this.known.set(fanId, current);
+        return current.topicId;
+      }
       const group = current?.chatId ?? chatId;
       const { topicId, title } = await this.create(fanId, group, signal);
       const stored = current
         ? await this.deps.fans.saveTopic(fanId, { chatId: group, topicId }, title, deletedTopicId)
         : await this.deps.fans.saveTopic(fanId, { chatId: group, topicId }, title);
+      this.known.set(fanId, stored);
       if (stored.topicId !== topicId) await this.discard(group, topicId);
       else await this.deps.onFanTopicCreated?.(fanId, topicId);
       this.deps.logger.info(
@@ -167,5 +199,39 @@ export class TopicManager {
     const promise = task().finally(() => this.inflight.delete(key));
     this.inflight.set(key, promise);
     return promise;
+  }
+}
+
+/** Fans' topics by fan id, the least recently used dropped first beyond `max`. */
+class TopicCache {
+  private readonly topics = new Map<number, FanTopic>();
+
+  constructor(private readonly max: number) {}
+
+  get(fanId: number): FanTopic | undefined {
+    const topic = this.topics.get(fanId);
+    if (topic) {
+      // Map keeps insertion order: re-inserting makes it the most recently used.
+      this.topics.delete(fanId);
+      this.topics.set(fanId, topic);
+    }
+    return topic;
+  }
+
+  peek(fanId: number): FanTopic | undefined {
+    return this.topics.get(fanId);
+  }
+
+  set(fanId: number, topic: FanTopic): void {
+    this.topics.delete(fanId);
+    this.topics.set(fanId, { chatId: topic.chatId, topicId: topic.topicId });
+    if (this.topics.size > this.max) {
+      const oldest = this.topics.keys().next().value;
+      if (oldest !== undefined) this.topics.delete(oldest);
+    }
+  }
+
+  delete(fanId: number): void {
+    this.topics.delete(fanId);
   }
 }
