@@ -181,16 +181,21 @@ export function createDeliveryHook(deps: DeliveryHookDeps) {
     }
     if (links.length === 0) return;
     try {
-      await deps.links.record(links);
       const settings = await deps.settings.getAll();
-      if (!settings['relay.receipts']) return;
+      const shown = settings['relay.receipts'];
+      // 👀 leave at once: they wait neither for the links' write (behind the intake's
+      // transactions on SQLite's one connection) nor are lost with it.
+      if (shown && receipts.length > 0) deps.receipts.add(receipts);
+      await deps.links.record(links);
+      if (!shown || answered.size === 0) return;
+      const thumbs: Receipt[] = [];
       for (const fanId of answered) {
         const latest = await deps.links.latestFanMessage(fanId);
         if (latest !== null) {
-          receipts.push({ fanId, messageId: latest, emoji: RECEIPT_REACTIONS.answered });
+          thumbs.push({ fanId, messageId: latest, emoji: RECEIPT_REACTIONS.answered });
         }
       }
-      if (receipts.length > 0) deps.receipts.add(receipts);
+      if (thumbs.length > 0) deps.receipts.add(thumbs);
     } catch (err) {
       deps.logger.warn({ err }, 'could not record relay links or receipts');
     }
