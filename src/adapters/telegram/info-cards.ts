@@ -6,6 +6,7 @@
  * coalesced: at most one per fan per `refreshDelayMs`, sent at the lowest priority, and only
  * when the text actually changed.
  */
+import { createHash } from 'node:crypto';
 import type { FanAccount, FanAccounts } from '../../core/fan-account.js';
 import { textParams } from '../../core/formatted-text.js';
 import { renderCard } from '../../core/info-card.js';
@@ -40,16 +41,36 @@ export interface InfoCardsDeps {
    * purchase is folded into the card that opens their topic (issue 20).
    */
   latestPurchase?: (fanId: number) => Promise<SaleView | null>;
+  /**
+   * The account, who holds the fan and their latest purchase in one read (issue 17); without
+   * it `accounts.get`, `claimerOf` and `latestPurchase` are read one by one.
+   */
+  view?: (fanId: number) => Promise<CardData | null>;
+}
+
+/** What a card is rendered from. */
+export interface CardData {
+  account: FanAccount;
+  claimedBy: string | null;
+  sale: SaleView | null;
 }
 
 /** Cards whose shown content is remembered (the most recently refreshed ones). */
 const MAX_SHOWN_CARDS = 10_000;
 
+/**
+ * What a card shows, as a short digest: remembering 10,000 cards' text and keyboard would
+ * hold ~1 KB each (issue 17: serve's RSS at 10,000 fans); a digest holds 28 characters.
+ */
+function shownKey(params: Record<string, unknown>): string {
+  return createHash('sha1').update(JSON.stringify(params)).digest('base64');
+}
+
 export class InfoCards {
   private readonly timers = new Map<number, NodeJS.Timeout>();
   /**
-   * What each card shows now (text and keyboard), to skip edits that change nothing. Bounded:
-   * a card forgotten here only costs one edit that may change nothing.
+   * What each card shows now (a digest of its text and keyboard), to skip edits that change
+   * nothing. Bounded: a card forgotten here only costs one edit that may change nothing.
    */
   private readonly shown = new BoundedMap<number, string>(MAX_SHOWN_CARDS);
   private readonly running = new Set<Promise<unknown>>();
@@ -93,6 +114,14 @@ export class InfoCards {
     );
   }
 
+  /** The card's data: one read when the store offers it, else the account and its parts. */
+  private async data(fanId: number): Promise<CardData | null> {
+    if (this.deps.view) return this.deps.view(fanId);
+    const account = await this.deps.accounts.get(fanId);
+    if (!account) return null;
+    return { account, claimedBy: await this.claimerOf(fanId), sale: await this.saleOf(fanId) };
+  }
+
   /** Who holds the fan, for the card (a failed read shows nobody). */
   private async claimerOf(fanId: number): Promise<string | null> {
     return (await this.deps.claimerOf?.(fanId).catch(() => null)) ?? null;
@@ -124,12 +153,17 @@ export class InfoCards {
         return false;
       });
     if (!claimed) return false;
+    // The card read below shows everything asked for so far: a refresh pending for the fan
+    // (the spend of the message that opened the topic asked for one) would read it all again
+    // for nothing. Asked again if the card cannot be posted.
+    const pending = this.cancel(fanId);
     let posted = false;
     try {
-      const account = await this.deps.accounts.get(fanId);
-      if (!account) return false;
+      const data = await this.data(fanId);
+      if (!data) return false;
+      const { account } = data;
       await this.readTimeZone();
-      const params = this.render(account, await this.claimerOf(fanId), await this.saleOf(fanId));
+      const params = this.render(account, data.claimedBy, data.sale);
       // The topic's own group (with several admin groups, the fan's).
       const chatId = account.topic?.chatId ?? this.deps.adminChatId;
       const maxWaitMs = this.deps.sender.scheduler.rules.group.windowMs * 2;
@@ -140,7 +174,7 @@ export class InfoCards {
       );
       await this.deps.accounts.setCardMessage(fanId, topicId, sent.message_id);
       posted = true;
-      this.shown.set(fanId, JSON.stringify(params));
+      this.shown.set(fanId, shownKey(params));
       if (!(await this.deps.pinCard?.().catch(() => false))) return true;
       await this.deps.sender.send(
         'pinChatMessage',
@@ -151,6 +185,7 @@ export class InfoCards {
       this.deps.logger.warn({ err, fanId, topicId }, 'could not post the fan card');
       if (!posted) await this.deps.accounts.setCardMessage(fanId, topicId, null).catch(() => {});
     }
+    if (!posted && pending) this.request(fanId);
     return posted;
   }
 
@@ -172,15 +207,12 @@ export class InfoCards {
    * still has to be posted is posted in the background.
    */
   async refreshNow(fanId: number, priority: number = PRIORITY.background): Promise<void> {
-    const pending = this.timers.get(fanId);
-    if (pending) {
-      clearTimeout(pending);
-      this.timers.delete(fanId);
-    }
+    this.cancel(fanId);
     try {
-      const account = await this.deps.accounts.get(fanId);
+      const data = await this.data(fanId);
+      const account = data?.account;
       const messageId = account?.topic?.cardMessageId;
-      if (!account || !account.topic || messageId === 0 || messageId === undefined) return;
+      if (!data || !account || !account.topic || messageId === 0 || messageId === undefined) return;
       if (messageId === null) {
         // The card could not be posted when the topic was created: post it now (not during
         // a shutdown: the next refresh after a restart does).
@@ -188,8 +220,8 @@ export class InfoCards {
         return this.track(this.post(fanId, account.topic.topicId, false));
       }
       await this.readTimeZone();
-      const params = this.render(account, await this.claimerOf(fanId), await this.saleOf(fanId));
-      const key = JSON.stringify(params);
+      const params = this.render(account, data.claimedBy, data.sale);
+      const key = shownKey(params);
       if (this.shown.get(fanId) === key) return;
       this.shown.set(fanId, key);
       await this.deps.outbox.enqueue([
@@ -207,6 +239,15 @@ export class InfoCards {
     } catch (err) {
       this.deps.logger.warn({ err, fanId }, 'could not refresh the fan card');
     }
+  }
+
+  /** Drops the fan's pending refresh; true when there was one. */
+  private cancel(fanId: number): boolean {
+    const pending = this.timers.get(fanId);
+    if (!pending) return false;
+    clearTimeout(pending);
+    this.timers.delete(fanId);
+    return true;
   }
 
   /** Forgets what a card showed (its keyboard was changed by hand, e.g. the gift menu). */

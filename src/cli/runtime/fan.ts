@@ -67,6 +67,7 @@ export function buildFanSide(context: FanContext, options: FanOptions = {}) {
     pinCard: () => settings.get('relay.pin_card'),
     latestPurchase: stores.latestSale,
     claimerOf: (fanId) => claimerOf(stores, fanId),
+    view: stores.cardView,
   });
   const balanceBar = new BalanceBar({
     accounts,

@@ -1,6 +1,7 @@
 /** Every database store of the process, each built once over the one knex instance. */
 import { createAdminStore } from '../../adapters/db/admin-store.js';
 import { createAuditStore } from '../../adapters/db/audit-store.js';
+import { readCardView } from '../../adapters/db/card-view-store.js';
 import { createClaimStore, createHeldMessageStore } from '../../adapters/db/claim-store.js';
 import { createJobLock, createStateStore } from '../../adapters/db/bot-state-store.js';
 import { createFanAccountStore } from '../../adapters/db/fan-account-store.js';
@@ -91,6 +92,8 @@ export function buildStores(db: Db, options: StoreOptions) {
     accounts: createFanAccountStore(db, ledger),
     /** A fan's latest purchase, shown on their card. */
     latestSale: (fanId: number) => readLatestSale(db, fanId),
+    /** A card's data (account, holder, latest purchase) in one read. */
+    cardView: (fanId: number) => readCardView(db, fanId),
     fanMessages: createFanMessageStore(db, { ledger, outbox, updates }),
     undelivered: createUndeliveredStore(db, { ledger, groups: fanGroups }),
     passNoticeStore: createPassNoticeStore(db, outbox),
