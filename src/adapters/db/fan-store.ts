@@ -70,35 +70,42 @@ export function createFanStore(db: Knex): FanDirectory {
     },
     async saveTopic(fanId, topic, title, replacing) {
       const now = new Date();
-      if (replacing === undefined) {
-        await db('conversations')
-          .insert({
-            user_id: fanId,
-            chat_id: topic.chatId,
-            topic_id: topic.topicId,
-            title,
-            created_at: now,
-            updated_at: now,
-          })
-          .onConflict('user_id')
-          .ignore();
-      } else {
-        await db('conversations').where({ user_id: fanId, topic_id: replacing }).update({
-          chat_id: topic.chatId,
-          topic_id: topic.topicId,
-          title,
-          recreated_at: now,
-          updated_at: now,
+      // One statement when it wins (issue 17: a new fan's topic is written on their first
+      // message); the stored topic is read back only when another worker's was there first.
+      // `conversations` is the only record of a topic (`users.topic_id`, a mirror nothing
+      // reads, is no longer written).
+      const written = (
+        replacing === undefined
+          ? await db('conversations')
+              .insert({
+                user_id: fanId,
+                chat_id: topic.chatId,
+                topic_id: topic.topicId,
+                title,
+                created_at: now,
+                updated_at: now,
+              })
+              .onConflict('user_id')
+              .ignore()
+              .returning(['chat_id', 'topic_id'])
+          : await db('conversations')
+              .where({ user_id: fanId, topic_id: replacing })
+              .update({
+                chat_id: topic.chatId,
+                topic_id: topic.topicId,
+                title,
+                recreated_at: now,
+                updated_at: now,
+              })
+              .returning(['chat_id', 'topic_id'])
+      ) as Array<{ chat_id: number; topic_id: number }>;
+      const stored =
+        written[0] ??
+        ((await db('conversations').where('user_id', fanId).first('chat_id', 'topic_id')) as {
+          chat_id: number;
+          topic_id: number;
         });
-      }
-      const stored = (await db('conversations')
-        .where('user_id', fanId)
-        .first('chat_id', 'topic_id')) as {
-        chat_id: number;
-        topic_id: number;
-      };
       const result: FanTopic = { chatId: toInt(stored.chat_id), topicId: toInt(stored.topic_id) };
-      await db('users').where('id', fanId).update({ topic_id: result.topicId });
       return result;
     },
   };
