@@ -3,9 +3,9 @@
  * STRIPE_API_BASE (the real API, or `premiumbot sandbox`'s simulator).
  */
 import Stripe from 'stripe';
+import { STRIPE_API_VERSION } from './api-version.js';
 
-/** The API version premiumbot is written against (what stripe-node 23.1.0 pins). */
-export const STRIPE_API_VERSION = '2026-10-28.endive' as const;
+export { STRIPE_API_VERSION };
 
 export type StripeClient = Stripe;
 

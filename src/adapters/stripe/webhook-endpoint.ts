@@ -4,7 +4,8 @@
  * reused (and repaired), never duplicated.
  */
 import type Stripe from 'stripe';
-import { STRIPE_API_VERSION, type StripeClient } from './client.js';
+import { STRIPE_API_VERSION } from './api-version.js';
+import type { StripeClient } from './client.js';
 import { stripeFailure } from './errors.js';
 
 /** Every Stripe event the bot handles (DESIGN §5). */

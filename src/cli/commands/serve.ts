@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { describeConfig } from '../../config/env.js';
-import { stripeClient } from '../clients.js';
 import { configFor, environmentOf, loggerFor, type CommandModule } from '../context.js';
 import { openMigratedDatabase } from '../database.js';
 import { buildRuntime, type Runtime } from '../runtime/index.js';
@@ -71,7 +70,10 @@ export const serveCommand: CommandModule = {
             clock: sandboxClock?.clock,
             // Always wired: Telegram Stars need no configuration; Stripe runs when its key is set.
             payments: {
-              stripe: config.stripeApiKey ? stripeClient(config) : undefined,
+              // stripe-node is loaded only when Stripe is on (issue 17: serve's RSS).
+              stripe: config.stripeApiKey
+                ? (await import('../clients.js')).stripeClient(config)
+                : undefined,
               webhookSecrets: config.stripeWebhookSecrets,
             },
             fan: {

@@ -19,7 +19,6 @@ import {
 import { formatMoney } from '../../../core/money.js';
 import type { Translate } from '../../../core/templates.js';
 import type { BotDeps, Feature } from '../bot-deps.js';
-import { renderChart } from '../chart/render.js';
 import type { ChartLabels } from '../chart/svg.js';
 import { actorOf } from '../panel/actor.js';
 import { placeOf } from '../panel/commands.js';
@@ -162,6 +161,9 @@ export async function queueChart(
   const now = deps.fan.now();
   const chart = await loadChart(ports.stats, { now, currency: deps.fan.currency, timeZone });
   const labels = chartLabels(t, chart, timeZone);
+  // The renderer (a native module and its fonts) is loaded on the first chart, not at start:
+  // a running server that never draws one does not hold it (issue 17, RSS).
+  const { renderChart } = await import('../chart/render.js');
   const id = await ports.files.save({
     data: renderChart(chart, labels),
     filename: 'dashboard.png',
