@@ -1,11 +1,50 @@
 /** The outbox's and topics' view of fans: profile, blocked flag, tier, and their topic. */
 import type { Knex } from 'knex';
+import type { FanProfile } from '../../core/fan.js';
 import type { FanDirectory, FanTopic } from '../../core/traffic/ports.js';
 import { toBool, toInt } from './rows.js';
 
+const PROFILE_COLUMNS = ['id', 'first_name', 'last_name', 'username', 'language_code'] as const;
+
+interface ProfileRow {
+  id: unknown;
+  first_name: string | null;
+  last_name: string | null;
+  username: string | null;
+  language_code: string | null;
+}
+
+function toProfile(row: ProfileRow): FanProfile {
+  return {
+    id: toInt(row.id),
+    firstName: row.first_name,
+    lastName: row.last_name,
+    username: row.username,
+    languageCode: row.language_code,
+  };
+}
+
+/**
+ * How long a profile read with a topic look-up that found none answers `profile()` (issue 17:
+ * a new fan's topic is opened with a look-up then a title from their profile — one statement,
+ * not two). Taken once; a few seconds at most, so a renamed fan is seen at the next read.
+ */
+const READ_AHEAD_MS = 5_000;
+const READ_AHEAD_MAX = 1_000;
+
 export function createFanStore(db: Knex): FanDirectory {
+  const readAhead = new Map<number, { profile: FanProfile; at: number }>();
+  const remember = (fanId: number, profile: FanProfile) => {
+    readAhead.delete(fanId);
+    readAhead.set(fanId, { profile, at: Date.now() });
+    if (readAhead.size > READ_AHEAD_MAX) {
+      const oldest = readAhead.keys().next().value;
+      if (oldest !== undefined) readAhead.delete(oldest);
+    }
+  };
   return {
     async ensure(profile) {
+      readAhead.delete(profile.id);
       const fields = {
         username: profile.username ?? null,
         first_name: profile.firstName ?? null,
@@ -18,25 +57,15 @@ export function createFanStore(db: Knex): FanDirectory {
         .merge({ ...fields, last_activity_at: new Date(), updated_at: new Date() });
     },
     async profile(fanId) {
+      const read = readAhead.get(fanId);
+      if (read) {
+        readAhead.delete(fanId);
+        if (Date.now() - read.at <= READ_AHEAD_MS) return read.profile;
+      }
       const row = (await db('users')
         .where('id', fanId)
-        .first('id', 'first_name', 'last_name', 'username', 'language_code')) as
-        | {
-            id: number;
-            first_name: string | null;
-            last_name: string | null;
-            username: string | null;
-            language_code: string | null;
-          }
-        | undefined;
-      if (!row) return null;
-      return {
-        id: toInt(row.id),
-        firstName: row.first_name,
-        lastName: row.last_name,
-        username: row.username,
-        languageCode: row.language_code,
-      };
+        .first(...PROFILE_COLUMNS)) as ProfileRow | undefined;
+      return row ? toProfile(row) : null;
     },
     async standing(fanId) {
       const row = (await db('users').where('id', fanId).first('tier', 'total_spent_cents')) as
@@ -57,10 +86,18 @@ export function createFanStore(db: Knex): FanDirectory {
       return row ? toBool(row.is_blocked) : false;
     },
     async topicOf(fanId) {
-      const row = (await db('conversations')
-        .where('user_id', fanId)
-        .first('chat_id', 'topic_id')) as { chat_id: number; topic_id: number } | undefined;
-      return row ? { chatId: toInt(row.chat_id), topicId: toInt(row.topic_id) } : null;
+      // With the fan's profile: a fan without a topic is about to get one, titled after it.
+      const row = (await db('users as u')
+        .leftJoin('conversations as c', 'c.user_id', 'u.id')
+        .where('u.id', fanId)
+        .first(...PROFILE_COLUMNS.map((c) => `u.${c}`), 'c.chat_id', 'c.topic_id')) as
+        (ProfileRow & { chat_id: unknown; topic_id: unknown }) | undefined;
+      if (!row) return null;
+      if (row.topic_id === null || row.topic_id === undefined) {
+        remember(fanId, toProfile(row));
+        return null;
+      }
+      return { chatId: toInt(row.chat_id), topicId: toInt(row.topic_id) };
     },
     async fanOfTopic(chatId, topicId) {
       const row = (await db('conversations')
