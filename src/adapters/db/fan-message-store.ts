@@ -31,7 +31,7 @@ export interface FanMessageStoreDeps {
   ledger: DbLedgerStore;
   outbox: Pick<DbOutboxStore, 'enqueueIn'>;
   /** Records the update as processed in the transaction (no look-up before, no write after). */
-  updates?: Pick<DbUpdateStore, 'recordIn'>;
+  updates?: Pick<DbUpdateStore, 'recordStatement' | 'recorded'>;
 }
 
 interface LockedRow extends AccountRow {
@@ -59,6 +59,74 @@ const LEGACY_SPEND_KEY = /^spend:\d+$/;
 /** Telegram redelivers an update for a day; processed update ids are kept a week. */
 const LEGACY_WINDOW_MS = 8 * 24 * 60 * 60_000;
 const LEGACY_RECHECK_MS = 60 * 60_000;
+
+/** The columns of the locked read (ACCOUNT_COLUMNS and what the transaction also needs). */
+const FAN_COLUMNS = [
+  ...ACCOUNT_COLUMNS,
+  'u.credits_prompted_at',
+  'u.last_top_up_at',
+  'c.user_id AS conversation_user_id',
+  'c.title',
+].join(', ');
+
+/** The locked read, written by hand once: the fan's row and their conversation. */
+const FAN_SQL =
+  `SELECT ${FAN_COLUMNS} FROM users AS u LEFT JOIN conversations AS c ON c.user_id = u.id ` +
+  'WHERE u.id = ? LIMIT 1';
+
+/** Postgres: the row lock; SQLite's write transactions hold the file's lock already. */
+const FAN_SQL_LOCKED = `${FAN_SQL} FOR UPDATE OF u`;
+
+/**
+ * Postgres: the update's record and the locked read in one statement (one round trip). The
+ * record's insert runs whether or not the fan exists; `recorded` says whether it inserted.
+ */
+function recordAndLockSql(record: string): string {
+  return (
+    `WITH rec AS (${record}), fan AS (${FAN_SQL_LOCKED}) ` +
+    'SELECT (SELECT count(*) FROM rec) AS recorded, fan.* FROM (SELECT 1) AS one ' +
+    'LEFT JOIN fan ON true'
+  );
+}
+
+function isPostgres(q: Knex | Knex.Transaction): boolean {
+  return (q.client as { config: { client: unknown } }).config.client === 'pg';
+}
+
+/** Rows of a `raw` result on either dialect. */
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+/**
+ * The update's record (when there is one) and the fan's locked row: on Postgres one
+ * statement, on SQLite two. Throws UpdateAlreadyProcessed for a redelivered update, before
+ * anything is written.
+ */
+async function recordAndRead(
+  trx: Knex.Transaction,
+  fanId: number,
+  record: { updateId: number; store: NonNullable<FanMessageStoreDeps['updates']> } | null,
+): Promise<LockedRow | undefined> {
+  const postgres = isPostgres(trx);
+  if (!record)
+    return rowsOf<LockedRow>(await trx.raw(postgres ? FAN_SQL_LOCKED : FAN_SQL, [fanId]))[0];
+  const { sql, bindings } = record.store.recordStatement(record.updateId);
+  if (postgres) {
+    const row = rowsOf<LockedRow & { recorded: unknown }>(
+      await trx.raw(recordAndLockSql(sql), [...bindings, fanId]),
+    )[0];
+    if (!record.store.recorded(record.updateId, Number(row?.recorded) > 0)) {
+      throw new UpdateAlreadyProcessed(record.updateId);
+    }
+    return row && row.id !== null && row.id !== undefined ? row : undefined;
+  }
+  const inserted = rowsOf(await trx.raw(sql, bindings)).length > 0;
+  if (!record.store.recorded(record.updateId, inserted)) {
+    throw new UpdateAlreadyProcessed(record.updateId);
+  }
+  return rowsOf<LockedRow>(await trx.raw(FAN_SQL, [fanId]))[0];
+}
 
 function selectFan(trx: Knex.Transaction, fanId: number) {
   return trx('users as u')
@@ -101,10 +169,14 @@ function profileColumns(profile: FanProfile) {
  * hold the file's lock). A new fan is inserted; a changed profile, or a stale `blocked` flag
  * (the fan just wrote, so they have not blocked the bot), is written — otherwise nothing is.
  */
-async function lockFan(trx: Knex.Transaction, profile: FanProfile): Promise<FanState> {
+async function lockFan(
+  trx: Knex.Transaction,
+  profile: FanProfile,
+  record: Parameters<typeof recordAndRead>[2],
+): Promise<FanState> {
   if (!Number.isSafeInteger(profile.id) || profile.id <= 0) throw new UnknownFanError(profile.id);
   const fields = profileColumns(profile);
-  let row = (await selectFan(trx, profile.id).forUpdate('u')) as LockedRow | undefined;
+  let row = await recordAndRead(trx, profile.id, record);
   if (!row) {
     await trx('users')
       .insert({ id: profile.id, ...fields })
@@ -177,7 +249,7 @@ export function createFanMessageStore(db: Knex, deps: FanMessageStoreDeps): FanM
       credits: async () => (await account()).credits,
       account,
       async spend(cost, key, meta, now) {
-        const spent = await spendLocked(trx, fanId, cost, key, meta, now ? countColumns(now) : {});
+        const spent = await spendLocked(trx, fanId, cost, key, meta, now);
         if (!spent) {
           // A redelivered message: its spend is the earlier entry (same fan, same cost).
           await earlierEntry(trx, key, fanId, ['spend'], (e) => e.creditsDelta === -cost);
@@ -235,17 +307,12 @@ export function createFanMessageStore(db: Knex, deps: FanMessageStoreDeps): FanM
     async inTransaction(profile, work, updateId) {
       // Outside the transaction: SQLite has one connection.
       const legacy = await legacySpends();
-      return db.transaction(async (trx) => {
-        // First: a redelivered update stops here, before any other statement.
-        if (
-          updateId !== undefined &&
-          deps.updates &&
-          !(await deps.updates.recordIn(trx, updateId))
-        ) {
-          throw new UpdateAlreadyProcessed(updateId);
-        }
-        return work(transactionOf(trx, await lockFan(trx, profile), legacy));
-      });
+      const record =
+        updateId !== undefined && deps.updates ? { updateId, store: deps.updates } : null;
+      return db.transaction(async (trx) =>
+        // First: a redelivered update stops there, before anything else is written.
+        work(transactionOf(trx, await lockFan(trx, profile, record), legacy)),
+      );
     },
   };
 }

@@ -30,6 +30,14 @@ export function fanMessageMarks(q: Knex | Knex.Transaction, now: Date): Record<s
   };
 }
 
+/**
+ * `fanMessageMarks` as hand-written SQL (the fan message's own statement,
+ * ledger/spends.ts): the SET items and their bindings, in order.
+ */
+export const FAN_MESSAGE_MARKS_SQL =
+  'inbox_waiting_since = COALESCE(inbox_waiting_since, ?), inbox_last_fan_at = ?, inbox_last_at = ?';
+export const fanMessageMarkBindings = (now: Date): Date[] => [now, now, now];
+
 /** A relayed fan message: the fan waits (since their first unanswered message). */
 export async function markFanMessage(trx: Knex | Knex.Transaction, fanId: number, now: Date) {
   await trx('users').where('id', fanId).update(fanMessageMarks(trx, now));

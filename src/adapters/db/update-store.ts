@@ -10,7 +10,20 @@ export interface DbUpdateStore extends UpdateStore {
    * already was. The intake hears of it through `takeRecordedInHandler`.
    */
   recordIn(trx: Knex.Transaction, updateId: number): Promise<boolean>;
+  /**
+   * `recordIn` as a statement for the caller to run (alone, or merged into its own on
+   * Postgres): `INSERT … ON CONFLICT DO NOTHING RETURNING update_id` with its bindings.
+   * The caller reports the outcome with `recorded` (true: a row came back).
+   */
+  recordStatement(updateId: number): { sql: string; bindings: Knex.Value[] };
+  /** What `recordStatement` returned: true when it recorded the update (see `recordIn`). */
+  recorded(updateId: number, inserted: boolean): boolean;
 }
+
+/** The record, written by hand once (it runs for every fan message). */
+const RECORD_SQL =
+  'INSERT INTO telegram_updates (bot_id, update_id, processed_at) VALUES (?, ?, ?) ' +
+  'ON CONFLICT (bot_id, update_id) DO NOTHING RETURNING update_id';
 
 /** Builds the processed-updates store for the bot whose token starts with `botId`. */
 export function createUpdateStore(db: Knex, botId: number): DbUpdateStore {
@@ -37,6 +50,13 @@ export function createUpdateStore(db: Knex, botId: number): DbUpdateStore {
       const recorded = (await insert(trx, updateId)).length > 0;
       if (recorded) recordedInHandler.add(updateId);
       return recorded;
+    },
+    recordStatement(updateId) {
+      return { sql: RECORD_SQL, bindings: [botId, updateId, new Date()] };
+    },
+    recorded(updateId, inserted) {
+      if (inserted) recordedInHandler.add(updateId);
+      return inserted;
     },
     takeRecordedInHandler(updateId) {
       return recordedInHandler.delete(updateId);

@@ -14,8 +14,16 @@ import {
   type LedgerMeta,
   type LedgerResult,
 } from '../../../core/ledger.js';
+import { fanMessageMarkBindings, FAN_MESSAGE_MARKS_SQL } from '../inbox-store.js';
 import { inTx, moveFan, requireBalance, requireMove } from './balance.js';
 import { earlierEntry, findEntry, insertEntry } from './entries.js';
+import {
+  toBalance,
+  toEntry,
+  USER_BALANCE_COLUMNS,
+  type LedgerRow,
+  type UserRow,
+} from './mapping.js';
 import type { DbLedgerStore, DbTx } from './types.js';
 
 /** The conditional update's guard: not frozen, and the balance covers the cost. */
@@ -74,10 +82,58 @@ function inTxOrOwn<T>(db: Knex, trx: DbTx | undefined, fn: (tx: DbTx) => Promise
   return trx ? fn(trx) : inTx(db, undefined, fn);
 }
 
+/** Where a dialect's statements come from; `dialectOf` without importing knex.ts. */
+function isPostgres(tx: DbTx): boolean {
+  return (tx.client as { config: { client: unknown } }).config.client === 'pg';
+}
+
+const ENTRY_INSERT =
+  'INSERT INTO credit_ledger (user_id, kind, credits_delta, seconds_delta, debt_delta, ' +
+  'time_debt_delta, idempotency_key, reference, note) VALUES (?, ?, ?, 0, 0, 0, ?, ?, ?) ' +
+  'ON CONFLICT (idempotency_key) DO NOTHING RETURNING *';
+
+/** The fan's update: the credits, and with a message time its count, activity and inbox. */
+function fanUpdate(counted: boolean, guard: string): string {
+  const count = counted
+    ? `message_count = message_count + 1, last_activity_at = ?, ${FAN_MESSAGE_MARKS_SQL}, `
+    : '';
+  return (
+    `UPDATE users SET message_credits = message_credits - ?, ${count}updated_at = ? ` +
+    `WHERE id = ? AND is_frozen = ? AND message_credits >= ?${guard} ` +
+    `RETURNING ${USER_BALANCE_COLUMNS.join(', ')}`
+  );
+}
+
+/**
+ * Postgres: the entry and the fan's update in one statement (one round trip). The update
+ * runs only when the entry was inserted (`EXISTS (SELECT 1 FROM e)`); no row means the key
+ * was taken (nothing moved), a row without `m_id` that the guard refused.
+ */
+function mergedSpend(counted: boolean): string {
+  const balance = USER_BALANCE_COLUMNS.map((c) => `m.${c} AS m_${c}`).join(', ');
+  return (
+    `WITH e AS (${ENTRY_INSERT}), m AS (${fanUpdate(counted, ' AND EXISTS (SELECT 1 FROM e)')}) ` +
+    `SELECT e.*, ${balance} FROM e LEFT JOIN m ON true`
+  );
+}
+
+/** The statements' texts, built once (no query builder on the hot path). */
+const SQL = {
+  sqlite: { counted: fanUpdate(true, ''), plain: fanUpdate(false, '') },
+  postgres: { counted: mergedSpend(true), plain: mergedSpend(false) },
+};
+
+/** Rows of a `raw` result on either dialect. */
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
 /**
  * A spend by a caller that holds the fan's row lock and has checked the balance (the fan
  * message transaction): the entry first — a taken key moves nothing (null is returned) —
- * then the balance, with `set` (the message count, the inbox) in the same statement.
+ * then the balance, with the message counted at `count` (the message count, last activity,
+ * the inbox marks) in the same statement. Hand-written SQL built once; on Postgres the entry
+ * and the update are one statement (a data-modifying CTE), on SQLite two.
  */
 export async function spendLocked(
   tx: DbTx,
@@ -85,15 +141,36 @@ export async function spendLocked(
   cost: number,
   key: string,
   meta: LedgerMeta,
-  set: Record<string, unknown>,
+  count?: Date,
 ): Promise<{ entry: LedgerEntry; balance: Balance } | null> {
   validateAmount(cost, 'cost');
   validateKey(key);
-  const entry = await insertEntry(tx, { fanId, kind: 'spend', creditsDelta: -cost, key, meta });
-  if (!entry) return null;
-  const balance = await moveFan(tx, fanId, { credits: -cost, set, where: covers(cost) });
-  // The row is locked and was checked: a refusal here means the caller broke the contract.
-  // Throwing rolls the whole transaction back, the entry with it.
-  if (!balance) return refusal(tx, fanId, cost);
-  return { entry, balance };
+  const now = new Date();
+  const entryBindings = [fanId, 'spend', -cost, key, meta.reference ?? null, meta.note ?? null];
+  const updateBindings = [
+    cost,
+    ...(count ? [count, ...fanMessageMarkBindings(count)] : []),
+    now,
+    fanId,
+    false,
+    cost,
+  ];
+  const kind = count ? 'counted' : 'plain';
+  if (isPostgres(tx)) {
+    const rows = rowsOf<LedgerRow & Record<string, unknown>>(
+      await tx.raw(SQL.postgres[kind], [...entryBindings, ...updateBindings]),
+    );
+    const row = rows[0];
+    if (!row) return null;
+    // The row is locked and was checked: a refusal here means the caller broke the contract.
+    // Throwing rolls the whole transaction back, the entry with it.
+    if (row.m_id === null || row.m_id === undefined) return refusal(tx, fanId, cost);
+    const balance = Object.fromEntries(USER_BALANCE_COLUMNS.map((c) => [c, row[`m_${c}`]]));
+    return { entry: toEntry(row), balance: toBalance(balance as unknown as UserRow) };
+  }
+  const inserted = rowsOf<LedgerRow>(await tx.raw(ENTRY_INSERT, entryBindings))[0];
+  if (!inserted) return null;
+  const moved = rowsOf<UserRow>(await tx.raw(SQL.sqlite[kind], updateBindings))[0];
+  if (!moved) return refusal(tx, fanId, cost);
+  return { entry: toEntry(inserted), balance: toBalance(moved) };
 }
