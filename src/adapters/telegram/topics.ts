@@ -95,12 +95,14 @@ export class TopicManager {
       }
       const { topicId, title } = await this.create(fanId, chatId, signal);
       const stored = await this.deps.fans.saveTopic(fanId, { chatId, topicId }, title);
-      this.known.set(fanId, stored);
       if (stored.topicId !== topicId) {
+        this.known.set(fanId, stored);
         await this.discard(chatId, topicId);
         return { topicId: stored.topicId, withCard: false };
       }
       const withCard = (await this.deps.onFanTopicCreated?.(fanId, topicId)) === true;
+      // Remembered only now: until its card is posted, callers wait in the flight.
+      this.known.set(fanId, stored);
       return { topicId, withCard };
     });
   }
@@ -129,9 +131,10 @@ export class TopicManager {
       const stored = current
         ? await this.deps.fans.saveTopic(fanId, { chatId: group, topicId }, title, deletedTopicId)
         : await this.deps.fans.saveTopic(fanId, { chatId: group, topicId }, title);
-      this.known.set(fanId, stored);
       if (stored.topicId !== topicId) await this.discard(group, topicId);
       else await this.deps.onFanTopicCreated?.(fanId, topicId);
+      // Remembered once its card is posted (callers meanwhile wait in the flight).
+      this.known.set(fanId, stored);
       this.deps.logger.info(
         { fanId, deletedTopicId, topicId: stored.topicId },
         'fan topic recreated',

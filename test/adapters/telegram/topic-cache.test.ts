@@ -33,8 +33,7 @@ function fakeTelegram() {
 }
 
 /** Reads of a fan's topic (`topicOf`), the statement a relay used to run before every send. */
-const TOPIC_READ =
-  /select\s+["`]?chat_id["`]?,\s*["`]?topic_id["`]?\s+from\s+["`]?conversations["`]?/i;
+const TOPIC_READ = /^\s*select\b[\s\S]*\bconversations\b/i;
 
 describe('fan topics kept in memory', () => {
   let t: TestDb;
@@ -139,6 +138,35 @@ describe('fan topics kept in memory', () => {
     };
     expect(Number(row.topic_id)).toBe(burst[0]);
     expect(await counted(() => topics.topicFor(503))).toEqual({ result: burst[0], reads: 0 });
+  });
+
+  it("a new topic's card is posted before anything else is sent into it", async () => {
+    const fans = createFanStore(t.db);
+    await fans.ensure({ id: 701, firstName: 'Carded' });
+    let postCard!: () => void;
+    const cardPosted = new Promise<void>((resolve) => (postCard = resolve));
+    const events: string[] = [];
+    const topics = new TopicManager({
+      sender: telegram.sender,
+      fans,
+      state: { get: async () => null, set: async () => {} },
+      adminChatId: ADMIN_CHAT,
+      logger: silentLogger,
+      onFanTopicCreated: async () => {
+        await cardPosted;
+        events.push('card');
+        return true;
+      },
+    });
+    const opening = topics.openTopic(701).then(() => events.push('opened'));
+    // Wait until the topic is stored (the card hook is running), then ask again.
+    while (!(await fans.topicOf(701))) await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = topics.topicFor(701).then(() => events.push('second'));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(events).toEqual([]);
+    postCard();
+    await Promise.all([opening, second]);
+    expect(events[0]).toBe('card');
   });
 
   it('keeps at most maxCachedTopics, the least recently used dropped first', async () => {
