@@ -1,7 +1,10 @@
 /** What happened to claimed jobs: attempted, sent, put back, finished, or still being worked on. */
 import type { Knex } from 'knex';
 import type { OutboxOutcome, RetryUpdate } from '../../../core/traffic/outbox.js';
+import { GroupWriter } from '../group-writer.js';
 import type { DbOutboxStore } from './types.js';
+
+export { GroupWriter };
 
 type DeliveryBookkeeping = Pick<
   DbOutboxStore,
@@ -80,48 +83,6 @@ export async function finishIn(
       locked_until: null,
       updated_at: new Date(),
     });
-}
-
-/** Most rows one status statement carries (bound parameters stay far below the limits). */
-const MAX_ROWS_PER_STATEMENT = 400;
-
-/**
- * Group commit for status writes: a write while none is running goes out at once; writes
- * that arrive while one runs wait for it and then go out together, in one statement (per
- * `MAX_ROWS_PER_STATEMENT` rows). Each caller resolves once its rows are written (or
- * rejects with the statement's error), exactly as if it had written alone; under load the
- * dispatches of a round share their statements.
- */
-export class GroupWriter<T> {
-  private queue: Array<{ items: readonly T[]; done: (err?: unknown) => void }> = [];
-  private running = false;
-
-  constructor(private readonly writeAll: (items: readonly T[]) => Promise<void>) {}
-
-  write(items: readonly T[]): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ items, done: (err) => (err === undefined ? resolve() : reject(err)) });
-      if (!this.running) void this.drain();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    this.running = true;
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0);
-      const items = batch.flatMap((w) => w.items);
-      let failure: unknown;
-      try {
-        for (let i = 0; i < items.length; i += MAX_ROWS_PER_STATEMENT) {
-          await this.writeAll(items.slice(i, i + MAX_ROWS_PER_STATEMENT));
-        }
-      } catch (err) {
-        failure = err ?? new Error('status write failed');
-      }
-      for (const w of batch) w.done(failure);
-    }
-    this.running = false;
-  }
 }
 
 /** The call for these claimed jobs is about to leave: one statement. */
