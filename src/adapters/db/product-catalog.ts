@@ -45,11 +45,9 @@ export function createProductCatalog(
     local: number;
     products: LocalProduct[];
   } | null = null;
-  const list = async (): Promise<LocalProduct[]> => {
-    const at = now();
-    const local = localCatalogWrites();
-    const fresh = cache !== null && cache.local === local && at - cache.at < ttlMs;
-    if (fresh && at - cache!.checkedAt < revisionCheckMs) return cache!.products;
+  // The check or reload in flight: concurrent reads (50 fan messages at once) share it.
+  let pending: { local: number; products: Promise<LocalProduct[]> } | null = null;
+  const refresh = async (at: number, local: number, fresh: boolean) => {
     // Read before the list: a write landing in between makes the next check reload.
     const revision = await readCatalogRevision(db);
     if (fresh && cache && cache.revision === revision) {
@@ -59,6 +57,21 @@ export function createProductCatalog(
     const products = await store.list({ activeOnly: true });
     cache = { at, checkedAt: at, revision, local, products };
     return products;
+  };
+  const list = (): Promise<LocalProduct[]> => {
+    const at = now();
+    const local = localCatalogWrites();
+    const fresh = cache !== null && cache.local === local && at - cache.at < ttlMs;
+    if (fresh && at - cache!.checkedAt < revisionCheckMs) return Promise.resolve(cache!.products);
+    // One started before this process's last write cannot answer for it.
+    if (pending && pending.local === local) return pending.products;
+    const entry = { local, products: refresh(at, local, fresh) };
+    pending = entry;
+    const clear = () => {
+      if (pending === entry) pending = null;
+    };
+    entry.products.then(clear, clear);
+    return entry.products;
   };
   return {
     async activeProducts() {

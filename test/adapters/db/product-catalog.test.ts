@@ -65,6 +65,16 @@ describe('product catalog cache', () => {
     expect(check[0]).toMatch(/catalog_revision/);
   });
 
+  it('reads arriving while a check is in flight share it', async () => {
+    const catalog = createProductCatalog(t.db, { now: () => clock });
+    await catalog.activeProducts();
+    clock += 1_000;
+    const checks = await statementsOf(() =>
+      Promise.all(Array.from({ length: 20 }, () => catalog.activeProducts())),
+    );
+    expect(checks.filter((sql) => /catalog_revision/.test(sql))).toHaveLength(1);
+  });
+
   it("sees another instance's change within a second, not before", async () => {
     const catalog = createProductCatalog(t.db, { now: () => clock });
     expect(await labels(catalog)).toEqual(['10 credits']);
