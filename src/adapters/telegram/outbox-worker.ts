@@ -26,10 +26,18 @@ import {
 import { adminGroupsOf, type Dispatch, type OutboxWorkerDeps } from './outbox/deps.js';
 import { handleFailure, type WorkerControls } from './outbox/failure-actions/index.js';
 import { PersistedPauses, recoverAbandoned } from './outbox/recovery.js';
+import { Rounds, watchRequeues, type Round } from './outbox/rounds.js';
 import { ChatBusyError, sleep, type Slot } from './sender.js';
 
 /** The shortest sleep between rounds while due jobs wait for budget or a busy lane. */
 const MIN_IDLE_DELAY_MS = 10;
+/**
+ * The least time between two reads of an admin group's shared budget (what the other
+ * instances sent) when a group window is shorter than a minute (tests, a benchmark lifting
+ * Telegram's limits). The read only sizes a claim; each send's take is a compare-and-swap on
+ * the row and never overspends, whatever this process last read.
+ */
+const MIN_GROUP_SYNC_MS = 100;
 
 export type { OutboxWorkerDeps } from './outbox/deps.js';
 
@@ -50,20 +58,27 @@ export class OutboxWorker {
   private readonly pauses: PersistedPauses;
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
-  private wakeUp: (() => void) | undefined;
   /** Aborted when the worker stops: what only waits (budget, a topic, a backoff) gives up. */
   private abort = new AbortController();
   private lastPauseRefresh = 0;
   private lastRecovery = 0;
   private renewTimer: NodeJS.Timeout | undefined;
   private stopListening: (() => Promise<void>) | undefined;
+  /** When to run a claim round (see ./outbox/rounds.ts). */
+  private readonly rounds: Rounds;
 
-  constructor(private readonly deps: OutboxWorkerDeps) {
+  private readonly deps: OutboxWorkerDeps;
+
+  constructor(deps: OutboxWorkerDeps) {
+    // Every requeue (a retry, a trimmed batch, recovery) may bring claimable work.
+    this.deps = { ...deps, store: watchRequeues(deps.store, () => this.rounds?.requeued()) };
+    deps = this.deps;
     this.workerId = deps.workerId ?? newWorkerId();
     this.concurrency = deps.concurrency ?? 8;
     this.leaseMs = deps.leaseMs ?? 60_000;
     this.idlePollMs = deps.idlePollMs ?? 250;
     this.pauseRefreshMs = deps.pauseRefreshMs ?? 5_000;
+    this.rounds = new Rounds(this.inflight, () => this.running, this.idlePollMs);
     this.claimer = { deps, workerId: this.workerId, leaseMs: this.leaseMs };
     this.pauses = new PersistedPauses(deps);
     const currentSignal = () => this.abort.signal;
@@ -84,7 +99,11 @@ export class OutboxWorker {
     await this.refreshPauses();
     await this.recover(this.deps.singleInstance);
     this.running = true;
-    this.stopListening = await this.deps.store.onEnqueued(() => this.wake());
+    // What was enqueued before the start: the first round claims it (and looks up what is
+    // not due yet).
+    this.deps.store.takeEnqueued?.();
+    this.rounds.reset();
+    this.stopListening = await this.deps.store.onEnqueued((jobs) => this.rounds.announce(jobs));
     this.loopDone = this.loop();
     this.renewTimer = setInterval(
       () => void this.renewLeases(),
@@ -93,9 +112,17 @@ export class OutboxWorker {
     this.renewTimer.unref();
   }
 
-  /** Looks for work now (after an enqueue). */
+  /**
+   * Looks for work now (after an enqueue): for each job this process announced since (see
+   * `OutboxStore.takeEnqueued`), a round only if it may be claimable here and now.
+   */
   wake(): void {
-    this.wakeUp?.();
+    if (!this.running) {
+      this.rounds.interrupt();
+      return;
+    }
+    const taken = this.deps.store.takeEnqueued?.();
+    this.rounds.announce(taken && !taken.unknown && taken.jobs.length > 0 ? taken.jobs : undefined);
   }
 
   /** Jobs being sent right now. */
@@ -128,45 +155,42 @@ export class OutboxWorker {
     while (this.running) {
       let delay = this.idlePollMs;
       try {
-        const result = await this.tick();
-        if (result.claimed > 0) continue;
-        // Every call in flight wakes the loop when it settles: no need to look for due jobs.
-        if (!result.full) delay = await this.idleDelay(result.nextDelay);
+        const round = await this.rounds.run(() => this.tick());
+        // More may be claimable at once, or something arrived meanwhile.
+        if (round.limited || this.rounds.dirty) continue;
+        // Every call in flight that may free work wakes the loop when it settles.
+        if (!round.full) delay = await this.idleDelay(round);
       } catch (err) {
+        this.rounds.dirty = false;
         this.deps.logger.error({ err }, 'outbox worker round failed');
       }
-      await this.waitForWork(delay);
+      await this.rounds.sleep(delay);
     }
   }
 
   /**
-   * How long to sleep after a round that claimed nothing: until the next pending job is due
-   * (an album hold, a retry's backoff) or the budget frees, never longer than `idlePollMs`.
-   * An enqueue (here, or NOTIFYed by another instance) and a finished call wake it earlier,
-   * so an idle worker costs nothing and a new job waits for nothing.
+   * How long to sleep after a round that took all it could: until the next pending job is
+   * due (an album hold, a retry's backoff, a card refresh), never longer than `idlePollMs`.
+   * An enqueue (here, or NOTIFYed by another instance) and a finished call that may have
+   * freed work wake it earlier, so an idle worker costs nothing and a new job waits for
+   * nothing. When work was held back (a budget, a pause, a chat's window), it looks again
+   * when the budget frees.
    */
-  private async idleDelay(budgetDelay: number): Promise<number> {
-    const due = await this.deps.store.nextDueAt();
-    if (due === null) return this.idlePollMs;
-    const untilDue = due.getTime() - Date.now();
-    if (untilDue > 0) return Math.min(this.idlePollMs, untilDue);
-    // Due but not claimable now (budget, busy lanes): retry after the budget's delay.
-    return Math.min(this.idlePollMs, Math.max(MIN_IDLE_DELAY_MS, budgetDelay));
+  private async idleDelay(round: Round): Promise<number> {
+    if (round.held) {
+      const due = await this.deps.store.nextDueAt();
+      if (due === null) return this.idlePollMs;
+      const untilDue = due.getTime() - Date.now();
+      if (untilDue > 0) return Math.min(this.idlePollMs, untilDue);
+      // Due but not claimable now (budget, paused chats): retry after the budget's delay.
+      return Math.min(this.idlePollMs, Math.max(MIN_IDLE_DELAY_MS, round.nextDelay));
+    }
+    // Everything due and claimable was claimed; what is due behind a lane in flight here is
+    // claimed when its head settles (`Dispatch.more`). Only jobs not due yet remain.
+    return this.rounds.untilNextDue(this.deps.store, this.idlePollMs);
   }
 
-  private waitForWork(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        if (this.wakeUp === done) this.wakeUp = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wakeUp = done;
-    });
-  }
-
-  private async tick(): Promise<{ claimed: number; nextDelay: number; full?: boolean }> {
+  private async tick(): Promise<Round> {
     const started = this.deps.sender.clock();
     if (started - this.lastPauseRefresh >= this.pauseRefreshMs) await this.refreshPauses();
     if (!this.deps.singleInstance && started - this.lastRecovery >= this.leaseMs / 2)
@@ -176,19 +200,38 @@ export class OutboxWorker {
     // Claim in batches: one claim query per finished job would read the queue's front each time.
     const worthClaiming =
       this.inflight.size === 0 || free >= Math.max(1, Math.floor(this.concurrency / 4));
-    if (free <= 0 || !worthClaiming) return { claimed: 0, nextDelay: this.idlePollMs, full: true };
-    // What the other instances sent into each admin group counts before claiming for it.
+    if (free <= 0 || !worthClaiming) {
+      // Whatever settles next frees a slot: it looks for work.
+      this.rounds.backlog = true;
+      return { claimed: 0, nextDelay: this.idlePollMs, full: true };
+    }
+    // What the other instances sent into each admin group counts before claiming for it
+    // (read only when this round claims for the groups).
     const groups = adminGroupsOf(this.deps);
-    for (const group of groups)
-      await this.deps.sender.syncGroup(group, scheduler.rules.group.windowMs / 60);
+    const drained = this.rounds.drained;
+    const kinds = { groups: !drained.groups, privates: !drained.privates };
+    if (!kinds.groups && !kinds.privates) return { claimed: 0, nextDelay: this.idlePollMs };
+    const windowMs = scheduler.rules.group.windowMs;
+    if (kinds.groups)
+      for (const group of groups)
+        await this.deps.sender.syncGroup(group, Math.max(windowMs / 60, MIN_GROUP_SYNC_MS));
     const now = this.deps.sender.clock();
     // Budget is taken right before each call; here only claim what the budget can take soon.
     const waiting = [...this.inflight].filter((d) => !d.acquired);
     const globalRoom = scheduler.globalCapacity(now) - waiting.length;
-    if (globalRoom <= 0) return { claimed: 0, nextDelay: Math.max(1, scheduler.globalDelay(now)) };
+    if (globalRoom <= 0) {
+      this.rounds.backlog = true;
+      return { claimed: 0, nextDelay: Math.max(1, scheduler.globalDelay(now)), held: true };
+    }
     const limit = Math.min(free, globalRoom);
-    const claimed = await claimLaneHeads(this.claimer, now, limit, waiting);
-    for (const job of claimed) this.launch(job);
+    const mark = this.rounds.mark;
+    const claimed = await claimLaneHeads(this.claimer, now, limit, waiting, kinds);
+    this.rounds.claimedFewer(claimed.drained, mark);
+    for (const job of claimed.jobs) {
+      this.rounds.claimedIds.add(job.id);
+      this.launch(job);
+    }
+    this.rounds.backlog = claimed.limited;
     const nextDelay = Math.min(
       this.idlePollMs,
       ...groups.map((group) =>
@@ -197,7 +240,12 @@ export class OutboxWorker {
           : Math.max(1, scheduler.chatDelay(group, now)),
       ),
     );
-    return { claimed: claimed.length, nextDelay };
+    return {
+      claimed: claimed.jobs.length,
+      nextDelay,
+      limited: claimed.limited,
+      held: claimed.held || claimed.excluded,
+    };
   }
 
   /** Starts sending a claimed lane head; it counts as in flight until it settles. */
@@ -206,6 +254,7 @@ export class OutboxWorker {
       jobs: [job],
       chatId: job.target.chatId,
       acquired: false,
+      more: job.laneHasMore ?? true,
       promise: Promise.resolve(),
     };
     dispatch.promise = this.dispatch(job, dispatch)
@@ -214,7 +263,16 @@ export class OutboxWorker {
       )
       .finally(() => {
         this.inflight.delete(dispatch);
-        this.wake();
+        // SQLite: jobs enqueued meanwhile by what did not wake the worker are seen now (its
+        // one connection runs the claim after their commit). Postgres NOTIFYs them on commit.
+        if (this.deps.singleInstance) {
+          const taken = this.deps.store.takeEnqueued?.();
+          if (taken?.unknown || (taken && taken.jobs.length > 0))
+            this.rounds.announce(taken.unknown ? undefined : taken.jobs);
+        }
+        // A new claim only when this settle may have freed work: its lane has more queued,
+        // or the last round took all it asked for (a freed slot takes the next head).
+        this.rounds.settled(dispatch);
       });
     this.inflight.add(dispatch);
   }
@@ -243,6 +301,7 @@ export class OutboxWorker {
       }
       jobs = await batchOf(this.claimer, head);
       dispatch.jobs = jobs;
+      for (const job of jobs) this.rounds.claimedIds.add(job.id);
       const thread = await openThread(this.deps, head, this.abort.signal);
       threadId = thread.threadId;
       if (thread.shownByCard && jobs.length === 1) {

@@ -89,6 +89,33 @@ export interface OutboxJob {
   attempts: number;
   availableAt: Date;
   createdAt: Date;
+  /**
+   * Set by `claim` on the heads it returns: true when later jobs wait (pending or sending)
+   * in the head's lane, false when nothing does (no follower to batch, nothing the head's
+   * settle must claim next); undefined when the store does not say.
+   */
+  laneHasMore?: boolean;
+}
+
+/**
+ * A job as its enqueue announced it (in process, and in the NOTIFY payload on Postgres): a
+ * worker that knows the lane and when the job is due need not look for it when its lane is
+ * already in flight there, nor when it is not due yet.
+ */
+export interface EnqueuedJob {
+  id: number;
+  /** Its chat: a group (< 0) or a private chat (> 0), which say what claims it. */
+  chatId: number;
+  lane: string;
+  /** When it may be sent (epoch ms). */
+  dueAt: number;
+}
+
+/** What was enqueued in this process since the last look (`OutboxStore.takeEnqueued`). */
+export interface EnqueuedSince {
+  jobs: EnqueuedJob[];
+  /** Something was enqueued that was not announced job by job: look at the whole queue. */
+  unknown: boolean;
 }
 
 /** What a worker may claim in one round. */
@@ -163,13 +190,22 @@ export interface OutboxStore {
   }): Promise<{ requeued: number; attempted: OutboxJob[] }>;
   /** Queue depth by status, for /metrics. */
   depth(): Promise<Record<OutboxStatus, number>>;
-  /** When the earliest pending job may be sent (null: nothing is pending). */
-  nextDueAt(): Promise<Date | null>;
+  /**
+   * When the earliest pending job may be sent (null: nothing is pending); with `after`, the
+   * earliest of those not due before then.
+   */
+  nextDueAt(after?: Date): Promise<Date | null>;
   /**
    * Calls `listener` when another process enqueued work (Postgres LISTEN/NOTIFY; a no-op
-   * where one process is all there is). Resolves to the function that stops listening.
+   * where one process is all there is), with the jobs announced (undefined when the
+   * notification did not list them). Resolves to the function that stops listening.
    */
-  onEnqueued(listener: () => void): Promise<() => Promise<void>>;
+  onEnqueued(listener: (jobs?: readonly EnqueuedJob[]) => void): Promise<() => Promise<void>>;
+  /**
+   * The jobs enqueued in this process (through this database) since the last call, for the
+   * worker woken after an enqueue; absent where the store does not record them.
+   */
+  takeEnqueued?(): EnqueuedSince;
   /** Deletes finished jobs older than `before`. */
   purgeFinished(before: Date): Promise<number>;
   /** Points pending jobs of a migrated group to its new id. */

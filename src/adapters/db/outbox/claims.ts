@@ -92,7 +92,8 @@ async function claimHeads(
   const index = claimIndex(request.privateChats);
   // SQLite: the index is named, so the plan never depends on statistics.
   const from = !postgres && index ? `outbox AS o INDEXED BY ${index}` : 'outbox AS o';
-  const heads = `SELECT o.id FROM ${from}
+  const heads = `SELECT o.id${postgres ? `, ${laneHasMore('o')} AS lane_has_more` : ''}
+       FROM ${from}
        WHERE o.status = 'pending' ${filters.join(' ')} AND o.available_at <= ?
          AND NOT EXISTS (
            SELECT 1 FROM outbox AS p
@@ -104,15 +105,31 @@ async function claimHeads(
     ? `WITH heads AS (${heads} FOR UPDATE OF o SKIP LOCKED)
        UPDATE outbox SET ${set}
        FROM heads WHERE outbox.id = heads.id AND outbox.status = 'pending'
-       RETURNING ${COLUMNS.map((c) => `outbox.${c}`).join(', ')}`
+       RETURNING ${COLUMNS.map((c) => `outbox.${c}`).join(', ')}, heads.lane_has_more`
     : `UPDATE outbox SET ${set}
        WHERE id IN (${heads})
-       RETURNING ${COLUMNS.join(', ')}`;
+       RETURNING ${COLUMNS.join(', ')}, ${laneHasMore('outbox')} AS lane_has_more`;
   const bindings = postgres ? [...headBindings, ...setBindings] : [...setBindings, ...headBindings];
   const result = (await db.raw(sql, bindings as Knex.RawBinding[])) as
-    { rows: OutboxRow[] } | OutboxRow[];
+    { rows: ClaimedRow[] } | ClaimedRow[];
   const rows = Array.isArray(result) ? result : result.rows;
-  return rows.map(toJob).sort(byPriority);
+  return rows
+    .map((row) => ({ ...toJob(row), laneHasMore: Boolean(toInt(row.lane_has_more)) }))
+    .sort(byPriority);
+}
+
+/** A claimed head's row, with whether later jobs wait in its lane. */
+type ClaimedRow = OutboxRow & { lane_has_more: unknown };
+
+/**
+ * True (1) when jobs wait behind `head`'s row in its lane: one probe of
+ * `outbox_live_lane_index` (lane, id) WHERE status IN ('pending', 'sending').
+ */
+function laneHasMore(head: string): string {
+  return `CASE WHEN EXISTS (
+           SELECT 1 FROM outbox AS q
+           WHERE q.lane = ${head}.lane AND q.id > ${head}.id AND q.status IN ('pending', 'sending'))
+         THEN 1 ELSE 0 END`;
 }
 
 /** Marks `rows` sending under `workerId`'s lease; they come back as claimed jobs. */
@@ -159,6 +176,14 @@ async function claimAlbum(
   return lease(db, rows, workerId, leaseMs, new Date());
 }
 
+/** Above every job id: the run has no gap. */
+const NO_GAP = '9223372036854775807';
+
+/**
+ * The ready jobs right after `head` in its lane, up to the first gap (a job not due yet, or
+ * one being sent), marked `sending` under `workerId`'s lease — one statement. The head is
+ * `sending` under our lease, so nobody else claims any job of this lane meanwhile.
+ */
 async function claimFollowers(
   db: Knex,
   head: OutboxJob,
@@ -168,37 +193,24 @@ async function claimFollowers(
 ): Promise<OutboxJob[]> {
   if (max <= 0) return [];
   const now = new Date();
-  const run = await followingRun(db, head, now, max);
-  return lease(db, run, workerId, leaseMs, now);
-}
-
-/** The ready jobs right after `head` in its lane, up to the first gap. */
-async function followingRun(
-  db: Knex,
-  head: OutboxJob,
-  now: Date,
-  max: number,
-): Promise<OutboxRow[]> {
-  // The head is `sending` under our lease, so nobody else can claim any job of this lane.
-  const rows = (await db('outbox')
-    .where({ lane: head.lane, status: 'pending' })
-    .where('id', '>', head.id)
-    .where('available_at', '<=', now)
-    .orderBy('id')
-    .limit(max)
-    .select(COLUMNS)) as OutboxRow[];
-  // Only the unbroken run right after the head keeps the lane in order.
-  const between = (await db('outbox')
-    .where({ lane: head.lane })
-    .where('id', '>', head.id)
-    .whereIn('status', ['pending', 'sending'])
-    .orderBy('id')
-    .limit(max)
-    .select('id')) as Array<{ id: number }>;
-  const run: OutboxRow[] = [];
-  for (let i = 0; i < rows.length && i < between.length; i++) {
-    if (toInt(between[i]!.id) !== toInt(rows[i]!.id)) break;
-    run.push(rows[i]!);
-  }
-  return run;
+  const lockedUntil = new Date(now.getTime() + leaseMs);
+  const result = (await db.raw(
+    `UPDATE outbox SET status = 'sending', locked_by = ?, locked_until = ?, updated_at = ?
+     WHERE id IN (
+       SELECT f.id FROM outbox AS f
+       WHERE f.lane = ? AND f.id > ? AND f.status IN ('pending', 'sending')
+         AND f.status = 'pending' AND f.available_at <= ?
+         AND f.id < COALESCE((
+           SELECT g.id FROM outbox AS g
+           WHERE g.lane = ? AND g.id > ? AND g.status IN ('pending', 'sending')
+             AND (g.status = 'sending' OR g.available_at > ?)
+           ORDER BY g.id
+           LIMIT 1), ${NO_GAP})
+       ORDER BY f.id
+       LIMIT ?)
+     RETURNING ${COLUMNS.join(', ')}`,
+    [workerId, lockedUntil, now, head.lane, head.id, now, head.lane, head.id, now, max],
+  )) as { rows: OutboxRow[] } | OutboxRow[];
+  const rows = Array.isArray(result) ? result : result.rows;
+  return rows.map((r) => ({ ...toJob(r), status: 'sending' as const })).sort((a, b) => a.id - b.id);
 }

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { NewOutboxJob } from '../../../core/traffic/outbox.js';
+import type { EnqueuedJob, NewOutboxJob } from '../../../core/traffic/outbox.js';
 import { toInt, toRequiredDate } from '../rows.js';
 import type { FanGroupPlacer } from './fan-groups.js';
 import { toNewRow } from './mapping.js';
@@ -15,6 +15,7 @@ export async function enqueueIn(
   groups?: FanGroupPlacer,
 ): Promise<number[]> {
   const ids: number[] = [];
+  const queued: EnqueuedJob[] = [];
   for (const job of groups ? await groups.place(q, jobs) : jobs) {
     const row = toNewRow(job);
     if (job.albumKey) await alignAlbum(q, row);
@@ -26,14 +27,26 @@ export async function enqueueIn(
     const first = inserted[0];
     if (first !== undefined) {
       ids.push(toInt(typeof first === 'object' ? first.id : first));
+      queued.push({
+        id: ids.at(-1)!,
+        chatId: row.chat_id as number,
+        lane: row.lane as string,
+        dueAt: dueOf(row),
+      });
     } else {
       const existing = (await q('outbox').where({ dedupe_key: job.dedupeKey }).first('id')) as
         { id: number } | undefined;
       ids.push(toInt(existing?.id));
     }
   }
-  if (jobs.length > 0) await notifyEnqueued(q);
+  if (queued.length > 0) await notifyEnqueued(q, queued);
   return ids;
+}
+
+/** When a new row may be sent (epoch ms). */
+function dueOf(row: Record<string, unknown>): number {
+  const at = row.available_at;
+  return at instanceof Date ? at.getTime() : Number(at);
 }
 
 /**

@@ -19,6 +19,25 @@ export interface Claimer {
   leaseMs: number;
 }
 
+/** What one claim round took, and what it says about the work left. */
+export interface ClaimedHeads {
+  jobs: OutboxJob[];
+  /** As many heads as asked for: more may be claimable at once. */
+  limited: boolean;
+  /** Group heads were cut to an admin group's free budget: more may wait for it. */
+  held: boolean;
+  /** Some chats were left out (paused, out of budget): their due jobs wait for time to pass. */
+  excluded: boolean;
+  /** Per kind of chat: claimed for it and found fewer heads than asked (nothing more now). */
+  drained: { groups: boolean; privates: boolean };
+}
+
+/** Which kinds of chat a round claims for (one known to have nothing claimable is skipped). */
+export interface ClaimKinds {
+  groups: boolean;
+  privates: boolean;
+}
+
 /**
  * Claims up to `limit` lane heads: groups first, as far as the admin groups' shared budgets
  * allow once the messages already waiting for each are counted (an album waiting for room
@@ -30,7 +49,8 @@ export async function claimLaneHeads(
   now: number,
   limit: number,
   waiting: readonly Dispatch[],
-): Promise<OutboxJob[]> {
+  kinds: ClaimKinds = { groups: true, privates: true },
+): Promise<ClaimedHeads> {
   const scheduler = claimer.deps.sender.scheduler;
   const blocked = scheduler.blockedChats(now);
   const perMessage = claimer.deps.sender.limits.batchCost === 'per_message';
@@ -43,10 +63,21 @@ export async function claimLaneHeads(
     if (free > 0) room += free;
     else if (!blocked.includes(admin)) blocked.push(admin);
   }
-  const groupLimit = Math.min(limit, room);
+  const groupLimit = kinds.groups ? Math.min(limit, room) : 0;
   const groups = await claimSome(claimer, groupLimit, false, blocked);
-  const privates = await claimSome(claimer, limit - groups.length, true, blocked);
-  return [...groups, ...privates];
+  const privateLimit = kinds.privates ? limit - groups.length : 0;
+  const privates = await claimSome(claimer, privateLimit, true, blocked);
+  return {
+    jobs: [...groups, ...privates],
+    limited: groups.length + privates.length >= limit,
+    held: kinds.groups && groupLimit < limit && groups.length >= groupLimit,
+    excluded: blocked.length > 0,
+    // Not when some chats of the kind were left out: their jobs come due with time.
+    drained: {
+      groups: groupLimit > 0 && groups.length < groupLimit && !blocked.some((c) => c < 0),
+      privates: privateLimit > 0 && privates.length < privateLimit && !blocked.some((c) => c > 0),
+    },
+  };
 }
 
 async function claimSome(
@@ -82,6 +113,8 @@ export async function batchOf(claimer: Claimer, head: OutboxJob): Promise<Outbox
   const chatId = head.target.chatId;
   if (!isBatchable(head) || !shouldBatch(chatId, sender.scheduler.capacity(chatId, sender.clock())))
     return [head];
+  // The claim said nothing waits behind the head in its lane: no follower to look for.
+  if (head.laneHasMore === false) return [head];
   return [head, ...(await batchFollowers(claimer, head))];
 }
 

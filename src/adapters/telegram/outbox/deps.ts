@@ -63,5 +63,10 @@ export interface Dispatch {
   chatId: number;
   /** Budget taken (or no longer needed): the job no longer waits for the chat's window. */
   acquired: boolean;
+  /**
+   * Jobs may wait behind it in its lane (the claim said so, or one was enqueued there since):
+   * its settle looks for work. False: the lane has nothing queued, the settle claims nothing.
+   */
+  more: boolean;
   promise: Promise<void>;
 }
