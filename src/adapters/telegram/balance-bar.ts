@@ -6,12 +6,12 @@
  * balance message. It is a courtesy, not paid work: kept in memory.
  */
 import { renderBalance } from '../../core/balance.js';
-import type { FanAccounts } from '../../core/fan-account.js';
+import type { FanAccount, FanAccounts } from '../../core/fan-account.js';
 import type { Logger } from '../../core/logger.js';
 import { passIsRunning } from '../../core/passes.js';
 import type { MessageCatalog } from '../../core/templates.js';
 import type { BalanceBarPort } from '../../core/relay/ports.js';
-import { PRIORITY, type OutboxStore } from '../../core/traffic/outbox.js';
+import { PRIORITY, type NewOutboxJob, type OutboxStore } from '../../core/traffic/outbox.js';
 
 export interface BalanceBarDeps {
   accounts: FanAccounts;
@@ -22,6 +22,13 @@ export interface BalanceBarDeps {
   wake: () => void;
   /** The time of day (is a pass running?); the system's when absent. */
   now?: () => Date;
+  /**
+   * Several fans' accounts in one read (issue 17): the bars due within `batchMs` of each
+   * other are read together and queued in one call. Without it each is read on its own.
+   */
+  accountsOf?: (fanIds: readonly number[]) => Promise<Map<number, FanAccount>>;
+  /** How long a due bar waits for others to share its read (default 250 ms, at most `delayMs`). */
+  batchMs?: number;
 }
 
 export class BalanceBar implements BalanceBarPort {
@@ -30,8 +37,14 @@ export class BalanceBar implements BalanceBarPort {
   private readonly covered = new Map<number, NodeJS.Timeout>();
   private readonly firstRequest = new Map<number, number>();
   private readonly running = new Set<Promise<void>>();
+  /** Fans whose bar is due, waiting for the batch to leave. */
+  private readonly due = new Set<number>();
+  private batchTimer: NodeJS.Timeout | undefined;
+  private readonly batchMs: number;
 
-  constructor(private readonly deps: BalanceBarDeps) {}
+  constructor(private readonly deps: BalanceBarDeps) {
+    this.batchMs = Math.max(0, Math.min(deps.batchMs ?? 250, deps.delayMs));
+  }
 
   /**
    * Asks for a balance update for the fan. The update goes out once the fan paused for
@@ -50,10 +63,7 @@ export class BalanceBar implements BalanceBarPort {
       () => {
         this.timers.delete(fanId);
         this.firstRequest.delete(fanId);
-        const run = this.send(fanId)
-          .catch((err: unknown) => this.deps.logger.warn({ err, fanId }, 'balance update failed'))
-          .finally(() => this.running.delete(run));
-        this.running.add(run);
+        this.markDue(fanId);
       },
       Math.max(0, due - now),
     );
@@ -69,6 +79,7 @@ export class BalanceBar implements BalanceBarPort {
     const pending = this.timers.get(fanId);
     if (pending) clearTimeout(pending);
     this.timers.delete(fanId);
+    this.due.delete(fanId);
     this.firstRequest.delete(fanId);
     const quiet = this.covered.get(fanId);
     if (quiet) clearTimeout(quiet);
@@ -83,22 +94,54 @@ export class BalanceBar implements BalanceBarPort {
       clearTimeout(timer);
       this.timers.delete(fanId);
       this.firstRequest.delete(fanId);
-      const run = this.send(fanId).catch(() => {});
-      this.running.add(run);
+      this.due.add(fanId);
     }
+    this.sendDue();
     await Promise.all([...this.running]);
   }
 
-  private async send(fanId: number): Promise<void> {
-    const account = await this.deps.accounts.get(fanId);
-    if (!account) return;
+  /** A fan's bar is due: it leaves with the others due within `batchMs`. */
+  private markDue(fanId: number): void {
+    this.due.add(fanId);
+    if (this.batchTimer) return;
+    this.batchTimer = setTimeout(() => this.sendDue(), this.batchMs);
+    this.batchTimer.unref();
+  }
+
+  private sendDue(): void {
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    this.batchTimer = undefined;
+    if (this.due.size === 0) return;
+    const fanIds = [...this.due];
+    this.due.clear();
+    const run = this.send(fanIds)
+      .catch((err: unknown) => this.deps.logger.warn({ err, fanIds }, 'balance update failed'))
+      .finally(() => this.running.delete(run));
+    this.running.add(run);
+  }
+
+  private async accounts(fanIds: readonly number[]): Promise<Map<number, FanAccount>> {
+    if (this.deps.accountsOf) return this.deps.accountsOf(fanIds);
+    const accounts = new Map<number, FanAccount>();
+    for (const fanId of fanIds) {
+      const account = await this.deps.accounts.get(fanId);
+      if (account) accounts.set(fanId, account);
+    }
+    return accounts;
+  }
+
+  private async send(fanIds: readonly number[]): Promise<void> {
+    const accounts = await this.accounts(fanIds);
     // During a pass credits do not move; the pass notices say what matters.
     const now = this.deps.now?.() ?? new Date();
-    if (passIsRunning({ startedAt: account.passStartedAt, endsAt: account.passEndsAt }, now))
-      return;
-    const t = this.deps.templates.forLanguage(account.languageCode);
-    await this.deps.outbox.enqueue([
-      {
+    const jobs: NewOutboxJob[] = [];
+    for (const fanId of fanIds) {
+      const account = accounts.get(fanId);
+      if (!account) continue;
+      if (passIsRunning({ startedAt: account.passStartedAt, endsAt: account.passEndsAt }, now))
+        continue;
+      const t = this.deps.templates.forLanguage(account.languageCode);
+      jobs.push({
         kind: 'notice.balance',
         target: { type: 'chat', chatId: fanId },
         method: 'sendMessage',
@@ -108,8 +151,10 @@ export class BalanceBar implements BalanceBarPort {
         },
         priority: PRIORITY.fan,
         fanId,
-      },
-    ]);
+      });
+    }
+    if (jobs.length === 0) return;
+    await this.deps.outbox.enqueue(jobs);
     this.deps.wake();
   }
 }

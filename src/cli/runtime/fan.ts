@@ -77,6 +77,7 @@ export function buildFanSide(context: FanContext, options: FanOptions = {}) {
     delayMs: options.balanceBarDelayMs ?? scaled(3_000, 50),
     wake,
     now,
+    accountsOf: stores.accountsOf,
   });
   const receipts = new ReceiptSender({ sender, logger: logger.child({ component: 'receipts' }) });
   const lostSales = new LostSaleLines({

@@ -1,5 +1,6 @@
 /** Every database store of the process, each built once over the one knex instance. */
 import { createAdminStore } from '../../adapters/db/admin-store.js';
+import { readFanAccounts } from '../../adapters/db/account-batch.js';
 import { createAuditStore } from '../../adapters/db/audit-store.js';
 import { readCardView } from '../../adapters/db/card-view-store.js';
 import { createClaimStore, createHeldMessageStore } from '../../adapters/db/claim-store.js';
@@ -90,6 +91,8 @@ export function buildStores(db: Db, options: StoreOptions) {
     jobLock: createJobLock(db),
     admins: createAdminStore(db),
     accounts: createFanAccountStore(db, ledger),
+    /** Several fans' accounts in one read (the balance bars due together). */
+    accountsOf: (fanIds: readonly number[]) => readFanAccounts(db, fanIds),
     /** A fan's latest purchase, shown on their card. */
     latestSale: (fanId: number) => readLatestSale(db, fanId),
     /** A card's data (account, holder, latest purchase) in one read. */

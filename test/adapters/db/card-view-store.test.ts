@@ -5,6 +5,7 @@
  * a knex query listener. On SQLite, or Postgres with TEST_DATABASE_URL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFanAccounts } from '../../../src/adapters/db/account-batch.js';
 import { readCardView } from '../../../src/adapters/db/card-view-store.js';
 import { readFanAccount } from '../../../src/adapters/db/fan-account-store.js';
 import { readLatestSale } from '../../../src/adapters/db/payment/latest-sale.js';
@@ -100,6 +101,13 @@ describe('card view store (issue 17)', () => {
     const latest = await readLatestSale(t.db, 14);
     expect(latest?.purchase.amountCents).toBe(700);
     expect(result?.sale).toEqual(latest);
+  });
+
+  it("several fans' accounts in one statement (the balance bars due together)", async () => {
+    const { result, statements } = await counted(() => readFanAccounts(t.db, [11, 12, 99, 11]));
+    expect(statements).toBe(1);
+    expect([...result.keys()].sort()).toEqual([11, 12]);
+    expect(result.get(12)).toEqual(await readFanAccount(t.db, 12));
   });
 
   it('no fan, no card', async () => {
