@@ -19,13 +19,24 @@
  * delays — the balance bar after a burst (3 s) and the card refresh (30 s) — keep their
  * production values, as a creator's server runs them. BENCH_SCALED_DELAYS=1 scales them down
  * with the limits (50 / 100 ms floors: a bar and a card edit per message, as the tables of
- * docs/architecture.md before 2026-12-07 measured).
+ * docs/architecture.md before 2026-12-07 measured). The admin group's re-check (once a
+ * minute) keeps its production period too.
+ *
+ * Besides each run's line (and BENCH_SQL_TOP's statements) it prints the server's memory (RSS
+ * at the start of the run and its peak, the V8 heap used and reserved, memory outside it),
+ * the run's relays/s as a share of the bare relay of the same run, and at the end, for each
+ * server that ran both, `once` against `many` (issue 17: within 20 %) with the 👀 receipts of
+ * `once`. BENCH_DIALECTS=sqlite|postgres runs one database only; BENCH_RELAY_TIMEOUT_S (300)
+ * is how long the relays may trail the last acknowledgement; BENCH_NODE_FLAGS passes node
+ * flags to the premiumbot servers (e.g. --max-semi-space-size=8).
  *
  *   npm run bench:hot-path
  *   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:hot-path
  */
 import { fork } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
@@ -38,6 +49,8 @@ const SIZES = {
   concurrency: env('BENCH_CONCURRENCY', 50),
   rate: env('BENCH_RATE', 200),
   ratePerFan: env('BENCH_RATE_PER_FAN', 20),
+  /** How long the relays may trail the last acknowledgement (s). */
+  relayTimeoutS: env('BENCH_RELAY_TIMEOUT_S', 300),
 };
 const SECRET = 'bench-secret';
 const PREFIX = 'hp ';
@@ -48,7 +61,8 @@ else await main();
 // ---- the server under test (child process) ------------------------------------------------
 
 async function child() {
-  const config = JSON.parse(process.argv[3]);
+  // The configuration comes in a file: 10,000 fans do not fit in an argument (E2BIG).
+  const config = JSON.parse(fs.readFileSync(process.argv[3], 'utf8'));
   let statements = 0;
   // BENCH_SQL_TOP=<n>: the n statements run most often during the run, with their time.
   /** @type {Map<string, { n: number, ms: number }>} */
@@ -57,8 +71,18 @@ async function child() {
   const startedAt = new Map();
   let counting = false;
   let rssPeak = process.memoryUsage().rss;
+  // What the RSS is made of: the V8 heap (used, and reserved with the young generation) and
+  // memory outside it (Buffers, SQLite's and the native modules' allocations).
+  let memAtStart = process.memoryUsage();
+  let heapUsedPeak = 0;
+  let heapTotalPeak = 0;
+  let externalPeak = 0;
   const sampler = setInterval(() => {
-    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    const m = process.memoryUsage();
+    rssPeak = Math.max(rssPeak, m.rss);
+    heapUsedPeak = Math.max(heapUsedPeak, m.heapUsed);
+    heapTotalPeak = Math.max(heapTotalPeak, m.heapTotal);
+    externalPeak = Math.max(externalPeak, m.external);
   }, 100);
   const server = config.kind === 'bare' ? await bareRelay(config) : await premiumbot(config);
   /** @type {NodeJS.CpuUsage | undefined} */
@@ -71,7 +95,11 @@ async function child() {
       sqlStart = statements;
       byText.clear();
       counting = true;
-      rssPeak = process.memoryUsage().rss;
+      memAtStart = process.memoryUsage();
+      rssPeak = memAtStart.rss;
+      heapUsedPeak = memAtStart.heapUsed;
+      heapTotalPeak = memAtStart.heapTotal;
+      externalPeak = memAtStart.external;
       process.send?.({ type: 'marked' });
     } else if (m.type === 'report') {
       const cpu = process.cpuUsage(cpuStart);
@@ -80,6 +108,13 @@ async function child() {
         cpuMs: (cpu.user + cpu.system) / 1000,
         statements: statements - sqlStart,
         rssPeak,
+        memory: {
+          rssAtStart: memAtStart.rss,
+          heapUsedAtStart: memAtStart.heapUsed,
+          heapUsedPeak,
+          heapTotalPeak,
+          externalPeak,
+        },
         sqlTop: [...byText]
           .sort((a, b) => b[1].n - a[1].n)
           .slice(0, Number(process.env.BENCH_SQL_TOP ?? 0)),
@@ -87,7 +122,10 @@ async function child() {
       counting = false;
     } else if (m.type === 'stop') {
       clearInterval(sampler);
-      await server.stop();
+      // A server whose shutdown hangs (work stuck in flight) must not hang the benchmark.
+      const limit = new Promise((resolve) => setTimeout(resolve, 30_000).unref());
+      const stopped = await Promise.race([server.stop().then(() => true), limit]);
+      if (!stopped) console.error(`[${config.kind} ${config.dialect}] stop timed out after 30 s`);
       process.exit(0);
     }
   });
@@ -127,7 +165,14 @@ async function premiumbot(config) {
     mode: 'webhook',
     db,
     logger: silentLogger,
-    tuning: { limits: { timeScale: 0.00001 }, concurrency: 16, idlePollMs: 10 },
+    tuning: {
+      limits: { timeScale: 0.00001 },
+      concurrency: 16,
+      idlePollMs: 10,
+      // The admin group's re-check is the product's own timer (once a minute), not a Telegram
+      // limit: scaled with the limits it read bot_state every few milliseconds.
+      ...(config.scaledDelays ? {} : { groupRecheckSeconds: 60 / 0.00001 }),
+    },
     ...(config.scaledDelays ? {} : { fan: { balanceBarDelayMs: 3_000, cardRefreshMs: 30_000 } }),
   });
   for (const fan of config.fans) {
@@ -212,13 +257,23 @@ function percentile(sorted, p) {
 
 /** Starts a child server; resolves with a handle once it listens. */
 function startServer(config) {
-  const proc = fork(new URL(import.meta.url).pathname, ['child', JSON.stringify(config)], {
+  const configFile = path.join(
+    fs.mkdtempSync(path.join(os.tmpdir(), 'pb-hot-path-')),
+    'config.json',
+  );
+  fs.writeFileSync(configFile, JSON.stringify(config));
+  const proc = fork(new URL(import.meta.url).pathname, ['child', configFile], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     // BENCH_PROF=<dir>: a CPU profile of each premiumbot server (node --cpu-prof).
-    execArgv:
-      process.env.BENCH_PROF && config.kind !== 'bare'
+    // BENCH_NODE_FLAGS: node/V8 flags of the premiumbot servers (e.g. --max-semi-space-size=8).
+    execArgv: [
+      ...(process.env.BENCH_PROF && config.kind !== 'bare'
         ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`]
-        : [],
+        : []),
+      ...(process.env.BENCH_NODE_FLAGS && config.kind !== 'bare'
+        ? process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean)
+        : []),
+    ],
   });
   const waiting = new Map();
   proc.on('message', (msg) => {
@@ -228,7 +283,9 @@ function startServer(config) {
     resolve?.(m);
   });
   const next = (type) => new Promise((resolve) => waiting.set(type, resolve));
-  const exited = new Promise((resolve) => proc.on('exit', resolve));
+  const exited = new Promise((resolve) => proc.on('exit', resolve)).then(() =>
+    fs.rmSync(path.dirname(configFile), { recursive: true, force: true }),
+  );
   return next('ready').then((ready) => ({
     url: /** @type {any} */ (ready).url,
     async mark() {
@@ -395,7 +452,7 @@ async function run(kind, dialect, serverUrl, scenario) {
         : await post(server.url, updates, SIZES.concurrency);
     trace('acknowledged');
     const ackSeconds = (performance.now() - started) / 1000;
-    const deadline = performance.now() + 300_000;
+    const deadline = performance.now() + SIZES.relayTimeoutS * 1000;
     // Only acknowledged updates are the server's to relay.
     const acked = lat.filter(Number.isFinite).length;
     while (relayedCount(sim, chatId) < acked && performance.now() < deadline) {
@@ -429,6 +486,7 @@ async function run(kind, dialect, serverUrl, scenario) {
       cpuMsPerMessage: report.cpuMs / updates.length,
       sqlPerMessage: report.statements / updates.length,
       rssMb: report.rssPeak / 2 ** 20,
+      memory: report.memory,
       sqlTop: report.sqlTop,
     });
   }
@@ -437,7 +495,7 @@ async function run(kind, dialect, serverUrl, scenario) {
   return result;
 }
 
-function print(r) {
+function print(r, bare) {
   const f = (n, d = 0) => (n === undefined ? '-' : n.toFixed(d));
   const name = `${r.scenario.padEnd(8)} ${r.kind.padEnd(11)} ${r.dialect.padEnd(8)}`;
   if (r.scenario === 'history') {
@@ -458,11 +516,71 @@ function print(r) {
   for (const [sql, { n, ms }] of r.sqlTop ?? []) {
     console.log(`    ${(n / r.messages).toFixed(2)}/msg ${(ms / n).toFixed(2)} ms  ${sql}`);
   }
+  const mb = (bytes) => (bytes / 2 ** 20).toFixed(0);
+  if (r.memory) {
+    const m = r.memory;
+    console.log(
+      `  memory: RSS ${mb(m.rssAtStart)} MB at the start of the run, peak ${f(r.rssMb)} MB; ` +
+        `V8 heap used ${mb(m.heapUsedAtStart)} → peak ${mb(m.heapUsedPeak)} MB ` +
+        `(reserved peak ${mb(m.heapTotalPeak)} MB), external peak ${mb(m.externalPeak)} MB`,
+    );
+  }
+  if (bare && r.kind !== 'bare' && bare.relaysPerSecond > 0) {
+    console.log(
+      `  ratio: relays/s ${f((100 * r.relaysPerSecond) / bare.relaysPerSecond)} % of the bare ` +
+        `relay of the run (${f(r.relaysPerSecond)} / ${f(bare.relaysPerSecond)}); ` +
+        `CPU ${f(r.cpuMsPerMessage / bare.cpuMsPerMessage, 1)}× the bare relay's per message`,
+    );
+  }
+}
+
+/**
+ * What issue 17's acceptance reads: for each server, `once` (new fans writing once) against
+ * `many` (known fans writing a lot) — relays/s and their ratio to the bare relay of each run.
+ */
+function printAcceptance(results) {
+  const f = (n, d = 0) => (n === undefined || !Number.isFinite(n) ? '-' : n.toFixed(d));
+  const find = (scenario, kind, dialect) =>
+    results.find((r) => r.scenario === scenario && r.kind === kind && r.dialect === dialect);
+  const servers = [...new Set(results.map((r) => `${r.kind} ${r.dialect}`))];
+  const lines = [];
+  for (const server of servers) {
+    const [kind, dialect] = server.split(' ');
+    const many = find('many', kind, dialect);
+    const once = find('once', kind, dialect);
+    if (!many || !once) continue;
+    const ratio = once.relaysPerSecond / many.relaysPerSecond;
+    const ofBare = (r) => {
+      const bare = find(r.scenario, 'bare', '-');
+      return kind === 'bare' || !bare
+        ? ''
+        : `, ${f((100 * r.relaysPerSecond) / bare.relaysPerSecond)} % of bare`;
+    };
+    const receipts =
+      once.receipts === undefined
+        ? ''
+        : `; 👀 of \`once\`: ${once.receiptsAtLastRelay}/${once.messages} at the last relay, ` +
+          `${once.receipts}/${once.messages} ${f(once.receiptSeconds - once.relaySeconds, 1)} s later` +
+          (once.receipts === once.messages ? ' (all)' : ' (NOT all)');
+    lines.push(
+      `  ${kind.padEnd(11)} ${dialect.padEnd(8)} once ${f(once.relaysPerSecond)} relays/s (${once.messages} fans${ofBare(once)}) ` +
+        `vs many ${f(many.relaysPerSecond)} relays/s${ofBare(many)}: once/many ${f(100 * ratio)} % ` +
+        `(${ratio >= 0.8 ? 'within' : 'NOT within'} 20 %)` +
+        `; CPU ${f(once.cpuMsPerMessage, 2)} vs ${f(many.cpuMsPerMessage, 2)} ms/msg, ` +
+        `SQL ${f(once.sqlPerMessage, 1)} vs ${f(many.sqlPerMessage, 1)}/msg${receipts}`,
+    );
+  }
+  if (lines.length === 0) return;
+  console.log('acceptance (issue 17): 10,000 fans writing once vs 100 fans writing a lot');
+  for (const line of lines) console.log(line);
 }
 
 async function main() {
   const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? '';
-  const dialects = ['sqlite', ...(/^postgres/i.test(serverUrl) ? ['postgres'] : [])];
+  // BENCH_DIALECTS=postgres (or sqlite): one database only.
+  const dialects = ['sqlite', ...(/^postgres/i.test(serverUrl) ? ['postgres'] : [])].filter(
+    (d) => !process.env.BENCH_DIALECTS || process.env.BENCH_DIALECTS.split(',').includes(d),
+  );
   const wanted = (process.env.BENCH_SCENARIOS ?? 'many,once,history,rate').split(',');
   const scenarios = [
     { name: 'many', fans: SIZES.fans, perFan: SIZES.perFan },
@@ -474,10 +592,21 @@ async function main() {
     `premiumbot hot-path benchmark (node ${process.version}, ${os.cpus().length} CPUs; ` +
       `concurrency ${SIZES.concurrency}, open loop ${SIZES.rate}/s for \`rate\`, limits lifted)`,
   );
+  const results = [];
   for (const scenario of scenarios) {
-    if (scenario.name !== 'history') print(await run('bare', '-', serverUrl, scenario));
-    for (const dialect of dialects) print(await run('premiumbot', dialect, serverUrl, scenario));
+    let bare;
+    if (scenario.name !== 'history') {
+      bare = await run('bare', '-', serverUrl, scenario);
+      results.push(bare);
+      print(bare);
+    }
+    for (const dialect of dialects) {
+      const r = await run('premiumbot', dialect, serverUrl, scenario);
+      results.push(r);
+      print(r, bare);
+    }
   }
-  if (dialects.length === 1)
+  printAcceptance(results);
+  if (!/^postgres/i.test(serverUrl))
     console.log('(set TEST_DATABASE_URL=postgres://… to include Postgres)');
 }
