@@ -48,4 +48,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # tini forwards SIGTERM to node (serve drains in-flight work) and reaps zombies.
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "bin/premiumbot", "serve"]
+# A 256 MB old generation: serve's live heap stays under ~60 MB, and without a cap V8 lets
+# garbage pile up to ~170 MB under load before collecting it (RSS 250+ MB; issue 17).
+CMD ["node", "--max-old-space-size=256", "bin/premiumbot", "serve"]

@@ -28,6 +28,10 @@ const SECONDS = Number(process.env.BENCH_RSS_SECONDS ?? 20);
 const NEW_FANS = Number(process.env.BENCH_RSS_NEW_FANS ?? 30);
 const TEXTS = Number(process.env.BENCH_RSS_TEXTS ?? 4);
 const CLI = new URL('../bin/premiumbot', import.meta.url).pathname;
+/** Node flags of serve, as the Dockerfile and the systemd unit start it (BENCH_RSS_NODE_FLAGS). */
+const NODE_FLAGS = (process.env.BENCH_RSS_NODE_FLAGS ?? '--max-old-space-size=256')
+  .split(' ')
+  .filter(Boolean);
 /** Seeded fans' ids and topic ids: far from the simulator's own. */
 const SEED_ID = 7_000_000_000;
 const SEED_TOPIC = 1_000_000;
@@ -107,7 +111,7 @@ async function bench(dialect, serverUrl, fans) {
   );
   const child = spawn(
     process.execPath,
-    [CLI, 'serve', '--polling', '--traffic-config', trafficConfig],
+    [...NODE_FLAGS, CLI, 'serve', '--polling', '--traffic-config', trafficConfig],
     {
       // Its own directory: no .env of the repository is read.
       cwd: dir,
@@ -176,7 +180,8 @@ async function bench(dialect, serverUrl, fans) {
 const { serverUrl, dialects } = benchDialects();
 console.log(
   `premiumbot serve RSS benchmark (node ${process.version}, ${os.cpus().length} CPUs; ` +
-    `${SECONDS} s of traffic: ${NEW_FANS} new fans × ${TEXTS} texts, /conversations about every ${SECONDS / 5} s)`,
+    `${SECONDS} s of traffic: ${NEW_FANS} new fans × ${TEXTS} texts, /conversations about every ${SECONDS / 5} s; ` +
+    `node ${NODE_FLAGS.join(' ') || '(no flags)'})`,
 );
 for (const dialect of dialects) {
   for (const fans of SIZES) {
