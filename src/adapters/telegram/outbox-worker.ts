@@ -88,7 +88,8 @@ export class OutboxWorker {
       get signal() {
         return currentSignal();
       },
-      wake: () => this.wake(),
+      // A failure action changed what may be claimable: look at everything.
+      wake: () => this.rounds.requeued(),
     };
   }
 
@@ -122,6 +123,9 @@ export class OutboxWorker {
       return;
     }
     const taken = this.deps.store.takeEnqueued?.();
+    // Postgres NOTIFYs every enqueue on commit, listing its jobs: nothing recorded means an
+    // earlier wake took them (and a job it saw before its commit is announced again then).
+    if (taken && !taken.unknown && taken.jobs.length === 0 && !this.deps.singleInstance) return;
     this.rounds.announce(taken && !taken.unknown && taken.jobs.length > 0 ? taken.jobs : undefined);
   }
 
