@@ -10,13 +10,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import { setImmediate as eventLoopTurn } from 'node:timers/promises';
 import { BoundedSet } from '../../core/traffic/bounded-set.js';
 import type { OutboxJob } from '../../core/traffic/outbox.js';
 import { BotApiError } from './bot-api.js';
 import { finishUndelivered, ids, putBack, recordDelivery } from './outbox/bookkeeping.js';
 import { callFor, openThread } from './outbox/call.js';
 import {
-  BACKGROUND_RETRY_WINDOWS,
+  backgroundRetryMs,
   batchOf,
   claimLaneHeads,
   trimmable,
@@ -160,8 +161,13 @@ export class OutboxWorker {
       let delay = this.idlePollMs;
       try {
         const round = await this.rounds.run(() => this.tick());
-        // More may be claimable at once, or something arrived meanwhile.
-        if (round.limited || this.rounds.dirty) continue;
+        // More may be claimable, or something arrived — after a turn of the event loop: on
+        // SQLite rounds whose work settles without a call would follow one another in
+        // microtasks and starve webhooks, timers and the answers of calls in flight.
+        if (round.limited || this.rounds.dirty) {
+          await eventLoopTurn();
+          continue;
+        }
         // Every call in flight that may free work wakes the loop when it settles.
         if (!round.full) delay = await this.idleDelay(round);
       } catch (err) {
@@ -294,13 +300,8 @@ export class OutboxWorker {
     try {
       if (await yieldsToRelays(this.deps.store, head)) {
         dispatch.acquired = true;
-        const windowMs = sender.scheduler.rules.group.windowMs;
-        await putBack(
-          this.deps.store,
-          jobs,
-          'waits for the relays queued for the group',
-          Math.ceil(windowMs * BACKGROUND_RETRY_WINDOWS),
-        );
+        const retryMs = backgroundRetryMs(sender.scheduler.rules.group.windowMs);
+        await putBack(this.deps.store, jobs, 'waits for the relays queued for the group', retryMs);
         return;
       }
       jobs = await batchOf(this.claimer, head);

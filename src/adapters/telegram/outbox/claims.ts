@@ -163,3 +163,15 @@ export async function yieldsToRelays(
 
 /** How long (in group windows) background work that yielded waits before it is claimed again. */
 export const BACKGROUND_RETRY_WINDOWS = 1 / 12;
+
+/**
+ * Never less than this (ms): with a shrunk window (`--traffic-config`, tests, benchmarks) a
+ * wait of 1/12 of it is under a millisecond, and background work would be claimed and put
+ * back again as fast as the worker can go while relays are in flight.
+ */
+export const BACKGROUND_RETRY_MIN_MS = 100;
+
+/** How long background work that yielded to relays waits before it is claimed again (ms). */
+export function backgroundRetryMs(windowMs: number): number {
+  return Math.max(BACKGROUND_RETRY_MIN_MS, Math.ceil(windowMs * BACKGROUND_RETRY_WINDOWS));
+}
