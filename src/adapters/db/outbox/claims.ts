@@ -182,7 +182,9 @@ const NO_GAP = '9223372036854775807';
 /**
  * The ready jobs right after `head` in its lane, up to the first gap (a job not due yet, or
  * one being sent), marked `sending` under `workerId`'s lease — one statement. The head is
- * `sending` under our lease, so nobody else claims any job of this lane meanwhile.
+ * `sending` under our lease, so nobody else claims any job of this lane meanwhile; the
+ * outer `status = 'pending'` still guards it (on Postgres a row another transaction claimed
+ * after this statement's snapshot is re-checked against it, never taken twice).
  */
 async function claimFollowers(
   db: Knex,
@@ -208,6 +210,7 @@ async function claimFollowers(
            LIMIT 1), ${NO_GAP})
        ORDER BY f.id
        LIMIT ?)
+       AND status = 'pending'
      RETURNING ${COLUMNS.join(', ')}`,
     [workerId, lockedUntil, now, head.lane, head.id, now, head.lane, head.id, now, max],
   )) as { rows: OutboxRow[] } | OutboxRow[];
