@@ -4,7 +4,10 @@
  * On SQLite, or Postgres with TEST_DATABASE_URL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOutboxStore } from '../../../src/adapters/db/outbox-store.js';
+import { toNewRow } from '../../../src/adapters/db/outbox/mapping.js';
 import { MAX_NAMED_STATEMENTS, statementName } from '../../../src/adapters/db/pg-client.js';
+import { PRIORITY } from '../../../src/core/traffic/outbox.js';
 import { preparedStatement } from '../../../src/adapters/db/sqlite-client.js';
 import { createMigratedTestDb, type TestDb } from '../../helpers/db.js';
 
@@ -61,6 +64,54 @@ describe('prepared statements (issue 17)', () => {
         `select count(*)::int as n from pg_prepared_statements where statement like '%"users"%'`,
       )) as { rows: Array<{ n: number }> };
       expect(rows.rows[0]!.n).toBeGreaterThanOrEqual(1);
+    });
+  });
+
+  it('Postgres: a claim prepared on an empty outbox is planned again as the outbox grows', async () => {
+    if (t.dialect === 'sqlite') return;
+    const BACKLOG = 2_000;
+    await t.db.transaction(async (trx) => {
+      const store = createOutboxStore(trx);
+      const claim = () =>
+        store.claim({
+          workerId: 'plan-test',
+          leaseMs: 60_000,
+          limit: 16,
+          excludeChatIds: [],
+          privateChats: false,
+        });
+      // A new install: the claim runs (and is planned) while the outbox is empty.
+      for (let i = 0; i < 8; i++) expect(await claim()).toEqual([]);
+      const fans = Array.from({ length: BACKLOG }, (_, i) => 800_000_000 + i);
+      for (let i = 0; i < fans.length; i += 500) {
+        const slice = fans.slice(i, i + 500);
+        await trx('users').insert(slice.map((id) => ({ id, first_name: `Fan ${id}` })));
+        await trx('outbox').insert(
+          slice.map((fanId) =>
+            toNewRow({
+              kind: 'relay.fan',
+              target: { type: 'topic', chatId: -1001234567890, fanId },
+              method: 'copyMessage',
+              params: { from_chat_id: fanId, message_id: 1 },
+              priority: PRIORITY.fan,
+              fanId,
+            }),
+          ),
+        );
+      }
+      // Then a backlog of one job per fan: the claim must read what it takes, not scan the
+      // table once per candidate (a generic plan kept from the empty table did: ~16 × 2,000).
+      const read = async () =>
+        Number(
+          (
+            (await trx.raw(
+              `select coalesce(sum(seq_tup_read), 0)::int as n from pg_stat_xact_user_tables where relname = 'outbox'`,
+            )) as { rows: Array<{ n: number }> }
+          ).rows[0]!.n,
+        );
+      const before = await read();
+      expect(await claim()).toHaveLength(16);
+      expect((await read()) - before).toBeLessThan(BACKLOG);
     });
   });
 });
