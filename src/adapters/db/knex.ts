@@ -88,30 +88,13 @@ export function createDbFor(target: DatabaseTarget, options: CreateDbOptions = {
     // pg, with data statements prepared once per connection under a name (pg-client.ts).
     client: PreparedPgClient as unknown as typeof Knex.Client,
     connection: { connectionString: target.connectionString, types: pgTypes },
-    pool: {
-      min: 0,
-      max: options.poolMax ?? 10,
-      // Named statements keep their parse; their plans are made for each call's values. A
-      // generic plan cached while a table was nearly empty (a new install's outbox) kept its
-      // sequential scans as the table grew — a claim over a 10,000-job backlog ran for
-      // minutes until an ANALYZE invalidated it (issue 17).
-      afterCreate(conn: PgSetConnection, done: (err: Error | null, conn: unknown) => void) {
-        conn.query(`SET plan_cache_mode = ${PG_PLAN_CACHE_MODE}`, (err) => done(err, conn));
-      },
-    },
+    pool: { min: 0, max: options.poolMax ?? 10 },
     migrations: migrationConfig(),
     acquireConnectionTimeout: 10_000,
   });
   // The dialect's name, as the migrations and `dialectOf` read it.
   (db.client as { config: { client: unknown } }).config.client = 'pg';
   return db;
-}
-
-/** Postgres plans each execution of a prepared statement with its values (see `createDbFor`). */
-export const PG_PLAN_CACHE_MODE = 'force_custom_plan';
-
-interface PgSetConnection {
-  query(sql: string, callback: (err: Error | null) => void): void;
 }
 
 const PG_INT8_OID = 20;

@@ -40,6 +40,15 @@ interface QueryObject {
 }
 
 const DATA_STATEMENT = /^\s*(select|insert|update|delete|with)\b/i;
+
+/**
+ * A statement that starts with this comment gets no name, so Postgres plans each call with
+ * its values and the table as it is then: for the outbox's claims, whose best plan depends
+ * on the backlog's size. A generic plan cached while the outbox was nearly empty (a new
+ * install) kept sequential scans for their lane sub-queries as the table grew — with a
+ * 10,000-job backlog one claim ran for minutes (issue 17).
+ */
+export const PLANNED_PER_CALL = '/* planned per call */ ';
 const names = new Map<string, string>();
 
 /** The name `sql` is prepared under, or undefined to send it unnamed. */

@@ -5,6 +5,7 @@
  * a partial index in claim order (migration `20261208160000_outbox_claim_indexes`).
  */
 import type { Knex } from 'knex';
+import { PLANNED_PER_CALL } from '../pg-client.js';
 import { MAX_BATCH, type ClaimRequest, type OutboxJob } from '../../../core/traffic/outbox.js';
 import { OPTIMIZE_EVERY_MS, dialectOf, optimizeDatabase } from '../knex.js';
 import { toInt } from '../rows.js';
@@ -39,7 +40,7 @@ export function createOutboxClaims(
       // its own lane never waits: they would wait with it (and so no background job ever
       // waits for another).
       const rows = (await db.raw(
-        `SELECT j.id FROM outbox AS j
+        `${PLANNED_PER_CALL}SELECT j.id FROM outbox AS j
          WHERE j.status IN ('pending', 'sending') AND j.priority > ? AND j.chat_id = ?
            AND j.lane <> ?
            AND NOT EXISTS (
@@ -102,11 +103,11 @@ async function claimHeads(
        LIMIT ?`;
   const set = `status = 'sending', locked_by = ?, locked_until = ?, attempt_started_at = NULL, updated_at = ?`;
   const sql = postgres
-    ? `WITH heads AS (${heads} FOR UPDATE OF o SKIP LOCKED)
+    ? `${PLANNED_PER_CALL}WITH heads AS (${heads} FOR UPDATE OF o SKIP LOCKED)
        UPDATE outbox SET ${set}
        FROM heads WHERE outbox.id = heads.id AND outbox.status = 'pending'
        RETURNING ${COLUMNS.map((c) => `outbox.${c}`).join(', ')}, heads.lane_has_more`
-    : `UPDATE outbox SET ${set}
+    : `${PLANNED_PER_CALL}UPDATE outbox SET ${set}
        WHERE id IN (${heads})
        RETURNING ${COLUMNS.join(', ')}, ${laneHasMore('outbox')} AS lane_has_more`;
   const bindings = postgres ? [...headBindings, ...setBindings] : [...setBindings, ...headBindings];
@@ -197,7 +198,7 @@ async function claimFollowers(
   const now = new Date();
   const lockedUntil = new Date(now.getTime() + leaseMs);
   const result = (await db.raw(
-    `UPDATE outbox SET status = 'sending', locked_by = ?, locked_until = ?, updated_at = ?
+    `${PLANNED_PER_CALL}UPDATE outbox SET status = 'sending', locked_by = ?, locked_until = ?, updated_at = ?
      WHERE id IN (
        SELECT f.id FROM outbox AS f
        WHERE f.lane = ? AND f.id > ? AND f.status IN ('pending', 'sending')
