@@ -7,10 +7,9 @@
  */
 import type { Knex } from 'knex';
 import type { FanAccount } from '../../core/fan-account.js';
-import { FULFILLED_STATUSES } from '../../core/payments/rules.js';
 import type { SaleView } from '../../core/payments/texts.js';
 import { ACCOUNT_COLUMNS, toFanAccount, type AccountRow } from './fan-account-store.js';
-import { readLatestSale } from './payment/latest-sale.js';
+import { cardSales, readLatestSale } from './payment/latest-sale.js';
 import { toInt } from './rows.js';
 
 /** A card's data: the account, the name of who holds the fan (null: nobody), the purchase. */
@@ -29,11 +28,7 @@ interface CardRow extends AccountRow {
 export async function readCardView(db: Knex, fanId: number): Promise<CardView | null> {
   // The latest fulfilled purchase that granted something, as `readLatestSale` picks it: by
   // the `transactions` index on `user_id`, one row whatever the fan's history.
-  const saleId = db('transactions as t')
-    .select('t.id')
-    .whereRaw('t.user_id = u.id')
-    .whereIn('t.status', [...FULFILLED_STATUSES])
-    .where((q) => q.where('t.credits_granted', '>', 0).orWhere('t.seconds_granted', '>', 0))
+  const saleId = cardSales(db('transactions as t').select('t.id').whereRaw('t.user_id = u.id'))
     .orderBy('t.id', 'desc')
     .limit(1)
     .as('sale_id');

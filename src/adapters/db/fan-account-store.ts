@@ -62,11 +62,37 @@ export async function readFanAccount(
   q: Knex | Knex.Transaction,
   fanId: number,
 ): Promise<FanAccount | null> {
-  const row = (await q('users as u')
-    .leftJoin('conversations as c', 'c.user_id', 'u.id')
+  const row = (await accounts(q)
     .where('u.id', fanId)
     .first(...ACCOUNT_COLUMNS)) as AccountRow | undefined;
   return row ? toFanAccount(row) : null;
+}
+
+/** SQLite allows 999 bound values per statement in old builds: stay well under. */
+const ACCOUNTS_PER_READ = 500;
+
+/**
+ * Several fans' accounts, 500 to a statement (issue 17: the balance bars that fall due
+ * together are rendered from one read instead of one per fan).
+ */
+export async function readFanAccounts(
+  q: Knex | Knex.Transaction,
+  fanIds: readonly number[],
+): Promise<Map<number, FanAccount>> {
+  const found = new Map<number, FanAccount>();
+  const ids = [...new Set(fanIds)];
+  for (let from = 0; from < ids.length; from += ACCOUNTS_PER_READ) {
+    const rows = (await accounts(q)
+      .whereIn('u.id', ids.slice(from, from + ACCOUNTS_PER_READ))
+      .select(...ACCOUNT_COLUMNS)) as AccountRow[];
+    for (const row of rows) found.set(toInt(row.id), toFanAccount(row));
+  }
+  return found;
+}
+
+/** Fans' rows joined with their conversation: what ACCOUNT_COLUMNS reads from. */
+function accounts(q: Knex | Knex.Transaction) {
+  return q('users as u').leftJoin('conversations as c', 'c.user_id', 'u.id');
 }
 
 /** A row of ACCOUNT_COLUMNS as the fan's account. */

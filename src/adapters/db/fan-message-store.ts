@@ -20,6 +20,7 @@ import { UpdateAlreadyProcessed } from '../../core/traffic/ports.js';
 import { ACCOUNT_COLUMNS, toFanAccount, type AccountRow } from './fan-account-store.js';
 import { albumOps } from './fan-message-albums.js';
 import { fanMessageMarks } from './inbox-store.js';
+import { isPostgres, rowsOf } from './raw.js';
 import { earlierEntry, findEntry } from './ledger/entries.js';
 import { spendLocked } from './ledger/spends.js';
 import type { DbLedgerStore } from './ledger-store.js';
@@ -87,15 +88,6 @@ function recordAndLockSql(record: string): string {
     'SELECT (SELECT count(*) FROM rec) AS recorded, fan.* FROM (SELECT 1) AS one ' +
     'LEFT JOIN fan ON true'
   );
-}
-
-function isPostgres(q: Knex | Knex.Transaction): boolean {
-  return (q.client as { config: { client: unknown } }).config.client === 'pg';
-}
-
-/** Rows of a `raw` result on either dialect. */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 /**

@@ -5,6 +5,7 @@ import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { parseDatabaseUrl, type DatabaseTarget } from '../../config/database-url.js';
 import { PreparedPgClient } from './pg-client.js';
+import { isPostgres } from './raw.js';
 import { ImmediateSqliteClient, type SqliteClientConfig } from './sqlite-client.js';
 
 export type Db = Knex;
@@ -136,6 +137,5 @@ export const OPTIMIZE_EVERY_MS = 3_600_000;
 
 /** The dialect of a knex instance built by createDb. */
 export function dialectOf(db: Db): 'sqlite' | 'postgres' {
-  const client = (db.client as { config: { client: unknown } }).config.client;
-  return client === 'pg' ? 'postgres' : 'sqlite';
+  return isPostgres(db) ? 'postgres' : 'sqlite';
 }

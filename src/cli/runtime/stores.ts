@@ -1,11 +1,10 @@
 /** Every database store of the process, each built once over the one knex instance. */
 import { createAdminStore } from '../../adapters/db/admin-store.js';
-import { readFanAccounts } from '../../adapters/db/account-batch.js';
 import { createAuditStore } from '../../adapters/db/audit-store.js';
 import { readCardView } from '../../adapters/db/card-view-store.js';
 import { createClaimStore, createHeldMessageStore } from '../../adapters/db/claim-store.js';
 import { createJobLock, createStateStore } from '../../adapters/db/bot-state-store.js';
-import { createFanAccountStore } from '../../adapters/db/fan-account-store.js';
+import { createFanAccountStore, readFanAccounts } from '../../adapters/db/fan-account-store.js';
 import { createFanMessageStore } from '../../adapters/db/fan-message-store.js';
 import { createFanStore } from '../../adapters/db/fan-store.js';
 import { createInboxStore } from '../../adapters/db/inbox-store.js';

@@ -5,9 +5,8 @@
  * a knex query listener. On SQLite, or Postgres with TEST_DATABASE_URL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFanAccounts } from '../../../src/adapters/db/account-batch.js';
 import { readCardView } from '../../../src/adapters/db/card-view-store.js';
-import { readFanAccount } from '../../../src/adapters/db/fan-account-store.js';
+import { readFanAccount, readFanAccounts } from '../../../src/adapters/db/fan-account-store.js';
 import { readLatestSale } from '../../../src/adapters/db/payment/latest-sale.js';
 import { createMigratedTestDb, type TestDb } from '../../helpers/db.js';
 

@@ -15,6 +15,7 @@ import {
   type LedgerResult,
 } from '../../../core/ledger.js';
 import { fanMessageMarkBindings, FAN_MESSAGE_MARKS_SQL } from '../inbox-store.js';
+import { isPostgres, rowsOf } from '../raw.js';
 import { inTx, moveFan, requireBalance, requireMove } from './balance.js';
 import { earlierEntry, findEntry, insertEntry } from './entries.js';
 import {
@@ -82,11 +83,6 @@ function inTxOrOwn<T>(db: Knex, trx: DbTx | undefined, fn: (tx: DbTx) => Promise
   return trx ? fn(trx) : inTx(db, undefined, fn);
 }
 
-/** Where a dialect's statements come from; `dialectOf` without importing knex.ts. */
-function isPostgres(tx: DbTx): boolean {
-  return (tx.client as { config: { client: unknown } }).config.client === 'pg';
-}
-
 const ENTRY_INSERT =
   'INSERT INTO credit_ledger (user_id, kind, credits_delta, seconds_delta, debt_delta, ' +
   'time_debt_delta, idempotency_key, reference, note) VALUES (?, ?, ?, 0, 0, 0, ?, ?, ?) ' +
@@ -122,11 +118,6 @@ const SQL = {
   sqlite: { counted: fanUpdate(true, ''), plain: fanUpdate(false, '') },
   postgres: { counted: mergedSpend(true), plain: mergedSpend(false) },
 };
-
-/** Rows of a `raw` result on either dialect. */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
 
 /**
  * A spend by a caller that holds the fan's row lock and has checked the balance (the fan

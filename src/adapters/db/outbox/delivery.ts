@@ -4,8 +4,6 @@ import type { OutboxOutcome, RetryUpdate } from '../../../core/traffic/outbox.js
 import { GroupWriter } from '../group-writer.js';
 import type { DbOutboxStore } from './types.js';
 
-export { GroupWriter };
-
 type DeliveryBookkeeping = Pick<
   DbOutboxStore,
   'markAttempt' | 'markSent' | 'retry' | 'finish' | 'renew'

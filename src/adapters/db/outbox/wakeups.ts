@@ -10,6 +10,7 @@
  */
 import type { Knex } from 'knex';
 import type { EnqueuedJob, EnqueuedSince } from '../../../core/traffic/outbox.js';
+import { isPostgres } from '../raw.js';
 import type { DbOutboxStore } from './types.js';
 
 /** The channel enqueues notify on Postgres. */
@@ -19,10 +20,6 @@ export const OUTBOX_CHANNEL = 'premiumbot_outbox';
 const MAX_PAYLOAD = 7_000;
 /** Jobs recorded in process until a worker takes them; beyond, the record says `unknown`. */
 const MAX_RECORDED = 10_000;
-
-function isPostgres(q: Knex | Knex.Transaction): boolean {
-  return (q.client as { config: { client: unknown } }).config.client === 'pg';
-}
 
 interface Announced {
   jobs: EnqueuedJob[];

@@ -21,13 +21,23 @@ interface LatestSaleRow {
   amount: unknown;
 }
 
+/**
+ * Narrows `transactions as t` to the purchases a card shows: fulfilled, and granting credits
+ * or pass time (the latest one is the fan's highest id).
+ */
+export function cardSales(q: Knex.QueryBuilder): Knex.QueryBuilder {
+  return q
+    .whereIn('t.status', [...FULFILLED_STATUSES])
+    .where((w) => w.where('t.credits_granted', '>', 0).orWhere('t.seconds_granted', '>', 0));
+}
+
 /** The latest fulfilled purchase of a fan that granted credits or pass time (null: none). */
 export async function readLatestSale(db: Knex, fanId: number): Promise<SaleView | null> {
-  const row = (await db('transactions as t')
-    .leftJoin('products as p', 'p.id', 't.product_id')
-    .where('t.user_id', fanId)
-    .whereIn('t.status', [...FULFILLED_STATUSES])
-    .where((q) => q.where('t.credits_granted', '>', 0).orWhere('t.seconds_granted', '>', 0))
+  const row = (await cardSales(
+    db('transactions as t')
+      .leftJoin('products as p', 'p.id', 't.product_id')
+      .where('t.user_id', fanId),
+  )
     .orderBy('t.id', 'desc')
     .first(
       't.source',
