@@ -28,7 +28,9 @@
  * server that ran both, `once` against `many` (issue 17: within 20 %) with the 👀 receipts of
  * `once`. BENCH_DIALECTS=sqlite|postgres runs one database only; BENCH_RELAY_TIMEOUT_S (300)
  * is how long the relays may trail the last acknowledgement; BENCH_NODE_FLAGS passes node
- * flags to the premiumbot servers (e.g. --max-semi-space-size=8).
+ * flags to the premiumbot servers (e.g. --max-semi-space-size=8); BENCH_KEEP_DB=1 keeps each
+ * SQLite file (its path printed) for a look afterwards. A 👀 counts for the fan's text it is
+ * on and their earlier ones (a burst gets one reaction, on its latest message).
  *
  *   npm run bench:hot-path
  *   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:hot-path
@@ -328,13 +330,18 @@ function relayedCount(sim, adminChatId) {
   return n;
 }
 
-/** How many of the fans' texts carry the 👀 receipt. */
+/**
+ * The fan texts a 👀 stands for: a fan's reaction on a message covers it and their earlier
+ * ones (a burst gets one reaction, on its latest message — receipts.ts).
+ */
 function receiptCount(sim, fans) {
   let n = 0;
   for (const fan of fans) {
-    for (const m of sim.control.messages(fan.id)) {
-      if (!m.fromBot && m.text?.startsWith(PREFIX) && m.reactions.length > 0) n++;
-    }
+    const texts = sim.control
+      .messages(fan.id)
+      .filter((m) => !m.fromBot && m.text?.startsWith(PREFIX));
+    const last = texts.findLastIndex((m) => m.reactions.length > 0);
+    n += last + 1;
   }
   return n;
 }

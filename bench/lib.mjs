@@ -20,7 +20,9 @@ export async function freshDatabase(dialect, serverUrl) {
       db,
       destroy: async () => {
         await db.destroy();
-        fs.rmSync(dir, { recursive: true, force: true });
+        // BENCH_KEEP_DB=1: the database stays for a look (EXPLAIN, sizes); its path is printed.
+        if (process.env.BENCH_KEEP_DB === '1') console.error(`kept ${url}`);
+        else fs.rmSync(dir, { recursive: true, force: true });
       },
     };
   }

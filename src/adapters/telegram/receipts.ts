@@ -45,8 +45,12 @@ export interface ReceiptSenderDeps {
  * Sends receipts from memory, a few calls at a time, one call per fan at a time so a fan's
  * reactions land in the order they were asked for. Coalesced per message: a reaction asked
  * for a message whose earlier one has not left yet replaces it (the 👍 of an answer over the
- * 👀 of the same message). A failed reaction (the fan blocked the bot, the message is gone)
- * is logged and dropped.
+ * 👀 of the same message). Coalesced per burst (issue 17): a fan's reaction replaces the
+ * queued ones of the same kind on their earlier messages, and a 👍 the queued 👀 before it —
+ * a fan who sent several messages while one reaction was on its way sees 👀 on the latest
+ * of them, as a chat shows "seen" on the latest message, for one call instead of one per
+ * message. A failed reaction (the fan blocked the bot, the message is gone) is logged and
+ * dropped.
  */
 export class ReceiptSender {
   /** Per fan, in the order fans were first queued: message id → emoji. */
@@ -67,11 +71,26 @@ export class ReceiptSender {
     for (const r of receipts) {
       let messages = this.queue.get(r.fanId);
       if (!messages) this.queue.set(r.fanId, (messages = new Map()));
+      if (this.covered(messages, r)) continue;
+      for (const [messageId, emoji] of messages) {
+        if (messageId < r.messageId && coveredBy(emoji, r.emoji)) {
+          messages.delete(messageId);
+          this.queued--;
+        }
+      }
       if (!messages.has(r.messageId)) this.queued++;
       messages.set(r.messageId, r.emoji);
       if (this.queued > this.maxQueued) this.dropOldest();
     }
     this.pump();
+  }
+
+  /** Whether a reaction queued on a later message of the fan stands for `r` already. */
+  private covered(messages: ReadonlyMap<number, string>, r: Receipt): boolean {
+    for (const [messageId, emoji] of messages) {
+      if (messageId > r.messageId && coveredBy(r.emoji, emoji)) return true;
+    }
+    return false;
   }
 
   /** Receipts queued and not sent yet. */
@@ -134,6 +153,15 @@ export class ReceiptSender {
       this.deps.logger.debug({ err, fanId: r.fanId }, 'receipt not shown');
     }
   }
+}
+
+/**
+ * Whether a queued reaction `earlier` on an earlier message is made redundant by `later`
+ * on a later one: the same reaction, or 👀 ("it reached the team") under a 👍 ("the team
+ * answered", which says it reached them).
+ */
+function coveredBy(earlier: string, later: string): boolean {
+  return earlier === later || earlier === RECEIPT_REACTIONS.delivered;
 }
 
 /** Builds the outbox worker's `onDelivered` hook. */
