@@ -105,15 +105,26 @@ export function createSettingsStore(db: Knex, options: SettingsStoreOptions = {}
     return valuesFrom(rows, defaults, logger);
   }
 
+  /** The revision check in flight: the reads that find it due meanwhile share it. */
+  let checking: { entry: NonNullable<typeof cache>; fresh: Promise<boolean> } | null = null;
+
   /** True when the cache may still be served (its revision unchanged, checked if due). */
-  async function cacheFresh(entry: NonNullable<typeof cache>): Promise<boolean> {
+  function cacheFresh(entry: NonNullable<typeof cache>): boolean | Promise<boolean> {
     const at = now();
     if (at - entry.loadedAt >= ttlMs) return false;
     if (at - entry.checkedAt < revisionCheckMs) return true;
-    const revision = await readRevision(db);
-    if (revision !== entry.revision) return false;
-    entry.checkedAt = at;
-    return true;
+    if (checking?.entry === entry) return checking.fresh;
+    const fresh = readRevision(db)
+      .then((revision) => {
+        if (revision !== entry.revision) return false;
+        entry.checkedAt = at;
+        return true;
+      })
+      .finally(() => {
+        if (checking?.fresh === fresh) checking = null;
+      });
+    checking = { entry, fresh };
+    return fresh;
   }
 
   async function load(): Promise<Settings> {

@@ -134,6 +134,28 @@ describe('settings store', () => {
     expect(await worker.get('pass.warning_minutes')).toBe(25);
   });
 
+  it('concurrent reads when the revision check is due share one read of it (issue 17)', async () => {
+    let clock = 1_000;
+    const store = createSettingsStore(t.db, {
+      ttlMs: 60_000,
+      revisionCheckMs: 1_000,
+      now: () => clock,
+    });
+    await store.get('pass.warning_minutes');
+    clock += 1_000;
+    const reads: string[] = [];
+    const listener = (q: { sql: string }) => {
+      if (/settings_revision/.test(q.sql)) reads.push(q.sql);
+    };
+    t.db.on('query', listener);
+    try {
+      await Promise.all(Array.from({ length: 20 }, () => store.getAll()));
+    } finally {
+      t.db.removeListener('query', listener);
+    }
+    expect(reads).toHaveLength(1);
+  });
+
   it('change() returns the effective values before and after, a reset too, and bumps the revision once each', async () => {
     const store = createSettingsStore(t.db, { ttlMs: 0 });
     const revision = async () =>
