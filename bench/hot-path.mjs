@@ -27,8 +27,9 @@
  * the run's relays/s as a share of the bare relay of the same run, and at the end, for each
  * server that ran both, `once` against `many` (issue 17: within 20 %) with the 👀 receipts of
  * `once`. BENCH_DIALECTS=sqlite|postgres runs one database only; BENCH_RELAY_TIMEOUT_S (300)
- * is how long the relays may trail the last acknowledgement; BENCH_NODE_FLAGS passes node
- * flags to the premiumbot servers (e.g. --max-semi-space-size=8); BENCH_KEEP_DB=1 keeps each
+ * is how long the relays may trail the last acknowledgement; BENCH_NODE_FLAGS sets the node
+ * flags of the premiumbot servers — by default `--max-old-space-size=256`, as the Docker image
+ * and the systemd unit start serve (BENCH_NODE_FLAGS= for none); BENCH_KEEP_DB=1 keeps each
  * SQLite file (its path printed) for a look afterwards. A 👀 counts for the fan's text it is
  * on and their earlier ones (a burst gets one reaction, on its latest message).
  *
@@ -54,6 +55,8 @@ const SIZES = {
   /** How long the relays may trail the last acknowledgement (s). */
   relayTimeoutS: env('BENCH_RELAY_TIMEOUT_S', 300),
 };
+/** Node flags of serve as the Docker image and the systemd unit start it. */
+const SERVE_NODE_FLAGS = '--max-old-space-size=256';
 const SECRET = 'bench-secret';
 const PREFIX = 'hp ';
 
@@ -267,13 +270,13 @@ function startServer(config) {
   const proc = fork(new URL(import.meta.url).pathname, ['child', configFile], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     // BENCH_PROF=<dir>: a CPU profile of each premiumbot server (node --cpu-prof).
-    // BENCH_NODE_FLAGS: node/V8 flags of the premiumbot servers (e.g. --max-semi-space-size=8).
+    // BENCH_NODE_FLAGS: node/V8 flags of the premiumbot servers; by default serve's as shipped.
     execArgv: [
       ...(process.env.BENCH_PROF && config.kind !== 'bare'
         ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`]
         : []),
-      ...(process.env.BENCH_NODE_FLAGS && config.kind !== 'bare'
-        ? process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean)
+      ...(config.kind !== 'bare'
+        ? (process.env.BENCH_NODE_FLAGS ?? SERVE_NODE_FLAGS).split(' ').filter(Boolean)
         : []),
     ],
   });
@@ -597,7 +600,8 @@ async function main() {
   ].filter((s) => wanted.includes(s.name));
   console.log(
     `premiumbot hot-path benchmark (node ${process.version}, ${os.cpus().length} CPUs; ` +
-      `concurrency ${SIZES.concurrency}, open loop ${SIZES.rate}/s for \`rate\`, limits lifted)`,
+      `concurrency ${SIZES.concurrency}, open loop ${SIZES.rate}/s for \`rate\`, limits lifted; ` +
+      `premiumbot's node flags: ${(process.env.BENCH_NODE_FLAGS ?? SERVE_NODE_FLAGS) || 'none'})`,
   );
   const results = [];
   for (const scenario of scenarios) {
