@@ -69,6 +69,14 @@ interface SettingRow {
 }
 
 export const DEFAULT_SETTINGS_TTL_MS = 30_000;
+
+/** The settings a store serves from memory, and when it read and last checked them. */
+interface CacheEntry {
+  values: Settings;
+  loadedAt: number;
+  checkedAt: number;
+  revision: number | null;
+}
 export const DEFAULT_REVISION_CHECK_MS = 1_000;
 
 /**
@@ -89,12 +97,7 @@ export function createSettingsStore(db: Knex, options: SettingsStoreOptions = {}
     (defaults as Record<string, unknown>)[key] = checked;
   }
 
-  let cache: {
-    values: Settings;
-    loadedAt: number;
-    checkedAt: number;
-    revision: number | null;
-  } | null = null;
+  let cache: CacheEntry | null = null;
   let loading: Promise<Settings> | null = null;
   // Bumped by every invalidation, so a read that started before a write cannot refill the
   // cache with the old value.
@@ -106,10 +109,10 @@ export function createSettingsStore(db: Knex, options: SettingsStoreOptions = {}
   }
 
   /** The revision check in flight: the reads that find it due meanwhile share it. */
-  let checking: { entry: NonNullable<typeof cache>; fresh: Promise<boolean> } | null = null;
+  let checking: { entry: CacheEntry; fresh: Promise<boolean> } | null = null;
 
   /** True when the cache may still be served (its revision unchanged, checked if due). */
-  function cacheFresh(entry: NonNullable<typeof cache>): boolean | Promise<boolean> {
+  function cacheFresh(entry: CacheEntry): boolean | Promise<boolean> {
     const at = now();
     if (at - entry.loadedAt >= ttlMs) return false;
     if (at - entry.checkedAt < revisionCheckMs) return true;
