@@ -10,6 +10,10 @@
  * spend's ledger entry (its unique key is the duplicate check), one update of the fan's row
  * (balance, message count, inbox) and the relay job. Reads after the first come from what
  * this transaction read and wrote.
+ *
+ * On SQLite, texts asked for together run one after another in one transaction (the
+ * intake's group commit, intake-batches.ts): each caller hears of its text after that
+ * COMMIT, and a text that fails rolls the batch back and each of its texts runs again alone.
  */
 import type { Knex } from 'knex';
 import { UnknownFanError } from '../../core/errors.js';
@@ -19,6 +23,7 @@ import type { FanMessageStore, FanMessageTransaction } from '../../core/relay/po
 import { UpdateAlreadyProcessed } from '../../core/traffic/ports.js';
 import { ACCOUNT_COLUMNS, toFanAccount, type AccountRow } from './fan-account-store.js';
 import { albumOps } from './fan-message-albums.js';
+import { createIntakeBatches, NothingWritten } from './intake-batches.js';
 import { fanMessageMarks } from './inbox-store.js';
 import { isPostgres, rowsOf } from './raw.js';
 import { earlierEntry, findEntry } from './ledger/entries.js';
@@ -190,6 +195,38 @@ async function lockFan(
   return state;
 }
 
+/**
+ * The update's record in a batched intake: the intake hears that the update is recorded
+ * (`takeRecordedInHandler`) once the record is durable, after the batch's COMMIT — a batch
+ * rolled back leaves nothing behind.
+ */
+function recordedAfterCommit(
+  updates: NonNullable<FanMessageStoreDeps['updates']>,
+  afterCommit: (hook: () => void) => void,
+): NonNullable<FanMessageStoreDeps['updates']> {
+  return {
+    recordStatement: (updateId) => updates.recordStatement(updateId),
+    recorded(updateId, inserted) {
+      if (inserted) afterCommit(() => updates.recorded(updateId, true));
+      return inserted;
+    },
+  };
+}
+
+/** `lockFan` in a batch: a redelivered update stopped by its record wrote nothing. */
+async function lockInBatch(
+  trx: Knex.Transaction,
+  profile: FanProfile,
+  record: Parameters<typeof recordAndRead>[2],
+): Promise<FanState> {
+  try {
+    return await lockFan(trx, profile, record);
+  } catch (err) {
+    if (err instanceof UpdateAlreadyProcessed) throw new NothingWritten(err);
+    throw err;
+  }
+}
+
 /** Whether spends keyed by update id were written recently enough to be redelivered. */
 function legacySpendCheck(db: Knex): () => Promise<boolean> {
   let cached: { at: number; value: Promise<boolean> } | null = null;
@@ -295,16 +332,28 @@ export function createFanMessageStore(db: Knex, deps: FanMessageStoreDeps): FanM
     };
   }
 
+  // SQLite: texts asked for together share a transaction (intake-batches.ts).
+  const batches = isPostgres(db) ? null : createIntakeBatches(db);
+
   return {
     async inTransaction(profile, work, updateId) {
       // Outside the transaction: SQLite has one connection.
       const legacy = await legacySpends();
-      const record =
-        updateId !== undefined && deps.updates ? { updateId, store: deps.updates } : null;
-      return db.transaction(async (trx) =>
-        // First: a redelivered update stops there, before anything else is written.
-        work(transactionOf(trx, await lockFan(trx, profile, record), legacy)),
-      );
+      const updates = deps.updates;
+      if (!batches) {
+        const record = updateId !== undefined && updates ? { updateId, store: updates } : null;
+        return db.transaction(async (trx) =>
+          // First: a redelivered update stops there, before anything else is written.
+          work(transactionOf(trx, await lockFan(trx, profile, record), legacy)),
+        );
+      }
+      return batches.run(async (trx, afterCommit) => {
+        const record =
+          updateId !== undefined && updates
+            ? { updateId, store: recordedAfterCommit(updates, afterCommit) }
+            : null;
+        return work(transactionOf(trx, await lockInBatch(trx, profile, record), legacy));
+      });
     },
   };
 }

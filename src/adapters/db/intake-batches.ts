@@ -1,0 +1,158 @@
+/**
+ * Group commit for the fan message intake on SQLite (issue 17). Each paid text used to run
+ * its own transaction, and its COMMIT wrote every page it dirtied (the update's record, the
+ * fan's row and its indexes, the ledger's, the outbox's) into the WAL: the largest single
+ * cost of a text on the main thread. Consecutive texts dirty mostly the same pages, so
+ * the texts asked for in one turn of the event loop (a batch starts in the next check phase),
+ * and those asked for while it waits for the connection or runs, join it, one after another
+ * in ONE transaction (`BEGIN IMMEDIATE` … `COMMIT`): a batch writes each page once.
+ *
+ * - Durable before answered: each caller's promise settles only after the batch's COMMIT
+ *   (the webhook acknowledges an update once its work is durable, never earlier). What an
+ *   item must announce outside the database is registered with `afterCommit` and runs then.
+ * - Bounded: a batch takes at most `maxItems` texts, so an acknowledgement waits little and
+ *   other transactions (payments, the panel, the outbox worker) get the one connection
+ *   between batches — each batch asks for it anew, behind them in the pool's queue.
+ * - No savepoint on the happy path: an item that throws rolls the whole batch back, and
+ *   every item of the batch runs again alone, in its own transaction — one bad update never
+ *   loses or changes another's result; alone, it rejects only its own caller. A batch of one
+ *   is already alone. An item that failed before writing anything (`NothingWritten`: a
+ *   redelivered update stopped by its record) leaves the batch going, and its caller hears
+ *   the error after the COMMIT (the record that stopped it may be the batch's own).
+ *
+ * Only SQLite: its one connection serializes transactions anyway. Postgres runs each intake
+ * in a transaction of its own on its pool (and groups commits itself).
+ */
+import type { Knex } from 'knex';
+
+/**
+ * How many texts a batch takes at most: a paid text's work is a few hundred µs on the main
+ * thread, so a full batch holds the connection (and the event loop) a few ms.
+ */
+export const INTAKE_BATCH = { maxItems: 16 } as const;
+
+/**
+ * Thrown by an item's work that failed before it wrote anything: the batch goes on without
+ * it, and its caller is rejected with `error` after the batch's COMMIT.
+ */
+export class NothingWritten extends Error {
+  constructor(readonly error: unknown) {
+    super('nothing written', { cause: error });
+    this.name = 'NothingWritten';
+  }
+}
+
+/** An item's work: its statements through `trx`; `afterCommit` runs once they are durable. */
+export type BatchedWork<T> = (
+  trx: Knex.Transaction,
+  afterCommit: (hook: () => void) => void,
+) => Promise<T>;
+
+/** Runs intakes in shared transactions (see the module's doc). */
+export interface IntakeBatches {
+  run<T>(work: BatchedWork<T>): Promise<T>;
+}
+
+interface Item {
+  work: BatchedWork<unknown>;
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+}
+
+/** What one attempt of an item left: its value or error, and what runs after the commit. */
+interface Attempt {
+  ok: boolean;
+  value?: unknown;
+  error?: unknown;
+  hooks: Array<() => void>;
+}
+
+export function createIntakeBatches(
+  db: Knex,
+  maxItems: number = INTAKE_BATCH.maxItems,
+): IntakeBatches {
+  const waiting: Item[] = [];
+  let draining = false;
+
+  /** Runs one attempt of `item` through `trx`; throws (to roll back) unless nothing was written. */
+  async function attempt(item: Item, trx: Knex.Transaction): Promise<Attempt> {
+    const hooks: Array<() => void> = [];
+    try {
+      return { ok: true, value: await item.work(trx, (hook) => hooks.push(hook)), hooks };
+    } catch (err) {
+      if (err instanceof NothingWritten) return { ok: false, error: err.error, hooks: [] };
+      throw err;
+    }
+  }
+
+  /** After the commit: the item's hooks, then its caller. */
+  function settle(item: Item, done: Attempt): void {
+    try {
+      for (const hook of done.hooks) hook();
+    } catch (err) {
+      item.reject(err);
+      return;
+    }
+    if (done.ok) item.resolve(done.value);
+    else item.reject(done.error);
+  }
+
+  /** The item in a transaction of its own; any error is its caller's. */
+  async function alone(item: Item): Promise<void> {
+    try {
+      settle(item, await db.transaction((trx) => attempt(item, trx)));
+    } catch (err) {
+      item.reject(err);
+    }
+  }
+
+  /** One batch: the items waiting, taken one by one while the bounds allow. */
+  async function batch(): Promise<void> {
+    const taken: Item[] = [];
+    const attempts: Attempt[] = [];
+    try {
+      await db.transaction(async (trx) => {
+        while (waiting.length > 0 && taken.length < maxItems) {
+          const item = waiting.shift()!;
+          taken.push(item);
+          attempts.push(await attempt(item, trx));
+        }
+      });
+    } catch (err) {
+      // Rolled back (or never begun): nothing of the batch was written.
+      if (taken.length === 0) {
+        const first = waiting.shift();
+        if (first) first.reject(err);
+        return;
+      }
+      if (taken.length === 1) {
+        taken[0]!.reject(err);
+        return;
+      }
+      for (const item of taken) await alone(item);
+      return;
+    }
+    taken.forEach((item, i) => settle(item, attempts[i]!));
+  }
+
+  async function drain(): Promise<void> {
+    try {
+      while (waiting.length > 0) await batch();
+    } finally {
+      draining = false;
+    }
+  }
+
+  return {
+    run<T>(work: BatchedWork<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
+        if (!draining) {
+          draining = true;
+          // From the next check phase: the intakes of this turn's other requests join it.
+          setImmediate(() => void drain());
+        }
+      });
+    },
+  };
+}
