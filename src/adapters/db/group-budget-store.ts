@@ -23,6 +23,7 @@ import {
   type SharedSend,
 } from '../../core/traffic/shared-window.js';
 import { dialectOf } from './knex.js';
+import { rowsOf } from './raw.js';
 
 /** One operation on a group's log, waiting for its turn. */
 interface Pending {
@@ -67,6 +68,10 @@ async function apply(
   }
   return { results, sends };
 }
+
+/** The compare-and-swap of the fast path (hand-written: one text, prepared once). */
+const SWAP = 'UPDATE rate_windows SET sends = ? WHERE chat_id = ? AND sends = ? RETURNING chat_id';
+const READ = 'SELECT sends FROM rate_windows WHERE chat_id = ?';
 
 export function createGroupBudgetStore(db: Knex): GroupBudgetStore {
   const postgres = dialectOf(db) === 'postgres';
@@ -138,10 +143,8 @@ export function createGroupBudgetStore(db: Knex): GroupBudgetStore {
     const last = seen.get(chatId);
     if (last === undefined) return undefined;
     const { results, sends } = run(decodeShared(last), batch);
-    const changed = await db('rate_windows')
-      .where({ chat_id: chatId, sends: last })
-      .update({ sends });
-    if (changed !== 1) {
+    const changed = rowsOf(await db.raw(SWAP, [sends, chatId, last]));
+    if (changed.length !== 1) {
       seen.delete(chatId);
       return undefined;
     }
@@ -159,8 +162,7 @@ export function createGroupBudgetStore(db: Knex): GroupBudgetStore {
       return result.log;
     },
     async read(chatId, now, rule) {
-      const row = (await db('rate_windows').where({ chat_id: chatId }).first('sends')) as
-        { sends: string } | undefined;
+      const row = rowsOf<{ sends: string }>(await db.raw(READ, [chatId]))[0];
       if (row) seen.set(chatId, row.sends);
       return pruneShared(decodeShared(row?.sends), now, rule);
     },

@@ -45,7 +45,8 @@ export function createTopicStateStore(db: Knex): TopicStateStore {
     async pending(fanId) {
       const row = (await db('outbox')
         .where('dedupe_key', 'like', `topic_icon:${fanId}:%`)
-        .whereIn('status', ['pending', 'sending'])
+        // Literal statuses: a walk of the live jobs' partial index, never of the history.
+        .whereRaw(`status IN ('pending', 'sending')`)
         .first('id')) as unknown;
       return row !== undefined;
     },

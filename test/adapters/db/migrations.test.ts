@@ -55,7 +55,7 @@ describe('migrations', () => {
     expect(await viewExists(t)).toBe(true);
     expect(await indexNames(t, 'users')).toContain('users_tier_index');
     expect(await indexNames(t, 'conversations')).toContain('conversations_topic_id_index');
-    expect(await indexNames(t, 'outbox')).toContain('outbox_status_available_at_index');
+    expect(await indexNames(t, 'outbox')).toContain('outbox_pending_due_index');
     expect(await indexNames(t, 'telegram_updates')).toContain(
       'telegram_updates_processed_at_index',
     );

@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import { PLANNED_PER_CALL } from '../pg-client.js';
 import { MAX_BATCH, type ClaimRequest, type OutboxJob } from '../../../core/traffic/outbox.js';
 import { OPTIMIZE_EVERY_MS, dialectOf, optimizeDatabase } from '../knex.js';
+import { rowsOf } from '../raw.js';
 import { toInt } from '../rows.js';
 import { COLUMNS, byPriority, toJob, type OutboxRow } from './mapping.js';
 import type { DbOutboxStore } from './types.js';
@@ -34,8 +35,8 @@ export function createOutboxClaims(
       claimFollowers(db, head, workerId, leaseMs, max),
     claimAlbum: (head, workerId, leaseMs) => claimAlbum(db, head, workerId, leaseMs),
     async hasQueuedAbove(head) {
-      // Index-backed: outbox_claim_index (status, priority DESC, id) finds the jobs above
-      // the head's priority, outbox_live_lane_index the head's own lane (EXPLAIN in
+      // Index-backed: outbox_live_chat_index (chat_id, priority) over live jobs finds the
+      // group's jobs above the head's priority, outbox_live_lane_index the head's own lane (EXPLAIN in
       // docs/architecture.md, "Scale"). A head with more important jobs queued behind it in
       // its own lane never waits: they would wait with it (and so no background job ever
       // waits for another).
@@ -45,11 +46,12 @@ export function createOutboxClaims(
            AND j.lane <> ?
            AND NOT EXISTS (
              SELECT 1 FROM outbox AS q
-             WHERE q.lane = ? AND q.id > ? AND q.status = 'pending' AND q.priority > ?)
+             WHERE q.lane = ? AND q.id > ? AND q.status IN ('pending', 'sending')
+               AND q.status = 'pending' AND q.priority > ?)
          LIMIT 1`,
         [head.priority, head.target.chatId, head.lane, head.lane, head.id, head.priority],
-      )) as { rows: unknown[] } | unknown[];
-      return (Array.isArray(rows) ? rows : rows.rows).length > 0;
+      )) as unknown;
+      return rowsOf(rows).length > 0;
     },
   };
 }
@@ -133,33 +135,10 @@ function laneHasMore(head: string): string {
          THEN 1 ELSE 0 END`;
 }
 
-/** Marks `rows` sending under `workerId`'s lease; they come back as claimed jobs. */
-async function lease(
-  db: Knex,
-  rows: readonly OutboxRow[],
-  workerId: string,
-  leaseMs: number,
-  now: Date,
-): Promise<OutboxJob[]> {
-  if (rows.length === 0) return [];
-  await db('outbox')
-    .whereIn(
-      'id',
-      rows.map((r) => toInt(r.id)),
-    )
-    .where('status', 'pending')
-    .update({
-      status: 'sending',
-      locked_by: workerId,
-      locked_until: new Date(now.getTime() + leaseMs),
-      updated_at: now,
-    });
-  return rows.map((r) => ({ ...toJob(r), status: 'sending' as const }));
-}
-
 /**
- * The album's other pending jobs in the head's lane, due or not: the head is `sending` under
- * our lease, so no other worker claims anything of this lane meanwhile.
+ * The album's other pending jobs in the head's lane, due or not, marked `sending` under
+ * `workerId`'s lease in one statement (`outbox_pending_album_index`): the head is `sending`
+ * under our lease, so no other worker claims anything of this lane meanwhile.
  */
 async function claimAlbum(
   db: Knex,
@@ -168,13 +147,29 @@ async function claimAlbum(
   leaseMs: number,
 ): Promise<OutboxJob[]> {
   if (!head.albumKey) return [];
-  const rows = (await db('outbox')
-    .where({ lane: head.lane, album_key: head.albumKey, status: 'pending' })
-    .whereNot('id', head.id)
-    .orderBy('id')
-    .limit(MAX_BATCH)
-    .select(COLUMNS)) as OutboxRow[];
-  return lease(db, rows, workerId, leaseMs, new Date());
+  const now = new Date();
+  const result = await db.raw(
+    `UPDATE outbox SET status = 'sending', locked_by = ?, locked_until = ?, updated_at = ?
+     WHERE id IN (
+       SELECT a.id FROM outbox AS a
+       WHERE a.lane = ? AND a.album_key = ? AND a.status = 'pending' AND a.id <> ?
+       ORDER BY a.id
+       LIMIT ?)
+       AND status = 'pending'
+     RETURNING ${COLUMNS.join(', ')}`,
+    [
+      workerId,
+      new Date(now.getTime() + leaseMs),
+      now,
+      head.lane,
+      head.albumKey,
+      head.id,
+      MAX_BATCH,
+    ],
+  );
+  return rowsOf<OutboxRow>(result)
+    .map((r) => ({ ...toJob(r), status: 'sending' as const }))
+    .sort((a, b) => a.id - b.id);
 }
 
 /** Above every job id: the run has no gap. */

@@ -10,6 +10,7 @@ import type { NewOutboxJob } from '../../../core/traffic/outbox.js';
 import type { WindowRule } from '../../../core/traffic/limits.js';
 import { budgetLeft, moveLane, pickAdminGroup } from '../../../core/traffic/overflow-groups.js';
 import { decodeShared } from '../../../core/traffic/shared-window.js';
+import { rowsOf } from '../raw.js';
 import { toInt } from '../rows.js';
 
 /** Places topic jobs in their fan's admin group. */
@@ -39,16 +40,16 @@ export function fanGroupPlacer(options: FanGroupOptions): FanGroupPlacer | undef
     for (const chatId of options.chatIds) {
       const row = (await q('rate_windows').where({ chat_id: chatId }).first('sends')) as
         { sends: string } | undefined;
-      const queued = (await q
-        .count({ n: '*' })
-        .from(
-          q('outbox')
-            .where({ chat_id: chatId, status: 'pending' })
-            .select('id')
-            .limit(QUEUED_CAP)
-            .as('queued'),
-        )
-        .first()) as { n: number | string } | undefined;
+      // outbox_live_chat_index: the group's live jobs, counted up to the cap.
+      const queued = rowsOf<{ n: unknown }>(
+        await q.raw(
+          `SELECT count(*) AS n FROM (
+             SELECT id FROM outbox
+             WHERE chat_id = ? AND status IN ('pending', 'sending') AND status = 'pending'
+             LIMIT ?) AS queued`,
+          [chatId, QUEUED_CAP],
+        ),
+      )[0];
       found.push({
         chatId,
         left: budgetLeft(decodeShared(row?.sends), at, options.rule),

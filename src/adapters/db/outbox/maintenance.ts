@@ -4,6 +4,7 @@ import type { OutboxStatus } from '../../../core/traffic/outbox.js';
 import { toInt } from '../rows.js';
 import { COLUMNS, toJob, type OutboxRow } from './mapping.js';
 import type { DbOutboxStore } from './types.js';
+import { noteRequeued } from './wakeups.js';
 
 type OutboxMaintenance = Pick<
   DbOutboxStore,
@@ -21,8 +22,9 @@ export function createOutboxMaintenance(db: Knex): OutboxMaintenance {
   return {
     async recoverAbandoned({ all }) {
       const now = new Date();
+      // The jobs left sending: a walk of the live jobs (outbox_live_chat_index), never of the history.
       const abandoned = () => {
-        const q = db('outbox').where('status', 'sending');
+        const q = db('outbox').whereRaw(`status IN ('pending', 'sending') AND status = 'sending'`);
         if (!all) q.where('locked_until', '<', now);
         return q;
       };
@@ -32,6 +34,7 @@ export function createOutboxMaintenance(db: Knex): OutboxMaintenance {
         locked_until: null,
         updated_at: now,
       });
+      if (requeued > 0) noteRequeued(db);
       const attempted = (
         (await abandoned().whereNotNull('attempt_started_at').select(COLUMNS)) as OutboxRow[]
       ).map(toJob);
@@ -64,7 +67,7 @@ export function createOutboxMaintenance(db: Knex): OutboxMaintenance {
     async moveChat(oldChatId, newChatId) {
       const rows = (await db('outbox')
         .where({ chat_id: oldChatId })
-        .whereIn('status', ['pending', 'sending'])
+        .whereRaw(`status IN ('pending', 'sending')`)
         .select('id', 'lane')) as Array<{ id: number; lane: string }>;
       for (const row of rows) {
         await db('outbox')

@@ -52,12 +52,30 @@ export const COLUMNS = [
   'lane',
 ];
 
+/** The columns a new job is inserted with. */
+export interface NewRow {
+  kind: string;
+  chat_id: number;
+  thread_id: number | null;
+  fan_id: number | null;
+  priority: number;
+  payload: string;
+  dedupe_key: string | null;
+  spend_key: string | null;
+  album_key: string | null;
+  lane: string;
+  available_at: Date;
+  created_at: Date;
+  updated_at: Date;
+}
+
 /** The row a new job is inserted as. */
-export function toNewRow(job: NewOutboxJob): Record<string, unknown> {
+export function toNewRow(job: NewOutboxJob): NewRow {
   const threadId = job.target.type === 'chat' ? (job.target.threadId ?? null) : null;
   const fanId = job.target.type === 'topic' ? job.target.fanId : (job.fanId ?? null);
   const payload: Payload = { method: job.method, params: job.params };
   if (job.target.type === 'topic') payload.toTopic = true;
+  const now = new Date();
   return {
     kind: job.kind,
     chat_id: job.target.chatId,
@@ -69,9 +87,9 @@ export function toNewRow(job: NewOutboxJob): Record<string, unknown> {
     spend_key: job.spendKey ?? null,
     album_key: job.albumKey ?? null,
     lane: job.lane ?? laneOf(job.target),
-    available_at: job.notBefore ?? new Date(),
-    created_at: new Date(),
-    updated_at: new Date(),
+    available_at: job.notBefore ?? now,
+    created_at: now,
+    updated_at: now,
   };
 }
 

@@ -11,9 +11,8 @@ import type {
 } from '../../../core/relay/ports.js';
 import { resendKey } from '../../../core/relay/resend.js';
 import type { DbLedgerStore } from '../ledger-store.js';
-import { toInt } from '../rows.js';
 import { finishIn } from './delivery.js';
-import { enqueueIn } from './enqueue.js';
+import { enqueueIn, insertRow } from './enqueue.js';
 import type { FanGroupPlacer } from './fan-groups.js';
 import { COLUMNS, toJob, toNewRow, type OutboxRow } from './mapping.js';
 
@@ -68,15 +67,10 @@ export function createUndeliveredStore(
       let fresh = 0;
       await db.transaction(async (trx) => {
         for (const job of jobs) {
-          const inserted = (await trx('outbox')
-            .insert(toNewRow(job))
-            .onConflict('dedupe_key')
-            .ignore()
-            .returning('id')) as unknown[];
-          fresh += inserted.length;
+          if ((await insertRow(trx, toNewRow(job))) !== undefined) fresh++;
         }
       });
-      return toInt(fresh);
+      return fresh;
     },
   };
 }

@@ -7,10 +7,18 @@
  * time — in process (`takeEnqueued`) and in the NOTIFY's payload, so the worker skips the
  * claim for a job whose lane it has in flight (that head's settle claims it) or that is not
  * due yet (it sets its timer instead).
+ *
+ * The next due time (`nextDueAt()`, asked after each round that held work back for a budget)
+ * is read at most every `DUE_FRESH_MS` and kept per database, lowered meanwhile by what this
+ * process learns: its own enqueues and retries, and on Postgres the other instances' NOTIFY
+ * payloads (recovery, or a NOTIFY without a list, forgets it). Jobs claimed or finished since
+ * only make it early — the worker then looks once more for nothing —, and a job queued by a
+ * second SQLite process, which announces nothing, is seen within `DUE_FRESH_MS`.
  */
 import type { Knex } from 'knex';
 import type { EnqueuedJob, EnqueuedSince } from '../../../core/traffic/outbox.js';
-import { isPostgres } from '../raw.js';
+import { isPostgres, rowsOf } from '../raw.js';
+import { toDate } from '../rows.js';
 import type { DbOutboxStore } from './types.js';
 
 /** The channel enqueues notify on Postgres. */
@@ -21,9 +29,20 @@ const MAX_PAYLOAD = 7_000;
 /** Jobs recorded in process until a worker takes them; beyond, the record says `unknown`. */
 const MAX_RECORDED = 10_000;
 
+/** How long a read next due time is used (ms) before it is read again. */
+export const DUE_FRESH_MS = 500;
+
 interface Announced {
   jobs: EnqueuedJob[];
   unknown: boolean;
+  /** The next due time (epoch ms; null: nothing pending) as last read and lowered since. */
+  due?: { at: number | null; readAt: number };
+  /** The read of the next due time running, if any. */
+  reading?: Promise<number | null>;
+  /** The earliest due time noted while it runs (the read may not see it). */
+  dueNoted: number;
+  /** Counts what made the next due time unknown (a read that started before is not kept). */
+  dueEpoch: number;
 }
 
 /**
@@ -36,10 +55,32 @@ function recordOf(q: Knex | Knex.Transaction): Announced {
   const key = (q.client as { config: object }).config;
   let record = records.get(key);
   if (!record) {
-    record = { jobs: [], unknown: false };
+    record = { jobs: [], unknown: false, dueNoted: Infinity, dueEpoch: 0 };
     records.set(key, record);
   }
   return record;
+}
+
+/** A pending job is due at `at` (epoch ms): the next due time is that at the latest. */
+function lowerDue(record: Announced, at: number): void {
+  record.dueNoted = Math.min(record.dueNoted, at);
+  if (record.due) record.due.at = Math.min(record.due.at ?? Infinity, at);
+}
+
+/** Jobs went back to the queue with due times not known here: the next due time is read again. */
+function forgetDue(record: Announced): void {
+  record.due = undefined;
+  record.dueEpoch++;
+}
+
+/** Jobs were queued or put back in the queue, due at `at` (an insert, a retry). */
+export function noteDue(q: Knex | Knex.Transaction, at: Date): void {
+  lowerDue(recordOf(q), at.getTime());
+}
+
+/** Jobs were put back in the queue with due times not known here (recovery). */
+export function noteRequeued(q: Knex | Knex.Transaction): void {
+  forgetDue(recordOf(q));
 }
 
 /**
@@ -52,6 +93,7 @@ export async function notifyEnqueued(
   jobs?: readonly EnqueuedJob[],
 ): Promise<void> {
   const record = recordOf(q);
+  if (!jobs) forgetDue(record);
   if (!jobs || record.jobs.length + jobs.length > MAX_RECORDED) {
     record.unknown = true;
     record.jobs = [];
@@ -107,17 +149,40 @@ interface PoolClient {
   releaseConnection(connection: PgConnection): Promise<void>;
 }
 
+/** The next pending job's due time: the first entry of `outbox_pending_due_index`. */
+const NEXT_DUE = `SELECT min(available_at) AS due FROM outbox WHERE status = 'pending'`;
+const NEXT_DUE_AFTER = `${NEXT_DUE} AND available_at > ?`;
+
 export function createOutboxWakeups(
   db: Knex,
 ): Pick<DbOutboxStore, 'nextDueAt' | 'onEnqueued' | 'takeEnqueued'> {
+  async function readDue(sql: string, bindings: Knex.RawBinding[]): Promise<Date | null> {
+    return toDate(rowsOf<{ due: unknown }>(await db.raw(sql, bindings))[0]?.due);
+  }
+
   return {
     async nextDueAt(after) {
-      // Served by outbox_status_available_at_index (status, available_at).
-      const query = db('outbox').where('status', 'pending');
-      if (after) query.where('available_at', '>', after);
-      const row = (await query.min({ due: 'available_at' }))[0] as { due: unknown } | undefined;
-      if (row?.due === null || row?.due === undefined) return null;
-      return row.due instanceof Date ? row.due : new Date(Number(row.due));
+      if (after) return readDue(NEXT_DUE_AFTER, [after]);
+      const record = recordOf(db);
+      const now = Date.now();
+      if (record.due && now - record.due.readAt < DUE_FRESH_MS)
+        return record.due.at === null ? null : new Date(record.due.at);
+      // One read at a time: what is noted while it runs is added to what it finds.
+      record.reading ??= (async () => {
+        const epoch = record.dueEpoch;
+        record.dueNoted = Infinity;
+        try {
+          const read = (await readDue(NEXT_DUE, []))?.getTime() ?? Infinity;
+          const at = Math.min(read, record.dueNoted);
+          const due = at === Infinity ? null : at;
+          if (epoch === record.dueEpoch) record.due = { at: due, readAt: now };
+          return due;
+        } finally {
+          record.reading = undefined;
+        }
+      })();
+      const due = await record.reading;
+      return due === null ? null : new Date(due);
     },
 
     takeEnqueued(): EnqueuedSince {
@@ -134,8 +199,13 @@ export function createOutboxWakeups(
       // finds the work (a little later).
       const pool = db.client as unknown as PoolClient;
       const connection = await pool.acquireConnection();
+      const record = recordOf(db);
       const onNotification = (message: { channel: string; payload?: string }) => {
-        if (message.channel === OUTBOX_CHANNEL) listener(parsePayload(message.payload));
+        if (message.channel !== OUTBOX_CHANNEL) return;
+        const jobs = parsePayload(message.payload);
+        if (jobs) for (const job of jobs) lowerDue(record, job.dueAt);
+        else forgetDue(record);
+        listener(jobs);
       };
       connection.on('notification', onNotification);
       await connection.query(`LISTEN ${OUTBOX_CHANNEL}`);
