@@ -30,7 +30,7 @@ const MAX_PAYLOAD = 7_000;
 const MAX_RECORDED = 10_000;
 
 /** How long a read next due time is used (ms) before it is read again. */
-export const DUE_FRESH_MS = 500;
+const DUE_FRESH_MS = 500;
 
 interface Announced {
   jobs: EnqueuedJob[];
