@@ -11,9 +11,9 @@
  * (balance, message count, inbox) and the relay job. Reads after the first come from what
  * this transaction read and wrote.
  *
- * On SQLite, texts asked for together run one after another in one transaction (the
- * intake's group commit, intake-batches.ts): each caller hears of its text after that
- * COMMIT, and a text that fails rolls the batch back and each of its texts runs again alone.
+ * Texts asked for together run one after another in one transaction (the intake's group
+ * commit, intake-batches.ts): each caller hears of its text after that COMMIT, and a text
+ * that fails rolls the batch back and each of its texts runs again alone.
  */
 import type { Knex } from 'knex';
 import { UnknownFanError } from '../../core/errors.js';
@@ -332,21 +332,14 @@ export function createFanMessageStore(db: Knex, deps: FanMessageStoreDeps): FanM
     };
   }
 
-  // SQLite: texts asked for together share a transaction (intake-batches.ts).
-  const batches = isPostgres(db) ? null : createIntakeBatches(db);
+  // Texts asked for together share a transaction (intake-batches.ts).
+  const batches = createIntakeBatches(db);
 
   return {
     async inTransaction(profile, work, updateId) {
       // Outside the transaction: SQLite has one connection.
       const legacy = await legacySpends();
       const updates = deps.updates;
-      if (!batches) {
-        const record = updateId !== undefined && updates ? { updateId, store: updates } : null;
-        return db.transaction(async (trx) =>
-          // First: a redelivered update stops there, before anything else is written.
-          work(transactionOf(trx, await lockFan(trx, profile, record), legacy)),
-        );
-      }
       return batches.run(async (trx, afterCommit) => {
         const record =
           updateId !== undefined && updates

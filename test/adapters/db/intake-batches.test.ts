@@ -1,10 +1,10 @@
 /**
- * Issue 17: the fan message intake's group commit (src/adapters/db/intake-batches.ts). On
- * SQLite, intakes asked for together run one after another in one transaction, and each
- * caller hears of its result only after that transaction's COMMIT; an item that fails rolls
- * the batch back and every item is run again alone, so no other item's result is lost or
- * changed. Postgres keeps one transaction per intake. Through the store's port with the work
- * a paid text does (spend, count, relay job); on SQLite, or Postgres with TEST_DATABASE_URL.
+ * Issue 17: the fan message intake's group commit (src/adapters/db/intake-batches.ts).
+ * Intakes asked for together run one after another in one transaction, and each caller hears
+ * of its result only after that transaction's COMMIT; an item that fails rolls the batch back
+ * and every item is run again alone, so no other item's result is lost or changed. Through
+ * the store's port with the work a paid text does (spend, count, relay job); on SQLite, or
+ * Postgres with TEST_DATABASE_URL.
  */
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -145,7 +145,7 @@ describe('the fan message intake in batches', () => {
   it('texts asked for together commit in one transaction; each caller hears after its COMMIT', async () => {
     const ids = await fans(6);
     const texts = ids.map(text);
-    // SQLite: another connection sees what is committed (Postgres keeps its own transactions).
+    // SQLite: another connection sees what is committed (Postgres: the log's order shows it).
     const observer = sqlite()
       ? new Database(t.url.replace(/^sqlite:/, ''), { readonly: true, fileMustExist: true })
       : null;
@@ -167,12 +167,11 @@ describe('the fan message intake in batches', () => {
         ),
       );
       expect(result.map((r) => r.credits)).toEqual(texts.map(() => 100 - COST));
-      if (sqlite()) expect(begins(log)).toBe(1);
-      else expect(begins(log)).toBe(texts.length);
+      expect(begins(log)).toBe(1);
       // Nobody hears of their text before its COMMIT, which another connection then sees.
       expect(seenWhenHeard).toEqual(texts.map(() => 1));
       const firstHeard = log.findIndex((s) => s.startsWith('<heard'));
-      if (sqlite()) expect(log[firstHeard - 1]).toMatch(/^commit/i);
+      expect(log[firstHeard - 1]).toMatch(/^commit/i);
       expect(log.filter((s) => /^(rollback|savepoint)/i.test(s))).toEqual([]);
     } finally {
       observer?.close();
@@ -189,10 +188,8 @@ describe('the fan message intake in batches', () => {
     const ids = await fans(INTAKE_BATCH.maxItems + 4);
     const texts = ids.map(text);
     const { log } = await watched(() => Promise.all(texts.map((m) => paidText(m))));
-    if (sqlite()) {
-      expect(begins(log)).toBeGreaterThanOrEqual(2);
-      expect(begins(log)).toBeLessThan(texts.length);
-    } else expect(begins(log)).toBe(texts.length);
+    expect(begins(log)).toBeGreaterThanOrEqual(2);
+    expect(begins(log)).toBeLessThan(texts.length);
     for (const m of texts) expect(await creditsOf(m.fanId)).toBe(100 - COST);
   });
 
@@ -204,21 +201,14 @@ describe('the fan message intake in batches', () => {
     const { log, result } = await watched(() =>
       Promise.allSettled([paidText(first), paidText(again), paidText(other)]),
     );
-    // Postgres runs the two at once: either may be the one that records the update.
-    const charged = sqlite()
-      ? result[0]!
-      : result.slice(0, 2).find((r) => r.status === 'fulfilled')!;
-    const stopped = result[result.indexOf(charged) === 0 ? 1 : 0]!;
+    const [charged, stopped] = [result[0]!, result[1]!];
     expect(charged).toMatchObject({ status: 'fulfilled', value: { credits: 100 - COST } });
     expect(stopped).toMatchObject({ status: 'rejected' });
     expect((stopped as PromiseRejectedResult).reason).toBeInstanceOf(UpdateAlreadyProcessed);
     expect(result[2]).toMatchObject({ status: 'fulfilled', value: { credits: 100 - COST } });
-    // Caught by the update's record, inside the batch: nothing rolled back (Postgres rolls
-    // back the redelivery's own transaction, as before).
-    if (sqlite()) {
-      expect(begins(log)).toBe(1);
-      expect(log.filter((s) => /^rollback/i.test(s))).toEqual([]);
-    }
+    // Caught by the update's record, inside the batch: nothing rolled back.
+    expect(begins(log)).toBe(1);
+    expect(log.filter((s) => /^rollback/i.test(s))).toEqual([]);
     expect(await creditsOf(a!)).toBe(100 - COST);
     expect(await ledgerOf(a!)).toEqual([`spend:${a}:${first.messageId}`]);
     expect(await relayJobsOf(a!)).toHaveLength(1);
@@ -243,16 +233,14 @@ describe('the fan message intake in batches', () => {
         expect(String((r as PromiseRejectedResult).reason)).toMatch(/injected failure/);
       } else expect(r).toMatchObject({ status: 'fulfilled', value: { credits: 100 - COST } });
     }
-    if (sqlite()) {
-      // The batch rolled back, and each text it held ran again alone.
-      expect(log.filter((s) => /^rollback/i.test(s)).length).toBeGreaterThanOrEqual(1);
-    }
+    // The batch rolled back, and each text it held ran again alone.
+    expect(log.filter((s) => /^rollback/i.test(s)).length).toBeGreaterThanOrEqual(1);
     expect(await creditsOf(failing.fanId)).toBe(100);
     expect(await ledgerOf(failing.fanId)).toEqual([]);
     expect(await relayJobsOf(failing.fanId)).toEqual([]);
     expect(await recorded(failing.updateId)).toBe(0);
-    // The intake never hears that the failed update was recorded (Postgres: as before).
-    if (sqlite()) expect(takenByIntake(failing.updateId)).toBe(false);
+    // The intake never hears that the failed update was recorded.
+    expect(takenByIntake(failing.updateId)).toBe(false);
     const committed: number[] = [];
     for (const m of texts.filter((x) => x !== failing)) {
       expect(await creditsOf(m.fanId)).toBe(100 - COST);
@@ -266,10 +254,8 @@ describe('the fan message intake in batches', () => {
     // The worker is told of every committed job (a rolled back one at worst costs it a look).
     const told = new Set(announced().jobs.map((j) => j.id));
     for (const id of committed) expect(told.has(id)).toBe(true);
-    if (sqlite()) {
-      expect(runs.get(failing.updateId)).toBe(2);
-      expect(Math.max(...runs.values())).toBe(2);
-    }
+    expect(runs.get(failing.updateId)).toBe(2);
+    expect(Math.max(...runs.values())).toBe(2);
   });
 
   it('a text that fails only in its batch succeeds when run again alone', async () => {
@@ -278,7 +264,7 @@ describe('the fan message intake in batches', () => {
     const flaky = texts[1]!;
     let failures = 0;
     const results = await Promise.all(
-      texts.map((m) => paidText(m, { fail: () => m === flaky && sqlite() && failures++ === 0 })),
+      texts.map((m) => paidText(m, { fail: () => m === flaky && failures++ === 0 })),
     );
     expect(results.map((r) => r.credits)).toEqual(texts.map(() => 100 - COST));
     for (const m of texts) {
@@ -292,8 +278,8 @@ describe('the fan message intake in batches', () => {
     const texts = [text(fan!), text(fan!)];
     const results = await Promise.allSettled(texts.map((m) => paidText(m)));
     // 3 credits pay for one text: the other is refused by the spend, as it would be alone
-    // (SQLite: the second, in the order asked; Postgres: whichever locks the fan second).
-    const paid = sqlite() ? 0 : results.findIndex((r) => r.status === 'fulfilled');
+    // (the second, in the order asked).
+    const paid = 0;
     expect(results[paid]).toMatchObject({ status: 'fulfilled', value: { credits: 3 - COST } });
     expect(results[1 - paid]).toMatchObject({ status: 'rejected' });
     expect(await creditsOf(fan!)).toBe(3 - COST);

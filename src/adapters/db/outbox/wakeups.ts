@@ -99,12 +99,45 @@ export async function notifyEnqueued(
     record.jobs = [];
   } else record.jobs.push(...jobs);
   if (!isPostgres(q)) return;
+  const deferred = deferredNotifies.get(q);
+  if (deferred) {
+    if (!jobs) deferred.unknown = true;
+    else deferred.jobs.push(...jobs);
+    return;
+  }
+  await sendNotify(q, jobs);
+}
+
+async function sendNotify(
+  q: Knex | Knex.Transaction,
+  jobs: readonly EnqueuedJob[] | undefined,
+): Promise<void> {
   const payload = jobs ? JSON.stringify(jobs.map((j) => [j.id, j.chatId, j.dueAt, j.lane])) : '';
   await q.raw(
     payload && payload.length <= MAX_PAYLOAD
       ? `NOTIFY ${OUTBOX_CHANNEL}, '${payload.replaceAll("'", "''")}'`
       : `NOTIFY ${OUTBOX_CHANNEL}`,
   );
+}
+
+/** Transactions whose enqueues notify once, at `flushNotifies` (a batch of intakes). */
+const deferredNotifies = new WeakMap<object, { jobs: EnqueuedJob[]; unknown: boolean }>();
+
+/**
+ * From now on the enqueues through `trx` collect their jobs for one NOTIFY, sent by
+ * `flushNotifies` before the commit (Postgres delivers a NOTIFY on commit, once: a batch of
+ * intakes in one transaction needs one, not one per text).
+ */
+export function deferNotifies(trx: Knex.Transaction): void {
+  deferredNotifies.set(trx, { jobs: [], unknown: false });
+}
+
+/** Sends the NOTIFY of what was enqueued through `trx` since `deferNotifies`. */
+export async function flushNotifies(trx: Knex.Transaction): Promise<void> {
+  const deferred = deferredNotifies.get(trx);
+  deferredNotifies.delete(trx);
+  if (!deferred || (!deferred.unknown && deferred.jobs.length === 0)) return;
+  await sendNotify(trx, deferred.unknown ? undefined : deferred.jobs);
 }
 
 /** The jobs a NOTIFY's payload lists; undefined when it lists none (an older sender). */
