@@ -4,11 +4,13 @@
 const MAX_ROWS_PER_STATEMENT = 400;
 
 /**
- * Group commit: a write while none is running goes out at once; writes that arrive while one
- * runs wait for it and then go out together, in one statement (per `MAX_ROWS_PER_STATEMENT`
- * rows). Each caller resolves once its rows are written (or rejects with the statement's
- * error), exactly as if it had written alone; under load the dispatches of a round share
- * their statements.
+ * Group commit: a write while none is running goes out in the event loop's next check phase
+ * (`setImmediate`), with the writes asked for in the same turn — the deliveries whose answers
+ * arrived in one poll of the sockets (on SQLite a statement runs synchronously, so writing at
+ * once left nothing to group: 3,000 links took ~1,400 statements); writes that arrive while
+ * one runs wait for it and then go out together. One statement per `MAX_ROWS_PER_STATEMENT`
+ * rows. Each caller resolves once its rows are written (or rejects with the statement's
+ * error), exactly as if it had written alone.
  */
 export class GroupWriter<T> {
   private queue: Array<{ items: readonly T[]; done: (err?: unknown) => void }> = [];
@@ -26,12 +28,14 @@ export class GroupWriter<T> {
   write(items: readonly T[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ items, done: (err) => (err === undefined ? resolve() : reject(err)) });
-      if (!this.running) void this.drain();
+      if (!this.running) {
+        this.running = true;
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
   private async drain(): Promise<void> {
-    this.running = true;
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0);
       const failure = await this.writeChunks(batch.flatMap((w) => w.items));
