@@ -4,7 +4,8 @@
  * that creates a product (label → credits or time → amount → price → Create) on Stripe
  * through the same code as `products sync`, then in the shop. Every change is checked with
  * `can(actor, 'products:edit')`, acts once (the framework's claim) and is audited; the
- * shop of every instance sees it at its next read (the catalog revision).
+ * shop of every instance sees it within a second (the catalog revision, checked at most
+ * once a second).
  */
 import { randomBytes } from 'node:crypto';
 import type { LocalProduct, ProductType } from '../../../../core/catalog.js';
