@@ -3,6 +3,7 @@
  * none, KWD three, most currencies two). One table of exponents serves parsing, Stripe amounts
  * and every text; one formatter writes amounts in the reader's locale.
  */
+import { BoundedMap } from './traffic/bounded-set.js';
 
 /** Stripe's zero-decimal currencies: an amount of 500 is ¥500. */
 const ZERO_DECIMAL = new Set(
@@ -95,6 +96,36 @@ function localeFor(locale: string | null | undefined): string {
 }
 
 /**
+ * The number formats in use, built once per locale and currency (issue 17: building one was
+ * a tenth of rendering a new fan's card). Locales come from fans' Telegram languages: a
+ * bounded cache.
+ */
+const numberFormats = new BoundedMap<string, Intl.NumberFormat>(64);
+
+/** Grouped digits (`currency` null) or the currency with its own decimals, in `locale`. */
+function numberFormat(
+  locale: string | null | undefined,
+  currency: string | null,
+  exponent: number,
+): Intl.NumberFormat {
+  const key = `${locale ?? ''} ${currency ?? ''}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    const tag = localeFor(locale);
+    format = currency
+      ? new Intl.NumberFormat(tag, {
+          style: 'currency',
+          currency,
+          minimumFractionDigits: exponent,
+          maximumFractionDigits: exponent,
+        })
+      : new Intl.NumberFormat(tag);
+    numberFormats.set(key, format);
+  }
+  return format;
+}
+
+/**
  * An amount in minor units as the reader writes money: "$5.00", "¥500", "KWD 5.000",
  * "12,50 €" — in `locale` (the fan's Telegram language, or the admin language), always with
  * the currency's own number of decimals.
@@ -107,14 +138,9 @@ export function formatMoney(
   const exponent = currencyExponent(currency);
   if (currency.toLowerCase() === STARS_CURRENCY) {
     // Intl knows no symbol for Stars: "⭐ 250", "⭐ 1,000" (digits grouped in the locale).
-    return `⭐ ${new Intl.NumberFormat(localeFor(locale)).format(Math.trunc(minor))}`;
+    return `⭐ ${numberFormat(locale, null, 0).format(Math.trunc(minor))}`;
   }
-  const format = new Intl.NumberFormat(localeFor(locale), {
-    style: 'currency',
-    currency: currency.toUpperCase(),
-    minimumFractionDigits: exponent,
-    maximumFractionDigits: exponent,
-  });
+  const format = numberFormat(locale, currency.toUpperCase(), exponent);
   // A decimal string, not minor / 100: Intl formats strings exactly (no binary fractions).
   return format.format(decimalString(minor, exponent) as `${number}`);
 }

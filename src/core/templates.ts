@@ -6,6 +6,7 @@
  * (`=0 {…}` for an exact number; `#` is the number), chosen by `Intl.PluralRules` for the
  * template file's language — never "credit(s)".
  */
+import { BoundedMap } from './traffic/bounded-set.js';
 
 /** Values for placeholders. */
 export type TemplateVars = Readonly<Record<string, string | number>>;
@@ -41,16 +42,30 @@ const PLURAL =
   /\{([a-z_][a-z0-9_]*), plural,((?:\s*(?:=\d+|zero|one|two|few|many|other)\s*\{[^{}]*\})+)\s*\}/gi;
 const PLURAL_FORM = /(=\d+|zero|one|two|few|many|other)\s*\{([^{}]*)\}/gi;
 
+/**
+ * The plural rules of each locale seen, built once (issue 17: building them was a tenth of
+ * rendering a new fan's card). Locales come from fans' Telegram languages: a bounded cache.
+ */
+const pluralRulesByLocale = new BoundedMap<string, Intl.PluralRules>(64);
+
+function pluralRules(locale: string): Intl.PluralRules {
+  let rules = pluralRulesByLocale.get(locale);
+  if (!rules) {
+    try {
+      rules = new Intl.PluralRules(locale);
+    } catch {
+      rules = new Intl.PluralRules('en');
+    }
+    pluralRulesByLocale.set(locale, rules);
+  }
+  return rules;
+}
+
 /** Picks the plural form of `{name, plural, …}` for `value` in `locale`. */
 function pluralForm(forms: string, value: number, locale: string): string | undefined {
   const byKey = new Map<string, string>();
   for (const match of forms.matchAll(PLURAL_FORM)) byKey.set(match[1]!.toLowerCase(), match[2]!);
-  let rules: Intl.PluralRules;
-  try {
-    rules = new Intl.PluralRules(locale);
-  } catch {
-    rules = new Intl.PluralRules('en');
-  }
+  const rules = pluralRules(locale);
   const form = byKey.get(`=${value}`) ?? byKey.get(rules.select(value)) ?? byKey.get('other');
   return form?.replace(/#/g, String(value));
 }

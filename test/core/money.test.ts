@@ -84,3 +84,29 @@ describe('formatMoney', () => {
     expect(formatMoney(500, 'jpy', 'pt_BR')).toBe(`JP¥${NBSP}500`);
   });
 });
+
+describe('formats built once (issue 17)', () => {
+  it('reuses a locale and currency’s number format instead of building one per amount', () => {
+    const original = Intl.NumberFormat;
+    let built = 0;
+    // Counts what is built; `new` of a function that returns an object gives that object.
+    Intl.NumberFormat = function (...args: ConstructorParameters<typeof original>) {
+      built += 1;
+      return new original(...args);
+    } as unknown as typeof original;
+    try {
+      const texts = [1, 2, 3, 4].map((n) => formatMoney(n * 100, 'chf', 'de-CH'));
+      formatMoney(250, 'xtr', 'de-CH');
+      formatMoney(250, 'xtr', 'de-CH');
+      // One format for CHF in de-CH, one for Stars' digits: not one per call.
+      expect(built).toBeLessThanOrEqual(2);
+      // The same texts as a fresh format gives.
+      expect(texts[0]).toBe(
+        new Intl.NumberFormat('de-CH', { style: 'currency', currency: 'CHF' }).format(1),
+      );
+      expect(formatMoney(100, 'chf', 'fr')).not.toBe(texts[0]);
+    } finally {
+      Intl.NumberFormat = original;
+    }
+  });
+});
