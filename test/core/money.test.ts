@@ -90,10 +90,12 @@ describe('formats built once (issue 17)', () => {
     const original = Intl.NumberFormat;
     let built = 0;
     // Counts what is built; `new` of a function that returns an object gives that object.
-    Intl.NumberFormat = function (...args: ConstructorParameters<typeof original>) {
+    (Intl as { NumberFormat: unknown }).NumberFormat = function (
+      ...args: ConstructorParameters<typeof original>
+    ) {
       built += 1;
       return new original(...args);
-    } as unknown as typeof original;
+    };
     try {
       const texts = [1, 2, 3, 4].map((n) => formatMoney(n * 100, 'chf', 'de-CH'));
       formatMoney(250, 'xtr', 'de-CH');
@@ -106,7 +108,7 @@ describe('formats built once (issue 17)', () => {
       );
       expect(formatMoney(100, 'chf', 'fr')).not.toBe(texts[0]);
     } finally {
-      Intl.NumberFormat = original;
+      (Intl as { NumberFormat: unknown }).NumberFormat = original;
     }
   });
 });

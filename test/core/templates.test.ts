@@ -135,17 +135,19 @@ describe('message templates', () => {
     const original = Intl.PluralRules;
     let built = 0;
     // Counts what is built; `new` of a function that returns an object gives that object.
-    Intl.PluralRules = function (...args: ConstructorParameters<typeof original>) {
+    (Intl as { PluralRules: unknown }).PluralRules = function (
+      ...args: ConstructorParameters<typeof original>
+    ) {
       built += 1;
       return new original(...args);
-    } as unknown as typeof original;
+    };
     try {
       const forms = '{n, plural, one {# crédit} other {# crédits}}';
       const texts = [0, 1, 2, 5].map((n) => renderTemplate(forms, { n }, 'fr-CA'));
       expect(texts).toEqual(['0 crédit', '1 crédit', '2 crédits', '5 crédits']);
       expect(built).toBeLessThanOrEqual(1);
     } finally {
-      Intl.PluralRules = original;
+      (Intl as { PluralRules: unknown }).PluralRules = original;
     }
   });
 });
