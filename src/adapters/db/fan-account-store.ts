@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { FanAccount, FanAccounts } from '../../core/fan-account.js';
 import { TIERS, type Tier } from '../../core/tiers.js';
 import type { DbLedgerStore } from './ledger-store.js';
+import { rowsOf } from './raw.js';
 import { toBool, toDate, toInt, toRequiredDate } from './rows.js';
 
 export interface AccountRow {
@@ -132,6 +133,23 @@ export function toFanAccount(row: AccountRow): FanAccount {
   };
 }
 
+/**
+ * The card's statements, run once per new fan: written by hand once (issue 17: one text per
+ * statement is prepared once, where knex built each anew). A claim sets `card_message_id` to
+ * 0 (a card being posted) and returns a column so both dialects count the rows it changed: a
+ * new topic's claim (`force`) replaces any old card unless someone is posting one right now.
+ */
+const CARD_SQL = {
+  setMessage:
+    'UPDATE conversations SET card_message_id = ?, updated_at = ? WHERE user_id = ? AND topic_id = ?',
+  claim:
+    'UPDATE conversations SET card_message_id = 0, updated_at = ? ' +
+    'WHERE user_id = ? AND topic_id = ? AND card_message_id IS NULL RETURNING user_id',
+  claimForced:
+    'UPDATE conversations SET card_message_id = 0, updated_at = ? WHERE user_id = ? AND ' +
+    'topic_id = ? AND (card_message_id IS NULL OR card_message_id <> 0) RETURNING user_id',
+};
+
 /** The FanAccounts port over knex; gifts go through the ledger store. */
 export function createFanAccountStore(db: Knex, ledger: DbLedgerStore): FanAccounts {
   return {
@@ -174,17 +192,13 @@ export function createFanAccountStore(db: Knex, ledger: DbLedgerStore): FanAccou
       return { duplicate: result.duplicate, credits: result.balance.credits };
     },
     async setCardMessage(fanId, topicId, messageId) {
-      await db('conversations')
-        .where({ user_id: fanId, topic_id: topicId })
-        .update({ card_message_id: messageId, updated_at: new Date() });
+      await db.raw(CARD_SQL.setMessage, [messageId, new Date(), fanId, topicId]);
     },
     async claimCard(fanId, topicId, force) {
-      const query = db('conversations').where({ user_id: fanId, topic_id: topicId });
-      // A new topic replaces any old card, unless someone is posting one right now (0).
-      if (force)
-        query.where((q) => q.whereNull('card_message_id').orWhereNot('card_message_id', 0));
-      else query.whereNull('card_message_id');
-      return (await query.update({ card_message_id: 0, updated_at: new Date() })) > 0;
+      const claimed = rowsOf(
+        await db.raw(force ? CARD_SQL.claimForced : CARD_SQL.claim, [new Date(), fanId, topicId]),
+      );
+      return claimed.length > 0;
     },
   };
 }
