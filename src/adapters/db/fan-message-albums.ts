@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import type { FanMessageTransaction } from '../../core/relay/ports.js';
 import type { DbLedgerStore } from './ledger-store.js';
 import { toBool, toInt } from './rows.js';
+import { flushInserts } from './outbox/enqueue.js';
 
 /** Album rows are pruned after a day: every item of an album arrives within seconds. */
 const KEEP_MS = 24 * 60 * 60_000;
@@ -51,6 +52,8 @@ export function albumOps(
         .ignore();
     },
     async cancelRelay(dedupeKey, spendKey, refundKey) {
+      // Jobs held back for the batch's one insert are written first: the job may be one.
+      await flushInserts(trx);
       const cancelled = await trx('outbox')
         .where({ dedupe_key: dedupeKey, status: 'pending' })
         .update({

@@ -24,11 +24,13 @@
  * batch takes one connection of the pool and its round trips: the BEGIN, the COMMIT (and its
  * WAL flush) and the NOTIFY that wakes the other instances' workers (one for the batch's
  * jobs, `deferNotifies`) are the batch's, not each text's — each was a round trip through
- * the one event loop. Rows a batch locks stay locked until its COMMIT; two instances'
+ * the one event loop; so is the insert of the batch's relay jobs (`deferInserts`, one
+ * multi-row insert before the COMMIT). Rows a batch locks stay locked until its COMMIT; two instances'
  * batches that lock the same fans in opposite orders deadlock, Postgres aborts one, and its
  * texts run again alone.
  */
 import type { Knex } from 'knex';
+import { deferInserts, flushInserts } from './outbox/enqueue.js';
 import { deferNotifies, flushNotifies } from './outbox/wakeups.js';
 import { isPostgres } from './raw.js';
 
@@ -134,11 +136,13 @@ export function createIntakeBatches(
     try {
       await db.transaction(async (trx) => {
         deferNotifies(trx);
+        deferInserts(trx);
         while (waiting.length > 0 && taken.length < maxItems) {
           const item = waiting.shift()!;
           taken.push(item);
           attempts.push(await attempt(item, trx));
         }
+        await flushInserts(trx);
         await flushNotifies(trx);
       });
     } catch (err) {

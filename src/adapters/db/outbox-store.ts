@@ -5,7 +5,7 @@
 import type { Knex } from 'knex';
 import { createOutboxClaims } from './outbox/claims.js';
 import { createDeliveryBookkeeping } from './outbox/delivery.js';
-import { enqueueIn } from './outbox/enqueue.js';
+import { enqueueDeferred, enqueueIn } from './outbox/enqueue.js';
 import type { FanGroupPlacer } from './outbox/fan-groups.js';
 import { createOutboxMaintenance } from './outbox/maintenance.js';
 import type { DbOutboxStore } from './outbox/types.js';
@@ -21,6 +21,7 @@ export function createOutboxStore(db: Knex, groups?: FanGroupPlacer): DbOutboxSt
   return {
     enqueue: (jobs) => enqueueIn(db, jobs, groups),
     enqueueIn: (trx, jobs) => enqueueIn(trx, jobs, groups),
+    enqueueDeferred: (trx, jobs) => enqueueDeferred(trx, jobs, groups),
     ...createOutboxClaims(db),
     ...createDeliveryBookkeeping(db),
     ...createOutboxMaintenance(db),

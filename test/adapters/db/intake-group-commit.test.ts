@@ -105,6 +105,9 @@ describe("the intake's group commit", () => {
     expect(statuses).toEqual(fans.map(() => 200));
     expect(transactions.length).toBeLessThan(fans.length);
     expect(statements.filter((s) => /^(rollback|savepoint)/i.test(s))).toEqual([]);
+    // The batch's relay jobs go out in one insert before its COMMIT, not one per text.
+    const outboxInserts = statements.filter((s) => /^insert into "?outbox"? /i.test(s));
+    expect(outboxInserts).toHaveLength(transactions.length);
     if (h.testDb.dialect === 'postgres') {
       // One NOTIFY per batch, listing every job the batch queued.
       const notifies = statements.filter((s) => /^notify/i.test(s));
