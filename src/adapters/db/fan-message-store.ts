@@ -82,6 +82,18 @@ const FAN_SQL =
   `SELECT ${FAN_COLUMNS} FROM users AS u LEFT JOIN conversations AS c ON c.user_id = u.id ` +
   'WHERE u.id = ? LIMIT 1';
 
+/**
+ * A new fan's insert, returning what the locked read gives (a new fan has no conversation):
+ * the row an insert creates is locked by it until the COMMIT.
+ */
+const NEW_FAN_SQL =
+  'INSERT INTO users (id, username, first_name, last_name, language_code) ' +
+  'VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING ' +
+  FAN_COLUMNS.split(', ')
+    .filter((c) => c.startsWith('u.'))
+    .map((c) => c.slice(2))
+    .join(', ');
+
 /** Postgres: the row lock; SQLite's write transactions hold the file's lock already. */
 const FAN_SQL_LOCKED = `${FAN_SQL} FOR UPDATE OF u`;
 
@@ -177,11 +189,20 @@ async function lockFan(
   const fields = profileColumns(profile);
   let row = await recordAndRead(trx, profile.id, record);
   if (!row) {
-    await trx('users')
-      .insert({ id: profile.id, ...fields })
-      .onConflict('id')
-      .ignore();
-    row = (await selectFan(trx, profile.id).forUpdate('u')) as LockedRow | undefined;
+    // A new fan: the insert returns their row (no conversation yet) — one statement. When
+    // another transaction inserted them meanwhile, their row is read (and locked) instead.
+    row = rowsOf<LockedRow>(
+      await trx.raw(NEW_FAN_SQL, [
+        profile.id,
+        fields.username,
+        fields.first_name,
+        fields.last_name,
+        fields.language_code,
+      ]),
+    )[0];
+    row ??= rowsOf<LockedRow>(
+      await trx.raw(isPostgres(trx) ? FAN_SQL_LOCKED : FAN_SQL, [profile.id]),
+    )[0];
     if (!row) throw new UnknownFanError(profile.id);
     return stateOf(row);
   }

@@ -148,4 +148,19 @@ describe('statements per paid fan text', () => {
     expect(writes.length, writes.map((s) => s.sql).join('\n')).toBe(1);
     expect((await h.runtime.ledger.balance(fan.id)).credits).toBe(credits);
   });
+
+  it("a fan never seen before is inserted and read in one statement (the insert's RETURNING)", async () => {
+    const fan = { id: 5_100_077, first_name: 'Newcomer' };
+    const statements = await statementsOf(textUpdate(fan, 'first words'));
+    const users = statements.filter((s) => /(from|into|update) [`"]?users[`"]?/i.test(s.sql));
+    const listing = users.map((s) => s.sql).join('\n');
+    const inserts = users.filter((s) => /^insert into [`"]?users/i.test(s.sql.trim()));
+    expect(inserts, listing).toHaveLength(1);
+    // The locked read that finds nobody (on Postgres with the update's record), and no
+    // read after the insert: it returned the row.
+    const reads = users.filter((s) => /^(select|with)/i.test(s.sql.trim()));
+    expect(reads, listing).toHaveLength(1);
+    expect(statements.indexOf(reads[0]!)).toBeLessThan(statements.indexOf(inserts[0]!));
+    expect(await h.runtime.ledger.balance(fan.id)).toMatchObject({ credits: 0 });
+  });
 });
