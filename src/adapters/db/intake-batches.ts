@@ -43,13 +43,17 @@ export const INTAKE_BATCH = {
   maxItems: 16,
   /**
    * Batches at once on Postgres: a batch's statements wait for their round trips one after
-   * another, so one batch at a time made the intake's throughput that of one connection
-   * (measured: acks 181 → 142–154/s in the 100-fan bench); when more texts wait than the
-   * running batches take, another batch runs beside them on the pool, up to this many. A
-   * fan's texts are never in two batches at once (the intake queues them per chat), so
-   * batches lock different fans' rows. SQLite has one connection: 1.
+   * another (each through the busy event loop: ~5 ms apiece at 200 texts/s in the 100-fan
+   * bench), so the intake's throughput is what the batches running side by side get through.
+   * A fan's texts are never in two batches at once (the intake queues them per chat), so
+   * batches lock different fans' rows. Measured in the 100-fan bench (acks/s): one at a time
+   * 142–154 (an earlier machine); up to 4, one more only past 16 waiting per batch, 174–219;
+   * up to 8, one more past 4 waiting per batch, 328–386 (the relays then trail the acks).
+   * SQLite has one connection: 1.
    */
-  parallelPostgres: 4,
+  parallelPostgres: 8,
+  /** Another batch starts beside the running ones when more than this many texts wait per batch. */
+  waitingPerBatch: 4,
 } as const;
 
 /**
@@ -174,8 +178,11 @@ export function createIntakeBatches(
     run<T>(work: BatchedWork<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
-        // Another batch runs beside the others only for texts they cannot take.
-        if (draining === 0 || (draining < parallel && waiting.length > draining * maxItems)) {
+        // Another batch runs beside the others when they leave texts waiting.
+        if (
+          draining === 0 ||
+          (draining < parallel && waiting.length > draining * INTAKE_BATCH.waitingPerBatch)
+        ) {
           draining += 1;
           // From the next check phase: the intakes of this turn's other requests join it.
           setImmediate(() => void drain());

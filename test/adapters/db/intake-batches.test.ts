@@ -143,7 +143,8 @@ describe('the fan message intake in batches', () => {
     (await t.db('telegram_updates').where({ update_id: updateId })).length;
 
   it('texts asked for together commit in one transaction; each caller hears after its COMMIT', async () => {
-    const ids = await fans(6);
+    // As many as one batch takes before another starts beside it on Postgres.
+    const ids = await fans(INTAKE_BATCH.waitingPerBatch);
     const texts = ids.map(text);
     // SQLite: another connection sees what is committed (Postgres: the log's order shows it).
     const observer = sqlite()
@@ -190,6 +191,36 @@ describe('the fan message intake in batches', () => {
     const { log } = await watched(() => Promise.all(texts.map((m) => paidText(m))));
     expect(begins(log)).toBeGreaterThanOrEqual(2);
     expect(begins(log)).toBeLessThan(texts.length);
+    for (const m of texts) expect(await creditsOf(m.fanId)).toBe(100 - COST);
+  });
+
+  it('on Postgres, texts left waiting by the running batch run in another beside it (SQLite: never)', async () => {
+    // Fewer than one batch takes (16), more than one leaves waiting before another starts.
+    const ids = await fans(3 * INTAKE_BATCH.waitingPerBatch);
+    const texts = ids.map(text);
+    /** Per transaction, when (in statements seen) it began and ended. */
+    const spans = new Map<string, { from: number; to: number }>();
+    let seen = 0;
+    const onQuery = (q: { sql: string; __knexTxId?: string }) => {
+      seen += 1;
+      if (!q.__knexTxId) return;
+      const span = spans.get(q.__knexTxId) ?? { from: seen, to: seen };
+      span.to = seen;
+      spans.set(q.__knexTxId, span);
+    };
+    t.db.on('query', onQuery);
+    try {
+      await Promise.all(texts.map((m) => paidText(m)));
+    } finally {
+      t.db.removeListener('query', onQuery);
+    }
+    const all = [...spans.values()];
+    const overlapping = all.filter((a) =>
+      all.some((b) => b !== a && b.from < a.to && a.from < b.to),
+    );
+    // SQLite has one connection: its batches run one after another.
+    if (sqlite()) expect(overlapping, JSON.stringify(all)).toEqual([]);
+    else expect(overlapping.length, JSON.stringify(all)).toBeGreaterThanOrEqual(2);
     for (const m of texts) expect(await creditsOf(m.fanId)).toBe(100 - COST);
   });
 
