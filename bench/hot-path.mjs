@@ -10,7 +10,8 @@
  * BENCH_NEW_FANS fans (2,000; 10,000 in the issue) writing once; `history` — one fan with
  * BENCH_HISTORY ledger rows (100,000) and a new fan, BENCH_SERIAL texts (200) each, one at
  * a time; `rate` — BENCH_FANS fans writing BENCH_RATE_PER_FAN (20) texts each, posted open
- * loop at BENCH_RATE (200) updates/s (ack latency at a given offered load). SQLite always;
+ * loop at BENCH_RATE (200) updates/s (ack latency at a given offered load; also printed
+ * for the acks after each fan's first text, whose topic and card the first round creates). SQLite always;
  * Postgres when BENCH_DATABASE_URL or TEST_DATABASE_URL says so. BENCH_SCENARIOS=
  * many,once,history,rate picks scenarios (default: all). BENCH_PROF=<dir> writes a CPU
  * profile of each premiumbot server. Runs the built code in dist/.
@@ -373,10 +374,12 @@ async function post(url, updates, concurrency) {
 
 /**
  * Posts `updates` open loop: one every 1/`rate` s whatever the answers (Telegram does not
- * wait for the previous webhook call); returns the sorted ack latencies (ms).
+ * wait for the previous webhook call); returns the sorted ack latencies (ms), with `byIndex`:
+ * each update's latency in the order posted.
  */
 async function postOpenLoop(url, updates, rate) {
   const latencies = [];
+  const byIndex = new Array(updates.length).fill(Infinity);
   const failed = [];
   const started = performance.now();
   const calls = updates.map(async (update, i) => {
@@ -392,7 +395,8 @@ async function postOpenLoop(url, updates, rate) {
       });
       await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
-      latencies.push(performance.now() - sent);
+      byIndex[i] = performance.now() - sent;
+      latencies.push(byIndex[i]);
     } catch {
       // Not acknowledged (refused, timed out): counted, and as slow as can be in the tail.
       failed.push(update.update_id);
@@ -401,7 +405,10 @@ async function postOpenLoop(url, updates, rate) {
   });
   await Promise.all(calls);
   if (failed.length > 0) console.log(`  (${failed.length} posts not acknowledged)`);
-  return latencies.sort((a, b) => a - b);
+  return Object.assign(
+    latencies.sort((a, b) => a - b),
+    { byIndex },
+  );
 }
 
 /** One server, one scenario: a fresh simulator, fans, the load, the figures. */
@@ -487,6 +494,14 @@ async function run(kind, dialect, serverUrl, scenario) {
       acksPerSecond: updates.length / ackSeconds,
       ackP50: percentile(lat, 50),
       ackP99: percentile(lat, 99),
+      // Open loop: the acks after each fan's first text (which creates the fan's topic and
+      // card), the server's steady state; the first round is in the figures above.
+      ...(lat.byIndex && {
+        steady: (() => {
+          const later = lat.byIndex.slice(scenario.fans).sort((a, b) => a - b);
+          return { p50: percentile(later, 50), p99: percentile(later, 99) };
+        })(),
+      }),
       relayed,
       relaysPerSecond: relayed / relaySeconds,
       receiptsAtLastRelay,
@@ -516,6 +531,9 @@ function print(r, bare) {
   }
   console.log(
     `${name} ${f(r.acksPerSecond)} acks/s, ack p50 ${f(r.ackP50, 1)} / p99 ${f(r.ackP99, 1)} ms, ` +
+      (r.steady
+        ? `after each fan's first text ${f(r.steady.p50, 1)} / ${f(r.steady.p99, 1)} ms, `
+        : '') +
       `${f(r.relaysPerSecond)} relays/s (${r.relayed}/${r.messages}), ` +
       `CPU ${f(r.cpuMsPerMessage, 2)} ms/msg, SQL ${f(r.sqlPerMessage, 1)}/msg, RSS ${f(r.rssMb)} MB` +
       (r.receipts === undefined
