@@ -64,12 +64,10 @@ function claimIndex(privateChats: boolean | undefined): string | undefined {
 }
 
 /**
- * Round-robin within a priority (issue 20): when a group lane's head is claimed, the next
- * pending job of its lane becomes due "now" (trigger `outbox_claim_turn`, migrations
- * `20261208180000_outbox_claim_turns` and `20261212100000_outbox_turns_of_heads`; after the
- * followers or album items claimed with a head, `pushNextTurn` does it once), so it queues
- * behind the heads of that priority that were already waiting: one fan flooding the admin
- * group cannot starve the others.
+ * Round-robin within a priority (issue 20): when a group job is claimed, the next pending job
+ * of its lane becomes due "now" (trigger `outbox_claim_turn`, migration
+ * `20261208180000_outbox_claim_turns`), so it queues behind the heads of that priority that
+ * were already waiting: one fan flooding the admin group cannot starve the others.
  *
  * One statement: the lane heads, walked in claim order (priority, then when the head became
  * due, then age) through the partial index of pending jobs of that kind of chat and cut at
@@ -169,37 +167,10 @@ async function claimAlbum(
       MAX_BATCH,
     ],
   );
-  const items = rowsOf<OutboxRow>(result)
+  return rowsOf<OutboxRow>(result)
     .map((r) => ({ ...toJob(r), status: 'sending' as const }))
     .sort((a, b) => a.id - b.id);
-  await pushNextTurn(db, head, items, now);
-  return items;
 }
-
-/**
- * The lane's next pending job after `claimed` (the followers or album items claimed with
- * `head`, in id order) becomes due no earlier than `at`: what the claim-turn trigger does for
- * a claimed head (round-robin within a priority, issue 20), once for the statement — the
- * trigger fires for heads only (migration `20261212100000_outbox_turns_of_heads`). Group
- * chats only, as the trigger.
- */
-async function pushNextTurn(
-  db: Knex,
-  head: OutboxJob,
-  claimed: readonly OutboxJob[],
-  at: Date,
-): Promise<void> {
-  const last = claimed[claimed.length - 1];
-  if (!last || head.target.chatId >= 0) return;
-  await db.raw(NEXT_TURN, [at, head.lane, last.id, at]);
-}
-
-/** The look-up of the claim-turn trigger (`outbox_live_lane_index`), for a given job. */
-const NEXT_TURN = `UPDATE outbox SET available_at = ?
-  WHERE id = (SELECT MIN(o.id) FROM outbox AS o
-              WHERE o.lane = ? AND o.status IN ('pending', 'sending') AND o.status = 'pending'
-                AND o.id > ?)
-    AND available_at < ?`;
 
 /** Above every job id: the run has no gap. */
 const NO_GAP = '9223372036854775807';
@@ -240,9 +211,5 @@ async function claimFollowers(
     [workerId, lockedUntil, now, head.lane, head.id, now, head.lane, head.id, now, max],
   )) as { rows: OutboxRow[] } | OutboxRow[];
   const rows = Array.isArray(result) ? result : result.rows;
-  const followers = rows
-    .map((r) => ({ ...toJob(r), status: 'sending' as const }))
-    .sort((a, b) => a.id - b.id);
-  await pushNextTurn(db, head, followers, now);
-  return followers;
+  return rows.map((r) => ({ ...toJob(r), status: 'sending' as const })).sort((a, b) => a.id - b.id);
 }
