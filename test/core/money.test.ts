@@ -5,6 +5,7 @@ import {
   isSupportedCurrency,
   parseMoney,
 } from '../../src/core/money.js';
+import { countIntlBuilt } from '../helpers/intl.js';
 
 /** Intl separates a currency code from the digits with a no-break space. */
 const NBSP = '\u00a0';
@@ -87,28 +88,18 @@ describe('formatMoney', () => {
 
 describe('formats built once (issue 17)', () => {
   it('reuses a locale and currency’s number format instead of building one per amount', () => {
-    const original = Intl.NumberFormat;
-    let built = 0;
-    // Counts what is built; `new` of a function that returns an object gives that object.
-    (Intl as { NumberFormat: unknown }).NumberFormat = function (
-      ...args: ConstructorParameters<typeof original>
-    ) {
-      built += 1;
-      return new original(...args);
-    };
-    try {
+    const { built, result: texts } = countIntlBuilt('NumberFormat', () => {
       const texts = [1, 2, 3, 4].map((n) => formatMoney(n * 100, 'chf', 'de-CH'));
       formatMoney(250, 'xtr', 'de-CH');
       formatMoney(250, 'xtr', 'de-CH');
-      // One format for CHF in de-CH, one for Stars' digits: not one per call.
-      expect(built).toBeLessThanOrEqual(2);
-      // The same texts as a fresh format gives.
-      expect(texts[0]).toBe(
-        new Intl.NumberFormat('de-CH', { style: 'currency', currency: 'CHF' }).format(1),
-      );
-      expect(formatMoney(100, 'chf', 'fr')).not.toBe(texts[0]);
-    } finally {
-      (Intl as { NumberFormat: unknown }).NumberFormat = original;
-    }
+      return texts;
+    });
+    // One format for CHF in de-CH, one for Stars' digits: not one per call.
+    expect(built).toBeLessThanOrEqual(2);
+    // The same texts as a fresh format gives.
+    expect(texts[0]).toBe(
+      new Intl.NumberFormat('de-CH', { style: 'currency', currency: 'CHF' }).format(1),
+    );
+    expect(formatMoney(100, 'chf', 'fr')).not.toBe(texts[0]);
   });
 });

@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadMessageCatalog, MESSAGES_DIR } from '../../src/config/message-templates.js';
 import { createMessageCatalog, renderTemplate } from '../../src/core/templates.js';
+import { countIntlBuilt } from '../helpers/intl.js';
 
 /** A shipped locale: `<locale>.yaml` merged with its parts `<locale>.<part>.yaml`. */
 const readLocale = (locale: string): Record<string, string> =>
@@ -132,22 +133,11 @@ describe('message templates', () => {
   });
 
   it('builds the plural rules of a language once, not per rendering (issue 17)', () => {
-    const original = Intl.PluralRules;
-    let built = 0;
-    // Counts what is built; `new` of a function that returns an object gives that object.
-    (Intl as { PluralRules: unknown }).PluralRules = function (
-      ...args: ConstructorParameters<typeof original>
-    ) {
-      built += 1;
-      return new original(...args);
-    };
-    try {
-      const forms = '{n, plural, one {# crédit} other {# crédits}}';
-      const texts = [0, 1, 2, 5].map((n) => renderTemplate(forms, { n }, 'fr-CA'));
-      expect(texts).toEqual(['0 crédit', '1 crédit', '2 crédits', '5 crédits']);
-      expect(built).toBeLessThanOrEqual(1);
-    } finally {
-      (Intl as { PluralRules: unknown }).PluralRules = original;
-    }
+    const forms = '{n, plural, one {# crédit} other {# crédits}}';
+    const { built, result: texts } = countIntlBuilt('PluralRules', () =>
+      [0, 1, 2, 5].map((n) => renderTemplate(forms, { n }, 'fr-CA')),
+    );
+    expect(texts).toEqual(['0 crédit', '1 crédit', '2 crédits', '5 crédits']);
+    expect(built).toBeLessThanOrEqual(1);
   });
 });

@@ -3,35 +3,17 @@ import type { EnqueuedJob, NewOutboxJob } from '../../../core/traffic/outbox.js'
 import { rowsOf } from '../raw.js';
 import { toDate, toInt } from '../rows.js';
 import type { FanGroupPlacer } from './fan-groups.js';
-import { toNewRow, type NewRow } from './mapping.js';
+import { NEW_ROW_COLUMNS, toNewRow, type NewRow } from './mapping.js';
 import { noteDue, notifyEnqueued } from './wakeups.js';
-
-/** The columns of an insert, in the order of `INSERT` and `insertMany` (NewRow's names). */
-const INSERT_COLUMNS = [
-  'kind',
-  'chat_id',
-  'thread_id',
-  'fan_id',
-  'priority',
-  'payload',
-  'dedupe_key',
-  'spend_key',
-  'album_key',
-  'lane',
-  'available_at',
-  'created_at',
-  'updated_at',
-] as const satisfies ReadonlyArray<keyof NewRow>;
 
 /**
  * Hand-written (issue 17): one text on both dialects, prepared once. A used dedupe key
  * inserts nothing and returns no row.
  */
-const INSERT = `INSERT INTO outbox (kind, chat_id, thread_id, fan_id, priority, payload, dedupe_key,
-    spend_key, album_key, lane, available_at, created_at, updated_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-  ON CONFLICT (dedupe_key) DO NOTHING
-  RETURNING id`;
+const INSERT =
+  `INSERT INTO outbox (${NEW_ROW_COLUMNS.join(', ')}) ` +
+  `VALUES (${NEW_ROW_COLUMNS.map(() => '?').join(', ')}) ` +
+  'ON CONFLICT (dedupe_key) DO NOTHING RETURNING id';
 
 const EXISTING = 'SELECT id FROM outbox WHERE dedupe_key = ?';
 
@@ -46,7 +28,7 @@ export async function insertRow(
   const inserted = rowsOf<{ id: unknown }>(
     await q.raw(
       INSERT,
-      INSERT_COLUMNS.map((c) => row[c]),
+      NEW_ROW_COLUMNS.map((c) => row[c]),
     ),
   );
   if (inserted[0] === undefined) return undefined;
@@ -147,7 +129,7 @@ export async function flushInserts(q: Knex | Knex.Transaction): Promise<void> {
   const inserted = rowsOf<{ id: unknown; chat_id: unknown; lane: string; available_at: unknown }>(
     await q.raw(
       insertManySql(rows.length),
-      rows.flatMap((row) => INSERT_COLUMNS.map((c) => row[c])),
+      rows.flatMap((row) => NEW_ROW_COLUMNS.map((c) => row[c])),
     ),
   );
   const queued: EnqueuedJob[] = inserted.map((r) => ({
@@ -167,9 +149,9 @@ const insertMany = new Map<number, string>();
 function insertManySql(n: number): string {
   let sql = insertMany.get(n);
   if (!sql) {
-    const values = `(${INSERT_COLUMNS.map(() => '?').join(', ')})`;
+    const values = `(${NEW_ROW_COLUMNS.map(() => '?').join(', ')})`;
     sql =
-      `INSERT INTO outbox (${INSERT_COLUMNS.join(', ')}) VALUES ` +
+      `INSERT INTO outbox (${NEW_ROW_COLUMNS.join(', ')}) VALUES ` +
       `${Array.from({ length: n }, () => values).join(', ')} ` +
       'ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, chat_id, lane, available_at';
     insertMany.set(n, sql);

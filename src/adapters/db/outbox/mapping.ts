@@ -33,9 +33,8 @@ interface Payload {
   toTopic?: boolean;
 }
 
-/** The columns an OutboxJob is read from. */
-export const COLUMNS = [
-  'id',
+/** The columns that hold what a job is (written once, when it is queued). */
+const CONTENT_COLUMNS = [
   'kind',
   'chat_id',
   'thread_id',
@@ -45,11 +44,17 @@ export const COLUMNS = [
   'dedupe_key',
   'spend_key',
   'album_key',
+  'lane',
+] as const;
+
+/** The columns an OutboxJob is read from. */
+export const COLUMNS = [
+  'id',
+  ...CONTENT_COLUMNS,
   'status',
   'attempts',
   'available_at',
   'created_at',
-  'lane',
 ];
 
 /** The columns a new job is inserted with. */
@@ -68,6 +73,14 @@ export interface NewRow {
   created_at: Date;
   updated_at: Date;
 }
+
+/** NewRow's columns, in the order the inserts list them. */
+export const NEW_ROW_COLUMNS = [
+  ...CONTENT_COLUMNS,
+  'available_at',
+  'created_at',
+  'updated_at',
+] as const satisfies ReadonlyArray<keyof NewRow>;
 
 /** The row a new job is inserted as. */
 export function toNewRow(job: NewOutboxJob): NewRow {
