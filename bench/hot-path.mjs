@@ -31,7 +31,8 @@
  * is how long the relays may trail the last acknowledgement; BENCH_NODE_FLAGS sets the node
  * flags of the premiumbot servers — by default `--max-old-space-size=256`, as the Docker image
  * and the systemd unit start serve (BENCH_NODE_FLAGS= for none); BENCH_KEEP_DB=1 keeps each
- * SQLite file (its path printed) for a look afterwards. A 👀 counts for the fan's text it is
+ * SQLite file (its path printed) for a look afterwards; BENCH_WORKER_CONCURRENCY (16) sets the
+ * outbox worker's calls in flight (traffic config `concurrency`). A 👀 counts for the fan's text it is
  * on and their earlier ones (a burst gets one reaction, on its latest message).
  *
  *   npm run bench:hot-path
@@ -173,7 +174,8 @@ async function premiumbot(config) {
     logger: silentLogger,
     tuning: {
       limits: { timeScale: 0.00001 },
-      concurrency: 16,
+      // The outbox worker's calls in flight (traffic config `concurrency`, 8 by default).
+      concurrency: Number(process.env.BENCH_WORKER_CONCURRENCY ?? 16),
       idlePollMs: 10,
       // The admin group's re-check is the product's own timer (once a minute), not a Telegram
       // limit: scaled with the limits it read bot_state every few milliseconds.
