@@ -7,10 +7,9 @@
  */
 import type { Knex } from 'knex';
 import type { FanAccount } from '../../core/fan-account.js';
-import { FULFILLED_STATUSES } from '../../core/payments/rules.js';
 import type { SaleView } from '../../core/payments/texts.js';
 import { ACCOUNT_COLUMNS, toFanAccount, type AccountRow } from './fan-account-store.js';
-import { readLatestSale } from './payment/latest-sale.js';
+import { CARD_SALE_BINDINGS, CARD_SALE_WHERE, readLatestSale } from './payment/latest-sale.js';
 import { rowsOf } from './raw.js';
 import { toInt } from './rows.js';
 
@@ -27,26 +26,23 @@ interface CardRow extends AccountRow {
   sale_id: unknown;
 }
 
-/** Placeholders for the statuses of a purchase a card shows (`cardSales`, latest-sale.ts). */
-const FULFILLED = FULFILLED_STATUSES.map(() => '?').join(', ');
-
 /**
  * The card's read, written by hand once (issue 17: built by knex it cost a new fan's text
  * 270 µs on SQLite; one text is prepared once). The latest purchase is picked as
- * `cardSales` and `readLatestSale` pick it — fulfilled, granting credits or pass time, the
- * highest id — by the `transactions` index on `user_id`, one row whatever the fan's history.
+ * `readLatestSale` picks it (CARD_SALE_WHERE, the highest id), by the `transactions` index
+ * on `user_id`, one row whatever the fan's history.
  */
 const CARD_SQL =
   `SELECT ${ACCOUNT_COLUMNS.join(', ')}, fc.user_id AS claim_user_id, tn.name AS claim_name, ` +
-  `(SELECT t.id FROM transactions AS t WHERE t.user_id = u.id AND t.status IN (${FULFILLED}) ` +
-  'AND (t.credits_granted > 0 OR t.seconds_granted > 0) ORDER BY t.id DESC LIMIT 1) AS sale_id ' +
+  `(SELECT t.id FROM transactions AS t WHERE t.user_id = u.id AND ${CARD_SALE_WHERE} ` +
+  'ORDER BY t.id DESC LIMIT 1) AS sale_id ' +
   'FROM users AS u LEFT JOIN conversations AS c ON c.user_id = u.id ' +
   'LEFT JOIN fan_claims AS fc ON fc.fan_id = u.id ' +
   'LEFT JOIN team_names AS tn ON tn.user_id = fc.user_id WHERE u.id = ? LIMIT 1';
 
 /** A fan's card data in one read (null: no such fan). */
 export async function readCardView(db: Knex, fanId: number): Promise<CardView | null> {
-  const row = rowsOf<CardRow>(await db.raw(CARD_SQL, [...FULFILLED_STATUSES, fanId]))[0];
+  const row = rowsOf<CardRow>(await db.raw(CARD_SQL, [...CARD_SALE_BINDINGS, fanId]))[0];
   if (!row) return null;
   const holder =
     row.claim_user_id === null || row.claim_user_id === undefined

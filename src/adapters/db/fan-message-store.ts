@@ -75,11 +75,11 @@ const FAN_COLUMNS = [
   'u.last_top_up_at',
   'c.user_id AS conversation_user_id',
   'c.title',
-].join(', ');
+];
 
 /** The locked read, written by hand once: the fan's row and their conversation. */
 const FAN_SQL =
-  `SELECT ${FAN_COLUMNS} FROM users AS u LEFT JOIN conversations AS c ON c.user_id = u.id ` +
+  `SELECT ${FAN_COLUMNS.join(', ')} FROM users AS u LEFT JOIN conversations AS c ON c.user_id = u.id ` +
   'WHERE u.id = ? LIMIT 1';
 
 /**
@@ -89,8 +89,7 @@ const FAN_SQL =
 const NEW_FAN_SQL =
   'INSERT INTO users (id, username, first_name, last_name, language_code) ' +
   'VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING ' +
-  FAN_COLUMNS.split(', ')
-    .filter((c) => c.startsWith('u.'))
+  FAN_COLUMNS.filter((c) => c.startsWith('u.'))
     .map((c) => c.slice(2))
     .join(', ');
 
@@ -137,19 +136,6 @@ async function recordAndRead(
     throw new UpdateAlreadyProcessed(record.updateId);
   }
   return rowsOf<LockedRow>(await trx.raw(FAN_SQL, [fanId]))[0];
-}
-
-function selectFan(trx: Knex.Transaction, fanId: number) {
-  return trx('users as u')
-    .leftJoin('conversations as c', 'c.user_id', 'u.id')
-    .where('u.id', fanId)
-    .first(
-      ...ACCOUNT_COLUMNS,
-      'u.credits_prompted_at',
-      'u.last_top_up_at',
-      'c.user_id as conversation_user_id',
-      'c.title',
-    );
 }
 
 function stateOf(row: LockedRow): FanState {
@@ -281,7 +267,7 @@ export function createFanMessageStore(db: Knex, deps: FanMessageStoreDeps): FanM
     const fanId = state.account.fanId;
     async function account(): Promise<FanAccount> {
       if (state.stale) {
-        const row = (await selectFan(trx, fanId)) as LockedRow | undefined;
+        const row = rowsOf<LockedRow>(await trx.raw(FAN_SQL, [fanId]))[0];
         if (!row) throw new UnknownFanError(fanId);
         Object.assign(state, { ...stateOf(row), counted: state.counted });
       }

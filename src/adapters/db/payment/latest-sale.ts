@@ -22,22 +22,22 @@ interface LatestSaleRow {
 }
 
 /**
- * Narrows `transactions as t` to the purchases a card shows: fulfilled, and granting credits
- * or pass time (the latest one is the fan's highest id).
+ * The purchases a card shows, over `transactions AS t`: fulfilled, and granting credits or
+ * pass time (the latest one is the fan's highest id). One condition for the card's read
+ * (card-view-store.ts, hand-written) and `readLatestSale`; bound with CARD_SALE_BINDINGS.
  */
-export function cardSales(q: Knex.QueryBuilder): Knex.QueryBuilder {
-  return q
-    .whereIn('t.status', [...FULFILLED_STATUSES])
-    .where((w) => w.where('t.credits_granted', '>', 0).orWhere('t.seconds_granted', '>', 0));
-}
+export const CARD_SALE_WHERE =
+  `t.status IN (${FULFILLED_STATUSES.map(() => '?').join(', ')}) ` +
+  'AND (t.credits_granted > 0 OR t.seconds_granted > 0)';
+
+export const CARD_SALE_BINDINGS: readonly string[] = [...FULFILLED_STATUSES];
 
 /** The latest fulfilled purchase of a fan that granted credits or pass time (null: none). */
 export async function readLatestSale(db: Knex, fanId: number): Promise<SaleView | null> {
-  const row = (await cardSales(
-    db('transactions as t')
-      .leftJoin('products as p', 'p.id', 't.product_id')
-      .where('t.user_id', fanId),
-  )
+  const row = (await db('transactions as t')
+    .leftJoin('products as p', 'p.id', 't.product_id')
+    .where('t.user_id', fanId)
+    .whereRaw(CARD_SALE_WHERE, [...CARD_SALE_BINDINGS])
     .orderBy('t.id', 'desc')
     .first(
       't.source',
