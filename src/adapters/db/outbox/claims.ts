@@ -8,10 +8,23 @@ import type { Knex } from 'knex';
 import { PLANNED_PER_CALL } from '../pg-client.js';
 import { MAX_BATCH, type ClaimRequest, type OutboxJob } from '../../../core/traffic/outbox.js';
 import { OPTIMIZE_EVERY_MS, dialectOf, optimizeDatabase } from '../knex.js';
-import { rowsOf } from '../raw.js';
+import { isPostgres, rowsOf } from '../raw.js';
 import { toInt } from '../rows.js';
 import { COLUMNS, byPriority, toJob, type OutboxRow } from './mapping.js';
 import type { DbOutboxStore } from './types.js';
+
+/**
+ * Postgres: when this process refreshes the outbox's statistics itself. Autovacuum analyzes
+ * a table once a tenth of it changed, checking once a minute; until then a new install's
+ * outbox keeps the statistics of the empty table migrations analyzed, and with them Postgres
+ * took every pending job for one and walked the whole backlog where an index would seek
+ * (issue 17: the claims of the 100-fan bench spent 1.6 s in Postgres per 3,000 relays; with
+ * fresh statistics 0.6 s). So after `afterClaimed` claimed jobs, at most once per `minGapMs`,
+ * the next claim first runs `ANALYZE` on the outbox (a sample: milliseconds, and it blocks no
+ * reads or writes; one instance at a time, the others skip it). A database user that may not
+ * analyze the table (not its owner) is left to autovacuum.
+ */
+export const OUTBOX_ANALYZE = { afterClaimed: 250, minGapMs: 5_000 } as const;
 
 /** Claiming lane heads, and the followers that may ride along with a head. */
 export function createOutboxClaims(
@@ -20,6 +33,24 @@ export function createOutboxClaims(
   const postgres = dialectOf(db) === 'postgres';
   // SQLite has no autovacuum: this process refreshes the statistics now and then.
   let optimizedAt = Date.now();
+  // Postgres: jobs claimed since the outbox was last analyzed (OUTBOX_ANALYZE).
+  let claimedSince = 0;
+  let analyzedAt = Number.NEGATIVE_INFINITY;
+  let mayAnalyze = postgres;
+  async function refreshStatistics(now: number): Promise<void> {
+    if (!mayAnalyze || claimedSince < OUTBOX_ANALYZE.afterClaimed) return;
+    if (now - analyzedAt < OUTBOX_ANALYZE.minGapMs) return;
+    claimedSince = 0;
+    analyzedAt = now;
+    await db.raw('ANALYZE (SKIP_LOCKED) outbox').catch((err: unknown) => {
+      // insufficient_privilege: not the table's owner; anything else: the next time.
+      if ((err as { code?: unknown } | null)?.code === '42501') mayAnalyze = false;
+    });
+  }
+  function counted<T extends unknown[]>(jobs: T): T {
+    claimedSince += jobs.length;
+    return jobs;
+  }
   return {
     async claim(request) {
       if (request.limit <= 0) return [];
@@ -28,12 +59,14 @@ export function createOutboxClaims(
         optimizedAt = now.getTime();
         await optimizeDatabase(db);
       }
+      await refreshStatistics(now.getTime());
       const lockedUntil = new Date(now.getTime() + request.leaseMs);
-      return claimHeads(db, postgres, request, now, lockedUntil);
+      return counted(await claimHeads(db, postgres, request, now, lockedUntil));
     },
-    claimFollowers: (head, workerId, leaseMs, max) =>
-      claimFollowers(db, head, workerId, leaseMs, max),
-    claimAlbum: (head, workerId, leaseMs) => claimAlbum(db, head, workerId, leaseMs),
+    claimFollowers: async (head, workerId, leaseMs, max) =>
+      counted(await claimFollowers(db, head, workerId, leaseMs, max)),
+    claimAlbum: async (head, workerId, leaseMs) =>
+      counted(await claimAlbum(db, head, workerId, leaseMs)),
     async hasQueuedAbove(head) {
       // Index-backed: outbox_live_chat_index (chat_id, priority) over live jobs finds the
       // group's jobs above the head's priority, outbox_live_lane_index the head's own lane (EXPLAIN in
@@ -105,14 +138,19 @@ async function claimHeads(
        LIMIT ?`;
   const set = `status = 'sending', locked_by = ?, locked_until = ?, attempt_started_at = NULL, updated_at = ?`;
   const sql = postgres
-    ? `${PLANNED_PER_CALL}WITH heads AS (${heads} FOR UPDATE OF o SKIP LOCKED)
-       UPDATE outbox SET ${set}
-       FROM heads WHERE outbox.id = heads.id AND outbox.status = 'pending'
-       RETURNING ${COLUMNS.map((c) => `outbox.${c}`).join(', ')}, heads.lane_has_more`
+    ? `${PLANNED_PER_CALL}WITH heads AS (${heads} FOR UPDATE OF o SKIP LOCKED),
+       claimed AS (
+         UPDATE outbox SET ${set}
+         FROM heads WHERE outbox.id = heads.id AND outbox.status = 'pending'
+         RETURNING ${COLUMNS.map((c) => `outbox.${c}`).join(', ')}, heads.lane_has_more),
+       ${nextTurnsSql('claimed')}
+       SELECT * FROM claimed`
     : `${PLANNED_PER_CALL}UPDATE outbox SET ${set}
        WHERE id IN (${heads})
        RETURNING ${COLUMNS.join(', ')}, ${laneHasMore('outbox')} AS lane_has_more`;
-  const bindings = postgres ? [...headBindings, ...setBindings] : [...setBindings, ...headBindings];
+  const bindings = postgres
+    ? [...headBindings, ...setBindings, now, now]
+    : [...setBindings, ...headBindings];
   const result = (await db.raw(sql, bindings as Knex.RawBinding[])) as
     { rows: ClaimedRow[] } | ClaimedRow[];
   const rows = Array.isArray(result) ? result : result.rows;
@@ -136,6 +174,28 @@ function laneHasMore(head: string): string {
 }
 
 /**
+ * Postgres: the claim-turn bump (see `claimHeads`) as part of the claim's own statement. For
+ * each group job `claimed` took, the next pending job of its lane that this statement did not
+ * take becomes due no earlier than `?` (the claim's time; bound twice). Until migration
+ * `20261212100000_outbox_claim_turn_in_claims` a row trigger did this once per claimed row,
+ * each call planned anew (1.2 s of execution and 1.9 s of planning per 3,000 relays in the
+ * 100-fan bench — the largest cost in Postgres); here it is one more step of a statement that
+ * is planned anyway. The sub-statements of a WITH see the table as it was before the
+ * statement, so the rows being claimed still look pending: they are left out by id.
+ */
+function nextTurnsSql(claimed: string): string {
+  return `turns AS (
+       UPDATE outbox SET available_at = ?
+       WHERE id IN (
+         SELECT (SELECT MIN(n.id) FROM outbox AS n
+                 WHERE n.lane = c.lane AND n.id > c.id AND n.status IN ('pending', 'sending')
+                   AND n.status = 'pending'
+                   AND n.id <> ALL (ARRAY(SELECT t.id FROM ${claimed} AS t)))
+         FROM ${claimed} AS c WHERE c.chat_id < 0)
+         AND available_at < ?)`;
+}
+
+/**
  * The album's other pending jobs in the head's lane, due or not, marked `sending` under
  * `workerId`'s lease in one statement (`outbox_pending_album_index`): the head is `sending`
  * under our lease, so no other worker claims anything of this lane meanwhile.
@@ -148,25 +208,29 @@ async function claimAlbum(
 ): Promise<OutboxJob[]> {
   if (!head.albumKey) return [];
   const now = new Date();
-  const result = await db.raw(
-    `UPDATE outbox SET status = 'sending', locked_by = ?, locked_until = ?, updated_at = ?
+  const update = `UPDATE outbox SET status = 'sending', locked_by = ?, locked_until = ?, updated_at = ?
      WHERE id IN (
        SELECT a.id FROM outbox AS a
        WHERE a.lane = ? AND a.album_key = ? AND a.status = 'pending' AND a.id <> ?
        ORDER BY a.id
        LIMIT ?)
        AND status = 'pending'
-     RETURNING ${COLUMNS.join(', ')}`,
-    [
-      workerId,
-      new Date(now.getTime() + leaseMs),
-      now,
-      head.lane,
-      head.albumKey,
-      head.id,
-      MAX_BATCH,
-    ],
-  );
+     RETURNING ${COLUMNS.join(', ')}`;
+  const bindings = [
+    workerId,
+    new Date(now.getTime() + leaseMs),
+    now,
+    head.lane,
+    head.albumKey,
+    head.id,
+    MAX_BATCH,
+  ];
+  const result = isPostgres(db)
+    ? await db.raw(
+        `WITH claimed AS (${update}), ${nextTurnsSql('claimed')} SELECT * FROM claimed`,
+        [...bindings, now, now],
+      )
+    : await db.raw(update, bindings);
   return rowsOf<OutboxRow>(result)
     .map((r) => ({ ...toJob(r), status: 'sending' as const }))
     .sort((a, b) => a.id - b.id);
@@ -192,9 +256,15 @@ async function claimFollowers(
   if (max <= 0) return [];
   const now = new Date();
   const lockedUntil = new Date(now.getTime() + leaseMs);
-  const result = (await db.raw(
-    `${PLANNED_PER_CALL}UPDATE outbox SET status = 'sending', locked_by = ?, locked_until = ?, updated_at = ?
-     WHERE id IN (
+  const postgres = isPostgres(db);
+  // Postgres: `= ANY(ARRAY(…))` runs the walk once, then fetches its rows by id — whatever
+  // the statistics say. As `IN (…)`, with the estimates of a table analyzed while it was
+  // nearly empty (a new install, then a burst), Postgres joined the pending jobs against the
+  // walk and ran the walk once per pending job: 13 ms a claim at 175 pending instead of 0.3
+  // (issue 17). SQLite runs an `IN` sub-query once anyway.
+  const [open, close] = postgres ? ['= ANY(ARRAY(', '))'] : ['IN (', ')'];
+  const update = `UPDATE outbox SET status = 'sending', locked_by = ?, locked_until = ?, updated_at = ?
+     WHERE id ${open}
        SELECT f.id FROM outbox AS f
        WHERE f.lane = ? AND f.id > ? AND f.status IN ('pending', 'sending')
          AND f.status = 'pending' AND f.available_at <= ?
@@ -205,11 +275,29 @@ async function claimFollowers(
            ORDER BY g.id
            LIMIT 1), ${NO_GAP})
        ORDER BY f.id
-       LIMIT ?)
+       LIMIT ?${close}
        AND status = 'pending'
-     RETURNING ${COLUMNS.join(', ')}`,
-    [workerId, lockedUntil, now, head.lane, head.id, now, head.lane, head.id, now, max],
-  )) as { rows: OutboxRow[] } | OutboxRow[];
-  const rows = Array.isArray(result) ? result : result.rows;
-  return rows.map((r) => ({ ...toJob(r), status: 'sending' as const })).sort((a, b) => a.id - b.id);
+     RETURNING ${COLUMNS.join(', ')}`;
+  const bindings = [
+    workerId,
+    lockedUntil,
+    now,
+    head.lane,
+    head.id,
+    now,
+    head.lane,
+    head.id,
+    now,
+    max,
+  ];
+  const result = postgres
+    ? await db.raw(
+        `${PLANNED_PER_CALL}WITH claimed AS (${update}), ${nextTurnsSql('claimed')}
+         SELECT * FROM claimed`,
+        [...bindings, now, now],
+      )
+    : await db.raw(`${PLANNED_PER_CALL}${update}`, bindings);
+  return rowsOf<OutboxRow>(result)
+    .map((r) => ({ ...toJob(r), status: 'sending' as const }))
+    .sort((a, b) => a.id - b.id);
 }
