@@ -93,8 +93,14 @@ const NEW_FAN_SQL =
     .map((c) => c.slice(2))
     .join(', ');
 
-/** Postgres: the row lock; SQLite's write transactions hold the file's lock already. */
-const FAN_SQL_LOCKED = `${FAN_SQL} FOR UPDATE OF u`;
+/**
+ * Postgres: the row lock; SQLite's write transactions hold the file's lock already. `NO KEY
+ * UPDATE`, the lock an UPDATE of the row takes: it excludes every other credit move on the
+ * fan (they take it too) but not the key-share lock a foreign key's check takes — with
+ * `FOR UPDATE`, the outbox worker's inserts that name the fan (a message's links, a new
+ * topic) waited for the intake batch holding the fan, and the batch for them (issue 17).
+ */
+const FAN_SQL_LOCKED = `${FAN_SQL} FOR NO KEY UPDATE OF u`;
 
 /**
  * Postgres: the update's record and the locked read in one statement (one round trip). The
@@ -162,7 +168,7 @@ function profileColumns(profile: FanProfile) {
 }
 
 /**
- * Reads and locks the fan's row (Postgres: `FOR UPDATE OF u`; SQLite's write transactions
+ * Reads and locks the fan's row (Postgres: `FOR NO KEY UPDATE OF u`; SQLite's write transactions
  * hold the file's lock). A new fan is inserted; a changed profile, or a stale `blocked` flag
  * (the fan just wrote, so they have not blocked the bot), is written — otherwise nothing is.
  */

@@ -316,4 +316,51 @@ describe('the fan message intake in batches', () => {
     expect(await creditsOf(fan!)).toBe(3 - COST);
     expect(await ledgerOf(fan!)).toEqual([`spend:${fan}:${texts[paid]!.messageId}`]);
   });
+
+  it('holding a fan, the intake lets a row that names the fan be written (Postgres)', async () => {
+    // The outbox worker writes rows naming a fan (a message's links, a new topic) while the
+    // intake holds that fan in a batch; a foreign key's check takes a key-share lock on the
+    // fan's row, which `FOR UPDATE` blocked and `FOR NO KEY UPDATE` does not.
+    const [fan] = await fans(1);
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const m = text(fan!);
+    const held = store.inTransaction(
+      { id: fan!, firstName: `F${fan}` },
+      async (tx) => {
+        const spent = await tx.spend(COST, `spend:${fan}:${m.messageId}`, {}, new Date());
+        entered();
+        await gate;
+        return spent;
+      },
+      m.updateId,
+    );
+    await inside;
+    const link = {
+      fan_id: fan!,
+      direction: 'fan',
+      fan_message_id: m.messageId,
+      topic_chat_id: ADMIN_CHAT,
+      topic_message_id: 9,
+    };
+    if (sqlite()) {
+      // One connection: the write waits for the batch's COMMIT, and nothing deadlocks.
+      const written = t.db('message_links').insert(link);
+      release();
+      await Promise.all([held, written]);
+    } else {
+      await t.db.transaction(async (trx) => {
+        await trx.raw(`SET LOCAL lock_timeout = '3s'`);
+        await trx('message_links').insert(link);
+      });
+      release();
+      await held;
+    }
+    const [row] = (await t.db('message_links').where({ fan_id: fan! }).count({ n: '*' })) as [
+      { n: unknown },
+    ];
+    expect(Number(row.n)).toBe(1);
+  });
 });

@@ -43,7 +43,7 @@ export async function lockFan(tx: DbTx, fanId: number): Promise<Balance> {
   const row = (await tx('users')
     .select(USER_BALANCE_COLUMNS)
     .where('id', fanId)
-    .forUpdate()
+    .forNoKeyUpdate()
     .first()) as UserRow | undefined;
   if (!row) throw new UnknownFanError(fanId);
   return toBalance(row);

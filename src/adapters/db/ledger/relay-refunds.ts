@@ -19,7 +19,7 @@ export function createRelayRefunds(db: Knex): Pick<DbLedgerStore, 'returnSpend'>
         if (!spend || spend.kind !== 'spend' || spend.creditsDelta >= 0) return null;
         const credits = -spend.creditsDelta;
         const fanId = spend.fanId;
-        await tx('users').where('id', fanId).forUpdate().first('id');
+        await tx('users').where('id', fanId).forNoKeyUpdate().first('id');
         const entry = await insertEntry(tx, {
           fanId,
           kind: 'relay_refund',
