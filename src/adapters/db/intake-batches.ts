@@ -21,17 +21,18 @@
  *   the error after the COMMIT (the record that stopped it may be the batch's own).
  *
  * Both databases. SQLite's one connection serializes transactions anyway. On Postgres a
- * batch takes one connection of the pool and its round trips: the BEGIN, the COMMIT (and its
- * WAL flush) and the NOTIFY that wakes the other instances' workers (one for the batch's
- * jobs, `deferNotifies`) are the batch's, not each text's — each was a round trip through
- * the one event loop; so is the insert of the batch's relay jobs (`deferInserts`, one
- * multi-row insert before the COMMIT). Rows a batch locks stay locked until its COMMIT; two instances'
+ * batch takes one connection of the pool and its round trips: the BEGIN and the COMMIT (and
+ * its WAL flush) are the batch's, not each text's — each was a round trip through the one
+ * event loop; so is the insert of the batch's relay jobs (`deferInserts`, one multi-row
+ * insert before the COMMIT). The NOTIFY that wakes the other instances' workers lists the
+ * batch's jobs and goes after the COMMIT (`deferNotifies`, `notifyCommitted`): inside the
+ * transaction it made every batch's commit wait for Postgres's one notify lock. Rows a batch locks stay locked until its COMMIT; two instances'
  * batches that lock the same fans in opposite orders deadlock, Postgres aborts one, and its
  * texts run again alone.
  */
 import type { Knex } from 'knex';
 import { deferInserts, flushInserts } from './outbox/enqueue.js';
-import { deferNotifies, flushNotifies } from './outbox/wakeups.js';
+import { deferNotifies, notifyCommitted, takeNotifies } from './outbox/wakeups.js';
 import { isPostgres } from './raw.js';
 
 /**
@@ -137,6 +138,7 @@ export function createIntakeBatches(
   async function batch(): Promise<void> {
     const taken: Item[] = [];
     const attempts: Attempt[] = [];
+    let notifies: ReturnType<typeof takeNotifies> = null;
     try {
       await db.transaction(async (trx) => {
         deferNotifies(trx);
@@ -147,7 +149,7 @@ export function createIntakeBatches(
           attempts.push(await attempt(item, trx));
         }
         await flushInserts(trx);
-        await flushNotifies(trx);
+        notifies = takeNotifies(trx);
       });
     } catch (err) {
       // Rolled back (or never begun): nothing of the batch was written.
@@ -163,6 +165,7 @@ export function createIntakeBatches(
       for (const item of taken) await alone(item);
       return;
     }
+    notifyCommitted(db, notifies);
     taken.forEach((item, i) => settle(item, attempts[i]!));
   }
 
