@@ -133,11 +133,24 @@ function queries() {
            WHERE p.lane = o.lane AND p.id < o.id AND p.status IN ('pending', 'sending'))
        ORDER BY o.priority DESC, o.available_at, o.id
        LIMIT 20`;
-  const claim = (chats) => `WITH heads AS (${heads(chats)} FOR UPDATE OF o SKIP LOCKED)
-       UPDATE outbox SET status = 'sending', locked_by = 'bench', locked_until = now(),
-              attempt_started_at = NULL, updated_at = now()
-       FROM heads WHERE outbox.id = heads.id AND outbox.status = 'pending'
-       RETURNING outbox.id`;
+  // As src/adapters/db/outbox/claims.ts sends it on Postgres: the heads, their claim, and
+  // the claim turn of their lanes (the next pending job of each, due no earlier than now).
+  const claim = (chats) => `WITH heads AS (${heads(chats)} FOR UPDATE OF o SKIP LOCKED),
+       claimed AS (
+         UPDATE outbox SET status = 'sending', locked_by = 'bench', locked_until = now(),
+                attempt_started_at = NULL, updated_at = now()
+         FROM heads WHERE outbox.id = heads.id AND outbox.status = 'pending'
+         RETURNING outbox.id, outbox.lane, outbox.chat_id),
+       turns AS (
+         UPDATE outbox SET available_at = now()
+         WHERE id IN (
+           SELECT (SELECT MIN(n.id) FROM outbox AS n
+                   WHERE n.lane = c.lane AND n.id > c.id AND n.status IN ('pending', 'sending')
+                     AND n.status = 'pending'
+                     AND n.id <> ALL (ARRAY(SELECT t.id FROM claimed AS t)))
+           FROM claimed AS c WHERE c.chat_id < 0)
+           AND available_at < now())
+       SELECT id FROM claimed`;
   return [
     ['claim: up to 20 lane heads for the admin groups (one statement)', claim('o.chat_id < 0'), []],
     ['claim: up to 20 lane heads for private chats', claim('o.chat_id > 0'), []],

@@ -137,19 +137,23 @@ async function claimHeads(
        ORDER BY o.priority DESC, o.available_at, o.id
        LIMIT ?`;
   const set = `status = 'sending', locked_by = ?, locked_until = ?, attempt_started_at = NULL, updated_at = ?`;
+  // Private chats take no turns (the bump is for the admin group's lanes): a claim of theirs
+  // leaves the step out, and Postgres plans less (most of the worker's claims find nothing).
+  const turns = request.privateChats !== true;
   const sql = postgres
     ? `${PLANNED_PER_CALL}WITH heads AS (${heads} FOR UPDATE OF o SKIP LOCKED),
        claimed AS (
          UPDATE outbox SET ${set}
          FROM heads WHERE outbox.id = heads.id AND outbox.status = 'pending'
-         RETURNING ${COLUMNS.map((c) => `outbox.${c}`).join(', ')}, heads.lane_has_more),
-       ${nextTurnsSql('claimed')}
+         RETURNING ${COLUMNS.map((c) => `outbox.${c}`).join(', ')}, heads.lane_has_more)${
+           turns ? `, ${nextTurnsSql('claimed')}` : ''
+         }
        SELECT * FROM claimed`
     : `${PLANNED_PER_CALL}UPDATE outbox SET ${set}
        WHERE id IN (${heads})
        RETURNING ${COLUMNS.join(', ')}, ${laneHasMore('outbox')} AS lane_has_more`;
   const bindings = postgres
-    ? [...headBindings, ...setBindings, now, now]
+    ? [...headBindings, ...setBindings, ...(turns ? [now, now] : [])]
     : [...setBindings, ...headBindings];
   const result = (await db.raw(sql, bindings as Knex.RawBinding[])) as
     { rows: ClaimedRow[] } | ClaimedRow[];
