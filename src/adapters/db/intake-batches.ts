@@ -26,9 +26,9 @@
  * event loop; so is the insert of the batch's relay jobs (`deferInserts`, one multi-row
  * insert before the COMMIT). The NOTIFY that wakes the other instances' workers lists the
  * batch's jobs and goes after the COMMIT (`deferNotifies`, `notifyCommitted`): inside the
- * transaction it made every batch's commit wait for Postgres's one notify lock. Rows a batch locks stay locked until its COMMIT; two instances'
- * batches that lock the same fans in opposite orders deadlock, Postgres aborts one, and its
- * texts run again alone.
+ * transaction it made every batch's commit wait for Postgres's one notify lock. Rows a
+ * batch locks stay locked until its COMMIT; two instances' batches that lock the same fans
+ * in opposite orders deadlock, Postgres aborts one, and its texts run again alone.
  */
 import type { Knex } from 'knex';
 import { deferInserts, flushInserts } from './outbox/enqueue.js';

@@ -1,10 +1,10 @@
 /**
  * Issue 17: paid fan texts posted to the webhook together share their transaction (the
  * intake's group commit, src/adapters/db/intake-batches.ts), each acknowledged once
- * committed; on Postgres a batch's jobs are announced by a NOTIFY sent after its COMMIT. A text whose relay job cannot
- * be written rolls back alone: every other text is charged once, with its relay job. On the
- * shipped runtime, its outbox worker not started; on SQLite, or Postgres with
- * TEST_DATABASE_URL.
+ * committed; on Postgres a batch's jobs are announced by a NOTIFY sent after its COMMIT. A
+ * text whose relay job cannot be written rolls back alone: every other text is charged
+ * once, with its relay job. On the shipped runtime, its outbox worker not started; on
+ * SQLite, or Postgres with TEST_DATABASE_URL.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFanHarness, grantCredits, seedProducts } from '../telegram/fan-harness.js';

@@ -3,11 +3,11 @@
  * every statement the outbox store sends is still served by one — a dropped index a query
  * needs shows here as a walk of the whole table. Each statement is explained with the values
  * it ran with, over a history of sent jobs and a live backlog; the claim turn's look-up too
- * (SQLite: its trigger; Postgres: inside the claims). A walk of a partial index of live jobs (recovery, a migrated chat) is fine:
- * it never reads the history. Not checked: `depth` and `purgeFinished`, which count or
- * prune the history itself. Plans, never timings. On SQLite, or Postgres with
- * TEST_DATABASE_URL (sequential scans disabled there: the plan shows whether an index *can*
- * serve the statement, whatever the table's size).
+ * (SQLite: its trigger; Postgres: inside the claims). A walk of a partial index of live
+ * jobs (recovery, a migrated chat) is fine: it never reads the history. Not checked:
+ * `depth` and `purgeFinished`, which count or prune the history itself. Plans, never
+ * timings. On SQLite, or Postgres with TEST_DATABASE_URL (sequential scans disabled there:
+ * the plan shows whether an index *can* serve the statement, whatever the table's size).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutboxStore, type DbOutboxStore } from '../../../src/adapters/db/outbox-store.js';

@@ -200,6 +200,28 @@ function nextTurnsSql(claimed: string): string {
 }
 
 /**
+ * Runs `update` (an `UPDATE outbox … RETURNING` that marks jobs `sending`) and returns its
+ * jobs by id; on Postgres with its lanes' turns in the same statement (`nextTurnsSql`).
+ */
+async function claimRows(
+  db: Knex,
+  update: string,
+  bindings: Knex.RawBinding[],
+  now: Date,
+  prefix = '',
+): Promise<OutboxJob[]> {
+  const result = isPostgres(db)
+    ? await db.raw(
+        `${prefix}WITH claimed AS (${update}), ${nextTurnsSql('claimed')} SELECT * FROM claimed`,
+        [...bindings, now, now],
+      )
+    : await db.raw(`${prefix}${update}`, bindings);
+  return rowsOf<OutboxRow>(result)
+    .map((r) => ({ ...toJob(r), status: 'sending' as const }))
+    .sort((a, b) => a.id - b.id);
+}
+
+/**
  * The album's other pending jobs in the head's lane, due or not, marked `sending` under
  * `workerId`'s lease in one statement (`outbox_pending_album_index`): the head is `sending`
  * under our lease, so no other worker claims anything of this lane meanwhile.
@@ -229,15 +251,7 @@ async function claimAlbum(
     head.id,
     MAX_BATCH,
   ];
-  const result = isPostgres(db)
-    ? await db.raw(
-        `WITH claimed AS (${update}), ${nextTurnsSql('claimed')} SELECT * FROM claimed`,
-        [...bindings, now, now],
-      )
-    : await db.raw(update, bindings);
-  return rowsOf<OutboxRow>(result)
-    .map((r) => ({ ...toJob(r), status: 'sending' as const }))
-    .sort((a, b) => a.id - b.id);
+  return claimRows(db, update, bindings, now);
 }
 
 /** Above every job id: the run has no gap. */
@@ -260,13 +274,12 @@ async function claimFollowers(
   if (max <= 0) return [];
   const now = new Date();
   const lockedUntil = new Date(now.getTime() + leaseMs);
-  const postgres = isPostgres(db);
   // Postgres: `= ANY(ARRAY(…))` runs the walk once, then fetches its rows by id — whatever
   // the statistics say. As `IN (…)`, with the estimates of a table analyzed while it was
   // nearly empty (a new install, then a burst), Postgres joined the pending jobs against the
   // walk and ran the walk once per pending job: 13 ms a claim at 175 pending instead of 0.3
   // (issue 17). SQLite runs an `IN` sub-query once anyway.
-  const [open, close] = postgres ? ['= ANY(ARRAY(', '))'] : ['IN (', ')'];
+  const [open, close] = isPostgres(db) ? ['= ANY(ARRAY(', '))'] : ['IN (', ')'];
   const update = `UPDATE outbox SET status = 'sending', locked_by = ?, locked_until = ?, updated_at = ?
      WHERE id ${open}
        SELECT f.id FROM outbox AS f
@@ -294,14 +307,5 @@ async function claimFollowers(
     now,
     max,
   ];
-  const result = postgres
-    ? await db.raw(
-        `${PLANNED_PER_CALL}WITH claimed AS (${update}), ${nextTurnsSql('claimed')}
-         SELECT * FROM claimed`,
-        [...bindings, now, now],
-      )
-    : await db.raw(`${PLANNED_PER_CALL}${update}`, bindings);
-  return rowsOf<OutboxRow>(result)
-    .map((r) => ({ ...toJob(r), status: 'sending' as const }))
-    .sort((a, b) => a.id - b.id);
+  return claimRows(db, update, bindings, now, PLANNED_PER_CALL);
 }

@@ -51,8 +51,13 @@ interface Announced {
  */
 const records = new WeakMap<object, Announced>();
 
+/** Per database: a transaction's client shares its database's `config` object. */
+function keyOf(q: Knex | Knex.Transaction): object {
+  return (q.client as { config: object }).config;
+}
+
 function recordOf(q: Knex | Knex.Transaction): Announced {
-  const key = (q.client as { config: object }).config;
+  const key = keyOf(q);
   let record = records.get(key);
   if (!record) {
     record = { jobs: [], unknown: false, dueNoted: Infinity, dueEpoch: 0 };
@@ -147,7 +152,7 @@ export function takeNotifies(trx: Knex.Transaction): Deferred | null {
 }
 
 /** Per database: whether a NOTIFY of committed jobs is on its way, and what the next one lists. */
-const committedNotifies = new WeakMap<object, Deferred & { sending: boolean; any: boolean }>();
+const committedNotifies = new WeakMap<object, Deferred & { sending: boolean }>();
 
 /**
  * After a commit, tells the listening instances what it queued (`takeNotifies`). Outside the
@@ -160,13 +165,12 @@ const committedNotifies = new WeakMap<object, Deferred & { sending: boolean; any
  */
 export function notifyCommitted(db: Knex, deferred: Deferred | null): void {
   if (!deferred || !isPostgres(db)) return;
-  const key = (db.client as { config: object }).config;
+  const key = keyOf(db);
   let state = committedNotifies.get(key);
   if (!state) {
-    state = { jobs: [], unknown: false, sending: false, any: false };
+    state = { jobs: [], unknown: false, sending: false };
     committedNotifies.set(key, state);
   }
-  state.any = true;
   if (
     deferred.unknown ||
     state.unknown ||
@@ -180,11 +184,10 @@ export function notifyCommitted(db: Knex, deferred: Deferred | null): void {
   const current = state;
   void (async () => {
     try {
-      while (current.any) {
+      while (current.unknown || current.jobs.length > 0) {
         const jobs = current.unknown ? undefined : current.jobs;
         current.jobs = [];
         current.unknown = false;
-        current.any = false;
         await sendNotify(db, jobs).catch(() => {});
       }
     } finally {
