@@ -14,22 +14,35 @@
  * Texts asked for together run one after another in one transaction (the intake's group
  * commit, intake-batches.ts): each caller hears of its text after that COMMIT, and a text
  * that fails rolls the batch back and each of its texts runs again alone. In a batch the
- * relay jobs of all its texts are one insert before the COMMIT (`enqueueDeferred`): four
- * statements per text and one per batch.
+ * relay jobs of all its texts are one insert before the COMMIT (`enqueueDeferred`): on
+ * SQLite four statements per text and one per batch. On Postgres a batch costs three
+ * statements whatever its texts: the records and locked reads of all its texts' fans
+ * (`prefetchFans`, fan-message-reads.ts), their spends (held back and written together,
+ * checked: ledger/deferred-spends.ts) and their relay jobs.
  */
 import type { Knex } from 'knex';
 import { UnknownFanError } from '../../core/errors.js';
 import type { FanAccount } from '../../core/fan-account.js';
+import type { LedgerMeta } from '../../core/ledger.js';
 import type { FanProfile } from '../../core/fan.js';
 import type { FanMessageStore, FanMessageTransaction } from '../../core/relay/ports.js';
 import { UpdateAlreadyProcessed } from '../../core/traffic/ports.js';
-import { ACCOUNT_COLUMNS, toFanAccount, type AccountRow } from './fan-account-store.js';
+import { toFanAccount } from './fan-account-store.js';
 import { albumOps } from './fan-message-albums.js';
+import {
+  FAN_SQL,
+  FAN_SQL_LOCKED,
+  NEW_FAN_SQL,
+  prefetchFans,
+  recordAndRead,
+  type LockedRow,
+} from './fan-message-reads.js';
 import { createIntakeBatches, NothingWritten } from './intake-batches.js';
 import { fanMessageMarks } from './inbox-store.js';
 import { isPostgres, rowsOf } from './raw.js';
 import { earlierEntry, findEntry } from './ledger/entries.js';
 import { spendLocked } from './ledger/spends.js';
+import { deferSpend, defersSpends, flushSpends, holdsSpendOf } from './ledger/deferred-spends.js';
 import type { DbLedgerStore } from './ledger-store.js';
 import type { DbOutboxStore } from './outbox-store.js';
 import type { DbUpdateStore } from './update-store.js';
@@ -39,14 +52,7 @@ export interface FanMessageStoreDeps {
   ledger: DbLedgerStore;
   outbox: Pick<DbOutboxStore, 'enqueueDeferred'>;
   /** Records the update as processed in the transaction (no look-up before, no write after). */
-  updates?: Pick<DbUpdateStore, 'recordStatement' | 'recorded'>;
-}
-
-interface LockedRow extends AccountRow {
-  credits_prompted_at: unknown;
-  last_top_up_at: unknown;
-  conversation_user_id: unknown;
-  title: string | null;
+  updates?: Pick<DbUpdateStore, 'recordStatement' | 'recordAllStatement' | 'recorded'>;
 }
 
 /** What the transaction knows about the fan (read once, kept up to date by its writes). */
@@ -67,82 +73,6 @@ const LEGACY_SPEND_KEY = /^spend:\d+$/;
 /** Telegram redelivers an update for a day; processed update ids are kept a week. */
 const LEGACY_WINDOW_MS = 8 * 24 * 60 * 60_000;
 const LEGACY_RECHECK_MS = 60 * 60_000;
-
-/** The columns of the locked read (ACCOUNT_COLUMNS and what the transaction also needs). */
-const FAN_COLUMNS = [
-  ...ACCOUNT_COLUMNS,
-  'u.credits_prompted_at',
-  'u.last_top_up_at',
-  'c.user_id AS conversation_user_id',
-  'c.title',
-];
-
-/** The locked read, written by hand once: the fan's row and their conversation. */
-const FAN_SQL =
-  `SELECT ${FAN_COLUMNS.join(', ')} FROM users AS u LEFT JOIN conversations AS c ON c.user_id = u.id ` +
-  'WHERE u.id = ? LIMIT 1';
-
-/**
- * A new fan's insert, returning what the locked read gives (a new fan has no conversation):
- * the row an insert creates is locked by it until the COMMIT.
- */
-const NEW_FAN_SQL =
-  'INSERT INTO users (id, username, first_name, last_name, language_code) ' +
-  'VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING ' +
-  FAN_COLUMNS.filter((c) => c.startsWith('u.'))
-    .map((c) => c.slice(2))
-    .join(', ');
-
-/**
- * Postgres: the row lock; SQLite's write transactions hold the file's lock already. `NO KEY
- * UPDATE`, the lock an UPDATE of the row takes: it excludes every other credit move on the
- * fan (they take it too) but not the key-share lock a foreign key's check takes — with
- * `FOR UPDATE`, the outbox worker's inserts that name the fan (a message's links, a new
- * topic) waited for the intake batch holding the fan, and the batch for them (issue 17).
- */
-const FAN_SQL_LOCKED = `${FAN_SQL} FOR NO KEY UPDATE OF u`;
-
-/**
- * Postgres: the update's record and the locked read in one statement (one round trip). The
- * record's insert runs whether or not the fan exists; `recorded` says whether it inserted.
- */
-function recordAndLockSql(record: string): string {
-  return (
-    `WITH rec AS (${record}), fan AS (${FAN_SQL_LOCKED}) ` +
-    'SELECT (SELECT count(*) FROM rec) AS recorded, fan.* FROM (SELECT 1) AS one ' +
-    'LEFT JOIN fan ON true'
-  );
-}
-
-/**
- * The update's record (when there is one) and the fan's locked row: on Postgres one
- * statement, on SQLite two. Throws UpdateAlreadyProcessed for a redelivered update, before
- * anything is written.
- */
-async function recordAndRead(
-  trx: Knex.Transaction,
-  fanId: number,
-  record: { updateId: number; store: NonNullable<FanMessageStoreDeps['updates']> } | null,
-): Promise<LockedRow | undefined> {
-  const postgres = isPostgres(trx);
-  if (!record)
-    return rowsOf<LockedRow>(await trx.raw(postgres ? FAN_SQL_LOCKED : FAN_SQL, [fanId]))[0];
-  const { sql, bindings } = record.store.recordStatement(record.updateId);
-  if (postgres) {
-    const row = rowsOf<LockedRow & { recorded: unknown }>(
-      await trx.raw(recordAndLockSql(sql), [...bindings, fanId]),
-    )[0];
-    if (!record.store.recorded(record.updateId, Number(row?.recorded) > 0)) {
-      throw new UpdateAlreadyProcessed(record.updateId);
-    }
-    return row && row.id !== null && row.id !== undefined ? row : undefined;
-  }
-  const inserted = rowsOf(await trx.raw(sql, bindings)).length > 0;
-  if (!record.store.recorded(record.updateId, inserted)) {
-    throw new UpdateAlreadyProcessed(record.updateId);
-  }
-  return rowsOf<LockedRow>(await trx.raw(FAN_SQL, [fanId]))[0];
-}
 
 function stateOf(row: LockedRow): FanState {
   const hasConversation =
@@ -179,6 +109,8 @@ async function lockFan(
 ): Promise<FanState> {
   if (!Number.isSafeInteger(profile.id) || profile.id <= 0) throw new UnknownFanError(profile.id);
   const fields = profileColumns(profile);
+  // Another text of the fan earlier in the batch holds its spend back: written first.
+  if (holdsSpendOf(trx, profile.id)) await flushSpends(trx);
   let row = await recordAndRead(trx, profile.id, record);
   if (!row) {
     // A new fan: the insert returns their row (no conversation yet) — one statement. When
@@ -221,6 +153,7 @@ function recordedAfterCommit(
 ): NonNullable<FanMessageStoreDeps['updates']> {
   return {
     recordStatement: (updateId) => updates.recordStatement(updateId),
+    recordAllStatement: (updateIds) => updates.recordAllStatement(updateIds),
     recorded(updateId, inserted) {
       if (inserted) afterCommit(() => updates.recorded(updateId, true));
       return inserted;
@@ -240,6 +173,63 @@ async function lockInBatch(
     if (err instanceof UpdateAlreadyProcessed) throw new NothingWritten(err);
     throw err;
   }
+}
+
+/**
+ * The text's spend through the transaction that read and locked the fan (`state`). In a
+ * batch on Postgres, a counted spend on the row as read is held back and written with the
+ * batch's others (ledger/deferred-spends.ts); otherwise it is written at once.
+ */
+async function spendFor(
+  trx: Knex.Transaction,
+  state: FanState,
+  account: () => Promise<FanAccount>,
+  spend: { cost: number; key: string; meta: LedgerMeta; now?: Date },
+): Promise<{ credits: number; duplicate: boolean }> {
+  const { cost, key, meta, now } = spend;
+  const fanId = state.account.fanId;
+  if (now && !state.stale && defersSpends(trx)) {
+    const credits = deferSpend(trx, {
+      fanId,
+      cost,
+      key,
+      meta,
+      at: now,
+      credits: state.account.credits,
+      frozen: state.account.frozen,
+    });
+    state.account = { ...state.account, credits, messageCount: state.account.messageCount + 1 };
+    state.counted = true;
+    return { credits, duplicate: false };
+  }
+  await flushSpends(trx);
+  const spent = await spendLocked(trx, fanId, cost, key, meta, now);
+  if (!spent) {
+    // A redelivered message: its spend is the earlier entry (same fan, same cost).
+    await earlierEntry(trx, key, fanId, ['spend'], (e) => e.creditsDelta === -cost);
+    return { credits: (await account()).credits, duplicate: true };
+  }
+  state.account = { ...state.account, credits: spent.balance.credits };
+  if (now) {
+    state.counted = true;
+    state.account.messageCount += 1;
+  }
+  return { credits: spent.balance.credits, duplicate: false };
+}
+
+/** `ops` with each call run after `flush` (a held spend is written before their statements). */
+function flushingFirst<T extends object>(ops: T, flush: () => Promise<void>): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, op] of Object.entries(ops)) {
+    wrapped[name] =
+      typeof op === 'function'
+        ? async (...args: unknown[]) => {
+            await flush();
+            return (op as (...a: unknown[]) => unknown)(...args);
+          }
+        : op;
+  }
+  return wrapped as T;
 }
 
 /** Whether spends keyed by update id were written recently enough to be redelivered. */
@@ -271,8 +261,11 @@ export function createFanMessageStore(db: Knex, deps: FanMessageStoreDeps): FanM
     legacy: boolean,
   ): FanMessageTransaction {
     const fanId = state.account.fanId;
+    /** Before any other statement on the fan: a spend held back is written first. */
+    const flushed = () => flushSpends(trx);
     async function account(): Promise<FanAccount> {
       if (state.stale) {
+        await flushed();
         const row = rowsOf<LockedRow>(await trx.raw(FAN_SQL, [fanId]))[0];
         if (!row) throw new UnknownFanError(fanId);
         Object.assign(state, { ...stateOf(row), counted: state.counted });
@@ -288,30 +281,20 @@ export function createFanMessageStore(db: Knex, deps: FanMessageStoreDeps): FanM
       async earlierEntry(key) {
         // Keys of the old format can only exist for updates of the past week.
         if (LEGACY_SPEND_KEY.test(key) && !legacy) return null;
+        await flushed();
         return findEntry(trx, key);
       },
       credits: async () => (await account()).credits,
       account,
-      async spend(cost, key, meta, now) {
-        const spent = await spendLocked(trx, fanId, cost, key, meta, now);
-        if (!spent) {
-          // A redelivered message: its spend is the earlier entry (same fan, same cost).
-          await earlierEntry(trx, key, fanId, ['spend'], (e) => e.creditsDelta === -cost);
-          return { credits: (await account()).credits, duplicate: true };
-        }
-        state.account = { ...state.account, credits: spent.balance.credits };
-        if (now) {
-          state.counted = true;
-          state.account.messageCount += 1;
-        }
-        return { credits: spent.balance.credits, duplicate: false };
-      },
+      spend: (cost, key, meta, now) => spendFor(trx, state, account, { cost, key, meta, now }),
       async startPass(now, key, meta) {
+        await flushed();
         state.stale = true;
         return ledger.startPass(fanId, now, key, meta, trx);
       },
       async countMessage(now) {
         if (state.counted) return;
+        await flushed();
         await trx('users').where('id', fanId).update(countColumns(now));
         state.counted = true;
         if (!state.stale)
@@ -327,6 +310,7 @@ export function createFanMessageStore(db: Knex, deps: FanMessageStoreDeps): FanM
         return { promptedAt: state.promptedAt, toppedUpAt: state.toppedUpAt };
       },
       async markPrompted(now) {
+        await flushed();
         await trx('users').where('id', fanId).update({ credits_prompted_at: now });
         state.promptedAt = now;
       },
@@ -340,30 +324,41 @@ export function createFanMessageStore(db: Knex, deps: FanMessageStoreDeps): FanM
           .update({ title, updated_at: new Date() });
         state.title = title;
       },
-      ...albumOps(trx, fanId, {
-        async returnSpend(spendKey, key, tx) {
-          state.stale = true;
-          return ledger.returnSpend(spendKey, key, tx);
-        },
-      }),
+      ...flushingFirst(
+        albumOps(trx, fanId, {
+          async returnSpend(spendKey, key, tx) {
+            state.stale = true;
+            return ledger.returnSpend(spendKey, key, tx);
+          },
+        }),
+        flushed,
+      ),
     };
   }
 
   // Texts asked for together share a transaction (intake-batches.ts).
-  const batches = createIntakeBatches(db);
+  const batches = createIntakeBatches(db, {
+    prefetch:
+      isPostgres(db) && deps.updates
+        ? (trx, keys) => prefetchFans(trx, deps.updates!, keys)
+        : undefined,
+  });
 
   return {
     async inTransaction(profile, work, updateId) {
       // Outside the transaction: SQLite has one connection.
       const legacy = await legacySpends();
       const updates = deps.updates;
-      return batches.run(async (trx, afterCommit) => {
-        const record =
-          updateId !== undefined && updates
-            ? { updateId, store: recordedAfterCommit(updates, afterCommit) }
-            : null;
-        return work(transactionOf(trx, await lockInBatch(trx, profile, record), legacy));
-      });
+      return batches.run(
+        async (trx, afterCommit) => {
+          const record =
+            updateId !== undefined && updates
+              ? { updateId, store: recordedAfterCommit(updates, afterCommit) }
+              : null;
+          return work(transactionOf(trx, await lockInBatch(trx, profile, record), legacy));
+        },
+        { fanId: profile.id, updateId },
+      );
     },
   };
 }

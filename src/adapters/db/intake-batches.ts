@@ -24,13 +24,16 @@
  * batch takes one connection of the pool and its round trips: the BEGIN and the COMMIT (and
  * its WAL flush) are the batch's, not each text's — each was a round trip through the one
  * event loop; so is the insert of the batch's relay jobs (`deferInserts`, one multi-row
- * insert before the COMMIT). The NOTIFY that wakes the other instances' workers lists the
+ * insert before the COMMIT), and on Postgres so are its texts' spends (`deferSpends`,
+ * ledger/deferred-spends.ts: one statement, checked; a spend not written as decided rolls
+ * the batch back and its texts run alone, even a batch of one). The NOTIFY that wakes the other instances' workers lists the
  * batch's jobs and goes after the COMMIT (`deferNotifies`, `notifyCommitted`): inside the
  * transaction it made every batch's commit wait for Postgres's one notify lock. Rows a
  * batch locks stay locked until its COMMIT; two instances' batches that lock the same fans
  * in opposite orders deadlock, Postgres aborts one, and its texts run again alone.
  */
 import type { Knex } from 'knex';
+import { DeferredSpendMismatch, deferSpends, flushSpends } from './ledger/deferred-spends.js';
 import { deferInserts, flushInserts } from './outbox/enqueue.js';
 import { deferNotifies, notifyCommitted, takeNotifies } from './outbox/wakeups.js';
 import { isPostgres } from './raw.js';
@@ -76,11 +79,30 @@ export type BatchedWork<T> = (
 
 /** Runs intakes in shared transactions (see the module's doc). */
 export interface IntakeBatches {
-  run<T>(work: BatchedWork<T>): Promise<T>;
+  /** `work` in a batch; `key` is what `prefetch` reads for it ahead (see `BatchOptions`). */
+  run<T>(work: BatchedWork<T>, key?: PrefetchKey): Promise<T>;
+}
+
+/** What a batch may read for an item before its work runs: its fan, and its update. */
+export interface PrefetchKey {
+  fanId: number;
+  updateId?: number;
+}
+
+export interface BatchOptions {
+  maxItems?: number;
+  parallel?: number;
+  /**
+   * Runs first in a batch, with the keys of the items waiting when it starts (all of which
+   * the batch takes): one statement for what each item's work would read and lock first
+   * (Postgres, fan-message-store.ts). Items that join later read for themselves.
+   */
+  prefetch?: (trx: Knex.Transaction, keys: readonly PrefetchKey[]) => Promise<void>;
 }
 
 interface Item {
   work: BatchedWork<unknown>;
+  key?: PrefetchKey;
   resolve(value: unknown): void;
   reject(err: unknown): void;
 }
@@ -93,11 +115,10 @@ interface Attempt {
   hooks: Array<() => void>;
 }
 
-export function createIntakeBatches(
-  db: Knex,
-  maxItems: number = INTAKE_BATCH.maxItems,
-  parallel: number = isPostgres(db) ? INTAKE_BATCH.parallelPostgres : 1,
-): IntakeBatches {
+export function createIntakeBatches(db: Knex, options: BatchOptions = {}): IntakeBatches {
+  const maxItems = options.maxItems ?? INTAKE_BATCH.maxItems;
+  const parallel = options.parallel ?? (isPostgres(db) ? INTAKE_BATCH.parallelPostgres : 1);
+  const prefetch = options.prefetch;
   const waiting: Item[] = [];
   /** Batches running (each its own transaction, one after another per drain). */
   let draining = 0;
@@ -143,11 +164,21 @@ export function createIntakeBatches(
       await db.transaction(async (trx) => {
         deferNotifies(trx);
         deferInserts(trx);
+        deferSpends(trx);
+        if (prefetch) {
+          // The items waiting now are all taken, first: what their work reads first is read
+          // for them all in one statement.
+          taken.push(...waiting.splice(0, maxItems));
+          const keys = taken.flatMap((item) => (item.key ? [item.key] : []));
+          if (keys.length > 0) await prefetch(trx, keys);
+          for (const item of taken) attempts.push(await attempt(item, trx));
+        }
         while (waiting.length > 0 && taken.length < maxItems) {
           const item = waiting.shift()!;
           taken.push(item);
           attempts.push(await attempt(item, trx));
         }
+        await flushSpends(trx);
         await flushInserts(trx);
         notifies = takeNotifies(trx);
       });
@@ -158,7 +189,9 @@ export function createIntakeBatches(
         if (first) first.reject(err);
         return;
       }
-      if (taken.length === 1) {
+      // A held spend that did not come out as decided is no error of the text's: alone, it is
+      // written at once (a taken key is a duplicate there).
+      if (taken.length === 1 && !(err instanceof DeferredSpendMismatch)) {
         taken[0]!.reject(err);
         return;
       }
@@ -178,9 +211,9 @@ export function createIntakeBatches(
   }
 
   return {
-    run<T>(work: BatchedWork<T>): Promise<T> {
+    run<T>(work: BatchedWork<T>, key?: PrefetchKey): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
+        waiting.push({ work, key, resolve: resolve as (value: unknown) => void, reject });
         // Another batch runs beside the others when they leave texts waiting.
         if (
           draining === 0 ||

@@ -16,6 +16,11 @@ export interface DbUpdateStore extends UpdateStore {
    * The caller reports the outcome with `recorded` (true: a row came back).
    */
   recordStatement(updateId: number): { sql: string; bindings: Knex.Value[] };
+  /**
+   * Postgres: `recordStatement` for several updates at once, one text whatever their number
+   * (`RETURNING update_id` of those it recorded).
+   */
+  recordAllStatement(updateIds: readonly number[]): { sql: string; bindings: Knex.Value[] };
   /** What `recordStatement` returned: true when it recorded the update (see `recordIn`). */
   recorded(updateId: number, inserted: boolean): boolean;
 }
@@ -23,6 +28,12 @@ export interface DbUpdateStore extends UpdateStore {
 /** The record, written by hand once (it runs for every fan message). */
 const RECORD_SQL =
   'INSERT INTO telegram_updates (bot_id, update_id, processed_at) VALUES (?, ?, ?) ' +
+  'ON CONFLICT (bot_id, update_id) DO NOTHING RETURNING update_id';
+
+/** `RECORD_SQL` for an array of update ids (Postgres), written by hand once. */
+const RECORD_ALL_SQL =
+  'INSERT INTO telegram_updates (bot_id, update_id, processed_at) ' +
+  'SELECT ?, unnest(CAST(? AS bigint[])), ? ' +
   'ON CONFLICT (bot_id, update_id) DO NOTHING RETURNING update_id';
 
 /** Builds the processed-updates store for the bot whose token starts with `botId`. */
@@ -53,6 +64,9 @@ export function createUpdateStore(db: Knex, botId: number): DbUpdateStore {
     },
     recordStatement(updateId) {
       return { sql: RECORD_SQL, bindings: [botId, updateId, new Date()] };
+    },
+    recordAllStatement(updateIds) {
+      return { sql: RECORD_ALL_SQL, bindings: [botId, `{${updateIds.join(',')}}`, new Date()] };
     },
     recorded(updateId, inserted) {
       if (inserted) recordedInHandler.add(updateId);

@@ -224,6 +224,48 @@ describe('the fan message intake in batches', () => {
     for (const m of texts) expect(await creditsOf(m.fanId)).toBe(100 - COST);
   });
 
+  it('on Postgres, a batch records and locks its texts in one statement and spends in one more', async () => {
+    const ids = await fans(INTAKE_BATCH.waitingPerBatch);
+    const texts = ids.map(text);
+    const { log, result } = await watched(() => Promise.all(texts.map((m) => paidText(m))));
+    expect(result).toEqual(texts.map(() => ({ credits: 100 - COST, duplicate: false })));
+    expect(begins(log)).toBe(1);
+    const inBatch = log.slice(
+      log.findIndex((s) => /^begin/i.test(s)) + 1,
+      log.findIndex((s) => /^commit/i.test(s)),
+    );
+    // Postgres: the updates' records with the fans' locked reads, the spends (entries and
+    // balances), the relay jobs — three statements whatever the number of texts. SQLite's
+    // statements are function calls: the record, the read, the entry and the balance per text.
+    expect(inBatch.length, inBatch.join('\n')).toBe(sqlite() ? 4 * texts.length + 1 : 3);
+    for (const m of texts) {
+      expect(await creditsOf(m.fanId)).toBe(100 - COST);
+      expect(await ledgerOf(m.fanId)).toEqual([`spend:${m.fanId}:${m.messageId}`]);
+      expect(await relayJobsOf(m.fanId)).toHaveLength(1);
+      expect(await recorded(m.updateId)).toBe(1);
+      expect(takenByIntake(m.updateId)).toBe(true);
+    }
+  });
+
+  it('a text already paid for under another update is charged once, in a batch as alone', async () => {
+    const ids = await fans(3);
+    const texts = ids.map(text);
+    const paid = texts[1]!;
+    // Its spend was written before (an earlier update of the same message, its record gone).
+    await ledger.spendCredits(paid.fanId, COST, `spend:${paid.fanId}:${paid.messageId}`);
+    const { log, result } = await watched(() => Promise.all(texts.map((m) => paidText(m))));
+    expect(result).toEqual(texts.map((m) => ({ credits: 100 - COST, duplicate: m === paid })));
+    // Postgres held the spends back: the one not written as decided rolled the batch back,
+    // and its texts ran again alone, where a taken key is a duplicate.
+    if (!sqlite()) expect(log.filter((s) => /^rollback/i.test(s)).length).toBeGreaterThanOrEqual(1);
+    for (const m of texts) {
+      expect(await creditsOf(m.fanId)).toBe(100 - COST);
+      expect(await ledgerOf(m.fanId)).toEqual([`spend:${m.fanId}:${m.messageId}`]);
+      expect(await relayJobsOf(m.fanId)).toHaveLength(1);
+      expect(await recorded(m.updateId)).toBe(1);
+    }
+  });
+
   it('a redelivered update in the same batch is charged once, and the batch goes on', async () => {
     const [a, b] = await fans(2);
     const first = text(a!);

@@ -79,7 +79,10 @@ describe("the intake's group commit", () => {
       if (q.__knexTxId) inTransaction.push(q.sql.trim());
       if (/insert into .?telegram_updates/i.test(q.sql) && q.__knexTxId) {
         const ids = recording.get(q.__knexTxId) ?? [];
-        recording.set(q.__knexTxId, [...ids, Number(q.bindings?.[1])]);
+        // One update's id, or (a batch on Postgres) a Postgres array of them: '{1,2,3}'.
+        const bound = String(q.bindings?.[1]);
+        const recorded = bound.startsWith('{') ? bound.slice(1, -1).split(',') : [bound];
+        recording.set(q.__knexTxId, [...ids, ...recorded.map(Number)]);
       }
     };
     h.testDb.db.on('query', listener);

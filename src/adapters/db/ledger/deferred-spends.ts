@@ -1,0 +1,136 @@
+/**
+ * Issue 17, Postgres: the spends of the texts a batch of the intake takes
+ * (intake-batches.ts) are written by ONE statement just before its COMMIT, not one per text
+ * — a round trip less per text, each of which woke a backend on the same cores.
+ *
+ * A text's spend is decided on the fan's row as this transaction read and locked it (nobody
+ * else can move the fan's credits until the COMMIT), so the balance after it is known
+ * before it is written: the spend is held back (`deferSpend`) with that balance, and
+ * `flushSpends` writes every held spend — each entry, each fan's update — and checks that
+ * each entry went in and each fan's balance came out as expected. When one did not (a key
+ * taken: a message paid for through another update; a row that changed under another
+ * statement), it throws `DeferredSpendMismatch`: the batch rolls back and each of its texts
+ * runs again alone, where a spend is written at once and a taken key is a duplicate, as
+ * before. Nothing is ever written that was not checked.
+ *
+ * What the caller must keep: once a fan has a held spend, any other statement on that fan's
+ * row or entries in the transaction runs after `flushSpends` (the fan message store flushes
+ * before every other statement it runs for a fan, and before another text of the same fan
+ * locks the row). SQLite writes each spend at once (its round trips are function calls).
+ */
+import type { Knex } from 'knex';
+import { AccountFrozenError, InsufficientCreditsError } from '../../../core/errors.js';
+import { validateAmount, validateKey, type LedgerMeta } from '../../../core/ledger.js';
+import { isPostgres, rowsOf } from '../raw.js';
+
+/** A spend held back: the fan's row was read under this transaction's lock. */
+export interface HeldSpend {
+  fanId: number;
+  cost: number;
+  key: string;
+  meta: LedgerMeta;
+  /** The message's time: it is counted (message count, last activity, inbox marks). */
+  at: Date;
+  /** The fan's credits as the transaction read them, before the spend. */
+  credits: number;
+  frozen: boolean;
+}
+
+/** A held spend did not come out as decided: the batch rolls back and its texts run alone. */
+export class DeferredSpendMismatch extends Error {
+  constructor(expected: number, written: number) {
+    super(`held spends: ${written} of ${expected} written as decided`);
+    this.name = 'DeferredSpendMismatch';
+  }
+}
+
+const held = new WeakMap<Knex | Knex.Transaction, HeldSpend[]>();
+
+/** From now on `trx` holds back the spends given to `deferSpend` until `flushSpends` (Postgres). */
+export function deferSpends(trx: Knex.Transaction): void {
+  if (isPostgres(trx)) held.set(trx, []);
+}
+
+/** Whether `q` holds spends back (`deferSpends`). */
+export function defersSpends(q: Knex | Knex.Transaction): boolean {
+  return held.has(q);
+}
+
+/** Whether `q` holds a spend of `fanId`. */
+export function holdsSpendOf(q: Knex | Knex.Transaction, fanId: number): boolean {
+  return held.get(q)?.some((s) => s.fanId === fanId) ?? false;
+}
+
+/**
+ * Holds `spend` back until `flushSpends`, with the checks the written spend's guard makes
+ * (not frozen, the balance covers the cost) made now, on the row as read: the fan's credits
+ * after it. `q` must hold spends back (`defersSpends`).
+ */
+export function deferSpend(q: Knex | Knex.Transaction, spend: HeldSpend): number {
+  validateAmount(spend.cost, 'cost');
+  validateKey(spend.key);
+  const list = held.get(q);
+  if (!list) throw new Error('deferSpend: the transaction does not hold spends back');
+  if (spend.frozen) throw new AccountFrozenError(spend.fanId);
+  if (spend.credits < spend.cost) throw new InsufficientCreditsError(spend.credits, spend.cost);
+  if (list.some((s) => s.fanId === spend.fanId)) {
+    throw new Error('deferSpend: one held spend per fan (flush before the next)');
+  }
+  list.push(spend);
+  return spend.credits - spend.cost;
+}
+
+/** The value columns of one held spend, in the order of `flushSql`'s `v`. */
+const VALUE_TYPES = ['bigint', 'integer', 'text', 'text', 'text', 'timestamptz', 'integer'];
+
+/** The statement for `n` held spends, built once per `n` (each is prepared once). */
+const texts = new Map<number, string>();
+
+function flushSql(n: number): string {
+  let sql = texts.get(n);
+  if (sql) return sql;
+  const row = `(${VALUE_TYPES.map((t) => `CAST(? AS ${t})`).join(', ')})`;
+  sql =
+    'WITH v (user_id, cost, idempotency_key, reference, note, at, after) AS (VALUES ' +
+    `${Array.from({ length: n }, () => row).join(', ')}), ` +
+    'e AS (INSERT INTO credit_ledger (user_id, kind, credits_delta, seconds_delta, debt_delta, ' +
+    "time_debt_delta, idempotency_key, reference, note) SELECT user_id, 'spend', -cost, 0, 0, 0, " +
+    'idempotency_key, reference, note FROM v ' +
+    'ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key), ' +
+    'm AS (UPDATE users AS u SET message_credits = u.message_credits - v.cost, ' +
+    'message_count = u.message_count + 1, last_activity_at = v.at, ' +
+    'inbox_waiting_since = COALESCE(u.inbox_waiting_since, v.at), inbox_last_fan_at = v.at, ' +
+    'inbox_last_at = v.at, updated_at = ? FROM v ' +
+    'WHERE u.id = v.user_id AND u.is_frozen = false AND u.message_credits >= v.cost ' +
+    'AND v.idempotency_key IN (SELECT idempotency_key FROM e) ' +
+    'RETURNING u.message_credits = v.after AS exact) ' +
+    'SELECT (SELECT count(*) FROM e) AS entries, ' +
+    '(SELECT count(*) FROM m WHERE m.exact) AS moved';
+  texts.set(n, sql);
+  return sql;
+}
+
+/**
+ * Writes the spends `q` holds back in one statement and checks them: every entry inserted,
+ * every fan's balance what its spend decided. Throws `DeferredSpendMismatch` otherwise (the
+ * caller's transaction must then roll back: some of it was written).
+ */
+export async function flushSpends(q: Knex | Knex.Transaction): Promise<void> {
+  const list = held.get(q);
+  if (!list || list.length === 0) return;
+  const spends = list.splice(0);
+  const bindings = spends.flatMap((s) => [
+    s.fanId,
+    s.cost,
+    s.key,
+    s.meta.reference ?? null,
+    s.meta.note ?? null,
+    s.at,
+    s.credits - s.cost,
+  ]);
+  const row = rowsOf<{ entries: unknown; moved: unknown }>(
+    await q.raw(flushSql(spends.length), [...bindings, new Date()]),
+  )[0];
+  const written = Math.min(Number(row?.entries ?? 0), Number(row?.moved ?? 0));
+  if (written !== spends.length) throw new DeferredSpendMismatch(spends.length, written);
+}
