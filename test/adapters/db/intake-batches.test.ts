@@ -247,6 +247,34 @@ describe('the fan message intake in batches', () => {
     }
   });
 
+  it('a fan never seen before, in a batch with known fans, is inserted there; nothing rolls back', async () => {
+    const known = await fans(2);
+    const stranger = nextFan++;
+    const texts = [text(known[0]!), text(stranger), text(known[1]!)];
+    // As the use case does: a text the fan cannot pay for is not spent.
+    const payIfAble = (m: Text) =>
+      store.inTransaction(
+        { id: m.fanId, firstName: `F${m.fanId}` },
+        async (tx) => {
+          const credits = await tx.credits();
+          if (credits < COST) return { credits, duplicate: false };
+          return tx.spend(COST, `spend:${m.fanId}:${m.messageId}`, {}, new Date());
+        },
+        m.updateId,
+      );
+    const { log, result } = await watched(() => Promise.all(texts.map(payIfAble)));
+    expect(result.map((r) => r.credits)).toEqual([100 - COST, 0, 100 - COST]);
+    expect(begins(log)).toBe(1);
+    expect(log.filter((s) => /^rollback/i.test(s))).toEqual([]);
+    expect(await t.db('users').where({ id: stranger }).first('id')).toBeDefined();
+    expect(await ledgerOf(stranger)).toEqual([]);
+    for (const m of texts) {
+      expect(await recorded(m.updateId)).toBe(1);
+      expect(takenByIntake(m.updateId)).toBe(true);
+    }
+    for (const id of known) expect(await creditsOf(id)).toBe(100 - COST);
+  });
+
   it('a text already paid for under another update is charged once, in a batch as alone', async () => {
     const ids = await fans(3);
     const texts = ids.map(text);
