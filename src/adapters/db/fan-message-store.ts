@@ -99,8 +99,9 @@ function profileColumns(profile: FanProfile) {
 
 /**
  * Reads and locks the fan's row (Postgres: `FOR NO KEY UPDATE OF u`; SQLite's write
- * transactions hold the file's lock). A new fan is inserted; a changed profile, or a stale `blocked` flag
- * (the fan just wrote, so they have not blocked the bot), is written — otherwise nothing is.
+ * transactions hold the file's lock), or takes what the batch's prefetch read for it. A new
+ * fan is inserted; a changed profile, or a stale `blocked` flag (the fan just wrote, so they
+ * have not blocked the bot), is written — otherwise nothing is.
  */
 async function lockFan(
   trx: Knex.Transaction,

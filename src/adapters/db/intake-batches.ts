@@ -24,13 +24,16 @@
  * batch takes one connection of the pool and its round trips: the BEGIN and the COMMIT (and
  * its WAL flush) are the batch's, not each text's — each was a round trip through the one
  * event loop; so is the insert of the batch's relay jobs (`deferInserts`, one multi-row
- * insert before the COMMIT), and on Postgres so are its texts' spends (`deferSpends`,
+ * insert before the COMMIT). On Postgres so are its texts' spends (`deferSpends`,
  * ledger/deferred-spends.ts: one statement, checked; a spend not written as decided rolls
- * the batch back and its texts run alone, even a batch of one). The NOTIFY that wakes the other instances' workers lists the
- * batch's jobs and goes after the COMMIT (`deferNotifies`, `notifyCommitted`): inside the
- * transaction it made every batch's commit wait for Postgres's one notify lock. Rows a
+ * the batch back and its texts run alone, even a batch of one), and the records and locked
+ * reads the texts start with (`prefetch`: fan-message-reads.ts, one statement for the texts
+ * waiting when the batch starts). The NOTIFY that wakes the other instances' workers lists
+ * the batch's jobs and goes after the COMMIT (`deferNotifies`, `notifyCommitted`): inside
+ * the transaction it made every batch's commit wait for Postgres's one notify lock. Rows a
  * batch locks stay locked until its COMMIT; two instances' batches that lock the same fans
- * in opposite orders deadlock, Postgres aborts one, and its texts run again alone.
+ * in opposite orders deadlock, Postgres aborts one, and its texts run again alone (a batch's
+ * prefetch locks its fans in the order of their ids).
  */
 import type { Knex } from 'knex';
 import { DeferredSpendMismatch, deferSpends, flushSpends } from './ledger/deferred-spends.js';
