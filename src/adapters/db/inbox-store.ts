@@ -32,10 +32,13 @@ export function fanMessageMarks(q: Knex | Knex.Transaction, now: Date): Record<s
 
 /**
  * `fanMessageMarks` as hand-written SQL (the fan message's own statement,
- * ledger/spends.ts): the SET items and their bindings, in order.
+ * ledger/spends.ts): the SET items, with `at` the message's time (a placeholder, or a column
+ * of the statement's own values: ledger/deferred-spends.ts).
  */
-export const FAN_MESSAGE_MARKS_SQL =
-  'inbox_waiting_since = COALESCE(inbox_waiting_since, ?), inbox_last_fan_at = ?, inbox_last_at = ?';
+export const fanMessageMarksSql = (at: string): string =>
+  `inbox_waiting_since = COALESCE(inbox_waiting_since, ${at}), inbox_last_fan_at = ${at}, ` +
+  `inbox_last_at = ${at}`;
+/** The bindings of `fanMessageMarksSql('?')`, in order. */
 export const fanMessageMarkBindings = (now: Date): Date[] => [now, now, now];
 
 /** A relayed fan message: the fan waits (since their first unanswered message). */

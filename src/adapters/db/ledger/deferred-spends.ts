@@ -22,6 +22,7 @@ import type { Knex } from 'knex';
 import { AccountFrozenError, InsufficientCreditsError } from '../../../core/errors.js';
 import { validateAmount, validateKey, type LedgerMeta } from '../../../core/ledger.js';
 import { isPostgres, rowsOf } from '../raw.js';
+import { countedMessageSql } from './spends.js';
 
 /** A spend held back: the fan's row was read under this transaction's lock. */
 export interface HeldSpend {
@@ -98,9 +99,7 @@ function flushSql(n: number): string {
     'idempotency_key, reference, note FROM v ' +
     'ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key), ' +
     'm AS (UPDATE users AS u SET message_credits = u.message_credits - v.cost, ' +
-    'message_count = u.message_count + 1, last_activity_at = v.at, ' +
-    'inbox_waiting_since = COALESCE(u.inbox_waiting_since, v.at), inbox_last_fan_at = v.at, ' +
-    'inbox_last_at = v.at, updated_at = ? FROM v ' +
+    `${countedMessageSql('v.at')}, updated_at = ? FROM v ` +
     'WHERE u.id = v.user_id AND u.is_frozen = false AND u.message_credits >= v.cost ' +
     'AND v.idempotency_key IN (SELECT idempotency_key FROM e) ' +
     'RETURNING u.message_credits = v.after AS exact) ' +

@@ -14,7 +14,7 @@ import {
   type LedgerMeta,
   type LedgerResult,
 } from '../../../core/ledger.js';
-import { fanMessageMarkBindings, FAN_MESSAGE_MARKS_SQL } from '../inbox-store.js';
+import { fanMessageMarkBindings, fanMessageMarksSql } from '../inbox-store.js';
 import { isPostgres, rowsOf } from '../raw.js';
 import { inTx, moveFan, requireBalance, requireMove } from './balance.js';
 import { earlierEntry, findEntry, insertEntry } from './entries.js';
@@ -88,11 +88,16 @@ const ENTRY_INSERT =
   'time_debt_delta, idempotency_key, reference, note) VALUES (?, ?, ?, 0, 0, 0, ?, ?, ?) ' +
   'ON CONFLICT (idempotency_key) DO NOTHING RETURNING *';
 
+/**
+ * The SET items that count a relayed message at `at` (a placeholder, or a column of the
+ * statement's own values: deferred-spends.ts): its count, last activity and the inbox marks.
+ */
+export const countedMessageSql = (at: string): string =>
+  `message_count = message_count + 1, last_activity_at = ${at}, ${fanMessageMarksSql(at)}`;
+
 /** The fan's update: the credits, and with a message time its count, activity and inbox. */
 function fanUpdate(counted: boolean, guard: string): string {
-  const count = counted
-    ? `message_count = message_count + 1, last_activity_at = ?, ${FAN_MESSAGE_MARKS_SQL}, `
-    : '';
+  const count = counted ? `${countedMessageSql('?')}, ` : '';
   return (
     `UPDATE users SET message_credits = message_credits - ?, ${count}updated_at = ? ` +
     `WHERE id = ? AND is_frozen = ? AND message_credits >= ?${guard} ` +
