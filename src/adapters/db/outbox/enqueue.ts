@@ -113,7 +113,7 @@ export async function enqueueDeferred(
     await enqueueIn(q, jobs, groups);
     return;
   }
-  for (const job of groups ? await groups.place(q, jobs) : jobs) held.push(toNewRow(job));
+  for (const job of groups ? await groups.place(q, jobs, held) : jobs) held.push(toNewRow(job));
 }
 
 /**

@@ -4,18 +4,33 @@
  * their topic existed (`users.admin_chat_id`), else a new assignment (core's
  * pickAdminGroup over each group's shared budget and queued work), stored once. Jobs are
  * placed when they are enqueued, so each group's lane and budget are the fan's group's.
+ * Queued work includes the transaction's rows not inserted yet (a batch's held-back jobs,
+ * the earlier newcomers of the same call), so newcomers arriving together are spread.
  */
 import type { Knex } from 'knex';
 import type { NewOutboxJob } from '../../../core/traffic/outbox.js';
 import type { WindowRule } from '../../../core/traffic/limits.js';
-import { budgetLeft, moveLane, pickAdminGroup } from '../../../core/traffic/overflow-groups.js';
+import {
+  budgetLeft,
+  moveLane,
+  pickAdminGroup,
+  type GroupLoad,
+} from '../../../core/traffic/overflow-groups.js';
 import { decodeShared } from '../../../core/traffic/shared-window.js';
 import { rowsOf } from '../raw.js';
 import { toInt } from '../rows.js';
 
 /** Places topic jobs in their fan's admin group. */
 export interface FanGroupPlacer {
-  place(q: Knex | Knex.Transaction, jobs: readonly NewOutboxJob[]): Promise<NewOutboxJob[]>;
+  /**
+   * `jobs` with each topic job in its fan's group. `unwritten` are rows `q` has queued and not
+   * inserted yet (a batch's held-back relay jobs): a new fan's assignment counts them too.
+   */
+  place(
+    q: Knex | Knex.Transaction,
+    jobs: readonly NewOutboxJob[],
+    unwritten?: readonly { chat_id: number }[],
+  ): Promise<NewOutboxJob[]>;
 }
 
 export interface FanGroupOptions {
@@ -34,9 +49,9 @@ export function fanGroupPlacer(options: FanGroupOptions): FanGroupPlacer | undef
   if (options.chatIds.length <= 1) return undefined;
   const now = options.now ?? Date.now;
 
-  async function loads(q: Knex | Knex.Transaction) {
+  async function loads(q: Knex | Knex.Transaction, unwritten: readonly { chat_id: number }[]) {
     const at = now();
-    const found = [];
+    const found: GroupLoad[] = [];
     for (const chatId of options.chatIds) {
       const row = (await q('rate_windows').where({ chat_id: chatId }).first('sends')) as
         { sends: string } | undefined;
@@ -53,14 +68,18 @@ export function fanGroupPlacer(options: FanGroupOptions): FanGroupPlacer | undef
       found.push({
         chatId,
         left: budgetLeft(decodeShared(row?.sends), at, options.rule),
-        queued: toInt(queued?.n ?? 0),
+        queued: toInt(queued?.n ?? 0) + unwritten.filter((row) => row.chat_id === chatId).length,
       });
     }
     return found;
   }
 
-  async function assign(q: Knex | Knex.Transaction, fanId: number): Promise<number | null> {
-    const chosen = pickAdminGroup(await loads(q));
+  async function assign(
+    q: Knex | Knex.Transaction,
+    fanId: number,
+    groups: readonly GroupLoad[],
+  ): Promise<number | null> {
+    const chosen = pickAdminGroup(groups);
     await q('users').where({ id: fanId }).whereNull('admin_chat_id').update({
       admin_chat_id: chosen,
     });
@@ -73,7 +92,7 @@ export function fanGroupPlacer(options: FanGroupOptions): FanGroupPlacer | undef
   }
 
   return {
-    async place(q, jobs) {
+    async place(q, jobs, unwritten = []) {
       const fanIds = [
         ...new Set(jobs.flatMap((j) => (j.target.type === 'topic' ? [j.target.fanId] : []))),
       ];
@@ -91,10 +110,21 @@ export function fanGroupPlacer(options: FanGroupOptions): FanGroupPlacer | undef
         const stored = row.chat_id ?? row.admin_chat_id;
         if (stored !== null) groups.set(toInt(row.id), toInt(stored));
       }
+      // Read once per call; each newcomer's jobs then count for the group they went to, so
+      // the next newcomer of the same call sees them (none is inserted yet).
+      let groupLoads: GroupLoad[] | undefined;
       for (const fanId of fanIds) {
         if (groups.has(fanId) || !rows.some((r) => toInt(r.id) === fanId)) continue;
-        const assigned = await assign(q, fanId);
-        if (assigned !== null) groups.set(fanId, assigned);
+        groupLoads ??= await loads(q, unwritten);
+        const assigned = await assign(q, fanId, groupLoads);
+        if (assigned === null) continue;
+        groups.set(fanId, assigned);
+        const load = groupLoads.find((g) => g.chatId === assigned);
+        if (load) {
+          load.queued += jobs.filter(
+            (j) => j.target.type === 'topic' && j.target.fanId === fanId,
+          ).length;
+        }
       }
       return jobs.map((job) => {
         if (job.target.type !== 'topic') return job;
