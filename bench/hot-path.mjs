@@ -34,8 +34,11 @@
  * flags of the premiumbot servers — by default `--max-old-space-size=256`, as the Docker image
  * and the systemd unit start serve (BENCH_NODE_FLAGS= for none); BENCH_KEEP_DB=1 keeps each
  * SQLite file (its path printed) for a look afterwards; BENCH_WORKER_CONCURRENCY (16) sets the
- * outbox worker's calls in flight (traffic config `concurrency`). A 👀 counts for the fan's text it is
- * on and their earlier ones (a burst gets one reaction, on its latest message).
+ * outbox worker's calls in flight (traffic config `concurrency`); BENCH_CALLS=1 prints the
+ * Bot API calls per text by method. Each server (the bare relay too) is warmed up before it is
+ * measured: BENCH_WARMUP (300) texts from 30 fans of its own, all relayed (0: measured cold).
+ * A 👀 counts for the fan's text it is on and their earlier ones (a burst gets one reaction,
+ * on its latest message).
  *
  *   npm run bench:hot-path
  *   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:hot-path
@@ -56,6 +59,12 @@ const SIZES = {
   concurrency: env('BENCH_CONCURRENCY', 50),
   rate: env('BENCH_RATE', 200),
   ratePerFan: env('BENCH_RATE_PER_FAN', 20),
+  /**
+   * Texts each server takes before it is measured, from WARMUP_FANS fans of its own (its code
+   * compiled and its caches and pools filled, as on a server that has been up a while); the
+   * measured fans are still new to it. 0: measured cold.
+   */
+  warmup: env('BENCH_WARMUP', 300),
   /** How long the relays may trail the last acknowledgement (s). */
   relayTimeoutS: env('BENCH_RELAY_TIMEOUT_S', 300),
 };
@@ -63,6 +72,8 @@ const SIZES = {
 const SERVE_NODE_FLAGS = '--max-old-space-size=256';
 const SECRET = 'bench-secret';
 const PREFIX = 'hp ';
+const WARMUP_PREFIX = 'warm ';
+const WARMUP_FANS = 30;
 
 if (process.argv[2] === 'child') await child();
 else await main();
@@ -316,7 +327,7 @@ function startServer(config) {
 }
 
 /** Makes the fans' texts in the simulator and takes their updates (no webhook is set). */
-async function makeUpdates(sim, plan) {
+async function makeUpdates(sim, plan, prefix = PREFIX) {
   for (const [fan, text] of plan) sim.control.fanSendsText(fan.id, text);
   const updates = [];
   let offset = 0;
@@ -325,17 +336,39 @@ async function makeUpdates(sim, plan) {
     const batch = /** @type {any[]} */ (out.kind === 'ok' ? out.result : []);
     if (batch.length === 0) break;
     // Only the texts of the plan (the group's creation brings a membership update too).
-    updates.push(...batch.filter((u) => u.message?.text?.startsWith(PREFIX)));
+    updates.push(...batch.filter((u) => u.message?.text?.startsWith(prefix)));
     offset = batch[batch.length - 1].update_id + 1;
   }
   return updates;
 }
 
 /** How many of the run's texts reached the admin group. */
-function relayedCount(sim, adminChatId) {
+function relayedCount(sim, adminChatId, prefix = PREFIX) {
   let n = 0;
-  for (const m of sim.control.messages(adminChatId)) if (m.text?.startsWith(PREFIX)) n++;
+  for (const m of sim.control.messages(adminChatId)) if (m.text?.startsWith(prefix)) n++;
   return n;
+}
+
+/**
+ * Warms `server` up (SIZES.warmup texts from `warmFans`, all relayed), then waits out the
+ * balance bars they asked for (3 s after a fan's last spend) so none lands in the run.
+ */
+async function warmUp(sim, server, adminChatId, warmFans, scaledDelays) {
+  if (SIZES.warmup <= 0 || warmFans.length === 0) return;
+  const plan = [];
+  for (let i = 0; plan.length < SIZES.warmup; i++) {
+    plan.push([warmFans[i % warmFans.length], `${WARMUP_PREFIX}${i}`]);
+  }
+  const updates = await makeUpdates(sim, plan, WARMUP_PREFIX);
+  await post(server.url, updates, SIZES.concurrency);
+  const deadline = performance.now() + 60_000;
+  while (
+    relayedCount(sim, adminChatId, WARMUP_PREFIX) < updates.length &&
+    performance.now() < deadline
+  ) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await new Promise((resolve) => setTimeout(resolve, scaledDelays ? 200 : 3_500));
 }
 
 /**
@@ -427,6 +460,10 @@ async function run(kind, dialect, serverUrl, scenario) {
     sim.control.createUser({ first_name: `Fan${i}` }),
   );
   const historyFan = scenario.name === 'history' ? fans[0] : undefined;
+  const warmFans = Array.from({ length: SIZES.warmup > 0 ? WARMUP_FANS : 0 }, (_, i) =>
+    sim.control.createUser({ first_name: `Warm${i}` }),
+  );
+  const scaledDelays = process.env.BENCH_SCALED_DELAYS === '1';
   const server = await startServer({
     kind,
     dialect,
@@ -435,12 +472,14 @@ async function run(kind, dialect, serverUrl, scenario) {
     apiRoot: sim.apiRoot,
     adminChatId: chatId,
     ownerId: owner.id,
-    fans: fans.map((f) => ({ id: f.id, first_name: f.first_name })),
+    fans: [...warmFans, ...fans].map((f) => ({ id: f.id, first_name: f.first_name })),
     historyFan: historyFan?.id,
     history: SIZES.history,
-    scaledDelays: process.env.BENCH_SCALED_DELAYS === '1',
+    scaledDelays,
   });
   trace('server up');
+  await warmUp(sim, server, chatId, warmFans, scaledDelays);
+  trace('warmed up');
   const result = { kind, dialect, scenario: scenario.name };
   if (scenario.name === 'history') {
     // One message at a time, the two fans in turn (neither gains from running second):
@@ -466,6 +505,7 @@ async function run(kind, dialect, serverUrl, scenario) {
     }
     const updates = await makeUpdates(sim, plan);
     await server.mark();
+    const callsBefore = sim.control.calls().length;
     const started = performance.now();
     const lat =
       scenario.name === 'rate'
@@ -522,11 +562,22 @@ async function run(kind, dialect, serverUrl, scenario) {
       rssMb: report.rssPeak / 2 ** 20,
       memory: report.memory,
       sqlTop: report.sqlTop,
+      // BENCH_CALLS=1: the Bot API calls the server made, by method (per text below).
+      ...(process.env.BENCH_CALLS === '1' && {
+        calls: callsByMethod(sim.control.calls().slice(callsBefore)),
+      }),
     });
   }
   await server.stop();
   await sim.close();
   return result;
+}
+
+/** Calls by method, most first. */
+function callsByMethod(calls) {
+  const by = new Map();
+  for (const call of calls) by.set(call.method, (by.get(call.method) ?? 0) + 1);
+  return [...by].sort((a, b) => b[1] - a[1]);
 }
 
 function print(r, bare) {
@@ -555,6 +606,11 @@ function print(r, bare) {
         : `, 👀 ${r.receiptsAtLastRelay}/${r.messages} at the last relay (${f(r.relaySeconds, 1)} s), ` +
           `${r.receipts}/${r.messages} at ${f(r.receiptSeconds, 1)} s`),
   );
+  if (r.calls) {
+    console.log(
+      `    Bot API calls per text: ${r.calls.map(([m, n]) => `${m} ${(n / r.messages).toFixed(2)}`).join(', ')}`,
+    );
+  }
   for (const [sql, { n, ms }] of r.sqlTop ?? []) {
     console.log(`    ${(n / r.messages).toFixed(2)}/msg ${(ms / n).toFixed(2)} ms  ${sql}`);
   }
@@ -633,7 +689,10 @@ async function main() {
   console.log(
     `premiumbot hot-path benchmark (node ${process.version}, ${os.cpus().length} CPUs; ` +
       `concurrency ${SIZES.concurrency}, open loop ${SIZES.rate}/s for \`rate\`, limits lifted; ` +
-      `premiumbot's node flags: ${(process.env.BENCH_NODE_FLAGS ?? SERVE_NODE_FLAGS) || 'none'})`,
+      `premiumbot's node flags: ${(process.env.BENCH_NODE_FLAGS ?? SERVE_NODE_FLAGS) || 'none'}; ` +
+      (SIZES.warmup > 0
+        ? `each server warmed up with ${SIZES.warmup} texts from ${WARMUP_FANS} fans of its own)`
+        : 'measured cold)'),
   );
   const results = [];
   for (const scenario of scenarios) {
