@@ -93,6 +93,21 @@ describe('outbox inserts held back for a batch (issue 17)', () => {
     expect(await copiesOf(4)).toHaveLength(1);
   });
 
+  it('jobs queued together are one insert; ids in the order asked, a used key its job’s id', async () => {
+    // The balance bars due together (balance-bar.ts): one statement, one commit, not one each.
+    const [first] = await enqueueIn(t.db, [relay(6, 1)]);
+    statements = [];
+    const noKey = (n: number): NewOutboxJob => ({ ...relay(6, n), dedupeKey: undefined });
+    const ids = await enqueueIn(t.db, [relay(6, 2), noKey(3), relay(6, 1), noKey(4), relay(6, 2)]);
+    expect(inserts()).toHaveLength(1);
+    expect(ids[2]).toBe(first);
+    expect(ids[4]).toBe(ids[0]);
+    const fresh = [ids[0]!, ids[1]!, ids[3]!];
+    expect(new Set(fresh).size).toBe(3);
+    expect([...fresh].sort((a, b) => a - b)).toEqual(fresh);
+    expect(await copiesOf(6)).toEqual([1, 2, 3, 4]);
+  });
+
   it('a rolled-back batch leaves nothing behind', async () => {
     await expect(
       t.db.transaction(async (trx) => {

@@ -39,7 +39,8 @@ export async function insertRow(
 /**
  * Persists jobs through `q`; a used dedupe key yields the existing job's id. With several
  * admin groups, `groups` first places each topic job in its fan's group. Rows `q` holds back
- * (`deferInserts`) are inserted first: ids follow the order jobs were asked for.
+ * (`deferInserts`) are inserted first: ids follow the order jobs were asked for. Several jobs
+ * with no album item among them are one multi-row insert (`insertTogether`).
  */
 export async function enqueueIn(
   q: Knex | Knex.Transaction,
@@ -47,9 +48,13 @@ export async function enqueueIn(
   groups?: FanGroupPlacer,
 ): Promise<number[]> {
   await flushInserts(q);
+  const placed = groups ? await groups.place(q, jobs) : jobs;
+  if (placed.length > 1 && placed.every((job) => !job.albumKey)) {
+    return insertTogether(q, placed.map(toNewRow));
+  }
   const ids: number[] = [];
   const queued: EnqueuedJob[] = [];
-  for (const job of groups ? await groups.place(q, jobs) : jobs) {
+  for (const job of placed) {
     const row = toNewRow(job);
     if (row.album_key !== null) await alignAlbum(q, row);
     const id = await insertRow(q, row);
@@ -62,6 +67,70 @@ export async function enqueueIn(
     }
   }
   if (queued.length > 0) await notifyEnqueued(q, queued);
+  return ids;
+}
+
+/** Rows per multi-row insert at most (its text is prepared once per row count). */
+const MAX_ROWS_PER_INSERT = 64;
+
+/**
+ * Inserts `rows` (no album item among them) in multi-row statements: jobs queued together
+ * (the balance bars due together, a drop's notices) cost one statement — outside a
+ * transaction one commit — not one each. Ids in the order asked; a used dedupe key (in the
+ * table, or earlier in `rows`) yields its job's id, as one insert at a time would.
+ */
+async function insertTogether(
+  q: Knex | Knex.Transaction,
+  rows: readonly NewRow[],
+): Promise<number[]> {
+  const ids: number[] = [];
+  const queued: EnqueuedJob[] = [];
+  for (let start = 0; start < rows.length; start += MAX_ROWS_PER_INSERT) {
+    const chunk = rows.slice(start, start + MAX_ROWS_PER_INSERT);
+    const inserted = rowsOf<{
+      id: unknown;
+      dedupe_key: string | null;
+      chat_id: unknown;
+      lane: string;
+      available_at: unknown;
+    }>(
+      await q.raw(
+        insertManySql(chunk.length),
+        chunk.flatMap((row) => NEW_ROW_COLUMNS.map((c) => row[c])),
+      ),
+    );
+    // Rows without a key never conflict: their ids ascend in the order of the VALUES.
+    const byKey = new Map<string, number>();
+    const unkeyed: number[] = [];
+    for (const r of inserted) {
+      const id = toInt(r.id);
+      if (r.dedupe_key === null) unkeyed.push(id);
+      else byKey.set(r.dedupe_key, id);
+      queued.push({
+        id,
+        chatId: toInt(r.chat_id),
+        lane: r.lane,
+        dueAt: toDate(r.available_at)!.getTime(),
+      });
+    }
+    unkeyed.sort((a, b) => a - b);
+    for (const row of chunk) {
+      if (row.dedupe_key === null) {
+        ids.push(unkeyed.shift()!);
+        continue;
+      }
+      let id = byKey.get(row.dedupe_key);
+      if (id === undefined) {
+        id = toInt(rowsOf<{ id: unknown }>(await q.raw(EXISTING, [row.dedupe_key]))[0]?.id);
+        byKey.set(row.dedupe_key, id);
+      }
+      ids.push(id);
+    }
+  }
+  if (queued.length > 0) {
+    noteDue(q, new Date(Math.min(...queued.map((j) => j.dueAt))));
+    await notifyEnqueued(q, queued);
+  }
   return ids;
 }
 
@@ -153,7 +222,7 @@ function insertManySql(n: number): string {
     sql =
       `INSERT INTO outbox (${NEW_ROW_COLUMNS.join(', ')}) VALUES ` +
       `${Array.from({ length: n }, () => values).join(', ')} ` +
-      'ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, chat_id, lane, available_at';
+      'ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key, chat_id, lane, available_at';
     insertMany.set(n, sql);
   }
   return sql;
