@@ -28,6 +28,12 @@ export interface SettingsStoreOptions {
 export interface SettingsStore {
   get<K extends SettingKey>(key: K): Promise<Settings[K]>;
   getAll(): Promise<Settings>;
+  /**
+   * `derive` of the values in force, computed once per load of them and shared until they
+   * change (issue 17: the relay's settings per message without a copy of them all). What
+   * `derive` is handed is the cache itself, frozen: it must not keep parts it will change.
+   */
+  view<T>(derive: (values: Readonly<Settings>) => T): Promise<T>;
   /** Validates and stores a value; a bad value throws SettingError and writes nothing. */
   set<K extends SettingKey>(
     key: K,
@@ -105,8 +111,12 @@ export function createSettingsStore(db: Knex, options: SettingsStoreOptions = {}
 
   async function readTable(): Promise<Settings> {
     const rows = (await db('settings').select('key', 'value')) as SettingRow[];
-    return valuesFrom(rows, defaults, logger);
+    // Served as is by `view`: frozen, so no reader can change what the others read.
+    return deepFreeze(structuredClone(valuesFrom(rows, defaults, logger)));
   }
+
+  /** What each `view` derived from a load of the values (dropped with them). */
+  const views = new WeakMap<Settings, Map<unknown, unknown>>();
 
   /** The revision check in flight: the reads that find it due meanwhile share it. */
   let checking: { entry: CacheEntry; fresh: Promise<boolean> } | null = null;
@@ -181,6 +191,13 @@ export function createSettingsStore(db: Knex, options: SettingsStoreOptions = {}
     async getAll() {
       return structuredClone(await load());
     },
+    async view(derive) {
+      const values = await load();
+      let derived = views.get(values);
+      if (!derived) views.set(values, (derived = new Map()));
+      if (!derived.has(derive)) derived.set(derive, derive(values));
+      return derived.get(derive) as ReturnType<typeof derive>;
+    },
     async set(key, value, opts) {
       return (await setFromInput(key, value, opts)) as typeof value;
     },
@@ -192,6 +209,15 @@ export function createSettingsStore(db: Knex, options: SettingsStoreOptions = {}
     snapshot: () => readSnapshot(db, defaults, logger),
     invalidate,
   };
+}
+
+/** `value` and everything in it, frozen. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }
 
 /** One set (or reset, `value` null) in a transaction that reads what it replaces. */

@@ -6,6 +6,7 @@ import {
   messageCosts,
   SETTING_KEYS,
   SETTINGS,
+  type Settings,
 } from '../../src/config/settings.js';
 import { createSettingsStore } from '../../src/config/settings-store.js';
 import { createMigratedTestDb, type TestDb } from '../helpers/db.js';
@@ -175,6 +176,36 @@ describe('settings store', () => {
     });
     await expect(store.change('cost.voice', -1)).rejects.toThrow(SettingError);
     expect(await revision()).toBe(start + 2);
+  });
+
+  it('view() derives from the cached values once per load: the same result until they change (issue 17)', async () => {
+    let clock = 1_000;
+    const store = createSettingsStore(t.db, {
+      ttlMs: 60_000,
+      revisionCheckMs: 1_000,
+      now: () => clock,
+    });
+    let derived = 0;
+    const costs = (values: Readonly<Settings>) => {
+      derived += 1;
+      return { voice: values['cost.voice'], thresholds: values['tier.thresholds'] };
+    };
+    const first = await store.view(costs);
+    expect(await store.view(costs)).toBe(first);
+    clock += 1_000;
+    // The revision check finds nothing new: still the same result, not derived again.
+    expect(await store.view(costs)).toBe(first);
+    expect(derived).toBe(1);
+    // What it is handed cannot be changed (it is the cache).
+    expect(() => {
+      (first.thresholds as { vip: number }).vip = 1;
+    }).toThrow(TypeError);
+    await store.set('cost.voice', 6);
+    const second = await store.view(costs);
+    expect(second).not.toBe(first);
+    expect(second.voice).toBe(6);
+    expect(derived).toBe(2);
+    await store.reset('cost.voice');
   });
 
   it('returns copies, so callers cannot change the cache', async () => {

@@ -21,7 +21,7 @@ import type { TelegramSender } from './sender.js';
 export interface DeliveryHookDeps {
   links: MessageLinks;
   receipts: Pick<ReceiptSender, 'add'>;
-  settings: Pick<SettingsStore, 'getAll'>;
+  settings: Pick<SettingsStore, 'get'>;
   logger: Logger;
 }
 
@@ -209,8 +209,7 @@ export function createDeliveryHook(deps: DeliveryHookDeps) {
     }
     if (links.length === 0) return;
     try {
-      const settings = await deps.settings.getAll();
-      const shown = settings['relay.receipts'];
+      const shown = await deps.settings.get('relay.receipts');
       // 👀 leave at once: they wait neither for the links' write (behind the intake's
       // transactions on SQLite's one connection) nor are lost with it.
       if (shown && receipts.length > 0) deps.receipts.add(receipts);

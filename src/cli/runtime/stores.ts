@@ -30,7 +30,7 @@ import { createSnippetStore } from '../../adapters/db/snippet-store.js';
 import { createTeamActivityStore } from '../../adapters/db/team-activity-store.js';
 import { createTopicStateStore } from '../../adapters/db/topic-state-store.js';
 import { createSettingsStore } from '../../config/settings-store.js';
-import { messageCosts } from '../../config/settings.js';
+import { messageCosts, type Settings } from '../../config/settings.js';
 import type { Logger } from '../../core/logger.js';
 import { railsFor, type PaymentRails, type RailProduct } from '../../core/payments/rails.js';
 import type { RelaySettings } from '../../core/relay/ports.js';
@@ -45,6 +45,17 @@ export interface StoreOptions {
   payments?: { stripe: boolean };
   /** Every admin group (ADMIN_CHAT_IDS) and their budget rule: fans' topic jobs are placed. */
   adminGroups?: FanGroupOptions;
+}
+
+/** The settings the relay reads, in core's terms. */
+function relaySettingsOf(all: Readonly<Settings>): RelaySettings {
+  return {
+    costs: messageCosts(all),
+    lowBalanceThreshold: all['low_balance.threshold'],
+    tierThresholds: all['tier.thresholds'],
+    receipts: all['relay.receipts'],
+    timeZone: all['display.time_zone'],
+  };
 }
 
 export function buildStores(db: Db, options: StoreOptions) {
@@ -68,17 +79,8 @@ export function buildStores(db: Db, options: StoreOptions) {
   return {
     settings,
     paymentRails,
-    /** The settings the relay reads, in core's terms. */
-    async relaySettings(): Promise<RelaySettings> {
-      const all = await settings.getAll();
-      return {
-        costs: messageCosts(all),
-        lowBalanceThreshold: all['low_balance.threshold'],
-        tierThresholds: all['tier.thresholds'],
-        receipts: all['relay.receipts'],
-        timeZone: all['display.time_zone'],
-      };
-    },
+    /** The settings the relay reads, in core's terms (derived once per load of them). */
+    relaySettings: (): Promise<RelaySettings> => settings.view(relaySettingsOf),
     ledger,
     outbox,
     /** Places fans' topic jobs in their admin group (absent with one group). */

@@ -54,7 +54,9 @@ function setup(receiptsOn = true) {
       latestFanMessage: async () => 55,
     } as never,
     receipts: { add: (r: readonly Receipt[]) => void added.push([...r]) },
-    settings: { getAll: async () => ({ 'relay.receipts': receiptsOn }) as never },
+    settings: {
+      get: async (key: string) => (key === 'relay.receipts' ? receiptsOn : undefined) as never,
+    },
     logger: silentLogger,
   });
   return { hook, added, recorded, release, fail };
