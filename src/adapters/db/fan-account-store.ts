@@ -134,20 +134,31 @@ export function toFanAccount(row: AccountRow): FanAccount {
 }
 
 /**
+ * How long a card claim (0: being posted) holds: posting a card waits for the group's budget
+ * (two windows at most per attempt, three attempts) and its pin, a few minutes at worst. A
+ * claim older than this was left by a process that stopped before it posted (the row says 0
+ * for good, and every refresh skipped the card): the next claim takes it over.
+ */
+export const CARD_CLAIM_STALE_MS = 15 * 60_000;
+
+/**
  * The card's statements, run once per new fan: written by hand once (issue 17: one text per
  * statement is prepared once, where knex built each anew). A claim sets `card_message_id` to
  * 0 (a card being posted) and returns a column so both dialects count the rows it changed: a
- * new topic's claim (`force`) replaces any old card unless someone is posting one right now.
+ * new topic's claim (`force`) replaces any old card unless someone is posting one right now;
+ * a claim older than CARD_CLAIM_STALE_MS is no one's any more.
  */
 const CARD_SQL = {
   setMessage:
     'UPDATE conversations SET card_message_id = ?, updated_at = ? WHERE user_id = ? AND topic_id = ?',
   claim:
     'UPDATE conversations SET card_message_id = 0, updated_at = ? ' +
-    'WHERE user_id = ? AND topic_id = ? AND card_message_id IS NULL RETURNING user_id',
+    'WHERE user_id = ? AND topic_id = ? AND ' +
+    '(card_message_id IS NULL OR (card_message_id = 0 AND updated_at < ?)) RETURNING user_id',
   claimForced:
     'UPDATE conversations SET card_message_id = 0, updated_at = ? WHERE user_id = ? AND ' +
-    'topic_id = ? AND (card_message_id IS NULL OR card_message_id <> 0) RETURNING user_id',
+    'topic_id = ? AND (card_message_id IS NULL OR card_message_id <> 0 OR updated_at < ?) ' +
+    'RETURNING user_id',
 };
 
 /** The FanAccounts port over knex; gifts go through the ledger store. */
@@ -195,8 +206,15 @@ export function createFanAccountStore(db: Knex, ledger: DbLedgerStore): FanAccou
       await db.raw(CARD_SQL.setMessage, [messageId, new Date(), fanId, topicId]);
     },
     async claimCard(fanId, topicId, force) {
+      const now = new Date();
+      const staleBefore = new Date(now.getTime() - CARD_CLAIM_STALE_MS);
       const claimed = rowsOf(
-        await db.raw(force ? CARD_SQL.claimForced : CARD_SQL.claim, [new Date(), fanId, topicId]),
+        await db.raw(force ? CARD_SQL.claimForced : CARD_SQL.claim, [
+          now,
+          fanId,
+          topicId,
+          staleBefore,
+        ]),
       );
       return claimed.length > 0;
     },

@@ -212,10 +212,12 @@ export class InfoCards {
       const data = await this.data(fanId);
       const account = data?.account;
       const messageId = account?.topic?.cardMessageId;
-      if (!data || !account || !account.topic || messageId === 0 || messageId === undefined) return;
-      if (messageId === null) {
-        // The card could not be posted when the topic was created: post it now (not during
-        // a shutdown: the next refresh after a restart does).
+      if (!data || !account || !account.topic || messageId === undefined) return;
+      if (messageId === null || messageId === 0) {
+        // The card could not be posted when the topic was created (null), or is being
+        // posted (0): post it now if the claim is ours to take — a claim is taken over only
+        // once it is stale, left by a process that stopped before it posted
+        // (fan-account-store.ts). Not during a shutdown: the next refresh after a restart does.
         if (this.closing.signal.aborted) return;
         return this.track(this.post(fanId, account.topic.topicId, false));
       }

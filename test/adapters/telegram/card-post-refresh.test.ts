@@ -38,11 +38,12 @@ function account(cardMessageId: number | null): FanAccount {
   };
 }
 
-function setup(options: { failSend?: boolean } = {}) {
+function setup(options: { failSend?: boolean; claimRefused?: boolean } = {}) {
   let cardMessageId: number | null = 0;
   const reads = { view: 0, get: 0, claimer: 0, sale: 0 };
   const sends: string[] = [];
   const enqueued: unknown[] = [];
+  const claims: boolean[] = [];
   const cards = new InfoCards({
     sender: {
       scheduler: { rules: { group: { windowMs: 60_000 } } },
@@ -58,7 +59,10 @@ function setup(options: { failSend?: boolean } = {}) {
         reads.get++;
         return account(cardMessageId);
       },
-      claimCard: async () => true,
+      async claimCard(_fan: number, _topic: number, force: boolean) {
+        claims.push(force);
+        return !options.claimRefused;
+      },
       async setCardMessage(_fan: number, _topic: number, id: number | null) {
         cardMessageId = id;
       },
@@ -83,7 +87,7 @@ function setup(options: { failSend?: boolean } = {}) {
       return { account: account(cardMessageId), claimedBy: null, sale: null };
     },
   });
-  return { cards, reads, sends, enqueued };
+  return { cards, reads, sends, enqueued, claims };
 }
 
 describe('the card posted with a new topic (issue 17)', () => {
@@ -122,5 +126,21 @@ describe('the card posted with a new topic (issue 17)', () => {
     // The refresh found no card (null) and posts it again.
     expect(s.reads.view).toBeGreaterThanOrEqual(2);
     expect(s.sends.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a card left "being posted" is posted by a refresh once its claim is stale (the store decides)', async () => {
+    // A process stopped between the claim and the post: the row says 0 for good. A refresh
+    // asks for the claim (not forced); the store grants it only once the claim is stale.
+    const refused = setup({ claimRefused: true });
+    await refused.cards.refreshNow(FAN);
+    await refused.cards.flush();
+    expect(refused.claims).toEqual([false]);
+    expect(refused.sends).toEqual([]);
+
+    const stale = setup();
+    await stale.cards.refreshNow(FAN);
+    await stale.cards.flush();
+    expect(stale.claims).toEqual([false]);
+    expect(stale.sends).toEqual(['sendMessage']);
   });
 });
