@@ -51,6 +51,10 @@ const SQL = {
   insertTopic:
     'INSERT INTO conversations (user_id, chat_id, topic_id, title, created_at, updated_at) ' +
     'VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO NOTHING RETURNING chat_id, topic_id',
+  insertTopicClaimingCard:
+    'INSERT INTO conversations (user_id, chat_id, topic_id, title, card_message_id, created_at, ' +
+    'updated_at) VALUES (?, ?, ?, ?, 0, ?, ?) ON CONFLICT (user_id) DO NOTHING ' +
+    'RETURNING chat_id, topic_id',
   replaceTopic:
     'UPDATE conversations SET chat_id = ?, topic_id = ?, title = ?, recreated_at = ?, ' +
     'updated_at = ? WHERE user_id = ? AND topic_id = ? RETURNING chat_id, topic_id',
@@ -138,6 +142,26 @@ export function createFanStore(db: Knex): FanDirectory {
       const stored = written[0] ?? rowsOf<TopicRow>(await db.raw(SQL.storedTopic, [fanId]))[0]!;
       const result: FanTopic = { chatId: toInt(stored.chat_id), topicId: toInt(stored.topic_id) };
       return result;
+    },
+
+    async saveTopicClaimingCard(fanId, topic, title) {
+      // Issue 17: the card's claim rides on the topic's insert (a statement less per new fan).
+      const now = new Date();
+      const written = rowsOf<TopicRow>(
+        await db.raw(SQL.insertTopicClaimingCard, [
+          fanId,
+          topic.chatId,
+          topic.topicId,
+          title,
+          now,
+          now,
+        ]),
+      );
+      const stored = written[0] ?? rowsOf<TopicRow>(await db.raw(SQL.storedTopic, [fanId]))[0]!;
+      return {
+        topic: { chatId: toInt(stored.chat_id), topicId: toInt(stored.topic_id) },
+        cardClaimed: written.length > 0,
+      };
     },
   };
 }

@@ -142,16 +142,26 @@ export class InfoCards {
    * flight), so relays wait for it; a failure is logged and the next refresh posts it.
    * Resolves to true when the card was posted (it shows the fan's latest purchase).
    */
-  async post(fanId: number, topicId: number, isNewTopic = true): Promise<boolean> {
-    // Shutting down: the database may be closing; a later refresh posts the card.
-    if (this.closing.signal.aborted) return false;
-    // One card per topic, whichever instance gets here first (0 marks "being posted").
-    const claimed = await this.deps.accounts
-      .claimCard(fanId, topicId, isNewTopic)
-      .catch((err: unknown) => {
+  async post(
+    fanId: number,
+    topicId: number,
+    isNewTopic = true,
+    alreadyClaimed = false,
+  ): Promise<boolean> {
+    // Shutting down: the database may be closing; a later refresh posts the card (a claim
+    // that cannot be given back is taken over once stale).
+    if (this.closing.signal.aborted) {
+      if (alreadyClaimed) await this.unclaim(fanId, topicId);
+      return false;
+    }
+    // One card per topic, whichever instance gets here first (0 marks "being posted"); a
+    // new topic's card may come claimed with the topic's insert (`alreadyClaimed`).
+    const claimed =
+      alreadyClaimed ||
+      (await this.deps.accounts.claimCard(fanId, topicId, isNewTopic).catch((err: unknown) => {
         this.deps.logger.warn({ err, fanId, topicId }, 'could not claim the fan card');
         return false;
-      });
+      }));
     if (!claimed) return false;
     // The card read below shows everything asked for so far: a refresh pending for the fan
     // (the spend of the message that opened the topic asked for one) would read it all again
@@ -160,7 +170,10 @@ export class InfoCards {
     let posted = false;
     try {
       const data = await this.data(fanId);
-      if (!data) return false;
+      if (!data) {
+        await this.unclaim(fanId, topicId);
+        return false;
+      }
       const { account } = data;
       await this.readTimeZone();
       const params = this.render(account, data.claimedBy, data.sale);
@@ -183,10 +196,15 @@ export class InfoCards {
       );
     } catch (err) {
       this.deps.logger.warn({ err, fanId, topicId }, 'could not post the fan card');
-      if (!posted) await this.deps.accounts.setCardMessage(fanId, topicId, null).catch(() => {});
+      if (!posted) await this.unclaim(fanId, topicId);
     }
     if (!posted && pending) this.request(fanId);
     return posted;
+  }
+
+  /** Gives a card's claim back (no card): the next refresh posts it. Best effort. */
+  private async unclaim(fanId: number, topicId: number): Promise<void> {
+    await this.deps.accounts.setCardMessage(fanId, topicId, null).catch(() => {});
   }
 
   /** Asks for the card to be brought up to date (coalesced). */

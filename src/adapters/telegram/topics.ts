@@ -29,7 +29,11 @@ export interface TopicManagerDeps {
    * sent into it (the fan card is posted and pinned here). Failures are the hook's own; it
    * resolves to true when the card was posted (it shows the fan's latest purchase).
    */
-  onFanTopicCreated?: (fanId: number, topicId: number) => Promise<boolean | void>;
+  onFanTopicCreated?: (
+    fanId: number,
+    topicId: number,
+    options?: { cardClaimed?: boolean },
+  ) => Promise<boolean | void>;
   /** Fans' topics kept in memory at most (default 50,000). */
   maxCachedTopics?: number;
 }
@@ -94,13 +98,21 @@ export class TopicManager {
         return { topicId: existing.topicId, withCard: false };
       }
       const { topicId, title } = await this.create(fanId, chatId, signal);
-      const stored = await this.deps.fans.saveTopic(fanId, { chatId, topicId }, title);
+      // With a card to post, its claim rides on the topic's insert (a statement less).
+      const { topic: stored, cardClaimed } =
+        this.deps.onFanTopicCreated && this.deps.fans.saveTopicClaimingCard
+          ? await this.deps.fans.saveTopicClaimingCard(fanId, { chatId, topicId }, title)
+          : {
+              topic: await this.deps.fans.saveTopic(fanId, { chatId, topicId }, title),
+              cardClaimed: false,
+            };
       if (stored.topicId !== topicId) {
         this.known.set(fanId, stored);
         await this.discard(chatId, topicId);
         return { topicId: stored.topicId, withCard: false };
       }
-      const withCard = (await this.deps.onFanTopicCreated?.(fanId, topicId)) === true;
+      const withCard =
+        (await this.deps.onFanTopicCreated?.(fanId, topicId, { cardClaimed })) === true;
       // Remembered only now: until its card is posted, callers wait in the flight.
       this.known.set(fanId, stored);
       return { topicId, withCard };

@@ -61,7 +61,8 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
     products: await buildProductAdmin(context),
     content,
     drops: drops.engine,
-    onFanTopicCreated: (fanId, topicId) => fan.services.cards.post(fanId, topicId),
+    onFanTopicCreated: (fanId, topicId, options) =>
+      fan.services.cards.post(fanId, topicId, true, options?.cardClaimed === true),
     onDelivered: fan.onDelivered,
     closeUndelivered: fan.closeUndelivered,
   });

@@ -110,7 +110,11 @@ export interface TelegramParts {
   /** /drops and the drops' Cancel button. */
   drops?: DropEngine;
   /** Posts and pins a new topic's fan card (inside the topic's single flight). */
-  onFanTopicCreated: (fanId: number, topicId: number) => Promise<boolean | void>;
+  onFanTopicCreated: (
+    fanId: number,
+    topicId: number,
+    options?: { cardClaimed?: boolean },
+  ) => Promise<boolean | void>;
   onDelivered: (
     jobs: readonly OutboxJob[],
     messageIds: readonly (number | null)[],

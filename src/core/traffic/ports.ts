@@ -85,6 +85,16 @@ export interface FanDirectory {
    * (another worker may have recreated it first): returns the topic now stored.
    */
   saveTopic(fanId: number, topic: FanTopic, title: string, replacing?: number): Promise<FanTopic>;
+  /**
+   * As `saveTopic` for the fan's first topic, with its card claimed in the same statement (0:
+   * being posted, FanAccounts.claimCard) for the caller to post: `cardClaimed` is false when
+   * another worker's topic was stored first (the topic returned is theirs).
+   */
+  saveTopicClaimingCard?(
+    fanId: number,
+    topic: FanTopic,
+    title: string,
+  ): Promise<{ topic: FanTopic; cardClaimed: boolean }>;
 }
 
 /** Admin roles stored in the `admins` table (owners come from ADMIN_USER_IDS too). */

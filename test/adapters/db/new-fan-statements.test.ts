@@ -158,6 +158,44 @@ describe("a new fan's statements (issue 17)", () => {
     }
   });
 
+  it('a first topic saved with its card claimed: one statement, the same text for every fan', async () => {
+    const now = new Date();
+    await t.db('users').insert([
+      { id: 33, first_name: 'Cid', created_at: now },
+      { id: 34, first_name: 'Dee', created_at: now },
+    ]);
+    const run = async (fanId: number, topicId: number) => {
+      const topic = { chatId: GROUP, topicId };
+      return {
+        save: await recorded(() => fans.saveTopicClaimingCard!(fanId, topic, `fan ${fanId}`)),
+        late: await recorded(() =>
+          fans.saveTopicClaimingCard!(fanId, { chatId: GROUP, topicId: topicId + 1 }, 'late'),
+        ),
+        // Being posted: no other claim gets it, forced or not.
+        claim: await recorded(() => accounts.claimCard(fanId, topicId, false)),
+        claimForced: await recorded(() => accounts.claimCard(fanId, topicId, true)),
+        view: await recorded(() => readCardView(t.db, fanId)),
+      };
+    };
+    const cid = await run(33, 900);
+    const dee = await run(34, 950);
+    expect(cid.save.texts).toHaveLength(1);
+    for (const [call, { texts }] of Object.entries(cid)) {
+      expect(dee[call as keyof typeof dee].texts, call).toEqual(texts);
+      for (const text of texts) expect(text, call).not.toMatch(KNEX_QUOTING);
+    }
+    expect(cid.save.result).toEqual({ topic: { chatId: GROUP, topicId: 900 }, cardClaimed: true });
+    expect(cid.late.result).toEqual({ topic: { chatId: GROUP, topicId: 900 }, cardClaimed: false });
+    expect([cid.claim.result, cid.claimForced.result]).toEqual([false, false]);
+    expect(cid.view.result).toEqual(
+      expect.objectContaining({
+        account: expect.objectContaining({
+          topic: { chatId: GROUP, topicId: 900, cardMessageId: 0 },
+        }) as unknown,
+      }),
+    );
+  });
+
   it('a fan who is not there: no card, no profile, no topic, not blocked, nothing to update', async () => {
     expect(await readCardView(t.db, 39)).toBeNull();
     expect(await fans.profile(39)).toBeNull();

@@ -143,4 +143,11 @@ describe('the card posted with a new topic (issue 17)', () => {
     expect(stale.claims).toEqual([false]);
     expect(stale.sends).toEqual(['sendMessage']);
   });
+
+  it('a card claimed with its topic is posted without claiming it again', async () => {
+    const s = setup({ claimRefused: true });
+    expect(await s.cards.post(FAN, 5, true, true)).toBe(true);
+    expect(s.claims).toEqual([]);
+    expect(s.sends).toEqual(['sendMessage']);
+  });
 });
