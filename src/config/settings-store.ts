@@ -30,7 +30,8 @@ export interface SettingsStore {
   getAll(): Promise<Settings>;
   /**
    * `derive` of the values in force, computed once per load of them and shared until they
-   * change (issue 17: the relay's settings per message without a copy of them all). What
+   * change (issue 17: the relay's settings per message without a copy of them all). Results
+   * are kept per function: pass one defined once (a module's), not one made per call. What
    * `derive` is handed is the cache itself, frozen: it must not keep parts it will change.
    */
   view<T>(derive: (values: Readonly<Settings>) => T): Promise<T>;
