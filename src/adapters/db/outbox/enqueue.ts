@@ -70,9 +70,6 @@ export async function enqueueIn(
   return ids;
 }
 
-/** Rows per multi-row insert at most (its text is prepared once per row count). */
-const MAX_ROWS_PER_INSERT = 64;
-
 /**
  * Inserts `rows` (no album item among them) in multi-row statements: jobs queued together
  * (the balance bars due together, a drop's notices) cost one statement — outside a
@@ -83,53 +80,27 @@ async function insertTogether(
   q: Knex | Knex.Transaction,
   rows: readonly NewRow[],
 ): Promise<number[]> {
-  const ids: number[] = [];
-  const queued: EnqueuedJob[] = [];
-  for (let start = 0; start < rows.length; start += MAX_ROWS_PER_INSERT) {
-    const chunk = rows.slice(start, start + MAX_ROWS_PER_INSERT);
-    const inserted = rowsOf<{
-      id: unknown;
-      dedupe_key: string | null;
-      chat_id: unknown;
-      lane: string;
-      available_at: unknown;
-    }>(
-      await q.raw(
-        insertManySql(chunk.length),
-        chunk.flatMap((row) => NEW_ROW_COLUMNS.map((c) => row[c])),
-      ),
-    );
-    // Rows without a key never conflict: their ids ascend in the order of the VALUES.
-    const byKey = new Map<string, number>();
-    const unkeyed: number[] = [];
-    for (const r of inserted) {
-      const id = toInt(r.id);
-      if (r.dedupe_key === null) unkeyed.push(id);
-      else byKey.set(r.dedupe_key, id);
-      queued.push({
-        id,
-        chatId: toInt(r.chat_id),
-        lane: r.lane,
-        dueAt: toDate(r.available_at)!.getTime(),
-      });
-    }
-    unkeyed.sort((a, b) => a - b);
-    for (const row of chunk) {
-      if (row.dedupe_key === null) {
-        ids.push(unkeyed.shift()!);
-        continue;
-      }
-      let id = byKey.get(row.dedupe_key);
-      if (id === undefined) {
-        id = toInt(rowsOf<{ id: unknown }>(await q.raw(EXISTING, [row.dedupe_key]))[0]?.id);
-        byKey.set(row.dedupe_key, id);
-      }
-      ids.push(id);
-    }
+  const inserted = await insertRows(q, rows);
+  // Rows without a key never conflict: their ids ascend in the order of the VALUES.
+  const byKey = new Map<string, number>();
+  const unkeyed: number[] = [];
+  for (const r of inserted) {
+    if (r.dedupeKey === null) unkeyed.push(r.id);
+    else byKey.set(r.dedupeKey, r.id);
   }
-  if (queued.length > 0) {
-    noteDue(q, new Date(Math.min(...queued.map((j) => j.dueAt))));
-    await notifyEnqueued(q, queued);
+  unkeyed.sort((a, b) => a - b);
+  const ids: number[] = [];
+  for (const row of rows) {
+    if (row.dedupe_key === null) {
+      ids.push(unkeyed.shift()!);
+      continue;
+    }
+    let id = byKey.get(row.dedupe_key);
+    if (id === undefined) {
+      id = toInt(rowsOf<{ id: unknown }>(await q.raw(EXISTING, [row.dedupe_key]))[0]?.id);
+      byKey.set(row.dedupe_key, id);
+    }
+    ids.push(id);
   }
   return ids;
 }
@@ -186,30 +157,60 @@ export async function enqueueDeferred(
 }
 
 /**
- * Inserts the rows `q` holds back, in one statement (ids in the order they were asked for;
- * a used dedupe key inserts nothing), and announces them. Runs before the transaction's
+ * Inserts the rows `q` holds back, in one statement (`insertRows`: ids in the order they
+ * were asked for, a used dedupe key inserts nothing), and announces them. Runs before the transaction's
  * COMMIT (intake-batches.ts), and before any other insert through `q`, so a lane's jobs keep
  * their order whatever path queued them.
  */
 export async function flushInserts(q: Knex | Knex.Transaction): Promise<void> {
   const held = heldBack.get(q);
   if (!held || held.length === 0) return;
-  const rows = held.splice(0);
-  const inserted = rowsOf<{ id: unknown; chat_id: unknown; lane: string; available_at: unknown }>(
-    await q.raw(
-      insertManySql(rows.length),
-      rows.flatMap((row) => NEW_ROW_COLUMNS.map((c) => row[c])),
-    ),
-  );
-  const queued: EnqueuedJob[] = inserted.map((r) => ({
-    id: toInt(r.id),
-    chatId: toInt(r.chat_id),
-    lane: r.lane,
-    dueAt: toDate(r.available_at)!.getTime(),
-  }));
-  if (queued.length === 0) return;
-  noteDue(q, new Date(Math.min(...queued.map((j) => j.dueAt))));
-  await notifyEnqueued(q, queued);
+  await insertRows(q, held.splice(0));
+}
+
+/** Rows per multi-row insert at most (its text is prepared once per row count). */
+const MAX_ROWS_PER_INSERT = 64;
+
+/**
+ * Inserts `rows` with multi-row statements, in their order (a used dedupe key inserts
+ * nothing), and announces the rows inserted, which it returns.
+ */
+async function insertRows(
+  q: Knex | Knex.Transaction,
+  rows: readonly NewRow[],
+): Promise<Array<{ id: number; dedupeKey: string | null }>> {
+  const inserted: Array<{ id: number; dedupeKey: string | null }> = [];
+  const queued: EnqueuedJob[] = [];
+  for (let start = 0; start < rows.length; start += MAX_ROWS_PER_INSERT) {
+    const chunk = rows.slice(start, start + MAX_ROWS_PER_INSERT);
+    const returned = rowsOf<{
+      id: unknown;
+      dedupe_key: string | null;
+      chat_id: unknown;
+      lane: string;
+      available_at: unknown;
+    }>(
+      await q.raw(
+        insertManySql(chunk.length),
+        chunk.flatMap((row) => NEW_ROW_COLUMNS.map((c) => row[c])),
+      ),
+    );
+    for (const r of returned) {
+      const id = toInt(r.id);
+      inserted.push({ id, dedupeKey: r.dedupe_key });
+      queued.push({
+        id,
+        chatId: toInt(r.chat_id),
+        lane: r.lane,
+        dueAt: toDate(r.available_at)!.getTime(),
+      });
+    }
+  }
+  if (queued.length > 0) {
+    noteDue(q, new Date(Math.min(...queued.map((j) => j.dueAt))));
+    await notifyEnqueued(q, queued);
+  }
+  return inserted;
 }
 
 /** The multi-row insert's text for `n` rows, built once per `n` (each is prepared once). */
