@@ -67,6 +67,12 @@ interface TopicRow {
 }
 
 export function createFanStore(db: Knex): FanDirectory {
+  /** The topic a write returned, else (another worker's was there first) the stored one. */
+  async function storedTopic(written: TopicRow[], fanId: number): Promise<FanTopic> {
+    const row = written[0] ?? rowsOf<TopicRow>(await db.raw(SQL.storedTopic, [fanId]))[0]!;
+    return { chatId: toInt(row.chat_id), topicId: toInt(row.topic_id) };
+  }
+
   const readAhead = new Map<number, { profile: FanProfile; at: number }>();
   const remember = (fanId: number, profile: FanProfile) => {
     readAhead.delete(fanId);
@@ -139,9 +145,7 @@ export function createFanStore(db: Knex): FanDirectory {
           ? await db.raw(SQL.insertTopic, [fanId, chatId, topicId, title, now, now])
           : await db.raw(SQL.replaceTopic, [chatId, topicId, title, now, now, fanId, replacing]),
       );
-      const stored = written[0] ?? rowsOf<TopicRow>(await db.raw(SQL.storedTopic, [fanId]))[0]!;
-      const result: FanTopic = { chatId: toInt(stored.chat_id), topicId: toInt(stored.topic_id) };
-      return result;
+      return storedTopic(written, fanId);
     },
 
     async saveTopicClaimingCard(fanId, topic, title) {
@@ -157,11 +161,7 @@ export function createFanStore(db: Knex): FanDirectory {
           now,
         ]),
       );
-      const stored = written[0] ?? rowsOf<TopicRow>(await db.raw(SQL.storedTopic, [fanId]))[0]!;
-      return {
-        topic: { chatId: toInt(stored.chat_id), topicId: toInt(stored.topic_id) },
-        cardClaimed: written.length > 0,
-      };
+      return { topic: await storedTopic(written, fanId), cardClaimed: written.length > 0 };
     },
   };
 }
