@@ -1,8 +1,9 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
-import pg from 'pg';
+import type pgModule from 'pg';
 import { parseDatabaseUrl, type DatabaseTarget } from '../../config/database-url.js';
 import { PreparedPgClient } from './pg-client.js';
 import { isPostgres } from './raw.js';
@@ -113,13 +114,21 @@ export function parseInt8(value: string): number {
   return n;
 }
 
+const require = createRequire(import.meta.url);
+/**
+ * The pg driver's own parsers, loaded with the first Postgres connection: a SQLite install
+ * never loads pg (its ~30 modules are a few MB of a serving process's memory, issue 17).
+ */
+let pgDriverTypes: typeof pgModule.types | undefined;
+
 /** Per-connection type parsers, so the global pg.types of other libraries stay untouched. */
 const pgTypes = {
   getTypeParser(oid: number, format?: string) {
     if (oid === PG_INT8_OID && format !== 'binary') return parseInt8;
+    pgDriverTypes ??= (require('pg') as typeof pgModule).types;
     return format === 'binary'
-      ? pg.types.getTypeParser(oid, 'binary')
-      : pg.types.getTypeParser(oid, 'text');
+      ? pgDriverTypes.getTypeParser(oid, 'binary')
+      : pgDriverTypes.getTypeParser(oid, 'text');
   },
 };
 
