@@ -206,8 +206,11 @@ export interface OutboxStore {
    * worker woken after an enqueue; absent where the store does not record them.
    */
   takeEnqueued?(): EnqueuedSince;
-  /** Deletes finished jobs older than `before`. */
-  purgeFinished(before: Date): Promise<number>;
+  /**
+   * Deletes finished jobs (sent, failed, dead) last updated before `before`, oldest first,
+   * `chunk` rows (1,000) at most per statement; resolves to how many it deleted.
+   */
+  purgeFinished(before: Date, options?: { chunk?: number }): Promise<number>;
   /** Points pending jobs of a migrated group to its new id. */
   moveChat(oldChatId: number, newChatId: number): Promise<number>;
 }

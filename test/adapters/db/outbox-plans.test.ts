@@ -5,7 +5,8 @@
  * it ran with, over a history of sent jobs and a live backlog; the claim turn's look-up too
  * (SQLite: its trigger; Postgres: inside the claims). A walk of a partial index of live
  * jobs (recovery, a migrated chat) is fine: it never reads the history. Not checked:
- * `depth` and `purgeFinished`, which count or prune the history itself. Plans, never
+ * `depth`, which counts the history itself, and `purgeFinished`, which prunes it along the
+ * primary key (outbox-purge.test.ts counts what it reads). Plans, never
  * timings. On SQLite, or Postgres with TEST_DATABASE_URL (sequential scans disabled there:
  * the plan shows whether an index *can* serve the statement, whatever the table's size).
  */

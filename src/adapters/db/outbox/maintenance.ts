@@ -1,7 +1,7 @@
 /** Crash recovery, metrics, housekeeping and lookups over the whole outbox. */
 import type { Knex } from 'knex';
 import type { OutboxStatus } from '../../../core/traffic/outbox.js';
-import { toInt } from '../rows.js';
+import { toDate, toInt } from '../rows.js';
 import { COLUMNS, toJob, type OutboxRow } from './mapping.js';
 import type { DbOutboxStore } from './types.js';
 import { noteRequeued } from './wakeups.js';
@@ -10,6 +10,12 @@ type OutboxMaintenance = Pick<
   DbOutboxStore,
   'recoverAbandoned' | 'depth' | 'purgeFinished' | 'moveChat' | 'get'
 >;
+
+/** Rows `purgeFinished` reads and deletes per statement, by default. */
+export const PURGE_CHUNK = 1_000;
+
+/** Lets the event loop serve what waits (webhooks) between two statements of a long walk. */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 type DetailedRow = OutboxRow & {
   outcome: string | null;
@@ -57,11 +63,41 @@ export function createOutboxMaintenance(db: Knex): OutboxMaintenance {
       return out;
     },
 
-    async purgeFinished(before) {
-      return db('outbox')
-        .whereIn('status', ['sent', 'failed', 'dead'])
-        .where('updated_at', '<', before)
-        .delete();
+    /**
+     * In chunks, walking the primary key from the oldest job (ids follow creation, and a job
+     * finished before `before` was created before it): each chunk reads the next `chunk` ids
+     * with their creation time and deletes the finished ones among them in one range of the
+     * key. The walk stops at the first job created after `before`, so it never reads the
+     * month of history the purge keeps. Before, one DELETE scanned the whole outbox under
+     * the write lock — on SQLite, with the event loop stopped for as long (a busy creator's
+     * outbox holds hundreds of thousands of rows).
+     */
+    async purgeFinished(before, options = {}) {
+      const chunk = Math.max(1, options.chunk ?? PURGE_CHUNK);
+      let removed = 0;
+      let after = 0;
+      for (;;) {
+        const rows = (await db('outbox')
+          .where('id', '>', after)
+          .orderBy('id')
+          .limit(chunk)
+          .select('id', 'created_at')) as Array<{ id: unknown; created_at: unknown }>;
+        const old = rows.filter((r) => (toDate(r.created_at)?.getTime() ?? 0) < before.getTime());
+        if (old.length === 0) break;
+        const last = toInt(old[old.length - 1]!.id);
+        const deleted = await db('outbox')
+          .where('id', '>', after)
+          .where('id', '<=', last)
+          .whereIn('status', ['sent', 'failed', 'dead'])
+          .where('updated_at', '<', before)
+          .delete();
+        removed += typeof deleted === 'number' ? deleted : 0;
+        after = last;
+        // A job created after `before` ends the walk (what follows is newer still).
+        if (old.length < rows.length) break;
+        await breathe();
+      }
+      return removed;
     },
 
     async moveChat(oldChatId, newChatId) {
