@@ -57,6 +57,11 @@ export function defersSpends(q: Knex | Knex.Transaction): boolean {
   return held.has(q);
 }
 
+/** How many spends `q` holds back now. */
+export function heldSpendCount(q: Knex | Knex.Transaction): number {
+  return held.get(q)?.length ?? 0;
+}
+
 /** Whether `q` holds a spend of `fanId`. */
 export function holdsSpendOf(q: Knex | Knex.Transaction, fanId: number): boolean {
   return held.get(q)?.some((s) => s.fanId === fanId) ?? false;
@@ -84,15 +89,21 @@ export function deferSpend(q: Knex | Knex.Transaction, spend: HeldSpend): number
 /** The value columns of one held spend, in the order of `flushSql`'s `v`. */
 const VALUE_TYPES = ['bigint', 'integer', 'text', 'text', 'text', 'timestamptz', 'integer'];
 
-/** The statement for `n` held spends, built once per `n` (each is prepared once). */
+/** The common table expressions for `n` held spends, built once per `n`. */
 const texts = new Map<number, string>();
 
-function flushSql(n: number): string {
+/**
+ * `v` (the spends), `e` (their entries, inserted) and `m` (the fans' rows, updated where the
+ * entry went in and the balance covers the cost; `exact` when it came out as decided): the
+ * part of the statement that writes `n` held spends. Bindings: each spend's values, in the
+ * order of `v`, then the time of the update.
+ */
+function spendCtes(n: number): string {
   let sql = texts.get(n);
   if (sql) return sql;
   const row = `(${VALUE_TYPES.map((t) => `CAST(? AS ${t})`).join(', ')})`;
   sql =
-    'WITH v (user_id, cost, idempotency_key, reference, note, at, after) AS (VALUES ' +
+    'v (user_id, cost, idempotency_key, reference, note, at, after) AS (VALUES ' +
     `${Array.from({ length: n }, () => row).join(', ')}), ` +
     'e AS (INSERT INTO credit_ledger (user_id, kind, credits_delta, seconds_delta, debt_delta, ' +
     "time_debt_delta, idempotency_key, reference, note) SELECT user_id, 'spend', -cost, 0, 0, 0, " +
@@ -102,23 +113,34 @@ function flushSql(n: number): string {
     `${countedMessageSql('v.at')}, updated_at = ? FROM v ` +
     'WHERE u.id = v.user_id AND u.is_frozen = false AND u.message_credits >= v.cost ' +
     'AND v.idempotency_key IN (SELECT idempotency_key FROM e) ' +
-    'RETURNING u.message_credits = v.after AS exact) ' +
-    'SELECT (SELECT count(*) FROM e) AS entries, ' +
-    '(SELECT count(*) FROM m WHERE m.exact) AS moved';
+    'RETURNING u.message_credits = v.after AS exact)';
   texts.set(n, sql);
   return sql;
 }
 
+/** What `spendCtes` leaves to select: entries inserted, and fans' rows moved as decided. */
+export const SPEND_COUNTS =
+  '(SELECT count(*) FROM e) AS entries, (SELECT count(*) FROM m WHERE m.exact) AS moved';
+
+/** The spends `q` holds back, as the part of a statement that writes them; null when none. */
+export interface HeldSpendWrite {
+  /** Common table expressions `v`, `e` and `m`, to follow `WITH`. */
+  ctes: string;
+  bindings: Knex.RawBinding[];
+  /** Throws `DeferredSpendMismatch` unless every spend came out as decided (`SPEND_COUNTS`). */
+  check(row: { entries: unknown; moved: unknown } | undefined): void;
+}
+
 /**
- * Writes the spends `q` holds back in one statement and checks them: every entry inserted,
- * every fan's balance what its spend decided. Throws `DeferredSpendMismatch` otherwise (the
- * caller's transaction must then roll back: some of it was written).
+ * Takes the spends `q` holds back (they are no longer held) as the part of a statement that
+ * writes them; the caller runs it (alone, `flushSpends`, or with the batch's relay jobs,
+ * intake-batches.ts) and checks the counts it selects.
  */
-export async function flushSpends(q: Knex | Knex.Transaction): Promise<void> {
+export function takeHeldSpends(q: Knex | Knex.Transaction): HeldSpendWrite | null {
   const list = held.get(q);
-  if (!list || list.length === 0) return;
+  if (!list || list.length === 0) return null;
   const spends = list.splice(0);
-  const bindings = spends.flatMap((s) => [
+  const bindings = spends.flatMap((s): Knex.RawBinding[] => [
     s.fanId,
     s.cost,
     s.key,
@@ -127,9 +149,28 @@ export async function flushSpends(q: Knex | Knex.Transaction): Promise<void> {
     s.at,
     s.credits - s.cost,
   ]);
-  const row = rowsOf<{ entries: unknown; moved: unknown }>(
-    await q.raw(flushSql(spends.length), [...bindings, new Date()]),
-  )[0];
-  const written = Math.min(Number(row?.entries ?? 0), Number(row?.moved ?? 0));
-  if (written !== spends.length) throw new DeferredSpendMismatch(spends.length, written);
+  return {
+    ctes: spendCtes(spends.length),
+    bindings: [...bindings, new Date()],
+    check(row) {
+      const written = Math.min(Number(row?.entries ?? 0), Number(row?.moved ?? 0));
+      if (written !== spends.length) throw new DeferredSpendMismatch(spends.length, written);
+    },
+  };
 }
+
+/**
+ * Writes the spends `q` holds back in one statement and checks them: every entry inserted,
+ * every fan's balance what its spend decided. Throws `DeferredSpendMismatch` otherwise (the
+ * caller's transaction must then roll back: some of it was written).
+ */
+export async function flushSpends(q: Knex | Knex.Transaction): Promise<void> {
+  const write = takeHeldSpends(q);
+  if (!write) return;
+  let sql = alone.get(write.ctes);
+  if (!sql) alone.set(write.ctes, (sql = `WITH ${write.ctes} SELECT ${SPEND_COUNTS}`));
+  write.check(rowsOf<{ entries: unknown; moved: unknown }>(await q.raw(sql, write.bindings))[0]);
+}
+
+/** `flushSpends`'s statement per `spendCtes` text (one string each, prepared once). */
+const alone = new Map<string, string>();

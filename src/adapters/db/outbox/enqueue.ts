@@ -169,7 +169,28 @@ export async function flushInserts(q: Knex | Knex.Transaction): Promise<void> {
 }
 
 /** Rows per multi-row insert at most (its text is prepared once per row count). */
-const MAX_ROWS_PER_INSERT = 64;
+export const MAX_ROWS_PER_INSERT = 64;
+
+/**
+ * The rows `q` holds back, taken (no longer held) when they fit one multi-row insert
+ * (`insertManySql`): the batch of the intake then writes them in its spends' statement
+ * (intake-batches.ts) and announces them with `announceInserted`. Null when none are held
+ * or more than one insert's worth (then `flushInserts`).
+ */
+export function takeHeldInserts(q: Knex | Knex.Transaction): NewRow[] | null {
+  const held = heldBack.get(q);
+  if (!held || held.length === 0 || held.length > MAX_ROWS_PER_INSERT) return null;
+  return held.splice(0);
+}
+
+/** What a multi-row insert returns of each row it inserted (`insertManySql`). */
+export interface InsertedRow {
+  id: unknown;
+  dedupe_key: string | null;
+  chat_id: unknown;
+  lane: string;
+  available_at: unknown;
+}
 
 /**
  * Inserts `rows` with multi-row statements, in their order (a used dedupe key inserts
@@ -179,32 +200,40 @@ async function insertRows(
   q: Knex | Knex.Transaction,
   rows: readonly NewRow[],
 ): Promise<Array<{ id: number; dedupeKey: string | null }>> {
-  const inserted: Array<{ id: number; dedupeKey: string | null }> = [];
-  const queued: EnqueuedJob[] = [];
+  const returned: InsertedRow[] = [];
   for (let start = 0; start < rows.length; start += MAX_ROWS_PER_INSERT) {
     const chunk = rows.slice(start, start + MAX_ROWS_PER_INSERT);
-    const returned = rowsOf<{
-      id: unknown;
-      dedupe_key: string | null;
-      chat_id: unknown;
-      lane: string;
-      available_at: unknown;
-    }>(
-      await q.raw(
-        insertManySql(chunk.length),
-        chunk.flatMap((row) => NEW_ROW_COLUMNS.map((c) => row[c])),
-      ),
+    returned.push(
+      ...rowsOf<InsertedRow>(await q.raw(insertManySql(chunk.length), rowValues(chunk))),
     );
-    for (const r of returned) {
-      const id = toInt(r.id);
-      inserted.push({ id, dedupeKey: r.dedupe_key });
-      queued.push({
-        id,
-        chatId: toInt(r.chat_id),
-        lane: r.lane,
-        dueAt: toDate(r.available_at)!.getTime(),
-      });
-    }
+  }
+  return announceInserted(q, returned);
+}
+
+/** The bindings of `insertManySql` for `rows`. */
+export function rowValues(rows: readonly NewRow[]): Knex.RawBinding[] {
+  return rows.flatMap((row) => NEW_ROW_COLUMNS.map((c) => row[c] as Knex.RawBinding));
+}
+
+/**
+ * Tells the workers of the rows a multi-row insert returned (the next due time kept in
+ * process, and the NOTIFY of other instances); returns their ids and dedupe keys.
+ */
+export async function announceInserted(
+  q: Knex | Knex.Transaction,
+  returned: readonly InsertedRow[],
+): Promise<Array<{ id: number; dedupeKey: string | null }>> {
+  const inserted: Array<{ id: number; dedupeKey: string | null }> = [];
+  const queued: EnqueuedJob[] = [];
+  for (const r of returned) {
+    const id = toInt(r.id);
+    inserted.push({ id, dedupeKey: r.dedupe_key });
+    queued.push({
+      id,
+      chatId: toInt(r.chat_id),
+      lane: r.lane,
+      dueAt: toDate(r.available_at)!.getTime(),
+    });
   }
   if (queued.length > 0) {
     noteDue(q, new Date(Math.min(...queued.map((j) => j.dueAt))));
@@ -216,7 +245,7 @@ async function insertRows(
 /** The multi-row insert's text for `n` rows, built once per `n` (each is prepared once). */
 const insertMany = new Map<number, string>();
 
-function insertManySql(n: number): string {
+export function insertManySql(n: number): string {
   let sql = insertMany.get(n);
   if (!sql) {
     const values = `(${NEW_ROW_COLUMNS.map(() => '?').join(', ')})`;
