@@ -43,6 +43,7 @@ import {
   flushSpends,
   heldSpendCount,
   takeHeldSpends,
+  type SpendCounts,
 } from './ledger/deferred-spends.js';
 import {
   announceInserted,
@@ -133,8 +134,11 @@ interface Attempt {
   hooks: Array<() => void>;
 }
 
-/** The statement writing `spends` held spends' CTEs and `rows` relay jobs, per text. */
-const together = new Map<string, string>();
+/**
+ * `flushHeld`'s statements: per text of the spends' CTEs (one string per number of spends,
+ * `takeHeldSpends`), per number of relay jobs. Each is one string, prepared once.
+ */
+const together = new Map<string, Map<number, string>>();
 
 /**
  * Writes what the batch held back: its spends and its relay jobs. On Postgres, when it holds
@@ -151,14 +155,15 @@ async function flushHeld(trx: Knex.Transaction): Promise<void> {
     await flushInserts(trx);
     return;
   }
-  const key = `${spends.ctes}|${rows.length}`;
-  let sql = together.get(key);
+  let byRows = together.get(spends.ctes);
+  if (!byRows) together.set(spends.ctes, (byRows = new Map()));
+  let sql = byRows.get(rows.length);
   if (!sql) {
     sql =
       `WITH ${spends.ctes}, o AS (${insertManySql(rows.length)}) ` +
       'SELECT o.id, o.dedupe_key, o.chat_id, o.lane, o.available_at, NULL AS entries, ' +
       `NULL AS moved FROM o UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, ${SPEND_COUNTS}`;
-    together.set(key, sql);
+    byRows.set(rows.length, sql);
   }
   const result = rowsOf<InsertedRow & SpendCounts>(
     await trx.raw(sql, [...spends.bindings, ...rowValues(rows)]),
@@ -166,11 +171,6 @@ async function flushHeld(trx: Knex.Transaction): Promise<void> {
   const isJob = (r: InsertedRow) => r.id !== null && r.id !== undefined;
   spends.check(result.find((r) => !isJob(r)));
   await announceInserted(trx, result.filter(isJob));
-}
-
-interface SpendCounts {
-  entries: unknown;
-  moved: unknown;
 }
 
 export function createIntakeBatches(db: Knex, options: BatchOptions = {}): IntakeBatches {

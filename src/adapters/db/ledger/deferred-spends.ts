@@ -86,7 +86,7 @@ export function deferSpend(q: Knex | Knex.Transaction, spend: HeldSpend): number
   return spend.credits - spend.cost;
 }
 
-/** The value columns of one held spend, in the order of `flushSql`'s `v`. */
+/** The value columns of one held spend, in the order of `spendCtes`'s `v`. */
 const VALUE_TYPES = ['bigint', 'integer', 'text', 'text', 'text', 'timestamptz', 'integer'];
 
 /** The common table expressions for `n` held spends, built once per `n`. */
@@ -122,13 +122,19 @@ function spendCtes(n: number): string {
 export const SPEND_COUNTS =
   '(SELECT count(*) FROM e) AS entries, (SELECT count(*) FROM m WHERE m.exact) AS moved';
 
+/** The counts `SPEND_COUNTS` selects, as a row. */
+export interface SpendCounts {
+  entries: unknown;
+  moved: unknown;
+}
+
 /** The spends `q` holds back, as the part of a statement that writes them; null when none. */
 export interface HeldSpendWrite {
   /** Common table expressions `v`, `e` and `m`, to follow `WITH`. */
   ctes: string;
   bindings: Knex.RawBinding[];
   /** Throws `DeferredSpendMismatch` unless every spend came out as decided (`SPEND_COUNTS`). */
-  check(row: { entries: unknown; moved: unknown } | undefined): void;
+  check(row: SpendCounts | undefined): void;
 }
 
 /**
@@ -169,7 +175,7 @@ export async function flushSpends(q: Knex | Knex.Transaction): Promise<void> {
   if (!write) return;
   let sql = alone.get(write.ctes);
   if (!sql) alone.set(write.ctes, (sql = `WITH ${write.ctes} SELECT ${SPEND_COUNTS}`));
-  write.check(rowsOf<{ entries: unknown; moved: unknown }>(await q.raw(sql, write.bindings))[0]);
+  write.check(rowsOf<SpendCounts>(await q.raw(sql, write.bindings))[0]);
 }
 
 /** `flushSpends`'s statement per `spendCtes` text (one string each, prepared once). */

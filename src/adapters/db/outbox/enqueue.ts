@@ -158,9 +158,9 @@ export async function enqueueDeferred(
 
 /**
  * Inserts the rows `q` holds back, in one statement (`insertRows`: ids in the order they
- * were asked for, a used dedupe key inserts nothing), and announces them. Runs before the transaction's
- * COMMIT (intake-batches.ts), and before any other insert through `q`, so a lane's jobs keep
- * their order whatever path queued them.
+ * were asked for, a used dedupe key inserts nothing), and announces them. Runs before the
+ * transaction's COMMIT (intake-batches.ts), and before any other insert through `q`, so a
+ * lane's jobs keep their order whatever path queued them.
  */
 export async function flushInserts(q: Knex | Knex.Transaction): Promise<void> {
   const held = heldBack.get(q);
